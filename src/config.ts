@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of the service, parsed and validated once. Nothing else reads process.env.
+ * Each variable is documented in README.md (Configuration).
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+
+const cronExpression = z.string().min(1);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(0, 65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// connection string')
+    .optional(),
+  MONGODB_DB_NAME: z.string().min(1).default('campaign-hub'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_BASE_URL: z.string().url().optional(),
+
+  // HTTP and GraphQL limits
+  BODY_LIMIT_BYTES: int(1024).default(1_048_576),
+  GRAPHQL_MAX_DEPTH: int(1, 100).default(12),
+  GRAPHQL_MAX_COMPLEXITY: int(1).default(5000),
+  ALLOW_ANONYMOUS_VIEWER: bool.default(false),
+  SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
+
+  // Queues and jobs
+  QUEUE_BACKEND: z.enum(['embedded', 'sqs']).default('embedded'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, - and _').default(''),
+  SQS_ENDPOINT: z.string().url().optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  JOB_WORKERS: bool.default(true),
+  JOB_CONCURRENCY: int(1, 256).default(4),
+  SCHEDULES: bool.default(true),
+
+  // Analytics (tracking sync)
+  ANALYTICS_BACKEND: z.enum(['duckdb', 'athena']).default('duckdb'),
+  ATHENA_DATABASE: z.string().min(1).default('ad_tracking'),
+  ATHENA_WORKGROUP: z.string().min(1).default('primary'),
+  ATHENA_OUTPUT_BUCKET: z.string().regex(/^s3:\/\//, 'an s3:// location').optional(),
+  TRACKING_LOGS_DIR: z.string().min(1).optional(),
+  METRICS_BACKEND: z.enum(['prometheus', 'cloudwatch']).default('prometheus'),
+
+  // Objects (files)
+  OBJECTS_BACKEND: z.enum(['local', 's3']).default('local'),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+
+  // Marketing Cloud click sync
+  SFMC_BACKEND: z.enum(['local', 'rest']).default('local'),
+  SFMC_BUSINESS_UNITS: z.string().optional(),
+  REPORTING_TIME_ZONE: z.string().min(1).default('America/Chicago'),
+
+  // Lead routing
+  UPLOAD_MAX_BYTES: int(1).default(20 * 1024 * 1024),
+  UPLOAD_MAX_ROWS: int(1).default(100_000),
+  LEAD_ROUTING_MODEL: z.enum(['LEAST_ACTIVE', 'MOST_AVAILABLE']).default('LEAST_ACTIVE'),
+  LEAD_PUSH_TIMEOUT_SECONDS: int(1).default(120),
+  LEAD_TIMEOUT_PRESENCE: z.enum(['ONLINE', 'AWAY', 'BUSY', 'OFFLINE']).default('OFFLINE'),
+  AGENT_DISCONNECT_GRACE_SECONDS: int(0).default(10),
+
+  // Campaigns
+  MESSAGING_BACKEND: z.enum(['outbox', 'ses']).default('outbox'),
+  SES_FROM_ADDRESS: z.string().email().optional(),
+  TRACKING_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+});
+
+export type Config = z.infer<typeof schema> & {
+  /** CRON_<NAME> overrides: a cron expression, or "off". */
+  cronOverrides: Record<string, string>;
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws one ConfigError naming every bad variable and what it expects. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    }
+  }
+  const cronOverrides: Record<string, string> = {};
+  for (const [key, value] of Object.entries(present)) {
+    if (!key.startsWith('CRON_') || value === undefined) continue;
+    const check = cronExpression.safeParse(value);
+    if (!check.success) problems.push(`${key}: a cron expression or "off"`);
+    else cronOverrides[key.slice('CRON_'.length)] = value;
+  }
+  if (problems.length > 0 || !parsed.success) {
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return { ...parsed.data, cronOverrides };
+}

@@ -1,0 +1,38 @@
+import { GraphQLError } from 'graphql';
+
+/** The codes clients can act on; every error leaving the API carries one in extensions.code. */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INTERNAL_SERVER_ERROR';
+
+export class AppError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extra } });
+    this.name = 'AppError';
+  }
+
+  get code(): ErrorCode {
+    return this.extensions.code as ErrorCode;
+  }
+}
+
+export const badInput = (message: string, field?: string) =>
+  new AppError('BAD_USER_INPUT', message, field ? { field } : {});
+export const notFound = (what: string, id: string) => new AppError('NOT_FOUND', `${what} ${id} was not found`);
+export const forbidden = (message = 'You are not allowed to do this') => new AppError('FORBIDDEN', message);
+export const unauthenticated = (message = 'A valid API key is required') => new AppError('UNAUTHENTICATED', message);
+export const conflict = (message: string) => new AppError('CONFLICT', message);
+export const payloadTooLarge = (message: string) => new AppError('PAYLOAD_TOO_LARGE', message);
+
+/** Turns a zod error into BAD_USER_INPUT naming the first offending field. */
+export function fromZodError(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }, prefix = ''): AppError {
+  const first = error.issues[0];
+  const field = [prefix, ...(first?.path ?? []).map(String)].filter(Boolean).join('.');
+  const message = error.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || 'input'}: ${i.message}`).join('; ');
+  return badInput(message, field || undefined);
+}

@@ -1,0 +1,4 @@
+import type { Feature } from './app';
+
+/** Every domain of the service. main.ts wires each one's resolvers, jobs, schedules and routes. */
+export const features: Feature[] = [];
