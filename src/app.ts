@@ -6,6 +6,8 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Store } from './datasources/store';
 import type { JobType, Jobs } from './jobs/jobType';
+import type { ObjectStore } from './datasources/objects/objectStore';
+import type { MessagingPort } from './datasources/messaging/message';
 
 /**
  * What the composition root (main.ts) builds once and hands to services, jobs and resolvers.
@@ -26,7 +28,12 @@ export interface App {
  * Engines behind the ports other than the store. main.ts builds each with the factory of its
  * datasources/ folder, which picks the engine from config.
  */
-export interface Ports {}
+export interface Ports {
+  /** Files: DATA_DIR/objects or S3 (src/datasources/objects, createObjectStore). */
+  objects: ObjectStore;
+  /** Messages out: the outbox collection or SES (src/datasources/messaging, createMessagingPort). */
+  messaging: MessagingPort;
+}
 
 /** A schedule: data, run exactly once per tick across instances by enqueueing a Job. */
 export interface ScheduleDefinition {

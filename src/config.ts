@@ -54,11 +54,21 @@ const schema = z.object({
   OBJECTS_BACKEND: z.enum(['local', 's3']).default('local'),
   S3_BUCKET: z.string().min(1).optional(),
   S3_ENDPOINT: z.string().url().optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
 
   // Marketing Cloud click sync
   SFMC_BACKEND: z.enum(['local', 'rest']).default('local'),
   SFMC_BUSINESS_UNITS: z.string().optional(),
   REPORTING_TIME_ZONE: z.string().min(1).default('America/Chicago'),
+  /** Token and REST base URLs; {subdomain} is replaced by the business unit's tenant subdomain. */
+  SFMC_AUTH_BASE_URL: z.string().min(1).default('https://{subdomain}.auth.marketingcloudapis.com'),
+  SFMC_REST_BASE_URL: z.string().min(1).default('https://{subdomain}.rest.marketingcloudapis.com'),
+  SFMC_RETRY_ATTEMPTS: int(1, 20).default(5),
+  SFMC_RETRY_BASE_MS: int(0).default(500),
+  CLICKS_PAGE_SIZE: int(1, 2500).default(2500),
+  CLICKS_BATCH_SIZE: int(1, 5000).default(500),
+  CLICKS_ACK_BATCH_SIZE: int(1, 5000).default(2000),
+  CLICKS_LOOKBACK_MINUTES: int(0).default(60),
 
   // Lead routing
   UPLOAD_MAX_BYTES: int(1).default(20 * 1024 * 1024),
@@ -84,6 +94,15 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * Reads a secret whose variable name comes from configuration (SFMC_BUSINESS_UNITS names the
+ * client id/secret variables of each business unit), so the secret never sits in that JSON.
+ */
+export function readSecretEnv(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
 }
 
 /** Parses the environment; throws one ConfigError naming every bad variable and what it expects. */
