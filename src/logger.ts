@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -19,12 +19,16 @@ const secretPaths = [
   'config.TRACKING_SECRET',
 ];
 
-export function createLogger(options: { level: string; name?: string } = { level: 'info' }): Logger {
-  return pino({
+export function createLogger(
+  options: { level: string; name?: string; destination?: DestinationStream } = { level: 'info' },
+): Logger {
+  const settings = {
     name: options.name ?? 'campaign-hub',
     level: options.level,
     redact: { paths: secretPaths, censor: '[redacted]' },
-  });
+  };
+  // The CLI logs to stderr so a command's own output (an API key, a schema) stays alone on stdout.
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
 /** A connection string with its credentials replaced, for messages that must name the target. */
