@@ -6,8 +6,10 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Store } from './datasources/store';
 import type { JobType, Jobs } from './jobs/jobType';
+import type { QueuePort } from './datasources/queue';
 import type { ObjectStore } from './datasources/objects/objectStore';
 import type { MessagingPort } from './datasources/messaging/message';
+import type { SfmcPort } from './datasources/sfmc';
 
 /**
  * What the composition root (main.ts) builds once and hands to services, jobs and resolvers.
@@ -29,10 +31,14 @@ export interface App {
  * datasources/ folder, which picks the engine from config.
  */
 export interface Ports {
+  /** Queues: SQS or the embedded queue in the store (src/datasources/queue, createQueuePort). */
+  queue: QueuePort;
   /** Files: DATA_DIR/objects or S3 (src/datasources/objects, createObjectStore). */
   objects: ObjectStore;
   /** Messages out: the outbox collection or SES (src/datasources/messaging, createMessagingPort). */
   messaging: MessagingPort;
+  /** Marketing Cloud click logs: REST API or the local data extension (src/datasources/sfmc, createSfmcPort). */
+  sfmc: SfmcPort;
 }
 
 /** A schedule: data, run exactly once per tick across instances by enqueueing a Job. */

@@ -1,0 +1,108 @@
+import { ObjectId, type Db } from 'mongodb';
+import type { BusinessUnit } from '../../../services/clicks/businessUnits';
+import type { ClickLogRow } from '../../../services/clicks/clickRow';
+import { parseSfmcDate } from '../../../services/clicks/sfmcTime';
+import type { ClickLogPage, ReadClickLogRequest, SfmcPort } from '../sfmcPort';
+
+export const CLICK_LOG = 'sfmc_click_log';
+export const LOCAL_UNITS = 'sfmc_business_units';
+
+/** A row of the local data extension. */
+export interface ClickLogDocument {
+  _id: ObjectId;
+  bu: string;
+  values: ClickLogRow;
+  processed: boolean;
+  /**
+   * Read order as one sortable string: EventDate in UTC, then the row id, so paging is a single
+   * range on the (bu, processed, pos) index. Rows whose date does not parse sort after every
+   * date ("~"), so they are still read, rejected and acknowledged.
+   */
+  pos: string;
+  importedAt: Date;
+}
+
+interface LocalUnitDocument {
+  _id: string;
+  name: string;
+  clickLogKey: string;
+  createdAt: Date;
+}
+
+function readDate(values: ClickLogRow): Date | null {
+  const entry = Object.entries(values).find(([name]) => name.toLowerCase() === 'eventdate');
+  return entry && entry[1] != null ? parseSfmcDate(String(entry[1])) : null;
+}
+
+/**
+ * The embedded Marketing Cloud: each business unit's click log as documents in the store,
+ * filled by the demo and by `import-clicks`. Business units not in SFMC_BUSINESS_UNITS are
+ * registered locally the first time rows are imported for them.
+ */
+export function createLocalSfmc(db: Db, configured: BusinessUnit[]): SfmcPort {
+  const log = db.collection<ClickLogDocument>(CLICK_LOG);
+  const units = db.collection<LocalUnitDocument>(LOCAL_UNITS);
+
+  const businessUnits = async (): Promise<BusinessUnit[]> => {
+    const names = new Set(configured.map((u) => u.name.toLowerCase()));
+    const local = await units.find({}, { sort: { _id: 1 } }).toArray();
+    const registered = local
+      .filter((u) => !names.has(u._id))
+      .map((u): BusinessUnit => ({ name: u.name, clickLogKey: u.clickLogKey, source: 'local' }));
+    return [...configured, ...registered];
+  };
+
+  return {
+    engine: 'local',
+    businessUnits,
+    async businessUnit(name) {
+      const folded = name.trim().toLowerCase();
+      return (await businessUnits()).find((u) => u.name.toLowerCase() === folded) ?? null;
+    },
+
+    async readClickLog(unit: BusinessUnit, request: ReadClickLogRequest): Promise<ClickLogPage> {
+      const after = request.cursor ?? (request.from ? request.from.toISOString() : '');
+      const rows = await log
+        .find({ bu: unit.name, processed: false, pos: { $gt: after } }, { sort: { pos: 1 }, limit: request.pageSize })
+        .toArray();
+      const last = rows.at(-1);
+      return {
+        rows: rows.map((row) => ({ key: row._id.toHexString(), values: row.values })),
+        next: rows.length === request.pageSize && last ? last.pos : null,
+      };
+    },
+
+    async markProcessed(unit, keys) {
+      const ids = keys.filter((key) => ObjectId.isValid(key)).map((key) => new ObjectId(key));
+      if (ids.length === 0) return 0;
+      await log.updateMany({ _id: { $in: ids }, bu: unit.name }, { $set: { processed: true } });
+      return ids.length;
+    },
+
+    async backlog(unit) {
+      return log.countDocuments({ bu: unit.name, processed: false });
+    },
+
+    async appendRows(unitName, rows) {
+      const name = unitName.trim();
+      if (!configured.some((u) => u.name.toLowerCase() === name.toLowerCase())) {
+        await units.updateOne(
+          { _id: name.toLowerCase() },
+          { $setOnInsert: { name, clickLogKey: 'ClickLog', createdAt: new Date() } },
+          { upsert: true },
+        );
+      }
+      const unit = configured.find((u) => u.name.toLowerCase() === name.toLowerCase());
+      const bu = unit?.name ?? (await units.findOne({ _id: name.toLowerCase() }))?.name ?? name;
+      if (rows.length === 0) return 0;
+      const importedAt = new Date();
+      const documents = rows.map((values): ClickLogDocument => {
+        const _id = new ObjectId();
+        const date = readDate(values);
+        return { _id, bu, values, processed: false, pos: `${date ? date.toISOString() : '~'}#${_id.toHexString()}`, importedAt };
+      });
+      await log.insertMany(documents, { ordered: false });
+      return documents.length;
+    },
+  };
+}
