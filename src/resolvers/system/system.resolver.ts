@@ -1,0 +1,33 @@
+import { Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import type { GraphQLContext } from '../../context';
+import { pingStore } from '../../server/health';
+import { Health, StoreEngine } from '../../schema/system/health.type';
+import { Viewer } from '../../schema/system/viewer.type';
+
+@Resolver()
+export class SystemResolver {
+  @Query(() => Health, { description: 'Is this instance up and its store reachable? Public.' })
+  async health(@Ctx() { app }: GraphQLContext): Promise<Health> {
+    const reachable = await pingStore(app);
+    return Object.assign(new Health(), {
+      status: reachable ? 'OK' : 'UNAVAILABLE',
+      storeEngine: app.store.engine === 'mongodb' ? StoreEngine.MONGODB : StoreEngine.EMBEDDED,
+      uptimeSeconds: Math.round(process.uptime() * 1000) / 1000,
+      serverTime: new Date(),
+    });
+  }
+
+  @Authorized()
+  @Query(() => Viewer, { description: 'Who the API key in use belongs to' })
+  me(@Ctx() { principal }: GraphQLContext): Viewer {
+    // @Authorized() guarantees a principal here.
+    const caller = principal!;
+    return Object.assign(new Viewer(), {
+      keyId: caller.keyId,
+      name: caller.name,
+      role: caller.role,
+      agentId: caller.agentId,
+      anonymous: caller.anonymous ?? false,
+    });
+  }
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
+import type { App, Feature } from '../app';
+import { resolvePrincipal } from '../auth/principal';
+import type { GraphQLContext } from '../context';
+import { Loaders } from '../resolvers/loaders';
+import { mountExplorer } from './explorer';
+import { mountHealthRoutes } from './health';
+
+/** Most files one multipart GraphQL request may carry. */
+const MAX_UPLOAD_FILES = 10;
+
+function jsonError(code: string, message: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+/** A request id from a trusted proxy when it is sane, else a new one. */
+function requestIdOf(req: Request): string {
+  const header = req.get('x-request-id');
+  return header && /^[A-Za-z0-9._-]{1,128}$/.test(header) ? header : randomUUID();
+}
+
+async function graphqlContext(app: App, req: Request): Promise<GraphQLContext> {
+  const principal = await resolvePrincipal(app.db, req.get('authorization'), {
+    allowAnonymousViewer: app.config.ALLOW_ANONYMOUS_VIEWER,
+  });
+  return { app, principal, loaders: new Loaders(app.db), requestId: requestIdOf(req) };
+}
+
+/**
+ * Errors that reach Express (body parsing, uploads, feature routes) answer in the GraphQL error
+ * shape with a code, never an HTML page or a stack.
+ */
+function errorHandler(app: App): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const status = typeof error?.status === 'number' ? error.status : 500;
+    if (error?.type === 'entity.too.large' || status === 413) {
+      res.status(413).json(jsonError('PAYLOAD_TOO_LARGE', `The request body is larger than the limit of ${app.config.BODY_LIMIT_BYTES} bytes`));
+    } else if (error?.type === 'entity.parse.failed') {
+      res.status(400).json(jsonError('BAD_USER_INPUT', 'The request body is not valid JSON'));
+    } else if (status >= 400 && status < 500 && error?.expose) {
+      res.status(status).json(jsonError('BAD_USER_INPUT', String(error.message)));
+    } else {
+      app.logger.error({ err: error, method: req.method, path: req.path }, 'unexpected error in an HTTP request');
+      res.status(500).json(jsonError('INTERNAL_SERVER_ERROR', 'Internal server error'));
+    }
+  };
+}
+
+/**
+ * The HTTP surface: health, metrics, the explorer, GraphQL (JSON and multipart uploads) and
+ * every feature's plain routes, in that order.
+ */
+export function createHttpApp(options: {
+  app: App;
+  apollo: ApolloServer<GraphQLContext>;
+  features: readonly Feature[];
+  isStopping: () => boolean;
+}): Express {
+  const { app, apollo, features } = options;
+  const http = express();
+  http.disable('x-powered-by');
+  // Behind one proxy (load balancer), req.protocol and req.ip come from X-Forwarded-*.
+  http.set('trust proxy', 1);
+  mountHealthRoutes(http, app, options.isStopping);
+  http.get('/metrics', async (_req, res) => {
+    res.type(app.metrics.contentType).send(await app.metrics.metrics());
+  });
+  mountExplorer(http, { publicBaseUrl: app.config.PUBLIC_BASE_URL });
+  http.use(
+    '/graphql',
+    graphqlUploadExpress({ maxFileSize: app.config.UPLOAD_MAX_BYTES, maxFiles: MAX_UPLOAD_FILES }),
+    express.json({ limit: app.config.BODY_LIMIT_BYTES }),
+    expressMiddleware(apollo, { context: ({ req }) => graphqlContext(app, req) }),
+  );
+  const featureRouter = express.Router();
+  for (const feature of features) feature.routes?.(featureRouter, app);
+  http.use(featureRouter);
+  http.use((req, res) => {
+    res.status(404).json(jsonError('NOT_FOUND', `No route for ${req.method} ${req.path}`));
+  });
+  http.use(errorHandler(app));
+  return http;
+}

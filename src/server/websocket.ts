@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { CloseCode, type Context } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { App } from '../app';
+import { resolvePrincipal } from '../auth/principal';
+import type { Principal } from '../auth/roles';
+import type { GraphQLContext } from '../context';
+import { Loaders } from '../resolvers/loaders';
+import { checkQueryLimits, type QueryLimits } from './limits';
+import { socketEvents } from './socketEvents';
+
+type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+/** What each connection carries beside the socket: who it is, decided once at connection_init. */
+interface ConnectionState {
+  socketId: string;
+  principal: Principal | null;
+}
+type SocketContext = Context<Record<string, unknown> | undefined, Extra & Partial<ConnectionState>>;
+
+export interface WebSocketHandle {
+  /** Closes every socket (1001 Going Away) and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+/**
+ * graphql-ws on the HTTP server's port and /graphql path. The API key comes in
+ * connectionParams.authorization; a wrong key closes the socket with 4403 Forbidden at
+ * connection_init. Operations go through the same depth/complexity limits and error shaping as HTTP.
+ */
+export function attachWebSocketServer(options: {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  app: App;
+  limits: QueryLimits;
+  formatError: FormatError;
+}): WebSocketHandle {
+  const { httpServer, schema, app, limits, formatError } = options;
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
+  const disposable = useServer<Record<string, unknown> | undefined, Partial<ConnectionState>>(
+    {
+      schema,
+      onConnect: async (ctx: SocketContext) => {
+        let principal: Principal | null;
+        try {
+          principal = await resolvePrincipal(app.db, ctx.connectionParams?.authorization, {
+            allowAnonymousViewer: app.config.ALLOW_ANONYMOUS_VIEWER,
+          });
+        } catch {
+          return false;
+        }
+        ctx.extra.socketId = randomUUID();
+        ctx.extra.principal = principal;
+        socketEvents(app).emit('connected', { socketId: ctx.extra.socketId, principal });
+        return true;
+      },
+      onClose: (ctx: SocketContext, code?: number) => {
+        if (!ctx.extra.socketId) return;
+        socketEvents(app).emit('closed', {
+          socketId: ctx.extra.socketId,
+          principal: ctx.extra.principal ?? null,
+          code: code ?? CloseCode.InternalServerError,
+        });
+      },
+      onSubscribe: (ctx: SocketContext, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return format([error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed')]) as never;
+        }
+        const validationErrors = validate(schema, document);
+        if (validationErrors.length > 0) return format(validationErrors) as never;
+        const limitError = checkQueryLimits(schema, document, payload.operationName, payload.variables ?? undefined, limits);
+        if (limitError) return format([limitError]) as never;
+        const contextValue: GraphQLContext = {
+          app,
+          principal: ctx.extra.principal ?? null,
+          loaders: new Loaders(app.db),
+          requestId: randomUUID(),
+        };
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+    },
+    wsServer,
+  );
+  return {
+    async close() {
+      for (const client of wsServer.clients) client.close(1001, 'Server is shutting down');
+      await disposable.dispose();
+    },
+  };
+}
