@@ -1,0 +1,70 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { MetricsPublisher } from '../../datasources/metrics/cloudwatch';
+import type { Logger } from '../../logger';
+import type { SyncStats } from './syncTracking';
+
+export const CLOUDWATCH_NAMESPACE = 'EmpowerLocal/TrackingSync';
+
+interface Instruments {
+  rowsSynced: Counter<'dry_run'>;
+  rowsSkipped: Counter<'dry_run'>;
+  errors: Counter<'dry_run'>;
+  runs: Counter<'outcome' | 'dry_run'>;
+  duration: Histogram<'outcome'>;
+}
+
+const made = new WeakMap<Registry, Instruments>();
+
+/** The sync's Prometheus instruments, made once per registry. */
+function instruments(registry: Registry): Instruments {
+  let found = made.get(registry);
+  if (!found) {
+    const registers = [registry];
+    found = {
+      rowsSynced: new Counter({ name: 'tracking_sync_rows_synced_total', help: 'Tracking rows written to performance entries', labelNames: ['dry_run'], registers }),
+      rowsSkipped: new Counter({ name: 'tracking_sync_rows_skipped_total', help: 'Tracking rows without a publication or order', labelNames: ['dry_run'], registers }),
+      errors: new Counter({ name: 'tracking_sync_errors_total', help: 'Tracking rows that were invalid or failed to write', labelNames: ['dry_run'], registers }),
+      runs: new Counter({ name: 'tracking_sync_runs_total', help: 'Tracking sync runs by outcome', labelNames: ['outcome', 'dry_run'], registers }),
+      duration: new Histogram({
+        name: 'tracking_sync_duration_seconds',
+        help: 'Duration of a tracking sync run',
+        labelNames: ['outcome'],
+        buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 240, 600],
+        registers,
+      }),
+    };
+    made.set(registry, found);
+  }
+  return found;
+}
+
+/**
+ * Records a run: always on the Prometheus registry, and as the seed's four CloudWatch metrics
+ * when the publisher pushes there. Dry runs are left out of CloudWatch, whose alarms
+ * (RowsSynced = 0 two days running, Errors > 100) are about real runs. A failed push is logged,
+ * never thrown: the entries are already written.
+ */
+export async function recordSyncRun(
+  target: { registry: Registry; publisher: MetricsPublisher; logger: Logger },
+  run: { stats: SyncStats; durationMs: number; success: boolean; dryRun: boolean },
+): Promise<void> {
+  const dryRun = String(run.dryRun);
+  const outcome = run.success ? 'success' : 'failure';
+  const metrics = instruments(target.registry);
+  metrics.rowsSynced.inc({ dry_run: dryRun }, run.stats.synced);
+  metrics.rowsSkipped.inc({ dry_run: dryRun }, run.stats.skipped);
+  metrics.errors.inc({ dry_run: dryRun }, run.stats.errors);
+  metrics.runs.inc({ outcome, dry_run: dryRun });
+  metrics.duration.observe({ outcome }, run.durationMs / 1000);
+  if (run.dryRun) return;
+  try {
+    await target.publisher.publish(CLOUDWATCH_NAMESPACE, [
+      { name: 'RowsSynced', value: run.stats.synced, unit: 'Count' },
+      { name: 'RowsSkipped', value: run.stats.skipped, unit: 'Count' },
+      { name: 'Errors', value: run.stats.errors, unit: 'Count' },
+      { name: 'Duration', value: run.durationMs, unit: 'Milliseconds' },
+    ]);
+  } catch (error) {
+    target.logger.warn({ err: error, namespace: CLOUDWATCH_NAMESPACE }, 'Tracking sync metrics were not published');
+  }
+}

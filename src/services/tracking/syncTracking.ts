@@ -1,0 +1,157 @@
+import type { Db } from 'mongodb';
+import type { AnalyticsPort } from '../../datasources/analytics/port';
+import type { Logger } from '../../logger';
+import { resolveDateRange, startOfDay, type DateRange } from './dateRange';
+import { EntryWriter } from './entryWriter';
+import { lookupOrders } from './orderLookup';
+import { buildPublicationIndex, parsePublicationCodeInput } from './publicationCodes';
+import { dailyAggregatesQuery } from './trackingQuery';
+import { parseTrackingRow, type TrackingRow } from './trackingRow';
+
+export const PUBLICATIONS = 'publications';
+
+/** The seed's event: which days, which publication, and whether to write. */
+export interface SyncTrackingInput {
+  /** Last day to sync, YYYY-MM-DD; default yesterday in UTC. */
+  date?: string | null;
+  /** Days counted back from `date`, inclusive; default 1. */
+  days?: number | null;
+  /** Only this pixel `pub=` code (case-insensitive). */
+  publicationCode?: string | null;
+  /** Read and match everything, write nothing. */
+  dryRun?: boolean | null;
+}
+
+export interface SyncStats {
+  rowsFromAthena: number;
+  synced: number;
+  skipped: number;
+  errors: number;
+}
+
+/** The seed's response. */
+export interface SyncTrackingResult {
+  success: boolean;
+  dateRange: DateRange;
+  stats: SyncStats;
+  /** Milliseconds. */
+  duration: number;
+  error?: string;
+}
+
+export interface SyncTrackingDeps {
+  db: Db;
+  analytics: AnalyticsPort;
+  logger: Logger;
+  /** Pixel code -> publicationId fallback (the seed's table plus TRACKING_PUBLICATION_CODES). */
+  publicationCodes: Readonly<Record<string, number>>;
+  /** Rows per look-up round and entries per bulkWrite. */
+  batchSize: number;
+  signal?: AbortSignal;
+  /** Called after every batch; a job passes ctx.progress here (it throws when cancelled). */
+  onProgress?: (fraction: number, message: string, stats: SyncStats) => Promise<void>;
+  now?: () => Date;
+}
+
+/**
+ * Syncs the pixel-tracking daily aggregates of a range of days into performance_entries.
+ * Rows stream from the analytics port in batches; each batch costs one query per collection
+ * and one bulkWrite, never a round trip per row. Rows without a publication or order are
+ * skipped, invalid rows are errors, each logged with its creativeId and publicationCode.
+ * Throws on input errors (BAD_USER_INPUT) and on analytics or store failure.
+ */
+export async function syncTracking(input: SyncTrackingInput, deps: SyncTrackingDeps): Promise<SyncTrackingResult> {
+  const started = Date.now();
+  const now = deps.now ?? (() => new Date());
+  const dateRange = resolveDateRange(input, now());
+  const publicationCode = parsePublicationCodeInput(input.publicationCode);
+  const dryRun = input.dryRun ?? false;
+  const log = deps.logger.child({ dateRange, publicationCode, dryRun });
+  log.info('Sync started');
+
+  const publications = await deps.db
+    .collection(PUBLICATIONS)
+    .find({ publicationCode: { $exists: true } }, { projection: { publicationId: 1, publicationCode: 1 } })
+    .toArray();
+  const publicationIds = buildPublicationIndex(
+    publications.map((p) => ({ publicationId: p.publicationId, publicationCode: p.publicationCode })),
+    deps.publicationCodes,
+  );
+  const writer = new EntryWriter(deps.db, { dryRun, batchSize: deps.batchSize, logger: log, now });
+  const stats: SyncStats = { rowsFromAthena: 0, synced: 0, skipped: 0, errors: 0 };
+
+  const processBatch = async (rows: TrackingRow[]) => {
+    if (rows.length === 0) return;
+    const matched = await matchBatch(rows, { db: deps.db, publicationIds, logger: log, stats });
+    for (const { row, match } of matched) writer.add(row, match);
+    const flushed = await writer.flushBefore(rows[rows.length - 1].reportDate);
+    stats.synced += flushed.synced;
+    stats.errors += flushed.errors;
+    const fraction = dayFraction(dateRange, rows[rows.length - 1].reportDate);
+    await deps.onProgress?.(fraction, `${stats.rowsFromAthena} rows read, ${stats.synced} synced`, { ...stats });
+  };
+
+  const { sql, params } = dailyAggregatesQuery(dateRange, publicationCode);
+  let batch: TrackingRow[] = [];
+  for await (const raw of deps.analytics.query(sql, params, { signal: deps.signal })) {
+    stats.rowsFromAthena += 1;
+    const parsed = parseTrackingRow(raw);
+    if (!parsed.ok) {
+      stats.errors += 1;
+      log.error({ creativeId: parsed.creativeId, publicationCode: parsed.publicationCode, reason: parsed.reason }, 'Invalid tracking row');
+      continue;
+    }
+    batch.push(parsed.row);
+    if (batch.length >= deps.batchSize) {
+      await processBatch(batch);
+      batch = [];
+    }
+  }
+  await processBatch(batch);
+  const rest = await writer.flushAll();
+  stats.synced += rest.synced;
+  stats.errors += rest.errors;
+
+  const duration = Date.now() - started;
+  log.info({ stats, duration }, 'Sync finished');
+  return { success: true, dateRange, stats, duration };
+}
+
+/** How far into the range a day is, for progress: rows come ordered by day. */
+function dayFraction(range: DateRange, day: string): number {
+  const total = startOfDay(range.end).getTime() - startOfDay(range.start).getTime() + 86_400_000;
+  const done = startOfDay(day).getTime() - startOfDay(range.start).getTime() + 86_400_000;
+  return Math.min(1, Math.max(0, done / total));
+}
+
+/** Maps a batch's publication codes and finds its orders (two queries for the whole batch). */
+async function matchBatch(
+  rows: TrackingRow[],
+  context: { db: Db; publicationIds: Map<string, number>; logger: Logger; stats: SyncStats },
+) {
+  const located: { row: TrackingRow; publicationId: number }[] = [];
+  for (const row of rows) {
+    const publicationId = context.publicationIds.get(row.publicationCode);
+    if (publicationId === undefined) {
+      context.stats.skipped += 1;
+      context.logger.warn({ creativeId: row.creativeId, publicationCode: row.publicationCode }, 'Publication code not mapped');
+      continue;
+    }
+    located.push({ row, publicationId });
+  }
+  const findOrder = await lookupOrders(
+    context.db,
+    located.map(({ row, publicationId }) => ({ creativeId: row.creativeId, publicationId })),
+  );
+  const matched = [];
+  for (const { row, publicationId } of located) {
+    const match = findOrder({ creativeId: row.creativeId, publicationId });
+    if (!match) {
+      context.stats.skipped += 1;
+      context.logger.warn({ creativeId: row.creativeId, publicationCode: row.publicationCode }, 'Order not found');
+      continue;
+    }
+    matched.push({ row, match });
+  }
+  return matched;
+}
