@@ -56,6 +56,15 @@ const schema = z.object({
   S3_ENDPOINT: z.string().url().optional(),
   S3_FORCE_PATH_STYLE: bool.default(false),
 
+  ATHENA_QUERY_TIMEOUT_MS: int(1000).default(180_000),
+  ATHENA_POLL_INTERVAL_MS: int(10).default(500),
+  ATHENA_MAX_POLL_INTERVAL_MS: int(10).default(5_000),
+  ATHENA_RETRY_BACKOFF_MS: int(0).default(2_000),
+  TRACKING_SYNC_BATCH_SIZE: int(1, 50_000).default(2_000),
+  TRACKING_PUBLICATION_CODES: z
+    .string()
+    .regex(/^\s*[A-Za-z0-9_-]{1,64}\s*=\s*\d+\s*(,\s*[A-Za-z0-9_-]{1,64}\s*=\s*\d+\s*)*$/, 'code=publicationId,code=publicationId')
+    .optional(),
   // Marketing Cloud click sync
   SFMC_BACKEND: z.enum(['local', 'rest']).default('local'),
   SFMC_BUSINESS_UNITS: z.string().optional(),
