@@ -41,6 +41,14 @@ const schema = z.object({
   JOB_WORKERS: bool.default(true),
   JOB_CONCURRENCY: int(1, 256).default(4),
   SCHEDULES: bool.default(true),
+  /** Embedded queue: longest wait before a long poll sees messages sent by another process. */
+  QUEUE_POLL_INTERVAL_MS: int(10, 60_000).default(1000),
+  /** Long-poll wait of job workers (SQS allows up to 20 s). */
+  JOB_POLL_WAIT_SECONDS: int(0, 20).default(10),
+  /** A running job's message stays invisible this long; the worker extends it while it runs. */
+  JOB_VISIBILITY_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(43_200).default(60),
+  /** Graceful stop: how long running jobs may finish before their messages are released. */
+  JOB_STOP_TIMEOUT_MS: int(0).default(8000),
 
   // Analytics (tracking sync)
   ANALYTICS_BACKEND: z.enum(['duckdb', 'athena']).default('duckdb'),
@@ -48,14 +56,6 @@ const schema = z.object({
   ATHENA_WORKGROUP: z.string().min(1).default('primary'),
   ATHENA_OUTPUT_BUCKET: z.string().regex(/^s3:\/\//, 'an s3:// location').optional(),
   TRACKING_LOGS_DIR: z.string().min(1).optional(),
-  METRICS_BACKEND: z.enum(['prometheus', 'cloudwatch']).default('prometheus'),
-
-  // Objects (files)
-  OBJECTS_BACKEND: z.enum(['local', 's3']).default('local'),
-  S3_BUCKET: z.string().min(1).optional(),
-  S3_ENDPOINT: z.string().url().optional(),
-  S3_FORCE_PATH_STYLE: bool.default(false),
-
   ATHENA_QUERY_TIMEOUT_MS: int(1000).default(180_000),
   ATHENA_POLL_INTERVAL_MS: int(10).default(500),
   ATHENA_MAX_POLL_INTERVAL_MS: int(10).default(5_000),
@@ -65,6 +65,14 @@ const schema = z.object({
     .string()
     .regex(/^\s*[A-Za-z0-9_-]{1,64}\s*=\s*\d+\s*(,\s*[A-Za-z0-9_-]{1,64}\s*=\s*\d+\s*)*$/, 'code=publicationId,code=publicationId')
     .optional(),
+  METRICS_BACKEND: z.enum(['prometheus', 'cloudwatch']).default('prometheus'),
+
+  // Objects (files)
+  OBJECTS_BACKEND: z.enum(['local', 's3']).default('local'),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+
   // Marketing Cloud click sync
   SFMC_BACKEND: z.enum(['local', 'rest']).default('local'),
   SFMC_BUSINESS_UNITS: z.string().optional(),
@@ -91,6 +99,9 @@ const schema = z.object({
   MESSAGING_BACKEND: z.enum(['outbox', 'ses']).default('outbox'),
   SES_FROM_ADDRESS: z.string().email().optional(),
   TRACKING_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  AUDIENCE_IMPORT_MAX_BYTES: int(1).default(512 * 1024 * 1024),
+  AUDIENCE_IMPORT_MAX_ROWS: int(1).default(5_000_000),
+  CAMPAIGN_EVENTS_EXPORT_LAG_SECONDS: int(0).default(120),
 });
 
 export type Config = z.infer<typeof schema> & {

@@ -1,0 +1,173 @@
+import { ObjectId } from 'bson';
+
+/**
+ * Stored documents of the campaigns domain and their collections. Ids are strings (hex of an
+ * ObjectId) except where a deterministic id makes a write idempotent (memberships, recipients).
+ */
+export const C = {
+  senders: 'campaign_senders',
+  templates: 'campaign_templates',
+  audiences: 'audiences',
+  members: 'members',
+  memberships: 'audience_members',
+  campaigns: 'campaigns',
+  recipients: 'campaign_recipients',
+  events: 'campaign_events',
+  exportState: 'campaign_export_state',
+  imports: 'audience_imports',
+} as const;
+
+export type CampaignType = 'EMAIL' | 'MOBILE' | 'AD';
+export type CampaignStatus = 'DRAFT' | 'SCHEDULED' | 'SENDING' | 'SENT' | 'PAUSED' | 'CANCELLED';
+export type RecipientStatus = 'PENDING' | 'SENT' | 'UNCERTAIN' | 'FAILED';
+export type CampaignEventType = 'OPEN' | 'CLICK' | 'CONVERSION';
+
+interface Timestamps {
+  createdAt: Date;
+  updatedAt: Date;
+  archivedAt?: Date | null;
+}
+
+/** A colleague who sends campaigns (the seed's "user"). */
+export interface SenderDoc extends Timestamps {
+  _id: string;
+  name: string;
+  email: string;
+  department?: string | null;
+  contact?: string | null;
+}
+
+export interface TemplateDoc extends Timestamps {
+  _id: string;
+  name: string;
+  /** Style family, e.g. minimalist, business. */
+  type: string;
+  subject: string;
+  html?: string | null;
+  text?: string | null;
+}
+
+export interface AudienceDoc extends Timestamps {
+  _id: string;
+  name: string;
+  segments: string[];
+  locationType?: string | null;
+}
+
+export interface MemberDoc extends Timestamps {
+  _id: string;
+  /** Trimmed and lower-cased: unique across members. */
+  email: string;
+  name?: string | null;
+  contact?: string | null;
+  attributes: Record<string, string>;
+}
+
+/** A member in an audience; `_id` is `<audienceId>:<memberId>` so adding twice is one row. */
+export interface MembershipDoc {
+  _id: string;
+  audienceId: string;
+  memberId: string;
+  addedAt: Date;
+  /** The last import that listed this member in this audience (REPLACE drops the others). */
+  importId?: string;
+}
+
+/** What the campaign froze of its template when it started sending. */
+export interface FrozenContent {
+  subject: string;
+  html?: string | null;
+  text?: string | null;
+  /** The template's links in order; tracking redirects only to these, by index. */
+  links: string[];
+}
+
+export interface CampaignDoc extends Timestamps {
+  _id: string;
+  name: string;
+  templateId: string;
+  senderId: string;
+  audienceIds: string[];
+  type: CampaignType;
+  status: CampaignStatus;
+  sendAt?: Date | null;
+  expiresAt?: Date | null;
+  sendJobId?: string | null;
+  content?: FrozenContent | null;
+  audienceSize?: number | null;
+  frozenAt?: Date | null;
+  startedAt?: Date | null;
+  finishedAt?: Date | null;
+}
+
+/** One member of a campaign's frozen audience; `_id` is `<campaignId>:<memberId>`. */
+export interface RecipientDoc {
+  _id: string;
+  campaignId: string;
+  memberId: string;
+  email: string;
+  name?: string | null;
+  attributes: Record<string, string>;
+  status: RecipientStatus;
+  sentAt?: Date | null;
+  opened: boolean;
+  firstOpenedAt?: Date | null;
+  lastOpenedAt?: Date | null;
+  clicked: boolean;
+  firstClickedAt?: Date | null;
+  lastClickedAt?: Date | null;
+  converted: boolean;
+  firstConvertedAt?: Date | null;
+  lastConvertedAt?: Date | null;
+}
+
+/** The source of truth for engagement: written once (unique _id), then applied to the recipient. */
+export interface CampaignEventDoc {
+  _id: string;
+  type: CampaignEventType;
+  campaignId: string;
+  recipientId: string;
+  memberId: string;
+  linkIndex?: number | null;
+  value?: number | null;
+  occurredAt: Date;
+  /** When this service stored it: the exporter's ordering, never earlier than a stored position. */
+  recordedAt: Date;
+}
+
+export const newId = () => new ObjectId().toHexString();
+export const membershipId = (audienceId: string, memberId: string) => `${audienceId}:${memberId}`;
+export const recipientId = (campaignId: string, memberId: string) => `${campaignId}:${memberId}`;
+
+export type ImportMode = 'ADD' | 'REPLACE';
+
+export interface ImportReject {
+  rowNumber: number;
+  email?: string | null;
+  reason: string;
+}
+
+/** One run of importAudienceMembers, with its counts and (the first 1,000) rejected rows. */
+export interface AudienceImportDoc {
+  _id: string;
+  audienceId: string;
+  filename: string;
+  mode: ImportMode;
+  overwrite: boolean;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  counts: {
+    rows: number;
+    accepted: number;
+    rejected: number;
+    duplicatesInFile: number;
+    created: number;
+    updated: number;
+    existingMembers: number;
+    addedToAudience: number;
+    removedFromAudience: number;
+  };
+  rejects: ImportReject[];
+  error?: string | null;
+  createdAt: Date;
+  finishedAt?: Date | null;
+}

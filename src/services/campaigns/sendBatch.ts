@@ -1,0 +1,107 @@
+import type { AnyBulkWriteOperation } from 'mongodb';
+import type { App } from '../../app';
+import type { OutboundMessage, SendResult } from '../../datasources/messaging/message';
+import type { JobContext } from '../../jobs/jobType';
+import { C, type CampaignDoc, type RecipientDoc, type RecipientStatus } from './model';
+import { renderMessage } from './render';
+import { signTrackingToken } from './trackingTokens';
+
+const BATCH_SIZE = 200;
+/** Provider calls in flight at once within a batch. */
+const PARALLEL_SENDS = 16;
+/** Provider errors that are about this one message: the recipient is FAILED, the send goes on. */
+const recipientErrors = new Set(['MessageRejected', 'BadRequestException', 'InvalidParameterValue']);
+
+type SendApp = Pick<App, 'db' | 'config' | 'ports'>;
+export type StopReason = 'PAUSED' | 'CANCELLED' | 'SUPERSEDED';
+
+export function trackingBaseUrl(config: SendApp['config']): string {
+  return (config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+}
+
+/**
+ * Sends every PENDING recipient in batches by id: render, hand to the messaging port with the
+ * recipient id as idempotency key, then mark the batch in one bulk write. A crash between the
+ * send and the mark leaves the recipient PENDING; the next run sends again with the same key,
+ * which the port answers as a duplicate without delivering twice. Between batches it reports
+ * progress (which also throws if the job was cancelled) and stops when the campaign was paused,
+ * cancelled or taken over by a newer send job.
+ */
+export async function sendPendingRecipients(
+  app: SendApp,
+  campaign: CampaignDoc,
+  secret: string,
+  context: JobContext,
+  now: () => Date,
+): Promise<{ stopped?: StopReason; sent: number }> {
+  const recipients = app.db.collection<RecipientDoc>(C.recipients);
+  const total = campaign.audienceSize ?? 0;
+  let done = await recipients.countDocuments({ campaignId: campaign._id, status: { $ne: 'PENDING' } });
+  let sent = 0;
+  let lastId = '';
+  for (;;) {
+    const stopped = await stopReason(app, campaign._id, context.jobId);
+    if (stopped) return { stopped, sent };
+    const batch = await recipients
+      .find({ campaignId: campaign._id, status: 'PENDING', _id: { $gt: lastId } }, { sort: { _id: 1 }, limit: BATCH_SIZE })
+      .toArray();
+    if (batch.length === 0) return { sent };
+    lastId = batch[batch.length - 1]._id;
+    const outcomes = await mapLimit(batch, PARALLEL_SENDS, (recipient) => sendOne(app, campaign, recipient, secret));
+    const sentAt = now();
+    const marks: AnyBulkWriteOperation<RecipientDoc>[] = batch.map((recipient, index) => ({
+      updateOne: { filter: { _id: recipient._id, status: 'PENDING' }, update: { $set: { status: outcomes[index], sentAt } } },
+    }));
+    await recipients.bulkWrite(marks, { ordered: false });
+    sent += outcomes.filter((status) => status === 'SENT').length;
+    done += batch.length;
+    await context.setStats({ audienceSize: total, processed: done });
+    await context.progress(total === 0 ? 1 : Math.min(done / total, 1), `sent ${done} of ${total}`);
+  }
+}
+
+async function stopReason(app: SendApp, campaignId: string, jobId: string): Promise<StopReason | undefined> {
+  const current = await app.db
+    .collection<CampaignDoc>(C.campaigns)
+    .findOne({ _id: campaignId }, { projection: { status: 1, sendJobId: 1 } });
+  if (!current || current.status === 'CANCELLED') return 'CANCELLED';
+  if (current.status === 'PAUSED') return 'PAUSED';
+  if (current.status !== 'SENDING' || current.sendJobId !== jobId) return 'SUPERSEDED';
+  return undefined;
+}
+
+async function sendOne(app: SendApp, campaign: CampaignDoc, recipient: RecipientDoc, secret: string): Promise<RecipientStatus> {
+  const base = trackingBaseUrl(app.config);
+  const token = signTrackingToken(secret, { campaignId: campaign._id, memberId: recipient.memberId });
+  const rendered = renderMessage(campaign.content!, recipient, {
+    open: `${base}/o/${token}.gif`,
+    click: (index) => `${base}/c/${token}?l=${index}`,
+  });
+  const message: OutboundMessage = {
+    channel: 'EMAIL',
+    to: recipient.email,
+    ...rendered,
+    metadata: { campaignId: campaign._id, recipientId: recipient._id, senderId: campaign.senderId },
+  };
+  let result: SendResult;
+  try {
+    result = await app.ports.messaging.send(message, { idempotencyKey: recipient._id });
+  } catch (error) {
+    if (recipientErrors.has((error as Error).name)) return 'FAILED';
+    throw error;
+  }
+  return result.status;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import type { App } from '../../app';
+import { PermanentJobError, type JobContext, type JobType } from '../../jobs/jobType';
+import { getCampaign } from './campaigns';
+import { freezeAudience } from './freezeAudience';
+import { C, type CampaignDoc, type FrozenContent, type TemplateDoc } from './model';
+import { extractLinks } from './render';
+import { sendPendingRecipients } from './sendBatch';
+import { trackingSecret } from './trackingSecret';
+
+export const CAMPAIGN_SEND_JOB = 'campaign-send';
+
+const params = z.object({ campaignId: z.string().min(1) });
+export type CampaignSendParams = z.infer<typeof params>;
+
+export interface CampaignSendResult {
+  outcome: 'SENT' | 'PAUSED' | 'CANCELLED' | 'SUPERSEDED' | 'NOT_DUE';
+  audienceSize: number;
+  sent: number;
+}
+
+type SendApp = Pick<App, 'db' | 'config' | 'ports'>;
+
+/**
+ * Sends a campaign: freeze the audience once, then send every PENDING recipient. Safe to run
+ * again at any point (a retry after a crash, a resume after a pause): frozen recipients are
+ * kept, and each recipient's send is idempotent by recipient id.
+ */
+export function campaignSendJob(app: SendApp): JobType<CampaignSendParams, CampaignSendResult> {
+  return {
+    name: CAMPAIGN_SEND_JOB,
+    params,
+    options: { attempts: 5, backoffMs: 2000, timeoutMs: 6 * 60 * 60 * 1000 },
+    perform: (input, context) => performSend(app, input.campaignId, context),
+  };
+}
+
+export async function performSend(app: SendApp, campaignId: string, context: JobContext, now = () => new Date()): Promise<CampaignSendResult> {
+  let campaign = await getCampaign(app.db, campaignId).catch(() => {
+    throw new PermanentJobError(`Campaign ${campaignId} does not exist`, 'NOT_FOUND');
+  });
+  const notDue = !['SCHEDULED', 'SENDING'].includes(campaign.status) || (campaign.sendAt && campaign.sendAt.getTime() > now().getTime() + 1000);
+  if (notDue) return { outcome: campaign.status === 'CANCELLED' ? 'CANCELLED' : 'NOT_DUE', audienceSize: campaign.audienceSize ?? 0, sent: 0 };
+  if (campaign.expiresAt && campaign.expiresAt.getTime() <= now().getTime()) {
+    throw new PermanentJobError(`Campaign ${campaignId} expired at ${campaign.expiresAt.toISOString()} before it was sent`, 'EXPIRED');
+  }
+  const secret = await trackingSecret(app.config);
+  campaign = await markSending(app, campaign, context.jobId, now());
+  if (!campaign.frozenAt) campaign = await freeze(app, campaign, context, now);
+  const { stopped, sent } = await sendPendingRecipients(app, campaign, secret, context, now);
+  if (stopped) return { outcome: stopped, audienceSize: campaign.audienceSize ?? 0, sent };
+  await app.db
+    .collection<CampaignDoc>(C.campaigns)
+    .updateOne({ _id: campaignId, status: 'SENDING' }, { $set: { status: 'SENT', finishedAt: now(), updatedAt: now() } });
+  await context.progress(1, `sent to ${sent} recipients`);
+  return { outcome: 'SENT', audienceSize: campaign.audienceSize ?? 0, sent };
+}
+
+/** Claims the campaign for this job: an older send job still running sees it and stops. */
+async function markSending(app: SendApp, campaign: CampaignDoc, jobId: string, at: Date): Promise<CampaignDoc> {
+  const content = campaign.content ?? (await frozenContent(app, campaign));
+  const updated = await app.db
+    .collection<CampaignDoc>(C.campaigns)
+    .findOneAndUpdate(
+      { _id: campaign._id, status: { $in: ['SCHEDULED', 'SENDING'] } },
+      { $set: { status: 'SENDING', sendJobId: jobId, content, startedAt: campaign.startedAt ?? at, updatedAt: at } },
+      { returnDocument: 'after' },
+    );
+  if (!updated) throw new PermanentJobError(`Campaign ${campaign._id} changed status while starting`, 'CONFLICT');
+  return updated;
+}
+
+/** The template as it is when sending starts: later edits of the template change nothing sent. */
+async function frozenContent(app: SendApp, campaign: CampaignDoc): Promise<FrozenContent> {
+  const template = await app.db.collection<TemplateDoc>(C.templates).findOne({ _id: campaign.templateId });
+  if (!template) throw new PermanentJobError(`Template ${campaign.templateId} does not exist`, 'NOT_FOUND');
+  return { subject: template.subject, html: template.html ?? null, text: template.text ?? null, links: extractLinks(template) };
+}
+
+async function freeze(app: SendApp, campaign: CampaignDoc, context: JobContext, now: () => Date): Promise<CampaignDoc> {
+  await context.progress(0, 'freezing the audience');
+  const audienceSize = await freezeAudience(app.db, campaign, (frozen) => context.progress(0, `froze ${frozen} recipients`));
+  const frozenAt = now();
+  await app.db.collection<CampaignDoc>(C.campaigns).updateOne({ _id: campaign._id }, { $set: { audienceSize, frozenAt } });
+  await context.setStats({ audienceSize });
+  return { ...campaign, audienceSize, frozenAt };
+}
