@@ -23,13 +23,20 @@ export function sqlString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-const columnsStruct = `{${CLOUDFRONT_LOG_FIELDS.map((f) => `${sqlString(columnName(f))}: 'VARCHAR'`).join(', ')}}`;
+/**
+ * CloudFront has appended fields to its format over the years; spare trailing columns let a
+ * line with a few new fields still be read by the 33 known ones instead of being dropped.
+ */
+const SPARE_FIELDS = Array.from({ length: 8 }, (_, i) => `spare-${i + 1}`);
+const ALL_FIELDS = [...CLOUDFRONT_LOG_FIELDS, ...SPARE_FIELDS];
+
+const columnsStruct = `{${ALL_FIELDS.map((f) => `${sqlString(columnName(f))}: 'VARCHAR'`).join(', ')}}`;
 
 /**
  * Every line of every gzipped log under the glob, all fields as text. Two header lines per
  * file are skipped (skip applies per file); `comment='#'` is not used because it broke the
- * sniffer. Lines with the wrong field count are dropped (ignore_errors) or padded with NULLs,
- * so a malformed line can never match a hit and never breaks the view.
+ * sniffer. Short lines are padded with NULLs and lines with far too many fields are dropped
+ * (ignore_errors), so a malformed line can never match a hit and never breaks the view.
  */
 export function rawLinesSql(glob: string): string {
   return `SELECT * FROM read_csv(${sqlString(glob)}, delim='\\t', skip=2, header=false, auto_detect=false,
@@ -39,7 +46,7 @@ export function rawLinesSql(glob: string): string {
 
 /** The same columns with no rows, for when the log directory holds no file yet. */
 export function emptyLinesSql(): string {
-  return `SELECT ${CLOUDFRONT_LOG_FIELDS.map((f) => `CAST(NULL AS VARCHAR) AS ${columnName(f)}`).join(', ')} WHERE false`;
+  return `SELECT ${ALL_FIELDS.map((f) => `CAST(NULL AS VARCHAR) AS ${columnName(f)}`).join(', ')} WHERE false`;
 }
 
 /** One query-string parameter of cs-uri-query, URL-decoded ("+" is a space); NULL when absent or undecodable. */
@@ -77,10 +84,8 @@ export const AGGREGATE_VIEWS_SQL = [
 
 /**
  * Athena/Presto functions the seed's SQL uses that DuckDB lacks. DATE_FORMAT takes MySQL
- * specifiers; the ones that differ from strftime's are translated (%i minutes, %s seconds).
- * DATE 'YYYY-MM-DD' literals are native to DuckDB.
+ * specifiers; the date ones (%Y %m %d) and %H are the same in strftime, which wants its format
+ * as a constant, so the macro passes it through untouched. DATE 'YYYY-MM-DD' literals are
+ * native to DuckDB.
  */
-export const COMPATIBILITY_MACROS_SQL = [
-  `CREATE OR REPLACE MACRO date_format(d, f) AS
-     strftime(CAST(d AS TIMESTAMP), replace(replace(f, '%i', '%M'), '%s', '%S'))`,
-];
+export const COMPATIBILITY_MACROS_SQL = [`CREATE OR REPLACE MACRO date_format(d, f) AS strftime(CAST(d AS TIMESTAMP), f)`];

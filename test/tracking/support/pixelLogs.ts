@@ -1,0 +1,174 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { CLOUDFRONT_LOG_FIELDS } from '../../../src/datasources/analytics/cloudFrontLogs';
+
+const gzipAsync = promisify(gzip);
+
+export type PixelEvent = 'impression' | 'click' | 'viewable';
+
+/** One request to the tracking pixel, as a CloudFront log line records it. */
+export interface PixelHit {
+  date: string;
+  time?: string;
+  ip: string;
+  event: PixelEvent;
+  creativeId: string;
+  publicationCode: string;
+  channel?: string;
+  adSize?: string;
+  status?: number;
+  method?: string;
+  stem?: string;
+}
+
+/** A placement that pixels fire for. */
+export interface Creative {
+  creativeId: string;
+  publicationCode: string;
+  channel: string;
+  adSize: string;
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so a seed reproduces a data set. */
+export function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** cs-uri-query as a browser sends it: every value percent-encoded. */
+export function pixelQuery(hit: Pick<PixelHit, 'event' | 'creativeId' | 'publicationCode' | 'channel' | 'adSize'>): string {
+  const params: [string, string | undefined][] = [
+    ['e', hit.event],
+    ['cr', hit.creativeId],
+    ['pub', hit.publicationCode],
+    ['ch', hit.channel],
+    ['sz', hit.adSize],
+  ];
+  return params
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${encodeURIComponent(value!)}`)
+    .join('&');
+}
+
+/** A tab-separated line with all 33 fields, '-' where a field is empty, as CloudFront writes it. */
+export function cloudFrontLine(hit: PixelHit, rawQuery?: string): string {
+  const values: Record<string, string> = {
+    date: hit.date,
+    time: hit.time ?? '12:00:00',
+    'x-edge-location': 'ORD52-C1',
+    'sc-bytes': '430',
+    'c-ip': hit.ip,
+    'cs-method': hit.method ?? 'GET',
+    'cs(Host)': 'd111111abcdef8.cloudfront.net',
+    'cs-uri-stem': hit.stem ?? '/t.gif',
+    'sc-status': String(hit.status ?? 200),
+    'cs(Referer)': 'https://chicagoreader.com/',
+    'cs(User-Agent)': 'Mozilla/5.0%20(X11;%20Linux%20x86_64)',
+    'cs-uri-query': rawQuery ?? pixelQuery(hit),
+    'x-edge-result-type': 'Hit',
+    'cs-protocol': 'https',
+    'time-taken': '0.001',
+  };
+  return CLOUDFRONT_LOG_FIELDS.map((field) => values[field] ?? '-').join('\t');
+}
+
+/** Writes a gzipped log file with CloudFront's two header lines. */
+export async function writeLogFile(dir: string, name: string, lines: readonly string[]): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const text = ['#Version: 1.0', `#Fields: ${CLOUDFRONT_LOG_FIELDS.join(' ')}`, ...lines].join('\n') + '\n';
+  const file = path.join(dir, name);
+  await writeFile(file, await gzipAsync(text));
+  return file;
+}
+
+/** True when CloudFront would count this hit under the tracking rules. */
+export function isCountedHit(hit: PixelHit): boolean {
+  if ((hit.method ?? 'GET') !== 'GET' || (hit.stem ?? '/t.gif') !== '/t.gif') return false;
+  const status = hit.status ?? 200;
+  return status === 200 || (status === 302 && hit.event === 'click');
+}
+
+export interface ExpectedAggregate {
+  report_date: string;
+  creative_id: string;
+  publication_code: string;
+  channel: string | null;
+  ad_size: string | null;
+  impressions: number;
+  clicks: number;
+  viewable_impressions: number;
+  unique_ips: number;
+}
+
+/** The daily aggregates counted in plain JavaScript, independently of DuckDB. */
+export function expectedAggregates(hits: readonly PixelHit[]): ExpectedAggregate[] {
+  const groups = new Map<string, ExpectedAggregate & { ips: Set<string> }>();
+  for (const hit of hits.filter(isCountedHit)) {
+    const key = [hit.date, hit.creativeId, hit.publicationCode, hit.channel ?? '', hit.adSize ?? ''].join('\u0000');
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        report_date: hit.date, creative_id: hit.creativeId, publication_code: hit.publicationCode,
+        channel: hit.channel ?? null, ad_size: hit.adSize ?? null,
+        impressions: 0, clicks: 0, viewable_impressions: 0, unique_ips: 0, ips: new Set(),
+      };
+      groups.set(key, group);
+    }
+    if (hit.event === 'impression') group.impressions += 1;
+    if (hit.event === 'click') group.clicks += 1;
+    if (hit.event === 'viewable') group.viewable_impressions += 1;
+    group.ips.add(hit.ip);
+  }
+  return [...groups.values()].map(({ ips, ...rest }) => ({ ...rest, unique_ips: ips.size }));
+}
+
+/**
+ * Hits for each creative and day: impressions, about a quarter viewable, a few clicks (some
+ * answered 302), plus noise that must not count (404s, HEADs, other paths).
+ */
+export function generateHits(options: { creatives: readonly Creative[]; days: readonly string[]; impressionsPerDay: number; ipPool: number; seed?: number }): PixelHit[] {
+  const next = random(options.seed ?? 1);
+  const hits: PixelHit[] = [];
+  for (const date of options.days) {
+    for (const creative of options.creatives) {
+      const base = { date, ...creative };
+      const count = 1 + Math.floor(next() * options.impressionsPerDay);
+      for (let i = 0; i < count; i++) {
+        const ip = `10.${Math.floor(next() * 4)}.${Math.floor(next() * 16)}.${Math.floor(next() * options.ipPool) % 256}`;
+        hits.push({ ...base, ip, event: 'impression' });
+        if (next() < 0.25) hits.push({ ...base, ip, event: 'viewable' });
+        if (next() < 0.05) hits.push({ ...base, ip, event: 'click', status: next() < 0.5 ? 302 : 200 });
+        if (next() < 0.02) hits.push({ ...base, ip, event: 'impression', status: 404 });
+        if (next() < 0.01) hits.push({ ...base, ip, event: 'impression', method: 'HEAD' });
+        if (next() < 0.01) hits.push({ ...base, ip, event: 'impression', stem: '/favicon.ico' });
+      }
+    }
+  }
+  return hits;
+}
+
+/** Writes hits as CloudFront would: one folder per day, several files per day. */
+export async function writeHits(dir: string, hits: readonly PixelHit[], filesPerDay = 2): Promise<string[]> {
+  const byDay = new Map<string, PixelHit[]>();
+  for (const hit of hits) {
+    const dayHits = byDay.get(hit.date);
+    if (dayHits) dayHits.push(hit);
+    else byDay.set(hit.date, [hit]);
+  }
+  const files: string[] = [];
+  for (const [date, dayHits] of byDay) {
+    for (let f = 0; f < filesPerDay; f++) {
+      const lines = dayHits.filter((_, i) => i % filesPerDay === f).map((hit) => cloudFrontLine(hit));
+      files.push(await writeLogFile(path.join(dir, date.slice(0, 7)), `E2EXAMPLE.${date}-${String(f).padStart(2, '0')}.${f}abc.gz`, lines));
+    }
+  }
+  return files;
+}
