@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { QueueMessage } from '../datasources/queue/queuePort';
 import type { Logger } from '../logger';
 
 export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -64,6 +65,13 @@ export interface EnqueueOptions {
   /** Unique: a second enqueue with the same key returns the existing job. */
   idempotencyKey?: string;
   delaySeconds?: number;
+  /** The schedule whose tick enqueued the job (set by the scheduler). */
+  schedule?: string;
+  /**
+   * Where the params came from in the caller's input, to name the bad field in BAD_USER_INPUT
+   * (e.g. "input" gives "input.date"). Default: the params' own field names.
+   */
+  inputName?: string;
 }
 
 /** The stored job, as services and resolvers see it. */
@@ -85,6 +93,22 @@ export interface JobRecord {
   startedAt?: Date;
   finishedAt?: Date;
   cancelRequested?: boolean;
+  /** The queue its messages go to (the type's options.queue). */
+  queue?: string;
+  /** Not run before this time (enqueue with delaySeconds). */
+  runAt?: Date;
+  /** Set once its message is on the queue; the dispatcher re-sends jobs left without one. */
+  dispatchedAt?: Date;
+  /** Identifies the current run; writes of an older, abandoned run are ignored. */
+  runId?: string;
+  /** The queue message the current run came from. */
+  messageId?: string;
+  /** Last sign of life of the current run; a stale one lets another worker take the job over. */
+  heartbeatAt?: Date;
+  /** Set when its message went to the dead-letter queue; a redriven message runs it again. */
+  deadLetteredAt?: Date;
+  schedule?: string;
+  updatedAt?: Date;
 }
 
 /** What the rest of the service uses to start and manage jobs. */
@@ -95,4 +119,49 @@ export interface Jobs {
   get(id: string): Promise<JobRecord | null>;
   cancel(id: string): Promise<JobRecord>;
   retry(id: string, requestedBy?: string): Promise<JobRecord>;
+  /**
+   * Runs `options.handler` on batches of messages of `queue`, for pipelines with their own
+   * queues. Started with the job system (or at once if it runs already), stopped with it.
+   */
+  consume(queue: string, options: ConsumerOptions): Consumer;
+}
+
+/** A pipeline's worker on its own queue (see src/jobs/index.ts for the rules). */
+export interface ConsumerOptions {
+  /** Handler calls running at once (default 1). */
+  concurrency?: number;
+  /** Messages per handler call, 1..10 (default 10). */
+  batchSize?: number;
+  /** How long received messages stay invisible; extended while the handler runs (default 60 s). */
+  visibilityTimeoutSeconds?: number;
+  /** Long poll wait per receive (default JOB_POLL_WAIT_SECONDS). */
+  waitSeconds?: number;
+  /** First redelivery delay after a thrown error; doubles per receive, with jitter (default 1 s). */
+  backoffMs?: number;
+  handler(messages: QueueMessage[], context: ConsumerContext): Promise<ConsumerResult | void>;
+}
+
+export interface ConsumerContext {
+  logger: Logger;
+  /** Aborted when the service stops past its grace period; the messages are then released. */
+  signal: AbortSignal;
+}
+
+/**
+ * What to do with a handled batch. Messages named nowhere are deleted. A thrown error leaves
+ * the whole batch for redelivery with backoff; past the queue's maxReceiveCount they dead-letter.
+ */
+export interface ConsumerResult {
+  /** Deliver again after `delaySeconds` (default: backoff by receive count). */
+  retry?: { message: QueueMessage; delaySeconds?: number }[];
+  /** Move to the dead-letter queue now (poison: retrying cannot help). */
+  deadLetter?: QueueMessage[];
+  /** Leave untouched: it becomes visible again when its visibility timeout ends. */
+  keep?: QueueMessage[];
+}
+
+export interface Consumer {
+  readonly queue: string;
+  /** Stops receiving, waits for running batches (up to the job system's stop timeout). */
+  stop(): Promise<void>;
 }

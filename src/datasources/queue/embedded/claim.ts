@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import type { Collection } from 'mongodb';
+import type { MessageDocument } from './documents';
+
+/** How far past the batch size a FIFO receive looks for groups whose head is free. */
+const FIFO_SCAN_FACTOR = 10;
+
+export interface Claim {
+  queue: string;
+  max: number;
+  now: Date;
+  visibleUntil: Date;
+}
+
+const newReceipt = () => randomBytes(9).toString('base64url');
+
+/**
+ * Standard queue: find visible candidates, then claim them in one updateMany guarded by
+ * `visibleAt <= now`. The guard is re-checked per document by the store, so of two processes
+ * racing for a message exactly one gets it; the winner finds its messages by its receipt token.
+ */
+export async function claimStandard(messages: Collection<MessageDocument>, claim: Claim): Promise<MessageDocument[]> {
+  const due = { queue: claim.queue, visibleAt: { $lte: claim.now } };
+  const candidates = await messages.find(due, { sort: { visibleAt: 1 }, limit: claim.max, projection: { _id: 1 } }).toArray();
+  if (candidates.length === 0) return [];
+  const receipt = newReceipt();
+  const ids = candidates.map((c) => c._id);
+  await messages.updateMany(
+    { _id: { $in: ids }, ...due },
+    { $set: { visibleAt: claim.visibleUntil, receipt }, $inc: { receiveCount: 1 } },
+  );
+  return messages.find({ _id: { $in: ids }, receipt }, { sort: { visibleAt: 1, _id: 1 } }).toArray();
+}
+
+/**
+ * FIFO queue: a group's head (its oldest message) is the only one that may be delivered, and an
+ * in-flight head keeps its group blocked because it stays the head until deleted. So the group
+ * lock is the head's own visibility, claimed atomically with findOneAndUpdate.
+ */
+export async function claimFifo(messages: Collection<MessageDocument>, claim: Claim): Promise<MessageDocument[]> {
+  const candidates = await messages
+    .find(
+      { queue: claim.queue, visibleAt: { $lte: claim.now } },
+      { sort: { _id: 1 }, limit: claim.max * FIFO_SCAN_FACTOR, projection: { groupId: 1 } },
+    )
+    .toArray();
+  const groups = [...new Set(candidates.map((c) => c.groupId))];
+  const claimed: MessageDocument[] = [];
+  for (const groupId of groups) {
+    if (claimed.length >= claim.max) break;
+    const head = await messages.findOne(
+      { queue: claim.queue, groupId },
+      { sort: { _id: 1 }, projection: { _id: 1, visibleAt: 1 } },
+    );
+    if (!head || head.visibleAt > claim.now) continue;
+    const taken = await messages.findOneAndUpdate(
+      { _id: head._id, queue: claim.queue, visibleAt: { $lte: claim.now } },
+      { $set: { visibleAt: claim.visibleUntil, receipt: newReceipt() }, $inc: { receiveCount: 1 } },
+      { returnDocument: 'after' },
+    );
+    if (taken) claimed.push(taken);
+  }
+  return claimed;
+}

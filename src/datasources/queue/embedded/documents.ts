@@ -1,0 +1,55 @@
+import type { QueueMessage } from '../queuePort';
+
+/** Collections of the embedded queue engine (indexes in src/datasources/store/indexes.ts). */
+export const MESSAGES = 'queue_messages';
+export const DEFINITIONS = 'queue_definitions';
+export const DEDUPLICATION = 'queue_deduplication';
+
+/** A message as stored: the queue it is in now (a dead-lettered message moves to `<name>-dlq`). */
+export interface MessageDocument {
+  /** ObjectId hex: ordered by send time within a process, the FIFO order of a group. */
+  _id: string;
+  queue: string;
+  body: string;
+  groupId?: string;
+  sentAt: Date;
+  /** Receivable from this time on; in the future while delayed or in flight. */
+  visibleAt: Date;
+  receiveCount: number;
+  /** Token of the latest receive; receipt handles carry it so stale ones do nothing. */
+  receipt?: string;
+}
+
+export interface QueueDefinition {
+  _id: string;
+  fifo: boolean;
+  maxReceiveCount: number;
+  visibilityTimeoutSeconds: number;
+  deadLetterQueue?: string;
+}
+
+export interface DeduplicationDocument {
+  /** `<queue>\u0000<deduplication id>` */
+  _id: string;
+  messageId: string;
+  expiresAt: Date;
+}
+
+export const receiptHandleOf = (doc: Pick<MessageDocument, '_id' | 'receipt'>) => `${doc._id}.${doc.receipt}`;
+
+export function parseReceiptHandle(handle: string): { _id: string; receipt: string } | null {
+  const dot = handle.indexOf('.');
+  if (dot <= 0) return null;
+  return { _id: handle.slice(0, dot), receipt: handle.slice(dot + 1) };
+}
+
+export function toQueueMessage(doc: MessageDocument): QueueMessage {
+  return {
+    id: doc._id,
+    body: doc.body,
+    receiptHandle: receiptHandleOf(doc),
+    receiveCount: doc.receiveCount,
+    groupId: doc.groupId,
+    sentAt: doc.sentAt,
+  };
+}

@@ -1,0 +1,250 @@
+import { ObjectId, type Collection, type Db } from 'mongodb';
+import {
+  checkQueueName,
+  deadLetterQueueName,
+  DEFAULT_MAX_RECEIVE_COUNT,
+  DEFAULT_VISIBILITY_TIMEOUT_SECONDS,
+  QueueError,
+  receiveLimit,
+  type DeadLetter,
+  type EnsureQueueOptions,
+  type OutgoingMessage,
+  type QueueMessage,
+  type QueuePort,
+  type QueueStats,
+  type ReceiveOptions,
+  type SentMessage,
+} from '../queuePort';
+import { claimFifo, claimStandard } from './claim';
+import { isDuplicate, rememberDeduplicationId } from './deduplication';
+import {
+  DEFINITIONS,
+  MESSAGES,
+  parseReceiptHandle,
+  toQueueMessage,
+  type MessageDocument,
+  type QueueDefinition,
+} from './documents';
+import { Wakeups } from './wakeups';
+
+export interface EmbeddedQueueOptions {
+  /**
+   * Longest sleep of a long poll between checks, so sends by other processes on the same store
+   * are seen within this time (same-process sends wake receivers at once).
+   */
+  pollIntervalMs?: number;
+}
+
+const secondsFrom = (now: Date, seconds: number) => new Date(now.getTime() + Math.max(0, seconds) * 1000);
+
+/** The queue port kept in the document store: durable, shared by every process on the store. */
+export class EmbeddedQueuePort implements QueuePort {
+  readonly engine = 'embedded' as const;
+  private readonly messages: Collection<MessageDocument>;
+  private readonly definitions: Collection<QueueDefinition>;
+  private readonly known = new Map<string, QueueDefinition>();
+  private readonly wakeups = new Wakeups();
+  private readonly pollIntervalMs: number;
+  private closed = false;
+
+  constructor(private readonly db: Db, options: EmbeddedQueueOptions = {}) {
+    this.messages = db.collection<MessageDocument>(MESSAGES);
+    this.definitions = db.collection<QueueDefinition>(DEFINITIONS);
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+  }
+
+  async ensureQueue(name: string, options: EnsureQueueOptions = {}): Promise<void> {
+    checkQueueName(name);
+    const fifo = options.fifo ?? false;
+    const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
+    const definition: QueueDefinition = {
+      _id: name,
+      fifo,
+      maxReceiveCount: options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
+      visibilityTimeoutSeconds,
+    };
+    if (options.deadLetter ?? true) {
+      const deadLetter: QueueDefinition = { _id: deadLetterQueueName(name), fifo, maxReceiveCount: 0, visibilityTimeoutSeconds };
+      await this.saveDefinition(deadLetter);
+      definition.deadLetterQueue = deadLetter._id;
+    }
+    await this.saveDefinition(definition);
+  }
+
+  async send(queue: string, message: OutgoingMessage): Promise<SentMessage> {
+    const [sent] = await this.sendBatch(queue, [message]);
+    return sent;
+  }
+
+  async sendBatch(queue: string, outgoing: OutgoingMessage[]): Promise<SentMessage[]> {
+    const definition = await this.definition(queue);
+    const now = new Date();
+    const sent: SentMessage[] = [];
+    const documents: MessageDocument[] = [];
+    for (const message of outgoing) {
+      const doc = this.toDocument(queue, definition, message, now);
+      if (definition.fifo && message.deduplicationId) {
+        // Sequential on purpose: a duplicate within one batch must see the first one's id.
+        const firstId = await rememberDeduplicationId(this.db, queue, message.deduplicationId, doc._id, now);
+        if (isDuplicate(firstId, doc._id)) {
+          sent.push({ id: firstId });
+          continue;
+        }
+      }
+      documents.push(doc);
+      sent.push({ id: doc._id });
+    }
+    if (documents.length > 0) await this.messages.insertMany(documents);
+    this.wakeups.notify(queue);
+    return sent;
+  }
+
+  async receive(queue: string, options: ReceiveOptions = {}): Promise<QueueMessage[]> {
+    const max = receiveLimit(options);
+    const definition = await this.definition(queue);
+    const deadline = Date.now() + Math.max(0, options.waitSeconds ?? 0) * 1000;
+    for (;;) {
+      const received = await this.claim(definition, max, options.visibilityTimeoutSeconds);
+      const remaining = deadline - Date.now();
+      if (received.length > 0 || remaining <= 0 || options.signal?.aborted || this.closed) return received;
+      const nextVisible = await this.messages.findOne(
+        { queue, visibleAt: { $gt: new Date() } },
+        { sort: { visibleAt: 1 }, projection: { visibleAt: 1 } },
+      );
+      const untilVisible = nextVisible ? nextVisible.visibleAt.getTime() - Date.now() + 1 : Infinity;
+      await this.wakeups.wait(queue, Math.min(remaining, untilVisible, this.pollIntervalMs), options.signal);
+    }
+  }
+
+  async delete(queue: string, receiptHandles: string | string[]): Promise<void> {
+    const handles = (typeof receiptHandles === 'string' ? [receiptHandles] : receiptHandles).map(parseReceiptHandle);
+    const operations = handles
+      .filter((h): h is NonNullable<typeof h> => h !== null)
+      .map((h) => ({ deleteOne: { filter: { _id: h._id, queue, receipt: h.receipt } } }));
+    if (operations.length === 0) return;
+    await this.messages.bulkWrite(operations, { ordered: false });
+    // A deleted FIFO head frees its group for waiting receivers.
+    this.wakeups.notify(queue);
+  }
+
+  async changeVisibility(queue: string, receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void> {
+    const handle = parseReceiptHandle(receiptHandle);
+    if (!handle) return;
+    await this.messages.updateOne(
+      { _id: handle._id, queue, receipt: handle.receipt },
+      { $set: { visibleAt: secondsFrom(new Date(), visibilityTimeoutSeconds) } },
+    );
+    if (visibilityTimeoutSeconds <= 0) this.wakeups.notify(queue);
+  }
+
+  async deadLetter(queue: string, message: QueueMessage): Promise<void> {
+    const definition = await this.definition(queue);
+    const handle = parseReceiptHandle(message.receiptHandle);
+    if (!handle) return;
+    await this.messages.updateOne(
+      { _id: handle._id, queue, receipt: handle.receipt },
+      { $set: { queue: this.requireDeadLetter(definition), visibleAt: new Date(), receiveCount: 0 }, $unset: { receipt: '' } },
+    );
+  }
+
+  async stats(queue: string): Promise<QueueStats> {
+    const definition = await this.definition(queue);
+    const now = new Date();
+    const [visible, inFlight, delayed, deadLettered] = await Promise.all([
+      this.messages.countDocuments({ queue, visibleAt: { $lte: now } }),
+      this.messages.countDocuments({ queue, visibleAt: { $gt: now }, receiveCount: { $gt: 0 } }),
+      this.messages.countDocuments({ queue, visibleAt: { $gt: now }, receiveCount: 0 }),
+      definition.deadLetterQueue ? this.messages.countDocuments({ queue: definition.deadLetterQueue }) : Promise.resolve(0),
+    ]);
+    return { visible, inFlight, delayed, deadLettered };
+  }
+
+  async deadLetters(queue: string, options: { first?: number } = {}): Promise<DeadLetter[]> {
+    const deadLetterQueue = this.requireDeadLetter(await this.definition(queue));
+    const docs = await this.messages.find({ queue: deadLetterQueue }, { sort: { _id: 1 }, limit: options.first ?? 20 }).toArray();
+    return docs.map(({ _id, body, receiveCount, groupId, sentAt }) => ({ id: _id, body, receiveCount, groupId, sentAt }));
+  }
+
+  async redriveDeadLetters(queue: string): Promise<number> {
+    const deadLetterQueue = this.requireDeadLetter(await this.definition(queue));
+    const result = await this.messages.updateMany(
+      { queue: deadLetterQueue },
+      { $set: { queue, visibleAt: new Date(), receiveCount: 0 }, $unset: { receipt: '' } },
+    );
+    this.wakeups.notify(queue);
+    return result.modifiedCount;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wakeups.wakeAll();
+  }
+
+  private async claim(definition: QueueDefinition, max: number, visibilitySeconds?: number): Promise<QueueMessage[]> {
+    const now = new Date();
+    const claim = {
+      queue: definition._id,
+      max,
+      now,
+      visibleUntil: secondsFrom(now, visibilitySeconds ?? definition.visibilityTimeoutSeconds),
+    };
+    const claimed = definition.fifo ? await claimFifo(this.messages, claim) : await claimStandard(this.messages, claim);
+    const { deliver, poisoned } = splitPoisoned(definition, claimed);
+    if (poisoned.length > 0 && definition.deadLetterQueue) {
+      // As on SQS: a message received more than maxReceiveCount times goes to the DLQ instead.
+      await this.messages.bulkWrite(
+        poisoned.map((doc) => ({
+          updateOne: {
+            filter: { _id: doc._id, receipt: doc.receipt },
+            update: { $set: { queue: definition.deadLetterQueue!, visibleAt: now, receiveCount: 0 }, $unset: { receipt: '' } },
+          },
+        })),
+        { ordered: false },
+      );
+    }
+    return deliver.map(toQueueMessage);
+  }
+
+  private toDocument(queue: string, definition: QueueDefinition, message: OutgoingMessage, now: Date): MessageDocument {
+    const doc: MessageDocument = {
+      _id: new ObjectId().toHexString(),
+      queue,
+      body: message.body,
+      sentAt: now,
+      visibleAt: secondsFrom(now, message.delaySeconds ?? 0),
+      receiveCount: 0,
+    };
+    if (definition.fifo) doc.groupId = message.groupId ?? 'default';
+    return doc;
+  }
+
+  private requireDeadLetter(definition: QueueDefinition): string {
+    if (!definition.deadLetterQueue) throw new QueueError(`queue ${definition._id} has no dead-letter queue`, 'QUEUE_INVALID');
+    return definition.deadLetterQueue;
+  }
+
+  private async saveDefinition(definition: QueueDefinition): Promise<void> {
+    const { _id, ...fields } = definition;
+    await this.definitions.updateOne({ _id }, { $set: fields }, { upsert: true });
+    this.known.set(_id, definition);
+  }
+
+  /** The queue's settings, as ensured by any process on this store. */
+  private async definition(queue: string): Promise<QueueDefinition> {
+    const cached = this.known.get(queue);
+    if (cached) return cached;
+    checkQueueName(queue.replace(/-dlq$/, ''));
+    const stored = await this.definitions.findOne({ _id: queue });
+    if (!stored) throw new QueueError(`queue ${queue} does not exist; ensureQueue() creates it`, 'QUEUE_NOT_FOUND');
+    this.known.set(queue, stored);
+    return stored;
+  }
+}
+
+function splitPoisoned(definition: QueueDefinition, claimed: MessageDocument[]) {
+  if (!definition.deadLetterQueue || definition.maxReceiveCount <= 0) return { deliver: claimed, poisoned: [] };
+  return {
+    deliver: claimed.filter((doc) => doc.receiveCount <= definition.maxReceiveCount),
+    poisoned: claimed.filter((doc) => doc.receiveCount > definition.maxReceiveCount),
+  };
+}

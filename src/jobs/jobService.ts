@@ -1,0 +1,124 @@
+import type { QueuePort } from '../datasources/queue';
+import { badInput, conflict, fromZodError, notFound } from '../errors';
+import type { Logger } from '../logger';
+import { encodeJobMessage } from './jobMessage';
+import type { JobMetrics } from './jobMetrics';
+import type { JobStore } from './jobStore';
+import type { Consumer, ConsumerOptions, EnqueueOptions, JobRecord, JobType, Jobs } from './jobType';
+import { DEFAULT_ATTEMPTS, MAX_MESSAGE_DELAY_SECONDS } from './runJob';
+
+export const DEFAULT_JOB_QUEUE = 'jobs';
+
+export interface JobServiceDeps {
+  store: JobStore;
+  queue: QueuePort;
+  logger: Logger;
+  metrics: JobMetrics;
+  types: Map<string, JobType<any, any>>;
+  /** Creates a job queue (with its dead-letter queue) before its first message. */
+  ensureJobQueue(queue: string): Promise<void>;
+  consume(queue: string, options: ConsumerOptions): Consumer;
+}
+
+const queueOf = (type: JobType<any, any>) => type.options?.queue ?? DEFAULT_JOB_QUEUE;
+
+/** `app.jobs`: creates, reads, cancels and retries jobs; the runner does the rest. */
+export class JobService implements Jobs {
+  constructor(private readonly deps: JobServiceDeps) {}
+
+  register(type: JobType<any, any>): void {
+    const known = this.deps.types.get(type.name);
+    if (known && known !== type) throw new Error(`Job type ${type.name} is registered twice`);
+    this.deps.types.set(type.name, type);
+  }
+
+  async enqueue<P>(typeOrName: JobType<P, any> | string, params: P, options: EnqueueOptions = {}): Promise<JobRecord> {
+    const type = this.resolveType(typeOrName);
+    const parsed = type.params.safeParse(params);
+    if (!parsed.success) throw fromZodError(parsed.error, options.inputName ?? '');
+    const delaySeconds = options.delaySeconds ?? 0;
+    if (!Number.isFinite(delaySeconds) || delaySeconds < 0) throw badInput('delaySeconds: zero or more', 'delaySeconds');
+    const now = new Date();
+    const record: JobRecord = withoutUndefined({
+      _id: this.deps.store.newId(),
+      type: type.name,
+      params: params ?? null,
+      status: 'QUEUED',
+      progress: { fraction: 0 },
+      stats: {},
+      attempts: 0,
+      maxAttempts: type.options?.attempts ?? DEFAULT_ATTEMPTS,
+      trigger: options.trigger ?? 'MANUAL',
+      requestedBy: options.requestedBy,
+      idempotencyKey: options.idempotencyKey,
+      schedule: options.schedule,
+      queue: queueOf(type),
+      runAt: delaySeconds > 0 ? new Date(now.getTime() + delaySeconds * 1000) : undefined,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const { job, created } = await this.deps.store.insert(record);
+    if (!created) return job;
+    this.deps.metrics.enqueued(job.type, job.trigger);
+    // Due within the queue's longest delay: send now. Later jobs wait for the dispatcher.
+    if (delaySeconds <= MAX_MESSAGE_DELAY_SECONDS) await this.dispatch(job);
+    return job;
+  }
+
+  get(id: string): Promise<JobRecord | null> {
+    return this.deps.store.get(id);
+  }
+
+  async cancel(id: string): Promise<JobRecord> {
+    const job = await this.deps.store.requestCancel(id);
+    if (job) return job;
+    const current = await this.deps.store.get(id);
+    if (!current) throw notFound('Job', id);
+    throw conflict(`Job ${id} is ${current.status}; only QUEUED or RUNNING jobs can be cancelled`);
+  }
+
+  async retry(id: string, requestedBy?: string): Promise<JobRecord> {
+    const job = await this.deps.store.resetForRetry(id, requestedBy);
+    if (!job) {
+      const current = await this.deps.store.get(id);
+      if (!current) throw notFound('Job', id);
+      throw conflict(`Job ${id} is ${current.status}; only FAILED or CANCELLED jobs can be retried`);
+    }
+    await this.dispatch(job);
+    return (await this.deps.store.get(id)) ?? job;
+  }
+
+  consume(queue: string, options: ConsumerOptions): Consumer {
+    return this.deps.consume(queue, options);
+  }
+
+  /**
+   * Sends the job's message. A failure is logged, not thrown: the job is stored, and the
+   * dispatcher sends messages of jobs left undispatched.
+   */
+  async dispatch(job: JobRecord): Promise<void> {
+    const queue = job.queue ?? DEFAULT_JOB_QUEUE;
+    const delaySeconds = job.runAt ? Math.max(0, (job.runAt.getTime() - Date.now()) / 1000) : 0;
+    try {
+      await this.deps.ensureJobQueue(queue);
+      await this.deps.queue.send(queue, { body: encodeJobMessage(job._id), delaySeconds: Math.min(MAX_MESSAGE_DELAY_SECONDS, delaySeconds) });
+      await this.deps.store.markDispatched(job._id);
+    } catch (error) {
+      this.deps.logger.error({ err: error, jobId: job._id, queue }, 'could not send the job message; the dispatcher will retry');
+    }
+  }
+
+  private resolveType<P>(typeOrName: JobType<P, any> | string): JobType<P, any> {
+    if (typeof typeOrName !== 'string') {
+      if (!this.deps.types.has(typeOrName.name)) this.register(typeOrName);
+      return typeOrName;
+    }
+    const type = this.deps.types.get(typeOrName);
+    if (!type) throw badInput(`type: no job type named ${typeOrName}`, 'type');
+    return type;
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

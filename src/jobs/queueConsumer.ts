@@ -1,0 +1,163 @@
+import type { QueueMessage, QueuePort } from '../datasources/queue';
+import { MAX_RECEIVE_BATCH } from '../datasources/queue';
+import type { Logger } from '../logger';
+import { backoffMs } from './backoff';
+import type { Consumer, ConsumerOptions, ConsumerResult } from './jobType';
+
+export interface QueueConsumerSettings {
+  queue: QueuePort;
+  logger: Logger;
+  defaultWaitSeconds: number;
+  /** Graceful stop: running batches may finish for this long, then are released. */
+  stopTimeoutMs: number;
+}
+
+interface RunningBatch {
+  messages: QueueMessage[];
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+const RECEIVE_ERROR_PAUSE_MS = 1000;
+
+/**
+ * A worker loop on one queue: receives as many messages as free slots allow (one receive
+ * feeds several handler calls), runs up to `concurrency` handler calls at once, extends the
+ * visibility of messages while they are handled, and settles each batch as the handler says.
+ */
+export class QueueConsumer implements Consumer {
+  private readonly running = new Set<RunningBatch>();
+  private readonly receiving = new AbortController();
+  private readonly concurrency: number;
+  private readonly batchSize: number;
+  private readonly visibilitySeconds: number;
+  private slotFreed: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+
+  constructor(
+    readonly queue: string,
+    private readonly options: ConsumerOptions,
+    private readonly settings: QueueConsumerSettings,
+  ) {
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.batchSize = Math.min(MAX_RECEIVE_BATCH, Math.max(1, options.batchSize ?? MAX_RECEIVE_BATCH));
+    this.visibilitySeconds = options.visibilityTimeoutSeconds ?? 60;
+  }
+
+  start(): void {
+    if (!this.loop && !this.stopping) this.loop = this.receiveLoop();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return this.loop ?? undefined;
+    this.stopping = true;
+    this.receiving.abort();
+    this.slotFreed?.();
+    await this.loop;
+    const finished = Promise.all([...this.running].map((batch) => batch.done));
+    const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.settings.stopTimeoutMs).unref());
+    if ((await Promise.race([finished, deadline])) !== 'timeout') return;
+    // Past the deadline: abort what still runs and hand its messages to another worker now.
+    const unfinished = [...this.running];
+    for (const batch of unfinished) batch.controller.abort(new Error('the service is stopping'));
+    await Promise.all(
+      unfinished.flatMap((batch) => batch.messages.map((m) => this.settle(() => this.settings.queue.changeVisibility(this.queue, m.receiptHandle, 0)))),
+    );
+  }
+
+  private async receiveLoop(): Promise<void> {
+    while (!this.stopping) {
+      if (this.running.size >= this.concurrency) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
+      const free = this.concurrency - this.running.size;
+      let messages: QueueMessage[];
+      try {
+        messages = await this.settings.queue.receive(this.queue, {
+          maxMessages: Math.min(MAX_RECEIVE_BATCH, free * this.batchSize),
+          waitSeconds: this.options.waitSeconds ?? this.settings.defaultWaitSeconds,
+          visibilityTimeoutSeconds: this.visibilitySeconds,
+          signal: this.receiving.signal,
+        });
+      } catch (error) {
+        this.settings.logger.error({ err: error, queue: this.queue }, 'receive failed; retrying');
+        await pause(RECEIVE_ERROR_PAUSE_MS, this.receiving.signal);
+        continue;
+      }
+      for (let i = 0; i < messages.length; i += this.batchSize) this.startBatch(messages.slice(i, i + this.batchSize));
+    }
+  }
+
+  private startBatch(messages: QueueMessage[]): void {
+    const controller = new AbortController();
+    const batch = { messages, controller } as RunningBatch;
+    batch.done = this.runBatch(batch).finally(() => {
+      this.running.delete(batch);
+      const wake = this.slotFreed;
+      this.slotFreed = null;
+      wake?.();
+    });
+    this.running.add(batch);
+  }
+
+  private async runBatch(batch: RunningBatch): Promise<void> {
+    const heartbeat = setInterval(() => void this.extend(batch), Math.max(100, (this.visibilitySeconds * 1000) / 3));
+    let result: ConsumerResult | void;
+    try {
+      result = await this.options.handler(batch.messages, { logger: this.settings.logger, signal: batch.controller.signal });
+    } catch (error) {
+      if (batch.controller.signal.aborted) return;
+      this.settings.logger.error({ err: error, queue: this.queue, messages: batch.messages.length }, 'handler failed; messages will be delivered again');
+      result = { retry: batch.messages.map((message) => ({ message })) };
+    } finally {
+      clearInterval(heartbeat);
+    }
+    // Released by stop() meanwhile: another worker may hold them by now.
+    if (batch.controller.signal.aborted) return;
+    await this.applyResult(batch.messages, result ?? {});
+  }
+
+  private async applyResult(messages: QueueMessage[], result: ConsumerResult): Promise<void> {
+    const named = new Set<string>();
+    const queue = this.settings.queue;
+    for (const { message, delaySeconds } of result.retry ?? []) {
+      named.add(message.receiptHandle);
+      const delay = delaySeconds ?? backoffMs(this.options.backoffMs ?? 1000, message.receiveCount) / 1000;
+      await this.settle(() => queue.changeVisibility(this.queue, message.receiptHandle, delay));
+    }
+    for (const message of result.deadLetter ?? []) {
+      named.add(message.receiptHandle);
+      await this.settle(() => queue.deadLetter(this.queue, message));
+    }
+    for (const message of result.keep ?? []) named.add(message.receiptHandle);
+    const done = messages.filter((m) => !named.has(m.receiptHandle)).map((m) => m.receiptHandle);
+    if (done.length > 0) await this.settle(() => queue.delete(this.queue, done));
+  }
+
+  private async extend(batch: RunningBatch): Promise<void> {
+    for (const message of batch.messages) {
+      await this.settle(() => this.settings.queue.changeVisibility(this.queue, message.receiptHandle, this.visibilitySeconds));
+    }
+  }
+
+  /** Queue calls after handling are best effort: a failure means redelivery, which is allowed. */
+  private async settle(operation: () => Promise<void>): Promise<void> {
+    try {
+      await operation();
+    } catch (error) {
+      this.settings.logger.warn({ err: error, queue: this.queue }, 'queue call failed; the message may be delivered again');
+    }
+  }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import type { QueueMessage } from '../datasources/queue';
+import type { Logger } from '../logger';
+import { backoffMs } from './backoff';
+import { describeJobError, JobTimeoutError } from './jobErrors';
+import { decodeJobMessage } from './jobMessage';
+import type { JobMetrics } from './jobMetrics';
+import { FINISHED, type JobStore } from './jobStore';
+import { JobCancelledError, type ConsumerResult, type JobContext, type JobRecord, type JobType } from './jobType';
+
+export const DEFAULT_ATTEMPTS = 3;
+export const DEFAULT_BACKOFF_MS = 1000;
+export const DEFAULT_TIMEOUT_MS = 15 * 60 * 1000;
+/** The longest delay a queue message can carry on SQS; longer waits are re-delayed. */
+export const MAX_MESSAGE_DELAY_SECONDS = 900;
+
+export interface JobRunnerDeps {
+  store: JobStore;
+  types: Map<string, JobType<any, any>>;
+  logger: Logger;
+  metrics: JobMetrics;
+  /** Visibility timeout of job messages; a run that missed heartbeats for half of it is dead. */
+  visibilitySeconds: number;
+}
+
+/** Handles one job message: decides whether it runs, runs it, and says what to do with the message. */
+export async function handleJobMessage(deps: JobRunnerDeps, message: QueueMessage, stopping: AbortSignal): Promise<ConsumerResult> {
+  const jobId = decodeJobMessage(message.body);
+  if (!jobId) {
+    deps.logger.error({ messageId: message.id }, 'not a job message; dead-lettered');
+    return { deadLetter: [message] };
+  }
+  const job = await deps.store.get(jobId);
+  if (!job) return {};
+  const redriven = job.status === 'FAILED' && job.deadLetteredAt !== undefined;
+  if (FINISHED.includes(job.status) && !redriven) return {};
+  const staleBefore = new Date(Date.now() - (deps.visibilitySeconds * 1000) / 2);
+  if (job.cancelRequested) {
+    const cancelled = await deps.store.cancelAbandoned(jobId, staleBefore);
+    return cancelled || job.status !== 'RUNNING' ? {} : { keep: [message] };
+  }
+  const early = job.runAt ? (job.runAt.getTime() - Date.now()) / 1000 : 0;
+  if (early > 1) return { retry: [{ message, delaySeconds: Math.min(MAX_MESSAGE_DELAY_SECONDS, early) }] };
+  const runId = randomUUID();
+  const claimed = await deps.store.claim(jobId, runId, staleBefore, message.id);
+  if (!claimed) return liveRunElsewhere(deps, jobId, message);
+  const type = deps.types.get(claimed.type);
+  if (!type) return failRun(deps, claimed, runId, message, { message: `No job type ${claimed.type} in this service`, code: 'UNKNOWN_JOB_TYPE' });
+  const maxAttempts = claimed.maxAttempts;
+  if (claimed.attempts > maxAttempts) {
+    const reason = `Its worker stopped during each of its ${maxAttempts} attempts`;
+    return failRun(deps, claimed, runId, message, { message: reason, code: 'JOB_ATTEMPTS_EXHAUSTED' });
+  }
+  return runClaimed(deps, claimed, type, runId, message, stopping);
+}
+
+/**
+ * The job runs in a live worker. A duplicate message (another id) is dropped; the run's own
+ * message, back because a heartbeat came late, is left alone so it still guards against a crash.
+ */
+async function liveRunElsewhere(deps: JobRunnerDeps, jobId: string, message: QueueMessage): Promise<ConsumerResult> {
+  const current = await deps.store.get(jobId);
+  if (current?.status === 'RUNNING' && current.messageId === message.id) return { keep: [message] };
+  return {};
+}
+
+async function runClaimed(
+  deps: JobRunnerDeps,
+  job: JobRecord,
+  type: JobType<any, any>,
+  runId: string,
+  message: QueueMessage,
+  stopping: AbortSignal,
+): Promise<ConsumerResult> {
+  const logger = deps.logger.child({ jobId: job._id, jobType: job.type, attempt: job.attempts });
+  const run = new RunControl(deps, job, runId, type.options?.timeoutMs ?? DEFAULT_TIMEOUT_MS, stopping);
+  const startedAt = Date.now();
+  deps.metrics.started(job.type);
+  const seconds = () => (Date.now() - startedAt) / 1000;
+  try {
+    const params = type.params.parse(job.params);
+    const result = await run.race(type.perform(params, run.context(logger)));
+    const finished = await deps.store.finish(job._id, runId, 'SUCCEEDED', { result: result ?? null, progress: { fraction: 1 } });
+    deps.metrics.ended(job.type, 'SUCCEEDED', seconds());
+    return finished ? {} : { keep: [message] };
+  } catch (error) {
+    const outcome = await settleFailure(deps, job, runId, message, run, error, logger);
+    deps.metrics.ended(job.type, outcome.status, seconds());
+    return outcome.result;
+  } finally {
+    run.dispose();
+  }
+}
+
+async function settleFailure(
+  deps: JobRunnerDeps,
+  job: JobRecord,
+  runId: string,
+  message: QueueMessage,
+  run: RunControl,
+  error: unknown,
+  logger: Logger,
+): Promise<{ status: JobRecord['status']; result: ConsumerResult }> {
+  if (run.stopReason === 'stopping') {
+    await deps.store.release(job._id, runId);
+    return { status: 'QUEUED', result: { keep: [message] } };
+  }
+  if (run.stopReason === 'superseded') return { status: 'RUNNING', result: { keep: [message] } };
+  if (run.stopReason === 'cancelled' || error instanceof JobCancelledError) {
+    await deps.store.finish(job._id, runId, 'CANCELLED', {});
+    return { status: 'CANCELLED', result: {} };
+  }
+  const described = describeJobError(run.stopReason === 'timeout' ? run.timeoutError : error);
+  const { permanent, ...jobError } = described;
+  logger.warn({ err: error, code: jobError.code }, 'job attempt failed');
+  if (permanent || job.attempts >= job.maxAttempts) {
+    return { status: 'FAILED', result: await failRun(deps, job, runId, message, jobError) };
+  }
+  const type = deps.types.get(job.type);
+  const delayMs = backoffMs(type?.options?.backoffMs ?? DEFAULT_BACKOFF_MS, job.attempts);
+  await deps.store.retryLater(job._id, runId, jobError, new Date(Date.now() + delayMs));
+  return { status: 'QUEUED', result: { retry: [{ message, delaySeconds: delayMs / 1000 }] } };
+}
+
+/** Final failure: FAILED with the reason, message to the dead-letter queue (redrive runs it again). */
+async function failRun(
+  deps: JobRunnerDeps,
+  job: JobRecord,
+  runId: string,
+  message: QueueMessage,
+  error: { message: string; code: string },
+): Promise<ConsumerResult> {
+  await deps.store.finish(job._id, runId, 'FAILED', { error, deadLetteredAt: new Date() });
+  deps.logger.error({ jobId: job._id, jobType: job.type, code: error.code }, `job failed: ${error.message}`);
+  return { deadLetter: [message] };
+}
+
+type StopReason = 'cancelled' | 'superseded' | 'timeout' | 'stopping';
+
+/** The signal, heartbeat, timeout and context of one run. */
+class RunControl {
+  stopReason: StopReason | null = null;
+  readonly timeoutError: JobTimeoutError;
+  private readonly controller = new AbortController();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly onStopping = () => this.stop('stopping');
+
+  constructor(
+    private readonly deps: JobRunnerDeps,
+    private readonly job: JobRecord,
+    private readonly runId: string,
+    timeoutMs: number,
+    private readonly stopping: AbortSignal,
+  ) {
+    this.timeoutError = new JobTimeoutError(timeoutMs);
+    this.timers.push(setTimeout(() => this.stop('timeout'), timeoutMs));
+    const heartbeatMs = Math.max(50, (deps.visibilitySeconds * 1000) / 3);
+    this.timers.push(setInterval(() => void this.heartbeat(), heartbeatMs));
+    if (stopping.aborted) this.stop('stopping');
+    else stopping.addEventListener('abort', this.onStopping, { once: true });
+  }
+
+  context(logger: Logger): JobContext {
+    return {
+      jobId: this.job._id,
+      attempt: this.job.attempts,
+      logger,
+      signal: this.controller.signal,
+      progress: async (fraction, message) => {
+        if (!this.stopReason) {
+          const state = await this.deps.store.progress(this.job._id, this.runId, fraction, message);
+          if (state !== 'ok') this.stop(state);
+        }
+        if (this.stopReason) throw new JobCancelledError();
+      },
+      setStats: (stats) => this.deps.store.setStats(this.job._id, this.runId, stats),
+    };
+  }
+
+  /** Settles with the job's outcome, or rejects as soon as the run is stopped. */
+  race<T>(work: Promise<T>): Promise<T> {
+    const stopped = new Promise<never>((_, reject) => {
+      const signal = this.controller.signal;
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    // A perform() that ignores the signal keeps running, but its writes through the context
+    // are refused from now on, and its outcome is no longer awaited.
+    work.catch(() => undefined);
+    return Promise.race([work, stopped]);
+  }
+
+  dispose(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.stopping.removeEventListener('abort', this.onStopping);
+  }
+
+  private stop(reason: StopReason): void {
+    if (this.stopReason) return;
+    this.stopReason = reason;
+    this.controller.abort(reason === 'timeout' ? this.timeoutError : new JobCancelledError());
+  }
+
+  private async heartbeat(): Promise<void> {
+    try {
+      const state = await this.deps.store.heartbeat(this.job._id, this.runId);
+      if (state !== 'ok') this.stop(state);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, jobId: this.job._id }, 'job heartbeat failed');
+    }
+  }
+}
