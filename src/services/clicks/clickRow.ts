@@ -108,3 +108,11 @@ export function parseClickRow(bu: string, row: ClickLogRow, calendar: ReportingC
   };
   return { ok: true, click };
 }
+
+/** The EventDate of a row as true UTC, or null when absent or unreadable. */
+export function eventDateOf(row: ClickLogRow): Date | null {
+  for (const [name, value] of Object.entries(row)) {
+    if (name.toLowerCase() === 'eventdate') return value === null || value === undefined ? null : parseSfmcDate(String(value));
+  }
+  return null;
+}

@@ -1,7 +1,6 @@
 import { ObjectId, type Db } from 'mongodb';
 import type { BusinessUnit } from '../../../services/clicks/businessUnits';
-import type { ClickLogRow } from '../../../services/clicks/clickRow';
-import { parseSfmcDate } from '../../../services/clicks/sfmcTime';
+import { eventDateOf, type ClickLogRow } from '../../../services/clicks/clickRow';
 import type { ClickLogPage, ReadClickLogRequest, SfmcPort } from '../sfmcPort';
 
 export const CLICK_LOG = 'sfmc_click_log';
@@ -27,11 +26,6 @@ interface LocalUnitDocument {
   name: string;
   clickLogKey: string;
   createdAt: Date;
-}
-
-function readDate(values: ClickLogRow): Date | null {
-  const entry = Object.entries(values).find(([name]) => name.toLowerCase() === 'eventdate');
-  return entry && entry[1] != null ? parseSfmcDate(String(entry[1])) : null;
 }
 
 /**
@@ -98,7 +92,7 @@ export function createLocalSfmc(db: Db, configured: BusinessUnit[]): SfmcPort {
       const importedAt = new Date();
       const documents = rows.map((values): ClickLogDocument => {
         const _id = new ObjectId();
-        const date = readDate(values);
+        const date = eventDateOf(values);
         return { _id, bu, values, processed: false, pos: `${date ? date.toISOString() : '~'}#${_id.toHexString()}`, importedAt };
       });
       await log.insertMany(documents, { ordered: false });

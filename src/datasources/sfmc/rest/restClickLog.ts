@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Logger } from '../../../logger';
 import type { BusinessUnit } from '../../../services/clicks/businessUnits';
-import { formatSfmcDate, parseSfmcDate } from '../../../services/clicks/sfmcTime';
-import { SfmcError, type ClickLogPage, type ReadClickLogRequest, type SfmcPort } from '../sfmcPort';
+import { eventDateOf } from '../../../services/clicks/clickRow';
+import { formatSfmcDate } from '../../../services/clicks/sfmcTime';
+import { SfmcError, type ClickLogPage, type ReadClickLogRequest, type SfmcPort, type SourceRow } from '../sfmcPort';
 import { requestJson, type RetryPolicy } from './http';
 import { TokenCache, type AccessToken } from './tokens';
 
@@ -20,11 +21,14 @@ const rowsetPage = z.object({
  * Where a REST read stands: rows are read with `EventDate >= after`, page `page`. After a page
  * whose last row is later than `after`, the next read starts at page 1 from that date, so rows
  * acknowledged meanwhile (which drop out of the `Processed eq false` filter) cannot shift a
- * later page past unread rows; only within one EventDate second are page numbers used.
+ * later page past unread rows; only within one EventDate second are page numbers used. Rows
+ * of that second returned already are skipped, so no row is handed out twice by one read.
  */
 interface RestCursor {
   after: string | null;
   page: number;
+  /** Keys already returned whose EventDate is `after`: page 1 from that date repeats them. */
+  seen: string[];
 }
 
 export interface RestSfmcOptions {
@@ -48,7 +52,7 @@ export function createRestSfmc(options: RestSfmcOptions): SfmcPort {
     let token = await tokens.get(unit, signal);
     let response = await send(token);
     if (response.status === 401) {
-      tokens.invalidate(unit, token);
+      await tokens.invalidate(unit, token);
       token = await tokens.get(unit, signal);
       response = await send(token);
     }
@@ -61,7 +65,7 @@ export function createRestSfmc(options: RestSfmcOptions): SfmcPort {
   const readClickLog = async (unit: BusinessUnit, request: ReadClickLogRequest): Promise<ClickLogPage> => {
     const cursor: RestCursor = request.cursor
       ? (JSON.parse(request.cursor) as RestCursor)
-      : { after: request.from ? formatSfmcDate(request.from) : null, page: 1 };
+      : { after: request.from ? formatSfmcDate(request.from) : null, page: 1, seen: [] };
     const filter = cursor.after ? `Processed eq false and EventDate gte '${cursor.after}'` : 'Processed eq false';
     const query = new URLSearchParams({
       $page: String(cursor.page),
@@ -83,7 +87,11 @@ export function createRestSfmc(options: RestSfmcOptions): SfmcPort {
     const parsed = rowsetPage.safeParse(body);
     if (!parsed.success) throw new SfmcError(`business unit ${unit.name}: unexpected rowset response`);
     const rows = parsed.data.items.map((item) => ({ key: JSON.stringify(item.keys), values: item.values }));
-    return { rows, next: rows.length < request.pageSize ? null : JSON.stringify(nextCursor(cursor, rows)) };
+    const seen = new Set(cursor.seen);
+    return {
+      rows: rows.filter((row) => !seen.has(row.key)),
+      next: rows.length < request.pageSize ? null : JSON.stringify(nextCursor(cursor, rows)),
+    };
   };
 
   return {
@@ -119,17 +127,15 @@ export function createRestSfmc(options: RestSfmcOptions): SfmcPort {
   };
 }
 
-function nextCursor(cursor: RestCursor, rows: { values: Record<string, unknown> }[]): RestCursor {
+function nextCursor(cursor: RestCursor, rows: SourceRow[]): RestCursor {
   const last = rows.at(-1);
   const lastDate = last ? eventDateOf(last.values) : null;
   if (lastDate) {
     const after = formatSfmcDate(lastDate);
-    if (cursor.after === null || after > cursor.after) return { after, page: 1 };
+    if (cursor.after === null || after > cursor.after) {
+      const seen = rows.filter((row) => { const date = eventDateOf(row.values); return date !== null && formatSfmcDate(date) === after; });
+      return { after, page: 1, seen: seen.map((row) => row.key) };
+    }
   }
-  return { after: cursor.after, page: cursor.page + 1 };
-}
-
-function eventDateOf(values: Record<string, unknown>): Date | null {
-  const entry = Object.entries(values).find(([name]) => name.toLowerCase() === 'eventdate');
-  return entry && entry[1] != null ? parseSfmcDate(String(entry[1])) : null;
+  return { after: cursor.after, page: cursor.page + 1, seen: cursor.seen };
 }

@@ -53,12 +53,10 @@ export class TokenCache {
   }
 
   /** Drops a token the API refused (401), unless another caller already replaced it. */
-  invalidate(unit: BusinessUnit, refused: AccessToken): void {
+  async invalidate(unit: BusinessUnit, refused: AccessToken): Promise<void> {
     const cached = this.tokens.get(unit.name);
-    if (!cached) return;
-    void cached.then((token) => {
-      if (token.value === refused.value && this.tokens.get(unit.name) === cached) this.tokens.delete(unit.name);
-    }, () => undefined);
+    const token = await cached?.catch(() => null);
+    if (token?.value === refused.value && this.tokens.get(unit.name) === cached) this.tokens.delete(unit.name);
   }
 
   private async fetchToken(unit: BusinessUnit, signal?: AbortSignal): Promise<AccessToken> {

@@ -1,0 +1,28 @@
+import { naturalId } from './eventId';
+
+/**
+ * Stored ids derived from each model's natural key, business unit included, so the processor
+ * writes related models and click events in one bulk pass without reading ids back, and two
+ * business units with the same JobID, URL or SubscriberKey never share a document.
+ */
+export const sendId = (bu: string, jobId: string) => naturalId('send', bu, jobId);
+export const urlId = (bu: string, url: string) => naturalId('url', bu, url);
+export const urlKey = (url: string) => naturalId('url', url);
+export const subscriberId = (bu: string, subscriberKey: string) => naturalId('subscriber', bu, subscriberKey);
+export const categoryId = (bu: string, sfmcCategoryId: string) => naturalId('category', bu, sfmcCategoryId);
+export const clickEventKey = (bu: string, day: Date, send: string, url: string, subscriber: string) =>
+  naturalId('click', bu, day.toISOString(), send, url, subscriber);
+
+/** Memoizes an id function for one batch, where the same send, URL and subscriber repeat. */
+export function memoized(compute: (...parts: string[]) => string): (...parts: string[]) => string {
+  const cache = new Map<string, string>();
+  return (...parts) => {
+    const key = parts.join('\u0000');
+    let id = cache.get(key);
+    if (id === undefined) {
+      id = compute(...parts);
+      cache.set(key, id);
+    }
+    return id;
+  };
+}

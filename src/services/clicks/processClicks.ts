@@ -1,0 +1,87 @@
+import type { Db } from 'mongodb';
+import type { QueuePort } from '../../datasources/queue';
+import type { SourceRow } from '../../datasources/sfmc';
+import type { Logger } from '../../logger';
+import { upsertClickEvents, groupByEventKey } from './clickEventWrites';
+import { clickCollections, QUEUE_PROCESSED, type ClickRejectDocument } from './clickModels';
+import { parseClickRow, type ClickEvent, type RejectedRow } from './clickRow';
+import { chunkBySize, encodeKeys } from './messages';
+import { naturalId } from './eventId';
+import type { ReportingCalendar } from './reportingDay';
+import { upsertRelatedModels } from './relatedModels';
+
+export interface ProcessClicksDeps {
+  db: Db;
+  queue: QueuePort;
+  calendar: ReportingCalendar;
+  logger: Logger;
+  /** Keys per `clicks-processed` message. */
+  ackBatchSize: number;
+}
+
+export interface ProcessClicksResult {
+  rows: number;
+  clicks: number;
+  rejected: number;
+  eventKeys: number;
+  overflowed: number;
+}
+
+/**
+ * The processor step: validates a batch of one business unit's rows, upserts the related models
+ * and the aggregated click events, records rejected rows, then hands every row key (rejected
+ * ones too, so they are not read again) to `clicks-processed`. Every write is an idempotent
+ * upsert, so a batch that dies half-way is simply processed again when redelivered.
+ */
+export async function processClicks(deps: ProcessClicksDeps, bu: string, rows: SourceRow[]): Promise<ProcessClicksResult> {
+  const clicks: ClickEvent[] = [];
+  const rejected: { row: SourceRow; rejection: RejectedRow }[] = [];
+  for (const row of rows) {
+    const parsed = parseClickRow(bu, row.values, deps.calendar);
+    if (parsed.ok) clicks.push(parsed.click);
+    else rejected.push({ row, rejection: parsed });
+  }
+  const refs = await upsertRelatedModels(deps.db, clicks);
+  const written = await upsertClickEvents(deps.db, groupByEventKey(clicks, refs));
+  if (rejected.length > 0) await recordRejects(deps, bu, rejected);
+  const keys = rows.map((row) => row.key);
+  const messages = chunkBySize(keys, deps.ackBatchSize).map((chunk) => ({ body: encodeKeys(bu, chunk) }));
+  if (messages.length > 0) await deps.queue.sendBatch(QUEUE_PROCESSED, messages);
+  return { rows: rows.length, clicks: clicks.length, rejected: rejected.length, eventKeys: written.keys, overflowed: written.overflowed };
+}
+
+async function recordRejects(deps: ProcessClicksDeps, bu: string, rejected: { row: SourceRow; rejection: RejectedRow }[]) {
+  const at = new Date();
+  const reasons: Record<string, number> = {};
+  const { rejects } = clickCollections(deps.db);
+  await rejects.bulkWrite(
+    rejected.map(({ row, rejection }) => {
+      reasons[rejection.reason] = (reasons[rejection.reason] ?? 0) + 1;
+      const document: ClickRejectDocument = {
+        _id: naturalId('reject', bu, row.key),
+        bu,
+        key: row.key,
+        reason: rejection.reason,
+        message: rejection.message,
+        values: truncatedValues(row.values),
+        at,
+      };
+      return { replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } };
+    }),
+    { ordered: false },
+  );
+  deps.logger.warn(
+    { bu, rejected: rejected.length, reasons, sample: rejected.slice(0, 3).map(({ row, rejection }) => ({ key: row.key, reason: rejection.reason })) },
+    'click rows rejected',
+  );
+}
+
+/** Keeps a rejected row readable without storing a pathological value whole. */
+function truncatedValues(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => {
+      const text = value === null || value === undefined ? value : String(value);
+      return [name, typeof text === 'string' && text.length > 300 ? `${text.slice(0, 300)}…` : text];
+    }),
+  );
+}
