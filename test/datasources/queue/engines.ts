@@ -1,0 +1,47 @@
+import type { Db } from 'mongodb';
+import { EmbeddedQueuePort, SqsQueuePort, type QueuePort } from '../../../src/datasources/queue';
+import { startFauxqs } from './fauxqs';
+
+export interface QueueEngine {
+  name: string;
+  /** A fresh port with its own queues; `db` is set on the embedded engine. */
+  open(): Promise<{ port: QueuePort; db?: Db; close(): Promise<void> }>;
+}
+
+let prefixes = 0;
+
+/** The engines every queue contract test runs on: embedded (always) and SQS on fauxqs. */
+export const queueEngines: QueueEngine[] = [
+  {
+    name: 'embedded',
+    async open() {
+      const { openTestStore } = await import('../../support/store');
+      const { applyIndexes } = await import('../../../src/datasources/store/indexes');
+      const store = await openTestStore();
+      await applyIndexes(store.db);
+      const port = new EmbeddedQueuePort(store.db, { pollIntervalMs: 50 });
+      return {
+        port,
+        db: store.db,
+        close: async () => {
+          await port.close();
+          await store.close();
+        },
+      };
+    },
+  },
+  {
+    name: 'sqs (fauxqs)',
+    async open() {
+      const fauxqs = await startFauxqs();
+      const port = new SqsQueuePort({ client: fauxqs.client(), prefix: `t${++prefixes}-` });
+      return {
+        port,
+        close: async () => {
+          await port.close();
+          await fauxqs.stop();
+        },
+      };
+    },
+  },
+];
