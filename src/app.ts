@@ -10,6 +10,8 @@ import type { QueuePort } from './datasources/queue';
 import type { ObjectStore } from './datasources/objects/objectStore';
 import type { MessagingPort } from './datasources/messaging/message';
 import type { SfmcPort } from './datasources/sfmc';
+import type { AnalyticsPort } from './datasources/analytics/port';
+import type { MetricsPublisher } from './datasources/metrics/cloudwatch';
 
 /**
  * What the composition root (main.ts) builds once and hands to services, jobs and resolvers.
@@ -39,6 +41,10 @@ export interface Ports {
   messaging: MessagingPort;
   /** Marketing Cloud click logs: REST API or the local data extension (src/datasources/sfmc, createSfmcPort). */
   sfmc: SfmcPort;
+  /** Analytics SQL: Athena or DuckDB over local CloudFront logs (src/datasources/analytics, createAnalyticsPort). */
+  analytics: AnalyticsPort;
+  /** Per-run figures pushed to CloudWatch, or nowhere (src/datasources/metrics/cloudwatch, createMetricsPublisher). */
+  metricsPublisher: MetricsPublisher;
 }
 
 /** A schedule: data, run exactly once per tick across instances by enqueueing a Job. */
