@@ -1,0 +1,53 @@
+import type { CreateIndexesOptions, Db, IndexSpecification } from 'mongodb';
+
+/** One index of one collection, declared once here and created at start-up on either engine. */
+export interface IndexDeclaration {
+  collection: string;
+  /** Ordered key pattern, e.g. `{ bu: 1, sendDate: -1 }`. */
+  key: Record<string, 1 | -1>;
+  /** unique, sparse, partialFilterExpression, expireAfterSeconds (TTL), name. */
+  options?: Pick<CreateIndexesOptions, 'unique' | 'sparse' | 'partialFilterExpression' | 'expireAfterSeconds' | 'name'>;
+}
+
+/**
+ * Every collection's indexes. Each feature appends its own entries (one block per collection,
+ * with a comment saying which query or constraint the index serves).
+ */
+export const indexes: IndexDeclaration[] = [
+  // Clicks (src/services/clicks). Local data extension: the loader's page read is one range
+  // on (bu, processed, pos); pos = EventDate then row id.
+  { collection: 'sfmc_click_log', key: { bu: 1, processed: 1, pos: 1 } },
+  // Aggregated click events: one document per (bu, day, send, url, subscriber).
+  { collection: 'email_click_events', key: { bu: 1, day: 1, send: 1, url: 1, subscriber: 1 }, options: { unique: true } },
+  // emailSend(id) stats and clickEvents(filter: {sendId}) by day.
+  { collection: 'email_click_events', key: { send: 1, day: 1 } },
+  // clickEvents filtered by URL or by subscriber.
+  { collection: 'email_click_events', key: { url: 1, day: 1 } },
+  { collection: 'email_click_events', key: { subscriber: 1, day: 1 } },
+  // Overflow event ids of keys past 5,000 distinct ids: stored once per (key, id), counted per key.
+  { collection: 'email_click_event_ids', key: { bu: 1, eventKey: 1, guid: 1 }, options: { unique: true } },
+  { collection: 'email_sends', key: { bu: 1, jobId: 1 }, options: { unique: true } },
+  // urlKey is a hash of the URL: URLs reach 2,048 characters, too long for an index key.
+  { collection: 'email_urls', key: { bu: 1, urlKey: 1 }, options: { unique: true } },
+  { collection: 'subscribers', key: { bu: 1, subscriberKey: 1 }, options: { unique: true } },
+  // clickEvents(filter: {subscriberKey}) without a bu.
+  { collection: 'subscribers', key: { subscriberKey: 1 } },
+  { collection: 'categories', key: { bu: 1, categoryId: 1 }, options: { unique: true } },
+  { collection: 'email_click_rejects', key: { bu: 1, at: -1 } },
+];
+
+/**
+ * Creates every declared index (idempotent: an existing identical index is left alone). A
+ * declaration that conflicts with an existing index of the same name fails start-up with a
+ * message naming the collection, rather than running with the wrong constraint.
+ */
+export async function applyIndexes(db: Db, declarations: readonly IndexDeclaration[] = indexes): Promise<void> {
+  for (const { collection, key, options } of declarations) {
+    try {
+      await db.collection(collection).createIndex(key as IndexSpecification, options ?? {});
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`cannot create index ${JSON.stringify(key)} on ${collection}: ${reason}`, { cause: error });
+    }
+  }
+}
