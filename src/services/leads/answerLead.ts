@@ -1,0 +1,76 @@
+import type { Db } from 'mongodb';
+import { conflict, forbidden, notFound } from '../../errors';
+import { AGENTS, LEADS, dayOf, type AgentDoc, type LeadDoc, type LeadOutcome } from './model';
+import { releaseLead } from './releaseLead';
+
+export interface ResolveInput {
+  leadId: string;
+  agentId: string;
+  outcome: LeadOutcome;
+  note: string | null;
+  now?: Date;
+}
+
+/**
+ * The assigned agent answers its lead. Only the agent the lead is assigned to right now can:
+ * another agent gets FORBIDDEN, a lead that timed out or was already answered CONFLICT.
+ */
+export async function resolveLead(db: Db, input: ResolveInput): Promise<LeadDoc> {
+  const now = input.now ?? new Date();
+  const lead = await db.collection<LeadDoc>(LEADS).findOneAndUpdate(
+    { _id: input.leadId, status: 'ASSIGNED', assignedTo: input.agentId },
+    {
+      $set: { status: 'RESOLVED', open: false, outcome: input.outcome, note: input.note, resolvedAt: now, expiresAt: null },
+      $push: { history: { at: now, change: 'RESOLVED', actor: input.agentId, agentId: input.agentId, outcome: input.outcome, ...(input.note ? { note: input.note } : {}) } },
+    },
+    { returnDocument: 'after' },
+  );
+  if (!lead) throw await whyNotAnswerable(db, input.leadId, input.agentId);
+  await countAnswer(db, input.agentId, now);
+  return lead;
+}
+
+export interface DeclineInput {
+  leadId: string;
+  agentId: string;
+  reason: string;
+  now?: Date;
+}
+
+/** The assigned agent hands the lead back; it goes to the head of the queue for someone else. */
+export async function declineLead(db: Db, input: DeclineInput): Promise<LeadDoc> {
+  const released = await releaseLead(db, {
+    filter: { _id: input.leadId },
+    agentId: input.agentId,
+    change: 'DECLINED',
+    actor: input.agentId,
+    reason: input.reason,
+    now: input.now ?? new Date(),
+    excludeAgent: true,
+  });
+  if (!released) throw await whyNotAnswerable(db, input.leadId, input.agentId);
+  return released.lead;
+}
+
+/** Frees the slot and counts the answer in today's figure, starting a new day's count if needed. */
+async function countAnswer(db: Db, agentId: string, now: Date): Promise<void> {
+  const agents = db.collection<AgentDoc>(AGENTS);
+  const today = dayOf(now);
+  const sameDay = await agents.updateOne(
+    { _id: agentId, answeredDay: today },
+    { $inc: { openLeads: -1, answeredToday: 1 }, $set: { idleSince: now } },
+  );
+  if (sameDay.matchedCount > 0) return;
+  await agents.updateOne({ _id: agentId }, { $inc: { openLeads: -1 }, $set: { answeredToday: 1, answeredDay: today, idleSince: now } });
+}
+
+async function whyNotAnswerable(db: Db, leadId: string, agentId: string): Promise<Error> {
+  const lead = await db.collection<LeadDoc>(LEADS).findOne({ _id: leadId }, { projection: { status: 1, assignedTo: 1, history: 1 } });
+  if (!lead) return notFound('Lead', leadId);
+  if (lead.status === 'ASSIGNED' && lead.assignedTo !== agentId) return forbidden('This lead is assigned to another agent');
+  const mine = lead.history.some((entry) => entry.agentId === agentId);
+  if (!mine) return forbidden('This lead is not assigned to you');
+  return conflict(
+    lead.status === 'RESOLVED' ? 'This lead has already been answered' : 'This lead is no longer assigned to you (it timed out or was released)',
+  );
+}

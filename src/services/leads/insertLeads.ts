@@ -1,0 +1,107 @@
+import type { Db } from 'mongodb';
+import { newId } from './ids';
+import type { LeadRowFields } from './leadRow';
+import { LEADS, type LeadDoc, type RejectedLeadRow } from './model';
+
+const BATCH_SIZE = 1000;
+const DUPLICATE_KEY = 11000;
+
+export interface AcceptedRow {
+  rowNumber: number;
+  fields: LeadRowFields;
+}
+
+export interface InsertLeadsInput {
+  importId: string;
+  rows: AcceptedRow[];
+  uploadedAt: Date;
+  actor: string;
+}
+
+/**
+ * Stores valid rows as QUEUED leads, oldest first, skipping emails that already have an open
+ * lead, and returns the skipped rows. Existing emails are looked up per batch; the unique
+ * partial index on open emails settles races with a concurrent upload (error 11000).
+ */
+export async function insertNewLeads(db: Db, input: InsertLeadsInput): Promise<RejectedLeadRow[]> {
+  const leads = input.rows
+    .map((row) => toLead(row, input))
+    .sort((a, b) => a.queuedAt.getTime() - b.queuedAt.getTime() || a.rowNumber - b.rowNumber);
+  // ids are made after sorting so that _id, the queue's tie-break, follows queue order
+  for (const lead of leads) lead._id = newId();
+  const duplicates: RejectedLeadRow[] = [];
+  for (let start = 0; start < leads.length; start += BATCH_SIZE) {
+    const batch = leads.slice(start, start + BATCH_SIZE);
+    const open = await db
+      .collection<LeadDoc>(LEADS)
+      .find({ email: { $in: batch.map((lead) => lead.email) }, open: true }, { projection: { email: 1 } })
+      .toArray();
+    const openEmails = new Set(open.map((lead) => lead.email));
+    const fresh = batch.filter((lead) => !openEmails.has(lead.email));
+    const raced = await insertBatch(db, fresh);
+    for (const lead of batch) {
+      if (openEmails.has(lead.email) || raced.has(lead._id)) duplicates.push(duplicateRow(lead));
+    }
+  }
+  return duplicates;
+}
+
+/** Inserts a batch; returns the ids refused as duplicates by the unique index. */
+async function insertBatch(db: Db, batch: LeadDoc[]): Promise<Set<string>> {
+  const refused = new Set<string>();
+  if (batch.length === 0) return refused;
+  const collection = db.collection<LeadDoc>(LEADS);
+  try {
+    await collection.insertMany(batch, { ordered: false });
+    return refused;
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+  }
+  // rare (a concurrent upload of the same emails): settle the batch one lead at a time
+  for (const lead of batch) {
+    const stored = await collection.findOne({ _id: lead._id }, { projection: { _id: 1 } });
+    if (stored) continue;
+    try {
+      await collection.insertOne(lead);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      refused.add(lead._id);
+    }
+  }
+  return refused;
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  const { code, writeErrors } = error as { code?: number; writeErrors?: { code?: number }[] };
+  return code === DUPLICATE_KEY || (Array.isArray(writeErrors) && writeErrors.every((e) => e.code === DUPLICATE_KEY));
+}
+
+function toLead(row: AcceptedRow, input: InsertLeadsInput): LeadDoc {
+  const queuedAt = row.fields.timestamp ?? input.uploadedAt;
+  return {
+    _id: '',
+    email: row.fields.email,
+    name: row.fields.name,
+    company: row.fields.company,
+    phone: row.fields.phone,
+    attributes: row.fields.attributes,
+    status: 'QUEUED',
+    open: true,
+    queuedAt,
+    createdAt: input.uploadedAt,
+    importId: input.importId,
+    rowNumber: row.rowNumber,
+    assignedTo: null,
+    assignedAt: null,
+    expiresAt: null,
+    resolvedAt: null,
+    outcome: null,
+    note: null,
+    declinedBy: [],
+    history: [{ at: input.uploadedAt, change: 'QUEUED', actor: input.actor }],
+  };
+}
+
+function duplicateRow(lead: LeadDoc): RejectedLeadRow {
+  return { rowNumber: lead.rowNumber, email: lead.email, reason: 'DUPLICATE_OF_EXISTING', message: 'An open lead with this email already exists' };
+}

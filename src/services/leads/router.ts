@@ -1,0 +1,76 @@
+import type { Logger } from '../../logger';
+import type { Assignment } from './assignLead';
+
+/** After a failed round (store unreachable) the router tries again this much later. */
+const RETRY_MS = 1000;
+
+export interface LeadRouterOptions {
+  /** One atomic assignment, or null when nothing can be assigned now. */
+  assignNext: () => Promise<Assignment | null>;
+  /** Tells the agent and arms the time-out; awaited before the next assignment. */
+  onAssigned: (assignment: Assignment) => Promise<void>;
+  logger: Logger;
+}
+
+/**
+ * Event-driven routing. kick() is called whenever something could make an assignment possible
+ * (a lead queued or released, an agent online or freed, on this instance or another); it drains
+ * every possible assignment and then sleeps until the next kick. Kicks during a drain coalesce
+ * into one more pass, so there is never more than one pass running and never a polling loop:
+ * with nobody online a queued lead costs nothing until an agent arrives.
+ */
+export class LeadRouter {
+  private active: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: LeadRouterOptions) {}
+
+  kick(): void {
+    if (this.stopped) return;
+    if (this.active) {
+      this.again = true;
+      return;
+    }
+    this.active = this.drain().finally(() => {
+      this.active = null;
+      if (this.again) this.kick();
+    });
+  }
+
+  /** Resolves when no pass is running (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.active) await this.active;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.idle();
+  }
+
+  private async drain(): Promise<void> {
+    this.again = false;
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const assignment = await this.options.assignNext();
+        if (!assignment) return;
+        await this.options.onAssigned(assignment);
+      }
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'lead routing pass failed; retrying');
+      this.retryLater();
+    }
+  }
+
+  private retryLater(): void {
+    if (this.retryTimer || this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.kick();
+    }, RETRY_MS);
+    this.retryTimer.unref();
+  }
+}
