@@ -14,6 +14,10 @@ export interface IndexDeclaration {
  * with a comment saying which query or constraint the index serves).
  */
 export const indexes: IndexDeclaration[] = [
+  // API keys (src/auth): a presented key is found by its clear prefix, then its hash compared.
+  { collection: 'api_keys', key: { prefix: 1 } },
+  // apiKeys(first, after) for admins, newest first.
+  { collection: 'api_keys', key: { createdAt: -1, _id: -1 } },
   // Clicks (src/services/clicks). Local data extension: the loader's page read is one range
   // on (bu, processed, pos); pos = EventDate then row id.
   { collection: 'sfmc_click_log', key: { bu: 1, processed: 1, pos: 1 } },
