@@ -23,6 +23,10 @@ const schema = z.object({
     .regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// connection string')
     .optional(),
   MONGODB_DB_NAME: z.string().min(1).default('campaign-hub'),
+  // Embedded store: TTL sweep period, how long change events stay resumable, cross-process poll
+  STORE_TTL_INTERVAL_SECONDS: int(1).default(60),
+  STORE_OPLOG_RETENTION_HOURS: int(1).default(24),
+  STORE_WATCH_POLL_MS: int(5, 10_000).default(25),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_BASE_URL: z.string().url().optional(),
 

@@ -1,4 +1,9 @@
-import type { Db } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
+import { loadConfig } from '../../config';
+import { createLogger } from '../../logger';
+import { EmbeddedDb } from './embedded/db';
+import { Engine } from './embedded/engine';
+import { startMaintenance } from './embedded/maintenance';
 
 /**
  * The document store: the MongoDB driver API, on MongoDB (MONGODB_URI) or on the embedded
@@ -11,8 +16,50 @@ export interface Store {
 }
 
 export interface OpenStoreOptions {
+  /** mongodb:// connection string; defaults to MONGODB_URI. Without one, the embedded engine is used. */
   uri?: string;
+  /** Embedded engine directory; defaults to DATA_DIR. */
   dataDir?: string;
+  /** Database name; defaults to MONGODB_DB_NAME. */
+  dbName?: string;
+  /** Embedded engine: TTL sweep and oplog trim interval (default STORE_TTL_INTERVAL_SECONDS). */
+  ttlIntervalMs?: number;
+  /** Embedded engine: how long change events are kept for resuming (default STORE_OPLOG_RETENTION_HOURS). */
+  oplogRetentionMs?: number;
+  /** Embedded engine: how often watchers look for other processes' writes (default STORE_WATCH_POLL_MS). */
+  watchPollMs?: number;
+  /** Where background maintenance errors go (TTL sweep, oplog trim). */
+  onError?: (error: unknown) => void;
 }
 
-export declare function openStore(options?: OpenStoreOptions): Promise<Store>;
+const logger = createLogger({ level: 'warn', name: 'store' });
+
+async function openMongo(uri: string, dbName: string): Promise<Store> {
+  const client = new MongoClient(uri);
+  await client.connect();
+  return { engine: 'mongodb', db: client.db(dbName), close: () => client.close() };
+}
+
+export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+  const config = loadConfig();
+  const dbName = options.dbName ?? config.MONGODB_DB_NAME;
+  // An explicit dataDir asks for the embedded engine even when MONGODB_URI is set.
+  const uri = options.uri ?? (options.dataDir === undefined ? config.MONGODB_URI : undefined);
+  if (uri) return openMongo(uri, dbName);
+  const engine = new Engine({
+    dataDir: options.dataDir ?? config.DATA_DIR,
+    dbName,
+    ttlIntervalMs: options.ttlIntervalMs ?? config.STORE_TTL_INTERVAL_SECONDS * 1000,
+    oplogRetentionMs: options.oplogRetentionMs ?? config.STORE_OPLOG_RETENTION_HOURS * 3_600_000,
+    watchPollMs: options.watchPollMs ?? config.STORE_WATCH_POLL_MS,
+  });
+  const stopMaintenance = startMaintenance(engine, options.onError ?? ((error) => logger.warn({ err: error }, 'store maintenance failed')));
+  return {
+    engine: 'embedded',
+    db: new EmbeddedDb(engine) as unknown as Db,
+    close: async () => {
+      stopMaintenance();
+      await engine.close();
+    },
+  };
+}

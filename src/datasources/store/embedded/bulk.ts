@@ -1,0 +1,157 @@
+import { MongoBulkWriteError, MongoServerError, type BulkWriteResult } from 'mongodb';
+import type { Document } from './bson';
+import type { Engine } from './engine';
+import { invalidArgument } from './errors';
+import { checkReplacement, checkUpdate } from './update';
+import { deleteMatches, insertOneInTxn, writeMany, writeOne } from './writeOps';
+import { withId } from './writes';
+
+/** bulkWrite's operation models, as the driver accepts them. */
+export type BulkOperation =
+  | { insertOne: { document: Document } }
+  | { updateOne: { filter: Document; update: Document | Document[]; upsert?: boolean; arrayFilters?: Document[]; sort?: unknown } }
+  | { updateMany: { filter: Document; update: Document | Document[]; upsert?: boolean; arrayFilters?: Document[] } }
+  | { replaceOne: { filter: Document; replacement: Document; upsert?: boolean; sort?: unknown } }
+  | { deleteOne: { filter: Document } }
+  | { deleteMany: { filter: Document } };
+
+/** One failed operation of a bulk write, shaped like the driver's WriteError (not exported by it). */
+export class WriteError {
+  constructor(readonly err: { index: number; code: number; errmsg: string; errInfo?: Document; op: Document }) {}
+  get code(): number {
+    return this.err.code;
+  }
+  get index(): number {
+    return this.err.index;
+  }
+  get errmsg(): string {
+    return this.err.errmsg;
+  }
+  get errInfo(): Document | undefined {
+    return this.err.errInfo;
+  }
+  getOperation(): Document {
+    return this.err.op;
+  }
+  toJSON(): Document {
+    return { code: this.code, index: this.index, errmsg: this.errmsg, op: this.err.op };
+  }
+  toString(): string {
+    return `WriteError(${JSON.stringify(this.toJSON())})`;
+  }
+}
+
+/** The driver's BulkWriteResult shape (its constructor is internal to the driver). */
+export class EmbeddedBulkWriteResult {
+  insertedCount = 0;
+  matchedCount = 0;
+  modifiedCount = 0;
+  deletedCount = 0;
+  upsertedCount = 0;
+  upsertedIds: Record<number, unknown> = {};
+  insertedIds: Record<number, unknown> = {};
+  readonly writeErrors: WriteError[] = [];
+
+  get ok(): number {
+    return 1;
+  }
+  isOk(): boolean {
+    return true;
+  }
+  hasWriteErrors(): boolean {
+    return this.writeErrors.length > 0;
+  }
+  getWriteErrorCount(): number {
+    return this.writeErrors.length;
+  }
+  getWriteErrorAt(index: number): WriteError | undefined {
+    return this.writeErrors[index];
+  }
+  getWriteErrors(): WriteError[] {
+    return [...this.writeErrors];
+  }
+  getUpsertedIdAt(index: number): Document | undefined {
+    return index in this.upsertedIds ? { index, _id: this.upsertedIds[index] } : undefined;
+  }
+  getWriteConcernError(): undefined {
+    return undefined;
+  }
+  getRawResponse(): Document {
+    return { ok: 1, nInserted: this.insertedCount, nMatched: this.matchedCount, nModified: this.modifiedCount, nRemoved: this.deletedCount, nUpserted: this.upsertedCount, writeErrors: this.writeErrors.map((e) => e.toJSON()) };
+  }
+  toString(): string {
+    return `BulkWriteResult(${JSON.stringify(this.getRawResponse())})`;
+  }
+}
+
+/** Checks every operation before any runs, as the driver does before sending a batch. */
+function validate(operations: BulkOperation[]): void {
+  for (const operation of operations) {
+    const [kind] = Object.keys(operation);
+    const model = (operation as Record<string, Document>)[kind!];
+    if (!model || typeof model !== 'object') throw invalidArgument(`Invalid BulkWriteError operation ${String(kind)}`);
+    if (kind === 'insertOne') {
+      if (!model.document || typeof model.document !== 'object') throw invalidArgument('insertOne requires a document');
+    } else if (kind === 'updateOne' || kind === 'updateMany') checkUpdate(model.update);
+    else if (kind === 'replaceOne') checkReplacement(model.replacement);
+    else if (kind !== 'deleteOne' && kind !== 'deleteMany') throw invalidArgument(`Unsupported bulk operation type '${String(kind)}'`);
+  }
+}
+
+function apply(engine: Engine, collectionName: string, operation: BulkOperation, index: number, result: EmbeddedBulkWriteResult): void {
+  if ('insertOne' in operation) {
+    const stored = insertOneInTxn(engine, collectionName, operation.insertOne.document);
+    result.insertedCount++;
+    result.insertedIds[index] = stored.document._id;
+    return;
+  }
+  if ('deleteOne' in operation || 'deleteMany' in operation) {
+    const many = 'deleteMany' in operation;
+    const filter = many ? operation.deleteMany.filter : (operation as { deleteOne: { filter: Document } }).deleteOne.filter;
+    result.deletedCount += deleteMatches(engine, collectionName, filter, many).count;
+    return;
+  }
+  const outcome = 'updateOne' in operation
+    ? writeOne(engine, collectionName, operation.updateOne.filter, { kind: 'update', update: operation.updateOne.update }, operation.updateOne)
+    : 'updateMany' in operation
+      ? writeMany(engine, collectionName, operation.updateMany.filter, operation.updateMany.update, operation.updateMany)
+      : writeOne(engine, collectionName, operation.replaceOne.filter, { kind: 'replace', replacement: operation.replaceOne.replacement }, operation.replaceOne);
+  result.matchedCount += outcome.matched;
+  result.modifiedCount += outcome.modified;
+  if (outcome.upsertedId !== undefined) {
+    result.upsertedCount++;
+    result.upsertedIds[index] = outcome.upsertedId;
+  }
+}
+
+/**
+ * Runs the operations in one LMDB commit, each document change atomic on its own. Server errors
+ * (duplicate keys, bad updates) become writeErrors: ordered stops at the first, unordered goes
+ * on; then a MongoBulkWriteError carries them and the partial result, as the driver throws it.
+ */
+export async function bulkWrite(engine: Engine, collectionName: string, operations: BulkOperation[], ordered = true): Promise<EmbeddedBulkWriteResult> {
+  validate(operations);
+  for (const operation of operations) {
+    // The driver assigns missing _ids on the caller's documents before sending.
+    if ('insertOne' in operation) operation.insertOne.document = withId(operation.insertOne.document);
+  }
+  const result = await engine.write(() => {
+    const outcome = new EmbeddedBulkWriteResult();
+    for (let index = 0; index < operations.length; index++) {
+      try {
+        apply(engine, collectionName, operations[index]!, index, outcome);
+      } catch (error) {
+        if (!(error instanceof MongoServerError)) throw error;
+        outcome.writeErrors.push(new WriteError({ index, code: Number(error.code), errmsg: error.message, ...(error.errInfo ? { errInfo: error.errInfo } : {}), op: operations[index] as Document }));
+        if (ordered) break;
+      }
+    }
+    return outcome;
+  });
+  if (result.writeErrors.length > 0) {
+    const first = result.writeErrors[0]!;
+    const details = { message: first.errmsg, code: first.code, writeErrors: result.writeErrors as never };
+    throw new MongoBulkWriteError(details, result as unknown as BulkWriteResult);
+  }
+  return result;
+}

@@ -1,0 +1,189 @@
+import { EventEmitter } from 'node:events';
+import { Timestamp } from 'bson';
+import { Aggregator } from 'mingo';
+import { deserialize, type Document } from './bson';
+import type { Engine } from './engine';
+import { fromMingoError, serverError } from './errors';
+import { encodeKey } from './keyCodec';
+import { mingoOptions } from './mingoOptions';
+import { firstOplogSeq, readOplog, type StoredOplogEntry } from './oplog';
+import { isPlainObject } from './values';
+import { readDocument } from './writes';
+
+export interface ChangeStreamOptions {
+  fullDocument?: 'default' | 'updateLookup' | 'whenAvailable' | 'required';
+  resumeAfter?: { _data: string };
+  startAfter?: { _data: string };
+}
+
+const EVENT_STAGES = new Set(['$match', '$project', '$addFields', '$set', '$unset', '$replaceRoot', '$replaceWith', '$redact']);
+
+export function resumeTokenOf(seq: number): { _data: string } {
+  return { _data: seq.toString(16).padStart(16, '0') };
+}
+
+function seqOfToken(token: { _data: string } | undefined): number | undefined {
+  if (!token) return undefined;
+  const seq = Number.parseInt(String(token._data), 16);
+  if (!Number.isSafeInteger(seq) || seq < 0) throw serverError(260, 'InvalidResumeToken', 'invalid resume token');
+  return seq;
+}
+
+/**
+ * A change stream on the embedded engine, fed by the oplog kept in LMDB. It is woken at once by
+ * commits of this process and, through the engine's poller, by commits of other processes on
+ * the same data directory. Like the driver's ChangeStream it is both an EventEmitter ('change',
+ * 'error', 'close') and an async iterator (next/tryNext/hasNext, for await), and it resumes
+ * from a token (resumeAfter/startAfter) as long as the oplog still holds that point.
+ */
+export class EmbeddedChangeStream<T = Document> extends EventEmitter implements AsyncIterable<T> {
+  private lastSeq: number;
+  private readonly queue: T[] = [];
+  private waiters: Array<() => void> = [];
+  private isClosed = false;
+  private readonly aggregator: Aggregator | undefined;
+  private readonly onCommit = () => this.drain();
+  private readonly onEngineClose = () => void this.close();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly collectionName: string | undefined,
+    pipeline: Document[],
+    private readonly options: ChangeStreamOptions,
+  ) {
+    super();
+    for (const stage of pipeline) {
+      const [name] = isPlainObject(stage) ? Object.keys(stage) : [];
+      if (!name || !EVENT_STAGES.has(name)) throw serverError(40324, 'UnrecognizedPipelineStage', `${String(name)} is not permitted in a change stream pipeline`);
+    }
+    try {
+      this.aggregator = pipeline.length > 0 ? new Aggregator(pipeline, mingoOptions()) : undefined;
+    } catch (error) {
+      throw fromMingoError(error);
+    }
+    const resumeSeq = seqOfToken(options.startAfter ?? options.resumeAfter);
+    this.lastSeq = resumeSeq ?? engine.lastOplogSeq();
+    if (resumeSeq !== undefined) this.checkHistory(resumeSeq);
+    engine.commits.on('commit', this.onCommit);
+    engine.commits.on('close', this.onEngineClose);
+    engine.startWatching();
+    // Events already in the oplog after a resume point are delivered on the next turn.
+    if (resumeSeq !== undefined) setImmediate(this.onCommit);
+  }
+
+  private checkHistory(resumeSeq: number): void {
+    const first = firstOplogSeq(this.engine);
+    if (resumeSeq < this.engine.lastOplogSeq() && (first === undefined || first > resumeSeq + 1)) {
+      throw serverError(286, 'ChangeStreamHistoryLost', 'Resume of change stream was not possible, as the resume point may no longer be in the oplog.');
+    }
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Token of the last event seen: pass it as resumeAfter to continue after it. */
+  get resumeToken(): { _data: string } {
+    return resumeTokenOf(this.lastSeq);
+  }
+
+  private drain(): void {
+    if (this.isClosed) return;
+    try {
+      for (const entry of readOplog(this.engine, this.lastSeq)) {
+        this.lastSeq = entry.seq;
+        if (this.collectionName !== undefined && entry.coll !== this.collectionName) continue;
+        const event = this.toEvent(entry);
+        const output = this.aggregator ? this.aggregator.run([event]) : [event];
+        for (const change of output) this.deliver(change as T);
+        if (entry.op === 'drop' && this.collectionName !== undefined) {
+          this.deliver({ _id: resumeTokenOf(entry.seq), operationType: 'invalidate', clusterTime: event.clusterTime } as T);
+          void this.close();
+          return;
+        }
+      }
+    } catch (error) {
+      this.emit('error', fromMingoError(error));
+    }
+  }
+
+  private toEvent(entry: StoredOplogEntry): Document {
+    const event: Document = {
+      _id: resumeTokenOf(entry.seq),
+      operationType: entry.op,
+      clusterTime: new Timestamp({ t: Math.floor(entry.wallTime.getTime() / 1000), i: entry.seq % 0x100000000 }),
+      wallTime: entry.wallTime,
+      ns: { db: this.engine.options.dbName, coll: entry.coll },
+    };
+    if (entry.op === 'drop') return event;
+    event.documentKey = { _id: entry.id };
+    if (entry.doc) event.fullDocument = deserialize(entry.doc.buffer);
+    if (entry.op === 'update') {
+      event.updateDescription = entry.upd;
+      if (this.options.fullDocument && this.options.fullDocument !== 'default') event.fullDocument = this.lookup(entry);
+    }
+    return event;
+  }
+
+  /** fullDocument 'updateLookup': the document as it is now (null if deleted since). */
+  private lookup(entry: StoredOplogEntry): Document | null {
+    const collection = this.engine.collectionEntry(entry.coll);
+    const bytes = collection ? readDocument(this.engine, collection, encodeKey(entry.id)) : undefined;
+    return bytes ? deserialize(bytes) : null;
+  }
+
+  private deliver(change: T): void {
+    if (this.listenerCount('change') > 0) {
+      this.emit('change', change);
+      return;
+    }
+    this.queue.push(change);
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Waits for the next change; resolves null once the stream is closed. */
+  async next(): Promise<T | null> {
+    while (this.queue.length === 0 && !this.isClosed) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    return this.queue.shift() ?? null;
+  }
+
+  async tryNext(): Promise<T | null> {
+    this.drain();
+    return this.queue.shift() ?? null;
+  }
+
+  async hasNext(): Promise<boolean> {
+    while (this.queue.length === 0 && !this.isClosed) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    return this.queue.length > 0;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+    try {
+      while (true) {
+        const change = await this.next();
+        if (change === null) return;
+        yield change;
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.engine.commits.off('commit', this.onCommit);
+    this.engine.commits.off('close', this.onEngineClose);
+    this.engine.stopWatching();
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+    this.emit('close');
+  }
+}

@@ -1,0 +1,174 @@
+import { Query } from 'mingo';
+import type { Document } from './bson';
+import type { Engine } from './engine';
+import { fromMingoError } from './errors';
+import { mingoOptions } from './mingoOptions';
+import { runQuery, type QuerySpec } from './query';
+import { emptyStats } from './scan';
+import { normalizeSort } from './values';
+
+export interface FindOptions {
+  sort?: unknown;
+  skip?: number;
+  limit?: number;
+  projection?: Document;
+}
+
+const matchAll = new Query({}, mingoOptions());
+
+/** Applies a find projection with mingo (inclusion, exclusion, $slice, $elemMatch, ...). */
+export function project(document: Document, projection: Document | undefined): Document {
+  if (!projection || Object.keys(projection).length === 0) return document;
+  try {
+    return matchAll.find([document], projection).next() as Document;
+  } catch (error) {
+    throw fromMingoError(error);
+  }
+}
+
+/**
+ * The driver's FindCursor for the embedded engine: chainable sort/skip/limit/project/map,
+ * toArray, next/hasNext/tryNext, async iteration, close and explain. Documents are read from
+ * LMDB as the cursor advances, so iterating a large result does not hold it in memory.
+ */
+export class EmbeddedFindCursor<T = Document> implements AsyncIterable<T> {
+  private spec: QuerySpec;
+  private projection: Document | undefined;
+  private transforms: Array<(document: any) => any> = [];
+  private iterator: Iterator<T> | undefined;
+  private buffered: IteratorResult<T> | undefined;
+  private isClosed = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly collectionName: string,
+    filter: Document,
+    options: FindOptions = {},
+  ) {
+    this.spec = { filter, sort: normalizeSort(options.sort), skip: options.skip ?? 0, limit: Math.abs(options.limit ?? 0) };
+    this.projection = options.projection;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  private assertNotStarted(): void {
+    if (this.iterator) throw new Error('Cursor is already initialized');
+  }
+
+  sort(sort: unknown, direction?: 1 | -1): this {
+    this.assertNotStarted();
+    this.spec.sort = normalizeSort(typeof sort === 'string' && direction !== undefined ? [[sort, direction]] : sort);
+    return this;
+  }
+
+  skip(skip: number): this {
+    this.assertNotStarted();
+    this.spec.skip = skip;
+    return this;
+  }
+
+  limit(limit: number): this {
+    this.assertNotStarted();
+    this.spec.limit = Math.abs(limit);
+    return this;
+  }
+
+  project<P = Document>(projection: Document): EmbeddedFindCursor<P> {
+    this.assertNotStarted();
+    this.projection = projection;
+    return this as unknown as EmbeddedFindCursor<P>;
+  }
+
+  map<U>(transform: (document: T) => U): EmbeddedFindCursor<U> {
+    this.assertNotStarted();
+    this.transforms.push(transform);
+    return this as unknown as EmbeddedFindCursor<U>;
+  }
+
+  /** Accepted for driver compatibility: documents are streamed one at a time from LMDB anyway. */
+  batchSize(_size: number): this {
+    return this;
+  }
+
+  private *generate(): Generator<T> {
+    this.engine.refreshCatalog();
+    const { results } = runQuery(this.engine, this.collectionName, this.spec, emptyStats());
+    for (const { document } of results) {
+      let value: any = project(document, this.projection);
+      for (const transform of this.transforms) value = transform(value);
+      yield value as T;
+    }
+  }
+
+  private pull(): IteratorResult<T> {
+    if (this.buffered) {
+      const result = this.buffered;
+      this.buffered = undefined;
+      return result;
+    }
+    if (this.isClosed) return { done: true, value: undefined };
+    this.iterator ??= this.generate();
+    const result = this.iterator.next();
+    if (result.done) this.isClosed = true;
+    return result;
+  }
+
+  async next(): Promise<T | null> {
+    const result = this.pull();
+    return result.done ? null : result.value;
+  }
+
+  async tryNext(): Promise<T | null> {
+    return this.next();
+  }
+
+  async hasNext(): Promise<boolean> {
+    if (!this.buffered) this.buffered = this.pull();
+    return !this.buffered.done;
+  }
+
+  async toArray(): Promise<T[]> {
+    const documents: T[] = [];
+    for (let result = this.pull(); !result.done; result = this.pull()) documents.push(result.value);
+    return documents;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+    try {
+      for (let result = this.pull(); !result.done; result = this.pull()) yield result.value;
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.isClosed = true;
+    this.iterator?.return?.(undefined as never);
+  }
+
+  rewind(): void {
+    this.iterator?.return?.(undefined as never);
+    this.iterator = undefined;
+    this.buffered = undefined;
+    this.isClosed = false;
+  }
+
+  /** MongoDB's explain('executionStats') subset: the winning plan and what it examined. */
+  async explain(_verbosity?: string): Promise<Document> {
+    this.engine.refreshCatalog();
+    const stats = emptyStats();
+    const { plan, results } = runQuery(this.engine, this.collectionName, this.spec, stats);
+    let returned = 0;
+    for (const _ of results) returned++;
+    const inputStage = plan.stage === 'IXSCAN'
+      ? { stage: 'IXSCAN', indexName: plan.indexName, direction: plan.reverse ? 'backward' : 'forward' }
+      : { stage: 'COLLSCAN' };
+    const winningPlan = plan.stage === 'IXSCAN' ? { stage: 'FETCH', inputStage } : inputStage;
+    return {
+      queryPlanner: { namespace: `${this.engine.options.dbName}.${this.collectionName}`, winningPlan },
+      executionStats: { nReturned: returned, totalKeysExamined: stats.keysExamined, totalDocsExamined: stats.docsExamined },
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import { prefixOf } from './catalog';
+import type { Engine } from './engine';
+import { removeIndexEntries } from './indexAdmin';
+import { appendOplog } from './oplog';
+
+/** Drops a collection: its documents, its indexes' entries and its catalog entry, in one commit. */
+export async function dropCollection(engine: Engine, collectionName: string): Promise<boolean> {
+  return engine.write(() => {
+    const collection = engine.collectionEntry(collectionName);
+    if (!collection) return true;
+    // Collected first: removing entries while a cursor walks them would skip some.
+    const keys = [...engine.docs.getKeys({ start: prefixOf(collection.id), end: prefixOf(collection.id + 1), snapshot: false })];
+    for (const key of keys) engine.docs.removeSync(key as Buffer);
+    for (const spec of collection.indexes) removeIndexEntries(engine, spec);
+    delete engine.catalog.collections[collectionName];
+    engine.saveCatalog();
+    appendOplog(engine, { op: 'drop', coll: collectionName });
+    return true;
+  });
+}

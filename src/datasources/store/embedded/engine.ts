@@ -1,0 +1,199 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { deserialize, serialize } from './bson';
+import { emptyCatalog, prefixOf, type CatalogData, type CollectionEntry } from './catalog';
+
+export interface EngineOptions {
+  dataDir: string;
+  dbName: string;
+  /** How often TTL indexes are swept (MongoDB's TTL monitor runs every 60 s). */
+  ttlIntervalMs: number;
+  /** Oplog entries older than this are trimmed. */
+  oplogRetentionMs: number;
+  /** How often watchers look for commits made by other processes on the same data dir. */
+  watchPollMs: number;
+}
+
+const CATALOG_KEY = 'catalog';
+const CATALOG_VERSION_KEY = 'catalogVersion';
+const OPLOG_SEQ_KEY = 'oplogSeq';
+
+/**
+ * The LMDB environment behind the embedded store: four tables in one memory-mapped file.
+ * - docs:   collection prefix + encoded _id -> BSON document
+ * - index:  index prefix + encoded key components + encoded _id -> encoded _id
+ * - oplog:  8-byte sequence number -> BSON change event
+ * - meta:   catalog (collections and their indexes), catalog version, last oplog sequence
+ * Several processes may open the same directory: LMDB's write lock is shared between processes,
+ * and every write re-reads the catalog version inside its transaction.
+ */
+export class Engine {
+  readonly env: RootDatabase;
+  readonly docs: Database<Buffer, Buffer>;
+  readonly index: Database<Buffer, Buffer>;
+  readonly oplog: Database<Buffer, Buffer>;
+  readonly meta: Database<Buffer, string>;
+  /** Emits 'commit' after any write of this process (or, via polling, of another) is durable. */
+  readonly commits = new EventEmitter();
+  private catalogData: CatalogData = emptyCatalog();
+  private closed = false;
+  private watchers = 0;
+  private poller: NodeJS.Timeout | undefined;
+  private polledSeq = 0;
+
+  constructor(readonly options: EngineOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.env = open({ path: options.dataDir, maxDbs: 8, noMemInit: true });
+    this.docs = this.env.openDB({ name: 'docs', encoding: 'binary', keyEncoding: 'binary' });
+    this.index = this.env.openDB({ name: 'index', encoding: 'binary', keyEncoding: 'binary' });
+    this.oplog = this.env.openDB({ name: 'oplog', encoding: 'binary', keyEncoding: 'binary' });
+    this.meta = this.env.openDB({ name: 'meta', encoding: 'binary' });
+    this.commits.setMaxListeners(0);
+    this.refreshCatalog();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** The catalog as of the last refresh; writers refresh inside their transaction. */
+  get catalog(): CatalogData {
+    return this.catalogData;
+  }
+
+  /** Re-reads the catalog when another writer (of any process) changed it. */
+  refreshCatalog(): void {
+    const versionBytes = this.meta.get(CATALOG_VERSION_KEY);
+    const version = versionBytes ? versionBytes.readUInt32BE(0) : 0;
+    if (version === this.catalogData.version && version !== 0) return;
+    const stored = this.meta.get(CATALOG_KEY);
+    this.catalogData = stored ? (deserialize(stored) as CatalogData) : emptyCatalog();
+  }
+
+  collectionEntry(name: string): CollectionEntry | undefined {
+    return this.catalogData.collections[name];
+  }
+
+  /** Inside a write transaction: the collection's entry, created (and persisted) on first use. */
+  ensureCollection(name: string): CollectionEntry {
+    const existing = this.catalogData.collections[name];
+    if (existing) return existing;
+    const entry: CollectionEntry = { name, id: this.allocateId(), indexes: [] };
+    this.catalogData.collections[name] = entry;
+    this.saveCatalog();
+    return entry;
+  }
+
+  allocateId(): number {
+    const id = this.catalogData.nextId;
+    this.catalogData.nextId = id + 1;
+    return id;
+  }
+
+  /** Inside a write transaction: persists the in-memory catalog and bumps its version. */
+  saveCatalog(): void {
+    this.catalogData.version += 1;
+    const versionBytes = Buffer.allocUnsafe(4);
+    versionBytes.writeUInt32BE(this.catalogData.version);
+    this.meta.putSync(CATALOG_KEY, serialize(this.catalogData));
+    this.meta.putSync(CATALOG_VERSION_KEY, versionBytes);
+  }
+
+  /**
+   * Runs `action` inside LMDB's write transaction (batched with the other writes of this event
+   * turn into one durable commit) and resolves once that commit is on disk. The action runs in a
+   * child transaction, so an error thrown part-way leaves nothing behind.
+   */
+  async write<T>(action: () => T): Promise<T> {
+    if (this.closed) throw new Error('the store is closed');
+    try {
+      const result = await this.env.transaction(() =>
+        this.env.transactionSync(() => {
+          this.refreshCatalog();
+          return action();
+        }),
+      );
+      this.commits.emit('commit');
+      return result;
+    } catch (error) {
+      // The in-memory catalog may hold changes of the aborted transaction: reload it next time.
+      this.catalogData = { ...this.catalogData, version: -1 };
+      throw error;
+    }
+  }
+
+  /** Inside a write transaction: a nested transaction that is rolled back if `action` throws. */
+  atomic<T>(action: () => T): T {
+    try {
+      return this.env.transactionSync(action);
+    } catch (error) {
+      this.catalogData = { ...this.catalogData, version: -1 };
+      throw error;
+    }
+  }
+
+  /** Inside a write transaction: the next oplog sequence number, persisted with the write. */
+  nextOplogSeq(): number {
+    const seq = this.lastOplogSeq() + 1;
+    this.meta.putSync(OPLOG_SEQ_KEY, seqKey(seq));
+    return seq;
+  }
+
+  lastOplogSeq(): number {
+    const bytes = this.meta.get(OPLOG_SEQ_KEY);
+    return bytes ? readSeq(bytes) : 0;
+  }
+
+  collectionPrefix(entry: CollectionEntry): Buffer {
+    return prefixOf(entry.id);
+  }
+
+  /** A change stream opened: poll for other processes' commits while any is open. */
+  startWatching(): void {
+    this.watchers++;
+    if (this.poller) return;
+    this.polledSeq = this.lastOplogSeq();
+    this.poller = setInterval(() => this.pollForeignCommits(), this.options.watchPollMs);
+    this.poller.unref();
+  }
+
+  stopWatching(): void {
+    this.watchers = Math.max(0, this.watchers - 1);
+    if (this.watchers === 0 && this.poller) {
+      clearInterval(this.poller);
+      this.poller = undefined;
+    }
+  }
+
+  private pollForeignCommits(): void {
+    if (this.closed) return;
+    // Start a fresh read snapshot: another process may have committed since this turn began.
+    this.env.resetReadTxn();
+    const seq = this.lastOplogSeq();
+    if (seq === this.polledSeq) return;
+    this.polledSeq = seq;
+    this.commits.emit('commit');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.poller) clearInterval(this.poller);
+    this.poller = undefined;
+    this.commits.emit('close');
+    this.commits.removeAllListeners();
+    await this.env.close();
+  }
+}
+
+/** Oplog keys: 8 big-endian bytes, so LMDB orders them by sequence number. */
+export function seqKey(seq: number): Buffer {
+  const buf = Buffer.allocUnsafe(8);
+  buf.writeBigUInt64BE(BigInt(seq));
+  return buf;
+}
+
+export function readSeq(bytes: Buffer): number {
+  return Number(bytes.readBigUInt64BE(0));
+}

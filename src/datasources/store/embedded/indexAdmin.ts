@@ -1,0 +1,123 @@
+import { deserialize, type Document } from './bson';
+import { defaultIndexName, normalizeIndexKey, prefixOf, sameIndexDefinition, type CollectionEntry, type IndexSpec } from './catalog';
+import type { Engine } from './engine';
+import { badValue, duplicateKeyError, indexNotFound, indexOptionsConflict, serverError } from './errors';
+import { indexEntries } from './indexKeys';
+import { AFTER } from './keyCodec';
+import { namespaceOf } from './writes';
+
+export interface CreateIndexOptions {
+  name?: string;
+  unique?: boolean;
+  sparse?: boolean;
+  partialFilterExpression?: Document;
+  expireAfterSeconds?: number;
+  background?: boolean;
+}
+
+/** The definition createIndex asks for, checked like the server checks it. */
+export function indexDefinition(keySpec: unknown, options: CreateIndexOptions = {}): Omit<IndexSpec, 'id' | 'multikey'> {
+  let key: IndexSpec['key'];
+  try {
+    key = normalizeIndexKey(keySpec);
+  } catch (error) {
+    throw serverError(67, 'CannotCreateIndex', (error as Error).message);
+  }
+  const definition: Omit<IndexSpec, 'id' | 'multikey'> = {
+    name: options.name ?? defaultIndexName(key),
+    key,
+    unique: options.unique === true,
+    sparse: options.sparse === true,
+  };
+  if (options.partialFilterExpression !== undefined) definition.partialFilterExpression = options.partialFilterExpression;
+  if (options.expireAfterSeconds !== undefined) {
+    if (!Number.isFinite(options.expireAfterSeconds) || options.expireAfterSeconds < 0) {
+      throw badValue('TTL index \'expireAfterSeconds\' option must be a non-negative number');
+    }
+    if (key.length !== 1) throw serverError(67, 'CannotCreateIndex', 'TTL indexes are single-field indexes, compound indexes do not support TTL');
+    definition.expireAfterSeconds = options.expireAfterSeconds;
+  }
+  if (definition.name === '_id_') throw badValue("The index name '_id_' is reserved for the _id index");
+  return definition;
+}
+
+/** Adds every existing document's entries to a new index, enforcing uniqueness as it goes. */
+function buildIndex(engine: Engine, collection: CollectionEntry, spec: IndexSpec): void {
+  const indexPrefix = prefixOf(spec.id);
+  for (const { key, value } of engine.docs.getRange({ start: prefixOf(collection.id), end: prefixOf(collection.id + 1), snapshot: false })) {
+    const document = deserialize(value);
+    const idKey = key.subarray(4);
+    const { keys, multikey } = indexEntries(spec, document);
+    if (multikey) spec.multikey = true;
+    for (const component of keys) {
+      const entryPrefix = Buffer.concat([indexPrefix, component]);
+      if (spec.unique) {
+        for (const existing of engine.index.getRange({ start: entryPrefix, end: Buffer.concat([entryPrefix, Buffer.from([AFTER])]), limit: 1 })) {
+          if (!existing.value.equals(idKey)) throw duplicateKeyError(namespaceOf(engine, collection), spec, document);
+        }
+      }
+      engine.index.putSync(Buffer.concat([entryPrefix, idKey]), Buffer.from(idKey));
+    }
+  }
+}
+
+/** Creates the index if it does not exist; the same definition again is a no-op. */
+export async function createIndex(engine: Engine, collectionName: string, definition: Omit<IndexSpec, 'id' | 'multikey'>): Promise<string> {
+  return engine.write(() =>
+    engine.atomic(() => {
+      const collection = engine.ensureCollection(collectionName);
+      const existing = collection.indexes.find((spec) => spec.name === definition.name);
+      if (existing) {
+        if (!sameIndexDefinition(existing, definition)) throw indexOptionsConflict(definition.name);
+        return existing.name;
+      }
+      const sameKey = collection.indexes.find((spec) => JSON.stringify(spec.key) === JSON.stringify(definition.key));
+      if (sameKey && !sameIndexDefinition(sameKey, { ...definition, name: sameKey.name })) {
+        throw serverError(86, 'IndexKeySpecsConflict', `An existing index has the same key pattern but different options: ${sameKey.name}`);
+      }
+      if (sameKey) return sameKey.name;
+      const spec: IndexSpec = { ...definition, id: engine.allocateId(), multikey: false };
+      buildIndex(engine, collection, spec);
+      collection.indexes.push(spec);
+      engine.saveCatalog();
+      return spec.name;
+    }),
+  );
+}
+
+/** Removes an index and its entries. */
+export async function dropIndex(engine: Engine, collectionName: string, name: string): Promise<void> {
+  await engine.write(() => {
+    const collection = engine.collectionEntry(collectionName);
+    const spec = collection?.indexes.find((candidate) => candidate.name === name);
+    if (!collection || !spec) throw indexNotFound(name);
+    removeIndexEntries(engine, spec);
+    collection.indexes = collection.indexes.filter((candidate) => candidate !== spec);
+    engine.saveCatalog();
+  });
+}
+
+export function removeIndexEntries(engine: Engine, spec: IndexSpec): void {
+  // Collected first: removing entries while a cursor walks them would skip some.
+  const keys = [...engine.index.getKeys({ start: prefixOf(spec.id), end: prefixOf(spec.id + 1), snapshot: false })];
+  for (const key of keys) engine.index.removeSync(key as Buffer);
+}
+
+/** listIndexes output, `_id_` first, in the server's shape. */
+export function listIndexes(engine: Engine, collectionName: string): Document[] {
+  engine.refreshCatalog();
+  const collection = engine.collectionEntry(collectionName);
+  if (!collection) return [];
+  return [
+    { v: 2, key: { _id: 1 }, name: '_id_' },
+    ...collection.indexes.map((spec) => ({
+      v: 2,
+      key: Object.fromEntries(spec.key),
+      name: spec.name,
+      ...(spec.unique ? { unique: true } : {}),
+      ...(spec.sparse ? { sparse: true } : {}),
+      ...(spec.partialFilterExpression ? { partialFilterExpression: spec.partialFilterExpression } : {}),
+      ...(spec.expireAfterSeconds !== undefined ? { expireAfterSeconds: spec.expireAfterSeconds } : {}),
+    })),
+  ];
+}

@@ -1,0 +1,60 @@
+import { Query } from 'mingo';
+import type { Document } from './bson';
+import type { IndexSpec } from './catalog';
+import { encodeKey } from './keyCodec';
+import { mingoOptions } from './mingoOptions';
+import { cannotIndexParallelArrays } from './errors';
+import { valuesAtPath } from './paths';
+
+/** A value with no field at the path: sparse indexes skip documents where every field is missing. */
+function isMissing(document: Document, path: string): boolean {
+  const { values } = valuesAtPath(document, path);
+  return values.every((value) => value === undefined);
+}
+
+const partialFilters = new Map<string, Query>();
+
+function matchesPartialFilter(spec: IndexSpec, document: Document): boolean {
+  if (!spec.partialFilterExpression) return true;
+  const cacheKey = JSON.stringify(spec.partialFilterExpression);
+  let query = partialFilters.get(cacheKey);
+  if (!query) {
+    query = new Query(spec.partialFilterExpression, mingoOptions());
+    partialFilters.set(cacheKey, query);
+  }
+  return query.test(document);
+}
+
+export interface IndexEntries {
+  /** Encoded key components (without the index prefix and the _id suffix), one per index entry. */
+  keys: Buffer[];
+  /** Whether an array was expanded: the index becomes multikey. */
+  multikey: boolean;
+}
+
+/** The entries a document contributes to an index: none when sparse or partial excludes it. */
+export function indexEntries(spec: IndexSpec, document: Document): IndexEntries {
+  if (!matchesPartialFilter(spec, document)) return { keys: [], multikey: false };
+  if (spec.sparse && spec.key.every(([field]) => isMissing(document, field))) {
+    return { keys: [], multikey: false };
+  }
+  let keys: Buffer[] = [Buffer.alloc(0)];
+  let arrayField: string | undefined;
+  for (const [field, direction] of spec.key) {
+    const { values, viaArray } = valuesAtPath(document, field);
+    if (viaArray) {
+      if (arrayField !== undefined) throw cannotIndexParallelArrays(arrayField, field);
+      arrayField = field;
+    }
+    const encoded = dedupe(values.map((value) => encodeKey(value, direction === -1)));
+    keys = keys.flatMap((prefix) => encoded.map((component) => Buffer.concat([prefix, component])));
+  }
+  return { keys, multikey: arrayField !== undefined };
+}
+
+function dedupe(keys: Buffer[]): Buffer[] {
+  if (keys.length < 2) return keys;
+  const seen = new Map<string, Buffer>();
+  for (const key of keys) seen.set(key.toString('latin1'), key);
+  return [...seen.values()];
+}

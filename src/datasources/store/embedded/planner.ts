@@ -1,0 +1,199 @@
+import type { Document } from './bson';
+import type { CollectionEntry, IndexSpec } from './catalog';
+import { AFTER, encodeKey, typeTag } from './keyCodec';
+import { isOperatorObject, isPlainObject, type SortPairs } from './values';
+
+/**
+ * Chooses how a filter (and sort) is answered: a scan of the collection, or a scan of the
+ * bounds of one index (the `_id` index being the documents table itself). Index bounds only
+ * narrow the candidates: every candidate is still tested against the whole filter with mingo,
+ * so the plan affects speed, never results.
+ */
+
+export interface IndexBounds {
+  /** Inclusive start and exclusive end, relative to the index (or collection) prefix. */
+  start: Buffer;
+  end: Buffer;
+}
+
+export type Plan =
+  | { stage: 'COLLSCAN' }
+  | {
+      stage: 'IXSCAN';
+      indexName: string;
+      /** Undefined for the `_id_` index, which is the documents table. */
+      spec?: IndexSpec;
+      bounds: IndexBounds[];
+      reverse: boolean;
+      /** The scan order already is the requested sort order. */
+      providesSort: boolean;
+    };
+
+interface FieldPredicate {
+  points?: unknown[];
+  lower?: { value: unknown; inclusive: boolean };
+  upper?: { value: unknown; inclusive: boolean };
+}
+
+const MAX_POINTS = 1000;
+
+const ID_INDEX: IndexSpec = { name: '_id_', id: 0, key: [['_id', 1]], unique: true, sparse: false, multikey: false };
+
+function isPointValue(value: unknown): boolean {
+  if (value === undefined || Array.isArray(value) || value instanceof RegExp) return false;
+  if (isPlainObject(value) && isOperatorObject(value)) return false;
+  const bsonType = (value as { _bsontype?: string } | null)?._bsontype;
+  return bsonType !== 'BSONRegExp';
+}
+
+function isRangeValue(value: unknown): boolean {
+  return value !== null && isPointValue(value) && !isPlainObject(value);
+}
+
+function predicateFor(condition: unknown): FieldPredicate | undefined {
+  if (!isPlainObject(condition) || !isOperatorObject(condition)) {
+    return isPointValue(condition) ? { points: [condition] } : undefined;
+  }
+  const predicate: FieldPredicate = {};
+  if ('$eq' in condition && isPointValue(condition.$eq)) predicate.points = [condition.$eq];
+  else if (Array.isArray(condition.$in) && condition.$in.length <= MAX_POINTS && condition.$in.every(isPointValue)) {
+    predicate.points = condition.$in;
+  }
+  for (const op of ['$gt', '$gte'] as const) {
+    if (op in condition && isRangeValue(condition[op])) predicate.lower = { value: condition[op], inclusive: op === '$gte' };
+  }
+  for (const op of ['$lt', '$lte'] as const) {
+    if (op in condition && isRangeValue(condition[op])) predicate.upper = { value: condition[op], inclusive: op === '$lte' };
+  }
+  return predicate.points || predicate.lower || predicate.upper ? predicate : undefined;
+}
+
+/** Per-field predicates an index can serve: top-level fields and those inside a top-level $and. */
+export function extractPredicates(filter: Document, out = new Map<string, FieldPredicate>()): Map<string, FieldPredicate> {
+  for (const [field, condition] of Object.entries(filter)) {
+    if (field === '$and' && Array.isArray(condition)) {
+      for (const clause of condition) if (isPlainObject(clause)) extractPredicates(clause, out);
+      continue;
+    }
+    if (field.startsWith('$') || out.has(field)) continue;
+    const predicate = predicateFor(condition);
+    if (predicate) out.set(field, predicate);
+  }
+  return out;
+}
+
+/** A partial index answers only filters that repeat its whole partialFilterExpression. */
+function coversPartialFilter(filter: Document, partial: Document): boolean {
+  const clauses = Array.isArray(filter.$and) ? [filter, ...filter.$and] : [filter];
+  return Object.entries(partial).every(([field, condition]) =>
+    clauses.some((clause) => isPlainObject(clause) && JSON.stringify(clause[field]) === JSON.stringify(condition)),
+  );
+}
+
+interface Candidate {
+  spec: IndexSpec;
+  equalityCount: number;
+  range?: FieldPredicate;
+  direction?: 1 | -1;
+  score: number;
+}
+
+function sortDirection(spec: IndexSpec, predicates: Map<string, FieldPredicate>, equalityCount: number, sort: SortPairs): 1 | -1 | undefined {
+  const fixed = new Set(spec.key.slice(0, equalityCount).filter(([field]) => predicates.get(field)?.points?.length === 1).map(([f]) => f));
+  const pending = sort.filter(([field]) => !fixed.has(field));
+  if (pending.length === 0) return 1;
+  if (spec.multikey || fixed.size < equalityCount) return undefined;
+  const rest = spec.key.slice(equalityCount);
+  if (pending.length > rest.length) return undefined;
+  let direction: 1 | -1 | undefined;
+  for (let i = 0; i < pending.length; i++) {
+    const [field, order] = pending[i]!;
+    const [indexField, indexOrder] = rest[i]!;
+    if (field !== indexField) return undefined;
+    const relative = order === indexOrder ? 1 : -1;
+    if (direction !== undefined && relative !== direction) return undefined;
+    direction = relative;
+  }
+  return direction;
+}
+
+function evaluate(spec: IndexSpec, filter: Document, predicates: Map<string, FieldPredicate>, sort: SortPairs): Candidate | undefined {
+  if (spec.partialFilterExpression && !coversPartialFilter(filter, spec.partialFilterExpression)) return undefined;
+  let equalityCount = 0;
+  for (const [field] of spec.key) {
+    const points = predicates.get(field)?.points;
+    if (!points) break;
+    // A sparse index holds no entry for a missing field, which {field: null} must match.
+    if (spec.sparse && points.some((point) => point === null)) return undefined;
+    equalityCount++;
+  }
+  const rangeField = spec.key[equalityCount]?.[0];
+  const rangePredicate = rangeField === undefined ? undefined : predicates.get(rangeField);
+  const range = rangePredicate && (rangePredicate.lower || rangePredicate.upper) ? rangePredicate : undefined;
+  const direction = sort.length > 0 ? sortDirection(spec, predicates, equalityCount, sort) : undefined;
+  const usable = equalityCount > 0 || range !== undefined || (direction !== undefined && !spec.sparse && !spec.partialFilterExpression);
+  if (!usable) return undefined;
+  const fullUniqueMatch = spec.unique && equalityCount === spec.key.length;
+  const score = equalityCount * 4 + (range ? 2 : 0) + (fullUniqueMatch ? 3 : 0) + (direction !== undefined ? 1 : 0);
+  return { spec, equalityCount, range, direction, score };
+}
+
+export function planQuery(collection: CollectionEntry | undefined, filter: Document, sort: SortPairs = []): Plan {
+  if (!collection) return { stage: 'COLLSCAN' };
+  const predicates = extractPredicates(filter);
+  let best: Candidate | undefined;
+  for (const spec of [ID_INDEX, ...collection.indexes]) {
+    const candidate = evaluate(spec, filter, predicates, sort);
+    if (candidate && (!best || candidate.score > best.score || (candidate.score === best.score && spec.key.length < best.spec.key.length))) {
+      best = candidate;
+    }
+  }
+  if (!best) return { stage: 'COLLSCAN' };
+  const bounds = buildBounds(best, predicates);
+  if (!bounds) return { stage: 'COLLSCAN' };
+  return {
+    stage: 'IXSCAN',
+    indexName: best.spec.name,
+    spec: best.spec === ID_INDEX ? undefined : best.spec,
+    bounds,
+    reverse: best.direction === -1,
+    providesSort: best.direction !== undefined && (bounds.length === 1 || sort.length === 0),
+  };
+}
+
+function buildBounds(candidate: Candidate, predicates: Map<string, FieldPredicate>): IndexBounds[] | undefined {
+  let prefixes: Buffer[] = [Buffer.alloc(0)];
+  for (const [field, direction] of candidate.spec.key.slice(0, candidate.equalityCount)) {
+    const points = predicates.get(field)!.points!;
+    if (prefixes.length * points.length > MAX_POINTS) return undefined;
+    const encoded = points.map((point) => encodeKey(point, direction === -1));
+    encoded.sort(Buffer.compare);
+    prefixes = prefixes.flatMap((prefix) => encoded.map((component) => Buffer.concat([prefix, component])));
+  }
+  const rangeDirection = candidate.spec.key[candidate.equalityCount]?.[1] ?? 1;
+  const suffix = candidate.range ? rangeSuffix(candidate.range, rangeDirection === -1) : undefined;
+  return prefixes.map((prefix) => ({
+    start: suffix ? Buffer.concat([prefix, suffix.start]) : prefix,
+    end: Buffer.concat([prefix, suffix ? suffix.end : Buffer.from([AFTER])]),
+  }));
+}
+
+/**
+ * Start and end of a range on one index component. Ranges are bracketed by type, as in MongoDB:
+ * {$gt: 5} only reaches numbers. Bounds sitting right after a whole component use the AFTER byte
+ * (no component continues with 0xFF); bounds at a type's edge are bare first bytes.
+ */
+function rangeSuffix(range: FieldPredicate, descending: boolean): { start: Buffer; end: Buffer } {
+  const tag = typeTag(range.lower?.value ?? range.upper!.value);
+  const lower = range.lower && typeTag(range.lower.value) === tag ? range.lower : undefined;
+  const upper = range.upper && typeTag(range.upper.value) === tag ? range.upper : undefined;
+  const after = (key: Buffer) => Buffer.concat([key, Buffer.from([AFTER])]);
+  if (!descending) {
+    const start = lower ? (lower.inclusive ? encodeKey(lower.value) : after(encodeKey(lower.value))) : Buffer.from([tag]);
+    const end = upper ? (upper.inclusive ? after(encodeKey(upper.value)) : encodeKey(upper.value)) : Buffer.from([tag + 1]);
+    return { start, end };
+  }
+  const start = upper ? (upper.inclusive ? encodeKey(upper.value, true) : after(encodeKey(upper.value, true))) : Buffer.from([0xff - tag]);
+  const end = lower ? (lower.inclusive ? after(encodeKey(lower.value, true)) : encodeKey(lower.value, true)) : Buffer.from([0xff - tag + 1]);
+  return { start, end };
+}

@@ -1,0 +1,81 @@
+import { deserialize } from './bson';
+import { prefixOf, type CollectionEntry } from './catalog';
+import type { Engine } from './engine';
+import type { IndexBounds, Plan } from './planner';
+import type { StoredDocument } from './writes';
+
+/** What a scan touched: the figures MongoDB's explain('executionStats') reports. */
+export interface ScanStats {
+  keysExamined: number;
+  docsExamined: number;
+}
+
+export function emptyStats(): ScanStats {
+  return { keysExamined: 0, docsExamined: 0 };
+}
+
+type Table = Engine['docs'];
+
+/** Entries of `table` in [start, end), forward or backward. */
+function* rangeEntries(table: Table, start: Buffer, end: Buffer, reverse: boolean): Generator<{ key: Buffer; value: Buffer }> {
+  if (!reverse) {
+    yield* table.getRange({ start, end });
+    return;
+  }
+  // lmdb's reverse ranges include their start and exclude their end: the opposite of [start, end).
+  for (const entry of table.getRange({ start: end, reverse: true })) {
+    if (Buffer.compare(entry.key, end) >= 0) continue;
+    if (Buffer.compare(entry.key, start) < 0) return;
+    yield entry;
+  }
+}
+
+function withPrefix(prefix: Buffer, bounds: IndexBounds): IndexBounds {
+  return { start: Buffer.concat([prefix, bounds.start]), end: Buffer.concat([prefix, bounds.end]) };
+}
+
+/**
+ * Candidate documents for a plan, read lazily from LMDB (never the whole collection in memory).
+ * Works inside a write transaction too, where it sees that transaction's own writes.
+ */
+export function* scan(engine: Engine, collection: CollectionEntry | undefined, plan: Plan, stats: ScanStats): Generator<StoredDocument> {
+  if (!collection) return;
+  const collectionPrefix = prefixOf(collection.id);
+  if (plan.stage === 'COLLSCAN') {
+    for (const { key, value } of engine.docs.getRange({ start: collectionPrefix, end: prefixOf(collection.id + 1) })) {
+      stats.docsExamined++;
+      yield { document: deserialize(value), bytes: value, idKey: key.subarray(4) };
+    }
+    return;
+  }
+  const bounds = plan.reverse ? [...plan.bounds].reverse() : plan.bounds;
+  if (!plan.spec) {
+    for (const range of bounds) {
+      const { start, end } = withPrefix(collectionPrefix, range);
+      for (const { key, value } of rangeEntries(engine.docs, start, end, plan.reverse)) {
+        stats.keysExamined++;
+        stats.docsExamined++;
+        yield { document: deserialize(value), bytes: value, idKey: key.subarray(4) };
+      }
+    }
+    return;
+  }
+  const indexPrefix = prefixOf(plan.spec.id);
+  // A multikey index (or several bounds) can list a document more than once.
+  const seen = plan.spec.multikey || bounds.length > 1 ? new Set<string>() : undefined;
+  for (const range of bounds) {
+    const { start, end } = withPrefix(indexPrefix, range);
+    for (const { value: idKey } of rangeEntries(engine.index, start, end, plan.reverse)) {
+      stats.keysExamined++;
+      if (seen) {
+        const id = idKey.toString('latin1');
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
+      const bytes = engine.docs.get(Buffer.concat([collectionPrefix, idKey]));
+      if (!bytes) continue;
+      stats.docsExamined++;
+      yield { document: deserialize(bytes), bytes, idKey };
+    }
+  }
+}

@@ -1,0 +1,136 @@
+import { update as applyOperators, updateOne as applyPipeline } from 'mingo';
+import type { Document } from './bson';
+import { conflictingUpdate, failedToParse, fromMingoError, immutableId, invalidArgument } from './errors';
+import { encodeKey } from './keyCodec';
+import { isOperatorObject, isPlainObject } from './values';
+
+/** Update operators the engine accepts; anything else is an error, never silently ignored. */
+const OPERATORS = new Set([
+  '$set', '$unset', '$inc', '$mul', '$min', '$max', '$setOnInsert', '$push', '$addToSet',
+  '$pull', '$pullAll', '$pop', '$currentDate', '$rename', '$bit',
+]);
+
+export type UpdateSpec = Document | Document[];
+
+export interface UpdateOptions {
+  arrayFilters?: Document[];
+}
+
+/** Validates an update document the way the driver and server do, before touching data. */
+export function checkUpdate(update: UpdateSpec): void {
+  if (Array.isArray(update)) return;
+  if (!isPlainObject(update) || !isOperatorObject(update)) {
+    throw invalidArgument('Update document requires atomic operators');
+  }
+  const paths: string[] = [];
+  for (const [operator, fields] of Object.entries(update)) {
+    if (!OPERATORS.has(operator)) {
+      throw failedToParse(`Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    }
+    if (!isPlainObject(fields)) throw failedToParse(`Modifiers operate on fields but we found type ${typeof fields} instead`);
+    for (const [path, value] of Object.entries(fields)) {
+      paths.push(path);
+      if (operator === '$rename') paths.push(String(value));
+    }
+  }
+  assertNoConflicts(paths);
+}
+
+function assertNoConflicts(paths: string[]): void {
+  const sorted = [...paths].sort();
+  for (let i = 1; i < sorted.length; i++) {
+    const previous = sorted[i - 1]!;
+    const current = sorted[i]!;
+    if (current === previous || current.startsWith(`${previous}.`)) throw conflictingUpdate(current, previous);
+  }
+}
+
+/** A replacement document (for replaceOne/findOneAndReplace) must not contain operators. */
+export function checkReplacement(replacement: Document): void {
+  if (!isPlainObject(replacement) || Object.keys(replacement).some((key) => key.startsWith('$'))) {
+    throw invalidArgument('Replacement document must not contain atomic operators');
+  }
+}
+
+/**
+ * Applies an operator or pipeline update to a copy of `document`. `$setOnInsert` applies only
+ * when the update inserts (mingo has no such operator: it becomes `$set` there).
+ */
+export function applyUpdate(document: Document, update: UpdateSpec, inserting: boolean, options: UpdateOptions = {}): Document {
+  const target: Document = structuredCloneDocument(document);
+  try {
+    if (Array.isArray(update)) {
+      const holder = [target];
+      applyPipeline(holder, {}, update as never);
+      return keepIdFirst(document, holder[0]!);
+    }
+    const { $setOnInsert, ...operators } = update;
+    const modifier: Document = { ...operators };
+    if (inserting && $setOnInsert) modifier.$set = { ...(modifier.$set ?? {}), ...$setOnInsert };
+    if (Object.keys(modifier).length > 0) applyOperators(target, modifier as never, options.arrayFilters);
+  } catch (error) {
+    throw fromMingoError(error);
+  }
+  return keepIdFirst(document, target);
+}
+
+/** `_id` is immutable and stays the first field. */
+function keepIdFirst(before: Document, after: Document): Document {
+  if (before._id !== undefined && (after._id === undefined || !encodeKey(after._id).equals(encodeKey(before._id)))) {
+    throw immutableId();
+  }
+  if (after._id === undefined) return after;
+  const { _id, ...fields } = after;
+  return { _id, ...fields };
+}
+
+/** A replacement keeps the stored `_id` (and may repeat it, but not change it). */
+export function applyReplacement(document: Document, replacement: Document): Document {
+  return keepIdFirst(document, { _id: document._id, ...replacement });
+}
+
+/**
+ * The document an upsert starts from, as MongoDB builds it: the filter's equality conditions
+ * (top level, `$eq`, and inside `$and`), dotted paths becoming sub-documents.
+ */
+export function upsertSeed(filter: Document): Document {
+  const seed: Document = {};
+  const collect = (clause: Document): void => {
+    for (const [path, condition] of Object.entries(clause)) {
+      if (path === '$and' && Array.isArray(condition)) {
+        for (const inner of condition) if (isPlainObject(inner)) collect(inner);
+        continue;
+      }
+      if (path.startsWith('$')) continue;
+      if (isPlainObject(condition) && isOperatorObject(condition)) {
+        if ('$eq' in condition) setPath(seed, path, condition.$eq);
+        continue;
+      }
+      if (condition instanceof RegExp) continue;
+      setPath(seed, path, condition);
+    }
+  };
+  collect(filter);
+  return seed;
+}
+
+function setPath(target: Document, path: string, value: unknown): void {
+  const segments = path.split('.');
+  let node = target;
+  for (const segment of segments.slice(0, -1)) {
+    if (!isPlainObject(node[segment])) node[segment] = {};
+    node = node[segment] as Document;
+  }
+  node[segments[segments.length - 1]!] = value;
+}
+
+/** Copies plain objects and arrays; BSON values (immutable) are shared. */
+function structuredCloneDocument<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((element) => structuredCloneDocument(element)) as T;
+  if (isPlainObject(value)) {
+    const copy: Document = {};
+    for (const [key, field] of Object.entries(value)) copy[key] = structuredCloneDocument(field);
+    return copy as T;
+  }
+  return value;
+}

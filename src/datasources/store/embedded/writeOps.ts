@@ -1,0 +1,118 @@
+import { deserialize, type Document } from './bson';
+import { describeUpdate } from './diff';
+import type { Engine } from './engine';
+import { runQuery } from './query';
+import { emptyStats } from './scan';
+import { applyReplacement, applyUpdate, upsertSeed, type UpdateSpec } from './update';
+import { normalizeSort } from './values';
+import { insertDocument, readDocument, removeDocument, rewriteDocument, type StoredDocument } from './writes';
+
+/**
+ * Single-document and multi-document writes, each run inside the engine's write transaction.
+ * Every document is changed in its own nested transaction (atomic, as in MongoDB); a whole
+ * updateMany/deleteMany is one LMDB commit.
+ */
+
+export interface WriteOneOptions {
+  upsert?: boolean;
+  sort?: unknown;
+  arrayFilters?: Document[];
+}
+
+export interface WriteOneOutcome {
+  matched: number;
+  modified: number;
+  upsertedId?: unknown;
+  before?: Document;
+  after?: Document;
+}
+
+export type Change = { kind: 'update'; update: UpdateSpec } | { kind: 'replace'; replacement: Document };
+
+function firstMatch(engine: Engine, collectionName: string, filter: Document, sort: unknown): StoredDocument | undefined {
+  const { results } = runQuery(engine, collectionName, { filter, sort: normalizeSort(sort), skip: 0, limit: 1 }, emptyStats());
+  const first = results.next();
+  results.return(undefined);
+  return first.done ? undefined : first.value;
+}
+
+function nextVersion(current: Document, change: Change, arrayFilters?: Document[]): Document {
+  return change.kind === 'replace'
+    ? applyReplacement(current, change.replacement)
+    : applyUpdate(current, change.update, false, { arrayFilters });
+}
+
+function upsertDocument(filter: Document, change: Change, arrayFilters?: Document[]): Document {
+  const seed = upsertSeed(filter);
+  if (change.kind === 'replace') {
+    return seed._id !== undefined && change.replacement._id === undefined ? { _id: seed._id, ...change.replacement } : change.replacement;
+  }
+  return applyUpdate(seed, change.update, true, { arrayFilters });
+}
+
+/** Inside a write transaction: updates or replaces the first match, or upserts. */
+export function writeOne(engine: Engine, collectionName: string, filter: Document, change: Change, options: WriteOneOptions): WriteOneOutcome {
+  const current = firstMatch(engine, collectionName, filter, options.sort);
+  if (current) {
+    const next = nextVersion(current.document, change, options.arrayFilters);
+    const collection = engine.ensureCollection(collectionName);
+    const op = change.kind === 'replace' ? 'replace' : 'update';
+    const describe = op === 'update' ? () => describeUpdate(current.document, next) : undefined;
+    const written = engine.atomic(() => rewriteDocument(engine, collection, current, next, op, describe));
+    return { matched: 1, modified: written ? 1 : 0, before: current.document, after: written ? next : current.document };
+  }
+  if (!options.upsert) return { matched: 0, modified: 0 };
+  const document = upsertDocument(filter, change, options.arrayFilters);
+  const collection = engine.ensureCollection(collectionName);
+  const stored = engine.atomic(() => insertDocument(engine, collection, document));
+  return { matched: 0, modified: 0, upsertedId: stored.document._id, after: stored.document };
+}
+
+/** Encoded _ids of every match, collected before changing anything (an update may move index entries). */
+function matchingIds(engine: Engine, collectionName: string, filter: Document): Buffer[] {
+  const { results } = runQuery(engine, collectionName, { filter, sort: [], skip: 0, limit: 0 }, emptyStats());
+  return [...results].map(({ idKey }) => idKey);
+}
+
+/** Inside a write transaction: updates every match (or upserts one when none matches). */
+export function writeMany(engine: Engine, collectionName: string, filter: Document, update: UpdateSpec, options: WriteOneOptions): WriteOneOutcome {
+  const ids = matchingIds(engine, collectionName, filter);
+  if (ids.length === 0) return writeOne(engine, collectionName, filter, { kind: 'update', update }, options);
+  const collection = engine.ensureCollection(collectionName);
+  let modified = 0;
+  for (const idKey of ids) {
+    const bytes = readDocument(engine, collection, idKey);
+    if (!bytes) continue;
+    const current: StoredDocument = { document: deserialize(bytes), bytes, idKey };
+    const next = applyUpdate(current.document, update, false, { arrayFilters: options.arrayFilters });
+    const written = engine.atomic(() => rewriteDocument(engine, collection, current, next, 'update', () => describeUpdate(current.document, next)));
+    if (written) modified++;
+  }
+  return { matched: ids.length, modified };
+}
+
+/** Inside a write transaction: deletes the first match (by `sort`) or every match; returns the count and the first. */
+export function deleteMatches(engine: Engine, collectionName: string, filter: Document, many: boolean, sort?: unknown): { count: number; first?: Document } {
+  const collection = engine.collectionEntry(collectionName);
+  if (!collection) return { count: 0 };
+  if (!many) {
+    const current = firstMatch(engine, collectionName, filter, sort);
+    if (!current) return { count: 0 };
+    engine.atomic(() => removeDocument(engine, collection, current));
+    return { count: 1, first: current.document };
+  }
+  let count = 0;
+  for (const idKey of matchingIds(engine, collectionName, filter)) {
+    const bytes = readDocument(engine, collection, idKey);
+    if (!bytes) continue;
+    engine.atomic(() => removeDocument(engine, collection, { document: deserialize(bytes), bytes, idKey }));
+    count++;
+  }
+  return { count };
+}
+
+/** Inside a write transaction: inserts one document. */
+export function insertOneInTxn(engine: Engine, collectionName: string, document: Document): StoredDocument {
+  const collection = engine.ensureCollection(collectionName);
+  return engine.atomic(() => insertDocument(engine, collection, document));
+}

@@ -1,0 +1,137 @@
+import { Binary, ObjectId } from 'bson';
+import { serialize, type Document } from './bson';
+import { prefixOf, type CollectionEntry, type IndexSpec } from './catalog';
+import type { Engine } from './engine';
+import { duplicateKeyError } from './errors';
+import { indexEntries } from './indexKeys';
+import { AFTER, encodeKey } from './keyCodec';
+import { appendOplog, type UpdateDescription } from './oplog';
+
+/**
+ * The three storage primitives every write is made of. Each runs inside the engine's write
+ * transaction and checks everything (unique indexes) before it writes anything, so a document,
+ * its index entries and its oplog entry change together or not at all.
+ */
+
+export interface StoredDocument {
+  document: Document;
+  bytes: Buffer;
+  idKey: Buffer;
+}
+
+export function namespaceOf(engine: Engine, collection: CollectionEntry): string {
+  return `${engine.options.dbName}.${collection.name}`;
+}
+
+function docKey(collection: CollectionEntry, idKey: Buffer): Buffer {
+  return Buffer.concat([prefixOf(collection.id), idKey]);
+}
+
+/** Throws E11000 when another document already holds one of these keys in a unique index. */
+function checkUnique(engine: Engine, collection: CollectionEntry, spec: IndexSpec, keys: Buffer[], idKey: Buffer, document: Document): void {
+  const prefix = prefixOf(spec.id);
+  for (const key of keys) {
+    const start = Buffer.concat([prefix, key]);
+    const end = Buffer.concat([start, Buffer.from([AFTER])]);
+    for (const { value } of engine.index.getRange({ start, end, snapshot: false })) {
+      if (!value.equals(idKey)) throw duplicateKeyError(namespaceOf(engine, collection), spec, document);
+    }
+  }
+}
+
+function markMultikey(engine: Engine, spec: IndexSpec): void {
+  if (spec.multikey) return;
+  spec.multikey = true;
+  engine.saveCatalog();
+}
+
+interface IndexChange {
+  spec: IndexSpec;
+  add: Buffer[];
+  remove: Buffer[];
+}
+
+/** Index entries to add and remove when a document goes from `before` to `after` (either may be absent). */
+function planIndexChanges(engine: Engine, collection: CollectionEntry, idKey: Buffer, before: Document | undefined, after: Document | undefined): IndexChange[] {
+  const changes: IndexChange[] = [];
+  for (const spec of collection.indexes) {
+    const oldKeys = before ? indexEntries(spec, before).keys : [];
+    const next = after ? indexEntries(spec, after) : { keys: [], multikey: false };
+    const oldSet = new Set(oldKeys.map((key) => key.toString('latin1')));
+    const newSet = new Set(next.keys.map((key) => key.toString('latin1')));
+    const add = next.keys.filter((key) => !oldSet.has(key.toString('latin1')));
+    const remove = oldKeys.filter((key) => !newSet.has(key.toString('latin1')));
+    if (spec.unique && after) checkUnique(engine, collection, spec, add, idKey, after);
+    if (next.multikey) markMultikey(engine, spec);
+    if (add.length > 0 || remove.length > 0) changes.push({ spec, add, remove });
+  }
+  return changes;
+}
+
+function applyIndexChanges(engine: Engine, idKey: Buffer, changes: IndexChange[]): void {
+  for (const { spec, add, remove } of changes) {
+    const prefix = prefixOf(spec.id);
+    for (const key of remove) engine.index.removeSync(Buffer.concat([prefix, key, idKey]));
+    for (const key of add) engine.index.putSync(Buffer.concat([prefix, key, idKey]), idKey);
+  }
+}
+
+/** Gives the document an ObjectId `_id` when it has none and puts `_id` first, as the server stores it. */
+export function withId(document: Document): Document {
+  // The driver sets _id on the caller's object too, so insertedId matches what the caller holds.
+  if (document._id === undefined || document._id === null) document._id = new ObjectId();
+  const { _id, ...fields } = document;
+  return { _id, ...fields };
+}
+
+export function insertDocument(engine: Engine, collection: CollectionEntry, input: Document): StoredDocument {
+  const document = withId(input);
+  if (Array.isArray(document._id)) throw duplicateKeyError(namespaceOf(engine, collection), { name: '_id_', key: [['_id', 1]] }, document);
+  const idKey = encodeKey(document._id);
+  const key = docKey(collection, idKey);
+  if (engine.docs.get(key) !== undefined) {
+    throw duplicateKeyError(namespaceOf(engine, collection), { name: '_id_', key: [['_id', 1]] }, document);
+  }
+  const bytes = serialize(document);
+  const changes = planIndexChanges(engine, collection, idKey, undefined, document);
+  engine.docs.putSync(key, bytes);
+  applyIndexChanges(engine, idKey, changes);
+  appendOplog(engine, { op: 'insert', coll: collection.name, id: document._id, doc: new Binary(bytes) });
+  return { document, bytes, idKey };
+}
+
+/** Replaces a stored document (an update or a replace); returns false when nothing changed. */
+export function rewriteDocument(
+  engine: Engine,
+  collection: CollectionEntry,
+  previous: StoredDocument,
+  next: Document,
+  op: 'update' | 'replace',
+  describe?: () => UpdateDescription,
+): StoredDocument | undefined {
+  const bytes = serialize(next);
+  if (bytes.equals(previous.bytes)) return undefined;
+  const changes = planIndexChanges(engine, collection, previous.idKey, previous.document, next);
+  engine.docs.putSync(docKey(collection, previous.idKey), bytes);
+  applyIndexChanges(engine, previous.idKey, changes);
+  appendOplog(engine, {
+    op,
+    coll: collection.name,
+    id: next._id,
+    ...(op === 'replace' ? { doc: new Binary(bytes) } : {}),
+    ...(describe ? { upd: describe() } : {}),
+  });
+  return { document: next, bytes, idKey: previous.idKey };
+}
+
+export function removeDocument(engine: Engine, collection: CollectionEntry, stored: StoredDocument): void {
+  const changes = planIndexChanges(engine, collection, stored.idKey, stored.document, undefined);
+  engine.docs.removeSync(docKey(collection, stored.idKey));
+  applyIndexChanges(engine, stored.idKey, changes);
+  appendOplog(engine, { op: 'delete', coll: collection.name, id: stored.document._id });
+}
+
+/** Reads one stored document by its encoded _id (inside or outside a transaction). */
+export function readDocument(engine: Engine, collection: CollectionEntry, idKey: Buffer): Buffer | undefined {
+  return engine.docs.get(docKey(collection, idKey));
+}
