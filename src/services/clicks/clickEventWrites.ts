@@ -48,7 +48,9 @@ function eventUpdate(group: KeyedClicks): Document[] {
         send: { $literal: group.refs.send },
         url: { $literal: group.refs.url },
         subscriber: { $literal: group.refs.subscriber },
-        last: { $max: ['$last', { $literal: group.last }] },
+        // $ifNull first: MongoDB's $max skips a missing field, but the embedded engine (mingo)
+        // returns null for it; written this way both engines agree.
+        last: { $max: [{ $ifNull: ['$last', { $literal: group.last }] }, { $literal: group.last }] },
         guids: {
           $let: {
             vars: { held: { $ifNull: ['$guids', []] } },
@@ -112,7 +114,7 @@ async function storeOverflow(db: Db, event: Pick<ClickEventDocument, '_id' | 'gu
       if (!isOnlyDuplicates(error)) throw error;
     }
   }
-  const counted = await eventIds.countDocuments({ eventKey: event._id });
+  const counted = await eventIds.countDocuments({ bu: group.bu, eventKey: event._id });
   await events.updateOne({ _id: event._id }, [
     { $set: { overflowN: { $max: [{ $ifNull: ['$overflowN', 0] }, counted] } } },
     { $set: { n: { $add: [{ $size: '$guids' }, '$overflowN'] } } },
