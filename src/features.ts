@@ -1,4 +1,5 @@
 import type { Feature } from './app';
+import { jobsFeature } from './jobs/feature';
 
 /** Every domain of the service. main.ts wires each one's resolvers, jobs, schedules and routes. */
-export const features: Feature[] = [];
+export const features: Feature[] = [jobsFeature];

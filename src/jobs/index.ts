@@ -11,7 +11,7 @@ import { JobStore } from './jobStore';
 import type { Consumer, ConsumerOptions, JobType } from './jobType';
 import { QueueConsumer } from './queueConsumer';
 import { handleJobMessage } from './runJob';
-import { Scheduler, type ScheduleView } from './scheduler';
+import { Scheduler } from './scheduler';
 import { defaultSchedules } from './schedules';
 
 export * from './jobType';
@@ -70,11 +70,6 @@ export interface JobSystem {
   jobs: JobService;
   register(types: JobType<any, any>[]): void;
   addSchedules(definitions: ScheduleDefinition[]): void;
-  schedules(): Promise<ScheduleView[]>;
-  /** Job queues in use, for operators' dead-letter queries. */
-  queues(): string[];
-  /** Sends the messages of jobs whose redrive or retry left them queued (redriveDeadLetters). */
-  redriveDeadLetters(queue: string): Promise<number>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -117,22 +112,26 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
     return done;
   };
 
-  const jobs = new JobService({ store, queue, logger, metrics, types, ensureJobQueue, consume });
+  const jobQueues = () => [...new Set([DEFAULT_JOB_QUEUE, ...[...types.values()].map((t) => t.options?.queue ?? DEFAULT_JOB_QUEUE)])];
+  const jobs: JobService = new JobService({
+    store,
+    queue,
+    logger,
+    metrics,
+    types,
+    ensureJobQueue,
+    consume,
+    listSchedules: () => scheduler.list(),
+    queues: jobQueues,
+  });
   const scheduler = new Scheduler({ db, jobs, types, overrides: config.cronOverrides, logger });
   const dispatcher = new Dispatcher({ store, jobs, logger });
   if (options.defaultSchedules ?? true) scheduler.add(defaultSchedules);
-  const jobQueues = () => [...new Set([DEFAULT_JOB_QUEUE, ...[...types.values()].map((t) => t.options?.queue ?? DEFAULT_JOB_QUEUE)])];
 
   return {
     jobs,
     register: (list) => list.forEach((type) => jobs.register(type)),
     addSchedules: (definitions) => scheduler.add(definitions),
-    schedules: () => scheduler.list(),
-    queues: jobQueues,
-    redriveDeadLetters: async (queueName) => {
-      await ensureJobQueue(queueName);
-      return queue.redriveDeadLetters(queueName);
-    },
     async start() {
       for (const queueName of jobQueues()) await ensureJobQueue(queueName);
       started = true;

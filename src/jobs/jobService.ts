@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import { encodeJobMessage } from './jobMessage';
 import type { JobMetrics } from './jobMetrics';
 import type { JobStore } from './jobStore';
+import type { ScheduleView } from './scheduler';
 import type { Consumer, ConsumerOptions, EnqueueOptions, JobRecord, JobType, Jobs } from './jobType';
 import { DEFAULT_ATTEMPTS, MAX_MESSAGE_DELAY_SECONDS } from './runJob';
 
@@ -18,6 +19,8 @@ export interface JobServiceDeps {
   /** Creates a job queue (with its dead-letter queue) before its first message. */
   ensureJobQueue(queue: string): Promise<void>;
   consume(queue: string, options: ConsumerOptions): Consumer;
+  listSchedules(): Promise<ScheduleView[]>;
+  queues(): string[];
 }
 
 const queueOf = (type: JobType<any, any>) => type.options?.queue ?? DEFAULT_JOB_QUEUE;
@@ -90,6 +93,14 @@ export class JobService implements Jobs {
 
   consume(queue: string, options: ConsumerOptions): Consumer {
     return this.deps.consume(queue, options);
+  }
+
+  schedules(): Promise<ScheduleView[]> {
+    return this.deps.listSchedules();
+  }
+
+  queues(): string[] {
+    return this.deps.queues();
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { QueueMessage } from '../datasources/queue/queuePort';
 import type { Logger } from '../logger';
+import type { ScheduleView } from './scheduler';
 
 export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 export type JobTrigger = 'MANUAL' | 'SCHEDULE' | 'EVENT';
@@ -124,6 +125,10 @@ export interface Jobs {
    * queues. Started with the job system (or at once if it runs already), stopped with it.
    */
   consume(queue: string, options: ConsumerOptions): Consumer;
+  /** Every schedule: the cron in force, whether it fires, next run and last tick. */
+  schedules(): Promise<ScheduleView[]>;
+  /** The queues job types use (the dead-letter queries accept these and pipelines' queues). */
+  queues(): string[];
 }
 
 /** A pipeline's worker on its own queue (see src/jobs/index.ts for the rules). */

@@ -1,10 +1,24 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import type { Feature } from '../app';
 import { authChecker } from '../auth/authChecker';
 import { ApiKeyResolver } from '../resolvers/system/apiKey.resolver';
 import { SystemResolver } from '../resolvers/system/system.resolver';
+
+/**
+ * Subscriptions are fed by the store's change streams through `@Subscription({ subscribe })`,
+ * so events reach clients of every instance; an in-process topic would reach only one.
+ * type-graphql still asks for a PubSub, so this one refuses topics.
+ */
+const changeStreamsOnly: PubSub = {
+  publish() {
+    throw new Error('Publish to the store (a change stream feeds subscriptions), not to a PubSub topic');
+  },
+  subscribe(topic) {
+    throw new Error(`Subscription topic ${topic}: use @Subscription({ subscribe }) over a change stream`);
+  },
+};
 
 /**
  * The one GraphQL schema: the system resolvers (health, me, API keys) plus every feature's.
@@ -22,6 +36,7 @@ export async function buildAppSchema(features: readonly Feature[]): Promise<Grap
     authChecker,
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    pubSub: changeStreamsOnly,
   });
 }
 
