@@ -1,4 +1,5 @@
 import type { CreateIndexesOptions, Db, IndexSpecification } from 'mongodb';
+import { campaignIndexes } from '../../services/campaigns/indexes';
 
 /** One index of one collection, declared once here and created at start-up on either engine. */
 export interface IndexDeclaration {
@@ -79,6 +80,8 @@ export const indexes: IndexDeclaration[] = [
   { collection: 'publications', key: { publicationId: 1 } },
   // The entry's campaign field (ad campaigns by their campaignId).
   { collection: 'ad_campaigns', key: { campaignId: 1 }, options: { unique: true } },
+  // Campaigns and audiences (src/services/campaigns/indexes.ts, each entry commented there).
+  ...campaignIndexes,
 ];
 
 /**
