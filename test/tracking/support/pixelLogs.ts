@@ -1,26 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
-import { CLOUDFRONT_LOG_FIELDS } from '../../../src/datasources/analytics/cloudFrontLogs';
+import { cloudFrontLine, writeLogFile, type PixelRequest } from '../../../src/services/tracking/pixelLogFiles';
 
-const gzipAsync = promisify(gzip);
+export { cloudFrontLine, pixelQuery, writeLogFile } from '../../../src/services/tracking/pixelLogFiles';
 
 export type PixelEvent = 'impression' | 'click' | 'viewable';
 
 /** One request to the tracking pixel, as a CloudFront log line records it. */
-export interface PixelHit {
-  date: string;
-  time?: string;
-  ip: string;
+export interface PixelHit extends PixelRequest {
   event: PixelEvent;
-  creativeId: string;
-  publicationCode: string;
-  channel?: string;
-  adSize?: string;
-  status?: number;
-  method?: string;
-  stem?: string;
 }
 
 /** A placement that pixels fire for. */
@@ -41,52 +28,6 @@ export function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** cs-uri-query as a browser sends it: every value percent-encoded. */
-export function pixelQuery(hit: Pick<PixelHit, 'event' | 'creativeId' | 'publicationCode' | 'channel' | 'adSize'>): string {
-  const params: [string, string | undefined][] = [
-    ['e', hit.event],
-    ['cr', hit.creativeId],
-    ['pub', hit.publicationCode],
-    ['ch', hit.channel],
-    ['sz', hit.adSize],
-  ];
-  return params
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}=${encodeURIComponent(value!)}`)
-    .join('&');
-}
-
-/** A tab-separated line with all 33 fields, '-' where a field is empty, as CloudFront writes it. */
-export function cloudFrontLine(hit: PixelHit, rawQuery?: string): string {
-  const values: Record<string, string> = {
-    date: hit.date,
-    time: hit.time ?? '12:00:00',
-    'x-edge-location': 'ORD52-C1',
-    'sc-bytes': '430',
-    'c-ip': hit.ip,
-    'cs-method': hit.method ?? 'GET',
-    'cs(Host)': 'd111111abcdef8.cloudfront.net',
-    'cs-uri-stem': hit.stem ?? '/t.gif',
-    'sc-status': String(hit.status ?? 200),
-    'cs(Referer)': 'https://chicagoreader.com/',
-    'cs(User-Agent)': 'Mozilla/5.0%20(X11;%20Linux%20x86_64)',
-    'cs-uri-query': rawQuery ?? pixelQuery(hit),
-    'x-edge-result-type': 'Hit',
-    'cs-protocol': 'https',
-    'time-taken': '0.001',
-  };
-  return CLOUDFRONT_LOG_FIELDS.map((field) => values[field] ?? '-').join('\t');
-}
-
-/** Writes a gzipped log file with CloudFront's two header lines. */
-export async function writeLogFile(dir: string, name: string, lines: readonly string[]): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const text = ['#Version: 1.0', `#Fields: ${CLOUDFRONT_LOG_FIELDS.join(' ')}`, ...lines].join('\n') + '\n';
-  const file = path.join(dir, name);
-  await writeFile(file, await gzipAsync(text));
-  return file;
 }
 
 /** True when CloudFront would count this hit under the tracking rules. */

@@ -1,0 +1,131 @@
+import type { Db, Document, Filter } from 'mongodb';
+import { badInput } from '../../errors';
+import { paginate, type PageArgs } from '../pagination';
+import { percentage } from './metrics';
+import { PERFORMANCE_ENTRIES } from './performanceEntry';
+
+export interface PerformanceFilter {
+  campaignId?: string | null;
+  orderId?: string | null;
+  publicationId?: number | null;
+  channel?: string | null;
+  dateFrom?: Date | null;
+  dateTo?: Date | null;
+  source?: string | null;
+}
+
+export type GroupDimension = 'DAY' | 'WEEK' | 'MONTH' | 'PUBLICATION' | 'CHANNEL' | 'CAMPAIGN' | 'ORDER' | 'ITEM';
+
+export interface SummaryRow {
+  day?: Date | null;
+  week?: Date | null;
+  month?: Date | null;
+  publicationId?: number | null;
+  channel?: string | null;
+  campaignId?: string | null;
+  orderId?: string | null;
+  itemPath?: string | null;
+  entries: number;
+  impressions: number;
+  clicks: number;
+  viewableImpressions: number;
+  reach: number;
+  ctr: number;
+  viewability: number;
+}
+
+/** A summary never returns more groups than this; a narrower filter or coarser grouping is needed. */
+export const MAX_SUMMARY_GROUPS = 5_000;
+
+/** The store filter of a PerformanceEntryFilter; dates compare with each entry's dateStart. */
+export function performanceFilter(filter: PerformanceFilter = {}): Filter<Document> {
+  const query: Filter<Document> = {};
+  if (filter.campaignId) query.campaignId = filter.campaignId;
+  if (filter.orderId) query.orderId = filter.orderId;
+  if (filter.publicationId !== undefined && filter.publicationId !== null) query.publicationId = filter.publicationId;
+  if (filter.channel) query.channel = filter.channel;
+  if (filter.source) query.source = filter.source;
+  if (filter.dateFrom && filter.dateTo && filter.dateFrom > filter.dateTo) {
+    throw badInput('dateFrom: must not be after dateTo', 'dateFrom');
+  }
+  if (filter.dateFrom || filter.dateTo) {
+    query.dateStart = {
+      ...(filter.dateFrom ? { $gte: filter.dateFrom } : {}),
+      ...(filter.dateTo ? { $lte: filter.dateTo } : {}),
+    };
+  }
+  return query;
+}
+
+/** Entries newest day first, keyset-paginated. */
+export function listPerformanceEntries<N>(db: Db, filter: PerformanceFilter, page: PageArgs, toNode: (doc: Document) => N) {
+  return paginate(db.collection(PERFORMANCE_ENTRIES), performanceFilter(filter), page, {
+    sortField: 'dateStart',
+    direction: -1,
+    toNode,
+  });
+}
+
+const groupKeys: Record<GroupDimension, [keyof SummaryRow, unknown]> = {
+  DAY: ['day', { $dateTrunc: { date: '$dateStart', unit: 'day', timezone: 'UTC' } }],
+  WEEK: ['week', { $dateTrunc: { date: '$dateStart', unit: 'week', startOfWeek: 'monday', timezone: 'UTC' } }],
+  MONTH: ['month', { $dateTrunc: { date: '$dateStart', unit: 'month', timezone: 'UTC' } }],
+  PUBLICATION: ['publicationId', '$publicationId'],
+  CHANNEL: ['channel', '$channel'],
+  CAMPAIGN: ['campaignId', '$campaignId'],
+  ORDER: ['orderId', '$orderId'],
+  ITEM: ['itemPath', '$itemPath'],
+};
+
+/**
+ * Viewable impressions of an entry: stored by the tracking sync; for entries entered before
+ * it was stored, derived back from their viewability ratio.
+ */
+const viewableOf = {
+  $ifNull: [
+    '$metrics.viewableImpressions',
+    { $round: [{ $divide: [{ $multiply: [{ $ifNull: ['$metrics.viewability', 0] }, { $ifNull: ['$metrics.impressions', 0] }] }, 100] }, 0] },
+  ],
+};
+
+/**
+ * Sums of the filtered entries per group (one aggregate). ctr and viewability come from the
+ * sums, never from averaging the entries' ratios.
+ */
+export async function summarizePerformance(db: Db, filter: PerformanceFilter, groupBy: readonly GroupDimension[]): Promise<SummaryRow[]> {
+  const dimensions = [...new Set(groupBy)];
+  // With no dimension the whole filter is one group, and there is nothing to sort by.
+  const id = dimensions.length > 0 ? Object.fromEntries(dimensions.map((d) => groupKeys[d])) : null;
+  const sort = dimensions.length > 0 ? [{ $sort: Object.fromEntries(dimensions.map((d) => [`_id.${groupKeys[d][0]}`, 1])) }] : [];
+  const groups = await db
+    .collection(PERFORMANCE_ENTRIES)
+    .aggregate([
+      { $match: performanceFilter(filter) },
+      {
+        $group: {
+          _id: id,
+          entries: { $sum: 1 },
+          impressions: { $sum: { $ifNull: ['$metrics.impressions', 0] } },
+          clicks: { $sum: { $ifNull: ['$metrics.clicks', 0] } },
+          viewableImpressions: { $sum: viewableOf },
+          reach: { $sum: { $ifNull: ['$metrics.reach', 0] } },
+        },
+      },
+      ...sort,
+      { $limit: MAX_SUMMARY_GROUPS + 1 },
+    ])
+    .toArray();
+  if (groups.length > MAX_SUMMARY_GROUPS) {
+    throw badInput(`groupBy: more than ${MAX_SUMMARY_GROUPS} groups; narrow the filter or group more coarsely`, 'groupBy');
+  }
+  return groups.map((group) => ({
+    ...(group._id ?? {}),
+    entries: group.entries,
+    impressions: group.impressions,
+    clicks: group.clicks,
+    viewableImpressions: group.viewableImpressions,
+    reach: group.reach,
+    ctr: percentage(group.clicks, group.impressions),
+    viewability: percentage(group.viewableImpressions, group.impressions),
+  }));
+}

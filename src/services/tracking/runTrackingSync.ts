@@ -1,0 +1,72 @@
+import type { Db } from 'mongodb';
+import type { Registry } from 'prom-client';
+import type { Config } from '../../config';
+import type { AnalyticsPort } from '../../datasources/analytics/port';
+import type { MetricsPublisher } from '../../datasources/metrics/cloudwatch';
+import { AppError } from '../../errors';
+import type { Logger } from '../../logger';
+import { resolveDateRange } from './dateRange';
+import { parsePublicationCodeMap } from './publicationCodes';
+import { recordSyncRun } from './syncMetrics';
+import { syncTracking, type SyncStats, type SyncTrackingInput, type SyncTrackingResult } from './syncTracking';
+
+/** What a sync needs from its host: the job runner, the CLI and the Lambda handler alike. */
+export interface TrackingSyncHost {
+  db: Db;
+  analytics: AnalyticsPort;
+  logger: Logger;
+  registry: Registry;
+  publisher: MetricsPublisher;
+  config: Pick<Config, 'TRACKING_SYNC_BATCH_SIZE' | 'TRACKING_PUBLICATION_CODES'>;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, message: string, stats: SyncStats) => Promise<void>;
+}
+
+/**
+ * Runs one sync and records its metrics, whatever the outcome. Bad input throws at once
+ * (BAD_USER_INPUT) and records nothing; any other failure is recorded and rethrown.
+ */
+export async function runTrackingSync(host: TrackingSyncHost, input: SyncTrackingInput, options: RunOptions = {}): Promise<SyncTrackingResult> {
+  const started = Date.now();
+  const dryRun = input.dryRun ?? false;
+  const target = { registry: host.registry, publisher: host.publisher, logger: host.logger };
+  try {
+    const result = await syncTracking(input, {
+      db: host.db,
+      analytics: host.analytics,
+      logger: host.logger,
+      publicationCodes: parsePublicationCodeMap(host.config.TRACKING_PUBLICATION_CODES),
+      batchSize: host.config.TRACKING_SYNC_BATCH_SIZE,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
+    await recordSyncRun(target, { stats: result.stats, durationMs: result.duration, success: true, dryRun });
+    return result;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'BAD_USER_INPUT') throw error;
+    const stats = { rowsFromAthena: 0, synced: 0, skipped: 0, errors: 0 };
+    await recordSyncRun(target, { stats, durationMs: Date.now() - started, success: false, dryRun });
+    host.logger.error({ err: error }, 'Sync failed');
+    throw error;
+  }
+}
+
+/** The seed's failure response, with the range when the input named a valid one. */
+export function failedSyncResult(input: SyncTrackingInput, error: unknown, durationMs: number): SyncTrackingResult {
+  let dateRange = { start: '', end: '' };
+  try {
+    dateRange = resolveDateRange(input);
+  } catch {
+    // The input itself was bad: the seed answers with an empty range.
+  }
+  return {
+    success: false,
+    dateRange,
+    stats: { rowsFromAthena: 0, synced: 0, skipped: 0, errors: 0 },
+    duration: durationMs,
+    error: error instanceof Error ? error.message : String(error),
+  };
+}
