@@ -4,7 +4,8 @@ import { AGENTS, LEADS, type AgentDoc, type LeadDoc, type RoutingModel } from '.
 export interface AssignOptions {
   model: RoutingModel;
   pushTimeoutMs: number;
-  now?: Date;
+  /** The clock (tests); read right before the lead claim so history times never run backwards. */
+  clock?: () => Date;
 }
 
 export interface Assignment {
@@ -38,7 +39,7 @@ export function rankAgents(agents: AgentDoc[], model: RoutingModel): AgentDoc[] 
  * without a write, so a router woken for nothing does no work that would wake it again.
  */
 export async function assignNextLead(db: Db, options: AssignOptions): Promise<Assignment | null> {
-  const now = options.now ?? new Date();
+  const clock = options.clock ?? (() => new Date());
   const agents = db.collection<AgentDoc>(AGENTS);
   const leads = db.collection<LeadDoc>(LEADS);
   const online = await agents.find({ presence: 'ONLINE' }).toArray();
@@ -52,6 +53,7 @@ export async function assignNextLead(db: Db, options: AssignOptions): Promise<As
       { returnDocument: 'after' },
     );
     if (!agent) continue;
+    const now = clock();
     const lead = await leads.findOneAndUpdate(
       eligible,
       {
