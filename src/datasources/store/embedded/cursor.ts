@@ -1,8 +1,6 @@
-import { Query } from 'mingo';
 import type { Document } from './bson';
 import type { Engine } from './engine';
-import { fromMingoError } from './errors';
-import { mingoOptions } from './mingoOptions';
+import { project } from './projection';
 import { runQuery, type QuerySpec } from './query';
 import { emptyStats } from './scan';
 import { normalizeSort } from './values';
@@ -12,18 +10,6 @@ export interface FindOptions {
   skip?: number;
   limit?: number;
   projection?: Document;
-}
-
-const matchAll = new Query({}, mingoOptions());
-
-/** Applies a find projection with mingo (inclusion, exclusion, $slice, $elemMatch, ...). */
-export function project(document: Document, projection: Document | undefined): Document {
-  if (!projection || Object.keys(projection).length === 0) return document;
-  try {
-    return matchAll.find([document], projection).next() as Document;
-  } catch (error) {
-    throw fromMingoError(error);
-  }
 }
 
 /**

@@ -79,6 +79,7 @@ export function invalidArgument(message: string): MongoInvalidArgumentError {
 export function fromMingoError(error: unknown): unknown {
   if (!(error instanceof Error) || error instanceof MongoServerError) return error;
   const message = error.message;
+  if (/immutable field '_id'/.test(message)) return immutableId();
   if (/unregistered pipeline operator|pipeline operator/i.test(message)) {
     return serverError(40324, 'UnrecognizedPipelineStage', `Unrecognized pipeline stage name: ${message}`);
   }
