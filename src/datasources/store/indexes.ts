@@ -1,5 +1,7 @@
 import type { CreateIndexesOptions, Db, IndexSpecification } from 'mongodb';
 import { campaignIndexes } from '../../services/campaigns/indexes';
+import { jobIndexes } from '../../jobs/indexes';
+import { queueIndexes } from '../queue/embedded/indexes';
 
 /** One index of one collection, declared once here and created at start-up on either engine. */
 export interface IndexDeclaration {
@@ -82,6 +84,9 @@ export const indexes: IndexDeclaration[] = [
   { collection: 'ad_campaigns', key: { campaignId: 1 }, options: { unique: true } },
   // Campaigns and audiences (src/services/campaigns/indexes.ts, each entry commented there).
   ...campaignIndexes,
+  // The embedded queue (src/datasources/queue/embedded/indexes.ts) and jobs (src/jobs/indexes.ts).
+  ...queueIndexes,
+  ...jobIndexes,
 ];
 
 /**

@@ -1,0 +1,14 @@
+import type { IndexDeclaration } from '../../store/indexes';
+import { DEDUPLICATION, MESSAGES } from './documents';
+
+/** Indexes of the embedded queue engine (applied with every other in store/indexes.ts). */
+export const queueIndexes: IndexDeclaration[] = [
+  // Receive on a standard queue: visible messages, earliest first; also stats and the long
+  // poll's next-visible time.
+  { collection: MESSAGES, key: { queue: 1, visibleAt: 1 } },
+  // FIFO receive: messages in send order (also dead letters, oldest first), and each group's head.
+  { collection: MESSAGES, key: { queue: 1, _id: 1 } },
+  { collection: MESSAGES, key: { queue: 1, groupId: 1, _id: 1 } },
+  // FIFO deduplication ids live 5 minutes: expiresAt is set 5 minutes ahead.
+  { collection: DEDUPLICATION, key: { expiresAt: 1 }, options: { expireAfterSeconds: 0 } },
+];
