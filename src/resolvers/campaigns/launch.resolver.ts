@@ -1,0 +1,65 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Role } from '../../auth/roles';
+import type { GraphQLContext } from '../../context';
+import { badInput } from '../../errors';
+import { CAMPAIGN_EVENTS_EXPORT_JOB } from '../../services/campaigns/exportEvents';
+import { cancelCampaign, pauseCampaign, resumeCampaign, scheduleCampaign, sendCampaignNow } from '../../services/campaigns/launch';
+import { Campaign } from '../../schema/campaigns/campaign.type';
+import { Job } from '../../schema/jobs/job.type';
+
+/** Launching campaigns and exporting their events: each answers the Job it enqueued. */
+@Resolver()
+export class CampaignLaunchResolver {
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => Job, { description: 'Sends the campaign at sendAt (the audience is frozen then); answers the campaign-send job' })
+  async scheduleCampaign(
+    @Arg('id', () => ID) id: string,
+    @Arg('sendAt', () => DateTimeResolver) sendAt: Date,
+    @Ctx() { app, principal }: GraphQLContext,
+  ): Promise<Job> {
+    return Job.fromRecord(await scheduleCampaign(app, id, sendAt, principal?.keyId));
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => Job, { description: 'Freezes the audience and sends now; answers the campaign-send job' })
+  async sendCampaignNow(@Arg('id', () => ID) id: string, @Ctx() { app, principal }: GraphQLContext): Promise<Job> {
+    return Job.fromRecord(await sendCampaignNow(app, id, principal?.keyId));
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => Campaign, { description: 'Stops sending after the current batch; resumeCampaign continues where it stopped' })
+  async pauseCampaign(@Arg('id', () => ID) id: string, @Ctx() { app }: GraphQLContext): Promise<Campaign> {
+    return Campaign.fromDocument(await pauseCampaign(app, id));
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => Job, { description: 'Continues a PAUSED campaign with the recipients not sent yet' })
+  async resumeCampaign(@Arg('id', () => ID) id: string, @Ctx() { app, principal }: GraphQLContext): Promise<Job> {
+    return Job.fromRecord(await resumeCampaign(app, id, principal?.keyId));
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => Campaign, { description: 'Final: nothing more is sent' })
+  async cancelCampaign(@Arg('id', () => ID) id: string, @Ctx() { app }: GraphQLContext): Promise<Campaign> {
+    return Campaign.fromDocument(await cancelCampaign(app, id));
+  }
+
+  @Authorized(Role.OPERATOR)
+  @Mutation(() => Job, {
+    description: 'Re-exports campaign events recorded in [from, to) (whole UTC hours) to raw/campaign_events/; rewrites the same files',
+  })
+  async exportCampaignEvents(
+    @Arg('from', () => DateTimeResolver) from: Date,
+    @Arg('to', () => DateTimeResolver) to: Date,
+    @Ctx() { app, principal }: GraphQLContext,
+  ): Promise<Job> {
+    if (to.getTime() <= from.getTime()) throw badInput('to: must be after from', 'to');
+    const job = await app.jobs.enqueue(
+      CAMPAIGN_EVENTS_EXPORT_JOB,
+      { from, to },
+      { trigger: 'MANUAL', requestedBy: principal?.keyId },
+    );
+    return Job.fromRecord(job);
+  }
+}

@@ -1,0 +1,119 @@
+import express, { type Request, type Response, type Router } from 'express';
+import type { App } from '../../app';
+import { resolvePrincipal } from '../../auth/principal';
+import { Role, holdsRole } from '../../auth/roles';
+import { AppError } from '../../errors';
+import { verifyDownload } from '../../datasources/objects/downloadLinks';
+import { CampaignEventRecorder } from '../../services/campaigns/recordEvents';
+import { CampaignTracking, type TrackingRefusal } from '../../services/campaigns/tracking';
+import { trackingSecret } from '../../services/campaigns/trackingSecret';
+
+/** A transparent 1x1 GIF. */
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+const instances = new WeakMap<App, CampaignTracking>();
+
+/** The tracking service of an app (one event recorder per process, so events group-commit). */
+export function campaignTracking(app: App): CampaignTracking {
+  let tracking = instances.get(app);
+  if (!tracking) {
+    tracking = new CampaignTracking(app.db, () => trackingSecret(app.config), new CampaignEventRecorder(app.db));
+    instances.set(app, tracking);
+  }
+  return tracking;
+}
+
+const refusals: Record<TrackingRefusal, { status: number; message: string }> = {
+  INVALID_TOKEN: { status: 404, message: 'Unknown or altered tracking link' },
+  UNKNOWN_CAMPAIGN: { status: 404, message: 'Unknown campaign' },
+  LINK_OUT_OF_RANGE: { status: 400, message: 'This campaign has no link at that index' },
+};
+
+function refuse(res: Response, reason: TrackingRefusal): void {
+  const { status, message } = refusals[reason];
+  res.status(status).type('text/plain').send(message);
+}
+
+function sendError(res: Response, error: unknown, app: App): void {
+  if (error instanceof AppError) {
+    const status = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 }[error.code as string] ?? 500;
+    res.status(status).json({ error: { code: error.code, message: error.message } });
+    return;
+  }
+  app.logger.error({ err: error }, 'campaign route failed');
+  res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong' } });
+}
+
+/**
+ * Public tracking endpoints (open pixel, click redirect), the conversion endpoint for servers
+ * (OPERATOR API key) and signed downloads of exported files.
+ */
+export function campaignRoutes(router: Router, app: App): void {
+  const tracking = campaignTracking(app);
+
+  router.get('/o/:file', async (req: Request, res: Response) => {
+    const file = String(req.params.file);
+    if (!file.endsWith('.gif')) return refuse(res, 'INVALID_TOKEN');
+    try {
+      const refusal = await tracking.open(file.slice(0, -'.gif'.length));
+      if (refusal) return refuse(res, refusal);
+    } catch (error) {
+      app.logger.error({ err: error }, 'open not recorded');
+    }
+    res.status(200).set({ 'Content-Type': 'image/gif', 'Cache-Control': 'no-store, max-age=0' }).send(PIXEL);
+  });
+
+  router.get('/c/:token', async (req: Request, res: Response) => {
+    try {
+      const outcome = await tracking.click(String(req.params.token), req.query.l);
+      if (!outcome.ok) return refuse(res, outcome.reason);
+      res.set('Cache-Control', 'no-store').redirect(302, outcome.url);
+    } catch (error) {
+      sendError(res, error, app);
+    }
+  });
+
+  router.post('/conversions', express.json({ limit: '16kb' }), async (req: Request, res: Response) => {
+    try {
+      const principal = await resolvePrincipal(app.db, req.headers.authorization, { allowAnonymousViewer: false });
+      if (!principal) throw new AppError('UNAUTHENTICATED', 'A valid API key is required');
+      if (!holdsRole(principal.role, Role.OPERATOR)) throw new AppError('FORBIDDEN', 'Recording conversions needs the role OPERATOR');
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const occurredAt = typeof body.occurredAt === 'string' ? new Date(body.occurredAt) : undefined;
+      if (occurredAt && Number.isNaN(occurredAt.getTime())) throw new AppError('BAD_USER_INPUT', 'occurredAt: an ISO date-time');
+      const event = await tracking.conversion({
+        token: typeof body.token === 'string' ? body.token : undefined,
+        campaignId: typeof body.campaignId === 'string' ? body.campaignId : undefined,
+        email: typeof body.email === 'string' ? body.email : undefined,
+        value: typeof body.value === 'number' ? body.value : undefined,
+        eventId: typeof body.eventId === 'string' ? body.eventId : undefined,
+        occurredAt,
+      });
+      res.status(201).json({ id: event._id, campaignId: event.campaignId, recipientId: event.recipientId });
+    } catch (error) {
+      sendError(res, error, app);
+    }
+  });
+
+  router.get('/files/*key', async (req: Request, res: Response) => {
+    try {
+      const key = (req.params.key as unknown as string[]).join('/');
+      const expires = Number(req.query.expires);
+      const signature = typeof req.query.signature === 'string' ? req.query.signature : '';
+      if (!verifyDownload(await trackingSecret(app.config), key, expires, signature)) {
+        res.status(403).type('text/plain').send('This download link is invalid or has expired');
+        return;
+      }
+      const object = await app.ports.objects.get(key);
+      if (!object) {
+        res.status(404).type('text/plain').send('No such file');
+        return;
+      }
+      res.status(200).set({ 'Content-Type': object.contentType, 'Content-Disposition': `attachment; filename="${key.split('/').pop()}"` });
+      object.body.on('error', (error) => res.destroy(error));
+      object.body.pipe(res);
+    } catch (error) {
+      sendError(res, error, app);
+    }
+  });
+}

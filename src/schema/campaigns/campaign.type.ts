@@ -1,0 +1,76 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { CampaignDoc, RecipientDoc } from '../../services/campaigns/model';
+import { Connection } from '../connection';
+import { CampaignStatus, CampaignType, RecipientStatus } from './enums';
+
+@ObjectType({ description: 'A send of one template to the union of some audiences' })
+export class Campaign {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field(() => CampaignType) type!: CampaignType;
+  @Field(() => CampaignStatus) status!: CampaignStatus;
+  @Field(() => ID) templateId!: string;
+  @Field(() => ID) senderId!: string;
+  @Field(() => [ID]) audienceIds!: string[];
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When sending starts (or started)' }) sendAt?: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'No send starts after this time' }) expiresAt?: Date | null;
+  @Field(() => Int, { nullable: true, description: 'Recipients frozen when sending started' }) audienceSize?: number | null;
+  @Field(() => ID, { nullable: true, description: 'The latest campaign-send job' }) sendJobId?: string | null;
+  @Field(() => [String], { description: 'Tracked links (by index), frozen when sending started' }) links!: string[];
+  @Field(() => DateTimeResolver) createdAt!: Date;
+  @Field(() => DateTimeResolver) updatedAt!: Date;
+  @Field(() => DateTimeResolver, { nullable: true }) startedAt?: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true }) finishedAt?: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true }) archivedAt?: Date | null;
+
+  static fromDocument(doc: CampaignDoc): Campaign {
+    return Object.assign(new Campaign(), {
+      id: doc._id,
+      name: doc.name,
+      type: doc.type,
+      status: doc.status,
+      templateId: doc.templateId,
+      senderId: doc.senderId,
+      audienceIds: doc.audienceIds,
+      sendAt: doc.sendAt,
+      expiresAt: doc.expiresAt,
+      audienceSize: doc.audienceSize,
+      sendJobId: doc.sendJobId,
+      links: doc.content?.links ?? [],
+      createdAt: doc.createdAt,
+      updatedAt: doc.updatedAt,
+      startedAt: doc.startedAt,
+      finishedAt: doc.finishedAt,
+      archivedAt: doc.archivedAt,
+    });
+  }
+}
+
+@ObjectType({ description: "One member of a campaign's frozen audience and what they did" })
+export class CampaignRecipient {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) campaignId!: string;
+  @Field(() => ID) memberId!: string;
+  @Field() email!: string;
+  @Field(() => String, { nullable: true }) name?: string | null;
+  @Field(() => RecipientStatus) status!: RecipientStatus;
+  @Field(() => DateTimeResolver, { nullable: true }) sentAt?: Date | null;
+  @Field() opened!: boolean;
+  @Field(() => DateTimeResolver, { nullable: true }) firstOpenedAt?: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true }) lastOpenedAt?: Date | null;
+  @Field() clicked!: boolean;
+  @Field(() => DateTimeResolver, { nullable: true }) firstClickedAt?: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true }) lastClickedAt?: Date | null;
+  @Field() converted!: boolean;
+  @Field(() => DateTimeResolver, { nullable: true }) firstConvertedAt?: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true }) lastConvertedAt?: Date | null;
+
+  static fromDocument(doc: RecipientDoc): CampaignRecipient {
+    const { _id, attributes: _attributes, ...rest } = doc;
+    return Object.assign(new CampaignRecipient(), { id: _id, ...rest });
+  }
+}
+
+@ObjectType() export class CampaignConnection extends Connection(Campaign, 'Campaign') {}
+@ObjectType() export class CampaignRecipientConnection extends Connection(CampaignRecipient, 'CampaignRecipient') {}
