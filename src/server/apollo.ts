@@ -5,8 +5,9 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { GraphQLContext } from '../context';
 import type { GraphQLMetrics } from '../datasources/metrics';
-import type { QueryLimits } from './limits';
-import { metricsPlugin, queryLimitsPlugin } from './plugins';
+import type { Logger } from '../logger';
+import { queryDepthRule, type QueryLimits } from './limits';
+import { metricsPlugin, queryComplexityPlugin, requestLogPlugin } from './plugins';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
@@ -15,6 +16,7 @@ export interface ApolloOptions {
   metrics: GraphQLMetrics;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   production: boolean;
+  logger: Logger;
   /** How long stop() lets in-flight HTTP requests finish before cutting their connections. */
   stopGracePeriodMs: number;
 }
@@ -22,7 +24,9 @@ export interface ApolloOptions {
 export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({
     schema: options.schema,
+    logger: options.logger,
     formatError: options.formatError,
+    validationRules: [queryDepthRule(options.limits.maxDepth)],
     includeStacktraceInErrorResponses: !options.production,
     // Introspection stays on in production: the schema is public in schema.graphql anyway, and
     // operators use the explorer against production.
@@ -35,8 +39,9 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQL
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.stopGracePeriodMs }),
       // GET /graphql for browsers is our own offline explorer (explorer.ts), not Apollo's CDN page.
       ApolloServerPluginLandingPageDisabled(),
-      queryLimitsPlugin(options.limits),
+      queryComplexityPlugin(options.limits.maxComplexity),
       metricsPlugin(options.metrics),
+      requestLogPlugin(options.logger),
     ],
   });
 }

@@ -39,7 +39,7 @@ export function createFormatError(options: { production: boolean; logger: Logger
     const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : undefined;
     const { stacktrace, http, ...extensions } = formatted.extensions ?? {};
     if (code && requestErrorCodes.has(code)) {
-      return { ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT', reason: code } };
+      return { ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT', reason: extensions.reason ?? code } };
     }
     // Variable coercion errors come without a code from graphql-js but are the client's doing.
     if (!code && original instanceof GraphQLError && !original.originalError && !formatted.path) {

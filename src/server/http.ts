@@ -37,8 +37,11 @@ async function graphqlContext(app: App, req: Request): Promise<GraphQLContext> {
 function errorHandler(app: App): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const status = typeof error?.status === 'number' ? error.status : 500;
-    if (error?.type === 'entity.too.large' || status === 413) {
+    if (error?.type === 'entity.too.large') {
       res.status(413).json(jsonError('PAYLOAD_TOO_LARGE', `The request body is larger than the limit of ${app.config.BODY_LIMIT_BYTES} bytes`));
+    } else if (status === 413) {
+      // An uploaded file over UPLOAD_MAX_BYTES (graphql-upload) or a feature route's own limit.
+      res.status(413).json(jsonError('PAYLOAD_TOO_LARGE', error?.expose ? String(error.message) : 'The request is too large'));
     } else if (error?.type === 'entity.parse.failed') {
       res.status(400).json(jsonError('BAD_USER_INPUT', 'The request body is not valid JSON'));
     } else if (status >= 400 && status < 500 && error?.expose) {

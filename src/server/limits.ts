@@ -6,6 +6,8 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
@@ -63,25 +65,43 @@ export function selectionDepth(
   return deepest;
 }
 
-/** The first limit the operation breaks, or null. Run after validation, before execution. */
-export function checkQueryLimits(
+/**
+ * A validation rule refusing operations nested deeper than `maxDepth`. It reports when the
+ * document is entered, so its error comes first and a deep query is refused before the rest of
+ * validation or any resolver spends time on it.
+ */
+export function queryDepthRule(maxDepth: number): ValidationRule {
+  return (context: ValidationContext) => ({
+    Document(document) {
+      const fragments = new Map(
+        document.definitions
+          .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+          .map((fragment) => [fragment.name.value, fragment]),
+      );
+      for (const definition of document.definitions) {
+        if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+        const depth = selectionDepth(definition.selectionSet, fragments);
+        if (depth > maxDepth) {
+          const name = definition.name ? `"${definition.name.value}" ` : '';
+          context.reportError(
+            limitError('QUERY_TOO_DEEP', `The operation ${name}is ${depth} levels deep; the limit is ${maxDepth}`, maxDepth, depth),
+          );
+        }
+      }
+    },
+  });
+}
+
+/** A complexity error when the operation costs more than `maxComplexity`, else null. Run after validation. */
+export function checkQueryComplexity(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> | undefined,
-  limits: QueryLimits,
+  maxComplexity: number,
 ): GraphQLError | null {
   const operation = selectedOperation(document, operationName);
   if (!operation) return null;
-  const fragments = new Map(
-    document.definitions
-      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
-      .map((fragment) => [fragment.name.value, fragment]),
-  );
-  const depth = selectionDepth(operation.selectionSet, fragments);
-  if (depth > limits.maxDepth) {
-    return limitError('QUERY_TOO_DEEP', `The query is ${depth} levels deep; the limit is ${limits.maxDepth}`, limits.maxDepth, depth);
-  }
   let complexity: number;
   try {
     complexity = getComplexity({
@@ -95,13 +115,11 @@ export function checkQueryLimits(
     // Bad variables make the estimate impossible; execution reports them with a precise error.
     return null;
   }
-  if (complexity > limits.maxComplexity) {
-    return limitError(
-      'QUERY_TOO_COMPLEX',
-      `The query's complexity is ${complexity}; the limit is ${limits.maxComplexity}. Ask for fewer fields or smaller pages`,
-      limits.maxComplexity,
-      complexity,
-    );
-  }
-  return null;
+  if (complexity <= maxComplexity) return null;
+  return limitError(
+    'QUERY_TOO_COMPLEX',
+    `The query's complexity is ${complexity}; the limit is ${maxComplexity}. Ask for fewer fields or smaller pages`,
+    maxComplexity,
+    complexity,
+  );
 }

@@ -1,18 +1,19 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLContext } from '../context';
+import type { Logger } from '../logger';
 import { operationLabel, type GraphQLMetrics } from '../datasources/metrics';
-import { checkQueryLimits, type QueryLimits } from './limits';
+import { checkQueryComplexity } from './limits';
 
 /**
- * Refuses operations over the depth or complexity limit once the operation is known and
- * validated, before any resolver runs.
+ * Refuses operations over the complexity limit once the operation and its variables are known
+ * and validated, before any resolver runs. (Depth is a validation rule: see limits.ts.)
  */
-export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin<GraphQLContext> {
+export function queryComplexityPlugin(maxComplexity: number): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operationName, request }) {
-          const error = checkQueryLimits(schema, document, operationName, request.variables, limits);
+          const error = checkQueryComplexity(schema, document, operationName, request.variables, maxComplexity);
           if (error) throw error;
         },
       };
@@ -39,6 +40,34 @@ export function metricsPlugin(metrics: GraphQLMetrics): ApolloServerPlugin<Graph
             const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
             metrics.errors.inc({ operation: labels.operation, code });
           }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * One debug line per operation with the ids that matter (request, operation, API key id),
+ * never the query text, variables or headers: those may carry personal data or keys.
+ */
+export function requestLogPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const startedAt = performance.now();
+      return {
+        async willSendResponse({ operationName, response }) {
+          if (!logger.isLevelEnabled('debug')) return;
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          logger.debug(
+            {
+              requestId: contextValue.requestId,
+              operation: operationLabel(operationName),
+              keyId: contextValue.principal?.keyId,
+              errorCodes: errors?.map((error) => error.extensions?.code),
+              durationMs: Math.round(performance.now() - startedAt),
+            },
+            'graphql operation',
+          );
         },
       };
     },

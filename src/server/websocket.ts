@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { GraphQLError, parse, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { CloseCode, type Context } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -9,7 +9,7 @@ import { resolvePrincipal } from '../auth/principal';
 import type { Principal } from '../auth/roles';
 import type { GraphQLContext } from '../context';
 import { Loaders } from '../resolvers/loaders';
-import { checkQueryLimits, type QueryLimits } from './limits';
+import { checkQueryComplexity, queryDepthRule, type QueryLimits } from './limits';
 import { socketEvents } from './socketEvents';
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -40,6 +40,7 @@ export function attachWebSocketServer(options: {
 }): WebSocketHandle {
   const { httpServer, schema, app, limits, formatError } = options;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const validationRules = [...specifiedRules, queryDepthRule(limits.maxDepth)];
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
   const disposable = useServer<Record<string, unknown> | undefined, Partial<ConnectionState>>(
     {
@@ -66,17 +67,18 @@ export function attachWebSocketServer(options: {
           code: code ?? CloseCode.InternalServerError,
         });
       },
+      // Errors returned here reach the client through onError below, which shapes them.
       onSubscribe: (ctx: SocketContext, _id, payload) => {
         let document: DocumentNode;
         try {
           document = parse(payload.query);
         } catch (error) {
-          return format([error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed')]) as never;
+          return [error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed')];
         }
-        const validationErrors = validate(schema, document);
-        if (validationErrors.length > 0) return format(validationErrors) as never;
-        const limitError = checkQueryLimits(schema, document, payload.operationName, payload.variables ?? undefined, limits);
-        if (limitError) return format([limitError]) as never;
+        const validationErrors = validate(schema, document, validationRules);
+        if (validationErrors.length > 0) return validationErrors;
+        const complexityError = checkQueryComplexity(schema, document, payload.operationName, payload.variables ?? undefined, limits.maxComplexity);
+        if (complexityError) return [complexityError];
         const contextValue: GraphQLContext = {
           app,
           principal: ctx.extra.principal ?? null,
@@ -93,7 +95,7 @@ export function attachWebSocketServer(options: {
   );
   return {
     async close() {
-      for (const client of wsServer.clients) client.close(1001, 'Server is shutting down');
+      // graphql-ws closes every client with 1001 Going Away, then the WebSocket server.
       await disposable.dispose();
     },
   };

@@ -1,45 +1,52 @@
 import 'reflect-metadata';
-import { parse, type GraphQLSchema } from 'graphql';
+import { parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { buildAppSchema } from '../../src/schema';
-import { checkQueryLimits } from '../../src/server/limits';
+import { checkQueryComplexity, queryDepthRule } from '../../src/server/limits';
 
-describe('checkQueryLimits', () => {
+describe('query limits', () => {
   let schema: GraphQLSchema;
   beforeAll(async () => {
     schema = await buildAppSchema([]);
   });
 
-  const limits = { maxDepth: 4, maxComplexity: 50 };
+  const depthErrors = (query: string, maxDepth: number) =>
+    validate(schema, parse(query), [...specifiedRules, queryDepthRule(maxDepth)]).map((error) => error.extensions);
 
-  it('accepts a shallow, cheap query', () => {
-    expect(checkQueryLimits(schema, parse('{ health { status } }'), undefined, {}, limits)).toBeNull();
+  it('accepts a shallow query', () => {
+    expect(depthErrors('{ health { status } }', 2)).toEqual([]);
   });
 
-  it('measures depth through named fragments', () => {
-    const document = parse('query Q { apiKeys { ...Page } } fragment Page on ApiKeyConnection { edges { node { ...Key } } } fragment Key on ApiKey { name }');
-    expect(checkQueryLimits(schema, document, 'Q', {}, { ...limits, maxDepth: 3 })).toMatchObject({
-      extensions: { code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_DEEP', limit: 3, actual: 4 },
-    });
+  it('measures depth through named and inline fragments', () => {
+    const query =
+      'query Q { apiKeys { ...Page } } fragment Page on ApiKeyConnection { edges { node { ... on ApiKey { ...Key } } } } fragment Key on ApiKey { name }';
+    expect(depthErrors(query, 4)).toEqual([]);
+    expect(depthErrors(query, 3)).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_DEEP', limit: 3, actual: 4 })]);
+  });
+
+  it('reports depth first, before the field errors of the same document', () => {
+    const query = `{ ${'a { '.repeat(30)}b${' }'.repeat(30)} }`;
+    const errors = depthErrors(query, 12);
+    expect(errors[0]).toMatchObject({ reason: 'QUERY_TOO_DEEP', actual: 31 });
   });
 
   it('does not count introspection fields, which explorers send deep', () => {
-    const document = parse('{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }');
-    expect(checkQueryLimits(schema, document, undefined, {}, limits)).toBeNull();
+    expect(depthErrors('{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }', 2)).toEqual([]);
   });
 
-  it('survives a fragment cycle (graphql validation reports it)', () => {
-    const document = parse('{ apiKeys { ...A } } fragment A on ApiKeyConnection { totalCount ...A }');
-    expect(checkQueryLimits(schema, document, undefined, {}, limits)).toBeNull();
+  it('survives a fragment cycle (graphql reports the cycle itself)', () => {
+    const errors = depthErrors('{ apiKeys { ...A } } fragment A on ApiKeyConnection { totalCount ...A }', 3);
+    expect(errors.map((extensions) => extensions.reason)).not.toContain('QUERY_TOO_DEEP');
   });
 
-  it('rejects a query whose complexity is over the limit', () => {
+  it('rejects a query whose complexity is over the limit and accepts it under', () => {
     const fields = Array.from({ length: 30 }, (_, i) => `h${i}: health { status storeEngine }`).join(' ');
-    expect(checkQueryLimits(schema, parse(`{ ${fields} }`), undefined, {}, limits)).toMatchObject({
+    expect(checkQueryComplexity(schema, parse(`{ ${fields} }`), undefined, {}, 90)).toBeNull();
+    expect(checkQueryComplexity(schema, parse(`{ ${fields} }`), undefined, {}, 50)).toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_COMPLEX', limit: 50, actual: 90 },
     });
   });
 
   it('leaves an unknown operation name to Apollo', () => {
-    expect(checkQueryLimits(schema, parse('query Known { health { status } }'), 'Missing', {}, limits)).toBeNull();
+    expect(checkQueryComplexity(schema, parse('query Known { health { status } }'), 'Missing', {}, 1)).toBeNull();
   });
 });

@@ -1,0 +1,144 @@
+import 'reflect-metadata';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { App, CliCommand, Feature } from '../app';
+import { createApiKey, parseRole } from '../auth/apiKeys';
+import { ConfigError, loadConfig, type Config } from '../config';
+import { AppError } from '../errors';
+import { features as allFeatures } from '../features';
+import { createLogger, redactUri } from '../logger';
+import { printAppSchema } from '../schema';
+import { composeApp } from '../server/compose';
+import { checkFlags, parseArgs, UsageError, type ParsedArgs } from './args';
+
+/** Exit codes: 0 done, 1 the command failed, 2 the command line or configuration was wrong. */
+const EXIT_USAGE = 2;
+
+/** A command that needs no store (schema emission): runs before the app is composed. */
+interface OfflineCommand {
+  description: string;
+  usage: string;
+  run(args: ParsedArgs): Promise<number>;
+}
+
+const offlineCommands: Record<string, OfflineCommand> = {
+  'emit-schema': {
+    description: 'Writes the GraphQL SDL of the code to schema.graphql (or --out FILE)',
+    usage: 'emit-schema [--out schema.graphql]',
+    async run({ flags }) {
+      const { out } = checkFlags(flags, { optional: ['out'] });
+      const target = resolve(out ?? 'schema.graphql');
+      await writeFile(target, await printAppSchema(allFeatures));
+      process.stdout.write(`Wrote ${target}\n`);
+      return 0;
+    },
+  },
+};
+
+const appCommands: Record<string, CliCommand> = {
+  'create-api-key': {
+    description: 'Creates an API key; prints it once, alone on the last line',
+    usage: 'create-api-key --role admin|operator|agent|viewer --name NAME [--agent-id ID]',
+    async run(app, flags) {
+      const values = checkFlags(flags, { required: ['role', 'name'], optional: ['agent-id'] });
+      const { key, apiKey } = await createApiKey(app.db, {
+        role: parseRole(values.role!),
+        name: values.name!,
+        agentId: values['agent-id'],
+      });
+      process.stdout.write(
+        `Created API key ${apiKey._id} (${apiKey.role}, "${apiKey.name}"). It is shown only now; only its hash is stored.\n${key}\n`,
+      );
+    },
+  },
+  demo: {
+    description: "Fills the store with every feature's generated demo data",
+    usage: 'demo',
+    async run(app, flags) {
+      checkFlags(flags, {});
+      for (const feature of allFeatures) {
+        if (!feature.demo) continue;
+        process.stdout.write(`demo: ${feature.name}...\n`);
+        await feature.demo(app);
+      }
+      process.stdout.write(`Demo data is in the ${app.store.engine} store. Start the service with npm start.\n`);
+    },
+  },
+};
+
+/** Built-in commands plus every feature's; a feature may not shadow another command. */
+function allCommands(features: readonly Feature[]): Record<string, CliCommand> {
+  const commands: Record<string, CliCommand> = { ...appCommands };
+  for (const feature of features) {
+    for (const [name, command] of Object.entries(feature.commands ?? {})) {
+      if (name in commands || name in offlineCommands) {
+        throw new Error(`CLI command "${name}" of feature ${feature.name} is already defined`);
+      }
+      commands[name] = command;
+    }
+  }
+  return commands;
+}
+
+function usage(commands: Record<string, { description: string; usage?: string }>): string {
+  const lines = Object.entries(commands)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, command]) => `  ${(command.usage ?? name).padEnd(72)} ${command.description}`);
+  return `Usage: npm run cli -- <command> [--flag value]\n\nCommands:\n${lines.join('\n')}\n`;
+}
+
+async function runAppCommand(command: CliCommand, config: Config, args: ParsedArgs): Promise<number> {
+  const logger = createLogger({ level: config.LOG_LEVEL, destination: process.stderr });
+  const composed = await composeApp(config, { logger });
+  try {
+    const code = await command.run(composed.app as App, args.flags, args.positional);
+    return code ?? 0;
+  } finally {
+    await composed.jobSystem.stop();
+    await composed.close();
+  }
+}
+
+export async function runCli(argv: readonly string[]): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+  const commands = allCommands(allFeatures);
+  const everything = { ...offlineCommands, ...commands };
+  if (!args.command || args.command === 'help' || args.command === '--help') {
+    process.stdout.write(usage(everything));
+    return args.command ? 0 : EXIT_USAGE;
+  }
+  try {
+    const offline = offlineCommands[args.command];
+    if (offline) return await offline.run(args);
+    const command = commands[args.command];
+    if (!command) {
+      process.stderr.write(`Unknown command "${args.command}".\n\n${usage(everything)}`);
+      return EXIT_USAGE;
+    }
+    return await runAppCommand(command, loadConfig(), args);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      const help = everything[args.command]?.usage;
+      process.stderr.write(`${error.message}${help ? `\nUsage: npm run cli -- ${help}` : ''}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof AppError && error.code === 'BAD_USER_INPUT') {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`${args.command} failed: ${redactUri(error instanceof Error ? error.message : String(error))}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

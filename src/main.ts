@@ -1,0 +1,136 @@
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { redactUri } from './logger';
+import { createGraphQLMetrics } from './datasources/metrics';
+import { buildAppSchema } from './schema';
+import { createApolloServer } from './server/apollo';
+import { composeApp, type ComposeOptions } from './server/compose';
+import { createFormatError } from './server/formatError';
+import { createHttpApp } from './server/http';
+import { attachWebSocketServer } from './server/websocket';
+
+export type ServiceOptions = ComposeOptions;
+
+export interface Service {
+  app: App;
+  httpServer: Server;
+  /** The GraphQL endpoint, http://host:port/graphql (known once start() resolved). */
+  readonly url: string;
+  start(): Promise<void>;
+  /** Graceful: stop accepting, finish in-flight requests, close sockets, stop jobs, close the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the whole service (store, ports, jobs, schema, HTTP and WebSocket on one port) without
+ * listening yet. start() listens on HOST:PORT and starts workers, schedules and features.
+ */
+export async function createService(config: Config, options: ServiceOptions = {}): Promise<Service> {
+  const composed = await composeApp(config, options);
+  const { app, features, jobSystem } = composed;
+  const production = config.NODE_ENV === 'production';
+  const limits = { maxDepth: config.GRAPHQL_MAX_DEPTH, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY };
+  const formatError = createFormatError({ production, logger: app.logger });
+  let stopping = false;
+  let url = '';
+
+  const schema = await buildAppSchema(features);
+  const httpServer = createServer();
+  const apollo = createApolloServer({
+    schema,
+    httpServer,
+    limits,
+    formatError,
+    production,
+    logger: app.logger,
+    metrics: createGraphQLMetrics(app.metrics),
+    stopGracePeriodMs: config.SHUTDOWN_TIMEOUT_MS,
+  });
+  const webSockets = attachWebSocketServer({ httpServer, schema, app, limits, formatError });
+
+  async function start(): Promise<void> {
+    await apollo.start();
+    httpServer.on('request', createHttpApp({ app, apollo, features, isStopping: () => stopping }));
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.PORT, config.HOST, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+    const address = httpServer.address() as AddressInfo;
+    const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+    url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/graphql`;
+    await jobSystem.start();
+    for (const feature of features) await feature.start?.(app);
+    app.logger.info({ url }, 'Campaign Hub is listening');
+  }
+
+  async function stop(): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info('stopping');
+    // Reverse order of start: features first (they may still enqueue jobs or write the store).
+    for (const feature of [...features].reverse()) await feature.stop?.(app);
+    await webSockets.close();
+    // apollo.stop() closes the listener and waits for in-flight HTTP requests (drain plugin).
+    if (httpServer.listening) await apollo.stop();
+    await jobSystem.stop();
+    await composed.close();
+    app.logger.info('stopped');
+  }
+
+  return {
+    app,
+    httpServer,
+    get url() {
+      return url;
+    },
+    start,
+    stop,
+  };
+}
+
+/** `node dist/main.js`: configure from the environment, start, stop cleanly on SIGTERM/SIGINT. */
+async function runMain(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const service = await createService(config);
+  const shutdown = (signal: NodeJS.Signals) => {
+    service.app.logger.info({ signal }, 'shutdown requested');
+    const deadline = setTimeout(() => {
+      service.app.logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        service.app.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  await service.start();
+}
+
+if (require.main === module) {
+  runMain().catch((error: unknown) => {
+    // Driver errors may quote the connection string: strip credentials before printing.
+    process.stderr.write(`Campaign Hub failed to start: ${redactUri(error instanceof Error ? error.message : String(error))}\n`);
+    process.exit(1);
+  });
+}

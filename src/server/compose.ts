@@ -1,0 +1,66 @@
+import type { App, Feature } from '../app';
+import type { Config } from '../config';
+import { features as allFeatures } from '../features';
+import { createMetricsRegistry } from '../datasources/metrics';
+import { openStore } from '../datasources/store';
+import { applyIndexes } from '../datasources/store/indexes';
+import { createJobSystem, type JobSystem } from '../jobs';
+import { createLogger, type Logger } from '../logger';
+import { closePorts, createPorts } from './ports';
+
+export interface ComposeOptions {
+  /** Defaults to a pino logger at LOG_LEVEL. */
+  logger?: Logger;
+  /** Defaults to src/features.ts. */
+  features?: readonly Feature[];
+}
+
+export interface ComposedApp {
+  app: App;
+  features: readonly Feature[];
+  jobSystem: JobSystem;
+  /** Closes the ports and the store; the caller stops HTTP and jobs first. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root without HTTP: config -> logger -> store (+ indexes) -> metrics -> ports
+ * -> job system with every feature's job types and schedules. The HTTP service and the CLI
+ * both start from here, so a CLI command sees exactly the app the server runs.
+ */
+export async function composeApp(config: Config, options: ComposeOptions = {}): Promise<ComposedApp> {
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const features = options.features ?? allFeatures;
+  const store = await openStore({
+    uri: config.MONGODB_URI,
+    dataDir: config.DATA_DIR,
+    dbName: config.MONGODB_DB_NAME,
+    ttlIntervalMs: config.STORE_TTL_INTERVAL_SECONDS * 1000,
+    oplogRetentionMs: config.STORE_OPLOG_RETENTION_HOURS * 3_600_000,
+    watchPollMs: config.STORE_WATCH_POLL_MS,
+    onError: (error) => logger.warn({ err: error }, 'store maintenance failed'),
+  });
+  try {
+    await applyIndexes(store.db);
+    const metrics = createMetricsRegistry();
+    const ports = createPorts(config, store.db, logger);
+    const jobSystem = createJobSystem({ db: store.db, config, logger, metrics, queue: ports.queue });
+    const app: App = { config, logger, store, db: store.db, jobs: jobSystem.jobs, metrics, ports };
+    for (const feature of features) {
+      jobSystem.register(feature.jobTypes?.(app) ?? []);
+      jobSystem.addSchedules(feature.schedules ?? []);
+    }
+    logger.info({ storeEngine: store.engine, features: features.map((f) => f.name) }, 'app composed');
+    const close = async () => {
+      try {
+        await closePorts(ports);
+      } finally {
+        await store.close();
+      }
+    };
+    return { app, features, jobSystem, close };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,30 @@
+import type { Db } from 'mongodb';
+import type { Ports } from '../app';
+import type { Config } from '../config';
+import { createAnalyticsPort } from '../datasources/analytics';
+import { createMessagingPort } from '../datasources/messaging';
+import { createMetricsPublisher } from '../datasources/metrics/cloudwatch';
+import { createObjectStore } from '../datasources/objects';
+import { createQueuePort } from '../datasources/queue';
+import { createSfmcPort } from '../datasources/sfmc';
+import type { Logger } from '../logger';
+
+/**
+ * Builds every port other than the store, each factory choosing its engine from config. A
+ * misconfigured engine throws here, so a bad deployment fails at start-up, not on first use.
+ */
+export function createPorts(config: Config, db: Db, logger: Logger): Ports {
+  return {
+    queue: createQueuePort(config, db),
+    objects: createObjectStore(config),
+    messaging: createMessagingPort(config, db),
+    sfmc: createSfmcPort(config, db, { logger: logger.child({ port: 'sfmc' }) }),
+    analytics: createAnalyticsPort(config, logger.child({ port: 'analytics' })),
+    metricsPublisher: createMetricsPublisher(config),
+  };
+}
+
+/** Releases the ports that hold connections or engines (after jobs stopped, before the store closes). */
+export async function closePorts(ports: Ports): Promise<void> {
+  await Promise.all([ports.queue.close(), ports.analytics.close()]);
+}

@@ -1,0 +1,154 @@
+import { ApiKeysDocument, CreateApiKeyDocument, HealthDocument, MeDocument, RevokeApiKeyDocument } from '../generated/graphql';
+import { graphql } from '../support/graphql';
+import { startTestServer, type TestServer } from '../support/server';
+
+const LIMITS = { GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_COMPLEXITY: '100', BODY_LIMIT_BYTES: '4096' };
+
+describe('HTTP surface', () => {
+  let server: TestServer;
+  let adminKey: string;
+  let viewerKey: string;
+
+  beforeAll(async () => {
+    server = await startTestServer(LIMITS);
+    adminKey = await server.createApiKey('admin', 'test admin');
+    viewerKey = await server.createApiKey('viewer', 'test viewer');
+  });
+  afterAll(() => server.stop());
+
+  const at = (path: string) => new URL(path, server.url).toString();
+
+  it('answers /healthz, /readyz and /metrics', async () => {
+    expect((await fetch(at('/healthz'))).status).toBe(200);
+    const ready = await fetch(at('/readyz'));
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', store: { engine: 'embedded', reachable: true } });
+    await graphql(server.url, HealthDocument, {}, { operationName: 'Health' });
+    const metrics = await (await fetch(at('/metrics'))).text();
+    expect(metrics).toMatch(/graphql_requests_total\{operation="Health",type="query"\} \d+/);
+    expect(metrics).toContain('graphql_request_duration_seconds_bucket');
+    expect(metrics).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('serves public fields without a key and `me` only with one', async () => {
+    const health = await graphql(server.url, HealthDocument);
+    expect(health.data?.health).toMatchObject({ status: 'OK', storeEngine: 'EMBEDDED' });
+    const anonymous = await graphql(server.url, MeDocument);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const viewer = await graphql(server.url, MeDocument, {}, { key: viewerKey });
+    expect(viewer.data?.me).toMatchObject({ name: 'test viewer', role: 'VIEWER', anonymous: false });
+  });
+
+  it('refuses an invalid or malformed key with 401 UNAUTHENTICATED', async () => {
+    const wrong = await graphql(server.url, HealthDocument, {}, { key: `${adminKey.slice(0, -4)}AAAA` });
+    expect(wrong.status).toBe(401);
+    expect(wrong.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const malformed = await graphql(server.url, HealthDocument, {}, { headers: { authorization: 'Basic abc' } });
+    expect(malformed.status).toBe(401);
+    expect(malformed.errors?.[0]?.message).toContain('Bearer');
+  });
+
+  it('checks roles: a viewer may not manage keys, an admin may, and a revoked key stops working', async () => {
+    const input = { role: 'OPERATOR' as const, name: 'ops dashboard' };
+    const denied = await graphql(server.url, CreateApiKeyDocument, { input }, { key: viewerKey });
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const created = await graphql(server.url, CreateApiKeyDocument, { input }, { key: adminKey });
+    const newKey = created.data!.createApiKey.key;
+    expect(created.data?.createApiKey.apiKey).toMatchObject({ role: 'OPERATOR', name: 'ops dashboard' });
+    expect(newKey.startsWith(created.data!.createApiKey.apiKey.prefix)).toBe(true);
+    expect((await graphql(server.url, MeDocument, {}, { key: newKey })).data?.me.role).toBe('OPERATOR');
+    const list = await graphql(server.url, ApiKeysDocument, { first: 10 }, { key: adminKey });
+    expect(list.data?.apiKeys.edges.map((edge) => edge.node.name)).toContain('ops dashboard');
+    expect(JSON.stringify(list.data)).not.toContain(newKey);
+    await graphql(server.url, RevokeApiKeyDocument, { id: created.data!.createApiKey.apiKey.id }, { key: adminKey });
+    expect((await graphql(server.url, MeDocument, {}, { key: newKey })).status).toBe(401);
+  });
+
+  it('rejects bad input to createApiKey with BAD_USER_INPUT naming the field', async () => {
+    const agentWithoutId = await graphql(server.url, CreateApiKeyDocument, { input: { role: 'AGENT', name: 'a' } }, { key: adminKey });
+    expect(agentWithoutId.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'agentId' });
+    const badEnum = await graphql(server.url, CreateApiKeyDocument, { input: { role: 'ROOT' as never, name: 'a' } }, { key: adminKey });
+    expect(badEnum.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers a malformed JSON body with 400 and keeps serving', async () => {
+    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ health' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect((await graphql(server.url, HealthDocument)).data?.health.status).toBe('OK');
+  });
+
+  it('answers an unknown operation name and an unknown field clearly', async () => {
+    const unknownOperation = await graphql(server.url, HealthDocument, {}, { operationName: 'Nope' });
+    expect(unknownOperation.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('Nope'),
+      extensions: { code: 'BAD_USER_INPUT', reason: 'OPERATION_RESOLUTION_FAILURE' },
+    });
+    const unknownField = await graphql(server.url, '{ healthh { status } }');
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' });
+    const unparsable = await graphql(server.url, '{ health { ');
+    expect(unparsable.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GRAPHQL_PARSE_FAILED' });
+  });
+
+  it('refuses a query 30 levels deep before running it, and keeps serving', async () => {
+    // 29 nested apiKeys plus the leaf: 30 levels of fields.
+    const deep = `query Deep { ${'apiKeys { '.repeat(29)}totalCount${' }'.repeat(29)} }`;
+    const response = await graphql(server.url, deep, {}, { key: adminKey });
+    expect(response.status).toBe(400);
+    expect(response.errors?.[0]).toMatchObject({
+      message: 'The operation "Deep" is 30 levels deep; the limit is 8',
+      extensions: { code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_DEEP', limit: 8, actual: 30 },
+    });
+    expect((await graphql(server.url, HealthDocument)).data?.health.status).toBe('OK');
+  });
+
+  it('refuses a very complex query with its measured complexity', async () => {
+    const fields = Array.from({ length: 50 }, (_, i) => `h${i}: health { status storeEngine }`).join(' ');
+    const response = await graphql(server.url, `query Wide { ${fields} }`);
+    expect(response.status).toBe(400);
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_COMPLEX', limit: 100, actual: 150 });
+    expect((await graphql(server.url, HealthDocument)).data?.health.status).toBe('OK');
+  });
+
+  it('answers a body over BODY_LIMIT_BYTES with 413 PAYLOAD_TOO_LARGE and keeps serving', async () => {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ health { status } }${' '.repeat(8000)}` }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    expect((await graphql(server.url, HealthDocument)).data?.health.status).toBe('OK');
+  });
+
+  it('runs queries over GET (with a CSRF preflight header) and refuses mutations there', async () => {
+    const query = `${server.url}?query=${encodeURIComponent('{ health { status } }')}`;
+    expect((await fetch(query, { headers: { accept: 'application/json' } })).status).toBe(400);
+    const get = await fetch(query, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    expect(await get.json()).toEqual({ data: { health: { status: 'OK' } } });
+    const mutation = await fetch(`${server.url}?query=${encodeURIComponent('mutation { revokeApiKey(id: "x") { id } }')}`, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
+    expect(mutation.status).toBe(405);
+  });
+
+  it('lets multipart requests through only with a CSRF preflight header', async () => {
+    const multipart = () => {
+      const form = new FormData();
+      form.append('operations', JSON.stringify({ query: '{ health { status } }' }));
+      form.append('map', '{}');
+      return form;
+    };
+    const blocked = await fetch(server.url, { method: 'POST', body: multipart() });
+    expect(blocked.status).toBe(400);
+    const allowed = await fetch(server.url, { method: 'POST', body: multipart(), headers: { 'apollo-require-preflight': 'true' } });
+    expect(await allowed.json()).toEqual({ data: { health: { status: 'OK' } } });
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const response = await fetch(at('/nowhere'));
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
+  });
+});

@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { App } from '../../src/app';
+import { createApiKey as storeApiKey, parseRole } from '../../src/auth/apiKeys';
+import type { Role } from '../../src/auth/roles';
+import { loadConfig } from '../../src/config';
+import { createService } from '../../src/main';
+
+export interface TestServer {
+  /** The GraphQL endpoint, http://127.0.0.1:<port>/graphql. Other routes: `new URL('/healthz', url)`. */
+  url: string;
+  /** ws://127.0.0.1:<port>/graphql for graphql-ws clients. */
+  wsUrl: string;
+  app: App;
+  /** Creates an API key in the server's store and returns the key (send as `Bearer <key>`). */
+  createApiKey(role: Role | 'admin' | 'operator' | 'agent' | 'viewer', name?: string, agentId?: string): Promise<string>;
+  /** Stops the service gracefully and removes its data directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A real HTTP + WebSocket service on a random port over a fresh embedded store in a temp
+ * directory, with silent logs. Schedules are off unless env sets SCHEDULES=true, so cron ticks do
+ * not add jobs behind a test's back; job workers run.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'campaign-hub-test-'));
+  try {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SCHEDULES: 'false',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      DATA_DIR: dataDir,
+      ...env,
+    });
+    const service = await createService(config);
+    await service.start();
+    const wsUrl = service.url.replace(/^http/, 'ws');
+    return {
+      url: service.url,
+      wsUrl,
+      app: service.app,
+      async createApiKey(role, name = `test ${String(role).toLowerCase()}`, agentId) {
+        const { key } = await storeApiKey(service.app.db, { role: parseRole(role), name, agentId });
+        return key;
+      },
+      async stop() {
+        try {
+          await service.stop();
+        } finally {
+          await rm(dataDir, { recursive: true, force: true });
+        }
+      },
+    };
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
