@@ -111,6 +111,7 @@ export async function syncTracking(input: SyncTrackingInput, deps: SyncTrackingD
   const rest = await writer.flushAll();
   stats.synced += rest.synced;
   stats.errors += rest.errors;
+  await deps.onProgress?.(1, `${stats.rowsFromAthena} rows read, ${stats.synced} synced`, { ...stats });
 
   const duration = Date.now() - started;
   log.info({ stats, duration }, 'Sync finished');
