@@ -37,8 +37,11 @@ function seqOfToken(token: { _data: string } | undefined): number | undefined {
  * from a token (resumeAfter/startAfter) as long as the oplog still holds that point.
  */
 export class EmbeddedChangeStream<T = Document> extends EventEmitter implements AsyncIterable<T> {
+  /** Last oplog entry read (delivered, queued or filtered out). */
   private lastSeq: number;
-  private readonly queue: T[] = [];
+  /** Last event handed to the consumer by next()/tryNext(), while others are still queued. */
+  private returnedSeq: number;
+  private readonly queue: Array<{ seq: number; change: T }> = [];
   private waiters: Array<() => void> = [];
   private isClosed = false;
   private readonly aggregator: Aggregator | undefined;
@@ -63,6 +66,7 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
     }
     const resumeSeq = seqOfToken(options.startAfter ?? options.resumeAfter);
     this.lastSeq = resumeSeq ?? engine.lastOplogSeq();
+    this.returnedSeq = this.lastSeq;
     if (resumeSeq !== undefined) this.checkHistory(resumeSeq);
     engine.commits.on('commit', this.onCommit);
     engine.commits.on('close', this.onEngineClose);
@@ -82,9 +86,16 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
     return this.isClosed;
   }
 
-  /** Token of the last event seen: pass it as resumeAfter to continue after it. */
+  /** Token of the last event returned (or read, when none waits): pass it as resumeAfter to continue after it. */
   get resumeToken(): { _data: string } {
-    return resumeTokenOf(this.lastSeq);
+    return resumeTokenOf(this.queue.length > 0 ? this.returnedSeq : this.lastSeq);
+  }
+
+  private shift(): T | null {
+    const next = this.queue.shift();
+    if (!next) return null;
+    this.returnedSeq = next.seq;
+    return next.change;
   }
 
   private drain(): void {
@@ -95,9 +106,9 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
         if (this.collectionName !== undefined && entry.coll !== this.collectionName) continue;
         const event = this.toEvent(entry);
         const output = this.aggregator ? this.aggregator.run([event]) : [event];
-        for (const change of output) this.deliver(change as T);
+        for (const change of output) this.deliver(entry.seq, change as T);
         if (entry.op === 'drop' && this.collectionName !== undefined) {
-          this.deliver({ _id: resumeTokenOf(entry.seq), operationType: 'invalidate', clusterTime: event.clusterTime } as T);
+          this.deliver(entry.seq, { _id: resumeTokenOf(entry.seq), operationType: 'invalidate', clusterTime: event.clusterTime } as T);
           void this.close();
           return;
         }
@@ -132,12 +143,12 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
     return bytes ? deserialize(bytes) : null;
   }
 
-  private deliver(change: T): void {
+  private deliver(seq: number, change: T): void {
     if (this.listenerCount('change') > 0) {
       this.emit('change', change);
       return;
     }
-    this.queue.push(change);
+    this.queue.push({ seq, change });
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
@@ -148,12 +159,12 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
     while (this.queue.length === 0 && !this.isClosed) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
-    return this.queue.shift() ?? null;
+    return this.shift();
   }
 
   async tryNext(): Promise<T | null> {
     this.drain();
-    return this.queue.shift() ?? null;
+    return this.shift();
   }
 
   async hasNext(): Promise<boolean> {

@@ -80,12 +80,14 @@ export function fromMingoError(error: unknown): unknown {
   if (!(error instanceof Error) || error instanceof MongoServerError) return error;
   const message = error.message;
   if (/immutable field '_id'/.test(message)) return immutableId();
-  if (/unregistered pipeline operator|pipeline operator/i.test(message)) {
-    return serverError(40324, 'UnrecognizedPipelineStage', `Unrecognized pipeline stage name: ${message}`);
+  const operator = /(\$[A-Za-z0-9_]+)/.exec(message)?.[1] ?? message;
+  if (/pipeline operator/i.test(message)) {
+    return serverError(40324, 'UnrecognizedPipelineStage', `Unrecognized pipeline stage name: '${operator}'`);
   }
   if (/unknown update operator/i.test(message)) {
-    return failedToParse(`Unknown modifier: ${message}`);
+    return failedToParse(`Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`);
   }
+  if (/unknown query operator/i.test(message)) return badValue(`unknown operator: ${operator}`);
   if (/unknown|unsupported|invalid|not supported/i.test(message)) return badValue(message);
   return error;
 }
