@@ -67,9 +67,9 @@ export function listPerformanceEntries<N>(db: Db, filter: PerformanceFilter, pag
 }
 
 const groupKeys: Record<GroupDimension, [keyof SummaryRow, unknown]> = {
-  DAY: ['day', { $dateTrunc: { date: '$dateStart', unit: 'day', timezone: 'UTC' } }],
-  WEEK: ['week', { $dateTrunc: { date: '$dateStart', unit: 'week', startOfWeek: 'monday', timezone: 'UTC' } }],
-  MONTH: ['month', { $dateTrunc: { date: '$dateStart', unit: 'month', timezone: 'UTC' } }],
+  DAY: ['day', { $dateTrunc: { date: '$dateStart', unit: 'day' } }],
+  WEEK: ['week', { $dateTrunc: { date: '$dateStart', unit: 'week', startOfWeek: 'monday' } }],
+  MONTH: ['month', { $dateTrunc: { date: '$dateStart', unit: 'month' } }],
   PUBLICATION: ['publicationId', '$publicationId'],
   CHANNEL: ['channel', '$channel'],
   CAMPAIGN: ['campaignId', '$campaignId'],
