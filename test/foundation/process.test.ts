@@ -16,7 +16,7 @@ describe('the service process', () => {
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^Invalid configuration: PORT: /);
+    expect(lines[0]).toBe('Invalid configuration: PORT: an integer from 0 to 65535');
     expect(result.stdout).toBe('');
   });
 
