@@ -53,8 +53,8 @@ export async function campaignsDemo(app: App): Promise<void> {
     await upsertMembersIntoAudience(app.db, audience._id, rows, { overwrite: false, now: sentAt });
   }
   const campaign = await createCampaign(app.db, { name: DEMO_CAMPAIGN, templateId: newsletter._id, senderId: sender._id, audienceIds: audiences.map((a) => a._id) }, sentAt);
-  await app.db.collection<CampaignDoc>(C.campaigns).updateOne({ _id: campaign._id }, { $set: { status: 'SCHEDULED', sendAt: sentAt, sendJobId: 'demo' } });
-  await performSend(app, campaign._id, demoContext(app), () => sentAt);
+  await app.db.collection<CampaignDoc>(C.campaigns).updateOne({ _id: campaign._id }, { $set: { status: 'SCHEDULED', sendAt: sentAt, sendKey: 'demo' } });
+  await performSend(app, { campaignId: campaign._id, sendKey: 'demo' }, demoContext(app), () => sentAt);
   await engagement(app, campaign._id, sentAt, now);
   await createCampaign(app.db, { name: 'Flash sale (draft)', templateId: newsletter._id, senderId: sender._id, audienceIds: [audiences[1]._id] }, now);
   app.logger.info({ campaignId: campaign._id }, 'campaigns demo ready');

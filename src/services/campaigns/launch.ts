@@ -1,11 +1,11 @@
 import type { App } from '../../app';
 import { badInput, conflict } from '../../errors';
-import type { JobRecord } from '../../jobs/jobType';
+import type { JobRecord, Jobs } from '../../jobs/jobType';
 import { getCampaign } from './campaigns';
 import { C, type CampaignDoc, type CampaignStatus } from './model';
 import { CAMPAIGN_SEND_JOB } from './sendCampaign';
 
-type LaunchApp = Pick<App, 'db' | 'jobs' | 'logger'>;
+type LaunchApp = Pick<App, 'db' | 'logger'> & { jobs: Pick<Jobs, 'enqueue' | 'cancel'> };
 
 /** Moves a campaign from one of `from` to `to` atomically, or says why it cannot. */
 async function transition(app: LaunchApp, id: string, from: CampaignStatus[], set: Partial<CampaignDoc>, action: string): Promise<CampaignDoc> {
@@ -18,11 +18,13 @@ async function transition(app: LaunchApp, id: string, from: CampaignStatus[], se
   throw conflict(`Cannot ${action} campaign ${id}: it is ${campaign.status} (allowed from ${from.join(', ')})`);
 }
 
-async function enqueueSend(app: LaunchApp, campaign: CampaignDoc, key: string, requestedBy?: string, delaySeconds?: number): Promise<JobRecord> {
-  const job = await app.jobs.enqueue(CAMPAIGN_SEND_JOB, { campaignId: campaign._id }, {
+/** Enqueues the send of the launch the campaign's sendKey names (set by the transition before). */
+async function enqueueSend(app: LaunchApp, campaign: CampaignDoc, requestedBy?: string, delaySeconds?: number): Promise<JobRecord> {
+  const sendKey = campaign.sendKey!;
+  const job = await app.jobs.enqueue(CAMPAIGN_SEND_JOB, { campaignId: campaign._id, sendKey }, {
     trigger: 'MANUAL',
     requestedBy,
-    idempotencyKey: `${CAMPAIGN_SEND_JOB}:${campaign._id}:${key}`,
+    idempotencyKey: `${CAMPAIGN_SEND_JOB}:${campaign._id}:${sendKey}`,
     delaySeconds,
   });
   await app.db.collection<CampaignDoc>(C.campaigns).updateOne({ _id: campaign._id }, { $set: { sendJobId: job._id } });
@@ -31,19 +33,19 @@ async function enqueueSend(app: LaunchApp, campaign: CampaignDoc, key: string, r
 
 /**
  * Schedules the send for `sendAt` (rescheduling a SCHEDULED campaign is allowed: the older job
- * finds the campaign no longer due at its time and does nothing). Returns the send Job.
+ * finds another sendKey on the campaign and does nothing). Returns the send Job.
  */
 export async function scheduleCampaign(app: LaunchApp, id: string, sendAt: Date, requestedBy?: string, now = new Date()): Promise<JobRecord> {
   if (!(sendAt instanceof Date) || Number.isNaN(sendAt.getTime())) throw badInput('sendAt: a date-time', 'sendAt');
   if (sendAt.getTime() < now.getTime()) throw badInput('sendAt: must be in the future (use sendCampaignNow)', 'sendAt');
-  const campaign = await transition(app, id, ['DRAFT', 'SCHEDULED'], { status: 'SCHEDULED', sendAt }, 'schedule');
+  const campaign = await transition(app, id, ['DRAFT', 'SCHEDULED'], { status: 'SCHEDULED', sendAt, sendKey: `at:${sendAt.toISOString()}` }, 'schedule');
   const delaySeconds = Math.ceil((sendAt.getTime() - now.getTime()) / 1000);
-  return enqueueSend(app, campaign, sendAt.toISOString(), requestedBy, delaySeconds);
+  return enqueueSend(app, campaign, requestedBy, delaySeconds);
 }
 
 export async function sendCampaignNow(app: LaunchApp, id: string, requestedBy?: string, now = new Date()): Promise<JobRecord> {
-  const campaign = await transition(app, id, ['DRAFT', 'SCHEDULED'], { status: 'SCHEDULED', sendAt: now }, 'send');
-  return enqueueSend(app, campaign, `now:${now.toISOString()}`, requestedBy);
+  const campaign = await transition(app, id, ['DRAFT', 'SCHEDULED'], { status: 'SCHEDULED', sendAt: now, sendKey: `now:${now.toISOString()}` }, 'send');
+  return enqueueSend(app, campaign, requestedBy);
 }
 
 /** The running send stops after its current batch; recipients not yet sent stay PENDING. */
@@ -53,8 +55,8 @@ export function pauseCampaign(app: LaunchApp, id: string): Promise<CampaignDoc> 
 
 /** Starts a new send job that continues with the recipients still PENDING. */
 export async function resumeCampaign(app: LaunchApp, id: string, requestedBy?: string, now = new Date()): Promise<JobRecord> {
-  const campaign = await transition(app, id, ['PAUSED'], { status: 'SCHEDULED', sendAt: now }, 'resume');
-  return enqueueSend(app, campaign, `resume:${now.toISOString()}`, requestedBy);
+  const campaign = await transition(app, id, ['PAUSED'], { status: 'SCHEDULED', sendAt: now, sendKey: `resume:${now.toISOString()}` }, 'resume');
+  return enqueueSend(app, campaign, requestedBy);
 }
 
 /** Final: nothing more is sent. The running send stops after its current batch. */

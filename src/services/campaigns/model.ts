@@ -93,6 +93,11 @@ export interface CampaignDoc extends Timestamps {
   sendAt?: Date | null;
   expiresAt?: Date | null;
   sendJobId?: string | null;
+  /**
+   * Which launch (send now, schedule, resume) owns the send: its job carries the same key, so a
+   * job of an older launch, redelivered late, finds the key changed and sends nothing.
+   */
+  sendKey?: string | null;
   content?: FrozenContent | null;
   audienceSize?: number | null;
   frozenAt?: Date | null;

@@ -40,7 +40,7 @@ export async function sendPendingRecipients(
   let sent = 0;
   let lastId = '';
   for (;;) {
-    const stopped = await stopReason(app, campaign._id, context.jobId);
+    const stopped = await stopReason(app, campaign);
     if (stopped) return { stopped, sent };
     const batch = await recipients
       .find({ campaignId: campaign._id, status: 'PENDING', _id: { $gt: lastId } }, { sort: { _id: 1 }, limit: BATCH_SIZE })
@@ -60,13 +60,13 @@ export async function sendPendingRecipients(
   }
 }
 
-async function stopReason(app: SendApp, campaignId: string, jobId: string): Promise<StopReason | undefined> {
+async function stopReason(app: SendApp, campaign: CampaignDoc): Promise<StopReason | undefined> {
   const current = await app.db
     .collection<CampaignDoc>(C.campaigns)
-    .findOne({ _id: campaignId }, { projection: { status: 1, sendJobId: 1 } });
+    .findOne({ _id: campaign._id }, { projection: { status: 1, sendKey: 1 } });
   if (!current || current.status === 'CANCELLED') return 'CANCELLED';
   if (current.status === 'PAUSED') return 'PAUSED';
-  if (current.status !== 'SENDING' || current.sendJobId !== jobId) return 'SUPERSEDED';
+  if (current.status !== 'SENDING' || current.sendKey !== campaign.sendKey) return 'SUPERSEDED';
   return undefined;
 }
 

@@ -10,7 +10,7 @@ import { trackingSecret } from './trackingSecret';
 
 export const CAMPAIGN_SEND_JOB = 'campaign-send';
 
-const params = z.object({ campaignId: z.string().min(1) });
+const params = z.object({ campaignId: z.string().min(1), sendKey: z.string().min(1) });
 export type CampaignSendParams = z.infer<typeof params>;
 
 export interface CampaignSendResult {
@@ -31,16 +31,19 @@ export function campaignSendJob(app: SendApp): JobType<CampaignSendParams, Campa
     name: CAMPAIGN_SEND_JOB,
     params,
     options: { attempts: 5, backoffMs: 2000, timeoutMs: 6 * 60 * 60 * 1000 },
-    perform: (input, context) => performSend(app, input.campaignId, context),
+    perform: (input, context) => performSend(app, input, context),
   };
 }
 
-export async function performSend(app: SendApp, campaignId: string, context: JobContext, now = () => new Date()): Promise<CampaignSendResult> {
+export async function performSend(app: SendApp, { campaignId, sendKey }: CampaignSendParams, context: JobContext, now = () => new Date()): Promise<CampaignSendResult> {
   let campaign = await getCampaign(app.db, campaignId).catch(() => {
     throw new PermanentJobError(`Campaign ${campaignId} does not exist`, 'NOT_FOUND');
   });
-  const notDue = !['SCHEDULED', 'SENDING'].includes(campaign.status) || (campaign.sendAt && campaign.sendAt.getTime() > now().getTime() + 1000);
-  if (notDue) return { outcome: campaign.status === 'CANCELLED' ? 'CANCELLED' : 'NOT_DUE', audienceSize: campaign.audienceSize ?? 0, sent: 0 };
+  const result = (outcome: CampaignSendResult['outcome']) => ({ outcome, audienceSize: campaign.audienceSize ?? 0, sent: 0 });
+  if (campaign.status === 'CANCELLED') return result('CANCELLED');
+  if (campaign.sendKey !== sendKey) return result('SUPERSEDED');
+  const due = ['SCHEDULED', 'SENDING'].includes(campaign.status) && (!campaign.sendAt || campaign.sendAt.getTime() <= now().getTime() + 1000);
+  if (!due) return result(campaign.status === 'PAUSED' ? 'PAUSED' : 'NOT_DUE');
   if (campaign.expiresAt && campaign.expiresAt.getTime() <= now().getTime()) {
     throw new PermanentJobError(`Campaign ${campaignId} expired at ${campaign.expiresAt.toISOString()} before it was sent`, 'EXPIRED');
   }
@@ -56,13 +59,13 @@ export async function performSend(app: SendApp, campaignId: string, context: Job
   return { outcome: 'SENT', audienceSize: campaign.audienceSize ?? 0, sent };
 }
 
-/** Claims the campaign for this job: an older send job still running sees it and stops. */
+/** Starts (or continues) the send of this launch; records the job running it. */
 async function markSending(app: SendApp, campaign: CampaignDoc, jobId: string, at: Date): Promise<CampaignDoc> {
   const content = campaign.content ?? (await frozenContent(app, campaign));
   const updated = await app.db
     .collection<CampaignDoc>(C.campaigns)
     .findOneAndUpdate(
-      { _id: campaign._id, status: { $in: ['SCHEDULED', 'SENDING'] } },
+      { _id: campaign._id, sendKey: campaign.sendKey, status: { $in: ['SCHEDULED', 'SENDING'] } },
       { $set: { status: 'SENDING', sendJobId: jobId, content, startedAt: campaign.startedAt ?? at, updatedAt: at } },
       { returnDocument: 'after' },
     );
