@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { App, CliCommand, Feature } from '../app';
 import { createApiKey, parseRole } from '../auth/apiKeys';
+import { Role } from '../auth/roles';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { AppError } from '../errors';
 import { features as allFeatures } from '../features';
@@ -52,16 +53,26 @@ const appCommands: Record<string, CliCommand> = {
     },
   },
   demo: {
-    description: "Fills the store with every feature's generated demo data",
-    usage: 'demo',
+    description: "Fills the store with every feature's generated demo data and prints an admin key to explore it",
+    usage: 'demo [--force]',
     async run(app, flags) {
-      checkFlags(flags, {});
+      const force = flags.force === true;
+      checkFlags(Object.fromEntries(Object.entries(flags).filter(([name]) => name !== 'force')), {});
+      // Generated data in a shared MongoDB would mix with real data: ask for it explicitly.
+      if (app.store.engine === 'mongodb' && !force) {
+        throw new UsageError('demo writes generated data; on MongoDB add --force if that is really wanted');
+      }
       for (const feature of allFeatures) {
         if (!feature.demo) continue;
         process.stdout.write(`demo: ${feature.name}...\n`);
         await feature.demo(app);
       }
-      process.stdout.write(`Demo data is in the ${app.store.engine} store. Start the service with npm start.\n`);
+      const { key } = await createApiKey(app.db, { role: Role.ADMIN, name: `demo ${new Date().toISOString()}` });
+      process.stdout.write(
+        `Demo data is in the ${app.store.engine} store. Start the service (npm start), open http://localhost:${app.config.PORT}/graphql\n` +
+          'and send this admin key as the header  Authorization: Bearer <key>\n' +
+          `${key}\n`,
+      );
     },
   },
 };
