@@ -47,7 +47,8 @@ export async function createService(config: Config, options: ServiceOptions = {}
     production,
     logger: app.logger,
     metrics: createGraphQLMetrics(app.metrics),
-    stopGracePeriodMs: config.SHUTDOWN_TIMEOUT_MS,
+    // Leave a second of the shutdown budget for closing ports and the store.
+    stopGracePeriodMs: Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 1000),
   });
   const webSockets = attachWebSocketServer({ httpServer, schema, app, limits, formatError });
 
@@ -76,9 +77,10 @@ export async function createService(config: Config, options: ServiceOptions = {}
     // Reverse order of start: features first (they may still enqueue jobs or write the store).
     for (const feature of [...features].reverse()) await feature.stop?.(app);
     await webSockets.close();
-    // apollo.stop() closes the listener and waits for in-flight HTTP requests (drain plugin).
-    if (httpServer.listening) await apollo.stop();
-    await jobSystem.stop();
+    // In parallel, each within its own budget: apollo.stop() closes the listener and waits for
+    // in-flight HTTP requests (drain plugin); the job system lets running jobs finish
+    // (JOB_STOP_TIMEOUT_MS) and releases the rest to the queue. The store closes after both.
+    await Promise.all([httpServer.listening ? apollo.stop() : Promise.resolve(), jobSystem.stop()]);
     await composed.close();
     app.logger.info('stopped');
   }
