@@ -6,7 +6,7 @@ import { badInput } from '../../errors';
 import { Job, toJob } from '../../schema/jobs/job.type';
 import { ClickQueues, ClickSyncStatus } from '../../schema/clicks/clickStats.type';
 import { clickQueueDepths, clickSyncStatus } from '../../services/clicks/clickQueries';
-import { CLICKS_LOAD } from '../../services/clicks/clicksLoad.job';
+import { CLICKS_LOAD, clicksLoadParamsOf } from '../../services/clicks/clicksLoad.job';
 import { clickPipeline } from '../../services/clicks/pipeline';
 
 @Resolver()
@@ -23,7 +23,7 @@ export class ClickSyncResolver {
     if (since && since.getTime() > Date.now()) throw badInput('since: not in the future', 'since');
     const job = await ctx.app.jobs.enqueue(
       CLICKS_LOAD,
-      { bu: unit.name, since: since?.toISOString() },
+      clicksLoadParamsOf(unit.name, since?.toISOString()),
       { trigger: 'MANUAL', requestedBy: ctx.principal?.keyId },
     );
     ctx.app.logger.info({ jobId: job._id, bu: unit.name, since, by: ctx.principal?.keyId }, 'click sync requested');

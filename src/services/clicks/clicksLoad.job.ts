@@ -9,9 +9,15 @@ export const CLICKS_LOAD = 'clicks-load';
 
 export const clicksLoadParams = z.object({
   /** One business unit; without it the job starts one clicks-load job per unit. */
-  bu: businessUnitName.optional(),
+  bu: businessUnitName.nullish(),
   /** Final sync: read unprocessed rows from this date instead of the watermark. */
-  since: z.iso.datetime({ offset: true }).optional(),
+  since: z.iso.datetime({ offset: true }).nullish(),
+});
+
+/** Params without absent fields: a stored `undefined` comes back as null. */
+export const clicksLoadParamsOf = (bu?: string | null, since?: string | null): ClicksLoadParams => ({
+  ...(bu ? { bu } : {}),
+  ...(since ? { since } : {}),
 });
 export type ClicksLoadParams = z.infer<typeof clicksLoadParams>;
 
@@ -33,7 +39,7 @@ export function clicksLoadJob(app: App): JobType<ClicksLoadParams, ClicksLoadRes
         for (const unit of await deps.sfmc.businessUnits()) {
           const job = await app.jobs.enqueue(
             CLICKS_LOAD,
-            { bu: unit.name, since: params.since },
+            clicksLoadParamsOf(unit.name, params.since),
             { trigger: 'EVENT', requestedBy: `job:${ctx.jobId}`, idempotencyKey: `${CLICKS_LOAD}:${unit.name}:${ctx.jobId}` },
           );
           enqueued.push({ bu: unit.name, jobId: job._id });
