@@ -152,3 +152,22 @@ describe('HTTP surface', () => {
     expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
   });
 });
+
+describe('ALLOW_ANONYMOUS_VIEWER=true', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ ALLOW_ANONYMOUS_VIEWER: 'true' });
+  });
+  afterAll(() => server.stop());
+
+  it('lets a caller without a key read as a viewer, and nothing more', async () => {
+    const me = await graphql(server.url, MeDocument);
+    expect(me.data?.me).toMatchObject({ role: 'VIEWER', anonymous: true });
+    const create = await graphql(server.url, CreateApiKeyDocument, { input: { role: 'ADMIN', name: 'sneaky' } });
+    expect(create.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('still refuses a wrong key rather than downgrading it to anonymous', async () => {
+    expect((await graphql(server.url, MeDocument, {}, { key: 'chk_wrongwrongwrongwrongwrongwrong' })).status).toBe(401);
+  });
+});
