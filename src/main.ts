@@ -24,6 +24,20 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+/** Listens on HOST:PORT (PORT 0: any free port) and returns the GraphQL URL to reach it. */
+async function listen(httpServer: Server, config: Config): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.PORT, config.HOST, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`;
+}
+
 /**
  * Builds the whole service (store, ports, jobs, schema, HTTP and WebSocket on one port) without
  * listening yet. start() listens on HOST:PORT and starts workers, schedules and features.
@@ -55,16 +69,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
   async function start(): Promise<void> {
     await apollo.start();
     httpServer.on('request', createHttpApp({ app, apollo, features, isStopping: () => stopping }));
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen(config.PORT, config.HOST, () => {
-        httpServer.off('error', reject);
-        resolve();
-      });
-    });
-    const address = httpServer.address() as AddressInfo;
-    const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-    url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/graphql`;
+    url = await listen(httpServer, config);
     await jobSystem.start();
     for (const feature of features) await feature.start?.(app);
     app.logger.info({ url }, 'Campaign Hub is listening');

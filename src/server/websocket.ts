@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { CloseCode, type Context } from 'graphql-ws';
+import {
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { CloseCode, type Context, type SubscribePayload } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app';
@@ -20,6 +30,31 @@ interface ConnectionState {
   principal: Principal | null;
 }
 type SocketContext = Context<Record<string, unknown> | undefined, Extra & Partial<ConnectionState>>;
+
+/**
+ * Parses, validates (with the depth rule) and prices one operation received on a socket, then
+ * gives it a per-operation context: the HTTP pipeline's checks, for WebSocket clients.
+ */
+function prepareOperation(
+  setup: { schema: GraphQLSchema; app: App; limits: QueryLimits; validationRules: readonly ValidationRule[] },
+  payload: SubscribePayload,
+  principal: Principal | null,
+): ExecutionArgs | readonly GraphQLError[] {
+  const { schema, app, limits } = setup;
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query);
+  } catch (error) {
+    return [error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed')];
+  }
+  const validationErrors = validate(schema, document, setup.validationRules);
+  if (validationErrors.length > 0) return validationErrors;
+  const variables = payload.variables ?? undefined;
+  const complexityError = checkQueryComplexity(schema, document, payload.operationName, variables, limits.maxComplexity);
+  if (complexityError) return [complexityError];
+  const contextValue: GraphQLContext = { app, principal, loaders: new Loaders(app.db), requestId: randomUUID() };
+  return { schema, document, operationName: payload.operationName, variableValues: variables, contextValue };
+}
 
 export interface WebSocketHandle {
   /** Closes every socket (1001 Going Away) and stops accepting new ones. */
@@ -68,25 +103,8 @@ export function attachWebSocketServer(options: {
         });
       },
       // Errors returned here reach the client through onError below, which shapes them.
-      onSubscribe: (ctx: SocketContext, _id, payload) => {
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed')];
-        }
-        const validationErrors = validate(schema, document, validationRules);
-        if (validationErrors.length > 0) return validationErrors;
-        const complexityError = checkQueryComplexity(schema, document, payload.operationName, payload.variables ?? undefined, limits.maxComplexity);
-        if (complexityError) return [complexityError];
-        const contextValue: GraphQLContext = {
-          app,
-          principal: ctx.extra.principal ?? null,
-          loaders: new Loaders(app.db),
-          requestId: randomUUID(),
-        };
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
-      },
+      onSubscribe: (ctx: SocketContext, _id, payload) =>
+        prepareOperation({ schema, app, limits, validationRules }, payload, ctx.extra.principal ?? null),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: format(result.errors) } : undefined,
       onError: (_ctx, _id, _payload, errors) => format(errors),
