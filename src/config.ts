@@ -68,7 +68,7 @@ const schema = z.object({
   ATHENA_POLL_INTERVAL_MS: int(10).default(500),
   ATHENA_MAX_POLL_INTERVAL_MS: int(10).default(5_000),
   ATHENA_RETRY_BACKOFF_MS: int(0).default(2_000),
-  TRACKING_SYNC_BATCH_SIZE: int(1, 50_000).default(2_000),
+  TRACKING_SYNC_BATCH_SIZE: int(1, 50_000).default(1_000),
   TRACKING_PUBLICATION_CODES: z
     .string()
     .regex(/^\s*[A-Za-z0-9_-]{1,64}\s*=\s*\d+\s*(,\s*[A-Za-z0-9_-]{1,64}\s*=\s*\d+\s*)*$/, 'code=publicationId,code=publicationId')

@@ -120,7 +120,7 @@ describe('running the sync: metrics, job, Lambda, CLI flags', () => {
     await expect(job.perform({ date: '2025-12-10', days: 2 }, context)).rejects.toMatchObject({ name: 'JobCancelledError' });
   });
 
-  test.each([
+  test.each<[Record<string, unknown>, string]>([
     [{ date: '2025-12-32' }, 'date'],
     [{ days: 0 }, 'days'],
     [{ publicationCode: "x' OR 1=1" }, 'publicationCode'],

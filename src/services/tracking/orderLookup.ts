@@ -20,13 +20,31 @@ interface InventoryItem {
 
 const pairKey = (id: string, publicationId: number) => `${id}\u0000${publicationId}`;
 
+/**
+ * Values per $in. Huge $in lists bloat queries on MongoDB and make the embedded engine fall
+ * back to a scan (it plans point look-ups for up to 1000 values); a batch of the default size
+ * stays within one query.
+ */
+export const IN_CHUNK = 1000;
+
+/** find() over `values` in $in chunks of IN_CHUNK, results concatenated. */
+async function findIn(db: Db, collection: string, field: string, values: readonly unknown[], rest: Document = {}): Promise<Document[]> {
+  const found: Document[] = [];
+  for (let i = 0; i < values.length; i += IN_CHUNK) {
+    const chunk = values.slice(i, i + IN_CHUNK);
+    found.push(...(await db.collection(collection).find({ [field]: { $in: chunk }, ...rest }, { sort: { _id: 1 } }).toArray()));
+  }
+  return found;
+}
+
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
- * Finds the order of every key with two queries in all (tracking_scripts, then orders), the
- * seed's two strategies applied in memory:
+ * Finds the order of every key with one query per collection (tracking_scripts, then orders;
+ * a second orders query only for campaign ids whose letter case differs), the seed's two
+ * strategies applied in memory:
  * 1. the tracking script of (creativeId, publicationId), then the non-deleted order of its
  *    campaign and publication;
  * 2. otherwise the campaign id inside the creative id, compared to the order's campaignId
@@ -38,32 +56,21 @@ export async function lookupOrders(db: Db, keys: readonly LookupKey[]): Promise<
   const publicationIds = [...new Set(keys.map((k) => k.publicationId))];
   if (keys.length === 0) return () => null;
 
-  const scripts = await db
-    .collection(TRACKING_SCRIPTS)
-    .find({ creativeId: { $in: creativeIds }, publicationId: { $in: publicationIds } })
-    .toArray();
+  // By creative only, so the look-up is index points, not creatives x publications; the
+  // publication is matched in memory.
+  const scripts = await findIn(db, TRACKING_SCRIPTS, 'creativeId', creativeIds);
   const scriptByPair = new Map<string, Document>();
   for (const script of scripts) {
     const pair = pairKey(String(script.creativeId), Number(script.publicationId));
     if (!scriptByPair.has(pair)) scriptByPair.set(pair, script);
   }
 
-  const exactCampaignIds = [...new Set(scripts.map((s) => s.campaignId).filter((c): c is string => typeof c === 'string'))];
-  const parsedCampaignIds = [...new Set(creativeIds.map(parseCreativeCampaignId).filter((c): c is string => c !== null))];
-  const campaignMatchers: (string | RegExp)[] = [
-    ...exactCampaignIds,
-    ...parsedCampaignIds.map((c) => new RegExp(`^${escapeRegex(c)}$`, 'i')),
-  ];
-  const orders =
-    campaignMatchers.length === 0
-      ? []
-      : await db
-          .collection(INSERTION_ORDERS)
-          .find(
-            { campaignId: { $in: campaignMatchers }, publicationId: { $in: publicationIds }, deletedAt: { $exists: false } },
-            { sort: { _id: 1 } },
-          )
-          .toArray();
+  const scriptCampaignIds = scripts.map((s) => s.campaignId).filter((c): c is string => typeof c === 'string');
+  const parsedPairs = keys.flatMap((k) => {
+    const campaignId = parseCreativeCampaignId(k.creativeId);
+    return campaignId ? [{ campaignId, publicationId: k.publicationId }] : [];
+  });
+  const orders = await findOrders(db, publicationIds, scriptCampaignIds, parsedPairs);
   const exactOrder = new Map<string, Document>();
   const caselessOrder = new Map<string, Document>();
   for (const order of orders) {
@@ -88,6 +95,31 @@ export async function lookupOrders(db: Db, keys: readonly LookupKey[]): Promise<
     }
     return null;
   };
+}
+
+/**
+ * The non-deleted orders of the given campaigns on the given publications. Exact ids first (an
+ * index lookup); only parsed ids that matched no order in any letter case are then searched
+ * with anchored case-insensitive regexes, which cannot use the index.
+ */
+async function findOrders(
+  db: Db,
+  publicationIds: number[],
+  scriptCampaignIds: string[],
+  parsedPairs: { campaignId: string; publicationId: number }[],
+): Promise<Document[]> {
+  const parsed = parsedPairs.map((p) => p.campaignId);
+  const exact = [...new Set([...scriptCampaignIds, ...parsed, ...parsed.map((c) => c.toLowerCase())])];
+  if (exact.length === 0) return [];
+  const wanted = new Set(publicationIds);
+  const onWanted = (orders: Document[]) => orders.filter((order) => wanted.has(Number(order.publicationId)));
+  const scope = { deletedAt: { $exists: false } };
+  const orders = onWanted(await findIn(db, INSERTION_ORDERS, 'campaignId', exact, scope));
+  const found = new Set(orders.map((order) => pairKey(String(order.campaignId).toLowerCase(), Number(order.publicationId))));
+  const unresolved = [...new Set(parsedPairs.filter((p) => !found.has(pairKey(p.campaignId.toLowerCase(), p.publicationId))).map((p) => p.campaignId))];
+  if (unresolved.length === 0) return orders;
+  const patterns = unresolved.map((c) => new RegExp(`^${escapeRegex(c)}$`, 'i'));
+  return [...orders, ...onWanted(await findIn(db, INSERTION_ORDERS, 'campaignId', patterns, scope))];
 }
 
 function orderFields(order: Document, key: LookupKey) {
@@ -124,4 +156,28 @@ function matchFromInventory(order: Document, key: LookupKey): OrderMatch {
     itemName: item?.itemName || key.creativeId,
     channel: normalizeChannel(item?.channel),
   };
+}
+
+/**
+ * Order look-ups for one sync run, remembered by (creativeId, publicationId): rows come day by
+ * day and the same creatives recur every day, so after the first day a batch mostly needs no
+ * query at all. Orders do not move during a run; a new run starts with nothing remembered.
+ */
+export class OrderMatcher {
+  private readonly known = new Map<string, OrderMatch | null>();
+
+  constructor(private readonly db: Db) {}
+
+  async resolve(keys: readonly LookupKey[]): Promise<(key: LookupKey) => OrderMatch | null> {
+    const unknown = new Map<string, LookupKey>();
+    for (const key of keys) {
+      const pair = pairKey(key.creativeId, key.publicationId);
+      if (!this.known.has(pair)) unknown.set(pair, key);
+    }
+    if (unknown.size > 0) {
+      const find = await lookupOrders(this.db, [...unknown.values()]);
+      for (const [pair, key] of unknown) this.known.set(pair, find(key));
+    }
+    return (key) => this.known.get(pairKey(key.creativeId, key.publicationId)) ?? null;
+  }
 }

@@ -3,7 +3,7 @@ import type { AnalyticsPort } from '../../datasources/analytics/port';
 import type { Logger } from '../../logger';
 import { resolveDateRange, startOfDay, type DateRange } from './dateRange';
 import { EntryWriter } from './entryWriter';
-import { lookupOrders } from './orderLookup';
+import { OrderMatcher } from './orderLookup';
 import { buildPublicationIndex, parsePublicationCodeInput } from './publicationCodes';
 import { dailyAggregatesQuery } from './trackingQuery';
 import { parseTrackingRow, type TrackingRow } from './trackingRow';
@@ -77,12 +77,13 @@ export async function syncTracking(input: SyncTrackingInput, deps: SyncTrackingD
     publications.map((p) => ({ publicationId: p.publicationId, publicationCode: p.publicationCode })),
     deps.publicationCodes,
   );
+  const orders = new OrderMatcher(deps.db);
   const writer = new EntryWriter(deps.db, { dryRun, batchSize: deps.batchSize, logger: log, now });
   const stats: SyncStats = { rowsFromAthena: 0, synced: 0, skipped: 0, errors: 0 };
 
   const processBatch = async (rows: TrackingRow[]) => {
     if (rows.length === 0) return;
-    const matched = await matchBatch(rows, { db: deps.db, publicationIds, logger: log, stats });
+    const matched = await matchBatch(rows, { orders, publicationIds, logger: log, stats });
     for (const { row, match } of matched) writer.add(row, match);
     const flushed = await writer.flushBefore(rows[rows.length - 1].reportDate);
     stats.synced += flushed.synced;
@@ -128,7 +129,7 @@ function dayFraction(range: DateRange, day: string): number {
 /** Maps a batch's publication codes and finds its orders (two queries for the whole batch). */
 async function matchBatch(
   rows: TrackingRow[],
-  context: { db: Db; publicationIds: Map<string, number>; logger: Logger; stats: SyncStats },
+  context: { orders: OrderMatcher; publicationIds: Map<string, number>; logger: Logger; stats: SyncStats },
 ) {
   const located: { row: TrackingRow; publicationId: number }[] = [];
   for (const row of rows) {
@@ -140,8 +141,7 @@ async function matchBatch(
     }
     located.push({ row, publicationId });
   }
-  const findOrder = await lookupOrders(
-    context.db,
+  const findOrder = await context.orders.resolve(
     located.map(({ row, publicationId }) => ({ creativeId: row.creativeId, publicationId })),
   );
   const matched = [];

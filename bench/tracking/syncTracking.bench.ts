@@ -1,0 +1,78 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openStore, type Store } from '../../src/datasources/store';
+import { applyIndexes, indexes } from '../../src/datasources/store/indexes';
+import { createLogger } from '../../src/logger';
+import { DEFAULT_PUBLICATION_CODES } from '../../src/services/tracking/publicationCodes';
+import { syncTracking } from '../../src/services/tracking/syncTracking';
+import { aggregateRows, memoryAnalytics, writeOrders } from './dataset';
+import { seedHandlerLoop } from './seedHandler';
+
+/**
+ * Tracking sync against the seed's row-at-a-time handler, on the embedded store, same data.
+ *   node -r @swc-node/register bench/tracking/syncTracking.bench.ts [--rows 100000] [--orders 2000]
+ *     [--baseline-rows 10000] [--batch 2000]
+ * Rows come from an in-memory analytics port (the same rows DuckDB's daily_aggregates would
+ * give), so both sides measure look-ups and writes only. The baseline runs on the first
+ * --baseline-rows rows (it is slow); its rate is what is compared.
+ */
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const TRACKING = new Set(['performance_entries', 'tracking_scripts', 'publication_insertion_orders', 'publications']);
+
+async function freshStore(orders: number): Promise<{ store: Store; dir: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-tracking-'));
+  const store = await openStore({ dataDir: dir, dbName: 'bench' });
+  await applyIndexes(store.db, indexes.filter((i) => TRACKING.has(i.collection)));
+  await writeOrders(store.db, orders);
+  return { store, dir };
+}
+
+async function measure<T>(run: () => Promise<T>): Promise<{ result: T; seconds: number }> {
+  const started = process.hrtime.bigint();
+  const result = await run();
+  return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+async function main() {
+  const rowCount = flag('rows', 100_000);
+  const orders = flag('orders', 2_000);
+  const baselineRows = Math.min(flag('baseline-rows', 10_000), rowCount);
+  const batchSize = flag('batch', 2_000);
+  const rows = aggregateRows(orders, rowCount);
+  console.log(`tracking sync bench: ${rows.length} daily_aggregates rows, ${orders} orders, embedded store, node ${process.version}`);
+
+  const base = await freshStore(orders);
+  const baseline = await measure(() => seedHandlerLoop(base.store.db, rows.slice(0, baselineRows)));
+  await base.store.close();
+  await rm(base.dir, { recursive: true, force: true });
+
+  const ours = await freshStore(orders);
+  const sync = await measure(() =>
+    syncTracking({ date: String(rows.at(-1)!.report_date), days: 366 }, {
+      db: ours.store.db,
+      analytics: memoryAnalytics(rows),
+      logger: createLogger({ level: 'silent' }),
+      publicationCodes: DEFAULT_PUBLICATION_CODES,
+      batchSize,
+    }),
+  );
+  const entries = await ours.store.db.collection('performance_entries').countDocuments({});
+  await ours.store.close();
+  await rm(ours.dir, { recursive: true, force: true });
+
+  const baselineRate = baselineRows / baseline.seconds;
+  const syncRate = rows.length / sync.seconds;
+  console.log(`baseline (seed handler loop): ${baselineRows} rows in ${baseline.seconds.toFixed(2)} s = ${Math.round(baselineRate)} rows/s ${JSON.stringify(baseline.result)}`);
+  console.log(`syncTracking (batch ${batchSize}): ${rows.length} rows in ${sync.seconds.toFixed(2)} s = ${Math.round(syncRate)} rows/s ${JSON.stringify(sync.result.stats)}, ${entries} entries`);
+  console.log(`ratio: ${(syncRate / baselineRate).toFixed(1)}x (targets: >= 20000 rows/s and >= 10x)`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
