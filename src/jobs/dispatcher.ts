@@ -7,6 +7,8 @@ const SWEEP_INTERVAL_MS = 15_000;
 /** An enqueue is between its insert and its send for milliseconds; leave it this long alone. */
 const QUIET_MS = 15_000;
 const SWEEP_BATCH = 500;
+/** A job marked dispatched that has not started this long after it was due lost its message. */
+const LOST_AFTER_MS = 15 * 60 * 1000;
 
 export interface DispatcherDeps {
   store: JobStore;
@@ -49,8 +51,10 @@ export class Dispatcher {
     try {
       const quietSince = new Date(now.getTime() - QUIET_MS);
       const dueBefore = new Date(now.getTime() + MAX_MESSAGE_DELAY_SECONDS * 1000);
-      const due = await this.deps.store.undispatched(quietSince, dueBefore, SWEEP_BATCH);
-      for (const job of due) await this.deps.jobs.dispatch(job);
+      const lostBefore = new Date(now.getTime() - LOST_AFTER_MS);
+      const due = await this.deps.store.undispatched(quietSince, dueBefore, lostBefore, SWEEP_BATCH);
+      // Re-sent as undispatched: dispatch() records the new send time.
+      for (const job of due) await this.deps.jobs.dispatch({ ...job, dispatchedAt: undefined });
       if (due.length > 0) this.deps.logger.info({ jobs: due.length }, 'dispatched queued jobs that had no message');
     } catch (error) {
       this.deps.logger.error({ err: error }, 'dispatcher sweep failed');

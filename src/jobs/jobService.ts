@@ -57,14 +57,17 @@ export class JobService implements Jobs {
       schedule: options.schedule,
       queue: queueOf(type),
       runAt: delaySeconds > 0 ? new Date(now.getTime() + delaySeconds * 1000) : undefined,
+      // Due within the queue's longest delay: its message is sent right after the insert, so it
+      // is marked dispatched in the same write (undone if the send fails). Later jobs wait for
+      // the dispatcher.
+      dispatchedAt: delaySeconds <= MAX_MESSAGE_DELAY_SECONDS ? now : undefined,
       createdAt: now,
       updatedAt: now,
     });
     const { job, created } = await this.deps.store.insert(record);
     if (!created) return job;
     this.deps.metrics.enqueued(job.type, job.trigger);
-    // Due within the queue's longest delay: send now. Later jobs wait for the dispatcher.
-    if (delaySeconds <= MAX_MESSAGE_DELAY_SECONDS) await this.dispatch(job);
+    if (job.dispatchedAt) await this.dispatch(job);
     return job;
   }
 
@@ -104,8 +107,9 @@ export class JobService implements Jobs {
   }
 
   /**
-   * Sends the job's message. A failure is logged, not thrown: the job is stored, and the
-   * dispatcher sends messages of jobs left undispatched.
+   * Sends the job's message and records it (unless the job is marked already). A failure is
+   * logged, not thrown: the job is stored, and the dispatcher sends messages of jobs left
+   * undispatched.
    */
   async dispatch(job: JobRecord): Promise<void> {
     const queue = job.queue ?? DEFAULT_JOB_QUEUE;
@@ -113,9 +117,10 @@ export class JobService implements Jobs {
     try {
       await this.deps.ensureJobQueue(queue);
       await this.deps.queue.send(queue, { body: encodeJobMessage(job._id), delaySeconds: Math.min(MAX_MESSAGE_DELAY_SECONDS, delaySeconds) });
-      await this.deps.store.markDispatched(job._id);
+      if (!job.dispatchedAt) await this.deps.store.markDispatched(job._id);
     } catch (error) {
       this.deps.logger.error({ err: error, jobId: job._id, queue }, 'could not send the job message; the dispatcher will retry');
+      if (job.dispatchedAt) await this.deps.store.unmarkDispatched(job._id).catch(() => undefined);
     }
   }
 

@@ -5,6 +5,8 @@ export const JOBS = 'jobs';
 const DUPLICATE_KEY = 11000;
 
 export const FINISHED: JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+/** A message may arrive this much before its job's runAt (clock skew between instances). */
+export const EARLY_TOLERANCE_MS = 1000;
 
 export type RunState = 'ok' | 'cancelled' | 'superseded';
 
@@ -54,18 +56,27 @@ export class JobStore {
     await this.collection.updateOne({ _id: id, status: 'QUEUED' }, { $set: { dispatchedAt: at } });
   }
 
+  async unmarkDispatched(id: string): Promise<void> {
+    await this.collection.updateOne({ _id: id, status: 'QUEUED' }, { $unset: { dispatchedAt: '' } });
+  }
+
   /**
-   * Jobs whose message must be (re)sent: not dispatched, untouched since `quietSince` (so an
-   * enqueue still between its insert and its send is left alone), and due before `dueBefore`.
+   * Jobs whose message must be (re)sent:
+   * - not dispatched, untouched since `quietSince` (an enqueue or retry still between its write
+   *   and its send is left alone), and due before `dueBefore`;
+   * - or marked dispatched before `lostBefore`, due since then, and never started: the process
+   *   died between its insert and its send. (A backlog that old gets duplicate messages, which
+   *   the runner drops.)
    */
-  undispatched(quietSince: Date, dueBefore: Date, limit: number): Promise<JobRecord[]> {
+  undispatched(quietSince: Date, dueBefore: Date, lostBefore: Date, limit: number): Promise<JobRecord[]> {
     return this.collection
       .find(
         {
           status: 'QUEUED',
-          dispatchedAt: { $exists: false },
-          updatedAt: { $lt: quietSince },
-          $or: [{ runAt: { $exists: false } }, { runAt: { $lte: dueBefore } }],
+          $or: [
+            { dispatchedAt: { $exists: false }, updatedAt: { $lt: quietSince }, runAt: { $not: { $gt: dueBefore } } },
+            { dispatchedAt: { $lt: lostBefore }, attempts: 0, runAt: { $not: { $gt: lostBefore } } },
+          ],
         },
         { sort: { createdAt: 1 }, limit },
       )
@@ -73,21 +84,25 @@ export class JobStore {
   }
 
   /**
-   * Takes the job for a run: a queued job, a running one whose worker stopped heartbeating
-   * before `staleBefore` (it died; its message came back after the visibility timeout), or a
-   * failed one whose dead-lettered message was redriven. A live run is never taken over.
+   * Takes the job for a run: a queued job that is due, or a running one whose worker stopped
+   * heartbeating before `staleBefore` (it died; its message came back after the visibility
+   * timeout). A live run is never taken over, a cancelled job never started.
    */
-  async claim(id: string, runId: string, staleBefore: Date, messageId: string, now = new Date()): Promise<JobRecord | null> {
-    const taken = await this.collection.findOneAndUpdate(
+  claim(id: string, runId: string, staleBefore: Date, messageId: string, now = new Date()): Promise<JobRecord | null> {
+    const soon = new Date(now.getTime() + EARLY_TOLERANCE_MS);
+    return this.collection.findOneAndUpdate(
       {
         _id: id,
         cancelRequested: { $ne: true },
-        $or: [{ status: 'QUEUED' }, { status: 'RUNNING', heartbeatAt: { $lt: staleBefore } }],
+        $or: [{ status: 'QUEUED', runAt: { $not: { $gt: soon } } }, { status: 'RUNNING', heartbeatAt: { $lt: staleBefore } }],
       },
       { $set: { status: 'RUNNING', runId, messageId, startedAt: now, heartbeatAt: now, updatedAt: now }, $inc: { attempts: 1 } },
       { returnDocument: 'after' },
     );
-    if (taken) return taken;
+  }
+
+  /** A failed job whose dead-lettered message was redriven runs again from its first attempt. */
+  claimRedriven(id: string, runId: string, messageId: string, now = new Date()): Promise<JobRecord | null> {
     return this.collection.findOneAndUpdate(
       { _id: id, status: 'FAILED', deadLetteredAt: { $exists: true } },
       {

@@ -5,7 +5,7 @@ import { backoffMs } from './backoff';
 import { describeJobError, JobTimeoutError } from './jobErrors';
 import { decodeJobMessage } from './jobMessage';
 import type { JobMetrics } from './jobMetrics';
-import { FINISHED, type JobStore } from './jobStore';
+import type { JobStore } from './jobStore';
 import { JobCancelledError, type ConsumerResult, type JobContext, type JobRecord, type JobType } from './jobType';
 
 export const DEFAULT_ATTEMPTS = 3;
@@ -30,38 +30,44 @@ export async function handleJobMessage(deps: JobRunnerDeps, message: QueueMessag
     deps.logger.error({ messageId: message.id }, 'not a job message; dead-lettered');
     return { deadLetter: [message] };
   }
+  const runId = randomUUID();
+  const staleBefore = new Date(Date.now() - (deps.visibilitySeconds * 1000) / 2);
+  // The common case in one write: a due, queued job. Everything else reads the job first.
+  const claimed = await deps.store.claim(jobId, runId, staleBefore, message.id);
+  if (claimed) return runIfPossible(deps, claimed, runId, message, stopping);
   const job = await deps.store.get(jobId);
   if (!job) return {};
-  const redriven = job.status === 'FAILED' && job.deadLetteredAt !== undefined;
-  if (FINISHED.includes(job.status) && !redriven) return {};
-  const staleBefore = new Date(Date.now() - (deps.visibilitySeconds * 1000) / 2);
   if (job.cancelRequested) {
     const cancelled = await deps.store.cancelAbandoned(jobId, staleBefore);
     return cancelled || job.status !== 'RUNNING' ? {} : { keep: [message] };
   }
-  const early = job.runAt ? (job.runAt.getTime() - Date.now()) / 1000 : 0;
-  if (early > 1) return { retry: [{ message, delaySeconds: Math.min(MAX_MESSAGE_DELAY_SECONDS, early) }] };
-  const runId = randomUUID();
-  const claimed = await deps.store.claim(jobId, runId, staleBefore, message.id);
-  if (!claimed) return liveRunElsewhere(deps, jobId, message);
+  if (job.status === 'QUEUED' && job.runAt) {
+    const early = (job.runAt.getTime() - Date.now()) / 1000;
+    return { retry: [{ message, delaySeconds: Math.min(MAX_MESSAGE_DELAY_SECONDS, Math.max(1, early)) }] };
+  }
+  if (job.status === 'RUNNING') return job.messageId === message.id ? { keep: [message] } : {};
+  if (job.status === 'FAILED' && job.deadLetteredAt) {
+    const redriven = await deps.store.claimRedriven(jobId, runId, message.id);
+    if (redriven) return runIfPossible(deps, redriven, runId, message, stopping);
+  }
+  // Finished: a duplicate or late message.
+  return {};
+}
+
+async function runIfPossible(
+  deps: JobRunnerDeps,
+  claimed: JobRecord,
+  runId: string,
+  message: QueueMessage,
+  stopping: AbortSignal,
+): Promise<ConsumerResult> {
   const type = deps.types.get(claimed.type);
   if (!type) return failRun(deps, claimed, runId, message, { message: `No job type ${claimed.type} in this service`, code: 'UNKNOWN_JOB_TYPE' });
-  const maxAttempts = claimed.maxAttempts;
-  if (claimed.attempts > maxAttempts) {
-    const reason = `Its worker stopped during each of its ${maxAttempts} attempts`;
+  if (claimed.attempts > claimed.maxAttempts) {
+    const reason = `Its worker stopped during each of its ${claimed.maxAttempts} attempts`;
     return failRun(deps, claimed, runId, message, { message: reason, code: 'JOB_ATTEMPTS_EXHAUSTED' });
   }
   return runClaimed(deps, claimed, type, runId, message, stopping);
-}
-
-/**
- * The job runs in a live worker. A duplicate message (another id) is dropped; the run's own
- * message, back because a heartbeat came late, is left alone so it still guards against a crash.
- */
-async function liveRunElsewhere(deps: JobRunnerDeps, jobId: string, message: QueueMessage): Promise<ConsumerResult> {
-  const current = await deps.store.get(jobId);
-  if (current?.status === 'RUNNING' && current.messageId === message.id) return { keep: [message] };
-  return {};
 }
 
 async function runClaimed(

@@ -35,6 +35,9 @@ export interface EmbeddedQueueOptions {
   pollIntervalMs?: number;
 }
 
+/** Immediate re-tries of a receive whose candidates all went to other receivers. */
+const MAX_RACE_RETRIES = 5;
+
 const secondsFrom = (now: Date, seconds: number) => new Date(now.getTime() + Math.max(0, seconds) * 1000);
 
 /** The queue port kept in the document store: durable, shared by every process on the store. */
@@ -103,10 +106,13 @@ export class EmbeddedQueuePort implements QueuePort {
     const max = receiveLimit(options);
     const definition = await this.definition(queue);
     const deadline = Date.now() + Math.max(0, options.waitSeconds ?? 0) * 1000;
-    for (;;) {
-      const received = await this.claim(definition, max, options.visibilityTimeoutSeconds);
+    for (let raced = 0; ; ) {
+      const { received, contended } = await this.claim(definition, max, options.visibilityTimeoutSeconds);
       const remaining = deadline - Date.now();
-      if (received.length > 0 || remaining <= 0 || options.signal?.aborted || this.closed) return received;
+      if (received.length > 0 || options.signal?.aborted || this.closed) return received;
+      // Lost every candidate to other receivers: messages are there, so look again at once.
+      if (contended && raced++ < MAX_RACE_RETRIES) continue;
+      if (remaining <= 0) return received;
       const nextVisible = await this.messages.findOne(
         { queue, visibleAt: { $gt: new Date() } },
         { sort: { visibleAt: 1 }, projection: { visibleAt: 1 } },
@@ -180,7 +186,7 @@ export class EmbeddedQueuePort implements QueuePort {
     this.wakeups.wakeAll();
   }
 
-  private async claim(definition: QueueDefinition, max: number, visibilitySeconds?: number): Promise<QueueMessage[]> {
+  private async claim(definition: QueueDefinition, max: number, visibilitySeconds?: number): Promise<{ received: QueueMessage[]; contended: boolean }> {
     const now = new Date();
     const claim = {
       queue: definition._id,
@@ -188,7 +194,7 @@ export class EmbeddedQueuePort implements QueuePort {
       now,
       visibleUntil: secondsFrom(now, visibilitySeconds ?? definition.visibilityTimeoutSeconds),
     };
-    const claimed = definition.fifo ? await claimFifo(this.messages, claim) : await claimStandard(this.messages, claim);
+    const { claimed, contended } = definition.fifo ? await claimFifo(this.messages, claim) : await claimStandard(this.messages, claim);
     const { deliver, poisoned } = splitPoisoned(definition, claimed);
     if (poisoned.length > 0 && definition.deadLetterQueue) {
       // As on SQS: a message received more than maxReceiveCount times goes to the DLQ instead.
@@ -202,7 +208,8 @@ export class EmbeddedQueuePort implements QueuePort {
         { ordered: false },
       );
     }
-    return deliver.map(toQueueMessage);
+    // Dead-lettered messages made room: others may be waiting, so do not sleep on this result.
+    return { received: deliver.map(toQueueMessage), contended: contended || poisoned.length > 0 };
   }
 
   private toDocument(queue: string, definition: QueueDefinition, message: OutgoingMessage, now: Date): MessageDocument {

@@ -1,0 +1,46 @@
+import type { QueuePort } from '../../src/datasources/queue';
+
+export interface Figure {
+  label: string;
+  count: number;
+  seconds: number;
+}
+
+export const perSecond = (figure: Figure) => figure.count / figure.seconds;
+
+export function print(figure: Figure, baseline?: Figure, target?: number): void {
+  const rate = perSecond(figure);
+  const parts = [`${figure.label.padEnd(58)} ${rate.toFixed(0).padStart(8)} /s  (${figure.count} in ${figure.seconds.toFixed(2)} s)`];
+  if (baseline) parts.push(`= ${((rate / perSecond(baseline)) * 100).toFixed(0)}% of baseline`);
+  if (target !== undefined) parts.push(rate >= target ? `target ${target}/s met` : `TARGET ${target}/s MISSED`);
+  console.log(parts.join('  '));
+}
+
+export async function timed(label: string, count: number, work: () => Promise<void>): Promise<Figure> {
+  const started = process.hrtime.bigint();
+  await work();
+  return { label, count, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+/**
+ * Messages through send -> receive -> delete on `port`: sendBatch in groups of `sendGroup`,
+ * `receivers` concurrent loops each receiving up to 10 and deleting them in one call.
+ */
+export async function sendReceiveDelete(port: QueuePort, queue: string, count: number, receivers: number, sendGroup = 10): Promise<void> {
+  const sending = (async () => {
+    for (let sent = 0; sent < count; sent += sendGroup) {
+      const size = Math.min(sendGroup, count - sent);
+      await port.sendBatch(queue, Array.from({ length: size }, (_, i) => ({ body: `{"n":${sent + i}}` })));
+    }
+  })();
+  let received = 0;
+  const receiver = async () => {
+    while (received < count) {
+      const batch = await port.receive(queue, { maxMessages: 10, waitSeconds: 1 });
+      if (batch.length === 0) continue;
+      received += batch.length;
+      await port.delete(queue, batch.map((m) => m.receiptHandle));
+    }
+  };
+  await Promise.all([sending, ...Array.from({ length: receivers }, receiver)]);
+}
