@@ -52,25 +52,35 @@ export async function declineLead(db: Db, input: DeclineInput): Promise<LeadDoc>
   return released.lead;
 }
 
-/** Frees the slot and counts the answer in today's figure, starting a new day's count if needed. */
+/**
+ * Frees the slot and counts the answer in today's figure. The first answer of a day starts the
+ * count again; both paths are conditional on the stored day, so two answers racing over the
+ * start of a day cannot overwrite each other's count.
+ */
 async function countAnswer(db: Db, agentId: string, now: Date): Promise<void> {
   const agents = db.collection<AgentDoc>(AGENTS);
   const today = dayOf(now);
-  const sameDay = await agents.updateOne(
-    { _id: agentId, answeredDay: today },
-    { $inc: { openLeads: -1, answeredToday: 1 }, $set: { idleSince: now } },
-  );
-  if (sameDay.matchedCount > 0) return;
-  await agents.updateOne({ _id: agentId }, { $inc: { openLeads: -1 }, $set: { answeredToday: 1, answeredDay: today, idleSince: now } });
+  for (;;) {
+    const sameDay = await agents.updateOne(
+      { _id: agentId, answeredDay: today },
+      { $inc: { openLeads: -1, answeredToday: 1 }, $set: { idleSince: now } },
+    );
+    if (sameDay.matchedCount > 0) return;
+    const newDay = await agents.updateOne(
+      { _id: agentId, answeredDay: { $ne: today } },
+      { $inc: { openLeads: -1 }, $set: { answeredToday: 1, answeredDay: today, idleSince: now } },
+    );
+    // neither matched only when the agent no longer exists: nothing left to count
+    if (newDay.matchedCount > 0 || !(await agents.findOne({ _id: agentId }, { projection: { _id: 1 } }))) return;
+  }
 }
 
 async function whyNotAnswerable(db: Db, leadId: string, agentId: string): Promise<Error> {
   const lead = await db.collection<LeadDoc>(LEADS).findOne({ _id: leadId }, { projection: { status: 1, assignedTo: 1, history: 1 } });
   if (!lead) return notFound('Lead', leadId);
-  if (lead.status === 'ASSIGNED' && lead.assignedTo !== agentId) return forbidden('This lead is assigned to another agent');
-  const mine = lead.history.some((entry) => entry.agentId === agentId);
-  if (!mine) return forbidden('This lead is not assigned to you');
-  return conflict(
-    lead.status === 'RESOLVED' ? 'This lead has already been answered' : 'This lead is no longer assigned to you (it timed out or was released)',
-  );
+  const heldBefore = lead.history.some((entry) => entry.change === 'ASSIGNED' && entry.agentId === agentId);
+  // an agent acting on a lead it held once is late, not trespassing: CONFLICT says "refresh"
+  if (!heldBefore) return forbidden('This lead is not assigned to you');
+  if (lead.status === 'RESOLVED') return conflict('This lead has already been answered');
+  return conflict('This lead is no longer assigned to you: it timed out or was released, and may be with another agent now');
 }

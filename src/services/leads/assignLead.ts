@@ -4,7 +4,7 @@ import { AGENTS, LEADS, type AgentDoc, type LeadDoc, type RoutingModel } from '.
 export interface AssignOptions {
   model: RoutingModel;
   pushTimeoutMs: number;
-  /** The clock (tests); read right before the lead claim so history times never run backwards. */
+  /** The clock (tests); read right before the lead claim so history times follow the claims. */
   clock?: () => Date;
 }
 
@@ -16,12 +16,15 @@ export interface Assignment {
 /** Oldest first: by the lead's own time, then upload order. */
 export const QUEUE_ORDER = { queuedAt: 1, _id: 1 } as const;
 
+/** How far past the free agents a round looks for leads, to get around declined ones. */
+const DECLINE_WINDOW = 100;
+
 /** The queued leads an agent may be offered: not those it declined. */
 export function queuedFor(agentId: string): Filter<LeadDoc> {
   return { status: 'QUEUED', declinedBy: { $ne: agentId } };
 }
 
-/** Orders free agents by the routing model: the first one gets the next lead. */
+/** Orders free agents by the routing model: the first one gets the oldest lead. */
 export function rankAgents(agents: AgentDoc[], model: RoutingModel): AgentDoc[] {
   const idle = (a: AgentDoc, b: AgentDoc) => a.idleSince.getTime() - b.idleSince.getTime() || a._id.localeCompare(b._id);
   const compare =
@@ -32,43 +35,60 @@ export function rankAgents(agents: AgentDoc[], model: RoutingModel): AgentDoc[] 
 }
 
 /**
- * Assigns the oldest queued lead to the best available agent, or returns null when no lead can
- * go anywhere. Two atomic claims make it safe under any concurrency, across processes too: the
- * agent's slot first (ONLINE and below capacity, +1 open), then the lead (still QUEUED). If the
- * lead was taken meanwhile the slot is given back. Agents with nothing to take are skipped
- * without a write, so a router woken for nothing does no work that would wake it again.
+ * Which free agents can take a lead now, best first: each ranked agent is matched with the
+ * oldest waiting lead it has not declined and no better agent took. Reads only, so a round
+ * woken for nothing writes nothing (and so wakes nobody).
  */
-export async function assignNextLead(db: Db, options: AssignOptions): Promise<Assignment | null> {
+export async function planRound(db: Db, model: RoutingModel): Promise<AgentDoc[]> {
+  const online = await db.collection<AgentDoc>(AGENTS).find({ presence: 'ONLINE' }).toArray();
+  const ranked = rankAgents(online, model);
+  if (ranked.length === 0) return [];
+  const waiting = await db
+    .collection<LeadDoc>(LEADS)
+    .find({ status: 'QUEUED' }, { sort: QUEUE_ORDER, limit: ranked.length + DECLINE_WINDOW, projection: { declinedBy: 1 } })
+    .toArray();
+  const taken = new Set<string>();
+  return ranked.filter((agent) => {
+    const lead = waiting.find((candidate) => !taken.has(candidate._id) && !candidate.declinedBy.includes(agent._id));
+    if (lead) taken.add(lead._id);
+    return Boolean(lead);
+  });
+}
+
+/**
+ * Gives `candidate` the oldest lead it may take, or returns null. Two atomic claims make it safe
+ * under any concurrency, across processes too: the agent's slot first (still ONLINE, below
+ * capacity: +1 open), then the lead (still QUEUED). If no lead is left, the slot is given back.
+ */
+export async function assignTo(db: Db, candidate: AgentDoc, options: AssignOptions): Promise<Assignment | null> {
   const clock = options.clock ?? (() => new Date());
   const agents = db.collection<AgentDoc>(AGENTS);
-  const leads = db.collection<LeadDoc>(LEADS);
-  const online = await agents.find({ presence: 'ONLINE' }).toArray();
-  for (const candidate of rankAgents(online, options.model)) {
-    const eligible = queuedFor(candidate._id);
-    const next = await leads.findOne(eligible, { sort: QUEUE_ORDER, projection: { _id: 1 } });
-    if (!next) continue;
-    const agent = await agents.findOneAndUpdate(
-      { _id: candidate._id, presence: 'ONLINE', capacity: candidate.capacity, openLeads: { $lt: candidate.capacity } },
-      { $inc: { openLeads: 1 } },
-      { returnDocument: 'after' },
-    );
-    if (!agent) continue;
-    const now = clock();
-    const lead = await leads.findOneAndUpdate(
-      eligible,
-      {
-        $set: {
-          status: 'ASSIGNED',
-          assignedTo: agent._id,
-          assignedAt: now,
-          expiresAt: new Date(now.getTime() + options.pushTimeoutMs),
-        },
-        $push: { history: { at: now, change: 'ASSIGNED', actor: 'router', agentId: agent._id } },
-      },
-      { sort: QUEUE_ORDER, returnDocument: 'after' },
-    );
-    if (lead) return { lead, agent };
-    await agents.updateOne({ _id: agent._id }, { $inc: { openLeads: -1 } });
-  }
+  const agent = await agents.findOneAndUpdate(
+    { _id: candidate._id, presence: 'ONLINE', capacity: candidate.capacity, openLeads: { $lt: candidate.capacity } },
+    { $inc: { openLeads: 1 }, $set: { lastAssignedAt: clock() } },
+    { returnDocument: 'after' },
+  );
+  if (!agent) return null;
+  const now = clock();
+  const lead = await db.collection<LeadDoc>(LEADS).findOneAndUpdate(
+    queuedFor(agent._id),
+    {
+      $set: { status: 'ASSIGNED', assignedTo: agent._id, assignedAt: now, expiresAt: new Date(now.getTime() + options.pushTimeoutMs) },
+      $push: { history: { at: now, change: 'ASSIGNED', actor: 'router', agentId: agent._id } },
+    },
+    { sort: QUEUE_ORDER, returnDocument: 'after' },
+  );
+  if (lead) return { lead, agent };
+  await agents.updateOne({ _id: agent._id }, { $inc: { openLeads: -1 } });
   return null;
+}
+
+/**
+ * One routing round: every free agent with a lead waiting for it claims one, concurrently (the
+ * store commits concurrent writes together, so a round of fifty costs about what one does).
+ */
+export async function assignRound(db: Db, options: AssignOptions): Promise<Assignment[]> {
+  const candidates = await planRound(db, options.model);
+  const results = await Promise.all(candidates.map((candidate) => assignTo(db, candidate, options)));
+  return results.filter((assignment): assignment is Assignment => assignment !== null);
 }

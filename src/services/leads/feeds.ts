@@ -2,44 +2,43 @@ import type { Db } from 'mongodb';
 import { Channel } from './channel';
 import type { LeadRouting } from './leadRouting';
 import { leadQueueSnapshot, type LeadQueueSnapshot } from './leadQueue';
-import { LEADS, type LeadDoc, type LeadEventDoc, type LeadEventKind } from './model';
+import { AGENTS, LEADS, type LeadDoc, type LeadEventDoc, type LeadEventKind } from './model';
 
 /** What an agent is told on myLeadAssignments. */
 const AGENT_KINDS = new Set<LeadEventKind>(['ASSIGNED', 'TIMED_OUT', 'RELEASED', 'PRESENCE_CHANGED']);
 /** The supervisor view is recomputed at most this often, however busy the queue. */
 const QUEUE_UPDATE_INTERVAL_MS = 250;
 
+const assignmentKey = (lead: LeadDoc) => `${lead._id}@${lead.assignedAt?.getTime() ?? 0}`;
+
 /**
  * An agent's feed: its assignments, time-outs, releases and presence changes, from every
  * instance. It starts with the leads assigned to the agent right now, so an agent that
- * reconnects (or subscribes after a claim) gets its open leads again; a lead is pushed once per
- * assignment however the replay and the live feed overlap.
+ * reconnects (or subscribes just after a claim) gets its open leads again. The live feed is
+ * listened to before the replay is read, and an assignment seen live during the replay is not
+ * replayed, so each assignment is pushed exactly once.
  */
 export async function agentFeed(routing: LeadRouting, db: Db, agentId: string): Promise<Channel<LeadEventDoc>> {
-  const announced = new Map<string, number>();
-  const deliver = (event: LeadEventDoc) => {
-    const lead = event.lead;
-    if (event.kind === 'ASSIGNED' && lead) {
-      const assignedAt = lead.assignedAt?.getTime() ?? 0;
-      if (announced.get(lead._id) === assignedAt) return;
-      announced.set(lead._id, assignedAt);
-    } else if (lead) {
-      announced.delete(lead._id);
-    }
-    if (AGENT_KINDS.has(event.kind)) channel.push(event);
-  };
+  let seenWhileReplaying: Set<string> | null = new Set();
   const unlisten = routing.listen((event) => {
-    if (event.agentId === agentId) deliver(event);
+    if (event.agentId !== agentId || !AGENT_KINDS.has(event.kind)) return;
+    if (event.kind === 'ASSIGNED' && event.lead) seenWhileReplaying?.add(assignmentKey(event.lead));
+    channel.push(event);
   });
   const channel = new Channel<LeadEventDoc>(unlisten);
   const open = await db.collection<LeadDoc>(LEADS).find({ status: 'ASSIGNED', assignedTo: agentId }, { sort: { assignedAt: 1 } }).toArray();
   for (const lead of open) {
-    deliver({ _id: `replay-${lead._id}`, at: lead.assignedAt ?? new Date(), kind: 'ASSIGNED', agentId, leadId: lead._id, lead, presence: null, reason: 'still assigned' });
+    if (seenWhileReplaying.has(assignmentKey(lead))) continue;
+    channel.push({ _id: `replay-${lead._id}`, at: lead.assignedAt ?? new Date(), kind: 'ASSIGNED', agentId, leadId: lead._id, lead, presence: null, reason: 'still assigned' });
   }
+  seenWhileReplaying = null;
   return channel;
 }
 
-/** The supervisor's feed: a fresh leadQueue snapshot now and after changes, at most every 250 ms. */
+/**
+ * The supervisor's feed: a leadQueue snapshot now and after changes (routing events, and agent
+ * documents, which change when leads are answered), at most every 250 ms.
+ */
 export function queueFeed(routing: LeadRouting, db: Db): Channel<LeadQueueSnapshot> {
   let pending: NodeJS.Timeout | null = null;
   const publish = () => {
@@ -49,12 +48,17 @@ export function queueFeed(routing: LeadRouting, db: Db): Channel<LeadQueueSnapsh
       () => undefined,
     );
   };
-  const unlisten = routing.listen(() => {
+  const schedule = () => {
     if (!pending) pending = setTimeout(publish, QUEUE_UPDATE_INTERVAL_MS);
-  });
-  const channel = new Channel<LeadQueueSnapshot>(() => {
+  };
+  const unlisten = routing.listen(schedule);
+  const agentChanges = db.collection(AGENTS).watch();
+  agentChanges.on('change', schedule);
+  agentChanges.on('error', () => undefined);
+  const channel = new Channel<LeadQueueSnapshot>(async () => {
     unlisten();
     if (pending) clearTimeout(pending);
+    await agentChanges.close().catch(() => undefined);
   });
   publish();
   return channel;

@@ -5,11 +5,11 @@ import type { Logger } from '../../logger';
 import { AgentSessions } from './agentSessions';
 import { setAgentPresence } from './agents';
 import { declineLead, resolveLead, type DeclineInput, type ResolveInput } from './answerLead';
-import { assignNextLead, type Assignment } from './assignLead';
+import { assignRound, type Assignment } from './assignLead';
 import { recordLeadEvent } from './events';
 import { ExpiryTimer } from './expiryTimer';
 import { leadMetrics, secondsInQueue, type LeadMetrics } from './metrics';
-import { AGENTS, LEAD_EVENTS, LEADS, type AgentDoc, type LeadDoc, type LeadEventDoc, type LeadImportDoc, type Presence } from './model';
+import { LEAD_EVENTS, LEADS, type AgentDoc, type LeadDoc, type LeadEventDoc, type LeadImportDoc, type Presence } from './model';
 import { releaseLead, type Release } from './releaseLead';
 import { LeadRouter } from './router';
 import { nextExpiry, timeOutExpiredLeads } from './timeOutLeads';
@@ -41,7 +41,7 @@ export class LeadRouting {
     this.metrics = leadMetrics(app.metrics);
     const config = app.config;
     this.router = new LeadRouter({
-      assignNext: () => assignNextLead(this.db, { model: config.LEAD_ROUTING_MODEL, pushTimeoutMs: config.LEAD_PUSH_TIMEOUT_SECONDS * 1000 }),
+      assignRound: () => assignRound(this.db, { model: config.LEAD_ROUTING_MODEL, pushTimeoutMs: config.LEAD_PUSH_TIMEOUT_SECONDS * 1000 }),
       onAssigned: (assignment) => this.announceAssignment(assignment),
       logger: this.logger,
     });
@@ -97,6 +97,10 @@ export class LeadRouting {
     return change?.agent ?? null;
   }
 
+  /**
+   * Answers a lead. Its routing effect (a free slot) is this instance's to act on, so it kicks the
+   * local router and announces nothing: the agent document's change reaches supervisors.
+   */
   async resolve(input: ResolveInput): Promise<LeadDoc> {
     const lead = await resolveLead(this.db, input);
     this.router.kick();
@@ -104,7 +108,6 @@ export class LeadRouting {
       const seconds = (lead.resolvedAt.getTime() - lead.assignedAt.getTime()) / 1000;
       this.metrics.timeToAnswer.observe({ agent: input.agentId, outcome: input.outcome }, seconds);
     }
-    await recordLeadEvent(this.db, { kind: 'RESOLVED', at: lead.resolvedAt ?? new Date(), agentId: input.agentId, lead });
     return lead;
   }
 
@@ -121,10 +124,7 @@ export class LeadRouting {
     const waited = secondsInQueue(lead);
     if (waited !== null) this.metrics.timeInQueue.observe({ agent: agent._id }, waited);
     if (lead.expiresAt) this.expiry.arm(lead.expiresAt);
-    await Promise.all([
-      recordLeadEvent(this.db, { kind: 'ASSIGNED', at: lead.assignedAt ?? new Date(), agentId: agent._id, lead }),
-      this.db.collection<AgentDoc>(AGENTS).updateOne({ _id: agent._id }, { $set: { lastAssignedAt: lead.assignedAt } }),
-    ]);
+    await recordLeadEvent(this.db, { kind: 'ASSIGNED', at: lead.assignedAt ?? new Date(), agentId: agent._id, lead });
   }
 
   private async sweepTimeouts(): Promise<void> {

@@ -97,6 +97,7 @@ export interface AgentDoc {
   presence: Presence;
   capacity: number;
   openLeads: number;
+  /** When the router last took one of its slots (the claim just before a lead is assigned). */
   lastAssignedAt: Date | null;
   /** When the agent last had a slot freed or came online: LEAST_ACTIVE prefers the longest idle. */
   idleSince: Date;
@@ -107,7 +108,7 @@ export interface AgentDoc {
   createdAt: Date;
 }
 
-export type LeadEventKind = 'QUEUED' | 'ASSIGNED' | 'TIMED_OUT' | 'RELEASED' | 'RESOLVED' | 'PRESENCE_CHANGED';
+export type LeadEventKind = 'QUEUED' | 'ASSIGNED' | 'TIMED_OUT' | 'RELEASED' | 'PRESENCE_CHANGED';
 
 export interface LeadEventDoc {
   _id: string;

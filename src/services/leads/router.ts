@@ -5,9 +5,9 @@ import type { Assignment } from './assignLead';
 const RETRY_MS = 1000;
 
 export interface LeadRouterOptions {
-  /** One atomic assignment, or null when nothing can be assigned now. */
-  assignNext: () => Promise<Assignment | null>;
-  /** Tells the agent and arms the time-out; awaited before the next assignment. */
+  /** One round of atomic assignments; empty when nothing can be assigned now. */
+  assignRound: () => Promise<Assignment[]>;
+  /** Tells the agent and arms the time-out; awaited before the next round. */
   onAssigned: (assignment: Assignment) => Promise<void>;
   logger: Logger;
 }
@@ -55,9 +55,9 @@ export class LeadRouter {
     try {
       for (;;) {
         if (this.stopped) return;
-        const assignment = await this.options.assignNext();
-        if (!assignment) return;
-        await this.options.onAssigned(assignment);
+        const assignments = await this.options.assignRound();
+        if (assignments.length === 0) return;
+        await Promise.all(assignments.map((assignment) => this.options.onAssigned(assignment)));
       }
     } catch (error) {
       this.options.logger.error({ err: error }, 'lead routing pass failed; retrying');
