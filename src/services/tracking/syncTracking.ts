@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import type { AnalyticsPort } from '../../datasources/analytics/port';
+import type { AnalyticsPort, AnalyticsRow } from '../../datasources/analytics/port';
 import type { Logger } from '../../logger';
 import { resolveDateRange, startOfDay, type DateRange } from './dateRange';
 import { EntryWriter } from './entryWriter';
@@ -66,17 +66,10 @@ export async function syncTracking(input: SyncTrackingInput, deps: SyncTrackingD
   const dateRange = resolveDateRange(input, now());
   const publicationCode = parsePublicationCodeInput(input.publicationCode);
   const dryRun = input.dryRun ?? false;
-  const log = deps.logger.child({ dateRange, publicationCode, dryRun });
+  const log = deps.logger.child({ dateRange, publicationFilter: publicationCode, dryRun });
   log.info('Sync started');
 
-  const publications = await deps.db
-    .collection(PUBLICATIONS)
-    .find({ publicationCode: { $exists: true } }, { projection: { publicationId: 1, publicationCode: 1 } })
-    .toArray();
-  const publicationIds = buildPublicationIndex(
-    publications.map((p) => ({ publicationId: p.publicationId, publicationCode: p.publicationCode })),
-    deps.publicationCodes,
-  );
+  const publicationIds = await loadPublicationIndex(deps.db, deps.publicationCodes);
   const orders = new OrderMatcher(deps.db);
   const writer = new EntryWriter(deps.db, { dryRun, batchSize: deps.batchSize, logger: log, now });
   const stats: SyncStats = { rowsFromAthena: 0, synced: 0, skipped: 0, errors: 0 };
@@ -93,22 +86,8 @@ export async function syncTracking(input: SyncTrackingInput, deps: SyncTrackingD
   };
 
   const { sql, params } = dailyAggregatesQuery(dateRange, publicationCode);
-  let batch: TrackingRow[] = [];
-  for await (const raw of deps.analytics.query(sql, params, { signal: deps.signal })) {
-    stats.rowsFromAthena += 1;
-    const parsed = parseTrackingRow(raw);
-    if (!parsed.ok) {
-      stats.errors += 1;
-      log.error({ creativeId: parsed.creativeId, publicationCode: parsed.publicationCode, reason: parsed.reason }, 'Invalid tracking row');
-      continue;
-    }
-    batch.push(parsed.row);
-    if (batch.length >= deps.batchSize) {
-      await processBatch(batch);
-      batch = [];
-    }
-  }
-  await processBatch(batch);
+  const rows = deps.analytics.query(sql, params, { signal: deps.signal });
+  for await (const batch of validBatches(rows, deps.batchSize, stats, log)) await processBatch(batch);
   const rest = await writer.flushAll();
   stats.synced += rest.synced;
   stats.errors += rest.errors;
@@ -117,6 +96,38 @@ export async function syncTracking(input: SyncTrackingInput, deps: SyncTrackingD
   const duration = Date.now() - started;
   log.info({ stats, duration }, 'Sync finished');
   return { success: true, dateRange, stats, duration };
+}
+
+/** code -> publicationId: publications' own publicationCode over the configured table. */
+async function loadPublicationIndex(db: Db, configured: Readonly<Record<string, number>>): Promise<Map<string, number>> {
+  const publications = await db
+    .collection(PUBLICATIONS)
+    .find({ publicationCode: { $exists: true } }, { projection: { publicationId: 1, publicationCode: 1 } })
+    .toArray();
+  return buildPublicationIndex(
+    publications.map((p) => ({ publicationId: p.publicationId, publicationCode: p.publicationCode })),
+    configured,
+  );
+}
+
+/** Valid rows in batches of `size`; each invalid row counted as an error and logged. */
+async function* validBatches(rows: AsyncIterable<AnalyticsRow>, size: number, stats: SyncStats, log: Logger): AsyncIterable<TrackingRow[]> {
+  let batch: TrackingRow[] = [];
+  for await (const raw of rows) {
+    stats.rowsFromAthena += 1;
+    const parsed = parseTrackingRow(raw);
+    if (!parsed.ok) {
+      stats.errors += 1;
+      log.error({ creativeId: parsed.creativeId, publicationCode: parsed.publicationCode, reason: parsed.reason }, 'Invalid tracking row');
+      continue;
+    }
+    batch.push(parsed.row);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /** How far into the range a day is, for progress: rows come ordered by day. */
