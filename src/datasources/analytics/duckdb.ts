@@ -1,15 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type Json } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBTypeId, Json } from '@duckdb/node-api';
 import type { Logger } from '../../logger';
 import { AGGREGATE_VIEWS_SQL, COMPATIBILITY_MACROS_SQL, emptyLinesSql, rawLinesSql } from './cloudFrontLogs';
 import { abortError, AnalyticsQueryError, type AnalyticsPort, type AnalyticsQueryOptions, type AnalyticsRow, type AnalyticsValue, type SqlParam } from './port';
 
-const NUMERIC_TYPES = new Set<DuckDBTypeId>([
-  DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.BIGINT, DuckDBTypeId.HUGEINT,
-  DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT, DuckDBTypeId.UINTEGER, DuckDBTypeId.UBIGINT, DuckDBTypeId.UHUGEINT,
-  DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE, DuckDBTypeId.DECIMAL,
-]);
+const NUMERIC_TYPE_NAMES = [
+  'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT',
+  'FLOAT', 'DOUBLE', 'DECIMAL',
+] as const;
 
 /** True when some *.gz file lies under `dir`, at any depth; a missing dir holds none. */
 async function holdsLogFiles(dir: string): Promise<boolean> {
@@ -24,10 +23,10 @@ async function holdsLogFiles(dir: string): Promise<boolean> {
 }
 
 /** A JSON-converted DuckDB value as the port's value: numbers as numbers while exact. */
-function toAnalyticsValue(value: Json, typeId: DuckDBTypeId): AnalyticsValue {
+function toAnalyticsValue(value: Json, numeric: boolean): AnalyticsValue {
   if (value === null || typeof value === 'boolean' || typeof value === 'number') return value;
   if (typeof value === 'string') {
-    if (!NUMERIC_TYPES.has(typeId)) return value;
+    if (!numeric) return value;
     const number = Number(value);
     return Number.isSafeInteger(number) || !/^-?\d+$/.test(value) ? number : value;
   }
@@ -44,6 +43,7 @@ export interface DuckDbAnalyticsOptions {
 interface Engine {
   instance: DuckDBInstance;
   setup: DuckDBConnection;
+  numericTypes: ReadonlySet<DuckDBTypeId>;
 }
 
 /**
@@ -66,14 +66,17 @@ export class DuckDbAnalytics implements AnalyticsPort {
 
   private open(): Promise<Engine> {
     this.opening ??= (async () => {
-      const instance = await DuckDBInstance.create(':memory:', { threads: String(this.options.threads ?? 1) });
+      // Loaded on first use: an Athena deployment (the Lambda) never loads DuckDB's binary.
+      const duckdb = await import('@duckdb/node-api');
+      const numericTypes = new Set(NUMERIC_TYPE_NAMES.map((name) => duckdb.DuckDBTypeId[name]));
+      const instance = await duckdb.DuckDBInstance.create(':memory:', { threads: String(this.options.threads ?? 1) });
       const setup = await instance.connect();
       await setup.run('CREATE SCHEMA IF NOT EXISTS ad_tracking');
       for (const statement of COMPATIBILITY_MACROS_SQL) await setup.run(statement);
       await setup.run(`CREATE OR REPLACE VIEW ad_tracking.log_lines AS ${emptyLinesSql()}`);
       this.viewOverFiles = false;
       for (const statement of AGGREGATE_VIEWS_SQL) await setup.run(statement);
-      return { instance, setup };
+      return { instance, setup, numericTypes };
     })();
     return this.opening;
   }
@@ -94,7 +97,7 @@ export class DuckDbAnalytics implements AnalyticsPort {
   async *query(sql: string, params: readonly SqlParam[] = [], options: AnalyticsQueryOptions = {}): AsyncIterable<AnalyticsRow> {
     const { signal } = options;
     if (signal?.aborted) throw abortError(signal);
-    const { instance, setup } = await this.open();
+    const { instance, setup, numericTypes } = await this.open();
     await this.refreshLogView(setup);
     const connection = await instance.connect();
     const interrupt = () => connection.interrupt();
@@ -102,12 +105,12 @@ export class DuckDbAnalytics implements AnalyticsPort {
     try {
       const result = await connection.stream(sql, [...params]);
       const names = result.columnNames();
-      const typeIds = result.columnTypes().map((type) => type.typeId);
+      const numeric = result.columnTypes().map((type) => numericTypes.has(type.typeId));
       for await (const rows of result.yieldRowsJson()) {
         if (signal?.aborted) throw abortError(signal);
         for (const values of rows) {
           const row: AnalyticsRow = {};
-          names.forEach((name, i) => (row[name] = toAnalyticsValue(values[i], typeIds[i])));
+          names.forEach((name, i) => (row[name] = toAnalyticsValue(values[i], numeric[i])));
           yield row;
         }
       }
