@@ -5,7 +5,7 @@ import type { MessageDocument } from './documents';
 /** How far past the batch size a FIFO receive looks for groups whose head is free. */
 const FIFO_SCAN_FACTOR = 10;
 /** How many candidates a standard receive draws its batch from. */
-const STANDARD_WINDOW_FACTOR = 8;
+const STANDARD_WINDOW_FACTOR = 4;
 
 export interface Claim {
   queue: string;
