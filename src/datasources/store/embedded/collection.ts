@@ -7,7 +7,7 @@ import { project } from './projection';
 import type { Engine } from './engine';
 import { createIndex, dropIndex, indexDefinition, listIndexes, type CreateIndexOptions } from './indexAdmin';
 import { valuesAtPath } from './paths';
-import { compileFilter, runQuery } from './query';
+import { checkFilter, runQuery } from './query';
 import { emptyStats } from './scan';
 import { encodeKey } from './keyCodec';
 import { checkReplacement, checkUpdate, type UpdateSpec } from './update';
@@ -98,7 +98,7 @@ export class EmbeddedCollection<TSchema extends Document = Document> {
   }
 
   private async writeSingle(filter: Document, change: Change, options: WriteOneOptions) {
-    compileFilter(filter);
+    checkFilter(filter);
     if (change.kind === 'update') checkUpdate(change.update);
     else checkReplacement(change.replacement);
     return this.engine.write(() => writeOne(this.engine, this.collectionName, filter, change, options));
@@ -113,19 +113,19 @@ export class EmbeddedCollection<TSchema extends Document = Document> {
   }
 
   async updateMany(filter: Document, update: UpdateSpec, options: UpdateOptions = {}) {
-    compileFilter(filter);
+    checkFilter(filter);
     checkUpdate(update);
     return updateResult(await this.engine.write(() => writeMany(this.engine, this.collectionName, filter, update, options)));
   }
 
   async deleteOne(filter: Document = {}): Promise<{ acknowledged: true; deletedCount: number }> {
-    compileFilter(filter);
+    checkFilter(filter);
     const { count } = await this.engine.write(() => deleteMatches(this.engine, this.collectionName, filter, false));
     return { acknowledged: true, deletedCount: count };
   }
 
   async deleteMany(filter: Document = {}): Promise<{ acknowledged: true; deletedCount: number }> {
-    compileFilter(filter);
+    checkFilter(filter);
     const { count } = await this.engine.write(() => deleteMatches(this.engine, this.collectionName, filter, true));
     return { acknowledged: true, deletedCount: count };
   }
@@ -141,7 +141,7 @@ export class EmbeddedCollection<TSchema extends Document = Document> {
   }
 
   async findOneAndDelete(filter: Document, options: FindOneAndOptions = {}) {
-    compileFilter(filter);
+    checkFilter(filter);
     const { count, first } = await this.engine.write(() => deleteMatches(this.engine, this.collectionName, filter, false, options.sort));
     const value = first ? project(first, options.projection) : null;
     return options.includeResultMetadata ? { value, ok: 1, lastErrorObject: { n: count } } : value;

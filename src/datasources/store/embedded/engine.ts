@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { deserialize, serialize } from './bson';
 import { emptyCatalog, prefixOf, type CatalogData, type CollectionEntry } from './catalog';
+import { buildIndex, removeIndexEntries } from './indexAdmin';
 
 export interface EngineOptions {
   dataDir: string;
@@ -18,6 +19,9 @@ export interface EngineOptions {
 const CATALOG_KEY = 'catalog';
 const CATALOG_VERSION_KEY = 'catalogVersion';
 const OPLOG_SEQ_KEY = 'oplogSeq';
+const FORMAT_KEY = 'format';
+/** Layout version of the tables; a data directory written with another one has its indexes rebuilt. */
+const FORMAT = 2;
 
 /**
  * The LMDB environment behind the embedded store: four tables in one memory-mapped file.
@@ -41,6 +45,8 @@ export class Engine {
   private watchers = 0;
   private poller: NodeJS.Timeout | undefined;
   private polledSeq = 0;
+  /** Oplog sequence handed out in the current transaction callback, not yet written to meta. */
+  private pendingSeq: number | undefined;
 
   constructor(readonly options: EngineOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -51,6 +57,25 @@ export class Engine {
     this.meta = this.env.openDB({ name: 'meta', encoding: 'binary' });
     this.commits.setMaxListeners(0);
     this.refreshCatalog();
+    this.upgradeFormat();
+  }
+
+  /** Rebuilds every index of a data directory written with an older table layout. */
+  private upgradeFormat(): void {
+    const stored = this.meta.get(FORMAT_KEY);
+    if (stored && stored.readUInt32BE(0) === FORMAT) return;
+    this.env.transactionSync(() => {
+      this.refreshCatalog();
+      for (const collection of Object.values(this.catalogData.collections)) {
+        for (const spec of collection.indexes) {
+          removeIndexEntries(this, spec);
+          buildIndex(this, collection, spec);
+        }
+      }
+      const version = Buffer.alloc(4);
+      version.writeUInt32BE(FORMAT);
+      this.meta.putSync(FORMAT_KEY, version);
+    });
   }
 
   get isClosed(): boolean {
@@ -102,42 +127,50 @@ export class Engine {
 
   /**
    * Runs `action` inside LMDB's write transaction (batched with the other writes of this event
-   * turn into one durable commit) and resolves once that commit is on disk. The action runs in a
-   * child transaction, so an error thrown part-way leaves nothing behind.
+   * turn into one durable commit) and resolves once that commit is on disk. LMDB's write lock
+   * is shared by every process on the data directory, so the action's reads and writes are
+   * atomic across processes. Write primitives check everything before they write, so an action
+   * that throws leaves no half-written document; `atomic` adds a rollback where that is not so.
    */
   async write<T>(action: () => T): Promise<T> {
     if (this.closed) throw new Error('the store is closed');
     try {
-      const result = await this.env.transaction(() =>
-        this.env.transactionSync(() => {
-          this.refreshCatalog();
+      const result = await this.env.transaction(() => {
+        this.refreshCatalog();
+        this.pendingSeq = undefined;
+        try {
           return action();
-        }),
-      );
+        } finally {
+          this.flushOplogSeq();
+        }
+      });
       this.commits.emit('commit');
       return result;
     } catch (error) {
-      // The in-memory catalog may hold changes of the aborted transaction: reload it next time.
+      // The in-memory catalog may hold changes the action made before it failed: reload it.
       this.catalogData = { ...this.catalogData, version: -1 };
       throw error;
     }
   }
 
-  /** Inside a write transaction: a nested transaction that is rolled back if `action` throws. */
+  /** Inside a write transaction: a nested transaction, rolled back entirely if `action` throws. */
   atomic<T>(action: () => T): T {
-    try {
-      return this.env.transactionSync(action);
-    } catch (error) {
-      this.catalogData = { ...this.catalogData, version: -1 };
-      throw error;
-    }
+    return this.env.transactionSync(action);
   }
 
-  /** Inside a write transaction: the next oplog sequence number, persisted with the write. */
+  /**
+   * Inside a write transaction: the next oplog sequence number. The counter is read once per
+   * transaction callback and written back once at its end (flushOplogSeq).
+   */
   nextOplogSeq(): number {
-    const seq = this.lastOplogSeq() + 1;
-    this.meta.putSync(OPLOG_SEQ_KEY, seqKey(seq));
+    const seq = (this.pendingSeq ?? this.lastOplogSeq()) + 1;
+    this.pendingSeq = seq;
     return seq;
+  }
+
+  private flushOplogSeq(): void {
+    if (this.pendingSeq !== undefined) this.meta.putSync(OPLOG_SEQ_KEY, seqKey(this.pendingSeq));
+    this.pendingSeq = undefined;
   }
 
   lastOplogSeq(): number {

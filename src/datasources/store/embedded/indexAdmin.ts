@@ -3,8 +3,7 @@ import { defaultIndexName, normalizeIndexKey, prefixOf, sameIndexDefinition, typ
 import type { Engine } from './engine';
 import { badValue, duplicateKeyError, indexNotFound, indexOptionsConflict, serverError } from './errors';
 import { indexEntries } from './indexKeys';
-import { AFTER } from './keyCodec';
-import { namespaceOf } from './writes';
+import { entryKey, namespaceOf } from './writes';
 
 export interface CreateIndexOptions {
   name?: string;
@@ -42,21 +41,17 @@ export function indexDefinition(keySpec: unknown, options: CreateIndexOptions = 
 }
 
 /** Adds every existing document's entries to a new index, enforcing uniqueness as it goes. */
-function buildIndex(engine: Engine, collection: CollectionEntry, spec: IndexSpec): void {
-  const indexPrefix = prefixOf(spec.id);
+export function buildIndex(engine: Engine, collection: CollectionEntry, spec: IndexSpec): void {
   for (const { key, value } of engine.docs.getRange({ start: prefixOf(collection.id), end: prefixOf(collection.id + 1), snapshot: false })) {
     const document = deserialize(value);
-    const idKey = key.subarray(4);
+    const idKey = Buffer.from(key.subarray(4));
     const { keys, multikey } = indexEntries(spec, document);
     if (multikey) spec.multikey = true;
     for (const component of keys) {
-      const entryPrefix = Buffer.concat([indexPrefix, component]);
-      if (spec.unique) {
-        for (const existing of engine.index.getRange({ start: entryPrefix, end: Buffer.concat([entryPrefix, Buffer.from([AFTER])]), limit: 1 })) {
-          if (!existing.value.equals(idKey)) throw duplicateKeyError(namespaceOf(engine, collection), spec, document);
-        }
-      }
-      engine.index.putSync(Buffer.concat([entryPrefix, idKey]), Buffer.from(idKey));
+      const entry = entryKey(spec, component, idKey);
+      const holder = spec.unique ? engine.index.get(entry) : undefined;
+      if (holder !== undefined && !holder.equals(idKey)) throw duplicateKeyError(namespaceOf(engine, collection), spec, document);
+      engine.index.putSync(entry, idKey);
     }
   }
 }

@@ -25,6 +25,11 @@ function matchesPartialFilter(spec: IndexSpec, document: Document): boolean {
   return query.test(document);
 }
 
+/** The value of a top-level field, when neither it nor its path involves an array. */
+function isScalarField(document: Document, field: string): boolean {
+  return !field.includes('.') && !Array.isArray(document[field]);
+}
+
 export interface IndexEntries {
   /** Encoded key components (without the index prefix and the _id suffix), one per index entry. */
   keys: Buffer[];
@@ -37,6 +42,11 @@ export function indexEntries(spec: IndexSpec, document: Document): IndexEntries 
   if (!matchesPartialFilter(spec, document)) return { keys: [], multikey: false };
   if (spec.sparse && spec.key.every(([field]) => isMissing(document, field))) {
     return { keys: [], multikey: false };
+  }
+  if (spec.key.every(([field]) => isScalarField(document, field))) {
+    // The common case: top-level fields without arrays, so exactly one entry.
+    const parts = spec.key.map(([field, direction]) => encodeKey(document[field], direction === -1));
+    return { keys: [parts.length === 1 ? parts[0]! : Buffer.concat(parts)], multikey: false };
   }
   let keys: Buffer[] = [Buffer.alloc(0)];
   let arrayField: string | undefined;

@@ -177,11 +177,26 @@ function pushValue(out: Bytes, value: unknown): void {
   }
 }
 
+/** Strings without NUL bytes, the usual key: written straight into a buffer. */
+function encodeSimpleString(value: string): Buffer | undefined {
+  if (value.includes('\0')) return undefined;
+  const length = Buffer.byteLength(value);
+  const buf = Buffer.allocUnsafe(length + 3);
+  buf[0] = TAG.string;
+  buf.write(value, 1);
+  buf[length + 1] = 0;
+  buf[length + 2] = 0;
+  return buf;
+}
+
 /** Encodes one value; `descending` complements the bytes so that the order is reversed. */
 export function encodeKey(value: unknown, descending = false): Buffer {
-  const out: Bytes = [];
-  pushValue(out, value);
-  const buf = Buffer.from(out);
+  let buf = typeof value === 'string' ? encodeSimpleString(value) : undefined;
+  if (!buf) {
+    const out: Bytes = [];
+    pushValue(out, value);
+    buf = Buffer.from(out);
+  }
   if (descending) complementInPlace(buf);
   return buf;
 }

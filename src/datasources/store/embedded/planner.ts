@@ -27,6 +27,10 @@ export type Plan =
       reverse: boolean;
       /** The scan order already is the requested sort order. */
       providesSort: boolean;
+      /** Every entry in the bounds matches the filter: no need to test documents against it. */
+      exact: boolean;
+      /** Each bound is one whole key of a unique index (or `_id`): a `get`, not a range scan. */
+      point: boolean;
     };
 
 interface FieldPredicate {
@@ -36,6 +40,28 @@ interface FieldPredicate {
 }
 
 const MAX_POINTS = 1000;
+
+/**
+ * Values whose index encoding is equal exactly when MongoDB calls them equal (unlike Long and
+ * Decimal128, encoded as doubles, or null, which also matches missing fields).
+ */
+function isExactScalar(value: unknown): boolean {
+  if (typeof value === 'string' || typeof value === 'boolean' || value instanceof Date) return true;
+  if (typeof value === 'number') return !Number.isNaN(value);
+  return (value as { _bsontype?: string } | null)?._bsontype === 'ObjectId';
+}
+
+/**
+ * `{ a: 'x', b: 3 }`: top-level equalities on scalars only. Such a filter has nothing mingo
+ * would reject, and an index whose equality prefix covers all its fields answers it exactly.
+ */
+export function plainEqualityFields(filter: Document): string[] | undefined {
+  const fields = Object.keys(filter);
+  for (const field of fields) {
+    if (field.startsWith('$') || !isExactScalar(filter[field])) return undefined;
+  }
+  return fields;
+}
 
 const ID_INDEX: IndexSpec = { name: '_id_', id: 0, key: [['_id', 1]], unique: true, sparse: false, multikey: false };
 
@@ -138,9 +164,42 @@ function evaluate(spec: IndexSpec, filter: Document, predicates: Map<string, Fie
   return { spec, equalityCount, range, direction, score };
 }
 
-export function planQuery(collection: CollectionEntry | undefined, filter: Document, sort: SortPairs = []): Plan {
-  if (!collection) return { stage: 'COLLSCAN' };
-  const predicates = extractPredicates(filter);
+/**
+ * Index choices for plain-equality filters, per field set: the hot path of upserts and lookups
+ * by key plans once per shape. Keyed by the catalog's collection entry, which is replaced
+ * whenever the catalog changes. Partial indexes depend on the filter's values: not cached.
+ */
+const equalityChoices = new WeakMap<CollectionEntry, Map<string, { candidate: Candidate; exact: boolean } | null>>();
+
+function planPlainEquality(collection: CollectionEntry, filter: Document, fields: string[]): Plan | undefined {
+  if (collection.indexes.some((spec) => spec.partialFilterExpression)) return undefined;
+  let choices = equalityChoices.get(collection);
+  if (!choices) equalityChoices.set(collection, (choices = new Map()));
+  const shape = fields.join('\0');
+  let choice = choices.get(shape);
+  if (choice === undefined) {
+    const predicates = extractPredicates(filter);
+    const candidate = bestCandidate(collection, filter, predicates, []);
+    choice = candidate ? { candidate, exact: isExact(filter, candidate, 1) } : null;
+    choices.set(shape, choice);
+  }
+  if (!choice) return { stage: 'COLLSCAN' };
+  const { candidate, exact } = choice;
+  const parts = candidate.spec.key.slice(0, candidate.equalityCount).map(([field, direction]) => encodeKey(filter[field], direction === -1));
+  const start = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  return {
+    stage: 'IXSCAN',
+    indexName: candidate.spec.name,
+    spec: candidate.spec === ID_INDEX ? undefined : candidate.spec,
+    bounds: [{ start, end: Buffer.concat([start, Buffer.from([AFTER])]) }],
+    reverse: false,
+    providesSort: true,
+    exact,
+    point: candidate.spec.unique && candidate.equalityCount === candidate.spec.key.length,
+  };
+}
+
+function bestCandidate(collection: CollectionEntry, filter: Document, predicates: Map<string, FieldPredicate>, sort: SortPairs): Candidate | undefined {
   let best: Candidate | undefined;
   for (const spec of [ID_INDEX, ...collection.indexes]) {
     const candidate = evaluate(spec, filter, predicates, sort);
@@ -148,6 +207,16 @@ export function planQuery(collection: CollectionEntry | undefined, filter: Docum
       best = candidate;
     }
   }
+  return best;
+}
+
+export function planQuery(collection: CollectionEntry | undefined, filter: Document, sort: SortPairs = []): Plan {
+  if (!collection) return { stage: 'COLLSCAN' };
+  const fields = sort.length === 0 ? plainEqualityFields(filter) : undefined;
+  const cached = fields && fields.length > 0 ? planPlainEquality(collection, filter, fields) : undefined;
+  if (cached) return cached;
+  const predicates = extractPredicates(filter);
+  const best = bestCandidate(collection, filter, predicates, sort);
   if (!best) return { stage: 'COLLSCAN' };
   const bounds = buildBounds(best, predicates);
   if (!bounds) return { stage: 'COLLSCAN' };
@@ -158,7 +227,16 @@ export function planQuery(collection: CollectionEntry | undefined, filter: Docum
     bounds,
     reverse: best.direction === -1,
     providesSort: best.direction !== undefined && (bounds.length === 1 || sort.length === 0),
+    exact: isExact(filter, best, bounds.length),
+    point: best.spec.unique && best.equalityCount === best.spec.key.length,
   };
+}
+
+function isExact(filter: Document, candidate: Candidate, boundCount: number): boolean {
+  const fields = plainEqualityFields(filter);
+  if (!fields || boundCount !== 1) return false;
+  const prefix = new Set(candidate.spec.key.slice(0, candidate.equalityCount).map(([field]) => field));
+  return fields.every((field) => prefix.has(field));
 }
 
 function buildBounds(candidate: Candidate, predicates: Map<string, FieldPredicate>): IndexBounds[] | undefined {

@@ -5,7 +5,7 @@ import { fromMingoError } from './errors';
 import { encodeKey } from './keyCodec';
 import { mingoOptions } from './mingoOptions';
 import { valuesAtPath } from './paths';
-import { planQuery, type Plan } from './planner';
+import { plainEqualityFields, planQuery, type Plan } from './planner';
 import { scan, type ScanStats } from './scan';
 import type { SortPairs } from './values';
 import type { StoredDocument } from './writes';
@@ -16,6 +16,11 @@ export interface QuerySpec {
   skip: number;
   /** 0 means no limit, as in the driver. */
   limit: number;
+}
+
+/** Rejects a filter mingo cannot compile (unknown operators) before any write starts. */
+export function checkFilter(filter: Document): void {
+  if (!plainEqualityFields(filter)) compileFilter(filter);
 }
 
 /** Compiles a filter with mingo, turning its unknown-operator errors into the server's. */
@@ -57,10 +62,10 @@ export interface QueryRun {
 export function runQuery(engine: Engine, collectionName: string, spec: QuerySpec, stats: ScanStats): QueryRun {
   const collection = engine.collectionEntry(collectionName);
   const plan = planQuery(collection, spec.filter, spec.sort);
-  const query = compileFilter(spec.filter);
+  const query = plan.stage === 'IXSCAN' && plan.exact ? undefined : compileFilter(spec.filter);
   function* matching(): Generator<StoredDocument> {
     for (const stored of scan(engine, collection, plan, stats)) {
-      if (query.test(stored.document)) yield stored;
+      if (!query || query.test(stored.document)) yield stored;
     }
   }
   function* ordered(): Generator<StoredDocument> {
@@ -72,6 +77,10 @@ export function runQuery(engine: Engine, collectionName: string, spec: QuerySpec
     const keyed = [...matching()].map((stored) => ({ stored, key: sortKeyOf(stored.document, spec.sort) }));
     keyed.sort((a, b) => Buffer.compare(a.key, b.key));
     for (const { stored } of keyed) yield stored;
+  }
+  if (plan.stage === 'IXSCAN' && plan.point && plan.bounds.length === 1 && spec.skip === 0) {
+    // One key of a unique index: at most one document, nothing to sort or window.
+    return { plan, results: matching() };
   }
   function* windowed(): Generator<StoredDocument> {
     let skipped = 0;

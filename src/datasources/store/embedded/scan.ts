@@ -34,6 +34,28 @@ function withPrefix(prefix: Buffer, bounds: IndexBounds): IndexBounds {
   return { start: Buffer.concat([prefix, bounds.start]), end: Buffer.concat([prefix, bounds.end]) };
 }
 
+type IndexPlan = Extract<Plan, { stage: 'IXSCAN' }>;
+
+/** Documents of a point plan: one `get` per key (an index entry, then the document). */
+function* pointLookups(engine: Engine, collectionPrefix: Buffer, plan: IndexPlan, stats: ScanStats): Generator<StoredDocument> {
+  const bounds = plan.reverse ? [...plan.bounds].reverse() : plan.bounds;
+  // A multikey unique index can hold one document under several of the requested keys.
+  const seen = plan.spec?.multikey && bounds.length > 1 ? new Set<string>() : undefined;
+  for (const { start: key } of bounds) {
+    stats.keysExamined++;
+    const idKey = plan.spec ? engine.index.get(Buffer.concat([prefixOf(plan.spec.id), key])) : key;
+    if (!idKey) continue;
+    if (seen) {
+      if (seen.has(idKey.toString('latin1'))) continue;
+      seen.add(idKey.toString('latin1'));
+    }
+    const bytes = engine.docs.get(Buffer.concat([collectionPrefix, idKey]));
+    if (!bytes) continue;
+    stats.docsExamined++;
+    yield { document: deserialize(bytes), bytes, idKey };
+  }
+}
+
 /**
  * Candidate documents for a plan, read lazily from LMDB (never the whole collection in memory).
  * Works inside a write transaction too, where it sees that transaction's own writes.
@@ -46,6 +68,10 @@ export function* scan(engine: Engine, collection: CollectionEntry | undefined, p
       stats.docsExamined++;
       yield { document: deserialize(value), bytes: value, idKey: key.subarray(4) };
     }
+    return;
+  }
+  if (plan.point) {
+    yield* pointLookups(engine, collectionPrefix, plan, stats);
     return;
   }
   const bounds = plan.reverse ? [...plan.bounds].reverse() : plan.bounds;

@@ -14,6 +14,21 @@ export type UpdateSpec = Document | Document[];
 
 export interface UpdateOptions {
   arrayFilters?: Document[];
+  /** The update's filter: the positional operator `$` refers to the array element it matched. */
+  filter?: Document;
+}
+
+type UpdateOperator = (expression: Document, arrayFilters?: Document[]) => (document: Document) => string[];
+
+/**
+ * mingo's update operators, called one by one. mingo's `update()` builds a fresh operator
+ * context on every call (about 100 µs); the operators themselves carry what they need.
+ * The subpath is in mingo's package exports but has no typings for classic module resolution.
+ */
+const updateOperators = require('mingo/operators/update') as Record<string, UpdateOperator>;
+
+function usesPositional(modifier: Document): boolean {
+  return Object.values(modifier).some((fields) => isPlainObject(fields) && Object.keys(fields).some((path) => /(^|\.)\$(\.|$)/.test(path)));
 }
 
 /** Validates an update document the way the driver and server do, before touching data. */
@@ -67,7 +82,14 @@ export function applyUpdate(document: Document, update: UpdateSpec, inserting: b
     const { $setOnInsert, ...operators } = update;
     const modifier: Document = { ...operators };
     if (inserting && $setOnInsert) modifier.$set = { ...(modifier.$set ?? {}), ...$setOnInsert };
-    if (Object.keys(modifier).length > 0) applyOperators(target, modifier as never, options.arrayFilters);
+    if (usesPositional(modifier)) {
+      // `$` needs the filter to find the matched element: only mingo's full update() has it.
+      applyOperators(target, modifier as never, options.arrayFilters, options.filter);
+    } else {
+      for (const [operator, expression] of Object.entries(modifier)) {
+        updateOperators[operator]!(expression, options.arrayFilters)(target);
+      }
+    }
   } catch (error) {
     throw fromMingoError(error);
   }

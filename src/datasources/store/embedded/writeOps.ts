@@ -9,8 +9,9 @@ import { insertDocument, readDocument, removeDocument, rewriteDocument, type Sto
 
 /**
  * Single-document and multi-document writes, each run inside the engine's write transaction.
- * Every document is changed in its own nested transaction (atomic, as in MongoDB); a whole
- * updateMany/deleteMany is one LMDB commit.
+ * Each document change is atomic (the primitives in writes.ts check before they write), as in
+ * MongoDB; a multi-document write that fails part-way keeps the documents already changed,
+ * as in MongoDB, and the whole call is one LMDB commit.
  */
 
 export interface WriteOneOptions {
@@ -36,10 +37,10 @@ function firstMatch(engine: Engine, collectionName: string, filter: Document, so
   return first.done ? undefined : first.value;
 }
 
-function nextVersion(current: Document, change: Change, arrayFilters?: Document[]): Document {
+function nextVersion(current: Document, change: Change, filter: Document, arrayFilters?: Document[]): Document {
   return change.kind === 'replace'
     ? applyReplacement(current, change.replacement)
-    : applyUpdate(current, change.update, false, { arrayFilters });
+    : applyUpdate(current, change.update, false, { arrayFilters, filter });
 }
 
 function upsertDocument(filter: Document, change: Change, arrayFilters?: Document[]): Document {
@@ -54,17 +55,17 @@ function upsertDocument(filter: Document, change: Change, arrayFilters?: Documen
 export function writeOne(engine: Engine, collectionName: string, filter: Document, change: Change, options: WriteOneOptions): WriteOneOutcome {
   const current = firstMatch(engine, collectionName, filter, options.sort);
   if (current) {
-    const next = nextVersion(current.document, change, options.arrayFilters);
+    const next = nextVersion(current.document, change, filter, options.arrayFilters);
     const collection = engine.ensureCollection(collectionName);
     const op = change.kind === 'replace' ? 'replace' : 'update';
     const describe = op === 'update' ? () => describeUpdate(current.document, next) : undefined;
-    const written = engine.atomic(() => rewriteDocument(engine, collection, current, next, op, describe));
+    const written = rewriteDocument(engine, collection, current, next, op, describe);
     return { matched: 1, modified: written ? 1 : 0, before: current.document, after: written ? next : current.document };
   }
   if (!options.upsert) return { matched: 0, modified: 0 };
   const document = upsertDocument(filter, change, options.arrayFilters);
   const collection = engine.ensureCollection(collectionName);
-  const stored = engine.atomic(() => insertDocument(engine, collection, document));
+  const stored = insertDocument(engine, collection, document);
   return { matched: 0, modified: 0, upsertedId: stored.document._id, after: stored.document };
 }
 
@@ -84,8 +85,8 @@ export function writeMany(engine: Engine, collectionName: string, filter: Docume
     const bytes = readDocument(engine, collection, idKey);
     if (!bytes) continue;
     const current: StoredDocument = { document: deserialize(bytes), bytes, idKey };
-    const next = applyUpdate(current.document, update, false, { arrayFilters: options.arrayFilters });
-    const written = engine.atomic(() => rewriteDocument(engine, collection, current, next, 'update', () => describeUpdate(current.document, next)));
+    const next = applyUpdate(current.document, update, false, { arrayFilters: options.arrayFilters, filter });
+    const written = rewriteDocument(engine, collection, current, next, 'update', () => describeUpdate(current.document, next));
     if (written) modified++;
   }
   return { matched: ids.length, modified };
@@ -98,14 +99,14 @@ export function deleteMatches(engine: Engine, collectionName: string, filter: Do
   if (!many) {
     const current = firstMatch(engine, collectionName, filter, sort);
     if (!current) return { count: 0 };
-    engine.atomic(() => removeDocument(engine, collection, current));
+    removeDocument(engine, collection, current);
     return { count: 1, first: current.document };
   }
   let count = 0;
   for (const idKey of matchingIds(engine, collectionName, filter)) {
     const bytes = readDocument(engine, collection, idKey);
     if (!bytes) continue;
-    engine.atomic(() => removeDocument(engine, collection, { document: deserialize(bytes), bytes, idKey }));
+    removeDocument(engine, collection, { document: deserialize(bytes), bytes, idKey });
     count++;
   }
   return { count };
@@ -114,5 +115,5 @@ export function deleteMatches(engine: Engine, collectionName: string, filter: Do
 /** Inside a write transaction: inserts one document. */
 export function insertOneInTxn(engine: Engine, collectionName: string, document: Document): StoredDocument {
   const collection = engine.ensureCollection(collectionName);
-  return engine.atomic(() => insertDocument(engine, collection, document));
+  return insertDocument(engine, collection, document);
 }

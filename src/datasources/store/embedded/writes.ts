@@ -4,7 +4,7 @@ import { prefixOf, type CollectionEntry, type IndexSpec } from './catalog';
 import type { Engine } from './engine';
 import { duplicateKeyError } from './errors';
 import { indexEntries } from './indexKeys';
-import { AFTER, encodeKey } from './keyCodec';
+import { encodeKey } from './keyCodec';
 import { appendOplog, type UpdateDescription } from './oplog';
 
 /**
@@ -27,15 +27,19 @@ function docKey(collection: CollectionEntry, idKey: Buffer): Buffer {
   return Buffer.concat([prefixOf(collection.id), idKey]);
 }
 
+/**
+ * Key of an index entry. A unique index holds one entry per key value (its value: the _id), so
+ * a lookup or a uniqueness check is one `get`; other indexes hold one entry per (value, _id).
+ */
+export function entryKey(spec: IndexSpec, component: Buffer, idKey: Buffer): Buffer {
+  return spec.unique ? Buffer.concat([prefixOf(spec.id), component]) : Buffer.concat([prefixOf(spec.id), component, idKey]);
+}
+
 /** Throws E11000 when another document already holds one of these keys in a unique index. */
 function checkUnique(engine: Engine, collection: CollectionEntry, spec: IndexSpec, keys: Buffer[], idKey: Buffer, document: Document): void {
-  const prefix = prefixOf(spec.id);
   for (const key of keys) {
-    const start = Buffer.concat([prefix, key]);
-    const end = Buffer.concat([start, Buffer.from([AFTER])]);
-    for (const { value } of engine.index.getRange({ start, end, snapshot: false })) {
-      if (!value.equals(idKey)) throw duplicateKeyError(namespaceOf(engine, collection), spec, document);
-    }
+    const holder = engine.index.get(entryKey(spec, key, idKey));
+    if (holder !== undefined && !holder.equals(idKey)) throw duplicateKeyError(namespaceOf(engine, collection), spec, document);
   }
 }
 
@@ -51,10 +55,20 @@ interface IndexChange {
   remove: Buffer[];
 }
 
+/** True when no field of the index changed at the top level (same primitive, or both absent). */
+function untouched(spec: IndexSpec, before: Document, after: Document): boolean {
+  return spec.key.every(([field]) => {
+    const top = field.split('.', 1)[0]!;
+    const old = before[top];
+    return old === after[top] && (old === null || old === undefined || typeof old !== 'object');
+  });
+}
+
 /** Index entries to add and remove when a document goes from `before` to `after` (either may be absent). */
 function planIndexChanges(engine: Engine, collection: CollectionEntry, idKey: Buffer, before: Document | undefined, after: Document | undefined): IndexChange[] {
   const changes: IndexChange[] = [];
   for (const spec of collection.indexes) {
+    if (before && after && !spec.partialFilterExpression && untouched(spec, before, after)) continue;
     const oldKeys = before ? indexEntries(spec, before).keys : [];
     const next = after ? indexEntries(spec, after) : { keys: [], multikey: false };
     const oldSet = new Set(oldKeys.map((key) => key.toString('latin1')));
@@ -70,9 +84,8 @@ function planIndexChanges(engine: Engine, collection: CollectionEntry, idKey: Bu
 
 function applyIndexChanges(engine: Engine, idKey: Buffer, changes: IndexChange[]): void {
   for (const { spec, add, remove } of changes) {
-    const prefix = prefixOf(spec.id);
-    for (const key of remove) engine.index.removeSync(Buffer.concat([prefix, key, idKey]));
-    for (const key of add) engine.index.putSync(Buffer.concat([prefix, key, idKey]), idKey);
+    for (const key of remove) engine.index.removeSync(entryKey(spec, key, idKey));
+    for (const key of add) engine.index.putSync(entryKey(spec, key, idKey), idKey);
   }
 }
 

@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { open } from 'lmdb';
+import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import { openStore } from '../../src/datasources/store';
+
+/**
+ * Embedded store benchmark. Prints each figure beside the raw LMDB put/get rate measured in the
+ * same run (the ceiling any engine on this LMDB can reach on this machine).
+ *   npm run bench:store                 full sizes (1,000,000 documents for $group)
+ *   BENCH_SCALE=0.1 npm run bench:store a tenth of every size, for a quick look
+ */
+
+const scale = Number(process.env.BENCH_SCALE ?? 1);
+const sized = (n: number) => Math.max(1000, Math.round(n * scale));
+
+function mb(bytes: number): string {
+  return `${(bytes / 1_048_576).toFixed(0)} MB`;
+}
+
+function memory(): string {
+  const { rss, heapUsed } = process.memoryUsage();
+  return `rss ${mb(rss)}, heap ${mb(heapUsed)}`;
+}
+
+function rate(count: number, startedAt: bigint): number {
+  return count / (Number(process.hrtime.bigint() - startedAt) / 1e9);
+}
+
+function print(label: string, value: string, target: string): void {
+  console.log(`${label.padEnd(48)} ${value.padStart(16)}   target ${target}`);
+}
+
+/** Raw LMDB on this disk: async puts batched per event turn, then random gets. */
+async function rawLmdb(dir: string): Promise<{ puts: number; gets: number }> {
+  const env = open({ path: join(dir, 'raw'), maxDbs: 2 });
+  const table = env.openDB<Buffer, Buffer>({ name: 'raw', encoding: 'binary', keyEncoding: 'binary' });
+  const count = sized(200_000);
+  const value = Buffer.alloc(150, 7);
+  const key = (i: number) => {
+    const buf = Buffer.allocUnsafe(8);
+    buf.writeUInt32BE(i, 4);
+    buf.writeUInt32BE(0, 0);
+    return buf;
+  };
+  let started = process.hrtime.bigint();
+  for (let i = 0; i < count; i += 1000) {
+    const writes: Promise<boolean>[] = [];
+    for (let j = i; j < Math.min(count, i + 1000); j++) writes.push(table.put(key(j), value));
+    await Promise.all(writes);
+  }
+  const puts = rate(count, started);
+  started = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) table.get(key((i * 7919) % count));
+  const gets = rate(count, started);
+  await env.close();
+  return { puts, gets };
+}
+
+/** Single upserts with $inc/$addToSet/$max on a unique compound index, 500 in flight. */
+async function singleUpserts(db: Db): Promise<{ concurrent: number; sequential: number }> {
+  const clicks = db.collection('bench_clicks');
+  await clicks.createIndex({ bu: 1, day: 1, url: 1 }, { unique: true });
+  const upsert = (i: number) =>
+    clicks.updateOne(
+      { bu: `bu${i % 4}`, day: i % 30, url: `https://example.org/${i % 5000}` },
+      { $inc: { clicks: 1 }, $addToSet: { subscribers: `s${i % 50}` }, $max: { lastAt: new Date(1_700_000_000_000 + i) } },
+      { upsert: true },
+    );
+  const count = sized(60_000);
+  let started = process.hrtime.bigint();
+  for (let i = 0; i < count; i += 500) {
+    await Promise.all(Array.from({ length: Math.min(500, count - i) }, (_, j) => upsert(i + j)));
+  }
+  const concurrent = rate(count, started);
+  // One at a time: each call waits for its own durable commit (fsync), the latency floor.
+  const sequentialCount = 500;
+  started = process.hrtime.bigint();
+  for (let i = 0; i < sequentialCount; i++) await upsert(i);
+  const sequential = rate(sequentialCount, started);
+  return { concurrent, sequential };
+}
+
+async function bulkUpserts(db: Db): Promise<number> {
+  const totals = db.collection('bench_totals');
+  await totals.createIndex({ key: 1 }, { unique: true });
+  const batches = Math.max(10, Math.round(200 * scale));
+  const started = process.hrtime.bigint();
+  for (let b = 0; b < batches; b++) {
+    const operations: AnyBulkWriteOperation[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const key = `k${(b * 1000 + i) % 100_000}`;
+      operations.push({ updateOne: { filter: { key }, update: { $inc: { n: 1 }, $set: { batch: b } }, upsert: true } });
+    }
+    await totals.bulkWrite(operations, { ordered: false });
+  }
+  return rate(batches * 1000, started);
+}
+
+async function indexedFindOne(db: Db): Promise<{ p50: number; p99: number }> {
+  const totals = db.collection('bench_totals');
+  const samples: number[] = [];
+  const count = sized(20_000);
+  for (let i = 0; i < count; i++) {
+    const started = process.hrtime.bigint();
+    await totals.findOne({ key: `k${(i * 7919) % 100_000}` });
+    samples.push(Number(process.hrtime.bigint() - started) / 1000);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: samples[Math.floor(count * 0.5)]!, p99: samples[Math.floor(count * 0.99)]! };
+}
+
+async function groupOverMany(db: Db): Promise<{ count: number; seconds: number; loadRate: number; heapAfter: number }> {
+  const events = db.collection('bench_events');
+  const count = sized(1_000_000);
+  let started = process.hrtime.bigint();
+  for (let i = 0; i < count; i += 10_000) {
+    const batch = Array.from({ length: Math.min(10_000, count - i) }, (_, j) => ({ bu: `bu${(i + j) % 8}`, n: (i + j) % 100, at: new Date(1_700_000_000_000 + i + j) }));
+    await events.insertMany(batch);
+  }
+  const loadRate = rate(count, started);
+  started = process.hrtime.bigint();
+  const groups = await events.aggregate([{ $group: { _id: '$bu', total: { $sum: '$n' }, count: { $sum: 1 } } }]).toArray();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (groups.length !== 8 || groups.reduce((sum, g) => sum + (g.count as number), 0) !== count) throw new Error('wrong $group result');
+  return { count, seconds, loadRate, heapAfter: process.memoryUsage().heapUsed };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
+  try {
+    console.log(`store benchmark, scale ${scale}, data in ${dir}; start: ${memory()}`);
+    const raw = await rawLmdb(dir);
+    print('raw LMDB put (batched, durable)', `${Math.round(raw.puts).toLocaleString()}/s`, 'ceiling');
+    print('raw LMDB get (random)', `${Math.round(raw.gets).toLocaleString()}/s`, 'ceiling');
+    const store = await openStore({ dataDir: join(dir, 'store'), dbName: 'bench' });
+    const upserts = await singleUpserts(store.db);
+    print('upsert $inc/$addToSet/$max, 500 in flight', `${Math.round(upserts.concurrent).toLocaleString()}/s`, '>= 30,000/s');
+    print('upsert, one at a time (commit each)', `${Math.round(upserts.sequential).toLocaleString()}/s`, '(latency floor)');
+    const bulk = await bulkUpserts(store.db);
+    print('bulkWrite upserts, 1,000 per batch', `${Math.round(bulk).toLocaleString()} docs/s`, '>= 100,000/s');
+    const find = await indexedFindOne(store.db);
+    print('indexed findOne p50', `${find.p50.toFixed(1)} µs`, '< 50 µs');
+    print('indexed findOne p99', `${find.p99.toFixed(1)} µs`, '');
+    console.log(`memory after upserts and finds: ${memory()}`);
+    const group = await groupOverMany(store.db);
+    print(`insertMany load of ${group.count.toLocaleString()} docs`, `${Math.round(group.loadRate).toLocaleString()} docs/s`, '');
+    print(`$group over ${group.count.toLocaleString()} docs`, `${group.seconds.toFixed(2)} s`, '< 3 s');
+    console.log(`memory after $group: ${memory()} (heap right after: ${mb(group.heapAfter)})`);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
