@@ -87,10 +87,15 @@ export async function upsertClickEvents(db: Db, groups: KeyedClicks[]): Promise<
   const operations: AnyBulkWriteOperation<ClickEventDocument>[] = groups.map((group) => ({
     updateOne: { filter: { _id: group._id }, update: eventUpdate(group), upsert: true },
   }));
-  await events.bulkWrite(operations, { ordered: false });
-  const spilled = await events
-    .find({ _id: { $in: groups.map((g) => g._id) }, spilled: true }, { projection: { _id: 1, guids: 1 } })
-    .toArray();
+  const written = await events.bulkWrite(operations, { ordered: false });
+  // A key created by this write can only be full if this batch alone brought more ids than
+  // fit; only the others need a look for the overflow step.
+  const created = new Set(Object.values(written.upsertedIds ?? {}).map(String));
+  const candidates = groups.filter((g) => !created.has(g._id) || g.ids.size > MAX_GUIDS_PER_EVENT).map((g) => g._id);
+  const spilled =
+    candidates.length === 0
+      ? []
+      : await events.find({ _id: { $in: candidates }, spilled: true }, { projection: { _id: 1, guids: 1 } }).toArray();
   const byId = new Map(groups.map((g) => [g._id, g]));
   for (const event of spilled) await storeOverflow(db, event, byId.get(event._id)!);
   return { keys: groups.length, overflowed: spilled.length };

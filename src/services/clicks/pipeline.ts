@@ -7,6 +7,7 @@ import type { AcknowledgeClicksDeps } from './acknowledgeClicks';
 import type { LoadClicksDeps } from './loadClicks';
 import type { ProcessClicksDeps } from './processClicks';
 import { ReportingCalendar } from './reportingDay';
+import { KnownModels } from './relatedModels';
 
 /** Everything the three steps need, built once per app from its ports and config. */
 export type ClickPipelineDeps = LoadClicksDeps & ProcessClicksDeps & AcknowledgeClicksDeps;
@@ -34,6 +35,7 @@ export function createClickPipeline(settings: ClickPipelineSettings): ClickPipel
     batchSize: settings.batchSize ?? 500,
     ackBatchSize: settings.ackBatchSize ?? 2000,
     lookbackMs: (settings.lookbackMinutes ?? 60) * 60_000,
+    known: new KnownModels(),
   };
 }
 

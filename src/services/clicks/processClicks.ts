@@ -8,7 +8,7 @@ import { parseClickRow, type ClickEvent, type RejectedRow } from './clickRow';
 import { chunkBySize, encodeKeys } from './messages';
 import { naturalId } from './eventId';
 import type { ReportingCalendar } from './reportingDay';
-import { upsertRelatedModels } from './relatedModels';
+import { upsertRelatedModels, type KnownModels } from './relatedModels';
 
 export interface ProcessClicksDeps {
   db: Db;
@@ -17,6 +17,8 @@ export interface ProcessClicksDeps {
   logger: Logger;
   /** Keys per `clicks-processed` message. */
   ackBatchSize: number;
+  /** URLs and subscribers already written by this process. */
+  known?: KnownModels;
 }
 
 export interface ProcessClicksResult {
@@ -41,7 +43,7 @@ export async function processClicks(deps: ProcessClicksDeps, bu: string, rows: S
     if (parsed.ok) clicks.push(parsed.click);
     else rejected.push({ row, rejection: parsed });
   }
-  const refs = await upsertRelatedModels(deps.db, clicks);
+  const refs = await upsertRelatedModels(deps.db, clicks, deps.known);
   const written = await upsertClickEvents(deps.db, groupByEventKey(clicks, refs));
   if (rejected.length > 0) await recordRejects(deps, bu, rejected);
   const keys = rows.map((row) => row.key);

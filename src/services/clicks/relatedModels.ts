@@ -17,11 +17,35 @@ export interface ClickRefs {
 }
 
 /**
+ * Ids of URLs and subscribers this process has written, so later batches skip their upserts:
+ * a send's links and its active subscribers recur in every batch, and without this they would
+ * be most of the processor's writes. Their optional fields (link name, SubscriberID) are then
+ * refreshed only when the id falls out of this bounded set; both are stable in Marketing Cloud.
+ * Sends (click times) and categories (names, parents) are always written.
+ */
+export class KnownModels {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly capacity = 200_000) {}
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  remember(ids: Iterable<string>): void {
+    for (const id of ids) {
+      if (this.ids.size >= this.capacity) this.ids.clear();
+      this.ids.add(id);
+    }
+  }
+}
+
+/**
  * Upserts the send, URL, subscriber and category of a batch's clicks: one bulkWrite per
  * collection with one operation per distinct natural key (a batch repeats them a lot).
  * Returns each click's refs, in order.
  */
-export async function upsertRelatedModels(db: Db, clicks: ClickEvent[], now = new Date()): Promise<ClickRefs[]> {
+export async function upsertRelatedModels(db: Db, clicks: ClickEvent[], known = new KnownModels(), now = new Date()): Promise<ClickRefs[]> {
   const c = clickCollections(db);
   const sendOf = memoized(sendId);
   const urlOf = memoized(urlId);
@@ -41,8 +65,8 @@ export async function upsertRelatedModels(db: Db, clicks: ClickEvent[], now = ne
       first: seen && seen.first < click.eventDate ? seen.first : click.eventDate,
       last: seen && seen.last > click.eventDate ? seen.last : click.eventDate,
     });
-    if (!urls.has(ref.url)) urls.set(ref.url, urlUpsert(ref.url, click, now));
-    if (!subscribers.has(ref.subscriber)) subscribers.set(ref.subscriber, subscriberUpsert(ref.subscriber, click, now));
+    if (!known.has(ref.url) && !urls.has(ref.url)) urls.set(ref.url, urlUpsert(ref.url, click, now));
+    if (!known.has(ref.subscriber) && !subscribers.has(ref.subscriber)) subscribers.set(ref.subscriber, subscriberUpsert(ref.subscriber, click, now));
     // A category named by a click wins over a stub made for it as some other category's parent.
     if (category) categories.set(category, categoryUpsert(category, click, now));
     if (click.parentCategoryId) {
@@ -59,6 +83,8 @@ export async function upsertRelatedModels(db: Db, clicks: ClickEvent[], now = ne
     subscribers.size > 0 && c.subscribers.bulkWrite([...subscribers.values()], { ordered: false }),
     categories.size > 0 && c.categories.bulkWrite([...categories.values()], { ordered: false }),
   ]);
+  known.remember(urls.keys());
+  known.remember(subscribers.keys());
   return refs;
 }
 

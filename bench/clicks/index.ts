@@ -1,0 +1,86 @@
+import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config';
+import { createQueuePort } from '../../src/datasources/queue';
+import { createSfmcPort } from '../../src/datasources/sfmc';
+import { openStore } from '../../src/datasources/store';
+import { applyIndexes } from '../../src/datasources/store/indexes';
+import { createLogger } from '../../src/logger';
+import { CLICK_EVENTS } from '../../src/services/clicks/clickModels';
+import { createClickPipeline } from '../../src/services/clicks/pipeline';
+import { runClickSync } from '../../src/services/clicks/runClickSync';
+import { BASELINE_PREFIX, createBaselineIndexes, runBaseline } from './baseline';
+import { benchClickRows, type BenchRowsOptions } from './clickRows';
+
+/**
+ * npm run bench:clicks [-- --rows 1000000 --baseline-rows 50000]
+ * Click rows through loader, processor and acknowledger on the embedded store, queue and local
+ * Marketing Cloud, against the seed's one-row-at-a-time $inc/$addToSet way on a sample of the
+ * same rows in the same run.
+ */
+function flag(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+const rate = (rows: number, seconds: number) => Math.round(rows / seconds).toLocaleString('en-US');
+
+async function fill(append: (rows: Parameters<NonNullable<ReturnType<typeof createSfmcPort>['appendRows']>>[1]) => Promise<number>, total: number, options: BenchRowsOptions) {
+  const tally = { distinctIds: 0 };
+  const started = Date.now();
+  for (const chunk of benchClickRows(total, 10_000, options, tally)) await append(chunk);
+  return { ...tally, seconds: (Date.now() - started) / 1000 };
+}
+
+async function sumOfN(db: import('mongodb').Db, collection: string, bu: string): Promise<number> {
+  const [row] = await db.collection(collection).aggregate<{ total: number }>([{ $match: { bu } }, { $group: { _id: null, total: { $sum: '$n' } } }]).toArray();
+  return row?.total ?? 0;
+}
+
+async function main(): Promise<void> {
+  const total = flag('rows', 1_000_000);
+  const sample = flag('baseline-rows', 50_000);
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-clicks-'));
+  const store = await openStore({ dataDir, dbName: 'bench' });
+  try {
+    await applyIndexes(store.db);
+    await createBaselineIndexes(store.db);
+    const config = loadConfig({ QUEUE_POLL_INTERVAL_MS: '10', SFMC_BACKEND: 'local' });
+    const queue = createQueuePort(config, store.db);
+    const sfmc = createSfmcPort(config, store.db);
+    const deps = createClickPipeline({ db: store.db, sfmc, queue, logger: createLogger({ level: 'error' }), timeZone: 'America/Chicago' });
+    const shape: BenchRowsOptions = { sends: 40, linksPerSend: 12, subscribers: 250_000, days: 30, redelivered: 0.02, seed: 7 };
+    console.log(`clicks bench: ${total.toLocaleString('en-US')} rows (baseline sample ${sample.toLocaleString('en-US')}), embedded store/queue/Marketing Cloud in ${dataDir}`);
+
+    const filled = await fill((rows) => sfmc.appendRows!('Bench', rows), total, shape);
+    console.log(`  import into the local data extension: ${filled.seconds.toFixed(1)} s (${rate(total, filled.seconds)} rows/s, not part of the figures below)`);
+    const unit = (await sfmc.businessUnit('Bench'))!;
+    const summary = await runClickSync(deps, unit, { concurrency: 2 });
+    const counted = await sumOfN(store.db, CLICK_EVENTS, 'Bench');
+    const endToEnd = total / summary.seconds;
+    console.log(`  pipeline end to end (load -> clicks-to-process -> process -> clicks-processed -> acknowledge): ${summary.seconds.toFixed(1)} s, ${rate(total, summary.seconds)} events/s`);
+    console.log(`    rows ${summary.rows}, rejected ${summary.rejected}, event keys written ${summary.eventKeys}, acknowledged ${summary.acknowledged}, backlog ${summary.backlog}`);
+    console.log(`    sum of n ${counted} vs distinct valid event ids ${filled.distinctIds}: ${counted === filled.distinctIds ? 'exact' : 'MISMATCH'}`);
+
+    const baselineFill = await fill((rows) => sfmc.appendRows!('Baseline', rows), sample, shape);
+    const baseline = await runBaseline(store.db, 'Baseline', deps.calendar);
+    const baselineRate = baseline.rows / baseline.seconds;
+    const baselineCounted = await sumOfN(store.db, `${BASELINE_PREFIX}email_click_events`, 'Baseline');
+    console.log(`  baseline, one row at a time ($inc/$addToSet, per-row upserts and acknowledgement), first ${sample.toLocaleString('en-US')} of the same rows: ${baseline.seconds.toFixed(1)} s, ${rate(baseline.rows, baseline.seconds)} events/s`);
+    console.log(`    sum of n ${baselineCounted} vs distinct valid event ids ${baselineFill.distinctIds} (redelivered rows counted twice by $inc)`);
+    console.log(`  pipeline / baseline: ${(endToEnd / baselineRate).toFixed(1)}x   (targets: >= 20,000 events/s, >= 5x)`);
+    const memory = process.memoryUsage();
+    console.log(`  memory: rss ${Math.round(memory.rss / 2 ** 20)} MiB, heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB`);
+    await queue.close();
+  } finally {
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
