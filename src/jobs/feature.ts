@@ -2,6 +2,7 @@ import type { Feature } from '../app';
 import { DeadLetterResolver } from '../resolvers/jobs/deadLetter.resolver';
 import { JobResolver } from '../resolvers/jobs/job.resolver';
 import { ScheduleResolver } from '../resolvers/jobs/schedule.resolver';
+import { jobCommands } from './commands';
 
 /**
  * The GraphQL face of the job system: jobs, schedules and dead letters. The job system itself
@@ -10,4 +11,5 @@ import { ScheduleResolver } from '../resolvers/jobs/schedule.resolver';
 export const jobsFeature: Feature = {
   name: 'jobs',
   resolvers: [JobResolver, ScheduleResolver, DeadLetterResolver],
+  commands: jobCommands,
 };

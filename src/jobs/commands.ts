@@ -1,0 +1,49 @@
+import type { CliCommand } from '../app';
+import { checkFlags, UsageError } from '../cli/args';
+import { decodeJobMessage } from './jobMessage';
+
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+/** Operators' job commands: the same operations as the GraphQL fields, for a shell on the host. */
+export const jobCommands: Record<string, CliCommand> = {
+  schedules: {
+    description: 'Prints every schedule: cron in force, whether it fires, next run, last tick',
+    async run(app, flags) {
+      checkFlags(flags, {});
+      print(await app.jobs.schedules());
+    },
+  },
+  job: {
+    description: 'Prints a job',
+    usage: 'job --id JOB_ID',
+    async run(app, flags) {
+      const { id } = checkFlags(flags, { required: ['id'] });
+      const job = await app.jobs.get(id);
+      if (!job) throw new UsageError(`no job ${id}`);
+      print(job);
+    },
+  },
+  'dead-letters': {
+    description: 'Prints the stats of a queue and the oldest messages of its dead-letter queue',
+    usage: 'dead-letters --queue jobs [--first 20]',
+    async run(app, flags) {
+      const { queue, first } = checkFlags(flags, { required: ['queue'], optional: ['first'] });
+      const count = first === undefined ? 20 : Number(first);
+      if (!Number.isInteger(count) || count < 1) throw new UsageError('--first: a positive integer');
+      const messages = await app.ports.queue.deadLetters(queue, { first: count });
+      print({
+        queue,
+        stats: await app.ports.queue.stats(queue),
+        messages: messages.map((m) => ({ ...m, jobId: decodeJobMessage(m.body) ?? undefined })),
+      });
+    },
+  },
+  'redrive-dead-letters': {
+    description: 'Moves every dead-lettered message of a queue back to it (a job message runs its job again)',
+    usage: 'redrive-dead-letters --queue jobs',
+    async run(app, flags) {
+      const { queue } = checkFlags(flags, { required: ['queue'] });
+      print({ queue, moved: await app.ports.queue.redriveDeadLetters(queue) });
+    },
+  },
+};
