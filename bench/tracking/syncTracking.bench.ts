@@ -12,7 +12,7 @@ import { seedHandlerLoop } from './seedHandler';
 /**
  * Tracking sync against the seed's row-at-a-time handler, on the embedded store, same data.
  *   node -r @swc-node/register bench/tracking/syncTracking.bench.ts [--rows 100000] [--orders 2000]
- *     [--baseline-rows 10000] [--batch 2000]
+ *     [--baseline-rows 10000] [--batch 1000]
  * Rows come from an in-memory analytics port (the same rows DuckDB's daily_aggregates would
  * give), so both sides measure look-ups and writes only. The baseline runs on the first
  * --baseline-rows rows (it is slow); its rate is what is compared.
@@ -42,7 +42,7 @@ async function main() {
   const rowCount = flag('rows', 100_000);
   const orders = flag('orders', 2_000);
   const baselineRows = Math.min(flag('baseline-rows', 10_000), rowCount);
-  const batchSize = flag('batch', 2_000);
+  const batchSize = flag('batch', 1_000);
   const rows = aggregateRows(orders, rowCount);
   console.log(`tracking sync bench: ${rows.length} daily_aggregates rows, ${orders} orders, embedded store, node ${process.version}`);
 
