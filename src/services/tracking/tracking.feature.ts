@@ -39,7 +39,4 @@ export const trackingFeature: Feature = {
     const written = await writeTrackingDemo(app.db, logsDir);
     app.logger.info({ logsDir, ...written }, 'Tracking demo: publications, campaigns, orders, scripts and pixel logs written');
   },
-  async stop(app) {
-    await app.ports.analytics.close();
-  },
 };
