@@ -11,9 +11,9 @@ export interface JobMetrics {
 }
 
 /**
- * Registers the job metrics once per registry (two job systems on one registry, as in tests
- * with two instances, share them). `jobs` feeds a gauge of stored jobs by type and status,
- * counted when /metrics is scraped so it holds across every instance on the store.
+ * Registers the job metrics once per registry (two job systems on one registry share them).
+ * `jobs` feeds the backlog gauge, counted when /metrics is scraped so it covers every instance
+ * on the store; finished jobs are counted by the run histogram of the instance that ran them.
  */
 export function createJobMetrics(registry: Registry, jobs: Collection<JobRecord>): JobMetrics {
   const enqueued = reuse(registry, 'jobs_enqueued_total', () =>
@@ -31,16 +31,19 @@ export function createJobMetrics(registry: Registry, jobs: Collection<JobRecord>
       registers: [registry],
     }),
   );
-  reuse(registry, 'jobs_stored', () =>
+  reuse(registry, 'jobs_backlog', () =>
     new Gauge({
-      name: 'jobs_stored',
-      help: 'Jobs in the store, by type and status',
+      name: 'jobs_backlog',
+      help: 'Jobs QUEUED or RUNNING in the store (all instances), by type and status',
       labelNames: ['type', 'status'],
       registers: [registry],
       async collect() {
-        const groups = await jobs.aggregate<{ _id: { type: string; status: string }; count: number }>([
-          { $group: { _id: { type: '$type', status: '$status' }, count: { $sum: 1 } } },
-        ]).toArray();
+        const groups = await jobs
+          .aggregate<{ _id: { type: string; status: string }; count: number }>([
+            { $match: { status: { $in: ['QUEUED', 'RUNNING'] } } },
+            { $group: { _id: { type: '$type', status: '$status' }, count: { $sum: 1 } } },
+          ])
+          .toArray();
         this.reset();
         for (const group of groups) this.set({ type: group._id.type, status: group._id.status }, group.count);
       },

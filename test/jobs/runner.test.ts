@@ -89,10 +89,12 @@ describe('job runner on the embedded engines', () => {
     const job = await finished(system, queued._id);
     expect(job).toMatchObject({ status: 'SUCCEEDED', result: 5, attempts: 1, progress: { fraction: 1 }, stats: { added: 2 } });
     expect(job.finishedAt!.getTime()).toBeGreaterThanOrEqual(job.startedAt!.getTime());
+    const waiting = await system.jobs.enqueue(sum, { a: 0, b: 0 }, { delaySeconds: 60 });
     const metrics = await system.metrics.metrics();
-    expect(metrics).toMatch(/jobs_enqueued_total\{type="sum",trigger="MANUAL"\} 1/);
+    expect(metrics).toMatch(/jobs_enqueued_total\{type="sum",trigger="MANUAL"\} 2/);
     expect(metrics).toMatch(/job_run_duration_seconds_count\{type="sum",status="SUCCEEDED"\} 1/);
-    expect(metrics).toMatch(/jobs_stored\{type="sum",status="SUCCEEDED"\} 1/);
+    expect(metrics).toMatch(/jobs_backlog\{type="sum",status="QUEUED"\} 1/);
+    await system.jobs.cancel(waiting._id);
   });
 
   it('refuses bad params with BAD_USER_INPUT naming the field, and enqueues nothing', async () => {
