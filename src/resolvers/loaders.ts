@@ -27,6 +27,14 @@ export class Loaders {
     });
   }
 
+  /**
+   * Forgets every cached document. A subscription keeps one context for its whole life, so the
+   * WebSocket server calls this after each event: the next event loads fresh related documents.
+   */
+  clear(): void {
+    this.loaders.clear();
+  }
+
   /** A named loader with its own batch function, made once per request. */
   custom<K, V>(name: string, batch: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
     let loader = this.loaders.get(name) as DataLoader<K, V> | undefined;

@@ -105,8 +105,10 @@ export function attachWebSocketServer(options: {
       // Errors returned here reach the client through onError below, which shapes them.
       onSubscribe: (ctx: SocketContext, _id, payload) =>
         prepareOperation({ schema, app, limits, validationRules }, payload, ctx.extra.principal ?? null),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+      onNext: (_ctx, _id, _payload, args, result) => {
+        (args.contextValue as GraphQLContext).loaders.clear();
+        return result.errors ? { ...result, errors: format(result.errors) } : undefined;
+      },
       onError: (_ctx, _id, _payload, errors) => format(errors),
     },
     wsServer,
