@@ -1,4 +1,7 @@
 import { clickCollections } from '../../src/services/clicks/clickModels';
+import { parseClickRow } from '../../src/services/clicks/clickRow';
+import { demoClickRows, fillDemoClicks } from '../../src/services/clicks/demoClicks';
+import { ReportingCalendar } from '../../src/services/clicks/reportingDay';
 import { runClickSync } from '../../src/services/clicks/runClickSync';
 import { clickRow, openHarness, type Harness } from './support/harness';
 
@@ -92,5 +95,29 @@ describe('click pipeline on the embedded engines', () => {
     const rejects = await clickCollections(h.db).rejects.find({}).toArray();
     expect(rejects.map((r) => r.reason).sort()).toEqual(['BAD_EVENT_DATE', 'MISSING_JOB_ID', 'URL_TOO_LONG']);
     expect((await events())[0]).toMatchObject({ n: 2 });
+  });
+});
+
+describe('the demo data set', () => {
+  it('fills the local data extension with redelivered and malformed rows that sync to exact counts', async () => {
+    const h = await openHarness({ pageSize: 500, batchSize: 200 });
+    try {
+      const filled = await fillDemoClicks(h.sfmc, { units: ['North America', 'Europe'], rowsPerUnit: 600, now: new Date('2026-03-20T12:00:00Z') });
+      expect(filled).toEqual([{ bu: 'North America', rows: 600 }, { bu: 'Europe', rows: 600 }]);
+      const calendar = new ReportingCalendar('America/Chicago');
+      for (const [index, bu] of ['North America', 'Europe'].entries()) {
+        const rows = demoClickRows(bu, index, { rowsPerUnit: 600, now: new Date('2026-03-20T12:00:00Z') });
+        const parsed = rows.map((row) => parseClickRow(bu, row, calendar));
+        const distinct = new Set(parsed.flatMap((p) => (p.ok ? [p.click.eventId] : [])));
+        expect(distinct.size).toBeLessThan(parsed.filter((p) => p.ok).length);
+        const summary = await runClickSync(h.deps, (await h.sfmc.businessUnit(bu))!);
+        expect(summary).toMatchObject({ rows: 600, rejected: parsed.filter((p) => !p.ok).length, backlog: 0 });
+        const [sum] = await clickCollections(h.db).events.aggregate<{ n: number }>([{ $match: { bu } }, { $group: { _id: null, n: { $sum: '$n' } } }]).toArray();
+        expect(sum!.n).toBe(distinct.size);
+      }
+      expect(await clickCollections(h.db).categories.countDocuments({ parentId: { $exists: true } })).toBeGreaterThan(0);
+    } finally {
+      await h.close();
+    }
   });
 });
