@@ -6,6 +6,7 @@ import { CloudWatchPublisher, type MetricsPublisher } from '../../src/datasource
 import { createTrackingSyncHandler } from '../../src/lambda/trackingSync';
 import { runTrackingSync, type TrackingSyncHost } from '../../src/services/tracking/runTrackingSync';
 import { syncInputFromFlags } from '../../src/services/tracking/syncTracking.command';
+import { trackingFeature } from '../../src/services/tracking/tracking.feature';
 import { trackingSyncJob } from '../../src/services/tracking/trackingSync.job';
 import { testJobContext } from '../support/jobContext';
 import { insertOrder, insertScript, openTrackingFixture } from './support/fixtures';
@@ -147,6 +148,13 @@ describe('running the sync: metrics, job, Lambda, CLI flags', () => {
       dateRange: { start: '2025-12-09', end: '2025-12-10' },
       error: 'MongoServerSelectionError: connection refused',
     });
+  });
+
+  test('the daily schedule: TRACKING_SYNC at 06:00 UTC enqueues tracking-sync with valid params', () => {
+    const schedule = trackingFeature.schedules!.find((s) => s.name === 'TRACKING_SYNC')!;
+    expect(schedule).toMatchObject({ cron: '0 6 * * *', jobType: 'tracking-sync' });
+    expect(trackingSyncJob(() => host([])).params.safeParse(schedule.params).success).toBe(true);
+    expect(Object.keys(trackingFeature.commands!)).toEqual(['sync-tracking']);
   });
 
   test('CLI flags become the sync input', () => {
