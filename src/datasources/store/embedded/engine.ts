@@ -20,8 +20,11 @@ const CATALOG_KEY = 'catalog';
 const CATALOG_VERSION_KEY = 'catalogVersion';
 const OPLOG_SEQ_KEY = 'oplogSeq';
 const FORMAT_KEY = 'format';
-/** Layout version of the tables; a data directory written with another one has its indexes rebuilt. */
-const FORMAT = 2;
+/**
+ * Layout version of the tables. A data directory written with another one has its indexes
+ * rebuilt and its oplog emptied (older change events cannot be resumed from after an upgrade).
+ */
+const FORMAT = 3;
 
 /**
  * The LMDB environment behind the embedded store: four tables in one memory-mapped file.
@@ -72,6 +75,8 @@ export class Engine {
           buildIndex(this, collection, spec);
         }
       }
+      const oplogKeys = [...this.oplog.getKeys({ snapshot: false })];
+      for (const key of oplogKeys) this.oplog.removeSync(key as Buffer);
       const version = Buffer.alloc(4);
       version.writeUInt32BE(FORMAT);
       this.meta.putSync(FORMAT_KEY, version);

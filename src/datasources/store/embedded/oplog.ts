@@ -1,4 +1,3 @@
-import type { Binary } from 'bson';
 import { deserialize, serialize, type Document } from './bson';
 import { readSeq, seqKey, type Engine } from './engine';
 
@@ -14,8 +13,8 @@ export interface OplogEntry {
   op: 'insert' | 'update' | 'replace' | 'delete' | 'drop';
   coll: string;
   id?: unknown;
-  /** Document as written (insert and replace): raw BSON, to avoid re-encoding it. */
-  doc?: Binary;
+  /** Document as written (insert and replace), as its stored BSON bytes. */
+  doc?: Buffer;
   upd?: UpdateDescription;
 }
 
@@ -24,17 +23,29 @@ export interface StoredOplogEntry extends OplogEntry {
   wallTime: Date;
 }
 
-/** Inside a write transaction: records a change under the next sequence number. */
+/**
+ * Inside a write transaction: records a change under the next sequence number. The stored value
+ * is a small BSON header followed by the document's own BSON bytes (a BSON document starts with
+ * its length, so the two split apart without re-encoding the document).
+ */
 export function appendOplog(engine: Engine, entry: OplogEntry): number {
   const seq = engine.nextOplogSeq();
-  engine.oplog.putSync(seqKey(seq), serialize({ ...entry, wallTime: new Date() }));
+  const { doc, ...header } = entry;
+  const headerBytes = serialize({ ...header, wallTime: new Date() });
+  engine.oplog.putSync(seqKey(seq), doc ? Buffer.concat([headerBytes, doc]) : headerBytes);
   return seq;
+}
+
+function decodeEntry(value: Buffer, seq: number): StoredOplogEntry {
+  const headerLength = value.readInt32LE(0);
+  const header = deserialize(value.subarray(0, headerLength)) as OplogEntry & { wallTime: Date };
+  return { ...header, ...(value.length > headerLength ? { doc: value.subarray(headerLength) } : {}), seq };
 }
 
 /** Entries after `afterSeq`, oldest first; read lazily, so a long backlog is not held in memory. */
 export function* readOplog(engine: Engine, afterSeq: number): Generator<StoredOplogEntry> {
   for (const { key, value } of engine.oplog.getRange({ start: seqKey(afterSeq + 1), snapshot: false })) {
-    yield { ...(deserialize(value) as OplogEntry & { wallTime: Date }), seq: readSeq(key) };
+    yield decodeEntry(value, readSeq(key));
   }
 }
 
@@ -49,7 +60,7 @@ export async function trimOplog(engine: Engine, retentionMs: number, now = Date.
   const cutoff = now - retentionMs;
   const expired: Buffer[] = [];
   for (const { key, value } of engine.oplog.getRange({ snapshot: false })) {
-    const { wallTime } = deserialize(value) as { wallTime: Date };
+    const { wallTime } = decodeEntry(value, readSeq(key));
     if (wallTime.getTime() >= cutoff) break;
     expired.push(key);
     if (expired.length >= 10_000) break;

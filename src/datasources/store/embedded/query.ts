@@ -62,14 +62,15 @@ export interface QueryRun {
 export function runQuery(engine: Engine, collectionName: string, spec: QuerySpec, stats: ScanStats): QueryRun {
   const collection = engine.collectionEntry(collectionName);
   const plan = planQuery(collection, spec.filter, spec.sort);
-  const query = plan.stage === 'IXSCAN' && plan.exact ? undefined : compileFilter(spec.filter);
+  const matchesEverything = Object.keys(spec.filter).length === 0 || (plan.stage === 'IXSCAN' && plan.exact);
+  const query = matchesEverything ? undefined : compileFilter(spec.filter);
   function* matching(): Generator<StoredDocument> {
     for (const stored of scan(engine, collection, plan, stats)) {
       if (!query || query.test(stored.document)) yield stored;
     }
   }
   function* ordered(): Generator<StoredDocument> {
-    if (spec.sort.length === 0 || (plan.stage === 'IXSCAN' && plan.providesSort)) {
+    if (sorted) {
       yield* matching();
       return;
     }
@@ -78,6 +79,8 @@ export function runQuery(engine: Engine, collectionName: string, spec: QuerySpec
     keyed.sort((a, b) => Buffer.compare(a.key, b.key));
     for (const { stored } of keyed) yield stored;
   }
+  const sorted = spec.sort.length === 0 || (plan.stage === 'IXSCAN' && plan.providesSort);
+  if (sorted && spec.skip === 0 && spec.limit === 0) return { plan, results: matching() };
   if (plan.stage === 'IXSCAN' && plan.point && plan.bounds.length === 1 && spec.skip === 0) {
     // One key of a unique index: at most one document, nothing to sort or window.
     return { plan, results: matching() };

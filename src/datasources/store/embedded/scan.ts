@@ -1,4 +1,4 @@
-import { deserialize } from './bson';
+import { deserialize, type Document } from './bson';
 import { prefixOf, type CollectionEntry } from './catalog';
 import type { Engine } from './engine';
 import type { IndexBounds, Plan } from './planner';
@@ -15,6 +15,29 @@ export function emptyStats(): ScanStats {
 }
 
 type Table = Engine['docs'];
+
+/**
+ * A document read by a scan. Decoding and the _id slice are deferred: a count or an exact
+ * index answer may never need them, and Buffer.subarray is costly at millions of documents.
+ */
+class ScannedDocument implements StoredDocument {
+  private decoded: Document | undefined;
+  private id: Buffer | undefined;
+
+  constructor(
+    readonly bytes: Buffer,
+    private readonly key: Buffer,
+    private readonly idOffset: number,
+  ) {}
+
+  get document(): Document {
+    return (this.decoded ??= deserialize(this.bytes));
+  }
+
+  get idKey(): Buffer {
+    return (this.id ??= this.idOffset === 0 ? this.key : this.key.subarray(this.idOffset));
+  }
+}
 
 /** Entries of `table` in [start, end), forward or backward. */
 function* rangeEntries(table: Table, start: Buffer, end: Buffer, reverse: boolean): Generator<{ key: Buffer; value: Buffer }> {
@@ -52,7 +75,7 @@ function* pointLookups(engine: Engine, collectionPrefix: Buffer, plan: IndexPlan
     const bytes = engine.docs.get(Buffer.concat([collectionPrefix, idKey]));
     if (!bytes) continue;
     stats.docsExamined++;
-    yield { document: deserialize(bytes), bytes, idKey };
+    yield new ScannedDocument(bytes, idKey, 0);
   }
 }
 
@@ -66,7 +89,7 @@ export function* scan(engine: Engine, collection: CollectionEntry | undefined, p
   if (plan.stage === 'COLLSCAN') {
     for (const { key, value } of engine.docs.getRange({ start: collectionPrefix, end: prefixOf(collection.id + 1) })) {
       stats.docsExamined++;
-      yield { document: deserialize(value), bytes: value, idKey: key.subarray(4) };
+      yield new ScannedDocument(value, key, 4);
     }
     return;
   }
@@ -81,7 +104,7 @@ export function* scan(engine: Engine, collection: CollectionEntry | undefined, p
       for (const { key, value } of rangeEntries(engine.docs, start, end, plan.reverse)) {
         stats.keysExamined++;
         stats.docsExamined++;
-        yield { document: deserialize(value), bytes: value, idKey: key.subarray(4) };
+        yield new ScannedDocument(value, key, 4);
       }
     }
     return;
@@ -101,7 +124,7 @@ export function* scan(engine: Engine, collection: CollectionEntry | undefined, p
       const bytes = engine.docs.get(Buffer.concat([collectionPrefix, idKey]));
       if (!bytes) continue;
       stats.docsExamined++;
-      yield { document: deserialize(bytes), bytes, idKey };
+      yield new ScannedDocument(bytes, idKey, 0);
     }
   }
 }

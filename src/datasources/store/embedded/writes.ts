@@ -1,4 +1,4 @@
-import { Binary, ObjectId } from 'bson';
+import { ObjectId } from 'bson';
 import { serialize, type Document } from './bson';
 import { prefixOf, type CollectionEntry, type IndexSpec } from './catalog';
 import type { Engine } from './engine';
@@ -109,7 +109,7 @@ export function insertDocument(engine: Engine, collection: CollectionEntry, inpu
   const changes = planIndexChanges(engine, collection, idKey, undefined, document);
   engine.docs.putSync(key, bytes);
   applyIndexChanges(engine, idKey, changes);
-  appendOplog(engine, { op: 'insert', coll: collection.name, id: document._id, doc: new Binary(bytes) });
+  appendOplog(engine, { op: 'insert', coll: collection.name, id: document._id, doc: bytes });
   return { document, bytes, idKey };
 }
 
@@ -131,7 +131,7 @@ export function rewriteDocument(
     op,
     coll: collection.name,
     id: next._id,
-    ...(op === 'replace' ? { doc: new Binary(bytes) } : {}),
+    ...(op === 'replace' ? { doc: bytes } : {}),
     ...(describe ? { upd: describe() } : {}),
   });
   return { document: next, bytes, idKey: previous.idKey };
