@@ -124,6 +124,11 @@ describe('Marketing Cloud REST engine', () => {
     expect(cloud.rows.filter((r) => r.processed).map((r) => r.eventid)).toEqual(['E0', 'E1', 'E2']);
   });
 
+  it('reads the backlog from the rowset count', async () => {
+    cloud.rows[0]!.processed = true;
+    expect(await port.backlog(unit)).toBe(7);
+  });
+
   it('refuses to call without the secrets the unit names', async () => {
     const bare = createRestSfmc({ units: [unit], authBaseUrl: cloud.url, restBaseUrl: cloud.url, retry: { attempts: 1, baseMs: 1, maxDelayMs: 1 }, logger: createLogger({ level: 'silent' }), secret: () => undefined });
     await expect(bare.readClickLog(unit, { from: null, cursor: null, pageSize: 3 })).rejects.toThrow(/NA_ID and NA_SECRET must be set/);

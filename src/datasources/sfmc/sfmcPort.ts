@@ -37,7 +37,7 @@ export interface SfmcPort {
   readClickLog(unit: BusinessUnit, request: ReadClickLogRequest): Promise<ClickLogPage>;
   /** Marks rows processed at the source; returns how many keys were sent. Idempotent. */
   markProcessed(unit: BusinessUnit, keys: string[], signal?: AbortSignal): Promise<number>;
-  /** Unprocessed rows at the source, or null when the engine cannot tell cheaply. */
+  /** Unprocessed rows at the source, or null when the source does not say. */
   backlog(unit: BusinessUnit): Promise<number | null>;
   /** Local engine only: appends rows to a unit's data extension, registering the unit if new. */
   appendRows?(unitName: string, rows: ClickLogRow[]): Promise<number>;

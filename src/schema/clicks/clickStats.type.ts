@@ -90,7 +90,7 @@ export class ClickSyncStatus {
   @Field(() => Int, { nullable: true })
   lastRunRows!: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Unprocessed rows at the source (null on the REST engine, which cannot count them cheaply)' })
+  @Field(() => Int, { nullable: true, description: 'Unprocessed rows at the source (null when the source does not say)' })
   backlog!: number | null;
 }
 

@@ -107,7 +107,7 @@ export interface ClickSyncStatusView {
   runRows: number;
   lastRunAt: Date | null;
   lastRunRows: number | null;
-  /** Unprocessed rows at the source; null when the engine cannot tell cheaply (REST). */
+  /** Unprocessed rows at the source; null when the source does not say. */
   backlog: number | null;
 }
 

@@ -121,8 +121,15 @@ export function createRestSfmc(options: RestSfmcOptions): SfmcPort {
       }
       return keys.length;
     },
-    async backlog() {
-      return null;
+    /** The rowset's `count` of unprocessed rows, from a one-row page. */
+    async backlog(unit) {
+      const query = new URLSearchParams({ $page: '1', $pageSize: '1', $filter: 'Processed eq false' });
+      const path = `/data/v1/customobjectdata/key/${encodeURIComponent(unit.clickLogKey)}/rowset?${query}`;
+      const body = await authorized(unit, (token) =>
+        requestJson({ method: 'GET', url: token.restBaseUrl + path, headers: { authorization: `Bearer ${token.value}` } }, options.retry, options.logger),
+      );
+      const parsed = rowsetPage.safeParse(body);
+      return parsed.success ? (parsed.data.count ?? null) : null;
     },
   };
 }
