@@ -114,23 +114,35 @@ async function runMain(): Promise<void> {
     throw error;
   }
   const service = await createService(config);
-  const shutdown = (signal: NodeJS.Signals) => {
-    service.app.logger.info({ signal }, 'shutdown requested');
+  let shuttingDown = false;
+  /** Stops gracefully within SHUTDOWN_TIMEOUT_MS, then exits with `exitCode` (1 if the stop fails or overruns). */
+  const shutdown = (reason: Record<string, unknown>, exitCode: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    service.app.logger.info(reason, 'shutdown requested');
     const deadline = setTimeout(() => {
       service.app.logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown took too long; exiting');
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS);
     deadline.unref();
     service.stop().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         service.app.logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', (signal) => shutdown({ signal }, 0));
+  process.once('SIGINT', (signal) => shutdown({ signal }, 0));
+  // A bug that escaped every handler leaves the process in an unknown state: log it as one JSON
+  // line, stop cleanly and exit 1 so the supervisor restarts a fresh instance.
+  const crash = (error: unknown) => {
+    service.app.logger.fatal({ err: error }, 'unhandled error');
+    shutdown({ cause: 'unhandled error' }, 1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   await service.start();
 }
 
