@@ -45,6 +45,10 @@ describe('click sync through GraphQL', () => {
       (r) => r.data?.clickSyncStatus[0]?.backlog === 0 && r.data.clickSyncStatus[0].running === false,
     );
     expect(status.data?.clickSyncStatus).toEqual([{ bu: 'NA', backlog: 0, running: false, watermark: '2026-03-09T16:00:00.000Z' }]);
+    const metrics = await (await fetch(new URL('/metrics', server.url))).text();
+    expect(metrics).toContain('clicks_rows_total{bu="NA",outcome="processed"} 6');
+    expect(metrics).toContain('clicks_rows_total{bu="NA",outcome="rejected"} 1');
+    expect(metrics).toContain('clicks_rows_acknowledged_total{bu="NA"} 7');
   });
 
   it('lists click events with their send, URL and subscriber, filtered and paged', async () => {

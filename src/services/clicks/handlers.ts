@@ -39,7 +39,10 @@ export async function handleClickBatches(deps: ClickPipelineDeps, messages: Queu
       continue;
     }
     try {
-      add(totals, await processClicks(deps, batch.bu, batch.rows));
+      const result = await processClicks(deps, batch.bu, batch.rows);
+      deps.metrics?.rows(batch.bu, 'processed', result.clicks);
+      deps.metrics?.rows(batch.bu, 'rejected', result.rejected);
+      add(totals, result);
     } catch (error) {
       deps.logger.error({ err: error, bu: batch.bu, messageId: message.id, receiveCount: message.receiveCount }, 'click batch failed; it will be delivered again');
       result.retry.push({ message });
@@ -65,7 +68,11 @@ export async function handleProcessedKeys(
       deadLetter.push(message);
     }
   }
-  totals.acknowledged += await acknowledgeClicks(deps, valid, signal);
+  const acknowledged = await acknowledgeClicks(deps, valid, signal);
+  for (const [bu, count] of Object.entries(acknowledged)) {
+    deps.metrics?.acknowledged(bu, count);
+    totals.acknowledged += count;
+  }
   return { deadLetter };
 }
 

@@ -8,9 +8,10 @@ import type { LoadClicksDeps } from './loadClicks';
 import type { ProcessClicksDeps } from './processClicks';
 import { ReportingCalendar } from './reportingDay';
 import { KnownModels } from './relatedModels';
+import { createClickMetrics, type ClickMetrics } from './clickMetrics';
 
 /** Everything the three steps need, built once per app from its ports and config. */
-export type ClickPipelineDeps = LoadClicksDeps & ProcessClicksDeps & AcknowledgeClicksDeps;
+export type ClickPipelineDeps = LoadClicksDeps & ProcessClicksDeps & AcknowledgeClicksDeps & { metrics?: ClickMetrics };
 
 export interface ClickPipelineSettings {
   db: Db;
@@ -22,6 +23,7 @@ export interface ClickPipelineSettings {
   batchSize?: number;
   ackBatchSize?: number;
   lookbackMinutes?: number;
+  metrics?: ClickMetrics;
 }
 
 export function createClickPipeline(settings: ClickPipelineSettings): ClickPipelineDeps {
@@ -36,6 +38,7 @@ export function createClickPipeline(settings: ClickPipelineSettings): ClickPipel
     ackBatchSize: settings.ackBatchSize ?? 2000,
     lookbackMs: (settings.lookbackMinutes ?? 60) * 60_000,
     known: new KnownModels(),
+    metrics: settings.metrics,
   };
 }
 
@@ -55,6 +58,7 @@ export function clickPipeline(app: App): ClickPipelineDeps {
       batchSize: app.config.CLICKS_BATCH_SIZE,
       ackBatchSize: app.config.CLICKS_ACK_BATCH_SIZE,
       lookbackMinutes: app.config.CLICKS_LOOKBACK_MINUTES,
+      metrics: createClickMetrics(app.metrics),
     });
     perApp.set(app, deps);
   }
