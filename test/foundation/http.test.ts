@@ -2,7 +2,7 @@ import { ApiKeysDocument, CreateApiKeyDocument, HealthDocument, MeDocument, Revo
 import { graphql } from '../support/graphql';
 import { startTestServer, type TestServer } from '../support/server';
 
-const LIMITS = { GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_COMPLEXITY: '100', BODY_LIMIT_BYTES: '4096' };
+const LIMITS = { GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_COMPLEXITY: '200', BODY_LIMIT_BYTES: '4096' };
 
 describe('HTTP surface', () => {
   let server: TestServer;
@@ -104,10 +104,12 @@ describe('HTTP surface', () => {
   });
 
   it('refuses a very complex query with its measured complexity', async () => {
-    const fields = Array.from({ length: 50 }, (_, i) => `h${i}: health { status storeEngine }`).join(' ');
+    const fields = Array.from({ length: 110 }, (_, i) => `h${i}:health{status storeEngine}`).join(' ');
     const response = await graphql(server.url, `query Wide { ${fields} }`);
     expect(response.status).toBe(400);
-    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_COMPLEX', limit: 100, actual: 150 });
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_COMPLEX', limit: 200, actual: 330 });
+    const pages = await graphql(server.url, ApiKeysDocument, { first: 100 }, { key: adminKey });
+    expect(pages.errors?.[0]?.extensions).toMatchObject({ reason: 'QUERY_TOO_COMPLEX', actual: 1401 });
     expect((await graphql(server.url, HealthDocument)).data?.health.status).toBe('OK');
   });
 

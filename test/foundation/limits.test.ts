@@ -46,6 +46,15 @@ describe('query limits', () => {
     });
   });
 
+  it('prices a connection by its page size', () => {
+    const page = (first: number) => parse(`{ apiKeys(first: ${first}) { edges { node { name } } } }`);
+    expect(checkQueryComplexity(schema, page(100), undefined, {}, 301)).toBeNull();
+    expect(checkQueryComplexity(schema, page(100), undefined, {}, 300)).toMatchObject({ extensions: { actual: 301 } });
+    const byVariable = parse('query Keys($first: Int) { apiKeys(first: $first) { totalCount } }');
+    expect(checkQueryComplexity(schema, byVariable, 'Keys', { first: 50 }, 1000)).toBeNull();
+    expect(checkQueryComplexity(schema, byVariable, 'Keys', { first: 50 }, 50)).toMatchObject({ extensions: { actual: 51 } });
+  });
+
   it('leaves an unknown operation name to Apollo', () => {
     expect(checkQueryComplexity(schema, parse('query Known { health { status } }'), 'Missing', {}, 1)).toBeNull();
   });

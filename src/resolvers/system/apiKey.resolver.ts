@@ -3,6 +3,7 @@ import { API_KEYS_COLLECTION, createApiKey, revokeApiKey, type ApiKeyDocument } 
 import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
 import { paginate } from '../../services/pagination';
+import { connectionComplexity } from '../../schema/complexity';
 import { CreateApiKeyInput } from '../../schema/system/apiKey.input';
 import { ApiKey, ApiKeyConnection, CreatedApiKey } from '../../schema/system/apiKey.type';
 
@@ -22,7 +23,7 @@ class ApiKeysArgs {
 @Resolver()
 export class ApiKeyResolver {
   @Authorized(Role.ADMIN)
-  @Query(() => ApiKeyConnection, { description: 'API keys, newest first' })
+  @Query(() => ApiKeyConnection, { description: 'API keys, newest first', complexity: connectionComplexity })
   apiKeys(@Args() { first, after, includeRevoked }: ApiKeysArgs, @Ctx() { app }: GraphQLContext): Promise<ApiKeyConnection> {
     const filter = includeRevoked ? {} : { revokedAt: { $exists: false } };
     return paginate(app.db.collection<ApiKeyDocument>(API_KEYS_COLLECTION), filter, { first, after }, {
