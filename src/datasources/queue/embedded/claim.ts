@@ -32,18 +32,26 @@ const newReceipt = () => randomBytes(9).toString('base64url');
  */
 export async function claimStandard(messages: Collection<MessageDocument>, claim: Claim): Promise<ClaimResult> {
   const due = { queue: claim.queue, visibleAt: { $lte: claim.now } };
-  const window = await messages
-    .find(due, { sort: { visibleAt: 1 }, limit: claim.max * STANDARD_WINDOW_FACTOR, projection: { _id: 1 } })
-    .toArray();
+  const window = await messages.find(due, { sort: { visibleAt: 1 }, limit: claim.max * STANDARD_WINDOW_FACTOR }).toArray();
   if (window.length === 0) return { claimed: [], contended: false };
   const receipt = newReceipt();
-  const ids = pickRandom(window.map((c) => c._id), claim.max);
-  await messages.updateMany(
+  const picked = pickRandom(window, claim.max);
+  const ids = picked.map((doc) => doc._id);
+  const { modifiedCount } = await messages.updateMany(
     { _id: { $in: ids }, ...due },
     { $set: { visibleAt: claim.visibleUntil, receipt }, $inc: { receiveCount: 1 } },
   );
+  if (modifiedCount === ids.length) {
+    // Every pick was ours: the documents read are the claimed ones, as updated. (Their receive
+    // count is approximate, as on SQS, should another receiver have claimed and released one
+    // between the read and the claim.)
+    return {
+      claimed: picked.map((doc) => ({ ...doc, visibleAt: claim.visibleUntil, receipt, receiveCount: doc.receiveCount + 1 })),
+      contended: false,
+    };
+  }
   const claimed = await messages.find({ _id: { $in: ids }, receipt }, { sort: { visibleAt: 1, _id: 1 } }).toArray();
-  return { claimed, contended: claimed.length < ids.length };
+  return { claimed, contended: true };
 }
 
 function pickRandom<T>(items: T[], count: number): T[] {

@@ -123,14 +123,15 @@ export class EmbeddedQueuePort implements QueuePort {
   }
 
   async delete(queue: string, receiptHandles: string | string[]): Promise<void> {
-    const handles = (typeof receiptHandles === 'string' ? [receiptHandles] : receiptHandles).map(parseReceiptHandle);
-    const operations = handles
-      .filter((h): h is NonNullable<typeof h> => h !== null)
-      .map((h) => ({ deleteOne: { filter: { _id: h._id, queue, receipt: h.receipt } } }));
-    if (operations.length === 0) return;
-    await this.messages.bulkWrite(operations, { ordered: false });
+    // Messages of one receive share a receipt token: one deleteMany per token.
+    const byReceipt = new Map<string, string[]>();
+    for (const handle of typeof receiptHandles === 'string' ? [receiptHandles] : receiptHandles) {
+      const parsed = parseReceiptHandle(handle);
+      if (parsed) byReceipt.set(parsed.receipt, [...(byReceipt.get(parsed.receipt) ?? []), parsed._id]);
+    }
+    await Promise.all([...byReceipt].map(([receipt, ids]) => this.messages.deleteMany({ _id: { $in: ids }, queue, receipt })));
     // A deleted FIFO head frees its group for waiting receivers.
-    this.wakeups.notify(queue);
+    if (byReceipt.size > 0) this.wakeups.notify(queue);
   }
 
   async changeVisibility(queue: string, receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void> {
