@@ -57,7 +57,7 @@ function eventUpdate(group: KeyedClicks): Document[] {
             in: {
               $let: {
                 vars: { fresh, room },
-                in: { $concatArrays: ['$$held', { $cond: [{ $gt: ['$$room', 0] }, { $slice: ['$$fresh', { $max: ['$$room', 1] }] }, []] }] },
+                in: { $concatArrays: ['$$held', { $cond: [{ $gt: ['$$room', 0] }, { $slice: ['$$fresh', '$$room'] }, []] }] },
               },
             },
           },
