@@ -6,12 +6,12 @@ import type { QueuePort } from '../datasources/queue';
 import type { Logger } from '../logger';
 import { Dispatcher } from './dispatcher';
 import { createJobMetrics } from './jobMetrics';
-import { DEFAULT_JOB_QUEUE, JobService } from './jobService';
+import { DEFAULT_JOB_QUEUE, JobService, queueOf } from './jobService';
 import { JobStore } from './jobStore';
 import type { Consumer, ConsumerOptions, JobType } from './jobType';
 import { QueueConsumer } from './queueConsumer';
-import { handleJobMessage } from './runJob';
-import { Scheduler } from './scheduler';
+import { DEFAULT_ATTEMPTS, handleJobMessage } from './runJob';
+import { Scheduler, type ScheduleView } from './scheduler';
 import { defaultSchedules } from './schedules';
 
 export * from './jobType';
@@ -42,7 +42,7 @@ export interface JobSystemOptions {
 /**
  * The job system: `jobs` (app.jobs), job types, schedules and queue workers.
  *
- * Lifecycle: register(types) and addSchedules(defs) first, then start(): ensures the job
+ * Lifecycle (once per process): register(types) and addSchedules(defs), then start(): ensures the job
  * queues, starts one worker loop per job queue (JOB_CONCURRENCY jobs at once each; when
  * JOB_WORKERS is true), the dispatcher, and the schedules (when SCHEDULES is true). stop()
  * stops schedules and receiving, lets running jobs and batches finish for JOB_STOP_TIMEOUT_MS,
@@ -80,7 +80,6 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
   const types = new Map<string, JobType<any, any>>();
   const metrics = createJobMetrics(options.metrics, store.collection);
   const consumers: QueueConsumer[] = [];
-  const ensured = new Map<string, Promise<void>>();
   let started = false;
 
   const consume = (queueName: string, consumerOptions: ConsumerOptions): Consumer => {
@@ -94,39 +93,14 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
     if (started) consumer.start();
     return consumer;
   };
-
-  const ensureJobQueue = (queueName: string): Promise<void> => {
-    let done = ensured.get(queueName);
-    if (!done) {
-      const attempts = [...types.values()].filter((t) => (t.options?.queue ?? DEFAULT_JOB_QUEUE) === queueName).map((t) => t.options?.attempts ?? 3);
-      // The runner dead-letters a job's message itself after its attempts; the queue's own
-      // limit is the backstop for messages that crash every worker before it can.
-      done = queue.ensureQueue(queueName, {
-        deadLetter: true,
-        maxReceiveCount: Math.max(3, ...attempts) + 5,
-        visibilityTimeoutSeconds: config.JOB_VISIBILITY_TIMEOUT_SECONDS,
-      });
-      ensured.set(queueName, done);
-      done.catch(() => ensured.delete(queueName));
-    }
-    return done;
-  };
-
-  const jobQueues = () => [...new Set([DEFAULT_JOB_QUEUE, ...[...types.values()].map((t) => t.options?.queue ?? DEFAULT_JOB_QUEUE)])];
-  const jobs: JobService = new JobService({
-    store,
-    queue,
-    logger,
-    metrics,
-    types,
-    ensureJobQueue,
-    consume,
-    listSchedules: () => scheduler.list(),
-    queues: jobQueues,
-  });
+  const ensureJobQueue = jobQueueEnsurer(queue, types, config.JOB_VISIBILITY_TIMEOUT_SECONDS);
+  const jobQueues = () => [...new Set([DEFAULT_JOB_QUEUE, ...[...types.values()].map(queueOf)])];
+  const listSchedules = (): Promise<ScheduleView[]> => scheduler.list();
+  const jobs: JobService = new JobService({ store, queue, logger, metrics, types, ensureJobQueue, consume, listSchedules, queues: jobQueues });
   const scheduler = new Scheduler({ db, jobs, types, overrides: config.cronOverrides, logger });
   const dispatcher = new Dispatcher({ store, jobs, logger });
   if (options.defaultSchedules ?? true) scheduler.add(defaultSchedules);
+  const runner = { store, types, logger, metrics, visibilitySeconds: config.JOB_VISIBILITY_TIMEOUT_SECONDS };
 
   return {
     jobs,
@@ -141,12 +115,7 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
             concurrency: config.JOB_CONCURRENCY,
             batchSize: 1,
             visibilityTimeoutSeconds: config.JOB_VISIBILITY_TIMEOUT_SECONDS,
-            handler: (messages, context) =>
-              handleJobMessage(
-                { store, types, logger, metrics, visibilitySeconds: config.JOB_VISIBILITY_TIMEOUT_SECONDS },
-                messages[0],
-                context.signal,
-              ),
+            handler: (messages, context) => handleJobMessage(runner, messages[0], context.signal),
           });
         }
         dispatcher.start();
@@ -158,7 +127,25 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
       await scheduler.stop();
       dispatcher.stop();
       await Promise.all(consumers.map((consumer) => consumer.stop()));
-      started = false;
     },
+  };
+}
+
+/**
+ * Creates each job queue (and its dead-letter queue) once per process. The runner dead-letters
+ * a job's message itself after the job's attempts; the queue's own maxReceiveCount is only the
+ * backstop for a message that crashes every worker before the runner can.
+ */
+function jobQueueEnsurer(queue: QueuePort, types: Map<string, JobType<any, any>>, visibilityTimeoutSeconds: number) {
+  const ensured = new Map<string, Promise<void>>();
+  return (queueName: string): Promise<void> => {
+    let done = ensured.get(queueName);
+    if (!done) {
+      const attempts = [...types.values()].filter((t) => queueOf(t) === queueName).map((t) => t.options?.attempts ?? DEFAULT_ATTEMPTS);
+      done = queue.ensureQueue(queueName, { deadLetter: true, maxReceiveCount: Math.max(DEFAULT_ATTEMPTS, ...attempts) + 5, visibilityTimeoutSeconds });
+      ensured.set(queueName, done);
+      done.catch(() => ensured.delete(queueName));
+    }
+    return done;
   };
 }

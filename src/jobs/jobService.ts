@@ -23,7 +23,7 @@ export interface JobServiceDeps {
   queues(): string[];
 }
 
-const queueOf = (type: JobType<any, any>) => type.options?.queue ?? DEFAULT_JOB_QUEUE;
+export const queueOf = (type: JobType<any, any>) => type.options?.queue ?? DEFAULT_JOB_QUEUE;
 
 /** `app.jobs`: creates, reads, cancels and retries jobs; the runner does the rest. */
 export class JobService implements Jobs {

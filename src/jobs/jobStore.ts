@@ -4,7 +4,6 @@ import type { JobRecord, JobStatus } from './jobType';
 export const JOBS = 'jobs';
 const DUPLICATE_KEY = 11000;
 
-export const FINISHED: JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 /** A message may arrive this much before its job's runAt (clock skew between instances). */
 export const EARLY_TOLERANCE_MS = 1000;
 
