@@ -106,6 +106,27 @@ describe.each(storeEngines)('store contract: update operators and upserts (%s)',
     await expect(docs.updateOne({}, { a: 1 } as never)).rejects.toThrow(/atomic operators/);
   });
 
+  it('$min and $max compare across types in BSON order (numbers < strings < dates)', async () => {
+    const { doc } = await applied({ hi: 5, lo: 'text', d: new Date(0) }, { $max: { hi: 'a', d: 7 }, $min: { lo: 3 } });
+    expect(doc).toEqual({ _id: 1, hi: 'a', lo: 3, d: new Date(0) });
+  });
+
+  it('$addToSet compares whole values, documents included', async () => {
+    const { doc } = await applied({ set: [{ a: 1 }, 1] }, { $addToSet: { set: { $each: [{ a: 1 }, { a: 2 }, 1.0, 2] } } });
+    expect(doc!.set).toEqual([{ a: 1 }, 1, { a: 2 }, 2]);
+  });
+
+  it('refuses $inc on a non-numeric field and $addToSet on a non-array (mingo would skip them)', async () => {
+    const inc = await applied({ n: 'x' }, { $inc: { n: 1 } }).catch((e) => e);
+    expect(inc).toBeInstanceOf(MongoServerError);
+    expect(inc.code).toBe(14);
+    const badAmount = await applied({ n: 1 }, { $inc: { n: 'one' } }).catch((e) => e);
+    expect(badAmount.code).toBe(14);
+    const add = await applied({ tags: 'x' }, { $addToSet: { tags: 'y' } }).catch((e) => e);
+    expect(add).toBeInstanceOf(MongoServerError);
+    expect(add.code).toBe(2);
+  });
+
   it('updates array elements with arrayFilters', async () => {
     const { doc } = await applied({ grades: [80, 95, 100] }, { $set: { 'grades.$[high]': 90 } }, { arrayFilters: [{ high: { $gte: 95 } }] });
     expect(doc!.grades).toEqual([80, 90, 90]);

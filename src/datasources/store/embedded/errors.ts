@@ -87,6 +87,7 @@ export function fromMingoError(error: unknown): unknown {
   if (/unknown update operator/i.test(message)) {
     return failedToParse(`Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`);
   }
+  if (/non-numeric/i.test(message)) return serverError(14, 'TypeMismatch', message);
   if (/unknown query operator/i.test(message)) return badValue(`unknown operator: ${operator}`);
   if (/unknown|unsupported|invalid|not supported/i.test(message)) return badValue(message);
   return error;

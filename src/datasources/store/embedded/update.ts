@@ -1,6 +1,7 @@
 import { update as applyOperators, updateOne as applyPipeline } from 'mingo';
 import type { Document } from './bson';
 import { conflictingUpdate, failedToParse, fromMingoError, immutableId, invalidArgument } from './errors';
+import { fastUpdate } from './fastUpdate';
 import { encodeKey } from './keyCodec';
 import { isOperatorObject, isPlainObject } from './values';
 
@@ -72,16 +73,22 @@ export function checkReplacement(replacement: Document): void {
  * when the update inserts (mingo has no such operator: it becomes `$set` there).
  */
 export function applyUpdate(document: Document, update: UpdateSpec, inserting: boolean, options: UpdateOptions = {}): Document {
+  if (Array.isArray(update)) {
+    const holder = [structuredCloneDocument(document)];
+    try {
+      applyPipeline(holder, {}, update as never);
+    } catch (error) {
+      throw fromMingoError(error);
+    }
+    return keepIdFirst(document, holder[0]!);
+  }
+  const { $setOnInsert, ...operators } = update;
+  const modifier: Document = { ...operators };
+  if (inserting && $setOnInsert) modifier.$set = { ...(modifier.$set ?? {}), ...$setOnInsert };
+  const fast = options.arrayFilters ? undefined : fastUpdate(document, modifier);
+  if (fast) return fast;
   const target: Document = structuredCloneDocument(document);
   try {
-    if (Array.isArray(update)) {
-      const holder = [target];
-      applyPipeline(holder, {}, update as never);
-      return keepIdFirst(document, holder[0]!);
-    }
-    const { $setOnInsert, ...operators } = update;
-    const modifier: Document = { ...operators };
-    if (inserting && $setOnInsert) modifier.$set = { ...(modifier.$set ?? {}), ...$setOnInsert };
     if (usesPositional(modifier)) {
       // `$` needs the filter to find the matched element: only mingo's full update() has it.
       applyOperators(target, modifier as never, options.arrayFilters, options.filter);

@@ -1,0 +1,118 @@
+import type { Document } from './bson';
+import { badValue, serverError } from './errors';
+import { compareValues, encodeKey, numericValue } from './keyCodec';
+import { isPlainObject } from './values';
+
+/**
+ * The hot path of upserts: `$set`, `$unset`, `$inc`, `$min`, `$max`, `$addToSet` (one value or
+ * `$each`) and `$currentDate` on top-level field names, which is what counters and click
+ * aggregates do. It returns undefined for anything else (dotted paths, positional operators,
+ * arrays filters, other operators, a non-numeric `$inc` target...), which then goes through
+ * mingo. Calling mingo costs about 3 µs per operator in path parsing alone, a third of the
+ * budget of a bulk upsert; the semantics here are MongoDB's, checked by the same contract tests.
+ */
+
+const SIMPLE_OPERATORS = new Set(['$set', '$unset', '$inc', '$min', '$max', '$addToSet', '$currentDate']);
+
+function isTopLevel(field: string): boolean {
+  return field.length > 0 && !field.includes('.') && !field.startsWith('$') && field !== '_id';
+}
+
+/** The server's name of a value's BSON type, for its error messages. */
+function bsonTypeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Date) return 'date';
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'boolean') return 'bool';
+  const bsonType = (value as { _bsontype?: string })._bsontype;
+  return bsonType ? bsonType.charAt(0).toLowerCase() + bsonType.slice(1) : 'object';
+}
+
+/**
+ * $inc on plain numbers. Where mingo silently skips a non-numeric field, MongoDB refuses the
+ * update (TypeMismatch), and so does this. Long and Decimal128 values go to mingo.
+ */
+function increment(document: Document, field: string, current: unknown, amount: unknown): number | undefined {
+  if (typeof amount !== 'number') {
+    if (numericValue(amount) !== undefined) return undefined;
+    throw serverError(14, 'TypeMismatch', `Cannot increment with non-numeric argument: {${field}: ${JSON.stringify(amount)}}`);
+  }
+  if (current === undefined) return amount;
+  if (typeof current === 'number') return current + amount;
+  if (numericValue(current) !== undefined) return undefined;
+  throw serverError(14, 'TypeMismatch', `Cannot apply $inc to a value of non-numeric type. {_id: ${JSON.stringify(String(document._id))}} has the field '${field}' of non-numeric type ${bsonTypeName(current)}`);
+}
+
+function addToSet(field: string, current: unknown, spec: unknown): unknown[] | undefined {
+  if (current !== undefined && !Array.isArray(current)) {
+    // mingo leaves such a field alone; MongoDB refuses the update.
+    throw badValue(`Cannot apply $addToSet to non-array field. Field named '${field}' has non-array type ${bsonTypeName(current)}`);
+  }
+  let additions: unknown[] = [spec];
+  if (isPlainObject(spec) && Object.keys(spec).some((key) => key.startsWith('$'))) {
+    if (Object.keys(spec).length !== 1 || !Array.isArray(spec.$each)) return undefined;
+    additions = spec.$each;
+  }
+  const result = current ? [...current] : [];
+  const present = new Set(result.map((value) => encodeKey(value).toString('latin1')));
+  for (const value of additions) {
+    const key = encodeKey(value).toString('latin1');
+    if (present.has(key)) continue;
+    present.add(key);
+    result.push(value);
+  }
+  return result;
+}
+
+function applyOne(target: Document, operator: string, field: string, argument: unknown, now: Date): boolean {
+  const current = target[field];
+  switch (operator) {
+    case '$set':
+      target[field] = argument;
+      return true;
+    case '$unset':
+      delete target[field];
+      return true;
+    case '$inc': {
+      const next = increment(target, field, current, argument);
+      if (next === undefined) return false;
+      target[field] = next;
+      return true;
+    }
+    case '$min':
+    case '$max': {
+      const order = current === undefined ? 0 : compareValues(argument, current);
+      if (current === undefined || (operator === '$min' ? order < 0 : order > 0)) target[field] = argument;
+      return true;
+    }
+    case '$addToSet': {
+      const next = addToSet(field, current, argument);
+      if (!next) return false;
+      target[field] = next;
+      return true;
+    }
+    case '$currentDate':
+      if (argument !== true && !(isPlainObject(argument) && argument.$type === 'date')) return false;
+      target[field] = now;
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The updated copy of `document`, or undefined when the update needs mingo. */
+export function fastUpdate(document: Document, modifier: Document): Document | undefined {
+  for (const [operator, fields] of Object.entries(modifier)) {
+    if (!SIMPLE_OPERATORS.has(operator) || !isPlainObject(fields)) return undefined;
+    for (const field of Object.keys(fields)) if (!isTopLevel(field)) return undefined;
+  }
+  const target: Document = { ...document };
+  const now = new Date();
+  for (const [operator, fields] of Object.entries(modifier)) {
+    for (const [field, argument] of Object.entries(fields as Document)) {
+      if (!applyOne(target, operator, field, argument, now)) return undefined;
+    }
+  }
+  return target;
+}
