@@ -3,6 +3,7 @@ import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
 import { QueueError } from '../../datasources/queue';
 import { AppError, badInput, notFound } from '../../errors';
+import { connectionComplexity } from '../../schema/complexity';
 import { DeadLetter, DeadLetters, QueueStats } from '../../schema/jobs/deadLetter.type';
 
 const MAX_DEAD_LETTERS = 100;
@@ -22,7 +23,10 @@ async function onQueue<T>(queue: string, operation: () => Promise<T>): Promise<T
 @Resolver()
 export class DeadLetterResolver {
   @Authorized(Role.OPERATOR)
-  @Query(() => DeadLetters, { description: 'Messages in the dead-letter queue of `queue` (a job queue such as "jobs", or a pipeline queue)' })
+  @Query(() => DeadLetters, {
+    description: 'Messages in the dead-letter queue of `queue` (a job queue such as "jobs", or a pipeline queue)',
+    complexity: connectionComplexity,
+  })
   deadLetters(
     @Arg('queue') queue: string,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,

@@ -5,6 +5,7 @@ import type { GraphQLContext } from '../../context';
 import { unauthenticated } from '../../errors';
 import { JOBS } from '../../jobs/jobStore';
 import type { JobRecord } from '../../jobs/jobType';
+import { connectionComplexity } from '../../schema/complexity';
 import { paginate } from '../../services/pagination';
 import { Job, JobConnection } from '../../schema/jobs/job.type';
 import { JobFilter } from '../../schema/jobs/jobFilter.input';
@@ -47,7 +48,7 @@ export class JobResolver {
   }
 
   @Authorized()
-  @Query(() => JobConnection, { description: 'Jobs, newest first' })
+  @Query(() => JobConnection, { description: 'Jobs, newest first', complexity: connectionComplexity })
   jobs(@Args() { filter, first, after }: JobsArgs, @Ctx() { app }: GraphQLContext): Promise<JobConnection> {
     return paginate(app.db.collection<JobRecord>(JOBS), jobsFilter(filter), { first, after }, {
       sortField: 'createdAt',
