@@ -1,6 +1,7 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
+import { connectionComplexity } from '../../schema/complexity';
 import { PerformanceEntryFilter, PerformanceGroupBy } from '../../schema/tracking/performance.input';
 import { PerformanceEntry, PerformanceEntryConnection } from '../../schema/tracking/performanceEntry.type';
 import { PerformanceSummaryRow } from '../../schema/tracking/performanceSummary.type';
@@ -19,13 +20,18 @@ class PerformanceEntriesArgs {
 @Resolver(() => PerformanceEntry)
 export class PerformanceEntryResolver {
   @Authorized(Role.VIEWER)
-  @Query(() => PerformanceEntryConnection, { description: 'Performance entries, latest day first' })
+  @Query(() => PerformanceEntryConnection, { description: 'Performance entries, latest day first', complexity: connectionComplexity })
   performanceEntries(@Args() { filter, first, after }: PerformanceEntriesArgs, @Ctx() { app }: GraphQLContext): Promise<PerformanceEntryConnection> {
     return listPerformanceEntries(app.db, filter ?? {}, { first, after }, PerformanceEntry.fromDocument);
   }
 
   @Authorized(Role.VIEWER)
-  @Query(() => [PerformanceSummaryRow], { description: 'Sums of the filtered entries per group, ratios recomputed from the sums' })
+  // One aggregate whatever the number of groups, and its rows hold only scalars: priced as a
+  // few fields, not per row (the group count is unknown before it runs, at most 5000).
+  @Query(() => [PerformanceSummaryRow], {
+    description: 'Sums of the filtered entries per group, ratios recomputed from the sums',
+    complexity: ({ childComplexity }) => 10 + childComplexity,
+  })
   async performanceSummary(
     @Arg('filter', () => PerformanceEntryFilter, { nullable: true }) filter: PerformanceEntryFilter | null,
     @Arg('groupBy', () => [PerformanceGroupBy], { defaultValue: [] }) groupBy: PerformanceGroupBy[],
