@@ -3,6 +3,7 @@ import { bucketStarts, engagementRates, granularityFor, rate } from '../../src/s
 import { signTrackingToken, verifyTrackingToken } from '../../src/services/campaigns/trackingTokens';
 import { normalizeEmail, isValidEmail } from '../../src/services/campaigns/email';
 import { csvCell } from '../../src/services/campaigns/recipients';
+import { recipientUpdates } from '../../src/services/campaigns/recordEvents';
 
 describe('e-mail normalization', () => {
   it.each([
@@ -98,5 +99,35 @@ describe('CSV cells', () => {
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvCell(null)).toBe('');
     expect(csvCell(new Date('2026-01-01T00:00:00Z'))).toBe('2026-01-01T00:00:00.000Z');
+  });
+});
+
+describe('recipient updates from events', () => {
+  const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
+  const event = (type: 'OPEN' | 'CLICK' | 'CONVERSION', recipientId: string, minute: number) => ({
+    _id: `${type}-${recipientId}-${minute}`,
+    type,
+    campaignId: 'c',
+    memberId: recipientId,
+    recipientId,
+    occurredAt: at(minute),
+    recordedAt: at(minute),
+  });
+
+  it('folds a batch into one idempotent update per recipient; a click is also an open', () => {
+    const updates = recipientUpdates([event('OPEN', 'r1', 5), event('CLICK', 'r1', 2), event('OPEN', 'r1', 9), event('CONVERSION', 'r2', 3)]);
+    expect(updates).toEqual([
+      {
+        updateOne: {
+          filter: { _id: 'r1' },
+          update: {
+            $set: { opened: true, clicked: true },
+            $min: { firstOpenedAt: at(2), firstClickedAt: at(2) },
+            $max: { lastOpenedAt: at(9), lastClickedAt: at(2) },
+          },
+        },
+      },
+      { updateOne: { filter: { _id: 'r2' }, update: { $set: { converted: true }, $min: { firstConvertedAt: at(3) }, $max: { lastConvertedAt: at(3) } } } },
+    ]);
   });
 });

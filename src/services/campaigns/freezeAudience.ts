@@ -1,14 +1,16 @@
-import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { C, recipientId, type CampaignDoc, type MemberDoc, type RecipientDoc } from './model';
 
-const CHUNK = 5000;
+// 1,000 keeps the `$in` of a chunk within what the embedded planner serves from an index
+const CHUNK = 1000;
 
 /**
  * Freezes a campaign's audience into `campaign_recipients`: the union of its audiences'
  * memberships, grouped by member (members are unique by normalized e-mail, and the e-mail set
- * below guards that again), archived members left out. Recipients are upserted by their
- * deterministic id with $setOnInsert, so running it again after a crash completes the set
- * without duplicating or resetting anyone. Answers the audience size.
+ * below guards that again), archived members left out. Recipients have deterministic ids and
+ * are inserted in bulk; a recipient already there (a crash during an earlier freeze) is kept as
+ * it is, so running it again completes the set without duplicating or resetting anyone.
+ * Answers the audience size.
  */
 export async function freezeAudience(db: Db, campaign: CampaignDoc, onProgress?: (frozen: number) => Promise<void>): Promise<number> {
   const memberIds = db
@@ -35,30 +37,38 @@ async function freezeChunk(db: Db, campaignId: string, memberIds: string[], emai
     .collection<MemberDoc>(C.members)
     .find({ _id: { $in: memberIds }, archivedAt: null }, { projection: { _id: 1, email: 1, name: 1, attributes: 1 } })
     .toArray();
-  const operations: AnyBulkWriteOperation<RecipientDoc>[] = [];
+  const recipients: RecipientDoc[] = [];
   for (const member of members) {
     if (emails.has(member.email)) continue;
     emails.add(member.email);
-    operations.push({
-      updateOne: {
-        filter: { _id: recipientId(campaignId, member._id) },
-        update: {
-          $setOnInsert: {
-            campaignId,
-            memberId: member._id,
-            email: member.email,
-            name: member.name ?? null,
-            attributes: member.attributes ?? {},
-            status: 'PENDING',
-            opened: false,
-            clicked: false,
-            converted: false,
-          },
-        },
-        upsert: true,
-      },
+    recipients.push({
+      _id: recipientId(campaignId, member._id),
+      campaignId,
+      memberId: member._id,
+      email: member.email,
+      name: member.name ?? null,
+      attributes: member.attributes ?? {},
+      status: 'PENDING',
+      opened: false,
+      clicked: false,
+      converted: false,
     });
   }
-  if (operations.length > 0) await db.collection<RecipientDoc>(C.recipients).bulkWrite(operations, { ordered: false });
-  return operations.length;
+  if (recipients.length > 0) await insertKeepingExisting(db, recipients);
+  return recipients.length;
+}
+
+/**
+ * Inserts recipients; one frozen by an earlier, interrupted freeze stays as it is (it may have
+ * been sent since), so duplicate-key errors are expected and ignored, any other error is not.
+ */
+async function insertKeepingExisting(db: Db, recipients: RecipientDoc[]): Promise<void> {
+  try {
+    await db.collection<RecipientDoc>(C.recipients).insertMany(recipients, { ordered: false });
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: { code?: number }[] }).writeErrors;
+    const duplicatesOnly =
+      (error as { code?: number }).code === 11000 && (!Array.isArray(writeErrors) || writeErrors.every((e) => e.code === 11000));
+    if (!duplicatesOnly) throw error;
+  }
 }

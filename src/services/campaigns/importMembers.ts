@@ -7,7 +7,8 @@ import { isValidEmail, normalizeEmail } from './email';
 import { C, newId, type AudienceImportDoc, type ImportMode, type ImportReject, type MembershipDoc } from './model';
 import { upsertMembersIntoAudience, type MemberRow } from './upsertMembers';
 
-const BATCH_SIZE = 2000;
+// 1,000 keeps every `$in` of a batch within what the embedded planner serves from an index
+const BATCH_SIZE = 1000;
 const MAX_STORED_REJECTS = 1000;
 /** Columns that map to member fields; every other column becomes an attribute. */
 const memberColumns = new Set(['email', 'name', 'contact', 'phone']);

@@ -31,7 +31,7 @@ interface Pending {
 export class CampaignEventRecorder {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  private writing: Promise<void> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -53,42 +53,50 @@ export class CampaignEventRecorder {
     };
     return new Promise<CampaignEventDoc>((resolve, reject) => {
       this.queue.push({ event, resolve: () => resolve(event), reject });
-      if (this.queue.length >= (this.options.maxBatch ?? 500)) this.flushSoon(0);
-      else this.flushSoon(this.options.maxDelayMs ?? 2);
+      this.schedule();
     });
   }
 
   /** Waits until every event recorded so far is stored. */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.timer) {
-      this.flushSoon(0);
-      // let the flush timer fire before waiting on the write it starts
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      await this.flushing;
+    while (this.queue.length > 0 || this.timer || this.writing) {
+      if (this.timer) {
+        clearTimeout(this.timer);
+        this.timer = null;
+        this.writing = this.writeQueued();
+      }
+      await this.writing;
     }
-    await this.flushing;
   }
 
-  private flushSoon(delayMs: number): void {
-    if (this.timer && delayMs > 0) return;
-    if (this.timer) clearTimeout(this.timer);
+  /**
+   * One writer at a time: while it writes, new events wait in the queue and its next batch
+   * takes all of them, so batches grow with the load instead of queueing many small writes.
+   */
+  private schedule(): void {
+    if (this.writing || this.timer) return;
+    const delay = this.queue.length >= this.maxBatch ? 0 : (this.options.maxDelayMs ?? 2);
     this.timer = setTimeout(() => {
       this.timer = null;
-      const batch = this.queue.splice(0, this.options.maxBatch ?? 500);
-      // batches are written one after another so a later event never lands before an earlier one
-      this.flushing = this.flushing.then(() => this.write(batch));
-      if (this.queue.length > 0) this.flushSoon(0);
-    }, delayMs);
+      this.writing = this.writeQueued();
+    }, delay);
   }
 
-  private async write(batch: Pending[]): Promise<void> {
-    if (batch.length === 0) return;
-    try {
-      await storeEvents(this.db, batch.map((p) => p.event));
-      for (const pending of batch) pending.resolve();
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
+  private get maxBatch(): number {
+    return this.options.maxBatch ?? 1000;
+  }
+
+  private async writeQueued(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      try {
+        await storeEvents(this.db, batch.map((p) => p.event));
+        for (const pending of batch) pending.resolve();
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      }
     }
+    this.writing = null;
   }
 }
 
@@ -102,22 +110,34 @@ export async function storeEvents(db: Db, events: CampaignEventDoc[]): Promise<v
       (error as { code?: number }).code === 11000 && (!Array.isArray(writeErrors) || writeErrors.every((e) => e.code === 11000));
     if (!onlyDuplicates) throw error;
   }
-  await db.collection<RecipientDoc>(C.recipients).bulkWrite(events.map(recipientUpdate), { ordered: false });
+  await db.collection<RecipientDoc>(C.recipients).bulkWrite(recipientUpdates(events), { ordered: false });
 }
 
 /**
- * The change an event makes to its recipient. A click also counts as an open: mail clients
- * often block the pixel, and a person who clicked has read the message.
+ * The changes a batch of events makes to their recipients, one update per recipient (opens and
+ * clicks of one person in one batch fold together). A click also counts as an open: mail
+ * clients often block the pixel, and a person who clicked has read the message.
  */
-export function recipientUpdate(event: CampaignEventDoc): AnyBulkWriteOperation<RecipientDoc> {
-  const at = event.occurredAt;
-  const opened = { opened: true };
-  const openTimes = { firstOpenedAt: at };
-  const update =
-    event.type === 'OPEN'
-      ? { $set: opened, $min: openTimes, $max: { lastOpenedAt: at } }
-      : event.type === 'CLICK'
-        ? { $set: { ...opened, clicked: true }, $min: { ...openTimes, firstClickedAt: at }, $max: { lastOpenedAt: at, lastClickedAt: at } }
-        : { $set: { converted: true }, $min: { firstConvertedAt: at }, $max: { lastConvertedAt: at } };
-  return { updateOne: { filter: { _id: event.recipientId }, update } };
+export function recipientUpdates(events: CampaignEventDoc[]): AnyBulkWriteOperation<RecipientDoc>[] {
+  const byRecipient = new Map<string, { $set: Record<string, boolean>; $min: Record<string, Date>; $max: Record<string, Date> }>();
+  for (const event of events) {
+    let update = byRecipient.get(event.recipientId);
+    if (!update) {
+      update = { $set: {}, $min: {}, $max: {} };
+      byRecipient.set(event.recipientId, update);
+    }
+    const touch = (flag: string, first: string, last: string) => {
+      update!.$set[flag] = true;
+      const at = event.occurredAt;
+      if (!update!.$min[first] || at < update!.$min[first]) update!.$min[first] = at;
+      if (!update!.$max[last] || at > update!.$max[last]) update!.$max[last] = at;
+    };
+    if (event.type === 'CONVERSION') {
+      touch('converted', 'firstConvertedAt', 'lastConvertedAt');
+      continue;
+    }
+    touch('opened', 'firstOpenedAt', 'lastOpenedAt');
+    if (event.type === 'CLICK') touch('clicked', 'firstClickedAt', 'lastClickedAt');
+  }
+  return [...byRecipient].map(([_id, update]) => ({ updateOne: { filter: { _id }, update } }));
 }

@@ -36,12 +36,17 @@ export async function upsertMembersIntoAudience(
   const fresh = rows.filter((row) => !ids.has(row.email));
   const known = rows.filter((row) => ids.has(row.email));
   let created = 0;
+  const createdIds: string[] = [];
   if (fresh.length > 0) {
     const docs: MemberDoc[] = fresh.map((row) => ({ ...row, _id: newId(), createdAt: now, updatedAt: now, archivedAt: null }));
     created = await insertIgnoringDuplicates(db, docs);
-    // another import may have created some of these e-mails meanwhile: read back their ids
-    const stored = await existingIds(db, fresh.map((row) => row.email));
-    for (const [email, id] of stored) ids.set(email, id);
+    if (created === docs.length) {
+      for (const doc of docs) createdIds.push(doc._id);
+    } else {
+      // another import created some of these e-mails meanwhile: their ids are the stored ones
+      const stored = await existingIds(db, fresh.map((row) => row.email));
+      for (const [email, id] of stored) ids.set(email, id);
+    }
   }
   if (options.overwrite && known.length > 0) {
     await members.bulkWrite(
@@ -54,7 +59,10 @@ export async function upsertMembersIntoAudience(
       { ordered: false },
     );
   }
-  const addedToAudience = await addMemberships(db, audienceId, [...ids.values()], now, options.importId);
+  // members created just now cannot be in the audience yet: plain inserts, no upsert needed
+  const addedToAudience =
+    (await insertMemberships(db, audienceId, createdIds, now, options.importId)) +
+    (await addMemberships(db, audienceId, [...ids.values()], now, options.importId));
   return { created, updated: options.overwrite ? known.length : 0, existing: known.length, addedToAudience };
 }
 
@@ -76,6 +84,13 @@ async function insertIgnoringDuplicates(db: Db, docs: MemberDoc[]): Promise<numb
     if (!duplicatesOnly) throw error;
     return bulk.result?.insertedCount ?? bulk.insertedCount ?? 0;
   }
+}
+
+async function insertMemberships(db: Db, audienceId: string, memberIds: string[], now: Date, importId?: string): Promise<number> {
+  if (memberIds.length === 0) return 0;
+  const docs: MembershipDoc[] = memberIds.map((memberId) => ({ _id: membershipId(audienceId, memberId), audienceId, memberId, addedAt: now, ...(importId ? { importId } : {}) }));
+  await db.collection<MembershipDoc>(C.memberships).insertMany(docs, { ordered: false });
+  return docs.length;
 }
 
 /** Upserts memberships by their deterministic id; answers how many were new. */

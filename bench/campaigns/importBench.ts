@@ -1,0 +1,44 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from 'mongodb';
+import { createEntity, entities } from '../../src/services/campaigns/catalog';
+import { isValidEmail, normalizeEmail } from '../../src/services/campaigns/email';
+import { importAudienceMembers } from '../../src/services/campaigns/importMembers';
+import { C, membershipId, newId } from '../../src/services/campaigns/model';
+import { benchStore, line, writeMembersCsv } from './support';
+
+/** Streams a generated CSV through importAudienceMembers (the upload path without HTTP). */
+export async function importBench(db: Db, dir: string, rows: number): Promise<void> {
+  const file = join(dir, 'members.csv');
+  await writeMembersCsv(file, rows);
+  const audience = await createEntity(db, entities.audience, { name: 'Imported' });
+  const started = performance.now();
+  const result = await importAudienceMembers(
+    db,
+    { maxBytes: 4 * 1024 ** 3, maxRows: rows + 1 },
+    { audienceId: audience._id, file: createReadStream(file), filename: 'members.csv', mode: 'ADD', overwrite: false },
+  );
+  line('import: importAudienceMembers (streamed CSV, bulk batches)', result.counts.accepted, performance.now() - started, 'rows');
+  if (result.counts.created !== rows) throw new Error(`expected ${rows} members, created ${result.counts.created}`);
+}
+
+/** Baseline: the same rows one at a time (find by e-mail, insert, upsert membership). */
+export async function importBaseline(rows: number): Promise<void> {
+  const { store } = await benchStore('import-baseline');
+  try {
+    const started = performance.now();
+    for (let i = 0; i < rows; i++) {
+      const email = normalizeEmail(`member${i}@example.com`);
+      if (!isValidEmail(email)) continue;
+      const existing = await store.db.collection(C.members).findOne({ email });
+      const memberId = existing ? String(existing._id) : newId();
+      if (!existing) await store.db.collection(C.members).insertOne({ _id: memberId as never, email, name: `Member ${i}`, attributes: {} });
+      await store.db
+        .collection(C.memberships)
+        .updateOne({ _id: membershipId('a', memberId) as never }, { $setOnInsert: { audienceId: 'a', memberId } }, { upsert: true });
+    }
+    line('import baseline: one row at a time', rows, performance.now() - started, 'rows');
+  } finally {
+    await store.close();
+  }
+}
