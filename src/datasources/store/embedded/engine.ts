@@ -18,7 +18,6 @@ export interface EngineOptions {
 
 const CATALOG_KEY = 'catalog';
 const CATALOG_VERSION_KEY = 'catalogVersion';
-const OPLOG_SEQ_KEY = 'oplogSeq';
 const FORMAT_KEY = 'format';
 /**
  * Layout version of the tables. A data directory written with another one has its indexes
@@ -48,8 +47,13 @@ export class Engine {
   private watchers = 0;
   private poller: NodeJS.Timeout | undefined;
   private polledSeq = 0;
-  /** Oplog sequence handed out in the current transaction callback, not yet written to meta. */
-  private pendingSeq: number | undefined;
+  /**
+   * The write transaction the previous callback ran in, and the last oplog sequence it handed
+   * out. lmdb-js runs every callback of an event turn in one LMDB transaction; LMDB's
+   * transaction id only moves when some process commits, so the same id means nothing changed
+   * in between and the catalog and the sequence need not be read again.
+   */
+  private txnState: { id: number; seq: number | undefined } | undefined;
 
   constructor(readonly options: EngineOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -141,13 +145,8 @@ export class Engine {
     if (this.closed) throw new Error('the store is closed');
     try {
       const result = await this.env.transaction(() => {
-        this.refreshCatalog();
-        this.pendingSeq = undefined;
-        try {
-          return action();
-        } finally {
-          this.flushOplogSeq();
-        }
+        this.beginCallback();
+        return action();
       });
       this.commits.emit('commit');
       return result;
@@ -163,24 +162,24 @@ export class Engine {
     return this.env.transactionSync(action);
   }
 
-  /**
-   * Inside a write transaction: the next oplog sequence number. The counter is read once per
-   * transaction callback and written back once at its end (flushOplogSeq).
-   */
+  private beginCallback(): void {
+    const id = this.env.getWriteTxnId();
+    if (this.txnState?.id === id && this.catalogData.version !== -1) return;
+    this.refreshCatalog();
+    this.txnState = { id, seq: undefined };
+  }
+
+  /** Inside a write transaction: the next oplog sequence number (the oplog's last key + 1). */
   nextOplogSeq(): number {
-    const seq = (this.pendingSeq ?? this.lastOplogSeq()) + 1;
-    this.pendingSeq = seq;
-    return seq;
+    const state = this.txnState!;
+    state.seq = (state.seq ?? this.lastOplogSeq()) + 1;
+    return state.seq;
   }
 
-  private flushOplogSeq(): void {
-    if (this.pendingSeq !== undefined) this.meta.putSync(OPLOG_SEQ_KEY, seqKey(this.pendingSeq));
-    this.pendingSeq = undefined;
-  }
-
+  /** The newest oplog entry's sequence (trimming always keeps the newest entry). */
   lastOplogSeq(): number {
-    const bytes = this.meta.get(OPLOG_SEQ_KEY);
-    return bytes ? readSeq(bytes) : 0;
+    for (const key of this.oplog.getKeys({ reverse: true, limit: 1 })) return readSeq(key as Buffer);
+    return 0;
   }
 
   collectionPrefix(entry: CollectionEntry): Buffer {

@@ -59,7 +59,9 @@ export function firstOplogSeq(engine: Engine): number | undefined {
 export async function trimOplog(engine: Engine, retentionMs: number, now = Date.now()): Promise<number> {
   const cutoff = now - retentionMs;
   const expired: Buffer[] = [];
-  for (const { key, value } of engine.oplog.getRange({ snapshot: false })) {
+  // The newest entry stays, whatever its age: the next sequence number is read from it.
+  const newest = engine.lastOplogSeq();
+  for (const { key, value } of engine.oplog.getRange({ end: seqKey(newest), snapshot: false })) {
     const { wallTime } = decodeEntry(value, readSeq(key));
     if (wallTime.getTime() >= cutoff) break;
     expired.push(key);
