@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { QueueMessage } from '../datasources/queue';
+import { MAX_DELAY_SECONDS, type QueueMessage } from '../datasources/queue';
 import type { Logger } from '../logger';
 import { backoffMs } from './backoff';
 import { describeJobError, JobTimeoutError } from './jobErrors';
@@ -11,8 +11,8 @@ import { JobCancelledError, type ConsumerResult, type JobContext, type JobRecord
 export const DEFAULT_ATTEMPTS = 3;
 export const DEFAULT_BACKOFF_MS = 1000;
 export const DEFAULT_TIMEOUT_MS = 15 * 60 * 1000;
-/** The longest delay a queue message can carry on SQS; longer waits are re-delayed. */
-export const MAX_MESSAGE_DELAY_SECONDS = 900;
+/** The longest delay a queue message can carry (SQS's); longer waits go through the dispatcher. */
+export const MAX_MESSAGE_DELAY_SECONDS = MAX_DELAY_SECONDS;
 
 export interface JobRunnerDeps {
   store: JobStore;

@@ -44,7 +44,7 @@ export interface EnsureQueueOptions {
 
 export interface OutgoingMessage {
   body: string;
-  /** Seconds before the message can be received (0..900); standard queues only on SQS. */
+  /** Seconds before the message can be received (0..900); standard queues only, as on SQS. */
   delaySeconds?: number;
   /** FIFO queues: messages of one group are delivered in order, one at a time. */
   groupId?: string;
@@ -101,6 +101,7 @@ export interface DeadLetter {
 export const QUEUE_NAME = /^[A-Za-z0-9_-]{1,60}$/;
 
 export const MAX_RECEIVE_BATCH = 10;
+export const MAX_DELAY_SECONDS = 900;
 export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
 /** How long a FIFO deduplication id is remembered, as on SQS. */
@@ -118,6 +119,15 @@ export function checkQueueName(name: string): void {
   if (!QUEUE_NAME.test(name)) {
     throw new QueueError(`queue name "${name}": 1-60 letters, digits, - and _`, 'QUEUE_INVALID');
   }
+}
+
+/** The same refusals on both engines for what SQS refuses in a message. */
+export function checkOutgoing(message: OutgoingMessage, fifo: boolean): void {
+  const delay = message.delaySeconds ?? 0;
+  if (!Number.isFinite(delay) || delay < 0 || delay > MAX_DELAY_SECONDS) {
+    throw new QueueError(`delaySeconds: 0..${MAX_DELAY_SECONDS}`, 'QUEUE_INVALID');
+  }
+  if (fifo && delay > 0) throw new QueueError('delaySeconds: FIFO queues take no per-message delay', 'QUEUE_INVALID');
 }
 
 export function receiveLimit(options: ReceiveOptions): number {

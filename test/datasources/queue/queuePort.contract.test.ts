@@ -158,10 +158,13 @@ describe.each(queueEngines)('queue port on $name', (engine) => {
     for (const g of groups) expect(seen.get(g)).toEqual(Array.from({ length: perGroup }, (_, i) => i));
   });
 
-  it('refuses an unknown queue and bad receive sizes with a QueueError', async () => {
+  it('refuses an unknown queue, bad receive sizes and delays SQS refuses, with a QueueError', async () => {
     await expect(port.send('never-ensured', { body: 'x' })).rejects.toThrow(QueueError);
     const queue = await freshQueue();
     await expect(port.receive(queue, { maxMessages: 11 })).rejects.toThrow(/maxMessages/);
     await expect(port.ensureQueue('bad name!')).rejects.toThrow(/queue name/);
+    await expect(port.send(queue, { body: 'x', delaySeconds: 901 })).rejects.toThrow(/delaySeconds/);
+    const fifo = await freshQueue({ fifo: true });
+    await expect(port.send(fifo, { body: 'x', groupId: 'g', delaySeconds: 5 })).rejects.toThrow(/FIFO/);
   });
 });

@@ -1,5 +1,6 @@
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import {
+  checkOutgoing,
   checkQueueName,
   deadLetterQueueName,
   DEFAULT_MAX_RECEIVE_COUNT,
@@ -214,6 +215,7 @@ export class EmbeddedQueuePort implements QueuePort {
   }
 
   private toDocument(queue: string, definition: QueueDefinition, message: OutgoingMessage, now: Date): MessageDocument {
+    checkOutgoing(message, definition.fifo);
     const doc: MessageDocument = {
       _id: new ObjectId().toHexString(),
       queue,

@@ -12,6 +12,7 @@ import {
   type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
 import {
+  checkOutgoing,
   QueueError,
   receiveLimit,
   MAX_RECEIVE_BATCH,
@@ -224,6 +225,7 @@ export class SqsQueuePort implements QueuePort {
 }
 
 function toEntry(target: SqsQueue, message: OutgoingMessage, id: string): SendMessageBatchRequestEntry {
+  checkOutgoing(message, target.fifo);
   if (target.fifo) {
     return {
       Id: id,
