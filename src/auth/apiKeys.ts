@@ -79,6 +79,12 @@ export async function findPrincipalByKey(db: Db, key: string): Promise<Principal
   return principalOf(match);
 }
 
+/** True while the key exists and is not revoked: long-lived sockets re-check it per operation. */
+export async function isApiKeyLive(db: Db, keyId: string): Promise<boolean> {
+  const doc = await db.collection<ApiKeyDocument>(API_KEYS_COLLECTION).findOne({ _id: keyId }, { projection: { revokedAt: 1 } });
+  return doc !== null && !doc.revokedAt;
+}
+
 export function principalOf(doc: ApiKeyDocument): Principal {
   return { keyId: doc._id, name: doc.name, role: doc.role, ...(doc.agentId ? { agentId: doc.agentId } : {}) };
 }

@@ -15,9 +15,11 @@ import { CloseCode, type Context, type SubscribePayload } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app';
+import { isApiKeyLive } from '../auth/apiKeys';
 import { resolvePrincipal } from '../auth/principal';
 import type { Principal } from '../auth/roles';
 import type { GraphQLContext } from '../context';
+import { unauthenticated } from '../errors';
 import { Loaders } from '../resolvers/loaders';
 import { checkQueryComplexity, queryDepthRule, type QueryLimits } from './limits';
 import { socketEvents } from './socketEvents';
@@ -35,12 +37,17 @@ type SocketContext = Context<Record<string, unknown> | undefined, Extra & Partia
  * Parses, validates (with the depth rule) and prices one operation received on a socket, then
  * gives it a per-operation context: the HTTP pipeline's checks, for WebSocket clients.
  */
-function prepareOperation(
+async function prepareOperation(
   setup: { schema: GraphQLSchema; app: App; limits: QueryLimits; validationRules: readonly ValidationRule[] },
   payload: SubscribePayload,
   principal: Principal | null,
-): ExecutionArgs | readonly GraphQLError[] {
+): Promise<ExecutionArgs | readonly GraphQLError[]> {
   const { schema, app, limits } = setup;
+  // The key was checked at connection_init; a socket lives for hours, so a revoked key must stop
+  // working for the next operation too.
+  if (principal && !principal.anonymous && !(await isApiKeyLive(app.db, principal.keyId))) {
+    return [unauthenticated('The API key of this connection was revoked')];
+  }
   let document: DocumentNode;
   try {
     document = parse(payload.query);

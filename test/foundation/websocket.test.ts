@@ -2,16 +2,17 @@ import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 import { print } from 'graphql';
 import WebSocket from 'ws';
 import { HealthDocument, MeDocument } from '../generated/graphql';
+import { findPrincipalByKey, revokeApiKey } from '../../src/auth/apiKeys';
 import { socketEvents, type SocketInfo } from '../../src/server/socketEvents';
 import { startTestServer, type TestServer } from '../support/server';
 
 /** A graphql-ws client that does not retry, so a refused connection fails the test at once. */
-function connect(wsUrl: string, key?: string, onClosed?: (code: number) => void): Client {
+function connect(wsUrl: string, key?: string, onClosed?: (code: number) => void, lazy = true): Client {
   return createClient({
     url: wsUrl,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
-    lazy: true,
+    lazy,
     connectionParams: key ? { authorization: `Bearer ${key}` } : {},
     on: { closed: (event) => onClosed?.((event as { code: number }).code) },
   });
@@ -75,6 +76,18 @@ describe('graphql-ws on /graphql', () => {
     expect(health.data?.health.status).toBe('OK');
     const me = (await runOnce(client, print(MeDocument))) as ExecutionResult;
     expect(me.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await client.dispose();
+  });
+
+  it('refuses new operations on a socket whose key was revoked', async () => {
+    const key = await server.createApiKey('viewer', 'soon revoked');
+    // Not lazy: the socket stays open between operations, as an agent's does.
+    const client = connect(server.wsUrl, key, undefined, false);
+    expect(((await runOnce(client, print(MeDocument))) as ExecutionResult).data).toBeDefined();
+    const principal = await findPrincipalByKey(server.app.db, key);
+    await revokeApiKey(server.app.db, principal!.keyId);
+    const after = (await runOnce(client, print(MeDocument))) as { refused: { extensions: unknown }[] };
+    expect(after.refused[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
     await client.dispose();
   });
 
