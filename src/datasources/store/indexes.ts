@@ -44,10 +44,10 @@ export const indexes: IndexDeclaration[] = [
   // Leads (src/services/leads). One open lead per email: the import's duplicate check and its
   // race with a concurrent upload.
   { collection: 'leads', key: { email: 1 }, options: { unique: true, partialFilterExpression: { open: true }, name: 'open_email_unique' } },
-  // The router's claim: the oldest QUEUED lead (queuedAt, then upload order).
+  // The router's claim: the oldest QUEUED lead (queuedAt, then upload order). Also serves the
+  // time-out sweep (status ASSIGNED: at most the agents' total capacity, sorted in memory), so
+  // no expiresAt index has to be maintained on every claim and answer.
   { collection: 'leads', key: { status: 1, queuedAt: 1, _id: 1 } },
-  // The push time-out sweep and its timer: the nearest expiresAt among ASSIGNED leads.
-  { collection: 'leads', key: { status: 1, expiresAt: 1 } },
   // An agent's open leads (feed replay, disconnect release) and leads(filter: {assignedTo}).
   { collection: 'leads', key: { assignedTo: 1, status: 1 } },
   // leads(filter: {importId}) and the leads list, newest upload first.

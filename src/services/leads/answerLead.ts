@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { conflict, forbidden, notFound } from '../../errors';
+import { claimLeadFor, type AssignOptions, type Assignment } from './assignLead';
 import { AGENTS, LEADS, dayOf, type AgentDoc, type LeadDoc, type LeadOutcome } from './model';
 import { releaseLead } from './releaseLead';
 
@@ -11,11 +12,24 @@ export interface ResolveInput {
   now?: Date;
 }
 
+/** A lead handed back or answered, and its agent after the answer (null if deleted). */
+export interface Answer {
+  lead: LeadDoc;
+  agent: AgentDoc | null;
+  /** The agent's next lead, claimed with the slot the answer freed (resolve only). */
+  next: Assignment | null;
+}
+
 /**
  * The assigned agent answers its lead. Only the agent the lead is assigned to right now can:
  * another agent gets FORBIDDEN, a lead that timed out or was already answered CONFLICT.
+ *
+ * When leads are waiting, the slot goes straight to the agent's next lead: the agent keeps it
+ * (still ONLINE and within capacity) and claims the oldest lead it may take, so it is never
+ * counted free while busy and the next push costs two writes instead of four. Otherwise the
+ * slot is freed.
  */
-export async function resolveLead(db: Db, input: ResolveInput): Promise<LeadDoc> {
+export async function resolveLead(db: Db, input: ResolveInput, options: AssignOptions): Promise<Answer> {
   const now = input.now ?? new Date();
   const lead = await db.collection<LeadDoc>(LEADS).findOneAndUpdate(
     { _id: input.leadId, status: 'ASSIGNED', assignedTo: input.agentId },
@@ -26,8 +40,17 @@ export async function resolveLead(db: Db, input: ResolveInput): Promise<LeadDoc>
     { returnDocument: 'after' },
   );
   if (!lead) throw await whyNotAnswerable(db, input.leadId, input.agentId);
-  await countAnswer(db, input.agentId, now);
-  return lead;
+  const agents = db.collection<AgentDoc>(AGENTS);
+  const kept = await agents.findOneAndUpdate(
+    { _id: input.agentId, presence: 'ONLINE', answeredDay: dayOf(now), $expr: { $lte: ['$openLeads', '$capacity'] } },
+    { $inc: { answeredToday: 1 }, $set: { lastAssignedAt: now } },
+    { returnDocument: 'after' },
+  );
+  if (!kept) return { lead, agent: await countAnswer(db, input.agentId, now), next: null };
+  const next = await claimLeadFor(db, kept._id, options);
+  if (next) return { lead, agent: kept, next: { lead: next, agent: kept } };
+  const freed = await agents.findOneAndUpdate({ _id: kept._id }, { $inc: { openLeads: -1 }, $set: { idleSince: now } }, { returnDocument: 'after' });
+  return { lead, agent: freed, next: null };
 }
 
 export interface DeclineInput {
@@ -38,7 +61,7 @@ export interface DeclineInput {
 }
 
 /** The assigned agent hands the lead back; it goes to the head of the queue for someone else. */
-export async function declineLead(db: Db, input: DeclineInput): Promise<LeadDoc> {
+export async function declineLead(db: Db, input: DeclineInput): Promise<Answer> {
   const released = await releaseLead(db, {
     filter: { _id: input.leadId },
     agentId: input.agentId,
@@ -49,7 +72,8 @@ export async function declineLead(db: Db, input: DeclineInput): Promise<LeadDoc>
     excludeAgent: true,
   });
   if (!released) throw await whyNotAnswerable(db, input.leadId, input.agentId);
-  return released.lead;
+  const before = released.agentBefore;
+  return { lead: released.lead, agent: before ? { ...before, openLeads: before.openLeads - 1 } : null, next: null };
 }
 
 /**
@@ -57,21 +81,23 @@ export async function declineLead(db: Db, input: DeclineInput): Promise<LeadDoc>
  * count again; both paths are conditional on the stored day, so two answers racing over the
  * start of a day cannot overwrite each other's count.
  */
-async function countAnswer(db: Db, agentId: string, now: Date): Promise<void> {
+async function countAnswer(db: Db, agentId: string, now: Date): Promise<AgentDoc | null> {
   const agents = db.collection<AgentDoc>(AGENTS);
   const today = dayOf(now);
   for (;;) {
-    const sameDay = await agents.updateOne(
+    const sameDay = await agents.findOneAndUpdate(
       { _id: agentId, answeredDay: today },
       { $inc: { openLeads: -1, answeredToday: 1 }, $set: { idleSince: now } },
+      { returnDocument: 'after' },
     );
-    if (sameDay.matchedCount > 0) return;
-    const newDay = await agents.updateOne(
+    if (sameDay) return sameDay;
+    const newDay = await agents.findOneAndUpdate(
       { _id: agentId, answeredDay: { $ne: today } },
       { $inc: { openLeads: -1 }, $set: { answeredToday: 1, answeredDay: today, idleSince: now } },
+      { returnDocument: 'after' },
     );
     // neither matched only when the agent no longer exists: nothing left to count
-    if (newDay.matchedCount > 0 || !(await agents.findOne({ _id: agentId }, { projection: { _id: 1 } }))) return;
+    if (newDay || !(await agents.findOne({ _id: agentId }, { projection: { _id: 1 } }))) return newDay;
   }
 }
 

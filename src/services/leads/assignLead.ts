@@ -17,7 +17,7 @@ export interface Assignment {
 export const QUEUE_ORDER = { queuedAt: 1, _id: 1 } as const;
 
 /** How far past the free agents a round looks for leads, to get around declined ones. */
-const DECLINE_WINDOW = 100;
+const DECLINE_WINDOW = 20;
 
 /** The queued leads an agent may be offered: not those it declined. */
 export function queuedFor(agentId: string): Filter<LeadDoc> {
@@ -69,18 +69,38 @@ export async function assignTo(db: Db, candidate: AgentDoc, options: AssignOptio
     { returnDocument: 'after' },
   );
   if (!agent) return null;
-  const now = clock();
-  const lead = await db.collection<LeadDoc>(LEADS).findOneAndUpdate(
-    queuedFor(agent._id),
-    {
-      $set: { status: 'ASSIGNED', assignedTo: agent._id, assignedAt: now, expiresAt: new Date(now.getTime() + options.pushTimeoutMs) },
-      $push: { history: { at: now, change: 'ASSIGNED', actor: 'router', agentId: agent._id } },
-    },
-    { sort: QUEUE_ORDER, returnDocument: 'after' },
-  );
+  const lead = await claimLeadFor(db, agent._id, options);
   if (lead) return { lead, agent };
   await agents.updateOne({ _id: agent._id }, { $inc: { openLeads: -1 } });
   return null;
+}
+
+/**
+ * The lead half of a claim: the oldest lead the agent may take, QUEUED -> ASSIGNED with its
+ * push time-out. The caller must already hold a slot of the agent for it.
+ */
+export async function claimLeadFor(db: Db, agentId: string, options: AssignOptions): Promise<LeadDoc | null> {
+  const now = (options.clock ?? (() => new Date()))();
+  return db.collection<LeadDoc>(LEADS).findOneAndUpdate(
+    queuedFor(agentId),
+    {
+      $set: { status: 'ASSIGNED', assignedTo: agentId, assignedAt: now, expiresAt: new Date(now.getTime() + options.pushTimeoutMs) },
+      $push: { history: { at: now, change: 'ASSIGNED', actor: 'router', agentId } },
+    },
+    { sort: QUEUE_ORDER, returnDocument: 'after' },
+  );
+}
+
+/**
+ * The fast path when an agent's slot was just freed on this instance: if a lead waits for it,
+ * it takes it now instead of waiting for a round. Leads wait only while every agent is busy, so
+ * the agent just freed is the one the routing model would pick; agents freed at the same moment
+ * each claim concurrently, safely.
+ */
+export async function assignFreedAgent(db: Db, agent: AgentDoc, options: AssignOptions): Promise<Assignment | null> {
+  if (agent.presence !== 'ONLINE' || agent.openLeads >= agent.capacity) return null;
+  const waiting = await db.collection<LeadDoc>(LEADS).findOne(queuedFor(agent._id), { projection: { _id: 1 } });
+  return waiting ? assignTo(db, agent, options) : null;
 }
 
 /**

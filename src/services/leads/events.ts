@@ -11,12 +11,9 @@ export interface LeadEventInput {
   reason?: string | null;
 }
 
-/**
- * Appends a routing event. Every instance tails this collection's change stream: that is how an
- * agent connected to one instance hears of a claim made by another, and how routers wake up.
- */
-export async function recordLeadEvent(db: Db, input: LeadEventInput): Promise<LeadEventDoc> {
-  const event: LeadEventDoc = {
+/** A routing event document with a fresh id. */
+export function leadEvent(input: LeadEventInput): LeadEventDoc {
+  return {
     _id: newId(),
     at: input.at,
     kind: input.kind,
@@ -26,6 +23,14 @@ export async function recordLeadEvent(db: Db, input: LeadEventInput): Promise<Le
     presence: input.presence ?? null,
     reason: input.reason ?? null,
   };
+}
+
+/**
+ * Appends a routing event. Every instance tails this collection's change stream: that is how an
+ * agent connected to one instance hears of a claim made by another, and how routers wake up.
+ */
+export async function recordLeadEvent(db: Db, input: LeadEventInput | LeadEventDoc): Promise<LeadEventDoc> {
+  const event = '_id' in input ? input : leadEvent(input);
   await db.collection<LeadEventDoc>(LEAD_EVENTS).insertOne(event);
   return event;
 }

@@ -5,8 +5,8 @@ import type { Logger } from '../../logger';
 import { AgentSessions } from './agentSessions';
 import { setAgentPresence } from './agents';
 import { declineLead, resolveLead, type DeclineInput, type ResolveInput } from './answerLead';
-import { assignRound, type Assignment } from './assignLead';
-import { recordLeadEvent } from './events';
+import { assignFreedAgent, assignRound, type Assignment, type AssignOptions } from './assignLead';
+import { leadEvent, recordLeadEvent, type LeadEventInput } from './events';
 import { ExpiryTimer } from './expiryTimer';
 import { leadMetrics, secondsInQueue, type LeadMetrics } from './metrics';
 import { LEAD_EVENTS, LEADS, type AgentDoc, type LeadDoc, type LeadEventDoc, type LeadImportDoc, type Presence } from './model';
@@ -31,7 +31,12 @@ export class LeadRouting {
   private readonly router: LeadRouter;
   private readonly expiry: ExpiryTimer;
   private readonly listeners = new Set<Listener>();
+  /** Events this instance announced itself, not to be dispatched again when the stream echoes them. */
+  private readonly announced = new Set<string>();
+  /** Event inserts still in flight; stop() waits for them. */
+  private readonly writes = new Set<Promise<unknown>>();
   private readonly logger: Logger;
+  private readonly assignOptions: AssignOptions;
   private stream: ChangeStream<LeadEventDoc> | null = null;
   private streamRetry: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -40,8 +45,11 @@ export class LeadRouting {
     this.logger = app.logger.child({ feature: 'leads' });
     this.metrics = leadMetrics(app.metrics);
     const config = app.config;
+    const assignOptions: AssignOptions = { model: config.LEAD_ROUTING_MODEL, pushTimeoutMs: config.LEAD_PUSH_TIMEOUT_SECONDS * 1000 };
+    this.assignOptions = assignOptions;
     this.router = new LeadRouter({
-      assignRound: () => assignRound(this.db, { model: config.LEAD_ROUTING_MODEL, pushTimeoutMs: config.LEAD_PUSH_TIMEOUT_SECONDS * 1000 }),
+      assignRound: () => assignRound(this.db, assignOptions),
+      assignAgent: (agent) => assignFreedAgent(this.db, agent, assignOptions),
       onAssigned: (assignment) => this.announceAssignment(assignment),
       logger: this.logger,
     });
@@ -70,6 +78,7 @@ export class LeadRouting {
     this.stopped = true;
     if (this.streamRetry) clearTimeout(this.streamRetry);
     await Promise.all([this.router.stop(), this.expiry.stop(), this.sessions.stop()]);
+    await Promise.allSettled([...this.writes]);
     await this.stream?.close().catch(() => undefined);
     this.stream = null;
   }
@@ -85,10 +94,9 @@ export class LeadRouting {
     return this.router.idle();
   }
 
-  async leadsQueued(leadImport: LeadImportDoc): Promise<void> {
+  leadsQueued(leadImport: LeadImportDoc): void {
     if (leadImport.accepted === 0) return;
-    this.router.kick();
-    await recordLeadEvent(this.db, { kind: 'QUEUED', at: leadImport.createdAt, reason: `import ${leadImport._id}` });
+    this.announce({ kind: 'QUEUED', at: leadImport.createdAt, reason: `import ${leadImport._id}` });
   }
 
   async setPresence(agentId: string, presence: Presence, reason: string): Promise<AgentDoc | null> {
@@ -98,12 +106,14 @@ export class LeadRouting {
   }
 
   /**
-   * Answers a lead. Its routing effect (a free slot) is this instance's to act on, so it kicks the
-   * local router and announces nothing: the agent document's change reaches supervisors.
+   * Answers a lead; the agent's next lead, if one waits, comes with the answer (the agent is
+   * told at once). A freed slot is offered again: a lead queued while it was being freed would
+   * otherwise wait for the next event.
    */
   async resolve(input: ResolveInput): Promise<LeadDoc> {
-    const lead = await resolveLead(this.db, input);
-    this.router.kick();
+    const { lead, agent, next } = await resolveLead(this.db, input, this.assignOptions);
+    if (next) this.announceAssignment(next);
+    else if (agent) this.router.offer(agent);
     if (lead.assignedAt && lead.resolvedAt) {
       const seconds = (lead.resolvedAt.getTime() - lead.assignedAt.getTime()) / 1000;
       this.metrics.timeToAnswer.observe({ agent: input.agentId, outcome: input.outcome }, seconds);
@@ -112,19 +122,21 @@ export class LeadRouting {
   }
 
   async decline(input: DeclineInput): Promise<LeadDoc> {
-    const lead = await declineLead(this.db, input);
+    const { lead, agent } = await declineLead(this.db, input);
+    // the declined lead is queued again: a round finds it another agent; the decliner is free
     this.router.kick();
+    if (agent) this.router.offer(agent);
     this.metrics.declines.inc({ agent: input.agentId });
-    await recordLeadEvent(this.db, { kind: 'RELEASED', at: new Date(), agentId: input.agentId, lead, reason: `declined: ${input.reason}` });
+    this.announce({ kind: 'RELEASED', at: new Date(), agentId: input.agentId, lead, reason: `declined: ${input.reason}` });
     return lead;
   }
 
-  private async announceAssignment({ lead, agent }: Assignment): Promise<void> {
+  private announceAssignment({ lead, agent }: Assignment): void {
     this.metrics.assignments.inc({ agent: agent._id });
     const waited = secondsInQueue(lead);
     if (waited !== null) this.metrics.timeInQueue.observe({ agent: agent._id }, waited);
     if (lead.expiresAt) this.expiry.arm(lead.expiresAt);
-    await recordLeadEvent(this.db, { kind: 'ASSIGNED', at: lead.assignedAt ?? new Date(), agentId: agent._id, lead });
+    this.announce({ kind: 'ASSIGNED', at: lead.assignedAt ?? new Date(), agentId: agent._id, lead });
   }
 
   private async sweepTimeouts(): Promise<void> {
@@ -134,7 +146,7 @@ export class LeadRouting {
     for (const release of releases) {
       const agentId = release.lead.history.at(-1)?.agentId ?? '';
       this.metrics.timeouts.inc({ agent: agentId });
-      await this.announceRelease(release, agentId, 'TIMED_OUT', 'push time-out', presence);
+      this.announceRelease(release, agentId, 'TIMED_OUT', 'push time-out', presence);
     }
   }
 
@@ -145,16 +157,16 @@ export class LeadRouting {
     const assigned = await this.db.collection<LeadDoc>(LEADS).find({ status: 'ASSIGNED', assignedTo: agentId }, { projection: { _id: 1 } }).toArray();
     for (const { _id } of assigned) {
       const release = await releaseLead(this.db, { filter: { _id }, agentId, change: 'RELEASED', actor: 'disconnect', reason: 'agent disconnected', now });
-      if (release) await this.announceRelease(release, agentId, 'RELEASED', 'agent disconnected', null);
+      if (release) this.announceRelease(release, agentId, 'RELEASED', 'agent disconnected', null);
     }
     if (assigned.length > 0) this.router.kick();
   }
 
-  private async announceRelease(release: Release, agentId: string, kind: 'TIMED_OUT' | 'RELEASED', reason: string, presence: Presence | null) {
+  private announceRelease(release: Release, agentId: string, kind: 'TIMED_OUT' | 'RELEASED', reason: string, presence: Presence | null): void {
     const at = release.lead.history.at(-1)?.at ?? new Date();
-    await recordLeadEvent(this.db, { kind, at, agentId, lead: release.lead, reason });
+    this.announce({ kind, at, agentId, lead: release.lead, reason });
     if (presence && release.agentBefore && release.agentBefore.presence !== presence) {
-      await recordLeadEvent(this.db, { kind: 'PRESENCE_CHANGED', at, agentId, presence, reason });
+      this.announce({ kind: 'PRESENCE_CHANGED', at, agentId, presence, reason });
     }
   }
 
@@ -162,7 +174,8 @@ export class LeadRouting {
     if (this.stopped) return;
     const stream = this.db.collection<LeadEventDoc>(LEAD_EVENTS).watch<LeadEventDoc, ChangeStreamDocument<LeadEventDoc>>([{ $match: { operationType: 'insert' } }]);
     stream.on('change', (change) => {
-      if (change.operationType === 'insert') this.onEvent(change.fullDocument);
+      if (change.operationType !== 'insert' || this.announced.delete(change.fullDocument._id)) return;
+      this.onEvent(change.fullDocument);
     });
     stream.on('error', (error) => {
       this.logger.error({ err: error }, 'lead event stream failed; reopening');
@@ -171,6 +184,23 @@ export class LeadRouting {
       this.streamRetry.unref();
     });
     this.stream = stream;
+  }
+
+  /**
+   * Tells this instance's listeners at once and records the event for the others. Local agents
+   * do not wait for the insert's commit and its trip through the change stream: that is most of
+   * the latency between a claim and the push.
+   */
+  private announce(input: LeadEventInput): void {
+    const event = leadEvent(input);
+    this.announced.add(event._id);
+    this.onEvent(event);
+    const write = recordLeadEvent(this.db, event).catch((error) => {
+      this.announced.delete(event._id);
+      this.logger.error({ err: error, kind: event.kind, leadId: event.leadId }, 'lead event could not be recorded');
+    });
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
   }
 
   private onEvent(event: LeadEventDoc): void {
