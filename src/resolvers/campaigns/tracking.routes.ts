@@ -44,14 +44,11 @@ function sendError(res: Response, error: unknown, app: App): void {
   res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong' } });
 }
 
-/**
- * Public tracking endpoints (open pixel, click redirect), the conversion endpoint for servers
- * (OPERATOR API key) and signed downloads of exported files.
- */
-export function campaignRoutes(router: Router, app: App): void {
-  const tracking = campaignTracking(app);
+type Handler = (req: Request, res: Response) => Promise<void>;
 
-  router.get('/o/:file', async (req: Request, res: Response) => {
+/** The open pixel: recorded when the token is genuine; the GIF is served even if storing failed. */
+function openPixel(app: App, tracking: CampaignTracking): Handler {
+  return async (req, res) => {
     const file = String(req.params.file);
     if (!file.endsWith('.gif')) return refuse(res, 'INVALID_TOKEN');
     try {
@@ -61,9 +58,12 @@ export function campaignRoutes(router: Router, app: App): void {
       app.logger.error({ err: error }, 'open not recorded');
     }
     res.status(200).set({ 'Content-Type': 'image/gif', 'Cache-Control': 'no-store, max-age=0' }).send(PIXEL);
-  });
+  };
+}
 
-  router.get('/c/:token', async (req: Request, res: Response) => {
+/** The click redirect: only to the link at that index of the campaign's frozen link list. */
+function clickRedirect(app: App, tracking: CampaignTracking): Handler {
+  return async (req, res) => {
     try {
       const outcome = await tracking.click(String(req.params.token), req.query.l);
       if (!outcome.ok) return refuse(res, outcome.reason);
@@ -71,9 +71,14 @@ export function campaignRoutes(router: Router, app: App): void {
     } catch (error) {
       sendError(res, error, app);
     }
-  });
+  };
+}
 
-  router.post('/conversions', express.json({ limit: '16kb' }), async (req: Request, res: Response) => {
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/** POST /conversions for servers, with an OPERATOR API key. */
+function conversions(app: App, tracking: CampaignTracking): Handler {
+  return async (req, res) => {
     try {
       const principal = await resolvePrincipal(app.db, req.headers.authorization, { allowAnonymousViewer: false });
       if (!principal) throw new AppError('UNAUTHENTICATED', 'A valid API key is required');
@@ -82,25 +87,27 @@ export function campaignRoutes(router: Router, app: App): void {
       const occurredAt = typeof body.occurredAt === 'string' ? new Date(body.occurredAt) : undefined;
       if (occurredAt && Number.isNaN(occurredAt.getTime())) throw new AppError('BAD_USER_INPUT', 'occurredAt: an ISO date-time');
       const event = await tracking.conversion({
-        token: typeof body.token === 'string' ? body.token : undefined,
-        campaignId: typeof body.campaignId === 'string' ? body.campaignId : undefined,
-        email: typeof body.email === 'string' ? body.email : undefined,
+        token: text(body.token),
+        campaignId: text(body.campaignId),
+        email: text(body.email),
         value: typeof body.value === 'number' ? body.value : undefined,
-        eventId: typeof body.eventId === 'string' ? body.eventId : undefined,
+        eventId: text(body.eventId),
         occurredAt,
       });
       res.status(201).json({ id: event._id, campaignId: event.campaignId, recipientId: event.recipientId });
     } catch (error) {
       sendError(res, error, app);
     }
-  });
+  };
+}
 
-  router.get('/files/*key', async (req: Request, res: Response) => {
+/** GET /files/<key>: an exported file, for a link signed for that key and not expired. */
+function download(app: App): Handler {
+  return async (req, res) => {
     try {
       const key = (req.params.key as unknown as string[]).join('/');
-      const expires = Number(req.query.expires);
-      const signature = typeof req.query.signature === 'string' ? req.query.signature : '';
-      if (!verifyDownload(await trackingSecret(app.config), key, expires, signature)) {
+      const signature = text(req.query.signature) ?? '';
+      if (!verifyDownload(await trackingSecret(app.config), key, Number(req.query.expires), signature)) {
         res.status(403).type('text/plain').send('This download link is invalid or has expired');
         return;
       }
@@ -115,5 +122,17 @@ export function campaignRoutes(router: Router, app: App): void {
     } catch (error) {
       sendError(res, error, app);
     }
-  });
+  };
+}
+
+/**
+ * Public tracking endpoints (open pixel, click redirect), the conversion endpoint for servers
+ * (OPERATOR API key) and signed downloads of exported files.
+ */
+export function campaignRoutes(router: Router, app: App): void {
+  const tracking = campaignTracking(app);
+  router.get('/o/:file', openPixel(app, tracking));
+  router.get('/c/:token', clickRedirect(app, tracking));
+  router.post('/conversions', express.json({ limit: '16kb' }), conversions(app, tracking));
+  router.get('/files/*key', download(app));
 }
