@@ -48,6 +48,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
   const production = config.NODE_ENV === 'production';
   const limits = { maxDepth: config.GRAPHQL_MAX_DEPTH, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY };
   const formatError = createFormatError({ production, logger: app.logger });
+  const graphqlMetrics = createGraphQLMetrics(app.metrics);
   let stopping = false;
   let url = '';
 
@@ -60,11 +61,11 @@ export async function createService(config: Config, options: ServiceOptions = {}
     formatError,
     production,
     logger: app.logger,
-    metrics: createGraphQLMetrics(app.metrics),
+    metrics: graphqlMetrics,
     // Leave a second of the shutdown budget for closing ports and the store.
     stopGracePeriodMs: Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 1000),
   });
-  const webSockets = attachWebSocketServer({ httpServer, schema, app, limits, formatError });
+  const webSockets = attachWebSocketServer({ httpServer, schema, app, limits, formatError, metrics: graphqlMetrics });
 
   async function start(): Promise<void> {
     await apollo.start();

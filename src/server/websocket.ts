@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
   GraphQLError,
+  getOperationAST,
   parse,
   specifiedRules,
   validate,
@@ -19,6 +20,7 @@ import { isApiKeyLive } from '../auth/apiKeys';
 import { resolvePrincipal } from '../auth/principal';
 import type { Principal } from '../auth/roles';
 import type { GraphQLContext } from '../context';
+import { operationLabel, type GraphQLMetrics } from '../datasources/metrics';
 import { unauthenticated } from '../errors';
 import { Loaders } from '../resolvers/loaders';
 import { checkQueryComplexity, queryDepthRule, type QueryLimits } from './limits';
@@ -79,11 +81,20 @@ export function attachWebSocketServer(options: {
   app: App;
   limits: QueryLimits;
   formatError: FormatError;
+  /** The HTTP layer's GraphQL metrics: socket operations count under the same names. */
+  metrics: GraphQLMetrics;
 }): WebSocketHandle {
-  const { httpServer, schema, app, limits, formatError } = options;
+  const { httpServer, schema, app, limits, formatError, metrics } = options;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const validationRules = [...specifiedRules, queryDepthRule(limits.maxDepth)];
-  const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
+  // Shapes errors like HTTP does and counts them under the same metric, by operation and code.
+  const format = (errors: readonly GraphQLError[], operationName: string | null | undefined) =>
+    errors.map((error) => {
+      const formatted = formatError(error.toJSON(), error);
+      const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : 'INTERNAL_SERVER_ERROR';
+      metrics.errors.inc({ operation: operationLabel(operationName), code });
+      return formatted;
+    });
   const disposable = useServer<Record<string, unknown> | undefined, Partial<ConnectionState>>(
     {
       schema,
@@ -112,11 +123,16 @@ export function attachWebSocketServer(options: {
       // Errors returned here reach the client through onError below, which shapes them.
       onSubscribe: (ctx: SocketContext, _id, payload) =>
         prepareOperation({ schema, app, limits, validationRules }, payload, ctx.extra.principal ?? null),
-      onNext: (_ctx, _id, _payload, args, result) => {
-        (args.contextValue as GraphQLContext).loaders.clear();
-        return result.errors ? { ...result, errors: format(result.errors) } : undefined;
+      onOperation: (_ctx, _id, payload, args) => {
+        const operation = getOperationAST(args.document, args.operationName);
+        const name = operation?.name?.value ?? payload.operationName;
+        metrics.requests.inc({ operation: operationLabel(name), type: operation?.operation ?? 'unknown' });
       },
-      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onNext: (_ctx, _id, payload, args, result) => {
+        (args.contextValue as GraphQLContext).loaders.clear();
+        return result.errors ? { ...result, errors: format(result.errors, payload.operationName) } : undefined;
+      },
+      onError: (_ctx, _id, payload, errors) => format(errors, payload.operationName),
     },
     wsServer,
   );

@@ -57,6 +57,8 @@ describe('graphql-ws on /graphql', () => {
     await waitFor(() => closed.length === 1);
     expect(connected[0]?.principal).toMatchObject({ agentId: 'agent-7' });
     expect(closed[0]?.socketId).toBe(connected[0]?.socketId);
+    const metrics = await (await fetch(new URL('/metrics', server.url))).text();
+    expect(metrics).toMatch(/graphql_requests_total\{operation="Me",type="query"\} 1/);
   });
 
   it('closes the socket with 4403 when the key is wrong', async () => {
