@@ -26,12 +26,15 @@ import {
   type MessageDocument,
   type QueueDefinition,
 } from './documents';
+import { SendWatcher } from './sendWatcher';
 import { Wakeups } from './wakeups';
 
 export interface EmbeddedQueueOptions {
   /**
-   * Longest sleep of a long poll between checks, so sends by other processes on the same store
-   * are seen within this time (same-process sends wake receivers at once).
+   * Longest sleep of a long poll between checks. Sends wake receivers at once (this process's
+   * directly, other processes' through the store's change stream); the poll bounds the wait
+   * where no event comes: a FIFO group freed or a redrive by another process, or a store
+   * without change streams.
    */
   pollIntervalMs?: number;
 }
@@ -48,6 +51,7 @@ export class EmbeddedQueuePort implements QueuePort {
   private readonly definitions: Collection<QueueDefinition>;
   private readonly known = new Map<string, QueueDefinition>();
   private readonly wakeups = new Wakeups();
+  private readonly sendWatcher: SendWatcher;
   private readonly pollIntervalMs: number;
   private closed = false;
 
@@ -55,6 +59,7 @@ export class EmbeddedQueuePort implements QueuePort {
     this.messages = db.collection<MessageDocument>(MESSAGES);
     this.definitions = db.collection<QueueDefinition>(DEFINITIONS);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.sendWatcher = new SendWatcher(db, (queue) => this.wakeups.notify(queue));
   }
 
   async ensureQueue(name: string, options: EnsureQueueOptions = {}): Promise<void> {
@@ -119,6 +124,7 @@ export class EmbeddedQueuePort implements QueuePort {
         { sort: { visibleAt: 1 }, projection: { visibleAt: 1 } },
       );
       const untilVisible = nextVisible ? nextVisible.visibleAt.getTime() - Date.now() + 1 : Infinity;
+      this.sendWatcher.ensureOpen();
       await this.wakeups.wait(queue, Math.min(remaining, untilVisible, this.pollIntervalMs), options.signal);
     }
   }
@@ -186,6 +192,7 @@ export class EmbeddedQueuePort implements QueuePort {
   async close(): Promise<void> {
     this.closed = true;
     this.wakeups.wakeAll();
+    await this.sendWatcher.close();
   }
 
   private async claim(definition: QueueDefinition, max: number, visibilitySeconds?: number): Promise<{ received: QueueMessage[]; contended: boolean }> {
