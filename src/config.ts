@@ -49,7 +49,7 @@ const schema = z.object({
   JOB_WORKERS: bool.default(true),
   JOB_CONCURRENCY: int(1, 256).default(4),
   SCHEDULES: bool.default(true),
-  /** Embedded queue: longest wait before a long poll sees messages sent by another process. */
+  /** Embedded queue: longest sleep of a long poll between checks (sends wake it earlier). */
   QUEUE_POLL_INTERVAL_MS: int(10, 60_000).default(1000),
   /** Long-poll wait of job workers (SQS allows up to 20 s). */
   JOB_POLL_WAIT_SECONDS: int(0, 20).default(10),
