@@ -65,6 +65,37 @@ async function prepareOperation(
   return { schema, document, operationName: payload.operationName, variableValues: variables, contextValue };
 }
 
+/**
+ * connection_init checks the key once and names the socket; open and close reach features
+ * through socketEvents(app) (presence of agents).
+ */
+function connectionHooks(app: App) {
+  return {
+    onConnect: async (ctx: SocketContext) => {
+      let principal: Principal | null;
+      try {
+        principal = await resolvePrincipal(app.db, ctx.connectionParams?.authorization, {
+          allowAnonymousViewer: app.config.ALLOW_ANONYMOUS_VIEWER,
+        });
+      } catch {
+        return false;
+      }
+      ctx.extra.socketId = randomUUID();
+      ctx.extra.principal = principal;
+      socketEvents(app).emit('connected', { socketId: ctx.extra.socketId, principal });
+      return true;
+    },
+    onClose: (ctx: SocketContext, code?: number) => {
+      if (!ctx.extra.socketId) return;
+      socketEvents(app).emit('closed', {
+        socketId: ctx.extra.socketId,
+        principal: ctx.extra.principal ?? null,
+        code: code ?? CloseCode.InternalServerError,
+      });
+    },
+  };
+}
+
 export interface WebSocketHandle {
   /** Closes every socket (1001 Going Away) and stops accepting new ones. */
   close(): Promise<void>;
@@ -98,28 +129,7 @@ export function attachWebSocketServer(options: {
   const disposable = useServer<Record<string, unknown> | undefined, Partial<ConnectionState>>(
     {
       schema,
-      onConnect: async (ctx: SocketContext) => {
-        let principal: Principal | null;
-        try {
-          principal = await resolvePrincipal(app.db, ctx.connectionParams?.authorization, {
-            allowAnonymousViewer: app.config.ALLOW_ANONYMOUS_VIEWER,
-          });
-        } catch {
-          return false;
-        }
-        ctx.extra.socketId = randomUUID();
-        ctx.extra.principal = principal;
-        socketEvents(app).emit('connected', { socketId: ctx.extra.socketId, principal });
-        return true;
-      },
-      onClose: (ctx: SocketContext, code?: number) => {
-        if (!ctx.extra.socketId) return;
-        socketEvents(app).emit('closed', {
-          socketId: ctx.extra.socketId,
-          principal: ctx.extra.principal ?? null,
-          code: code ?? CloseCode.InternalServerError,
-        });
-      },
+      ...connectionHooks(app),
       // Errors returned here reach the client through onError below, which shapes them.
       onSubscribe: (ctx: SocketContext, _id, payload) =>
         prepareOperation({ schema, app, limits, validationRules }, payload, ctx.extra.principal ?? null),
