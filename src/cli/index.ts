@@ -94,7 +94,7 @@ function allCommands(features: readonly Feature[]): Record<string, CliCommand> {
 function usage(commands: Record<string, { description: string; usage?: string }>): string {
   const lines = Object.entries(commands)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, command]) => `  ${(command.usage ?? name).padEnd(72)} ${command.description}`);
+    .map(([name, command]) => `  ${command.usage ?? name}\n      ${command.description}`);
   return `Usage: npm run cli -- <command> [--flag value]\n\nCommands:\n${lines.join('\n')}\n`;
 }
 
