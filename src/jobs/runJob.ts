@@ -6,7 +6,7 @@ import { describeJobError, JobTimeoutError } from './jobErrors';
 import { decodeJobMessage } from './jobMessage';
 import type { JobMetrics } from './jobMetrics';
 import type { JobStore } from './jobStore';
-import { JobCancelledError, type ConsumerResult, type JobContext, type JobRecord, type JobType } from './jobType';
+import { JobCancelledError, PermanentJobError, type ConsumerResult, type JobContext, type JobRecord, type JobType } from './jobType';
 
 export const DEFAULT_ATTEMPTS = 3;
 export const DEFAULT_BACKOFF_MS = 1000;
@@ -84,10 +84,13 @@ async function runClaimed(
   deps.metrics.started(job.type);
   const seconds = () => (Date.now() - startedAt) / 1000;
   try {
-    const params = type.params.parse(job.params);
-    const result = await run.race(type.perform(params, run.context(logger)));
+    const params = type.params.safeParse(job.params);
+    // Checked at enqueue; failing now means the type's schema changed since: retrying cannot help.
+    if (!params.success) throw new PermanentJobError(`The stored params no longer fit ${job.type}: ${params.error.message}`, 'BAD_PARAMS');
+    const result = await run.race(type.perform(params.data, run.context(logger)));
     const finished = await deps.store.finish(job._id, runId, 'SUCCEEDED', { result: result ?? null, progress: { fraction: 1 } });
     deps.metrics.ended(job.type, 'SUCCEEDED', seconds());
+    logger.info({ ms: Math.round(seconds() * 1000) }, 'job succeeded');
     return finished ? {} : { keep: [message] };
   } catch (error) {
     const outcome = await settleFailure(deps, job, runId, message, run, error, logger);
