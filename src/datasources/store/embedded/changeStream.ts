@@ -101,9 +101,10 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
   private drain(): void {
     if (this.isClosed) return;
     try {
-      for (const entry of readOplog(this.engine, this.lastSeq)) {
-        this.lastSeq = entry.seq;
-        if (this.collectionName !== undefined && entry.coll !== this.collectionName) continue;
+      for (const record of readOplog(this.engine, this.lastSeq)) {
+        this.lastSeq = record.seq;
+        if (this.collectionName !== undefined && record.coll !== this.collectionName) continue;
+        const entry = record.decode();
         const event = this.toEvent(entry);
         const output = this.aggregator ? this.aggregator.run([event]) : [event];
         for (const change of output) this.deliver(entry.seq, change as T);

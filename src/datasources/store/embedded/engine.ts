@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { deserialize, serialize } from './bson';
-import { emptyCatalog, prefixOf, type CatalogData, type CollectionEntry } from './catalog';
+import { emptyCatalog, type CatalogData, type CollectionEntry } from './catalog';
 import { buildIndex, removeIndexEntries } from './indexAdmin';
 
 export interface EngineOptions {
@@ -23,7 +23,7 @@ const FORMAT_KEY = 'format';
  * Layout version of the tables. A data directory written with another one has its indexes
  * rebuilt and its oplog emptied (older change events cannot be resumed from after an upgrade).
  */
-const FORMAT = 3;
+const FORMAT = 4;
 
 /**
  * The LMDB environment behind the embedded store: four tables in one memory-mapped file.
@@ -47,6 +47,7 @@ export class Engine {
   private watchers = 0;
   private poller: NodeJS.Timeout | undefined;
   private polledSeq = 0;
+  private commitAnnounced = false;
   /**
    * The write transaction the previous callback ran in, and the last oplog sequence it handed
    * out. lmdb-js runs every callback of an event turn in one LMDB transaction; LMDB's
@@ -148,7 +149,7 @@ export class Engine {
         this.beginCallback();
         return action();
       });
-      this.commits.emit('commit');
+      this.announceCommit();
       return result;
     } catch (error) {
       // The in-memory catalog may hold changes the action made before it failed: reload it.
@@ -182,8 +183,17 @@ export class Engine {
     return 0;
   }
 
-  collectionPrefix(entry: CollectionEntry): Buffer {
-    return prefixOf(entry.id);
+  /**
+   * Wakes this process's watchers once per event-loop turn: a batch of hundreds of writes
+   * resolves together, and each watcher reads everything new in one pass anyway.
+   */
+  private announceCommit(): void {
+    if (this.commitAnnounced) return;
+    this.commitAnnounced = true;
+    setImmediate(() => {
+      this.commitAnnounced = false;
+      if (!this.closed) this.commits.emit('commit');
+    });
   }
 
   /** A change stream opened: poll for other processes' commits while any is open. */

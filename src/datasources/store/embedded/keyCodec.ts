@@ -13,7 +13,6 @@ import type { Binary, ObjectId, Timestamp, BSONRegExp } from 'bson';
 
 export const TAG = {
   minKey: 0x01,
-  emptyArray: 0x03,
   null: 0x05,
   number: 0x10,
   string: 0x20,
@@ -199,15 +198,6 @@ export function encodeKey(value: unknown, descending = false): Buffer {
   }
   if (descending) complementInPlace(buf);
   return buf;
-}
-
-/** Encoding used for sort keys: an empty array sorts before null, as in MongoDB. */
-export function encodeSortValue(value: unknown, descending: boolean): Buffer {
-  if (Array.isArray(value) && value.length === 0) {
-    const buf = Buffer.from([TAG.emptyArray]);
-    return descending ? complementInPlace(buf) : buf;
-  }
-  return encodeKey(value, descending);
 }
 
 export function complementInPlace(buf: Buffer): Buffer {

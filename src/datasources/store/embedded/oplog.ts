@@ -25,27 +25,46 @@ export interface StoredOplogEntry extends OplogEntry {
 
 /**
  * Inside a write transaction: records a change under the next sequence number. The stored value
- * is a small BSON header followed by the document's own BSON bytes (a BSON document starts with
- * its length, so the two split apart without re-encoding the document).
+ * is the collection name (2-byte length, UTF-8), a small BSON header, then the document's own
+ * BSON bytes. Watchers skip other collections' entries by name without decoding any BSON, and a
+ * BSON document starts with its length, so header and document split apart without copying.
  */
 export function appendOplog(engine: Engine, entry: OplogEntry): number {
   const seq = engine.nextOplogSeq();
-  const { doc, ...header } = entry;
+  const { doc, coll, ...header } = entry;
+  const name = Buffer.from(coll, 'utf8');
+  const length = Buffer.allocUnsafe(2);
+  length.writeUInt16BE(name.length);
   const headerBytes = serialize({ ...header, wallTime: new Date() });
-  engine.oplog.putSync(seqKey(seq), doc ? Buffer.concat([headerBytes, doc]) : headerBytes);
+  engine.oplog.putSync(seqKey(seq), Buffer.concat(doc ? [length, name, headerBytes, doc] : [length, name, headerBytes]));
   return seq;
 }
 
-function decodeEntry(value: Buffer, seq: number): StoredOplogEntry {
-  const headerLength = value.readInt32LE(0);
-  const header = deserialize(value.subarray(0, headerLength)) as OplogEntry & { wallTime: Date };
-  return { ...header, ...(value.length > headerLength ? { doc: value.subarray(headerLength) } : {}), seq };
+/** One oplog entry as read: its collection at once, the rest decoded on demand. */
+export interface OplogRecord {
+  seq: number;
+  coll: string;
+  decode(): StoredOplogEntry;
+}
+
+function toRecord(value: Buffer, seq: number): OplogRecord {
+  const nameEnd = 2 + value.readUInt16BE(0);
+  const coll = value.toString('utf8', 2, nameEnd);
+  return {
+    seq,
+    coll,
+    decode: () => {
+      const headerEnd = nameEnd + value.readInt32LE(nameEnd);
+      const header = deserialize(value.subarray(nameEnd, headerEnd)) as Omit<OplogEntry, 'coll'> & { wallTime: Date };
+      return { ...header, coll, ...(value.length > headerEnd ? { doc: value.subarray(headerEnd) } : {}), seq };
+    },
+  };
 }
 
 /** Entries after `afterSeq`, oldest first; read lazily, so a long backlog is not held in memory. */
-export function* readOplog(engine: Engine, afterSeq: number): Generator<StoredOplogEntry> {
+export function* readOplog(engine: Engine, afterSeq: number): Generator<OplogRecord> {
   for (const { key, value } of engine.oplog.getRange({ start: seqKey(afterSeq + 1), snapshot: false })) {
-    yield decodeEntry(value, readSeq(key));
+    yield toRecord(value, readSeq(key));
   }
 }
 
@@ -62,7 +81,7 @@ export async function trimOplog(engine: Engine, retentionMs: number, now = Date.
   // The newest entry stays, whatever its age: the next sequence number is read from it.
   const newest = engine.lastOplogSeq();
   for (const { key, value } of engine.oplog.getRange({ end: seqKey(newest), snapshot: false })) {
-    const { wallTime } = decodeEntry(value, readSeq(key));
+    const { wallTime } = toRecord(value, readSeq(key)).decode();
     if (wallTime.getTime() >= cutoff) break;
     expired.push(key);
     if (expired.length >= 10_000) break;
