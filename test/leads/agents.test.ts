@@ -58,6 +58,10 @@ describe('agents over graphql-ws', () => {
         { change: 'RESOLVED', actor: 'ann' },
       ],
     });
+    const metrics = await (await fetch(new URL('/metrics', server.url))).text();
+    expect(metrics).toContain('leads_assignments_total{agent="ann"} 2');
+    expect(metrics).toContain('leads_time_to_answer_seconds_count{agent="ann",outcome="POSITIVE_REPLY"} 1');
+    expect(metrics).toContain('leads_time_in_queue_seconds_count{agent="ann"} 2');
   });
 
   it('gives two agents of capacity 1 two of three leads; another agent gets FORBIDDEN', async () => {
