@@ -2,8 +2,7 @@ import type { Db } from 'mongodb';
 import { createEntity, entities } from '../../src/services/campaigns/catalog';
 import { createCampaign } from '../../src/services/campaigns/campaigns';
 import { freezeAudience } from '../../src/services/campaigns/freezeAudience';
-import { C, recipientId, type MemberDoc, type MembershipDoc } from '../../src/services/campaigns/model';
-import { addMemberships } from '../../src/services/campaigns/upsertMembers';
+import { C, membershipId, recipientId, type MemberDoc, type MembershipDoc } from '../../src/services/campaigns/model';
 import { line } from './support';
 
 /**
@@ -18,7 +17,10 @@ export async function freezeBench(db: Db, memberships: number): Promise<{ campai
   const audienceIds: string[] = [];
   for (const [index, slice] of slices.entries()) {
     const audience = await createEntity(db, entities.audience, { name: `Overlap ${index}` });
-    for (let i = 0; i < slice.length; i += 5000) await addMemberships(db, audience._id, slice.slice(i, i + 5000), new Date());
+    for (let i = 0; i < slice.length; i += 5000) {
+      const docs = slice.slice(i, i + 5000).map((memberId) => ({ _id: membershipId(audience._id, memberId), audienceId: audience._id, memberId, addedAt: new Date() }));
+      await db.collection<MembershipDoc>(C.memberships).insertMany(docs);
+    }
     audienceIds.push(audience._id);
   }
   const sender = await createEntity(db, entities.sender, { name: 'Bench', email: 'bench@example.com' });
