@@ -11,6 +11,7 @@ import { LeadImport } from '../../schema/leads/leadImport.type';
 import { agentIdOf } from '../../services/leads/agents';
 import { leadRouting } from '../../services/leads/leadRouting';
 import { AGENTS, LEAD_IMPORTS, LEADS, type AgentDoc, type LeadDoc, type LeadImportDoc } from '../../services/leads/model';
+import { connectionComplexity } from '../../schema/complexity';
 import { paginate } from '../../services/pagination';
 
 const MAX_NOTE = 2000;
@@ -50,7 +51,7 @@ function checkedText(value: string | null | undefined, field: string, max: numbe
 @Resolver(() => Lead)
 export class LeadResolver {
   @Authorized(Role.VIEWER)
-  @Query(() => LeadConnection, { description: 'Leads, newest upload first' })
+  @Query(() => LeadConnection, { description: 'Leads, newest upload first', complexity: connectionComplexity })
   leads(@Args() { filter, first, after }: LeadsArgs, @Ctx() { app }: GraphQLContext): Promise<LeadConnection> {
     return paginate(app.db.collection<LeadDoc>(LEADS), leadsFilter(filter), { first, after }, {
       sortField: 'createdAt',

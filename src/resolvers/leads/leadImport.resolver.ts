@@ -6,6 +6,7 @@ import { badInput, notFound } from '../../errors';
 import { LeadImport, LeadImportConnection } from '../../schema/leads/leadImport.type';
 import { LEAD_IMPORTS, type LeadImportDoc } from '../../services/leads/model';
 import { uploadLeadList } from '../../services/leads/uploadLeadList';
+import { connectionComplexity } from '../../schema/complexity';
 import { paginate } from '../../services/pagination';
 
 @ArgsType()
@@ -40,7 +41,7 @@ export class LeadImportResolver {
   }
 
   @Authorized(Role.VIEWER)
-  @Query(() => LeadImportConnection, { description: 'Uploaded lead lists, newest first' })
+  @Query(() => LeadImportConnection, { description: 'Uploaded lead lists, newest first', complexity: connectionComplexity })
   leadImports(@Args() { first, after }: LeadImportsArgs, @Ctx() { app }: GraphQLContext): Promise<LeadImportConnection> {
     return paginate(app.db.collection<LeadImportDoc>(LEAD_IMPORTS), {}, { first, after }, {
       sortField: 'createdAt',

@@ -39,6 +39,8 @@ export class LeadRouting {
   private readonly assignOptions: AssignOptions;
   private stream: ChangeStream<LeadEventDoc> | null = null;
   private streamRetry: NodeJS.Timeout | null = null;
+  /** Routers and timers run only in a started instance (the CLI's demo only records events). */
+  private started = false;
   private stopped = false;
 
   constructor(private readonly app: App) {
@@ -69,6 +71,7 @@ export class LeadRouting {
 
   /** Tails the event feed, re-arms time-outs stored before a restart and routes what waits. */
   async start(): Promise<void> {
+    this.started = true;
     this.openStream();
     await this.expiry.rearm();
     this.router.kick();
@@ -94,9 +97,10 @@ export class LeadRouting {
     return this.router.idle();
   }
 
-  leadsQueued(leadImport: LeadImportDoc): void {
+  /** Wakes every instance's router; awaited, so an upload made from the CLI reaches a server. */
+  async leadsQueued(leadImport: LeadImportDoc): Promise<void> {
     if (leadImport.accepted === 0) return;
-    this.announce({ kind: 'QUEUED', at: leadImport.createdAt, reason: `import ${leadImport._id}` });
+    await this.announce({ kind: 'QUEUED', at: leadImport.createdAt, reason: `import ${leadImport._id}` });
   }
 
   async setPresence(agentId: string, presence: Presence, reason: string): Promise<AgentDoc | null> {
@@ -172,6 +176,8 @@ export class LeadRouting {
 
   private openStream(): void {
     if (this.stopped) return;
+    // a new stream does not echo what the old one missed: forget what was waiting for an echo
+    this.announced.clear();
     const stream = this.db.collection<LeadEventDoc>(LEAD_EVENTS).watch<LeadEventDoc, ChangeStreamDocument<LeadEventDoc>>([{ $match: { operationType: 'insert' } }]);
     stream.on('change', (change) => {
       if (change.operationType !== 'insert' || this.announced.delete(change.fullDocument._id)) return;
@@ -191,7 +197,7 @@ export class LeadRouting {
    * do not wait for the insert's commit and its trip through the change stream: that is most of
    * the latency between a claim and the push.
    */
-  private announce(input: LeadEventInput): void {
+  private announce(input: LeadEventInput): Promise<unknown> {
     const event = leadEvent(input);
     this.announced.add(event._id);
     this.onEvent(event);
@@ -201,17 +207,26 @@ export class LeadRouting {
     });
     this.writes.add(write);
     void write.finally(() => this.writes.delete(write));
+    return write;
   }
 
   private onEvent(event: LeadEventDoc): void {
-    if (event.kind === 'ASSIGNED' && event.lead?.expiresAt) this.expiry.arm(event.lead.expiresAt);
-    else if (event.kind !== 'PRESENCE_CHANGED' || event.presence === 'ONLINE') this.router.kick();
+    if (this.started) this.react(event);
     for (const listener of this.listeners) {
       try {
         listener(event);
       } catch (error) {
         this.logger.error({ err: error }, 'lead event listener failed');
       }
+    }
+  }
+
+  /** What an event means for this instance's router and time-out timer. */
+  private react(event: LeadEventDoc): void {
+    if (event.kind === 'ASSIGNED') {
+      if (event.lead?.expiresAt) this.expiry.arm(event.lead.expiresAt);
+    } else if (event.kind !== 'PRESENCE_CHANGED' || event.presence === 'ONLINE') {
+      this.router.kick();
     }
   }
 }

@@ -38,7 +38,7 @@ export async function uploadLeadList(app: App, input: UploadLeadListInput): Prom
     { importId: leadImport._id, accepted: leadImport.accepted, rejected: leadImport.rejected, duplicates: leadImport.duplicatesOfExisting },
     'lead list imported',
   );
-  leadRouting(app).leadsQueued(leadImport);
+  await leadRouting(app).leadsQueued(leadImport);
   return leadImport;
 }
 
