@@ -13,6 +13,8 @@ describe.each(storeEngines)('store contract: inserts, finds, counts, deletes (%s
     expect(person._id).toEqual(result.insertedId);
     const stored = await people.findOne({ _id: result.insertedId });
     expect(Object.keys(stored!)).toEqual(['_id', 'name']);
+    // Inserting the same object again reuses its _id, which now exists.
+    expect((await people.insertOne(person).catch((e) => e)).code).toBe(11000);
   });
 
   it('insertMany ordered stops at the first duplicate; unordered goes on', async () => {

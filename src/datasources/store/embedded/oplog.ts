@@ -32,12 +32,25 @@ export interface StoredOplogEntry extends OplogEntry {
 export function appendOplog(engine: Engine, entry: OplogEntry): number {
   const seq = engine.nextOplogSeq();
   const { doc, coll, ...header } = entry;
-  const name = Buffer.from(coll, 'utf8');
-  const length = Buffer.allocUnsafe(2);
-  length.writeUInt16BE(name.length);
+  const name = namePrefix(coll);
   const headerBytes = serialize({ ...header, wallTime: new Date() });
-  engine.oplog.putSync(seqKey(seq), Buffer.concat(doc ? [length, name, headerBytes, doc] : [length, name, headerBytes]));
+  engine.oplog.putSync(seqKey(seq), Buffer.concat(doc ? [name, headerBytes, doc] : [name, headerBytes]));
   return seq;
+}
+
+const namePrefixes = new Map<string, Buffer>();
+
+/** 2-byte length and UTF-8 bytes of a collection name, built once per name. */
+function namePrefix(coll: string): Buffer {
+  let prefix = namePrefixes.get(coll);
+  if (!prefix) {
+    const name = Buffer.from(coll, 'utf8');
+    prefix = Buffer.alloc(2 + name.length);
+    prefix.writeUInt16BE(name.length);
+    name.copy(prefix, 2);
+    namePrefixes.set(coll, prefix);
+  }
+  return prefix;
 }
 
 /** One oplog entry as read: its collection at once, the rest decoded on demand. */

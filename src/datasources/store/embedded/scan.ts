@@ -57,9 +57,17 @@ function withPrefix(prefix: Buffer, bounds: IndexBounds): IndexBounds {
   return { start: Buffer.concat([prefix, bounds.start]), end: Buffer.concat([prefix, bounds.end]) };
 }
 
-type IndexPlan = Extract<Plan, { stage: 'IXSCAN' }>;
+export type IndexPlan = Extract<Plan, { stage: 'IXSCAN' }>;
 
 /** Documents of a point plan: one `get` per key (an index entry, then the document). */
+/** The document under one whole key of a unique index (or `_id`), if any. */
+export function lookupPoint(engine: Engine, collection: CollectionEntry, plan: IndexPlan, key: Buffer): StoredDocument | undefined {
+  const idKey = plan.spec ? engine.index.get(Buffer.concat([prefixOf(plan.spec.id), key])) : key;
+  if (!idKey) return undefined;
+  const bytes = engine.docs.get(Buffer.concat([prefixOf(collection.id), idKey]));
+  return bytes ? new ScannedDocument(bytes, idKey, 0) : undefined;
+}
+
 function* pointLookups(engine: Engine, collectionPrefix: Buffer, plan: IndexPlan, stats: ScanStats): Generator<StoredDocument> {
   const bounds = plan.reverse ? [...plan.bounds].reverse() : plan.bounds;
   // A multikey unique index can hold one document under several of the requested keys.

@@ -2,7 +2,8 @@ import { deserialize, type Document } from './bson';
 import { describeUpdate } from './diff';
 import type { Engine } from './engine';
 import { runQuery } from './query';
-import { emptyStats } from './scan';
+import { planQuery } from './planner';
+import { emptyStats, lookupPoint } from './scan';
 import { applyReplacement, applyUpdate, upsertSeed, type UpdateSpec } from './update';
 import { normalizeSort } from './values';
 import { insertDocument, readDocument, removeDocument, rewriteDocument, type StoredDocument } from './writes';
@@ -31,7 +32,15 @@ export interface WriteOneOutcome {
 export type Change = { kind: 'update'; update: UpdateSpec } | { kind: 'replace'; replacement: Document };
 
 function firstMatch(engine: Engine, collectionName: string, filter: Document, sort: unknown): StoredDocument | undefined {
-  const { results } = runQuery(engine, collectionName, { filter, sort: normalizeSort(sort), skip: 0, limit: 1 }, emptyStats());
+  const collection = engine.collectionEntry(collectionName);
+  if (!collection) return undefined;
+  const sortPairs = normalizeSort(sort);
+  const plan = sortPairs.length === 0 ? planQuery(collection, filter) : undefined;
+  if (plan?.stage === 'IXSCAN' && plan.point && plan.exact && plan.bounds.length === 1) {
+    // A key of a unique index given whole (an upsert's usual filter): one lookup, no cursor.
+    return lookupPoint(engine, collection, plan, plan.bounds[0]!.start);
+  }
+  const { results } = runQuery(engine, collectionName, { filter, sort: sortPairs, skip: 0, limit: 1 }, emptyStats());
   const first = results.next();
   results.return(undefined);
   return first.done ? undefined : first.value;

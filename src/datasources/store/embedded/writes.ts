@@ -89,10 +89,16 @@ function applyIndexChanges(engine: Engine, idKey: Buffer, changes: IndexChange[]
   }
 }
 
+/** ObjectIds this process generated for inserts not yet made: no stored document holds them. */
+const generatedIds = new WeakSet<object>();
+
 /** Gives the document an ObjectId `_id` when it has none and puts `_id` first, as the server stores it. */
 export function withId(document: Document): Document {
-  // The driver sets _id on the caller's object too, so insertedId matches what the caller holds.
-  if (document._id === undefined || document._id === null) document._id = new ObjectId();
+  if (document._id === undefined || document._id === null) {
+    // The driver sets _id on the caller's object too, so insertedId matches what the caller holds.
+    document._id = new ObjectId();
+    generatedIds.add(document._id);
+  }
   const { _id, ...fields } = document;
   return { _id, ...fields };
 }
@@ -102,7 +108,10 @@ export function insertDocument(engine: Engine, collection: CollectionEntry, inpu
   if (Array.isArray(document._id)) throw duplicateKeyError(namespaceOf(engine, collection), { name: '_id_', key: [['_id', 1]] }, document);
   const idKey = encodeKey(document._id);
   const key = docKey(collection, idKey);
-  if (engine.docs.get(key) !== undefined) {
+  // An id generated for this very insert cannot exist yet; it is consumed, so inserting the
+  // same object again is checked (and fails with E11000, as on MongoDB).
+  const fresh = typeof document._id === 'object' && generatedIds.delete(document._id);
+  if (!fresh && engine.docs.get(key) !== undefined) {
     throw duplicateKeyError(namespaceOf(engine, collection), { name: '_id_', key: [['_id', 1]] }, document);
   }
   const bytes = serialize(document);
