@@ -65,6 +65,14 @@ describe('lead uploads over HTTP', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('refuses a file over UPLOAD_MAX_BYTES sent as a GraphQL multipart upload', async () => {
+    const big = Buffer.concat([Buffer.from('email\n'), Buffer.alloc(3 * 1024 * 1024, 'someone@example.com\n')]);
+    const { body } = await uploadLeadsMutation(server.url, operator, big, 'big.csv');
+    expect(body.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+    const leads = await graphql<{ leads: { totalCount: number } }>(server.url, '{ leads(filter: { status: QUEUED }) { totalCount } }', undefined, { key: operator });
+    expect(leads.data?.leads.totalCount).toBe(2);
+  });
+
   it('refuses a 1 GB upload early, without reading it all', async () => {
     let sent = 0;
     const chunk = Buffer.alloc(64 * 1024, 'a@x.io\n');
