@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { App } from './app';
+import type { App, Feature } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { redactUri } from './logger';
 import { createGraphQLMetrics } from './datasources/metrics';
@@ -38,22 +38,14 @@ async function listen(httpServer: Server, config: Config): Promise<string> {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`;
 }
 
-/**
- * Builds the whole service (store, ports, jobs, schema, HTTP and WebSocket on one port) without
- * listening yet. start() listens on HOST:PORT and starts workers, schedules and features.
- */
-export async function createService(config: Config, options: ServiceOptions = {}): Promise<Service> {
-  const composed = await composeApp(config, options);
-  const { app, features, jobSystem } = composed;
+/** The schema, and Apollo (HTTP) and graphql-ws (WebSocket) serving it with the same limits, errors and metrics. */
+async function createGraphQLServers(app: App, features: readonly Feature[], httpServer: Server) {
+  const { config } = app;
   const production = config.NODE_ENV === 'production';
   const limits = { maxDepth: config.GRAPHQL_MAX_DEPTH, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY };
   const formatError = createFormatError({ production, logger: app.logger });
-  const graphqlMetrics = createGraphQLMetrics(app.metrics);
-  let stopping = false;
-  let url = '';
-
+  const metrics = createGraphQLMetrics(app.metrics);
   const schema = await buildAppSchema(features);
-  const httpServer = createServer();
   const apollo = createApolloServer({
     schema,
     httpServer,
@@ -61,11 +53,28 @@ export async function createService(config: Config, options: ServiceOptions = {}
     formatError,
     production,
     logger: app.logger,
-    metrics: graphqlMetrics,
+    metrics,
     // Leave a second of the shutdown budget for closing ports and the store.
     stopGracePeriodMs: Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 1000),
   });
-  const webSockets = attachWebSocketServer({ httpServer, schema, app, limits, formatError, metrics: graphqlMetrics });
+  const webSockets = attachWebSocketServer({ httpServer, schema, app, limits, formatError, metrics });
+  return { apollo, webSockets };
+}
+
+/**
+ * Builds the whole service (store, ports, jobs, schema, HTTP and WebSocket on one port) without
+ * listening yet. start() listens on HOST:PORT and starts workers, schedules and features.
+ */
+export async function createService(config: Config, options: ServiceOptions = {}): Promise<Service> {
+  const composed = await composeApp(config, options);
+  const { app, features, jobSystem } = composed;
+  let stopping = false;
+  let url = '';
+  const httpServer = createServer();
+  const { apollo, webSockets } = await createGraphQLServers(app, features, httpServer).catch(async (error: unknown) => {
+    await composed.close();
+    throw error;
+  });
 
   async function start(): Promise<void> {
     await apollo.start();

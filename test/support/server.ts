@@ -38,7 +38,12 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       ...env,
     });
     const service = await createService(config);
-    await service.start();
+    try {
+      await service.start();
+    } catch (error) {
+      await service.stop();
+      throw error;
+    }
     const wsUrl = service.url.replace(/^http/, 'ws');
     return {
       url: service.url,
