@@ -1,5 +1,6 @@
 import { openTestStore } from '../support/store';
 import type { Store } from '../../src/datasources/store';
+import { LEADS, type LeadDoc } from '../../src/services/leads/model';
 import { eventually, leadsInstance } from './support';
 
 describe('lead routing (service layer)', () => {
@@ -133,6 +134,14 @@ describe('lead routing: assignment, answers and time-outs', () => {
     const history = (await leads.lead('a@x.io'))!.history.map((entry) => entry.change);
     expect(history).toEqual(['QUEUED', 'ASSIGNED', 'DECLINED', 'ASSIGNED']);
     expect(await leads.agentDoc('ann')).toMatchObject({ openLeads: 0, presence: 'ONLINE' });
+  });
+
+  it('finds an agent a lead far down the queue when it declined every older one', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `p${i}@x.io,${new Date(Date.UTC(2024, 0, 1 + i)).toISOString()}`);
+    await leads.upload(`email,timestamp\n${rows.join('\n')}\n`);
+    await store.db.collection<LeadDoc>(LEADS).updateMany({ email: { $ne: 'p29@x.io' } }, { $set: { declinedBy: ['ann'] } });
+    await leads.agent('ann');
+    expect(await eventually(() => assignedTo('p29@x.io'), 2000, 'the one lead ann may take')).toBe('ann');
   });
 
   it('keeps the lead of an agent that reconnects within the grace period, and releases it after', async () => {

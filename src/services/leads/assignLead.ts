@@ -37,22 +37,25 @@ export function rankAgents(agents: AgentDoc[], model: RoutingModel): AgentDoc[] 
 /**
  * Which free agents can take a lead now, best first: each ranked agent is matched with the
  * oldest waiting lead it has not declined and no better agent took. Reads only, so a round
- * woken for nothing writes nothing (and so wakes nobody).
+ * woken for nothing writes nothing (and so wakes nobody). An agent that declined every lead of
+ * the window read here is asked about the rest of the queue on its own.
  */
 export async function planRound(db: Db, model: RoutingModel): Promise<AgentDoc[]> {
   const online = await db.collection<AgentDoc>(AGENTS).find({ presence: 'ONLINE' }).toArray();
   const ranked = rankAgents(online, model);
   if (ranked.length === 0) return [];
-  const waiting = await db
-    .collection<LeadDoc>(LEADS)
-    .find({ status: 'QUEUED' }, { sort: QUEUE_ORDER, limit: ranked.length + DECLINE_WINDOW, projection: { declinedBy: 1 } })
-    .toArray();
+  const leads = db.collection<LeadDoc>(LEADS);
+  const limit = ranked.length + DECLINE_WINDOW;
+  const waiting = await leads.find({ status: 'QUEUED' }, { sort: QUEUE_ORDER, limit, projection: { declinedBy: 1 } }).toArray();
   const taken = new Set<string>();
-  return ranked.filter((agent) => {
+  const planned: AgentDoc[] = [];
+  for (const agent of ranked) {
     const lead = waiting.find((candidate) => !taken.has(candidate._id) && !candidate.declinedBy.includes(agent._id));
     if (lead) taken.add(lead._id);
-    return Boolean(lead);
-  });
+    const beyondWindow = !lead && waiting.length === limit && (await leads.findOne(queuedFor(agent._id), { projection: { _id: 1 } }));
+    if (lead || beyondWindow) planned.push(agent);
+  }
+  return planned;
 }
 
 /**
