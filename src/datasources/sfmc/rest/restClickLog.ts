@@ -63,9 +63,7 @@ export function createRestSfmc(options: RestSfmcOptions): SfmcPort {
   };
 
   const readClickLog = async (unit: BusinessUnit, request: ReadClickLogRequest): Promise<ClickLogPage> => {
-    const cursor: RestCursor = request.cursor
-      ? (JSON.parse(request.cursor) as RestCursor)
-      : { after: request.from ? formatSfmcDate(request.from) : null, page: 1, seen: [] };
+    const cursor: RestCursor = parseCursor(request.cursor) ?? { after: request.from ? formatSfmcDate(request.from) : null, page: 1, seen: [] };
     const filter = cursor.after ? `Processed eq false and EventDate gte '${cursor.after}'` : 'Processed eq false';
     const query = new URLSearchParams({
       $page: String(cursor.page),
@@ -132,6 +130,19 @@ export function createRestSfmc(options: RestSfmcOptions): SfmcPort {
       return parsed.success ? (parsed.data.count ?? null) : null;
     },
   };
+}
+
+const restCursor = z.object({ after: z.string().nullable(), page: z.number().int().positive(), seen: z.array(z.string()) });
+
+/** A stored position; one this engine did not write (another engine's) restarts the read. */
+function parseCursor(text: string | null): RestCursor | null {
+  if (!text) return null;
+  try {
+    const parsed = restCursor.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 function nextCursor(cursor: RestCursor, rows: SourceRow[]): RestCursor {
