@@ -148,6 +148,15 @@ describe('HTTP surface', () => {
     expect(await allowed.json()).toEqual({ data: { health: { status: 'OK' } } });
   });
 
+  it('answers a malformed multipart request with 400 BAD_USER_INPUT', async () => {
+    const form = new FormData();
+    form.append('operations', '{ not json');
+    form.append('map', '{}');
+    const response = await fetch(server.url, { method: 'POST', body: form, headers: { 'apollo-require-preflight': 'true' } });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ message: expect.stringContaining('operations'), extensions: { code: 'BAD_USER_INPUT' } }] });
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const response = await fetch(at('/nowhere'));
     expect(response.status).toBe(404);
