@@ -13,7 +13,7 @@ import { createLogger } from '../../src/logger';
 import { ensureAgent } from '../../src/services/leads/agents';
 import { leadRouting } from '../../src/services/leads/leadRouting';
 import { uploadLeadList } from '../../src/services/leads/uploadLeadList';
-import { AgentTimeline, leadCsv, type RoutingFigures } from './measure';
+import { AgentTimeline, cpuSeconds, leadCsv, type RoutingFigures } from './measure';
 
 /**
  * The baseline: the same routing (claims, events, change stream, time-out timer) and the same
@@ -49,11 +49,13 @@ export async function routeInProcess(leadCount: number, agentCount: number): Pro
       await routing.setPresence(`direct-${i}`, 'ONLINE', 'bench');
     }
     const started = process.hrtime.bigint();
+    const cpuAtStart = cpuSeconds();
     await uploadLeadList(app, { source: Readable.from([leadCsv(leadCount)]), filename: 'bench.csv', listName: null, uploadedBy: 'bench' });
     await done;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = cpuSeconds() - cpuAtStart;
     const latenciesMs = [...timelines.values()].flatMap((timeline) => timeline.latenciesMs());
-    return { label: `baseline: in-process service calls (${agentCount} agents)`, leads: leadCount, seconds, latenciesMs };
+    return { label: `baseline: in-process service calls (${agentCount} agents)`, leads: leadCount, seconds, cpuSeconds: cpu, latenciesMs };
   } finally {
     await routing.stop();
     await store.close();

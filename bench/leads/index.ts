@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from '../../src/cli/args';
 import { routeInProcess } from './direct';
 import { formatFigures } from './measure';
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   process.stdout.write(`${formatFigures(await routeInProcess(leads, agents))}\n`);
   process.stdout.write(`${formatFigures(await routeOverWebSocket(leads, agents))}\n`);
   process.stdout.write('targets: p99 < 100 ms, >= 500 leads/s over WebSocket\n');
+  // wall-clock figures depend on what else the machine runs; CPU per lead does not
+  process.stdout.write(`machine: ${cpus().length} CPUs, load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}\n`);
 }
 
 main().then(

@@ -3,7 +3,15 @@ export interface RoutingFigures {
   label: string;
   leads: number;
   seconds: number;
+  /** CPU (user + system) of this process while routing: a figure the machine's load does not skew. */
+  cpuSeconds: number;
   latenciesMs: number[];
+}
+
+/** CPU seconds (user + system) this process has used so far. */
+export function cpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -20,6 +28,7 @@ export function formatFigures(figures: RoutingFigures): string {
     `p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms`,
     `p99 ${percentile(sorted, 99).toFixed(1).padStart(6)} ms`,
     `max ${(sorted.at(-1) ?? Number.NaN).toFixed(1).padStart(6)} ms`,
+    `${((figures.cpuSeconds * 1000) / figures.leads).toFixed(2)} ms CPU/lead`,
     `(${sorted.length} samples, ${figures.seconds.toFixed(1)} s)`,
   ].join('  ');
 }

@@ -7,7 +7,7 @@ import { LeadAgentClient } from '../../src/cli/leadAgentClient';
 import { loadConfig } from '../../src/config';
 import { createService } from '../../src/main';
 import { LEADS } from '../../src/services/leads/model';
-import { AgentTimeline, leadCsv, type RoutingFigures } from './measure';
+import { AgentTimeline, cpuSeconds, leadCsv, type RoutingFigures } from './measure';
 
 const RESOLVE = `mutation ($id: ID!) { resolveLead(id: $id, outcome: POSITIVE_REPLY) { resolvedAt } }`;
 
@@ -48,14 +48,16 @@ export async function routeOverWebSocket(leadCount: number, agentCount: number):
     const form = new FormData();
     form.append('file', new Blob([leadCsv(leadCount)]), 'bench.csv');
     const started = process.hrtime.bigint();
+    const cpuAtStart = cpuSeconds();
     const upload = await fetch(new URL('/uploads/leads', service.url), { method: 'POST', headers: { authorization: `Bearer ${operator}` }, body: form });
     if (upload.status !== 201) throw new Error(`upload failed: ${upload.status} ${await upload.text()}`);
     await done;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = cpuSeconds() - cpuAtStart;
     const resolved = await service.app.db.collection(LEADS).countDocuments({ status: 'RESOLVED' });
     if (resolved !== leadCount) throw new Error(`${resolved} of ${leadCount} leads resolved`);
     const latenciesMs = timelines.flatMap((timeline) => timeline.latenciesMs());
-    return { label: `GraphQL over WebSocket (${agentCount} agents)`, leads: leadCount, seconds, latenciesMs };
+    return { label: `GraphQL over WebSocket (${agentCount} agents)`, leads: leadCount, seconds, cpuSeconds: cpu, latenciesMs };
   } finally {
     await Promise.allSettled(clients.map((client) => client.close()));
     await service.stop();
