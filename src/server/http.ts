@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import type { App, Feature } from '../app';
 import { resolvePrincipal } from '../auth/principal';
@@ -23,11 +23,14 @@ function requestIdOf(req: Request): string {
   return header && /^[A-Za-z0-9._-]{1,128}$/.test(header) ? header : randomUUID();
 }
 
-async function graphqlContext(app: App, req: Request): Promise<GraphQLContext> {
+async function graphqlContext(app: App, req: Request, res: Response): Promise<GraphQLContext> {
+  // Echoed to the client so a support request can name the log lines of its call.
+  const requestId = requestIdOf(req);
+  res.setHeader('x-request-id', requestId);
   const principal = await resolvePrincipal(app.db, req.get('authorization'), {
     allowAnonymousViewer: app.config.ALLOW_ANONYMOUS_VIEWER,
   });
-  return { app, principal, loaders: new Loaders(app.db), requestId: requestIdOf(req) };
+  return { app, principal, loaders: new Loaders(app.db), requestId };
 }
 
 /**
@@ -77,7 +80,7 @@ export function createHttpApp(options: {
     '/graphql',
     graphqlUploadExpress({ maxFileSize: app.config.UPLOAD_MAX_BYTES, maxFiles: MAX_UPLOAD_FILES }),
     express.json({ limit: app.config.BODY_LIMIT_BYTES }),
-    expressMiddleware(apollo, { context: ({ req }) => graphqlContext(app, req) }),
+    expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(app, req, res) }),
   );
   const featureRouter = express.Router();
   for (const feature of features) feature.routes?.(featureRouter, app);

@@ -30,6 +30,13 @@ describe('HTTP surface', () => {
     expect(metrics).toContain('process_cpu_user_seconds_total');
   });
 
+  it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
+    const post = (requestId: string) =>
+      fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect((await post('trace-42')).headers.get('x-request-id')).toBe('trace-42');
+    expect((await post('bad id with spaces')).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('serves public fields without a key and `me` only with one', async () => {
     const health = await graphql(server.url, HealthDocument);
     expect(health.data?.health).toMatchObject({ status: 'OK', storeEngine: 'EMBEDDED' });
