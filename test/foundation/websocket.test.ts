@@ -110,3 +110,16 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+describe('stopping the service', () => {
+  it('closes open sockets with 1001 Going Away and finishes', async () => {
+    const server = await startTestServer();
+    const codes: number[] = [];
+    const client = connect(server.wsUrl, await server.createApiKey('viewer'), (code) => codes.push(code), false);
+    expect(((await runOnce(client, print(MeDocument))) as ExecutionResult).data).toBeDefined();
+    await server.stop();
+    await waitFor(() => codes.length > 0);
+    expect(codes[0]).toBe(1001);
+    await client.dispose();
+  });
+});
