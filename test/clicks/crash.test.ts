@@ -147,6 +147,17 @@ describe('a loader that dies between pages', () => {
     expect((await clickCollections(h.db).syncState.findOne({ _id: 'NA' }))?.watermark?.toISOString()).toBe('2026-03-08T16:59:00.000Z');
   });
 
+  it('leaves a unit alone while another loader holds it', async () => {
+    await h.sfmc.appendRows!('NA', Array.from({ length: 120 }, () => clickRow()));
+    const unit = (await h.sfmc.businessUnit('NA'))!;
+    const [a, b] = await Promise.all([loadClicks(h.deps, unit, { owner: 'job-a' }), loadClicks(h.deps, unit, { owner: 'job-b' })]);
+    expect([a.skipped, b.skipped].sort()).toEqual([false, true]);
+    expect(a.rows + b.rows).toBe(120);
+    expect(await queuedKeys()).toHaveLength(120);
+    // released at the end: the next loader runs
+    expect((await loadClicks(h.deps, unit, { owner: 'job-c' })).skipped).toBe(false);
+  });
+
   it('reads again from an earlier date for a final sync (since)', async () => {
     await h.sfmc.appendRows!('NA', [clickRow({ EventDate: '3/1/2026 10:00:00 AM' }), clickRow({ EventDate: '3/8/2026 10:00:00 AM' })]);
     const unit = (await h.sfmc.businessUnit('NA'))!;

@@ -119,6 +119,9 @@ export interface ClickSyncStateDocument {
   } | null;
   lastRunAt?: Date;
   lastRunRows?: number;
+  /** The loader holding the unit (see syncLease.ts) and until when. */
+  leaseOwner?: string;
+  leaseUntil?: Date | null;
   updatedAt: Date;
 }
 

@@ -53,6 +53,7 @@ export function clicksLoadJob(app: App): JobType<ClicksLoadParams, ClicksLoadRes
       const result = await loadClicks(deps, unit, {
         since: params.since ? new Date(params.since) : undefined,
         signal: ctx.signal,
+        owner: ctx.jobId,
         onPage: async ({ rows, pages }) => {
           await ctx.setStats({ rows, pages });
           await ctx.progress(backlog ? Math.min(0.99, rows / backlog) : 0, `${rows} rows queued`);

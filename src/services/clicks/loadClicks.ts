@@ -5,6 +5,7 @@ import type { Logger } from '../../logger';
 import type { BusinessUnit } from './businessUnits';
 import { clickCollections, QUEUE_TO_PROCESS, type ClickSyncStateDocument } from './clickModels';
 import { chunkBySize, encodeBatch } from './messages';
+import { acquireLoadLease, leaseRenewal, releaseLoadLease } from './syncLease';
 import { eventDateOf } from './clickRow';
 
 export interface LoadClicksDeps {
@@ -23,6 +24,8 @@ export interface LoadClicksOptions {
   /** Final sync: read every unprocessed row from this date, whatever the watermark. */
   since?: Date;
   signal?: AbortSignal;
+  /** Who loads (a job id): the same owner may take its own lease back, e.g. on a retry. */
+  owner?: string;
   /** Called after each page is queued and its position stored (progress, cancellation). */
   onPage?: (loaded: { rows: number; pages: number }) => Promise<void>;
 }
@@ -33,6 +36,8 @@ export interface LoadClicksResult {
   pages: number;
   messages: number;
   resumed: boolean;
+  /** Another loader held the unit; nothing was read. */
+  skipped: boolean;
   watermark: Date | null;
 }
 
@@ -44,13 +49,39 @@ export interface LoadClicksResult {
  */
 export async function loadClicks(deps: LoadClicksDeps, unit: BusinessUnit, options: LoadClicksOptions = {}): Promise<LoadClicksResult> {
   const { syncState } = clickCollections(deps.db);
+  const owner = await acquireLoadLease(deps.db, unit.name, options.owner);
   const stored = await syncState.findOne({ _id: unit.name });
+  if (!owner) {
+    deps.logger.info({ bu: unit.name, leaseOwner: stored?.leaseOwner }, 'another loader is loading this business unit; skipped');
+    return { bu: unit.name, rows: 0, pages: 0, messages: 0, resumed: false, skipped: true, watermark: stored?.watermark ?? null };
+  }
   const resumed = !options.since && Boolean(stored?.run);
-  const run: NonNullable<ClickSyncStateDocument['run']> =
+  const run: LoadRun =
     !options.since && stored?.run
       ? stored.run
       : { from: startOf(options.since, stored?.watermark ?? null, deps.lookbackMs), cursor: null, startedAt: new Date(), rows: 0, pages: 0, maxEventDate: null };
-  await saveRun(deps.db, unit.name, run);
+  let messages = 0;
+  try {
+    await saveRun(deps.db, unit.name, run);
+    messages = await loadPages(deps, unit, run, options);
+  } catch (error) {
+    // The stored page stays for whoever loads next; only the lease is given back.
+    await releaseLoadLease(deps.db, unit.name, owner).catch(() => undefined);
+    throw error;
+  }
+  const watermark = laterOf(stored?.watermark ?? null, run.maxEventDate);
+  await syncState.updateOne(
+    { _id: unit.name },
+    { $set: { watermark, run: null, leaseUntil: null, lastRunAt: new Date(), lastRunRows: run.rows, updatedAt: new Date() } },
+  );
+  deps.logger.info({ bu: unit.name, rows: run.rows, pages: run.pages, resumed, watermark }, 'click rows loaded');
+  return { bu: unit.name, rows: run.rows, pages: run.pages, messages, resumed, skipped: false, watermark };
+}
+
+type LoadRun = NonNullable<ClickSyncStateDocument['run']>;
+
+/** Reads and queues pages until the source has no more, storing the position after each. */
+async function loadPages(deps: LoadClicksDeps, unit: BusinessUnit, run: LoadRun, options: LoadClicksOptions): Promise<number> {
   let messages = 0;
   for (;;) {
     const page = await deps.sfmc.readClickLog(unit, { from: run.from, cursor: run.cursor, pageSize: deps.pageSize, signal: options.signal });
@@ -65,15 +96,8 @@ export async function loadClicks(deps: LoadClicksDeps, unit: BusinessUnit, optio
     run.maxEventDate = latest(run.maxEventDate, page.rows);
     await saveRun(deps.db, unit.name, run);
     await options.onPage?.({ rows: run.rows, pages: run.pages });
-    if (!page.next) break;
+    if (!page.next) return messages;
   }
-  const watermark = laterOf(stored?.watermark ?? null, run.maxEventDate);
-  await syncState.updateOne(
-    { _id: unit.name },
-    { $set: { watermark, run: null, lastRunAt: new Date(), lastRunRows: run.rows, updatedAt: new Date() } },
-  );
-  deps.logger.info({ bu: unit.name, rows: run.rows, pages: run.pages, resumed, watermark }, 'click rows loaded');
-  return { bu: unit.name, rows: run.rows, pages: run.pages, messages, resumed, watermark };
 }
 
 function startOf(since: Date | undefined, watermark: Date | null, lookbackMs: number): Date | null {
@@ -81,12 +105,8 @@ function startOf(since: Date | undefined, watermark: Date | null, lookbackMs: nu
   return watermark ? new Date(watermark.getTime() - lookbackMs) : null;
 }
 
-async function saveRun(db: Db, bu: string, run: NonNullable<ClickSyncStateDocument['run']>): Promise<void> {
-  await clickCollections(db).syncState.updateOne(
-    { _id: bu },
-    { $set: { bu, run, updatedAt: new Date() }, $setOnInsert: { watermark: null } },
-    { upsert: true },
-  );
+async function saveRun(db: Db, bu: string, run: LoadRun): Promise<void> {
+  await clickCollections(db).syncState.updateOne({ _id: bu }, { $set: { run, leaseUntil: leaseRenewal(), updatedAt: new Date() } });
 }
 
 /** Dates further ahead than this are bad data; they must not push the watermark past real rows. */

@@ -11,6 +11,8 @@ export interface ClickSyncSummary extends HandledTotals {
   loaded: number;
   rounds: number;
   backlog: number | null;
+  /** Another loader held the unit, so this sync only drained the queues. */
+  skipped: boolean;
   watermark: string | null;
   seconds: number;
 }
@@ -42,6 +44,7 @@ export async function runClickSync(deps: ClickPipelineDeps, unit: BusinessUnit, 
   let loaded = 0;
   let rounds = 0;
   let watermark: Date | null = null;
+  let skipped = false;
   for (let since = options.since; rounds < (options.maxRounds ?? 10); since = undefined) {
     rounds += 1;
     let loading = true;
@@ -56,6 +59,7 @@ export async function runClickSync(deps: ClickPipelineDeps, unit: BusinessUnit, 
     const [load] = await Promise.all([loader, processing, acknowledger]);
     loaded += load.rows;
     watermark = load.watermark;
+    skipped = load.skipped;
     if (load.rows === 0) break;
   }
   return {
@@ -64,6 +68,7 @@ export async function runClickSync(deps: ClickPipelineDeps, unit: BusinessUnit, 
     rounds,
     ...totals,
     backlog: await deps.sfmc.backlog(unit),
+    skipped,
     watermark: watermark?.toISOString() ?? null,
     seconds: (Date.now() - started) / 1000,
   };
