@@ -108,7 +108,7 @@ const schema = z.object({
   SES_FROM_ADDRESS: z.string().email().optional(),
   TRACKING_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   AUDIENCE_IMPORT_MAX_BYTES: int(1).default(512 * 1024 * 1024),
-  AUDIENCE_IMPORT_MAX_ROWS: int(1).default(5_000_000),
+  AUDIENCE_IMPORT_MAX_ROWS: int(1).default(2_000_000),
   CAMPAIGN_EVENTS_EXPORT_LAG_SECONDS: int(0).default(120),
 });
 
