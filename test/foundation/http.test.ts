@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiKeysDocument, CreateApiKeyDocument, HealthDocument, MeDocument, RevokeApiKeyDocument } from '../generated/graphql';
 import { graphql } from '../support/graphql';
 import { startTestServer, type TestServer } from '../support/server';
@@ -187,5 +190,21 @@ describe('ALLOW_ANONYMOUS_VIEWER=true', () => {
 
   it('still refuses a wrong key rather than downgrading it to anonymous', async () => {
     expect((await graphql(server.url, MeDocument, {}, { key: 'chk_wrongwrongwrongwrongwrongwrong' })).status).toBe(401);
+  });
+});
+
+describe('two instances on one DATA_DIR', () => {
+  it('share keys: a key created through one works on the other', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'campaign-hub-shared-'));
+    const first = await startTestServer({ DATA_DIR: dataDir });
+    const second = await startTestServer({ DATA_DIR: dataDir });
+    try {
+      const key = await first.createApiKey('operator', 'shared');
+      expect((await graphql(second.url, MeDocument, {}, { key })).data?.me).toMatchObject({ name: 'shared', role: 'OPERATOR' });
+    } finally {
+      await second.stop();
+      await first.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -15,17 +15,21 @@ export interface TestServer {
   app: App;
   /** Creates an API key in the server's store and returns the key (send as `Bearer <key>`). */
   createApiKey(role: Role | 'admin' | 'operator' | 'agent' | 'viewer', name?: string, agentId?: string): Promise<string>;
-  /** Stops the service gracefully and removes its data directory. */
+  /** Stops the service gracefully and removes its data directory (unless env gave DATA_DIR). */
   stop(): Promise<void>;
 }
 
 /**
  * A real HTTP + WebSocket service on a random port over a fresh embedded store in a temp
  * directory, with silent logs. Schedules are off unless env sets SCHEDULES=true, so cron ticks do
- * not add jobs behind a test's back; job workers run.
+ * not add jobs behind a test's back; job workers run. To run two instances on one store, pass the
+ * same DATA_DIR to both (the caller then removes that directory).
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'campaign-hub-test-'));
+  const ownDataDir = env.DATA_DIR ? undefined : await mkdtemp(join(tmpdir(), 'campaign-hub-test-'));
+  const removeDataDir = async () => {
+    if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
+  };
   try {
     const config = loadConfig({
       NODE_ENV: 'test',
@@ -34,7 +38,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       LOG_LEVEL: 'silent',
       SCHEDULES: 'false',
       SHUTDOWN_TIMEOUT_MS: '5000',
-      DATA_DIR: dataDir,
+      ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
       ...env,
     });
     const service = await createService(config);
@@ -44,10 +48,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       await service.stop();
       throw error;
     }
-    const wsUrl = service.url.replace(/^http/, 'ws');
     return {
       url: service.url,
-      wsUrl,
+      wsUrl: service.url.replace(/^http/, 'ws'),
       app: service.app,
       async createApiKey(role, name = `test ${String(role).toLowerCase()}`, agentId) {
         const { key } = await storeApiKey(service.app.db, { role: parseRole(role), name, agentId });
@@ -57,12 +60,12 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
         try {
           await service.stop();
         } finally {
-          await rm(dataDir, { recursive: true, force: true });
+          await removeDataDir();
         }
       },
     };
   } catch (error) {
-    await rm(dataDir, { recursive: true, force: true });
+    await removeDataDir();
     throw error;
   }
 }
