@@ -173,6 +173,19 @@ describe('campaigns over HTTP', () => {
     expect((await fetch(tampered)).status).toBe(403);
   });
 
+  it('exports the recorded events to the raw layer through the campaign-events-export job', async () => {
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const { exportCampaignEvents } = await gql(`mutation($f: DateTime!, $t: DateTime!) { exportCampaignEvents(from: $f, to: $t) { id type } }`, { f: from, t: to });
+    expect(exportCampaignEvents.type).toBe('campaign-events-export');
+    const job = await waitForJob(exportCampaignEvents.id);
+    expect(job.status).toBe('SUCCEEDED');
+    const files = await server.app.ports.objects.list('raw/campaign_events/');
+    expect(files.length).toBeGreaterThanOrEqual(1);
+    // 1 open, 3 clicks, 2 conversions (the conversion POSTed twice with one eventId is stored once)
+    expect(job.result.files.reduce((sum: number, file: { events: number }) => sum + file.events, 0)).toBe(6);
+  });
+
   it('answers zero rates, never a division by zero, for a campaign nobody was sent', async () => {
     const { campaign } = await gql(`query($id: ID!) { campaign(id: $id) { templateId senderId audienceIds } }`, { id: campaignId });
     const { createAudience } = await gql(`mutation { createAudience(input: { name: "Empty" }) { id } }`);
