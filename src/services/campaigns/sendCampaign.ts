@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../../app';
+import { AppError } from '../../errors';
 import { PermanentJobError, type JobContext, type JobType } from '../../jobs/jobType';
 import { getCampaign } from './campaigns';
 import { freezeAudience } from './freezeAudience';
@@ -36,8 +37,10 @@ export function campaignSendJob(app: SendApp): JobType<CampaignSendParams, Campa
 }
 
 export async function performSend(app: SendApp, { campaignId, sendKey }: CampaignSendParams, context: JobContext, now = () => new Date()): Promise<CampaignSendResult> {
-  let campaign = await getCampaign(app.db, campaignId).catch(() => {
-    throw new PermanentJobError(`Campaign ${campaignId} does not exist`, 'NOT_FOUND');
+  let campaign = await getCampaign(app.db, campaignId).catch((error: unknown) => {
+    // a missing campaign will not appear on retry; a store error may go away
+    if (error instanceof AppError && error.code === 'NOT_FOUND') throw new PermanentJobError(error.message, 'NOT_FOUND');
+    throw error;
   });
   const result = (outcome: CampaignSendResult['outcome']) => ({ outcome, audienceSize: campaign.audienceSize ?? 0, sent: 0 });
   if (campaign.status === 'CANCELLED') return result('CANCELLED');
