@@ -13,6 +13,8 @@ function connect(wsUrl: string, key?: string, onClosed?: (code: number) => void,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy,
+    // Closes are what these tests look at (through `on.closed`); graphql-ws would also print them.
+    onNonLazyError: () => undefined,
     connectionParams: key ? { authorization: `Bearer ${key}` } : {},
     on: { closed: (event) => onClosed?.((event as { code: number }).code) },
   });
