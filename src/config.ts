@@ -30,6 +30,7 @@ const schema = z.object({
   // Embedded store: TTL sweep period, how long change events stay resumable, cross-process poll
   STORE_TTL_INTERVAL_SECONDS: int(1).default(60),
   STORE_OPLOG_RETENTION_HOURS: int(1).default(24),
+  STORE_OPLOG_MAX_ENTRIES: int(1000).default(2_000_000),
   STORE_WATCH_POLL_MS: int(5, 10_000).default(25),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_BASE_URL: z.string().url().optional(),

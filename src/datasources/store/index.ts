@@ -26,6 +26,8 @@ export interface OpenStoreOptions {
   ttlIntervalMs?: number;
   /** Embedded engine: how long change events are kept for resuming (default STORE_OPLOG_RETENTION_HOURS). */
   oplogRetentionMs?: number;
+  /** Embedded engine: most change events kept, whatever their age (default STORE_OPLOG_MAX_ENTRIES). */
+  oplogMaxEntries?: number;
   /** Embedded engine: how often watchers look for other processes' writes (default STORE_WATCH_POLL_MS). */
   watchPollMs?: number;
   /** Where background maintenance errors go (TTL sweep, oplog trim). */
@@ -51,6 +53,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     dbName,
     ttlIntervalMs: options.ttlIntervalMs ?? config.STORE_TTL_INTERVAL_SECONDS * 1000,
     oplogRetentionMs: options.oplogRetentionMs ?? config.STORE_OPLOG_RETENTION_HOURS * 3_600_000,
+    oplogMaxEntries: options.oplogMaxEntries ?? config.STORE_OPLOG_MAX_ENTRIES,
     watchPollMs: options.watchPollMs ?? config.STORE_WATCH_POLL_MS,
   });
   const stopMaintenance = startMaintenance(engine, options.onError ?? ((error) => logger.warn({ err: error }, 'store maintenance failed')));

@@ -132,4 +132,32 @@ describe('embedded store engine', () => {
     }
     throw new Error('the oplog was never trimmed');
   });
+
+  it('caps the oplog at its maximum number of entries, keeping the newest', async () => {
+    const store = await open({ oplogMaxEntries: 5 });
+    const notes = store.db.collection('capped');
+    const stream = notes.watch();
+    await notes.insertOne({ n: 0 });
+    await stream.next();
+    const oldest = stream.resumeToken;
+    await notes.insertMany(Array.from({ length: 20 }, (_, i) => ({ n: i + 1 })));
+    for (let i = 0; i < 16; i++) await stream.next();
+    const recent = stream.resumeToken;
+    await stream.close();
+    let trimmed = false;
+    for (let attempt = 0; attempt < 50 && !trimmed; attempt++) {
+      try {
+        notes.watch([], { resumeAfter: oldest }).close();
+        await new Promise((done) => setTimeout(done, 100));
+      } catch (error) {
+        expect((error as { code: number }).code).toBe(286);
+        trimmed = true;
+      }
+    }
+    expect(trimmed).toBe(true);
+    const resumed = notes.watch([], { resumeAfter: recent });
+    const next = (await resumed.next()) as Document;
+    await resumed.close();
+    expect(next.fullDocument.n).toBe(17);
+  });
 });

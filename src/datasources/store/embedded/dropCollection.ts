@@ -9,7 +9,7 @@ export async function dropCollection(engine: Engine, collectionName: string): Pr
     const collection = engine.collectionEntry(collectionName);
     if (!collection) return true;
     // Collected first: removing entries while a cursor walks them would skip some.
-    const keys = [...engine.docs.getKeys({ start: prefixOf(collection.id), end: prefixOf(collection.id + 1), snapshot: false })];
+    const keys = [...engine.docs.getKeys({ start: prefixOf(collection.id), end: prefixOf(collection.id + 1) })];
     for (const key of keys) engine.docs.removeSync(key as Buffer);
     for (const spec of collection.indexes) removeIndexEntries(engine, spec);
     delete engine.catalog.collections[collectionName];

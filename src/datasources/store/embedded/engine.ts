@@ -12,6 +12,8 @@ export interface EngineOptions {
   ttlIntervalMs: number;
   /** Oplog entries older than this are trimmed. */
   oplogRetentionMs: number;
+  /** At most this many oplog entries are kept, whatever their age. */
+  oplogMaxEntries: number;
   /** How often watchers look for commits made by other processes on the same data dir. */
   watchPollMs: number;
 }
@@ -80,7 +82,7 @@ export class Engine {
           buildIndex(this, collection, spec);
         }
       }
-      const oplogKeys = [...this.oplog.getKeys({ snapshot: false })];
+      const oplogKeys = [...this.oplog.getKeys({})];
       for (const key of oplogKeys) this.oplog.removeSync(key as Buffer);
       const version = Buffer.alloc(4);
       version.writeUInt32BE(FORMAT);
@@ -215,8 +217,8 @@ export class Engine {
 
   private pollForeignCommits(): void {
     if (this.closed) return;
-    // Start a fresh read snapshot: another process may have committed since this turn began.
-    this.env.resetReadTxn();
+    // lmdb-js renews its read snapshot on each event-loop turn, so this timer sees other
+    // processes' commits.
     const seq = this.lastOplogSeq();
     if (seq === this.polledSeq) return;
     this.polledSeq = seq;
@@ -230,6 +232,9 @@ export class Engine {
     this.poller = undefined;
     this.commits.emit('close');
     this.commits.removeAllListeners();
+    // lmdb-js renews its read transaction on a setTimeout(0) after reads: let that timer run
+    // before the environment goes away.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     await this.env.close();
   }
 }

@@ -42,7 +42,7 @@ export function indexDefinition(keySpec: unknown, options: CreateIndexOptions = 
 
 /** Adds every existing document's entries to a new index, enforcing uniqueness as it goes. */
 export function buildIndex(engine: Engine, collection: CollectionEntry, spec: IndexSpec): void {
-  for (const { key, value } of engine.docs.getRange({ start: prefixOf(collection.id), end: prefixOf(collection.id + 1), snapshot: false })) {
+  for (const { key, value } of engine.docs.getRange({ start: prefixOf(collection.id), end: prefixOf(collection.id + 1) })) {
     const document = deserialize(value);
     const idKey = Buffer.from(key.subarray(4));
     const { keys, multikey } = indexEntries(spec, document);
@@ -94,7 +94,7 @@ export async function dropIndex(engine: Engine, collectionName: string, name: st
 
 export function removeIndexEntries(engine: Engine, spec: IndexSpec): void {
   // Collected first: removing entries while a cursor walks them would skip some.
-  const keys = [...engine.index.getKeys({ start: prefixOf(spec.id), end: prefixOf(spec.id + 1), snapshot: false })];
+  const keys = [...engine.index.getKeys({ start: prefixOf(spec.id), end: prefixOf(spec.id + 1) })];
   for (const key of keys) engine.index.removeSync(key as Buffer);
 }
 

@@ -29,7 +29,7 @@ export function startMaintenance(engine: Engine, onError: (error: unknown) => vo
     if (running || engine.isClosed) return;
     running = true;
     sweepExpired(engine)
-      .then(() => trimOplog(engine, engine.options.oplogRetentionMs))
+      .then(() => trimOplog(engine, engine.options.oplogRetentionMs, engine.options.oplogMaxEntries))
       .catch(onError)
       .finally(() => {
         running = false;

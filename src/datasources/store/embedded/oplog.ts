@@ -76,7 +76,7 @@ function toRecord(value: Buffer, seq: number): OplogRecord {
 
 /** Entries after `afterSeq`, oldest first; read lazily, so a long backlog is not held in memory. */
 export function* readOplog(engine: Engine, afterSeq: number): Generator<OplogRecord> {
-  for (const { key, value } of engine.oplog.getRange({ start: seqKey(afterSeq + 1), snapshot: false })) {
+  for (const { key, value } of engine.oplog.getRange({ start: seqKey(afterSeq + 1) })) {
     yield toRecord(value, readSeq(key));
   }
 }
@@ -87,21 +87,34 @@ export function firstOplogSeq(engine: Engine): number | undefined {
   return undefined;
 }
 
-/** Removes entries older than the retention window; returns how many went. */
-export async function trimOplog(engine: Engine, retentionMs: number, now = Date.now()): Promise<number> {
-  const cutoff = now - retentionMs;
+/** Keys of the oldest entries to drop (up to `batch`): too old, or beyond the newest `maxEntries`. */
+function expiredKeys(engine: Engine, cutoff: number, maxEntries: number, batch: number): Buffer[] {
   const expired: Buffer[] = [];
   // The newest entry stays, whatever its age: the next sequence number is read from it.
   const newest = engine.lastOplogSeq();
-  for (const { key, value } of engine.oplog.getRange({ end: seqKey(newest), snapshot: false })) {
-    const { wallTime } = toRecord(value, readSeq(key)).decode();
-    if (wallTime.getTime() >= cutoff) break;
+  const keepFrom = newest - maxEntries + 1;
+  for (const { key, value } of engine.oplog.getRange({ end: seqKey(newest) })) {
+    const seq = readSeq(key);
+    if (seq >= keepFrom && toRecord(value, seq).decode().wallTime.getTime() >= cutoff) break;
     expired.push(key);
-    if (expired.length >= 10_000) break;
+    if (expired.length >= batch) break;
   }
-  if (expired.length === 0) return 0;
-  await engine.write(() => {
-    for (const key of expired) engine.oplog.removeSync(key);
-  });
-  return expired.length;
+  return expired;
+}
+
+/**
+ * Removes entries older than the retention window or beyond the newest `maxEntries` (so a
+ * burst of writes cannot fill the disk), in commits of 10,000; returns how many went.
+ */
+export async function trimOplog(engine: Engine, retentionMs: number, maxEntries: number, now = Date.now()): Promise<number> {
+  const cutoff = now - retentionMs;
+  let removed = 0;
+  for (;;) {
+    const expired = expiredKeys(engine, cutoff, maxEntries, 10_000);
+    if (expired.length === 0 || engine.isClosed) return removed;
+    await engine.write(() => {
+      for (const key of expired) engine.oplog.removeSync(key);
+    });
+    removed += expired.length;
+  }
 }
