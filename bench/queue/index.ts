@@ -104,12 +104,12 @@ async function runner(store: Store): Promise<[Figure, Figure]> {
   const jobs = store.db.collection('jobs');
   let enqueued: Figure | undefined;
   const total = await timed(`runner: no-op jobs enqueued -> SUCCEEDED (concurrency ${CONCURRENCY})`, JOBS, async () => {
-    enqueued = await timed('  of which enqueue (validate, insert, send), 8 callers', JOBS, async () => {
+    enqueued = await timed(`  of which enqueue (validate, insert, send), ${CONCURRENCY} callers`, JOBS, async () => {
       let next = 0;
       const caller = async () => {
         while (next < JOBS) await system.jobs.enqueue(noop, { n: next++ });
       };
-      await Promise.all(Array.from({ length: 8 }, caller));
+      await Promise.all(Array.from({ length: CONCURRENCY }, caller));
     });
     while ((await jobs.countDocuments({ status: 'SUCCEEDED' })) < JOBS) await new Promise((r) => setTimeout(r, 20));
   });

@@ -59,7 +59,7 @@ export class EmbeddedQueuePort implements QueuePort {
     this.messages = db.collection<MessageDocument>(MESSAGES);
     this.definitions = db.collection<QueueDefinition>(DEFINITIONS);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
-    this.sendWatcher = new SendWatcher(db, (queue) => this.wakeups.notify(queue));
+    this.sendWatcher = new SendWatcher(db, (queue) => this.wakeups.notify(queue, 1));
   }
 
   async ensureQueue(name: string, options: EnsureQueueOptions = {}): Promise<void> {
@@ -104,7 +104,7 @@ export class EmbeddedQueuePort implements QueuePort {
       sent.push({ id: doc._id });
     }
     if (documents.length > 0) await this.messages.insertMany(documents);
-    this.wakeups.notify(queue);
+    this.wakeups.notify(queue, documents.length);
     return sent;
   }
 
@@ -137,8 +137,8 @@ export class EmbeddedQueuePort implements QueuePort {
       if (parsed) byReceipt.set(parsed.receipt, [...(byReceipt.get(parsed.receipt) ?? []), parsed._id]);
     }
     await Promise.all([...byReceipt].map(([receipt, ids]) => this.messages.deleteMany({ _id: { $in: ids }, queue, receipt })));
-    // A deleted FIFO head frees its group for waiting receivers.
-    if (byReceipt.size > 0) this.wakeups.notify(queue);
+    // A deleted FIFO head frees its group for a waiting receiver.
+    if (byReceipt.size > 0 && (await this.definition(queue)).fifo) this.wakeups.notify(queue, byReceipt.size);
   }
 
   async changeVisibility(queue: string, receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void> {
@@ -148,7 +148,7 @@ export class EmbeddedQueuePort implements QueuePort {
       { _id: handle._id, queue, receipt: handle.receipt },
       { $set: { visibleAt: secondsFrom(new Date(), visibilityTimeoutSeconds) } },
     );
-    if (visibilityTimeoutSeconds <= 0) this.wakeups.notify(queue);
+    if (visibilityTimeoutSeconds <= 0) this.wakeups.notify(queue, 1);
   }
 
   async deadLetter(queue: string, message: QueueMessage): Promise<void> {
@@ -185,7 +185,7 @@ export class EmbeddedQueuePort implements QueuePort {
       { queue: deadLetterQueue },
       { $set: { queue, visibleAt: new Date(), receiveCount: 0 }, $unset: { receipt: '' } },
     );
-    this.wakeups.notify(queue);
+    this.wakeups.notify(queue, result.modifiedCount);
     return result.modifiedCount;
   }
 

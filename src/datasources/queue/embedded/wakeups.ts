@@ -6,11 +6,18 @@
 export class Wakeups {
   private readonly waiting = new Map<string, Set<() => void>>();
 
-  notify(queue: string): void {
+  /**
+   * Wakes up to `count` receivers waiting on `queue` (one per message that became receivable:
+   * waking every waiter for one message would have them all race for it).
+   */
+  notify(queue: string, count = Number.POSITIVE_INFINITY): void {
     const waiters = this.waiting.get(queue);
     if (!waiters) return;
-    this.waiting.delete(queue);
-    for (const wake of waiters) wake();
+    let woken = 0;
+    for (const wake of [...waiters]) {
+      if (woken++ >= count) break;
+      wake();
+    }
   }
 
   /** Resolves after `ms`, on notify(queue), or when `signal` aborts, whichever comes first. */
