@@ -133,6 +133,13 @@ describe('embedded store engine', () => {
     throw new Error('the oplog was never trimmed');
   });
 
+  it('refuses collations (they would change results) instead of ignoring them', async () => {
+    const store = await open();
+    const names = store.db.collection('names');
+    expect(() => names.find({ name: 'a' }, { collation: { locale: 'en', strength: 2 } })).toThrow(/collation/);
+    expect(() => names.aggregate([], { collation: { locale: 'en' } })).toThrow(/collation/);
+  });
+
   it('caps the oplog at its maximum number of entries, keeping the newest', async () => {
     const store = await open({ oplogMaxEntries: 5 });
     const notes = store.db.collection('capped');

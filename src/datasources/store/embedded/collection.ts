@@ -2,7 +2,7 @@ import type { Document } from './bson';
 import { EmbeddedAggregationCursor } from './aggregate';
 import { bulkWrite, type BulkOperation, type EmbeddedBulkWriteResult } from './bulk';
 import { EmbeddedChangeStream, type ChangeStreamOptions } from './changeStream';
-import { EmbeddedFindCursor, type FindOptions } from './cursor';
+import { EmbeddedFindCursor, refuseCollation, type FindOptions } from './cursor';
 import { project } from './projection';
 import type { Engine } from './engine';
 import { createIndex, dropIndex, indexDefinition, listIndexes, type CreateIndexOptions } from './indexAdmin';
@@ -151,7 +151,8 @@ export class EmbeddedCollection<TSchema extends Document = Document> {
     return bulkWrite(this.engine, this.collectionName, operations, options.ordered ?? true);
   }
 
-  aggregate<T = Document>(pipeline: Document[] = [], _options: Document = {}): EmbeddedAggregationCursor<T> {
+  aggregate<T = Document>(pipeline: Document[] = [], options: { collation?: Document } = {}): EmbeddedAggregationCursor<T> {
+    refuseCollation(options);
     return new EmbeddedAggregationCursor<T>(this.engine, this.collectionName, pipeline);
   }
 

@@ -1,5 +1,6 @@
 import type { Document } from './bson';
 import type { Engine } from './engine';
+import { serverError } from './errors';
 import { project } from './projection';
 import { runQuery, type QuerySpec } from './query';
 import { emptyStats } from './scan';
@@ -10,6 +11,14 @@ export interface FindOptions {
   skip?: number;
   limit?: number;
   projection?: Document;
+  collation?: Document;
+}
+
+/** Collations change what matches and how strings sort: refused rather than ignored. */
+export function refuseCollation(options: { collation?: unknown }): void {
+  if (options.collation !== undefined) {
+    throw serverError(2, 'BadValue', 'the embedded store does not support collations; compare normalized fields instead');
+  }
 }
 
 /**
@@ -31,6 +40,7 @@ export class EmbeddedFindCursor<T = Document> implements AsyncIterable<T> {
     filter: Document,
     options: FindOptions = {},
   ) {
+    refuseCollation(options);
     this.spec = { filter, sort: normalizeSort(options.sort), skip: options.skip ?? 0, limit: Math.abs(options.limit ?? 0) };
     this.projection = options.projection;
   }
