@@ -32,11 +32,20 @@ export function emptyCatalog(): CatalogData {
   return { version: 0, nextId: 1, collections: {} };
 }
 
-/** Four big-endian bytes: the table prefix of a collection or an index. */
+const prefixes = new Map<number, Buffer>();
+
+/**
+ * Four big-endian bytes: the table prefix of a collection or an index. Built once per id and
+ * shared (callers only concatenate it), as every key of every write starts with one.
+ */
 export function prefixOf(id: number): Buffer {
-  const buf = Buffer.allocUnsafe(4);
-  buf.writeUInt32BE(id);
-  return buf;
+  let prefix = prefixes.get(id);
+  if (!prefix) {
+    prefix = Buffer.alloc(4);
+    prefix.writeUInt32BE(id);
+    prefixes.set(id, prefix);
+  }
+  return prefix;
 }
 
 /** Default index name as MongoDB builds it: `a_1_b_-1`. */
