@@ -162,7 +162,13 @@ export class Engine {
 
   /** Inside a write transaction: a nested transaction, rolled back entirely if `action` throws. */
   atomic<T>(action: () => T): T {
-    return this.env.transactionSync(action);
+    try {
+      return this.env.transactionSync(action);
+    } catch (error) {
+      // The catalog on disk was rolled back with it: the next callback re-reads it.
+      this.txnState = undefined;
+      throw error;
+    }
   }
 
   private beginCallback(): void {
