@@ -124,6 +124,18 @@ describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (
     expect(noIndex.totalDocsExamined).toBe(300);
   });
 
+  it('answers a long $in list by index points', async () => {
+    const rows = ctx.db.collection(uniqueName('rows'));
+    await rows.insertMany(Array.from({ length: 3000 }, (_, i) => ({ _id: i, v: 0 })) as never[]);
+    const ids = Array.from({ length: 1500 }, (_, i) => i * 2);
+    const result = await rows.updateMany({ _id: { $in: ids } } as never, { $set: { v: 1 } });
+    expect(result.modifiedCount).toBe(1500);
+    expect(await rows.countDocuments({ v: 1, _id: { $mod: [2, 1] } } as never)).toBe(0);
+    const stats = await examined(rows, { _id: { $in: ids.slice(0, 700) } });
+    expect(stats.nReturned).toBe(700);
+    expect(stats.totalDocsExamined).toBe(700);
+  });
+
   it('reads a sort on index keys from the index (forward and backward), stopping at the limit', async () => {
     const entries = ctx.db.collection(uniqueName('entries'));
     await entries.createIndex({ status: 1, queuedAt: 1 });

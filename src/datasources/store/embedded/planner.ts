@@ -39,7 +39,7 @@ interface FieldPredicate {
   upper?: { value: unknown; inclusive: boolean };
 }
 
-const MAX_POINTS = 1000;
+const MAX_POINTS = 10_000;
 
 /**
  * Values whose index encoding is equal exactly when MongoDB calls them equal (unlike Long and
@@ -180,7 +180,7 @@ function planPlainEquality(collection: CollectionEntry, filter: Document, fields
   if (choice === undefined) {
     const predicates = extractPredicates(filter);
     const candidate = bestCandidate(collection, filter, predicates, []);
-    choice = candidate ? { candidate, exact: isExact(filter, candidate, 1) } : null;
+    choice = candidate ? { candidate, exact: isExact(filter, candidate) } : null;
     choices.set(shape, choice);
   }
   if (!choice) return { stage: 'COLLSCAN' };
@@ -227,16 +227,27 @@ export function planQuery(collection: CollectionEntry | undefined, filter: Docum
     bounds,
     reverse: best.direction === -1,
     providesSort: best.direction !== undefined && (bounds.length === 1 || sort.length === 0),
-    exact: isExact(filter, best, bounds.length),
+    exact: isExact(filter, best),
     point: best.spec.unique && best.equalityCount === best.spec.key.length,
   };
 }
 
-function isExact(filter: Document, candidate: Candidate, boundCount: number): boolean {
-  const fields = plainEqualityFields(filter);
-  if (!fields || boundCount !== 1) return false;
+/** `'x'`, `{ $eq: 'x' }` or `{ $in: ['x', 'y'] }` on exact scalars: an index point answers it exactly. */
+function isExactCondition(condition: unknown): boolean {
+  if (isExactScalar(condition)) return true;
+  if (!isPlainObject(condition) || Object.keys(condition).length !== 1) return false;
+  if ('$eq' in condition) return isExactScalar(condition.$eq);
+  return Array.isArray(condition.$in) && condition.$in.length > 0 && condition.$in.every(isExactScalar);
+}
+
+/**
+ * Whether every entry in the plan's bounds matches the filter, so that documents need no test
+ * against it: each filter field is an exact equality or $in on the index's equality prefix.
+ * (mingo tests $in by a linear search, which made large $in lists quadratic.)
+ */
+function isExact(filter: Document, candidate: Candidate): boolean {
   const prefix = new Set(candidate.spec.key.slice(0, candidate.equalityCount).map(([field]) => field));
-  return fields.every((field) => prefix.has(field));
+  return Object.entries(filter).every(([field, condition]) => prefix.has(field) && isExactCondition(condition));
 }
 
 function buildBounds(candidate: Candidate, predicates: Map<string, FieldPredicate>): IndexBounds[] | undefined {
