@@ -1,13 +1,17 @@
 import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
 import autocannon from 'autocannon';
+import express from 'express';
 import { startTestServer } from '../../test/support/server';
 
 /**
  * GraphQL throughput of the whole HTTP stack (Express 5, Apollo 5, auth, limits, metrics,
- * a store read for the key) beside a baseline measured in the same run: a raw node:http server
- * answering the same JSON. Prints figures; asserts nothing.
+ * a store read for the key) beside two baselines measured in the same run: a raw node:http
+ * server answering the same JSON, and an Express 5 + Apollo 5 hello world (the framework's own
+ * cost). Prints figures; asserts nothing.
  *
  *   npm run bench:foundation [-- --seconds 5 --connections 20]
  */
@@ -58,6 +62,23 @@ async function rawBaseline(answer: string): Promise<{ url: string; server: Serve
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, server };
 }
 
+/** The framework alone: Express 5 + Apollo 5 with a one-field schema, nothing of ours. */
+async function apolloHelloWorld(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const apollo = new ApolloServer({ typeDefs: 'type Query { health: Health } type Health { status: String }', resolvers: { Query: { health: () => ({ status: 'OK' }) } } });
+  await apollo.start();
+  const app = express();
+  app.use('/graphql', express.json(), expressMiddleware(apollo));
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    stop: async () => {
+      await apollo.stop();
+      server.close();
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const query = JSON.stringify({ query: '{ health { status } }' });
@@ -65,19 +86,23 @@ async function main(): Promise<void> {
   console.log(`foundation bench: ${options.connections} connections, ${options.seconds} s per case, node ${process.version}`);
 
   const baseline = await rawBaseline(JSON.stringify({ data: { health: { status: 'OK' } } }));
+  const framework = await apolloHelloWorld();
   const service = await startTestServer({ SCHEDULES: 'false', JOB_WORKERS: 'false' });
   try {
     const key = await service.createApiKey('viewer', 'bench');
     // Warm-up (not reported): the first seconds of a fresh process measure the JIT, not the stack.
     await run(service.url, query, {}, { ...options, seconds: 2 });
+    await run(framework.url, query, {}, { ...options, seconds: 2 });
     const raw = await measure('baseline: raw node:http, same JSON', baseline.url, query, {}, options);
+    const bare = await measure('baseline: Express 5 + Apollo 5 hello world', framework.url, query, {}, options);
     const typename = await measure('GraphQL { __typename } (no resolver I/O)', service.url, JSON.stringify({ query: '{ __typename }' }), {}, options);
     const health = await measure('GraphQL { health } (public, store ping)', service.url, query, {}, options);
     const authed = await measure('GraphQL { me } (API key lookup)', service.url, me, { authorization: `Bearer ${key}` }, options);
-    const share = (value: number) => `${((value / raw) * 100).toFixed(1)}%`;
-    console.log(`of the baseline: __typename ${share(typename)}, health ${share(health)}, me ${share(authed)}`);
+    const share = (value: number) => `${((value / bare) * 100).toFixed(0)}%`;
+    console.log(`of the Apollo hello world: __typename ${share(typename)}, health ${share(health)}, me ${share(authed)} (raw node:http: ${share(raw)})`);
   } finally {
     baseline.server.close();
+    await framework.stop();
     await service.stop();
   }
 }

@@ -28,6 +28,22 @@ export async function pingStore(app: Pick<App, 'db'>, timeoutMs = STORE_PING_TIM
   }
 }
 
+/** How long a ping result answers the public `health` query. */
+const HEALTH_CACHE_MS = 1000;
+const recentPings = new WeakMap<object, { at: number; reachable: Promise<boolean> }>();
+
+/**
+ * pingStore for the public `health` query, shared for a second: anyone may call it without a
+ * key, so a flood of health queries costs at most one store read per second.
+ */
+export function recentStorePing(app: Pick<App, 'db'>, now = Date.now()): Promise<boolean> {
+  const recent = recentPings.get(app.db);
+  if (recent && now - recent.at < HEALTH_CACHE_MS) return recent.reachable;
+  const reachable = pingStore(app);
+  recentPings.set(app.db, { at: now, reachable });
+  return reachable;
+}
+
 /** /healthz: the process is alive. /readyz: it can serve, i.e. the store is reachable. */
 export function mountHealthRoutes(router: Router, app: App, isStopping: () => boolean): void {
   router.get('/healthz', (_req, res) => {

@@ -1,14 +1,14 @@
 import { Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../context';
-import { pingStore } from '../../server/health';
+import { recentStorePing } from '../../server/health';
 import { Health, StoreEngine } from '../../schema/system/health.type';
 import { Viewer } from '../../schema/system/viewer.type';
 
 @Resolver()
 export class SystemResolver {
-  @Query(() => Health, { description: 'Is this instance up and its store reachable? Public.' })
+  @Query(() => Health, { description: 'Is this instance up and its store reachable (checked at most once a second)? Public.' })
   async health(@Ctx() { app }: GraphQLContext): Promise<Health> {
-    const reachable = await pingStore(app);
+    const reachable = await recentStorePing(app);
     return Object.assign(new Health(), {
       status: reachable ? 'OK' : 'UNAVAILABLE',
       storeEngine: app.store.engine === 'mongodb' ? StoreEngine.MONGODB : StoreEngine.EMBEDDED,
