@@ -21,9 +21,10 @@ interface RunningBatch {
 const RECEIVE_ERROR_PAUSE_MS = 1000;
 
 /**
- * A worker loop on one queue: receives as many messages as free slots allow (one receive
- * feeds several handler calls), runs up to `concurrency` handler calls at once, extends the
- * visibility of messages while they are handled, and settles each batch as the handler says.
+ * Worker loops on one queue: each receives as many messages as free slots allow (one receive
+ * feeds several handler calls), up to `concurrency` handler calls run at once, the visibility
+ * of messages is extended while they are handled, and each batch is settled as the handler
+ * says. One loop per ten slots' worth of messages, so receiving keeps up with many slots.
  */
 export class QueueConsumer implements Consumer {
   private readonly running = new Set<RunningBatch>();
@@ -31,8 +32,10 @@ export class QueueConsumer implements Consumer {
   private readonly concurrency: number;
   private readonly batchSize: number;
   private readonly visibilitySeconds: number;
-  private slotFreed: (() => void) | null = null;
-  private loop: Promise<void> | null = null;
+  private slotWaiters: (() => void)[] = [];
+  /** Slots promised to receives in progress, so concurrent loops do not over-receive. */
+  private reserved = 0;
+  private loops: Promise<void> | null = null;
   private stopping = false;
 
   constructor(
@@ -46,15 +49,17 @@ export class QueueConsumer implements Consumer {
   }
 
   start(): void {
-    if (!this.loop && !this.stopping) this.loop = this.receiveLoop();
+    if (this.loops || this.stopping) return;
+    const count = Math.ceil((this.concurrency * this.batchSize) / MAX_RECEIVE_BATCH);
+    this.loops = Promise.all(Array.from({ length: count }, () => this.receiveLoop())).then(() => undefined);
   }
 
   async stop(): Promise<void> {
-    if (this.stopping) return this.loop ?? undefined;
+    if (this.stopping) return this.loops ?? undefined;
     this.stopping = true;
     this.receiving.abort();
-    this.slotFreed?.();
-    await this.loop;
+    this.wakeLoops();
+    await this.loops;
     const finished = Promise.all([...this.running].map((batch) => batch.done));
     const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.settings.stopTimeoutMs).unref());
     if ((await Promise.race([finished, deadline])) !== 'timeout') return;
@@ -68,15 +73,17 @@ export class QueueConsumer implements Consumer {
 
   private async receiveLoop(): Promise<void> {
     while (!this.stopping) {
-      if (this.running.size >= this.concurrency) {
-        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+      const free = this.concurrency - this.running.size - this.reserved;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
         continue;
       }
-      const free = this.concurrency - this.running.size;
+      const slots = Math.min(free, Math.ceil(MAX_RECEIVE_BATCH / this.batchSize));
+      this.reserved += slots;
       let messages: QueueMessage[];
       try {
         messages = await this.settings.queue.receive(this.queue, {
-          maxMessages: Math.min(MAX_RECEIVE_BATCH, free * this.batchSize),
+          maxMessages: Math.min(MAX_RECEIVE_BATCH, slots * this.batchSize),
           waitSeconds: this.options.waitSeconds ?? this.settings.defaultWaitSeconds,
           visibilityTimeoutSeconds: this.visibilitySeconds,
           signal: this.receiving.signal,
@@ -85,9 +92,19 @@ export class QueueConsumer implements Consumer {
         this.settings.logger.error({ err: error, queue: this.queue }, 'receive failed; retrying');
         await pause(RECEIVE_ERROR_PAUSE_MS, this.receiving.signal);
         continue;
+      } finally {
+        this.reserved -= slots;
       }
       for (let i = 0; i < messages.length; i += this.batchSize) this.startBatch(messages.slice(i, i + this.batchSize));
+      // Slots this receive did not fill are free again for a waiting loop.
+      if (messages.length < slots * this.batchSize) this.wakeLoops();
     }
+  }
+
+  private wakeLoops(): void {
+    const waiters = this.slotWaiters;
+    this.slotWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   private startBatch(messages: QueueMessage[]): void {
@@ -95,9 +112,7 @@ export class QueueConsumer implements Consumer {
     const batch = { messages, controller } as RunningBatch;
     batch.done = this.runBatch(batch).finally(() => {
       this.running.delete(batch);
-      const wake = this.slotFreed;
-      this.slotFreed = null;
-      wake?.();
+      this.wakeLoops();
     });
     this.running.add(batch);
   }
