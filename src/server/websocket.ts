@@ -74,7 +74,7 @@ function connectionHooks(app: App) {
     onConnect: async (ctx: SocketContext) => {
       let principal: Principal | null;
       try {
-        // Some clients (Altair among them) copy the HTTP header's capitalisation into the params.
+        // Some clients copy the HTTP header's capitalisation into the params.
         const params = ctx.connectionParams ?? {};
         principal = await resolvePrincipal(app.db, params.authorization ?? params.Authorization, {
           allowAnonymousViewer: app.config.ALLOW_ANONYMOUS_VIEWER,
