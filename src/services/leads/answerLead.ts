@@ -26,12 +26,34 @@ export interface Answer {
  *
  * When leads are waiting, the slot goes straight to the agent's next lead: the agent keeps it
  * (still ONLINE and within capacity) and claims the oldest lead it may take, so it is never
- * counted free while busy and the next push costs two writes instead of four. Otherwise the
- * slot is freed.
+ * counted free while busy. Keeping a slot changes no counter that guards capacity, so it needs
+ * a read, not a conditional write: the answer's count and the next claim are then issued
+ * together and the store commits them as one, two commits from answer to next push instead of
+ * three. Otherwise the slot is freed.
  */
 export async function resolveLead(db: Db, input: ResolveInput, options: AssignOptions): Promise<Answer> {
   const now = input.now ?? new Date();
-  const lead = await db.collection<LeadDoc>(LEADS).findOneAndUpdate(
+  // read while the answer commits: the agent's state does not depend on it
+  const [lead, agentNow] = await Promise.all([
+    answer(db, input, now),
+    db.collection<AgentDoc>(AGENTS).findOne({ _id: input.agentId }),
+  ]);
+  if (!lead) throw await whyNotAnswerable(db, input.leadId, input.agentId);
+  if (!mayKeepSlot(agentNow)) return { lead, agent: await countAnswer(db, input.agentId, now, true), next: null };
+  const [kept, next] = await Promise.all([countAnswer(db, input.agentId, now, false), claimLeadFor(db, input.agentId, options)]);
+  const agent = kept ?? agentNow;
+  if (next) return { lead, agent, next: { lead: next, agent } };
+  const freed = await db.collection<AgentDoc>(AGENTS).findOneAndUpdate(
+    { _id: input.agentId },
+    { $inc: { openLeads: -1 }, $set: { idleSince: now } },
+    { returnDocument: 'after' },
+  );
+  return { lead, agent: freed, next: null };
+}
+
+/** The lead half of an answer: ASSIGNED to this agent -> RESOLVED, or null if it is not. */
+function answer(db: Db, input: ResolveInput, now: Date): Promise<LeadDoc | null> {
+  return db.collection<LeadDoc>(LEADS).findOneAndUpdate(
     { _id: input.leadId, status: 'ASSIGNED', assignedTo: input.agentId },
     {
       $set: { status: 'RESOLVED', open: false, outcome: input.outcome, note: input.note, resolvedAt: now, expiresAt: null },
@@ -39,18 +61,11 @@ export async function resolveLead(db: Db, input: ResolveInput, options: AssignOp
     },
     { returnDocument: 'after' },
   );
-  if (!lead) throw await whyNotAnswerable(db, input.leadId, input.agentId);
-  const agents = db.collection<AgentDoc>(AGENTS);
-  const kept = await agents.findOneAndUpdate(
-    { _id: input.agentId, presence: 'ONLINE', answeredDay: dayOf(now), $expr: { $lte: ['$openLeads', '$capacity'] } },
-    { $inc: { answeredToday: 1 }, $set: { lastAssignedAt: now } },
-    { returnDocument: 'after' },
-  );
-  if (!kept) return { lead, agent: await countAnswer(db, input.agentId, now), next: null };
-  const next = await claimLeadFor(db, kept._id, options);
-  if (next) return { lead, agent: kept, next: { lead: next, agent: kept } };
-  const freed = await agents.findOneAndUpdate({ _id: kept._id }, { $inc: { openLeads: -1 }, $set: { idleSince: now } }, { returnDocument: 'after' });
-  return { lead, agent: freed, next: null };
+}
+
+/** An agent that is ONLINE and not above a capacity lowered meanwhile may work another lead. */
+function mayKeepSlot(agent: AgentDoc | null): agent is AgentDoc {
+  return agent !== null && agent.presence === 'ONLINE' && agent.openLeads <= agent.capacity;
 }
 
 export interface DeclineInput {
@@ -77,23 +92,26 @@ export async function declineLead(db: Db, input: DeclineInput): Promise<Answer> 
 }
 
 /**
- * Frees the slot and counts the answer in today's figure. The first answer of a day starts the
- * count again; both paths are conditional on the stored day, so two answers racing over the
- * start of a day cannot overwrite each other's count.
+ * Counts the answer in today's figure and, with `freeSlot`, frees the agent's slot. The first
+ * answer of a day starts the count again; both paths are conditional on the stored day, so two
+ * answers racing over the start of a day cannot overwrite each other's count.
  */
-async function countAnswer(db: Db, agentId: string, now: Date): Promise<AgentDoc | null> {
+async function countAnswer(db: Db, agentId: string, now: Date, freeSlot: boolean): Promise<AgentDoc | null> {
   const agents = db.collection<AgentDoc>(AGENTS);
   const today = dayOf(now);
+  // a kept slot marks the router's next claim, a freed one the start of idleness
+  const stamp = freeSlot ? { idleSince: now } : { lastAssignedAt: now };
+  const slot = freeSlot ? { openLeads: -1 } : {};
   for (;;) {
     const sameDay = await agents.findOneAndUpdate(
       { _id: agentId, answeredDay: today },
-      { $inc: { openLeads: -1, answeredToday: 1 }, $set: { idleSince: now } },
+      { $inc: { ...slot, answeredToday: 1 }, $set: stamp },
       { returnDocument: 'after' },
     );
     if (sameDay) return sameDay;
     const newDay = await agents.findOneAndUpdate(
       { _id: agentId, answeredDay: { $ne: today } },
-      { $inc: { openLeads: -1 }, $set: { answeredToday: 1, answeredDay: today, idleSince: now } },
+      { ...(freeSlot ? { $inc: slot } : {}), $set: { ...stamp, answeredToday: 1, answeredDay: today } },
       { returnDocument: 'after' },
     );
     // neither matched only when the agent no longer exists: nothing left to count
