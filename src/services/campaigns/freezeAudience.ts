@@ -1,8 +1,9 @@
 import type { Db } from 'mongodb';
 import { C, recipientId, type CampaignDoc, type MemberDoc, type RecipientDoc } from './model';
 
-// 1,000 keeps the `$in` of a chunk within what the embedded planner serves from an index
-const CHUNK = 1000;
+// Within the embedded planner's 10,000 index points per `$in`, and few enough commits that the
+// per-commit sync stays a small share of the freeze.
+const CHUNK = 5000;
 
 /**
  * Freezes a campaign's audience into `campaign_recipients`: the union of its audiences'
@@ -10,6 +11,7 @@ const CHUNK = 1000;
  * below guards that again), archived members left out. Recipients have deterministic ids and
  * are inserted in bulk; a recipient already there (a crash during an earlier freeze) is kept as
  * it is, so running it again completes the set without duplicating or resetting anyone.
+ * One streaming pass: a chunk's members are read while the previous chunk's insert commits.
  * Answers the audience size.
  */
 export async function freezeAudience(db: Db, campaign: CampaignDoc, onProgress?: (frozen: number) => Promise<void>): Promise<number> {
@@ -19,24 +21,40 @@ export async function freezeAudience(db: Db, campaign: CampaignDoc, onProgress?:
   const emails = new Set<string>();
   let chunk: string[] = [];
   let frozen = 0;
+  let inserting: Promise<void> = Promise.resolve();
   const flush = async () => {
-    frozen += await freezeChunk(db, campaign._id, chunk, emails);
+    const recipients = recipientsOf(campaign._id, await readMembers(db, chunk), emails);
     chunk = [];
+    // The e-mail set is updated before the insert starts, so chunks never race on it; one
+    // insert at a time keeps the store's commits in order and errors surfacing here.
+    await inserting;
     await onProgress?.(frozen);
+    frozen += recipients.length;
+    inserting = insertKeepingExisting(db, recipients);
+    inserting.catch(() => undefined);
   };
   for await (const { _id } of memberIds) {
     chunk.push(_id);
     if (chunk.length >= CHUNK) await flush();
   }
   if (chunk.length > 0) await flush();
+  await inserting;
+  await onProgress?.(frozen);
   return db.collection<RecipientDoc>(C.recipients).countDocuments({ campaignId: campaign._id });
 }
 
-async function freezeChunk(db: Db, campaignId: string, memberIds: string[], emails: Set<string>): Promise<number> {
-  const members = await db
-    .collection<MemberDoc>(C.members)
-    .find({ _id: { $in: memberIds }, archivedAt: null }, { projection: { _id: 1, email: 1, name: 1, attributes: 1 } })
-    .toArray();
+/**
+ * The active members among `memberIds`. Filtered here rather than in the query: an `_id`-only
+ * `$in` is answered by index points without testing each document, and whole documents skip
+ * the projection pass.
+ */
+async function readMembers(db: Db, memberIds: string[]): Promise<MemberDoc[]> {
+  const members = await db.collection<MemberDoc>(C.members).find({ _id: { $in: memberIds } }).toArray();
+  return members.filter((member) => member.archivedAt === null || member.archivedAt === undefined);
+}
+
+/** New recipients for members whose e-mail is not frozen yet (the set is updated here). */
+function recipientsOf(campaignId: string, members: MemberDoc[], emails: Set<string>): RecipientDoc[] {
   const recipients: RecipientDoc[] = [];
   for (const member of members) {
     if (emails.has(member.email)) continue;
@@ -54,8 +72,7 @@ async function freezeChunk(db: Db, campaignId: string, memberIds: string[], emai
       converted: false,
     });
   }
-  if (recipients.length > 0) await insertKeepingExisting(db, recipients);
-  return recipients.length;
+  return recipients;
 }
 
 /**
@@ -63,6 +80,7 @@ async function freezeChunk(db: Db, campaignId: string, memberIds: string[], emai
  * been sent since), so duplicate-key errors are expected and ignored, any other error is not.
  */
 async function insertKeepingExisting(db: Db, recipients: RecipientDoc[]): Promise<void> {
+  if (recipients.length === 0) return;
   try {
     await db.collection<RecipientDoc>(C.recipients).insertMany(recipients, { ordered: false });
   } catch (error) {

@@ -7,8 +7,9 @@ import { isValidEmail, normalizeEmail } from './email';
 import { C, newId, type AudienceImportDoc, type ImportMode, type ImportReject, type MembershipDoc } from './model';
 import { upsertMembersIntoAudience, type MemberRow } from './upsertMembers';
 
-// 1,000 keeps every `$in` of a batch within what the embedded planner serves from an index
-const BATCH_SIZE = 1000;
+// Within the embedded planner's 10,000 index points per `$in`, and few enough commits that the
+// per-commit sync stays a small share of the import
+const BATCH_SIZE = 5000;
 const MAX_STORED_REJECTS = 1000;
 /** Columns that map to member fields; every other column becomes an attribute. */
 const memberColumns = new Set(['email', 'name', 'contact', 'phone']);
@@ -70,34 +71,50 @@ async function readIntoAudience(db: Db, limits: UploadLimits, input: ImportMembe
     record.counts.rejected += 1;
     if (record.rejects.length < MAX_STORED_REJECTS) record.rejects.push(entry);
   };
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const counts = await upsertMembersIntoAudience(db, input.audienceId, batch, { overwrite: input.overwrite, importId: record._id, now });
+  // One batch is stored while the next is parsed: batches hold distinct e-mails, so they never
+  // touch the same member, and awaiting the previous store before starting the next keeps one
+  // write in flight and its error surfacing here.
+  let storing: Promise<void> = Promise.resolve();
+  const store = async (rows: MemberRow[]) => {
+    const counts = await upsertMembersIntoAudience(db, input.audienceId, rows, { overwrite: input.overwrite, importId: record._id, now });
     record.counts.created += counts.created;
     record.counts.updated += counts.updated;
     record.counts.existingMembers += counts.existing;
     record.counts.addedToAudience += counts.addedToAudience;
+  };
+  const flush = async () => {
+    await storing;
+    if (batch.length === 0) return;
+    storing = store(batch);
+    storing.catch(() => undefined);
     batch = [];
   };
-  for await (const { rowNumber, record: cells } of readRows(input.file, input.filename, { ...limits, requiredHeaders: ['email'] })) {
-    record.counts.rows += 1;
-    const row = memberRow(cells);
-    if (!row) {
-      reject({ rowNumber, email: text(cells.email), reason: 'invalid e-mail address' });
-      continue;
+  try {
+    for await (const { rowNumber, record: cells } of readRows(input.file, input.filename, { ...limits, requiredHeaders: ['email'] })) {
+      record.counts.rows += 1;
+      const row = memberRow(cells);
+      if (!row) {
+        reject({ rowNumber, email: text(cells.email), reason: 'invalid e-mail address' });
+        continue;
+      }
+      const firstRow = firstRowOf.get(row.email);
+      if (firstRow !== undefined) {
+        record.counts.duplicatesInFile += 1;
+        reject({ rowNumber, email: row.email, reason: `duplicate of row ${firstRow} (same e-mail)` });
+        continue;
+      }
+      firstRowOf.set(row.email, rowNumber);
+      record.counts.accepted += 1;
+      batch.push(row);
+      if (batch.length >= BATCH_SIZE) await flush();
     }
-    const firstRow = firstRowOf.get(row.email);
-    if (firstRow !== undefined) {
-      record.counts.duplicatesInFile += 1;
-      reject({ rowNumber, email: row.email, reason: `duplicate of row ${firstRow} (same e-mail)` });
-      continue;
-    }
-    firstRowOf.set(row.email, rowNumber);
-    record.counts.accepted += 1;
-    batch.push(row);
-    if (batch.length >= BATCH_SIZE) await flush();
+    await flush();
+  } catch (error) {
+    // a failed file leaves no write running behind the import's FAILED record
+    await storing.catch(() => undefined);
+    throw error;
   }
-  await flush();
+  await storing;
 }
 
 /** The member a row describes, or null when its e-mail is missing or invalid. */
