@@ -129,7 +129,7 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
     };
     if (entry.op === 'drop') return event;
     event.documentKey = { _id: entry.id };
-    if (entry.doc) event.fullDocument = deserialize(entry.doc);
+    if (entry.fullDocument) event.fullDocument = entry.fullDocument;
     if (entry.op === 'update') {
       event.updateDescription = entry.upd;
       if (this.options.fullDocument && this.options.fullDocument !== 'default') event.fullDocument = this.lookup(entry);

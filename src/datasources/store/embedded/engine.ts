@@ -25,7 +25,7 @@ const FORMAT_KEY = 'format';
  * Layout version of the tables. A data directory written with another one has its indexes
  * rebuilt and its oplog emptied (older change events cannot be resumed from after an upgrade).
  */
-const FORMAT = 4;
+const FORMAT = 5;
 
 /**
  * The LMDB environment behind the embedded store: four tables in one memory-mapped file.

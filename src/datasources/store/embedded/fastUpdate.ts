@@ -65,7 +65,7 @@ function addToSet(field: string, current: unknown, spec: unknown): unknown[] | u
   return result;
 }
 
-function applyOne(target: Document, operator: string, field: string, argument: unknown, now: Date): boolean {
+function applyOne(target: Document, operator: string, field: string, argument: unknown, now: () => Date): boolean {
   const current = target[field];
   switch (operator) {
     case '$set':
@@ -94,7 +94,7 @@ function applyOne(target: Document, operator: string, field: string, argument: u
     }
     case '$currentDate':
       if (argument !== true && !(isPlainObject(argument) && argument.$type === 'date')) return false;
-      target[field] = now;
+      target[field] = now();
       return true;
     default:
       return false;
@@ -108,7 +108,9 @@ export function fastUpdate(document: Document, modifier: Document): Document | u
     for (const field of Object.keys(fields)) if (!isTopLevel(field)) return undefined;
   }
   const target: Document = { ...document };
-  const now = new Date();
+  // One time for every $currentDate of the update, as on the server; most updates have none.
+  let time: Date | undefined;
+  const now = (): Date => (time ??= new Date());
   for (const [operator, fields] of Object.entries(modifier)) {
     for (const [field, argument] of Object.entries(fields as Document)) {
       if (!applyOne(target, operator, field, argument, now)) return undefined;

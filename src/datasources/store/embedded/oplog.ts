@@ -18,24 +18,55 @@ export interface OplogEntry {
   upd?: UpdateDescription;
 }
 
-export interface StoredOplogEntry extends OplogEntry {
+/** One oplog entry as a watcher reads it: an insert or replace gives its document decoded. */
+export interface StoredOplogEntry {
   seq: number;
   wallTime: Date;
+  op: OplogEntry['op'];
+  coll: string;
+  id?: unknown;
+  fullDocument?: Document;
+  upd?: UpdateDescription;
 }
+
+const OP_CODES: OplogEntry['op'][] = ['insert', 'update', 'replace', 'delete', 'drop'];
+/** Operation code (1 byte) and wall time in milliseconds (8-byte double). */
+const FIXED_HEADER = 9;
 
 /**
  * Inside a write transaction: records a change under the next sequence number. The stored value
- * is the collection name (2-byte length, UTF-8), a small BSON header, then the document's own
- * BSON bytes. Watchers skip other collections' entries by name without decoding any BSON, and a
- * BSON document starts with its length, so header and document split apart without copying.
+ * is the collection name (2-byte length, UTF-8), the operation code and wall time in fixed
+ * bytes, then BSON: for an insert or replace the document's own bytes (its _id is in it), for
+ * an update the _id and update description, for a delete the _id. Watchers skip other
+ * collections' entries by name without decoding anything, and inserts (most upserts) add no
+ * BSON encoding of their own: a BSON header cost as much as encoding the document itself.
  */
 export function appendOplog(engine: Engine, entry: OplogEntry): number {
   const seq = engine.nextOplogSeq();
-  const { doc, coll, ...header } = entry;
-  const name = namePrefix(coll);
-  const headerBytes = serialize({ ...header, wallTime: new Date() });
-  engine.oplog.putSync(seqKey(seq), Buffer.concat(doc ? [name, headerBytes, doc] : [name, headerBytes]));
+  const name = namePrefix(entry.coll);
+  const body = entry.doc ?? bodyOf(entry);
+  const value = Buffer.allocUnsafe(name.length + FIXED_HEADER + (body?.length ?? 0));
+  name.copy(value, 0);
+  value[name.length] = OP_CODES.indexOf(entry.op);
+  value.writeDoubleBE(Date.now(), name.length + 1);
+  body?.copy(value, name.length + FIXED_HEADER);
+  engine.oplog.putSync(seqKey(seq), value);
   return seq;
+}
+
+/**
+ * The BSON body of an update or delete. An update description is stored flat, its empty lists
+ * left out (they almost always are): each nested document or array costs the encoder a frame.
+ */
+function bodyOf(entry: OplogEntry): Buffer | undefined {
+  if (entry.op === 'drop') return undefined;
+  const body: Document = { i: entry.id };
+  if (entry.upd) {
+    body.f = entry.upd.updatedFields;
+    if (entry.upd.removedFields.length > 0) body.r = entry.upd.removedFields;
+    if (entry.upd.truncatedArrays.length > 0) body.t = entry.upd.truncatedArrays;
+  }
+  return serialize(body);
 }
 
 const namePrefixes = new Map<string, Buffer>();
@@ -63,15 +94,24 @@ export interface OplogRecord {
 function toRecord(value: Buffer, seq: number): OplogRecord {
   const nameEnd = 2 + value.readUInt16BE(0);
   const coll = value.toString('utf8', 2, nameEnd);
-  return {
-    seq,
-    coll,
-    decode: () => {
-      const headerEnd = nameEnd + value.readInt32LE(nameEnd);
-      const header = deserialize(value.subarray(nameEnd, headerEnd)) as Omit<OplogEntry, 'coll'> & { wallTime: Date };
-      return { ...header, coll, ...(value.length > headerEnd ? { doc: value.subarray(headerEnd) } : {}), seq };
-    },
-  };
+  return { seq, coll, decode: () => decodeEntry(value, nameEnd, coll, seq) };
+}
+
+/** An entry's wall time in milliseconds, read without decoding the rest. */
+function wallTimeOf(value: Buffer): number {
+  return value.readDoubleBE(2 + value.readUInt16BE(0) + 1);
+}
+
+function decodeEntry(value: Buffer, nameEnd: number, coll: string, seq: number): StoredOplogEntry {
+  const op = OP_CODES[value[nameEnd]!]!;
+  const wallTime = new Date(value.readDoubleBE(nameEnd + 1));
+  const entry: StoredOplogEntry = { seq, wallTime, op, coll };
+  if (op === 'drop') return entry;
+  const body = deserialize(value.subarray(nameEnd + FIXED_HEADER));
+  if (op === 'insert' || op === 'replace') return { ...entry, id: body._id, fullDocument: body };
+  if (!body.f) return { ...entry, id: body.i };
+  const upd: UpdateDescription = { updatedFields: body.f as Document, removedFields: (body.r as string[]) ?? [], truncatedArrays: (body.t as UpdateDescription['truncatedArrays']) ?? [] };
+  return { ...entry, id: body.i, upd };
 }
 
 /** Entries after `afterSeq`, oldest first; read lazily, so a long backlog is not held in memory. */
@@ -95,7 +135,7 @@ function expiredKeys(engine: Engine, cutoff: number, maxEntries: number, batch: 
   const keepFrom = newest - maxEntries + 1;
   for (const { key, value } of engine.oplog.getRange({ end: seqKey(newest) })) {
     const seq = readSeq(key);
-    if (seq >= keepFrom && toRecord(value, seq).decode().wallTime.getTime() >= cutoff) break;
+    if (seq >= keepFrom && wallTimeOf(value) >= cutoff) break;
     expired.push(key);
     if (expired.length >= batch) break;
   }

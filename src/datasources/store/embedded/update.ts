@@ -4,6 +4,7 @@ import { conflictingUpdate, failedToParse, fromMingoError, immutableId, invalidA
 import { fastUpdate } from './fastUpdate';
 import { encodeKey } from './keyCodec';
 import { isOperatorObject, isPlainObject } from './values';
+import { idFirst } from './writes';
 
 /** Update operators the engine accepts; anything else is an error, never silently ignored. */
 const OPERATORS = new Set([
@@ -109,8 +110,7 @@ function keepIdFirst(before: Document, after: Document): Document {
     throw immutableId();
   }
   if (after._id === undefined) return after;
-  const { _id, ...fields } = after;
-  return { _id, ...fields };
+  return idFirst(after);
 }
 
 /** A replacement keeps the stored `_id` (and may repeat it, but not change it). */

@@ -99,8 +99,17 @@ export function withId(document: Document): Document {
     document._id = new ObjectId();
     generatedIds.add(document._id);
   }
-  const { _id, ...fields } = document;
-  return { _id, ...fields };
+  return idFirst(document);
+}
+
+/**
+ * The document with `_id` as its first field. A copy by keys rather than rest destructuring,
+ * which V8 runs in a slow generic path; an upsert's document pays this on every insert.
+ */
+export function idFirst(document: Document): Document {
+  const ordered: Document = { _id: document._id };
+  for (const key of Object.keys(document)) if (key !== '_id') ordered[key] = document[key];
+  return ordered;
 }
 
 export function insertDocument(engine: Engine, collection: CollectionEntry, input: Document): StoredDocument {
