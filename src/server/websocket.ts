@@ -3,14 +3,10 @@ import type { Server } from 'node:http';
 import {
   GraphQLError,
   getOperationAST,
-  parse,
   specifiedRules,
-  validate,
-  type DocumentNode,
   type ExecutionArgs,
   type GraphQLFormattedError,
   type GraphQLSchema,
-  type ValidationRule,
 } from 'graphql';
 import { CloseCode, type Context, type SubscribePayload } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
@@ -25,6 +21,7 @@ import { unauthenticated } from '../errors';
 import { Loaders } from '../resolvers/loaders';
 import { checkQueryComplexity, queryDepthRule, type QueryLimits } from './limits';
 import { socketEvents } from './socketEvents';
+import { isDocument, ValidatedDocuments } from './validatedDocuments';
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -40,7 +37,7 @@ type SocketContext = Context<Record<string, unknown> | undefined, Extra & Partia
  * gives it a per-operation context: the HTTP pipeline's checks, for WebSocket clients.
  */
 async function prepareOperation(
-  setup: { schema: GraphQLSchema; app: App; limits: QueryLimits; validationRules: readonly ValidationRule[] },
+  setup: { schema: GraphQLSchema; app: App; limits: QueryLimits; documents: ValidatedDocuments },
   payload: SubscribePayload,
   principal: Principal | null,
 ): Promise<ExecutionArgs | readonly GraphQLError[]> {
@@ -50,14 +47,8 @@ async function prepareOperation(
   if (principal && !principal.anonymous && !(await isApiKeyLive(app.db, principal.keyId))) {
     return [unauthenticated('The API key of this connection was revoked')];
   }
-  let document: DocumentNode;
-  try {
-    document = parse(payload.query);
-  } catch (error) {
-    return [error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed')];
-  }
-  const validationErrors = validate(schema, document, setup.validationRules);
-  if (validationErrors.length > 0) return validationErrors;
+  const document = setup.documents.check(payload.query);
+  if (!isDocument(document)) return document;
   const variables = payload.variables ?? undefined;
   const complexityError = checkQueryComplexity(schema, document, payload.operationName, variables, limits.maxComplexity);
   if (complexityError) return [complexityError];
@@ -119,7 +110,7 @@ export function attachWebSocketServer(options: {
 }): WebSocketHandle {
   const { httpServer, schema, app, limits, formatError, metrics } = options;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const validationRules = [...specifiedRules, queryDepthRule(limits.maxDepth)];
+  const documents = new ValidatedDocuments(schema, [...specifiedRules, queryDepthRule(limits.maxDepth)]);
   // Shapes errors like HTTP does and counts them under the same metric, by operation and code.
   const format = (errors: readonly GraphQLError[], operationName: string | null | undefined) =>
     errors.map((error) => {
@@ -134,7 +125,7 @@ export function attachWebSocketServer(options: {
       ...connectionHooks(app),
       // Errors returned here reach the client through onError below, which shapes them.
       onSubscribe: (ctx: SocketContext, _id, payload) =>
-        prepareOperation({ schema, app, limits, validationRules }, payload, ctx.extra.principal ?? null),
+        prepareOperation({ schema, app, limits, documents }, payload, ctx.extra.principal ?? null),
       onOperation: (_ctx, _id, payload, args) => {
         const operation = getOperationAST(args.document, args.operationName);
         const name = operation?.name?.value ?? payload.operationName;

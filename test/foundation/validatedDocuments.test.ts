@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { specifiedRules, type GraphQLSchema } from 'graphql';
+import { buildAppSchema } from '../../src/schema';
+import { queryDepthRule } from '../../src/server/limits';
+import { isDocument, ValidatedDocuments } from '../../src/server/validatedDocuments';
+
+describe('validated documents (socket operations)', () => {
+  let schema: GraphQLSchema;
+  beforeAll(async () => {
+    schema = await buildAppSchema([]);
+  });
+
+  const documents = () => new ValidatedDocuments(schema, [...specifiedRules, queryDepthRule(2)]);
+
+  it('parses a valid operation once and hands back the same document', () => {
+    const cache = documents();
+    const first = cache.check('{ health { status } }');
+    expect(isDocument(first)).toBe(true);
+    expect(cache.check('{ health { status } }')).toBe(first);
+  });
+
+  it.each([
+    ['a syntax error', '{ health { status '],
+    ['an unknown field', '{ health { nope } }'],
+    ['a query past the depth limit', '{ health { status { a { b } } } }'],
+  ])('refuses %s every time it is sent', (_case, query) => {
+    const cache = documents();
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const checked = cache.check(query);
+      expect(isDocument(checked)).toBe(false);
+      expect((checked as readonly Error[]).length).toBeGreaterThan(0);
+    }
+  });
+});
