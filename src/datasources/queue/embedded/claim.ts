@@ -18,30 +18,7 @@ export interface ClaimResult {
   contended: boolean;
 }
 
-const newReceipt = () => randomBytes(9).toString('base64url');
-
-/**
- * Standard queue: each message is taken by its own findOneAndUpdate of the earliest visible
- * one. The store runs each as one atomic read-modify-write, so concurrent receivers (in this
- * process or another) never take the same message and never fail on one another's claims; run
- * together, the takes of a batch share a commit. A read first sizes the batch, so an idle or
- * nearly empty queue costs no writes.
- */
-export async function claimStandard(messages: Collection<MessageDocument>, claim: Claim): Promise<ClaimResult> {
-  const due = { queue: claim.queue, visibleAt: { $lte: claim.now } };
-  const visible = await messages.find(due, { limit: claim.max, projection: { _id: 1 } }).toArray();
-  if (visible.length === 0) return { claimed: [], contended: false };
-  const receipt = newReceipt();
-  const takes = visible.map(() =>
-    messages.findOneAndUpdate(
-      due,
-      { $set: { visibleAt: claim.visibleUntil, receipt }, $inc: { receiveCount: 1 } },
-      { sort: { visibleAt: 1 }, returnDocument: 'after' },
-    ),
-  );
-  const claimed = (await Promise.all(takes)).filter((doc): doc is MessageDocument => doc !== null);
-  return { claimed, contended: false };
-}
+export const newReceipt = () => randomBytes(9).toString('base64url');
 
 /**
  * FIFO queue: a group's head (its oldest message) is the only one that may be delivered, and an

@@ -16,7 +16,7 @@ import {
   type ReceiveOptions,
   type SentMessage,
 } from '../queuePort';
-import { claimFifo, claimStandard } from './claim';
+import { claimFifo } from './claim';
 import { isDuplicate, rememberDeduplicationId } from './deduplication';
 import {
   DEFINITIONS,
@@ -27,6 +27,7 @@ import {
   type QueueDefinition,
 } from './documents';
 import { SendWatcher } from './sendWatcher';
+import { StandardClaims } from './standardClaims';
 import { Wakeups } from './wakeups';
 
 export interface EmbeddedQueueOptions {
@@ -52,6 +53,7 @@ export class EmbeddedQueuePort implements QueuePort {
   private readonly known = new Map<string, QueueDefinition>();
   private readonly wakeups = new Wakeups();
   private readonly sendWatcher: SendWatcher;
+  private readonly standardClaims: StandardClaims;
   private readonly pollIntervalMs: number;
   private closed = false;
 
@@ -59,6 +61,7 @@ export class EmbeddedQueuePort implements QueuePort {
     this.messages = db.collection<MessageDocument>(MESSAGES);
     this.definitions = db.collection<QueueDefinition>(DEFINITIONS);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.standardClaims = new StandardClaims(this.messages);
     this.sendWatcher = new SendWatcher(db, (queue) => this.wakeups.notify(queue, 1));
   }
 
@@ -196,14 +199,11 @@ export class EmbeddedQueuePort implements QueuePort {
   }
 
   private async claim(definition: QueueDefinition, max: number, visibilitySeconds?: number): Promise<{ received: QueueMessage[]; contended: boolean }> {
+    const seconds = Math.max(0, visibilitySeconds ?? definition.visibilityTimeoutSeconds);
     const now = new Date();
-    const claim = {
-      queue: definition._id,
-      max,
-      now,
-      visibleUntil: secondsFrom(now, visibilitySeconds ?? definition.visibilityTimeoutSeconds),
-    };
-    const { claimed, contended } = definition.fifo ? await claimFifo(this.messages, claim) : await claimStandard(this.messages, claim);
+    const { claimed, contended } = definition.fifo
+      ? await claimFifo(this.messages, { queue: definition._id, max, now, visibleUntil: secondsFrom(now, seconds) })
+      : await this.standardClaims.claim(definition._id, max, seconds);
     const { deliver, poisoned } = splitPoisoned(definition, claimed);
     if (poisoned.length > 0 && definition.deadLetterQueue) {
       // As on SQS: a message received more than maxReceiveCount times goes to the DLQ instead.
