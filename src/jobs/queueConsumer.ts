@@ -15,6 +15,7 @@ export interface QueueConsumerSettings {
 interface RunningBatch {
   messages: QueueMessage[];
   controller: AbortController;
+  /** Settles when the handler has returned (its slot is free again then). */
   done: Promise<void>;
 }
 
@@ -25,9 +26,15 @@ const RECEIVE_ERROR_PAUSE_MS = 1000;
  * feeds several handler calls), up to `concurrency` handler calls run at once, the visibility
  * of messages is extended while they are handled, and each batch is settled as the handler
  * says. One loop per ten slots' worth of messages, so receiving keeps up with many slots.
+ * A slot is freed as soon as its handler returns: deleting the handled messages is queue work,
+ * not handler work, so the next receive does not wait for that write's commit (the deletes of
+ * batches finishing together share one).
  */
 export class QueueConsumer implements Consumer {
   private readonly running = new Set<RunningBatch>();
+  /** Results of returned handlers still being applied to the queue (deletes, retries). */
+  private readonly settling = new Set<Promise<void>>();
+  private deleting: { handles: string[]; done: Promise<void> } | null = null;
   private readonly receiving = new AbortController();
   private readonly concurrency: number;
   private readonly batchSize: number;
@@ -62,7 +69,10 @@ export class QueueConsumer implements Consumer {
     await this.loops;
     const finished = Promise.all([...this.running].map((batch) => batch.done));
     const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.settings.stopTimeoutMs).unref());
-    if ((await Promise.race([finished, deadline])) !== 'timeout') return;
+    const timedOut = (await Promise.race([finished, deadline])) === 'timeout';
+    // Handlers that returned meanwhile have their results applied before stop() resolves.
+    await Promise.all([...this.settling]);
+    if (!timedOut) return;
     // Past the deadline: abort what still runs and hand its messages to another worker now.
     const unfinished = [...this.running];
     for (const batch of unfinished) batch.controller.abort(new Error('the service is stopping'));
@@ -110,14 +120,18 @@ export class QueueConsumer implements Consumer {
   private startBatch(messages: QueueMessage[]): void {
     const controller = new AbortController();
     const batch = { messages, controller } as RunningBatch;
-    batch.done = this.runBatch(batch).finally(() => {
+    batch.done = this.runBatch(batch).then((result) => {
       this.running.delete(batch);
       this.wakeLoops();
+      if (!result) return;
+      const settled = this.applyResult(messages, result).finally(() => this.settling.delete(settled));
+      this.settling.add(settled);
     });
     this.running.add(batch);
   }
 
-  private async runBatch(batch: RunningBatch): Promise<void> {
+  /** Runs the handler; undefined when stop() released the batch meanwhile (nothing to apply). */
+  private async runBatch(batch: RunningBatch): Promise<ConsumerResult | undefined> {
     const heartbeat = setInterval(() => void this.extend(batch), Math.max(100, (this.visibilitySeconds * 1000) / 3));
     let result: ConsumerResult | void;
     try {
@@ -130,8 +144,8 @@ export class QueueConsumer implements Consumer {
       clearInterval(heartbeat);
     }
     // Released by stop() meanwhile: another worker may hold them by now.
-    if (batch.controller.signal.aborted) return;
-    await this.applyResult(batch.messages, result ?? {});
+    if (batch.controller.signal.aborted) return undefined;
+    return result ?? {};
   }
 
   private async applyResult(messages: QueueMessage[], result: ConsumerResult): Promise<void> {
@@ -148,7 +162,24 @@ export class QueueConsumer implements Consumer {
     }
     for (const message of result.keep ?? []) named.add(message.receiptHandle);
     const done = messages.filter((m) => !named.has(m.receiptHandle)).map((m) => m.receiptHandle);
-    if (done.length > 0) await this.settle(() => queue.delete(this.queue, done));
+    if (done.length > 0) await this.deleteSoon(done);
+  }
+
+  /**
+   * Deletes handled messages together with those of every batch that finishes in the same
+   * event-loop turn (jobs finishing together: one delete call, not one per job).
+   */
+  private deleteSoon(receiptHandles: string[]): Promise<void> {
+    if (!this.deleting) {
+      const handles: string[] = [];
+      const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.deleting = null;
+        return this.settle(() => this.settings.queue.delete(this.queue, handles));
+      });
+      this.deleting = { handles, done };
+    }
+    this.deleting.handles.push(...receiptHandles);
+    return this.deleting.done;
   }
 
   private async extend(batch: RunningBatch): Promise<void> {
