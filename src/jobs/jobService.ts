@@ -64,10 +64,16 @@ export class JobService implements Jobs {
       createdAt: now,
       updatedAt: now,
     });
+    // A job without an idempotency key cannot meet an existing one: its message is sent with
+    // its insert, so both share a commit instead of waiting for one another. Should the message
+    // arrive before the job is readable, the runner delivers it again shortly (runJob.ts).
+    const sending = record.dispatchedAt && !record.idempotencyKey ? this.sendMessage(record) : undefined;
     const { job, created } = await this.deps.store.insert(record);
     if (!created) return job;
     this.deps.metrics.enqueued(job.type, job.trigger);
-    if (job.dispatchedAt) await this.dispatch(job);
+    if (sending) {
+      if (!(await sending)) await this.deps.store.unmarkDispatched(job._id).catch(() => undefined);
+    } else if (job.dispatchedAt) await this.dispatch(job);
     return job;
   }
 
@@ -112,15 +118,24 @@ export class JobService implements Jobs {
    * undispatched.
    */
   async dispatch(job: JobRecord): Promise<void> {
+    if (!(await this.sendMessage(job))) {
+      if (job.dispatchedAt) await this.deps.store.unmarkDispatched(job._id).catch(() => undefined);
+      return;
+    }
+    if (!job.dispatchedAt) await this.deps.store.markDispatched(job._id).catch(() => undefined);
+  }
+
+  /** Sends the job's message; false (logged) when the send failed. */
+  private async sendMessage(job: JobRecord): Promise<boolean> {
     const queue = job.queue ?? DEFAULT_JOB_QUEUE;
     const delaySeconds = job.runAt ? Math.max(0, (job.runAt.getTime() - Date.now()) / 1000) : 0;
     try {
       await this.deps.ensureJobQueue(queue);
       await this.deps.queue.send(queue, { body: encodeJobMessage(job._id), delaySeconds: Math.min(MAX_MESSAGE_DELAY_SECONDS, delaySeconds) });
-      if (!job.dispatchedAt) await this.deps.store.markDispatched(job._id);
+      return true;
     } catch (error) {
       this.deps.logger.error({ err: error, jobId: job._id, queue }, 'could not send the job message; the dispatcher will retry');
-      if (job.dispatchedAt) await this.deps.store.unmarkDispatched(job._id).catch(() => undefined);
+      return false;
     }
   }
 

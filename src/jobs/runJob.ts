@@ -13,6 +13,8 @@ export const DEFAULT_BACKOFF_MS = 1000;
 export const DEFAULT_TIMEOUT_MS = 15 * 60 * 1000;
 /** The longest delay a queue message can carry (SQS's); longer waits go through the dispatcher. */
 export const MAX_MESSAGE_DELAY_SECONDS = MAX_DELAY_SECONDS;
+/** How long a message whose job cannot be found yet is delivered again before it is dropped. */
+const NOT_YET_STORED_GRACE_MS = 60_000;
 
 export interface JobRunnerDeps {
   store: JobStore;
@@ -36,7 +38,7 @@ export async function handleJobMessage(deps: JobRunnerDeps, message: QueueMessag
   const claimed = await deps.store.claim(jobId, runId, staleBefore, message.id);
   if (claimed) return runIfPossible(deps, claimed, runId, message, stopping);
   const job = await deps.store.get(jobId);
-  if (!job) return {};
+  if (!job) return maybeNotYetStored(message);
   if (job.cancelRequested) {
     const cancelled = await deps.store.cancelAbandoned(jobId, staleBefore);
     return cancelled || job.status !== 'RUNNING' ? {} : { keep: [message] };
@@ -52,6 +54,16 @@ export async function handleJobMessage(deps: JobRunnerDeps, message: QueueMessag
   }
   // Finished: a duplicate or late message.
   return {};
+}
+
+/**
+ * enqueue() sends a job's message along with the job's insert, so the message can arrive first
+ * (another store, or a commit that came later): look again shortly. A message older than that
+ * is for a job whose insert failed, and is dropped.
+ */
+function maybeNotYetStored(message: QueueMessage): ConsumerResult {
+  const young = Date.now() - message.sentAt.getTime() < NOT_YET_STORED_GRACE_MS;
+  return young ? { retry: [{ message, delaySeconds: 1 }] } : {};
 }
 
 async function runIfPossible(
