@@ -4,13 +4,18 @@ export interface Figure {
   label: string;
   count: number;
   seconds: number;
+  /** CPU time (user + system) of this process meanwhile: on a shared machine wall rates swing, this less. */
+  cpuSeconds: number;
 }
 
 export const perSecond = (figure: Figure) => figure.count / figure.seconds;
 
 export function print(figure: Figure, baseline?: Figure, target?: number): void {
   const rate = perSecond(figure);
-  const parts = [`${figure.label.padEnd(58)} ${rate.toFixed(0).padStart(8)} /s  (${figure.count} in ${figure.seconds.toFixed(2)} s)`];
+  const perCpu = figure.count / figure.cpuSeconds;
+  const parts = [
+    `${figure.label.padEnd(58)} ${rate.toFixed(0).padStart(8)} /s  ${perCpu.toFixed(0).padStart(7)} /CPU-s  (${figure.count} in ${figure.seconds.toFixed(2)} s)`,
+  ];
   if (baseline) parts.push(`= ${((rate / perSecond(baseline)) * 100).toFixed(0)}% of baseline`);
   if (target !== undefined) parts.push(rate >= target ? `target ${target}/s met` : `TARGET ${target}/s MISSED`);
   console.log(parts.join('  '));
@@ -18,8 +23,10 @@ export function print(figure: Figure, baseline?: Figure, target?: number): void 
 
 export async function timed(label: string, count: number, work: () => Promise<void>): Promise<Figure> {
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   await work();
-  return { label, count, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  const used = process.cpuUsage(cpu);
+  return { label, count, seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 /**
