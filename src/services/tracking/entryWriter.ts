@@ -1,18 +1,13 @@
 import type { Db } from 'mongodb';
 import type { Logger } from '../../logger';
-import { entryKeyString, mergeCounts, PERFORMANCE_ENTRIES, performanceEntryUpsert, type OrderMatch, type PendingEntry } from './performanceEntry';
+import { entryKeyString, mergeCounts, type OrderMatch, type PendingEntry } from './performanceEntry';
 import type { TrackingRow } from './trackingRow';
+import { storedEntryKeys, writeEntries, type FailedEntry } from './writeEntries';
 
 /** What a flush did, in rows (not entries): several rows can land on one entry. */
 export interface FlushResult {
   synced: number;
   errors: number;
-}
-
-interface WriteError {
-  index: number;
-  errmsg?: string;
-  code?: number;
 }
 
 interface EntryInProgress extends PendingEntry {
@@ -21,21 +16,18 @@ interface EntryInProgress extends PendingEntry {
   sizes: Set<string>;
 }
 
-/** The per-operation failures of an unordered bulkWrite, or null when the whole call failed. */
-function writeErrorsOf(error: unknown): WriteError[] | null {
-  const writeErrors = (error as { writeErrors?: WriteError | WriteError[] } | null)?.writeErrors;
-  if (!writeErrors) return null;
-  const list = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
-  return list.length > 0 && list.every((e) => typeof e.index === 'number') ? list : null;
-}
+const rowsOf = (entries: readonly EntryInProgress[]) => entries.reduce((sum, entry) => sum + entry.rows, 0);
 
 /**
- * Gathers matched rows into performance entries and writes them with unordered bulkWrites.
+ * Gathers matched rows into performance entries and writes them in unordered bulk calls.
  * Rows arrive ordered by day (the query's ORDER BY), so once a later day shows up every entry
- * of the earlier days is complete and can be written: memory holds at most one day of entries.
+ * of the earlier days is complete and can be written: memory holds about one day of entries.
+ * A flush writes in the background while the next rows are matched; the next flush waits for
+ * it, so one flush at a time reaches the store and its failure surfaces at the next call.
  */
 export class EntryWriter {
   private readonly pending = new Map<string, EntryInProgress>();
+  private writing: Promise<FlushResult> = Promise.resolve({ synced: 0, errors: 0 });
 
   constructor(
     private readonly db: Db,
@@ -66,65 +58,73 @@ export class EntryWriter {
     entry.dimensions = entry.sizes.size > 0 ? [...entry.sizes].sort().join(',') : null;
   }
 
-  /** Writes the entries of days before `day` (YYYY-MM-DD sorts as text). */
-  flushBefore(day: string): Promise<FlushResult> {
-    return this.flush((entry) => entry.reportDate < day);
+  /**
+   * Starts writing the entries of days before `day` (YYYY-MM-DD sorts as text) and answers
+   * what the previous flush wrote, once it is stored.
+   */
+  async flushBefore(day: string): Promise<FlushResult> {
+    const previous = await this.writing;
+    const ready = this.take((entry) => entry.reportDate < day);
+    if (ready.length > 0) {
+      this.writing = this.write(ready);
+      this.writing.catch(() => undefined);
+    } else {
+      this.writing = Promise.resolve({ synced: 0, errors: 0 });
+    }
+    return previous;
   }
 
-  flushAll(): Promise<FlushResult> {
-    return this.flush(() => true);
+  /** Writes everything still held; answers what that and the previous flush wrote. */
+  async flushAll(): Promise<FlushResult> {
+    const previous = await this.writing;
+    this.writing = Promise.resolve({ synced: 0, errors: 0 });
+    const last = await this.write(this.take(() => true));
+    return { synced: previous.synced + last.synced, errors: previous.errors + last.errors };
   }
 
-  private async flush(ready: (entry: EntryInProgress) => boolean): Promise<FlushResult> {
+  /** Waits for the write in flight, whatever its outcome (the caller is failing already). */
+  async settle(): Promise<void> {
+    await this.writing.catch(() => undefined);
+  }
+
+  /** Removes the ready entries from memory before any write starts, so rows never race them. */
+  private take(ready: (entry: EntryInProgress) => boolean): EntryInProgress[] {
     const entries: EntryInProgress[] = [];
     for (const [key, entry] of this.pending) {
       if (!ready(entry)) continue;
       entries.push(entry);
       this.pending.delete(key);
     }
-    const result: FlushResult = { synced: 0, errors: 0 };
-    for (let i = 0; i < entries.length; i += this.options.batchSize) {
-      const chunk = entries.slice(i, i + this.options.batchSize);
-      const written = await this.write(chunk);
-      result.synced += written.synced;
-      result.errors += written.errors;
-    }
-    return result;
+    return entries;
   }
 
-  /** One unordered bulkWrite; a failed operation costs its rows, anything else fails the sync. */
+  /** One look-up of the stored keys for the whole flush, then writes of `batchSize` entries. */
   private async write(entries: EntryInProgress[]): Promise<FlushResult> {
-    const rows = entries.reduce((sum, entry) => sum + entry.rows, 0);
+    const rows = rowsOf(entries);
     if (this.options.dryRun || entries.length === 0) return { synced: rows, errors: 0 };
-    const now = this.options.now();
-    try {
-      await this.db.collection(PERFORMANCE_ENTRIES).bulkWrite(
-        entries.map((entry) => performanceEntryUpsert(entry, now)),
-        { ordered: false },
-      );
-      return { synced: rows, errors: 0 };
-    } catch (error) {
-      const failed = writeErrorsOf(error);
-      if (!failed) throw error;
-      let failedRows = 0;
-      for (const writeError of failed) {
-        const entry = entries[writeError.index];
-        if (!entry) continue;
-        failedRows += entry.rows;
-        this.options.logger.error(
-          {
-            orderId: entry.match.orderId,
-            itemPath: entry.match.itemPath,
-            reportDate: entry.reportDate,
-            creativeId: [...entry.creativeIds].join(','),
-            publicationCode: entry.publicationCode,
-            code: writeError.code,
-            reason: writeError.errmsg,
-          },
-          'Performance entry write failed',
-        );
-      }
-      return { synced: rows - failedRows, errors: failedRows };
+    const stored = await storedEntryKeys(this.db, [...new Set(entries.map((entry) => entry.reportDate))]);
+    let failedRows = 0;
+    for (let i = 0; i < entries.length; i += this.options.batchSize) {
+      const failed = await writeEntries(this.db, entries.slice(i, i + this.options.batchSize), stored, this.options.now());
+      failedRows += rowsOf(failed.map((f) => f.entry));
+      for (const failure of failed) this.logFailure(failure);
     }
+    return { synced: rows - failedRows, errors: failedRows };
+  }
+
+  /** A failed entry costs its rows; the rest of the batch goes on. */
+  private logFailure({ entry, error }: FailedEntry<EntryInProgress>): void {
+    this.options.logger.error(
+      {
+        orderId: entry.match.orderId,
+        itemPath: entry.match.itemPath,
+        reportDate: entry.reportDate,
+        creativeId: [...entry.creativeIds].join(','),
+        publicationCode: entry.publicationCode,
+        code: error.code,
+        reason: error.errmsg,
+      },
+      'Performance entry write failed',
+    );
   }
 }

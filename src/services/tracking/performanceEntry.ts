@@ -32,7 +32,7 @@ export function entryKey(match: OrderMatch, reportDate: string) {
 }
 
 /** A string form of the upsert key, for merging rows in memory. */
-export function entryKeyString(match: OrderMatch, reportDate: string): string {
+export function entryKeyString(match: Pick<OrderMatch, 'orderId' | 'itemPath'>, reportDate: string): string {
   return `${match.orderId}\u0000${match.itemPath}\u0000${reportDate}`;
 }
 
@@ -49,31 +49,39 @@ export function mergeCounts(into: TrackingCounts, row: TrackingCounts): void {
   into.uniqueIps += row.uniqueIps;
 }
 
+/** The fields every write of an entry sets (the key fields and the insert-only times aside). */
+function entryFields(entry: PendingEntry, now: Date) {
+  const { match } = entry;
+  return {
+    campaignId: match.campaignId,
+    publicationId: match.publicationId,
+    publicationName: match.publicationName,
+    itemName: match.itemName,
+    channel: match.channel,
+    dimensions: entry.dimensions,
+    dateEnd: endOfDay(entry.reportDate),
+    metrics: computeMetrics(entry.counts),
+    enteredBy: ENTERED_BY,
+    updatedAt: now,
+  };
+}
+
 /**
  * The idempotent write of one entry: the same range synced twice changes only updatedAt.
  * createdAt and enteredAt are set on insert only; the key fields come from the filter.
  */
 export function performanceEntryUpsert(entry: PendingEntry, now: Date): AnyBulkWriteOperation<Document> {
-  const { match } = entry;
   return {
     updateOne: {
-      filter: entryKey(match, entry.reportDate),
-      update: {
-        $set: {
-          campaignId: match.campaignId,
-          publicationId: match.publicationId,
-          publicationName: match.publicationName,
-          itemName: match.itemName,
-          channel: match.channel,
-          dimensions: entry.dimensions,
-          dateEnd: endOfDay(entry.reportDate),
-          metrics: computeMetrics(entry.counts),
-          enteredBy: ENTERED_BY,
-          updatedAt: now,
-        },
-        $setOnInsert: { enteredAt: now, createdAt: now },
-      },
+      filter: entryKey(entry.match, entry.reportDate),
+      update: { $set: entryFields(entry, now), $setOnInsert: { enteredAt: now, createdAt: now } },
       upsert: true,
     },
   };
+}
+
+/** The document the upsert would create, for an entry known not to be stored yet. */
+export function newPerformanceEntry(entry: PendingEntry, now: Date): Document {
+  // assigned rather than spread: spreading into a fresh literal was a visible cost per entry
+  return Object.assign(entryKey(entry.match, entry.reportDate), entryFields(entry, now), { enteredAt: now, createdAt: now });
 }

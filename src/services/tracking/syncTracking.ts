@@ -87,7 +87,13 @@ export async function syncTracking(input: SyncTrackingInput, deps: SyncTrackingD
 
   const { sql, params } = dailyAggregatesQuery(dateRange, publicationCode);
   const rows = deps.analytics.query(sql, params, { signal: deps.signal });
-  for await (const batch of validBatches(rows, deps.batchSize, stats, log)) await processBatch(batch);
+  try {
+    for await (const batch of validBatches(rows, deps.batchSize, stats, log)) await processBatch(batch);
+  } catch (error) {
+    // a failed run leaves no write running behind it (the job's retry may start at once)
+    await writer.settle();
+    throw error;
+  }
   const rest = await writer.flushAll();
   stats.synced += rest.synced;
   stats.errors += rest.errors;

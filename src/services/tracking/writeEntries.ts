@@ -1,0 +1,81 @@
+import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
+import { startOfDay } from './dateRange';
+import { entryKeyString, newPerformanceEntry, PERFORMANCE_ENTRIES, performanceEntryUpsert, type PendingEntry } from './performanceEntry';
+
+/** One operation's failure in an unordered bulk call. */
+export interface WriteError {
+  index: number;
+  errmsg?: string;
+  code?: number;
+}
+
+/** An entry whose write failed, with the store's reason. */
+export interface FailedEntry<T extends PendingEntry> {
+  entry: T;
+  error: WriteError;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/** The per-operation failures of an unordered bulk call, or null when the whole call failed. */
+function writeErrorsOf(error: unknown): WriteError[] | null {
+  const writeErrors = (error as { writeErrors?: WriteError | WriteError[] } | null)?.writeErrors;
+  if (!writeErrors) return null;
+  const list = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
+  return list.length > 0 && list.every((e) => typeof e.index === 'number') ? list : null;
+}
+
+/** Runs an unordered bulk call; answers its per-operation failures, throws anything else. */
+async function operationFailures(call: () => Promise<unknown>): Promise<WriteError[]> {
+  try {
+    await call();
+    return [];
+  } catch (error) {
+    const failures = writeErrorsOf(error);
+    if (!failures) throw error;
+    return failures;
+  }
+}
+
+/**
+ * The upsert keys (entryKeyString) of the automated entries already stored on these days: one
+ * query for a whole flush, so entries known to be new can be inserted rather than upserted.
+ */
+export async function storedEntryKeys(db: Db, days: readonly string[]): Promise<Set<string>> {
+  if (days.length === 0) return new Set();
+  const stored = await db
+    .collection(PERFORMANCE_ENTRIES)
+    .find({ dateStart: { $in: days.map(startOfDay) }, source: 'automated' }, { projection: { _id: 0, orderId: 1, itemPath: 1, dateStart: 1 } })
+    .toArray();
+  return new Set(stored.map((doc: Document) => entryKeyString({ orderId: String(doc.orderId), itemPath: String(doc.itemPath) }, (doc.dateStart as Date).toISOString().slice(0, 10))));
+}
+
+/** An insert when the entry is known new (cheaper than an upsert's look-up), else the upsert. */
+function entryWrite(entry: PendingEntry, isNew: boolean, now: Date): AnyBulkWriteOperation<Document> {
+  return isNew ? { insertOne: { document: newPerformanceEntry(entry, now) } } : performanceEntryUpsert(entry, now);
+}
+
+/**
+ * Writes entries with the seed's semantics at less cost, in one unordered bulkWrite: entries
+ * not among `stored` are inserted, the others upserted on the key. An insert that meets a
+ * duplicate key (another run stored the entry since the look-up) is retried as an upsert, so
+ * createdAt stays the first write's and updatedAt is always this write's. Answers the entries
+ * whose write failed.
+ */
+export async function writeEntries<T extends PendingEntry>(db: Db, entries: readonly T[], stored: ReadonlySet<string>, now: Date): Promise<FailedEntry<T>[]> {
+  const collection = db.collection(PERFORMANCE_ENTRIES);
+  const isNew = entries.map((entry) => !stored.has(entryKeyString(entry.match, entry.reportDate)));
+  const failures = await operationFailures(() => collection.bulkWrite(entries.map((entry, i) => entryWrite(entry, isNew[i], now)), { ordered: false }));
+  const failed: FailedEntry<T>[] = [];
+  const raced: T[] = [];
+  for (const error of failures) {
+    const entry = entries[error.index];
+    if (!entry) continue;
+    if (isNew[error.index] && error.code === DUPLICATE_KEY) raced.push(entry);
+    else failed.push({ entry, error });
+  }
+  if (raced.length === 0) return failed;
+  const retries = await operationFailures(() => collection.bulkWrite(raced.map((entry) => performanceEntryUpsert(entry, now)), { ordered: false }));
+  for (const error of retries) if (raced[error.index]) failed.push({ entry: raced[error.index], error });
+  return failed;
+}
