@@ -37,6 +37,7 @@ export async function composeApp(config: Config, options: ComposeOptions = {}): 
     dbName: config.MONGODB_DB_NAME,
     ttlIntervalMs: config.STORE_TTL_INTERVAL_SECONDS * 1000,
     oplogRetentionMs: config.STORE_OPLOG_RETENTION_HOURS * 3_600_000,
+    oplogMaxEntries: config.STORE_OPLOG_MAX_ENTRIES,
     watchPollMs: config.STORE_WATCH_POLL_MS,
     onError: (error) => logger.warn({ err: error }, 'store maintenance failed'),
   });
