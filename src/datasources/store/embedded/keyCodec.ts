@@ -39,19 +39,24 @@ function bsonTypeOf(value: unknown): string | undefined {
   return undefined;
 }
 
-function pushDouble(out: Bytes, n: number): void {
+/** Writes a double at `offset` in 8 bytes whose unsigned order is the numeric order. */
+function writeOrderedDouble(buf: Buffer, offset: number, n: number): void {
   if (Number.isNaN(n)) {
     // MongoDB orders NaN before every other number; eight zero bytes sort below -Infinity.
-    for (let i = 0; i < 8; i++) out.push(0);
+    buf.fill(0, offset, offset + 8);
     return;
   }
-  const buf = Buffer.allocUnsafe(8);
-  buf.writeDoubleBE(n === 0 ? 0 : n);
-  if (buf[0]! & 0x80) {
-    for (let i = 0; i < 8; i++) buf[i] = ~buf[i]! & 0xff;
+  buf.writeDoubleBE(n === 0 ? 0 : n, offset);
+  if (buf[offset]! & 0x80) {
+    for (let i = offset; i < offset + 8; i++) buf[i] = ~buf[i]! & 0xff;
   } else {
-    buf[0] = buf[0]! | 0x80;
+    buf[offset] = buf[offset]! | 0x80;
   }
+}
+
+function pushDouble(out: Bytes, n: number): void {
+  const buf = Buffer.allocUnsafe(8);
+  writeOrderedDouble(buf, 0, n);
   for (let i = 0; i < 8; i++) out.push(buf[i]!);
 }
 
@@ -188,9 +193,34 @@ function encodeSimpleString(value: string): Buffer | undefined {
   return buf;
 }
 
+/** A tag and a double (plain numbers, dates) written straight into a buffer. */
+function encodeTaggedDouble(tag: number, n: number): Buffer {
+  const buf = Buffer.allocUnsafe(9);
+  buf[0] = tag;
+  writeOrderedDouble(buf, 1, n);
+  return buf;
+}
+
+/**
+ * The usual key values (strings, numbers, dates, ObjectIds: every upserted document's _id)
+ * written straight into a buffer; other values go through the general byte-array encoder.
+ */
+function encodeCommonScalar(value: unknown): Buffer | undefined {
+  if (typeof value === 'string') return encodeSimpleString(value);
+  if (typeof value === 'number') return encodeTaggedDouble(TAG.number, value);
+  if (value instanceof Date) return encodeTaggedDouble(TAG.date, value.getTime());
+  if (bsonTypeOf(value) === 'ObjectId') {
+    const buf = Buffer.allocUnsafe(13);
+    buf[0] = TAG.objectId;
+    buf.set((value as ObjectId).id, 1);
+    return buf;
+  }
+  return undefined;
+}
+
 /** Encodes one value; `descending` complements the bytes so that the order is reversed. */
 export function encodeKey(value: unknown, descending = false): Buffer {
-  let buf = typeof value === 'string' ? encodeSimpleString(value) : undefined;
+  let buf = encodeCommonScalar(value);
   if (!buf) {
     const out: Bytes = [];
     pushValue(out, value);

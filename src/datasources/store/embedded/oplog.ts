@@ -150,8 +150,11 @@ export async function trimOplog(engine: Engine, retentionMs: number, maxEntries:
   const cutoff = now - retentionMs;
   let removed = 0;
   for (;;) {
+    // Checked before reading: a read after close starts a read transaction that lmdb-js then
+    // fails to reset once the environment is gone.
+    if (engine.isClosed) return removed;
     const expired = expiredKeys(engine, cutoff, maxEntries, 10_000);
-    if (expired.length === 0 || engine.isClosed) return removed;
+    if (expired.length === 0) return removed;
     await engine.write(() => {
       for (const key of expired) engine.oplog.removeSync(key);
     });

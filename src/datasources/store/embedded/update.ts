@@ -83,9 +83,7 @@ export function applyUpdate(document: Document, update: UpdateSpec, inserting: b
     }
     return keepIdFirst(document, holder[0]!);
   }
-  const { $setOnInsert, ...operators } = update;
-  const modifier: Document = { ...operators };
-  if (inserting && $setOnInsert) modifier.$set = { ...(modifier.$set ?? {}), ...$setOnInsert };
+  const modifier = update.$setOnInsert === undefined ? update : foldSetOnInsert(update, inserting);
   const fast = options.arrayFilters ? undefined : fastUpdate(document, modifier);
   if (fast) return fast;
   const target: Document = structuredCloneDocument(document);
@@ -102,6 +100,13 @@ export function applyUpdate(document: Document, update: UpdateSpec, inserting: b
     throw fromMingoError(error);
   }
   return keepIdFirst(document, target);
+}
+
+/** The update without `$setOnInsert`, whose fields join `$set` when the update inserts. */
+function foldSetOnInsert(update: Document, inserting: boolean): Document {
+  const { $setOnInsert, ...operators } = update;
+  if (inserting && $setOnInsert) operators.$set = { ...(operators.$set ?? {}), ...$setOnInsert };
+  return operators;
 }
 
 /** `_id` is immutable and stays the first field. */

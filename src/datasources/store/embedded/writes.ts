@@ -94,12 +94,16 @@ const generatedIds = new WeakSet<object>();
 
 /** Gives the document an ObjectId `_id` when it has none and puts `_id` first, as the server stores it. */
 export function withId(document: Document): Document {
-  if (document._id === undefined || document._id === null) {
-    // The driver sets _id on the caller's object too, so insertedId matches what the caller holds.
-    document._id = new ObjectId();
-    generatedIds.add(document._id);
-  }
+  if (assignId(document)) generatedIds.add(document._id);
   return idFirst(document);
+}
+
+/** Sets a new ObjectId `_id` on a document that has none; true when it did. */
+function assignId(document: Document): boolean {
+  if (document._id !== undefined && document._id !== null) return false;
+  // The driver sets _id on the caller's object too, so insertedId matches what the caller holds.
+  document._id = new ObjectId();
+  return true;
 }
 
 /**
@@ -113,13 +117,15 @@ export function idFirst(document: Document): Document {
 }
 
 export function insertDocument(engine: Engine, collection: CollectionEntry, input: Document): StoredDocument {
-  const document = withId(input);
+  const generated = assignId(input);
+  const document = idFirst(input);
   if (Array.isArray(document._id)) throw duplicateKeyError(namespaceOf(engine, collection), { name: '_id_', key: [['_id', 1]] }, document);
   const idKey = encodeKey(document._id);
   const key = docKey(collection, idKey);
-  // An id generated for this very insert cannot exist yet; it is consumed, so inserting the
-  // same object again is checked (and fails with E11000, as on MongoDB).
-  const fresh = typeof document._id === 'object' && generatedIds.delete(document._id);
+  // An id generated for this very insert (here, or by withId before the transaction) cannot
+  // exist yet. A remembered one is consumed, so inserting the same object again is checked
+  // (and fails with E11000, as on MongoDB).
+  const fresh = generated || (typeof document._id === 'object' && generatedIds.delete(document._id));
   if (!fresh && engine.docs.get(key) !== undefined) {
     throw duplicateKeyError(namespaceOf(engine, collection), { name: '_id_', key: [['_id', 1]] }, document);
   }
