@@ -1,28 +1,10 @@
-import type { Collection, Db } from 'mongodb';
 import type { SourceRow } from '../../src/datasources/sfmc';
 import { clickCollections, MAX_GUIDS_PER_EVENT, QUEUE_TO_PROCESS } from '../../src/services/clicks/clickModels';
 import { loadClicks } from '../../src/services/clicks/loadClicks';
 import { clickBatchMessage } from '../../src/services/clicks/messages';
 import { processClicks } from '../../src/services/clicks/processClicks';
+import { withFault } from './support/faults';
 import { clickRow, openHarness, type Harness } from './support/harness';
-
-/** A db whose `collection`'s `method` is replaced, to stop a step at a chosen write. */
-function withFault(db: Db, collection: string, method: string, fault: (real: Collection, args: unknown[]) => Promise<unknown>): Db {
-  const bind = (target: object, prop: PropertyKey) => {
-    const value = Reflect.get(target, prop);
-    return typeof value === 'function' ? value.bind(target) : value;
-  };
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop !== 'collection') return bind(target, prop);
-      return (name: string) => {
-        const real = target.collection(name);
-        if (name !== collection) return real;
-        return new Proxy(real, { get: (c, p) => (p === method ? (...args: unknown[]) => fault(real, args) : bind(c, p)) });
-      };
-    },
-  });
-}
 
 const rowsOf = (values: Record<string, unknown>[]): SourceRow[] => values.map((v, i) => ({ key: `row-${i}`, values: v }));
 

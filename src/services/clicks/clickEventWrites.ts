@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { ClickEvent } from './clickRow';
 import { clickCollections, MAX_GUIDS_PER_EVENT, type ClickEventDocument, type ClickEventIdDocument } from './clickModels';
 import { clickEventKey } from './modelIds';
@@ -31,47 +31,42 @@ export function groupByEventKey(clicks: ClickEvent[], refs: ClickRefs[]): KeyedC
   return [...groups.values()];
 }
 
+/** Stored state of a key that a write depends on. */
+type HeldEvent = Pick<ClickEventDocument, '_id' | 'guids' | 'n' | 'overflowN' | 'spilled'>;
+
+/** The write a key needs given what is stored. */
+interface PlannedWrite {
+  operation: AnyBulkWriteOperation<ClickEventDocument>;
+  /** guids as written, when some ids did not fit and go to the overflow step. */
+  spilledGuids?: string[];
+}
+
 /**
- * One atomic pipeline update per key: the key's new distinct ids are appended to guids while
- * it has room (up to MAX_GUIDS_PER_EVENT), n is recomputed from what is stored, never
- * incremented, so a redelivered row or a re-run batch changes nothing. A key whose ids did not
- * all fit is flagged `spilled` and finished by the overflow step.
+ * One atomic write per key, computed from the stored document and conditional on it: a new
+ * key is inserted (a concurrent insert makes that a duplicate key), a stored one is updated
+ * only if its n is still the n that was read (n never decreases and grows with every id, so it
+ * versions the document). n is recomputed from the distinct ids, never incremented, so a
+ * redelivered row or a re-run batch writes nothing. Plain operators rather than a pipeline
+ * update: the embedded engine applies them without mingo's expression evaluator, which cost
+ * a third of the processor's time, and MongoDB takes both. Null when nothing is new.
  */
-function eventUpdate(group: KeyedClicks): Document[] {
-  const fresh = { $setDifference: [{ $literal: [...group.ids] }, '$$held'] };
-  const room = { $max: [0, { $subtract: [MAX_GUIDS_PER_EVENT, { $size: '$$held' }] }] };
-  return [
-    {
-      $set: {
-        bu: { $literal: group.bu },
-        day: { $literal: group.day },
-        send: { $literal: group.refs.send },
-        url: { $literal: group.refs.url },
-        subscriber: { $literal: group.refs.subscriber },
-        // $ifNull first: MongoDB's $max skips a missing field, but the embedded engine (mingo)
-        // returns null for it; written this way both engines agree.
-        last: { $max: [{ $ifNull: ['$last', { $literal: group.last }] }, { $literal: group.last }] },
-        guids: {
-          $let: {
-            vars: { held: { $ifNull: ['$guids', []] } },
-            in: {
-              $let: {
-                vars: { fresh, room },
-                in: { $concatArrays: ['$$held', { $cond: [{ $gt: ['$$room', 0] }, { $slice: ['$$fresh', '$$room'] }, []] }] },
-              },
-            },
-          },
-        },
-        spilled: {
-          $let: {
-            vars: { held: { $ifNull: ['$guids', []] } },
-            in: { $or: [{ $eq: ['$spilled', true] }, { $gt: [{ $size: fresh }, room] }] },
-          },
-        },
-      },
-    },
-    { $set: { n: { $add: [{ $size: '$guids' }, { $ifNull: ['$overflowN', 0] }] } } },
-  ];
+function planWrite(group: KeyedClicks, held: HeldEvent | undefined): PlannedWrite | null {
+  const guids = held?.guids ?? [];
+  const present = new Set(guids);
+  const fresh = [...group.ids].filter((id) => !present.has(id));
+  if (held && fresh.length === 0) return null;
+  const room = Math.max(0, MAX_GUIDS_PER_EVENT - guids.length);
+  const written = room > 0 && fresh.length > 0 ? [...guids, ...fresh.slice(0, room)] : guids;
+  const spilledGuids = fresh.length > room ? written : undefined;
+  const spilled = held?.spilled === true || spilledGuids !== undefined;
+  const n = written.length + (held?.overflowN ?? 0);
+  if (!held) {
+    const { send, url, subscriber } = group.refs;
+    const document: ClickEventDocument = { _id: group._id, bu: group.bu, day: group.day, send, url, subscriber, n, guids: written, last: group.last, spilled };
+    return { operation: { insertOne: { document } }, spilledGuids };
+  }
+  const update = { $set: { guids: written, n, spilled }, $max: { last: group.last } };
+  return { operation: { updateOne: { filter: { _id: group._id, n: held.n }, update } }, spilledGuids };
 }
 
 export interface ClickEventWriteResult {
@@ -80,25 +75,53 @@ export interface ClickEventWriteResult {
   overflowed: number;
 }
 
-/** Writes a batch's aggregated click events: one bulkWrite, then the overflow step if needed. */
+/** Rounds of read-then-write before a batch gives up on keys other writers keep changing. */
+const MAX_WRITE_ROUNDS = 10;
+
+/**
+ * Writes a batch's aggregated click events: reads the keys' stored ids once, writes every key
+ * that gains ids in one unordered bulkWrite, then stores the overflow ids of keys that spilled.
+ * If another processor changed some keys meanwhile (a conditional update matched nothing, or
+ * an insert met a duplicate key), those keys are read and planned again.
+ */
 export async function upsertClickEvents(db: Db, groups: KeyedClicks[]): Promise<ClickEventWriteResult> {
-  if (groups.length === 0) return { keys: 0, overflowed: 0 };
   const { events } = clickCollections(db);
-  const operations: AnyBulkWriteOperation<ClickEventDocument>[] = groups.map((group) => ({
-    updateOne: { filter: { _id: group._id }, update: eventUpdate(group), upsert: true },
-  }));
-  const written = await events.bulkWrite(operations, { ordered: false });
-  // A key created by this write can only be full if this batch alone brought more ids than
-  // fit; only the others need a look for the overflow step.
-  const created = new Set(Object.values(written.upsertedIds ?? {}).map(String));
-  const candidates = groups.filter((g) => !created.has(g._id) || g.ids.size > MAX_GUIDS_PER_EVENT).map((g) => g._id);
-  const spilled =
-    candidates.length === 0
-      ? []
-      : await events.find({ _id: { $in: candidates }, spilled: true }, { projection: { _id: 1, guids: 1 } }).toArray();
-  const byId = new Map(groups.map((g) => [g._id, g]));
-  for (const event of spilled) await storeOverflow(db, event, byId.get(event._id)!);
-  return { keys: groups.length, overflowed: spilled.length };
+  let pending = groups;
+  let overflowed = 0;
+  for (let round = 1; pending.length > 0; round++) {
+    if (round > MAX_WRITE_ROUNDS) throw new Error(`click events kept changing under this batch (${pending.length} keys); it will be retried`);
+    const projection = { _id: 1, guids: 1, n: 1, overflowN: 1, spilled: 1 };
+    const stored = await events.find({ _id: { $in: pending.map((g) => g._id) } }, { projection }).toArray();
+    const held = new Map(stored.map((event) => [event._id, event as HeldEvent]));
+    const planned = pending.flatMap((group) => {
+      const write = planWrite(group, held.get(group._id));
+      return write ? [{ group, write }] : [];
+    });
+    if (planned.length === 0) break;
+    const complete = await writeAll(db, planned.map(({ write }) => write.operation));
+    if (!complete) {
+      pending = planned.map(({ group }) => group);
+      continue;
+    }
+    for (const { group, write } of planned) {
+      if (!write.spilledGuids) continue;
+      await storeOverflow(db, { _id: group._id, guids: write.spilledGuids }, group);
+      overflowed += 1;
+    }
+    pending = [];
+  }
+  return { keys: groups.length, overflowed };
+}
+
+/** Runs the writes; false when some met a concurrent change (no match, or a duplicate key). */
+async function writeAll(db: Db, operations: AnyBulkWriteOperation<ClickEventDocument>[]): Promise<boolean> {
+  try {
+    const result = await clickCollections(db).events.bulkWrite(operations, { ordered: false });
+    return result.insertedCount + result.matchedCount === operations.length;
+  } catch (error) {
+    if (isOnlyDuplicates(error)) return false;
+    throw error;
+  }
 }
 
 /**

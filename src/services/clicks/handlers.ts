@@ -1,7 +1,7 @@
 import type { QueueMessage } from '../../datasources/queue';
 import type { ConsumerResult } from '../../jobs/jobType';
 import { acknowledgeClicks } from './acknowledgeClicks';
-import { clickBatchMessage, processedKeysMessage, type ProcessedKeysMessage } from './messages';
+import { clickBatchMessage, processedKeysMessage, type ClickBatchMessage, type ProcessedKeysMessage } from './messages';
 import type { ClickPipelineDeps } from './pipeline';
 import { processClicks, type ProcessClicksResult } from './processClicks';
 
@@ -26,11 +26,16 @@ function parseBody<T>(schema: { safeParse(value: unknown): { success: true; data
 }
 
 /**
- * Processor worker: each message on its own, so one failing batch is redelivered alone. A body
- * that is not a click batch is poison and dead-letters at once.
+ * Processor worker. The messages received together are processed as one batch per business
+ * unit: their rows share sends, links and click-event keys, so one pass writes each of those
+ * once instead of once per message. If that pass fails, each message is processed on its own,
+ * so only the failing one is redelivered (every write is idempotent, so redoing the others'
+ * partial writes changes nothing). A body that is not a click batch is poison and dead-letters
+ * at once.
  */
 export async function handleClickBatches(deps: ClickPipelineDeps, messages: QueueMessage[], totals = emptyTotals()): Promise<ConsumerResult> {
   const result: Required<Pick<ConsumerResult, 'retry' | 'deadLetter'>> = { retry: [], deadLetter: [] };
+  const byUnit = new Map<string, { message: QueueMessage; batch: ClickBatchMessage }[]>();
   for (const message of messages) {
     const batch = parseBody(clickBatchMessage, message.body);
     if (!batch) {
@@ -38,17 +43,36 @@ export async function handleClickBatches(deps: ClickPipelineDeps, messages: Queu
       result.deadLetter.push(message);
       continue;
     }
-    try {
-      const result = await processClicks(deps, batch.bu, batch.rows);
-      deps.metrics?.rows(batch.bu, 'processed', result.clicks);
-      deps.metrics?.rows(batch.bu, 'rejected', result.rejected);
-      add(totals, result);
-    } catch (error) {
-      deps.logger.error({ err: error, bu: batch.bu, messageId: message.id, receiveCount: message.receiveCount }, 'click batch failed; it will be delivered again');
-      result.retry.push({ message });
+    byUnit.set(batch.bu, [...(byUnit.get(batch.bu) ?? []), { message, batch }]);
+  }
+  for (const [bu, received] of byUnit) {
+    if (received.length > 1 && (await processTogether(deps, bu, received, totals))) continue;
+    for (const { message, batch } of received) {
+      if (!(await processTogether(deps, bu, [{ message, batch }], totals))) result.retry.push({ message });
     }
   }
   return result;
+}
+
+/** Processes the rows of several messages of one unit in one pass; false if it failed. */
+async function processTogether(
+  deps: ClickPipelineDeps,
+  bu: string,
+  received: { message: QueueMessage; batch: ClickBatchMessage }[],
+  totals: HandledTotals,
+): Promise<boolean> {
+  try {
+    const result = await processClicks(deps, bu, received.flatMap(({ batch }) => batch.rows));
+    deps.metrics?.rows(bu, 'processed', result.clicks);
+    deps.metrics?.rows(bu, 'rejected', result.rejected);
+    add(totals, result);
+    return true;
+  } catch (error) {
+    const ids = received.map(({ message }) => message.id);
+    const again = received.length > 1 ? 'each message will be processed on its own' : 'it will be delivered again';
+    deps.logger.error({ err: error, bu, messageIds: ids, receiveCount: received[0]!.message.receiveCount }, `click batch failed; ${again}`);
+    return false;
+  }
 }
 
 /** Acknowledger worker: the keys of all messages received together, in one call per unit. */

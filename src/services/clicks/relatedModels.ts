@@ -24,18 +24,26 @@ export interface ClickRefs {
  * Sends (click times) and categories (names, parents) are always written.
  */
 export class KnownModels {
-  private readonly ids = new Set<string>();
+  /** Two generations of half the capacity each: a full set drops only its older half. */
+  private recent = new Set<string>();
+  private older = new Set<string>();
 
   constructor(private readonly capacity = 200_000) {}
 
   has(id: string): boolean {
-    return this.ids.has(id);
+    return this.recent.has(id) || this.older.has(id);
   }
 
   remember(ids: Iterable<string>): void {
     for (const id of ids) {
-      if (this.ids.size >= this.capacity) this.ids.clear();
-      this.ids.add(id);
+      if (this.recent.has(id)) continue;
+      // Rotating rather than clearing: a clear made every active subscriber be written again
+      // at once each time the set filled, and the active ones are the recent ones.
+      if (this.recent.size >= this.capacity / 2) {
+        this.older = this.recent;
+        this.recent = new Set();
+      }
+      this.recent.add(id);
     }
   }
 }
