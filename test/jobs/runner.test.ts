@@ -170,6 +170,19 @@ describe('job runner on the embedded engines', () => {
     await expect(system.jobs.retry('000000000000000000000000')).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
   });
 
+  it('runs a job whose message was received before the job could be read', async () => {
+    const id = '5f0000000000000000000001';
+    await system.queue.send('jobs', { body: JSON.stringify({ jobId: id }) });
+    // Received once with no job to find: delivered again shortly instead of being dropped.
+    await waitFor(async () => (await system.queue.stats('jobs')).inFlight === 1, 5000, 'the first delivery');
+    const now = new Date();
+    await db.collection<JobRecord>('jobs').insertOne({
+      _id: id, type: 'sum', params: { a: 20, b: 22 }, status: 'QUEUED', progress: { fraction: 0 }, stats: {},
+      attempts: 0, maxAttempts: 3, trigger: 'MANUAL', queue: 'jobs', dispatchedAt: now, createdAt: now, updatedAt: now,
+    });
+    expect(await finished(system, id)).toMatchObject({ status: 'SUCCEEDED', result: 42, attempts: 1 });
+  });
+
   it('does not start a delayed job before its delay', async () => {
     const queued = await system.jobs.enqueue(sum, { a: 1, b: 2 }, { delaySeconds: 1 });
     const job: JobRecord = await finished(system, queued._id);
