@@ -14,7 +14,10 @@ export interface Claim {
 
 export interface ClaimResult {
   claimed: MessageDocument[];
-  /** FIFO: another receiver took a group head this one found; try again at once rather than wait. */
+  /**
+   * Another receiver took messages this one found (a FIFO group head; on a standard queue, a
+   * receiver of another process): try again at once rather than wait.
+   */
   contended: boolean;
 }
 
