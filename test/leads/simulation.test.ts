@@ -6,7 +6,9 @@ import { AGENTS, LEADS, type AgentDoc, type LeadDoc } from '../../src/services/l
 import { eventually, leadsInstance } from './support';
 import { invariantViolations, Simulation, watchCapacity } from './simulation';
 
-const ENV = { LEAD_PUSH_TIMEOUT_SECONDS: '1', AGENT_DISCONNECT_GRACE_SECONDS: '1', LEAD_TIMEOUT_PRESENCE: 'OFFLINE' };
+// the push time-out outlasts the grace period, so an agent gone past it loses its leads by the
+// disconnect rule (RELEASED) rather than by whichever timer happens to fire first
+const ENV = { LEAD_PUSH_TIMEOUT_SECONDS: '2', AGENT_DISCONNECT_GRACE_SECONDS: '1', LEAD_TIMEOUT_PRESENCE: 'OFFLINE' };
 
 function leadList(count: number): string {
   const rows = Array.from({ length: count }, (_, i) => `lead${i}@example.com,${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()}`);
