@@ -29,6 +29,7 @@ export function formatFigures(figures: RoutingFigures): string {
     `p99 ${percentile(sorted, 99).toFixed(1).padStart(6)} ms`,
     `max ${(sorted.at(-1) ?? Number.NaN).toFixed(1).padStart(6)} ms`,
     `${((figures.cpuSeconds * 1000) / figures.leads).toFixed(2)} ms CPU/lead`,
+    `${(figures.leads / figures.cpuSeconds).toFixed(0)} leads/CPU-s`,
     `(${sorted.length} samples, ${figures.seconds.toFixed(1)} s)`,
   ].join('  ');
 }
