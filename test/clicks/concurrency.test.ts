@@ -2,7 +2,7 @@ import type { QueueMessage } from '../../src/datasources/queue';
 import type { SourceRow } from '../../src/datasources/sfmc';
 import { clickCollections } from '../../src/services/clicks/clickModels';
 import { handleClickBatches } from '../../src/services/clicks/handlers';
-import { encodeBatch } from '../../src/services/clicks/messages';
+import { encodeBatches } from '../../src/services/clicks/messages';
 import { processClicks } from '../../src/services/clicks/processClicks';
 import { withFault } from './support/faults';
 import { clickRow, openHarness, type Harness } from './support/harness';
@@ -14,7 +14,7 @@ const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, 
 let sequence = 0;
 const message = (bu: string, rows: SourceRow[]): QueueMessage => {
   sequence += 1;
-  return { id: `m-${sequence}`, body: encodeBatch(bu, rows), receiptHandle: `h-${sequence}`, receiveCount: 1, sentAt: new Date() };
+  return { id: `m-${sequence}`, body: encodeBatches(bu, rows, rows.length)[0]!, receiptHandle: `h-${sequence}`, receiveCount: 1, sentAt: new Date() };
 };
 
 describe('processors writing the same click events at once', () => {

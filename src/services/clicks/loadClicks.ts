@@ -4,7 +4,7 @@ import type { SfmcPort, SourceRow } from '../../datasources/sfmc';
 import type { Logger } from '../../logger';
 import type { BusinessUnit } from './businessUnits';
 import { clickCollections, QUEUE_TO_PROCESS, type ClickSyncStateDocument } from './clickModels';
-import { chunkBySize, encodeBatch } from './messages';
+import { encodeBatches } from './messages';
 import { acquireLoadLease, leaseRenewal, releaseLoadLease } from './syncLease';
 import { eventDateOf } from './clickRow';
 
@@ -86,7 +86,7 @@ async function loadPages(deps: LoadClicksDeps, unit: BusinessUnit, run: LoadRun,
   for (;;) {
     const page = await deps.sfmc.readClickLog(unit, { from: run.from, cursor: run.cursor, pageSize: deps.pageSize, signal: options.signal });
     if (page.rows.length > 0) {
-      const batches = chunkBySize(page.rows, deps.batchSize).map((rows) => ({ body: encodeBatch(unit.name, rows) }));
+      const batches = encodeBatches(unit.name, page.rows, deps.batchSize).map((body) => ({ body }));
       await deps.queue.sendBatch(QUEUE_TO_PROCESS, batches);
       messages += batches.length;
     }

@@ -40,5 +40,29 @@ export function chunkBySize<T>(items: T[], maxItems: number, maxBytes = MAX_MESS
   return chunks;
 }
 
-export const encodeBatch = (bu: string, rows: SourceRow[]) => JSON.stringify({ bu, rows } satisfies ClickBatchMessage);
+/**
+ * The `clicks-to-process` bodies for a page of rows: at most `maxItems` rows and `maxBytes`
+ * each. Each row is stringified once, both to measure it and as its part of the body.
+ */
+export function encodeBatches(bu: string, rows: SourceRow[], maxItems: number, maxBytes = MAX_MESSAGE_BYTES): string[] {
+  const head = `{"bu":${JSON.stringify(bu)},"rows":[`;
+  const bodies: string[] = [];
+  let parts: string[] = [];
+  let bytes = Buffer.byteLength(head) + 2;
+  const flush = () => {
+    bodies.push(`${head}${parts.join(',')}]}`);
+    parts = [];
+    bytes = Buffer.byteLength(head) + 2;
+  };
+  for (const row of rows) {
+    const json = JSON.stringify({ key: row.key, values: row.values } satisfies ClickBatchMessage['rows'][number]);
+    const size = Buffer.byteLength(json) + 1;
+    if (parts.length > 0 && (parts.length >= maxItems || bytes + size > maxBytes)) flush();
+    parts.push(json);
+    bytes += size;
+  }
+  if (parts.length > 0) flush();
+  return bodies;
+}
+
 export const encodeKeys = (bu: string, keys: string[]) => JSON.stringify({ bu, keys } satisfies ProcessedKeysMessage);
