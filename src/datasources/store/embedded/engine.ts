@@ -60,7 +60,8 @@ export class Engine {
 
   constructor(readonly options: EngineOptions) {
     mkdirSync(options.dataDir, { recursive: true });
-    this.env = open({ path: options.dataDir, maxDbs: 8, noMemInit: true });
+    // noSubdir: lmdb-js otherwise takes a path whose last part has a dot for a file name.
+    this.env = open({ path: options.dataDir, noSubdir: false, maxDbs: 8, noMemInit: true });
     this.docs = this.env.openDB({ name: 'docs', encoding: 'binary', keyEncoding: 'binary' });
     this.index = this.env.openDB({ name: 'index', encoding: 'binary', keyEncoding: 'binary' });
     this.oplog = this.env.openDB({ name: 'oplog', encoding: 'binary', keyEncoding: 'binary' });
