@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,16 @@ async function seedCampaign(db: Db, count: number): Promise<string[]> {
   return memberIds.map((memberId) => signTrackingToken(SECRET, { campaignId, memberId }));
 }
 
+/** CPU seconds a child process used so far (Linux /proc; NaN elsewhere), for events per CPU-second. */
+function childCpuSeconds(child: ChildProcess): number {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 async function startServer(dir: string, port: number): Promise<ChildProcess> {
   const env = { ...process.env, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', TRACKING_SECRET: SECRET, LOG_LEVEL: 'warn', SCHEDULES: 'false', JOB_WORKERS: 'false' };
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -72,6 +83,7 @@ export async function trackingBench(events: number, recipients: number, connecti
   const ceiling = await autocannon({ url: `http://127.0.0.1:${port}/healthz`, connections, amount: Math.min(events, 20_000) });
   line('reference: GET /healthz on the same server (no store)', ceiling.requests.total, ceiling.duration * 1000, 'requests');
   let sent = 0;
+  const cpuBefore = childCpuSeconds(child);
   const started = performance.now();
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
@@ -88,12 +100,14 @@ export async function trackingBench(events: number, recipients: number, connecti
     ],
   });
   const elapsed = performance.now() - started;
+  const cpu = childCpuSeconds(child) - cpuBefore;
   child.kill('SIGTERM');
   await once(child, 'exit');
   store = await openStore({ dataDir: dir });
   const stored = await store.db.collection(C.events).countDocuments({});
   const failed = result.errors + result.timeouts + result['4xx'] + result['5xx'];
   line(`tracking: HTTP pixel+click, group commit (${failed} failed)`, stored, elapsed, 'events');
+  console.log(`  server CPU ${cpu.toFixed(2)} s: ${Math.round(stored / cpu).toLocaleString('en-US')} events per CPU-second`);
   await trackingBaseline(store.db, tokens.length, Math.min(events, baseline));
   await store.close();
 }
