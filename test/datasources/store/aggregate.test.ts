@@ -35,6 +35,28 @@ describe.each(storeEngines)('store contract: aggregate (%s)', (_name, engine) =>
     ]);
   });
 
+  it('$group by a field with $sum and $count: null and missing keys together, equal dates together, non-numbers not summed', async () => {
+    const readings = ctx.db.collection(uniqueName('readings'));
+    await readings.insertMany([
+      { k: 'a', v: 1 },
+      { k: 'a', v: 'x' },
+      { k: null, v: 2 },
+      { v: 3 },
+      { k: new Date(1_700_000_000_000), v: 4 },
+      { k: new Date(1_700_000_000_000), v: 5 },
+      { k: 'b', v: 7 },
+    ]);
+    const result = await readings
+      .aggregate([{ $group: { _id: '$k', total: { $sum: '$v' }, n: { $sum: 1 }, c: { $count: {} } } }, { $sort: { total: 1 } }])
+      .toArray();
+    expect(result).toEqual([
+      { _id: 'a', total: 1, n: 2, c: 2 },
+      { _id: null, total: 5, n: 2, c: 2 },
+      { _id: 'b', total: 7, n: 1, c: 1 },
+      { _id: new Date(1_700_000_000_000), total: 9, n: 2, c: 2 },
+    ]);
+  });
+
   it('$addFields, $unwind, $limit, $skip and $count', async () => {
     const collection = ctx.db.collection(sales);
     const unwound = await collection

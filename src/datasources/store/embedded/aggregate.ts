@@ -5,6 +5,7 @@ import { fromMingoError, serverError } from './errors';
 import { mingoOptions } from './mingoOptions';
 import { runQuery } from './query';
 import { emptyStats } from './scan';
+import { foldGroups, streamableGroup } from './streamGroup';
 import { isPlainObject, normalizeSort, type SortPairs } from './values';
 
 /** Stages that write or need a server feature the embedded engine does not have. */
@@ -23,8 +24,9 @@ function checkPipeline(pipeline: Document[]): void {
 
 /**
  * The driver's AggregationCursor for the embedded engine. A leading $match (and a $sort right
- * after it) runs through the query planner, so it uses indexes; the rest of the pipeline runs
- * in mingo over documents streamed from LMDB. $lookup and friends read the other collection.
+ * after it) runs through the query planner, so it uses indexes; a simple `$group` next folds the
+ * streamed documents into running totals (streamGroup.ts); the rest of the pipeline runs in
+ * mingo over documents streamed from LMDB. $lookup and friends read the other collection.
  */
 export class EmbeddedAggregationCursor<T = Document> implements AsyncIterable<T> {
   private iterator: Iterator<T> | undefined;
@@ -70,7 +72,12 @@ export class EmbeddedAggregationCursor<T = Document> implements AsyncIterable<T>
 
   private *generate(): Generator<T> {
     this.engine.refreshCatalog();
-    const { documents, rest } = this.source();
+    let { documents, rest } = this.source();
+    const group = streamableGroup(rest[0]);
+    if (group) {
+      documents = foldGroups(documents, group);
+      rest = rest.slice(1);
+    }
     if (rest.length === 0) {
       yield* documents as Generator<T>;
       return;
