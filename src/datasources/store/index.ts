@@ -1,5 +1,5 @@
 import { MongoClient, type Db } from 'mongodb';
-import { loadConfig } from '../../config';
+import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../logger';
 import { EmbeddedDb } from './embedded/db';
 import { Engine } from './embedded/engine';
@@ -43,18 +43,21 @@ async function openMongo(uri: string, dbName: string): Promise<Store> {
 }
 
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
-  const config = loadConfig();
-  const dbName = options.dbName ?? config.MONGODB_DB_NAME;
+  // The environment is read only for what the caller left out, so a fully specified call works
+  // whatever the environment holds.
+  let config: Config | undefined;
+  const fromEnv = (): Config => (config ??= loadConfig());
+  const dbName = options.dbName ?? fromEnv().MONGODB_DB_NAME;
   // An explicit dataDir asks for the embedded engine even when MONGODB_URI is set.
-  const uri = options.uri ?? (options.dataDir === undefined ? config.MONGODB_URI : undefined);
+  const uri = options.uri ?? (options.dataDir === undefined ? fromEnv().MONGODB_URI : undefined);
   if (uri) return openMongo(uri, dbName);
   const engine = new Engine({
-    dataDir: options.dataDir ?? config.DATA_DIR,
+    dataDir: options.dataDir ?? fromEnv().DATA_DIR,
     dbName,
-    ttlIntervalMs: options.ttlIntervalMs ?? config.STORE_TTL_INTERVAL_SECONDS * 1000,
-    oplogRetentionMs: options.oplogRetentionMs ?? config.STORE_OPLOG_RETENTION_HOURS * 3_600_000,
-    oplogMaxEntries: options.oplogMaxEntries ?? config.STORE_OPLOG_MAX_ENTRIES,
-    watchPollMs: options.watchPollMs ?? config.STORE_WATCH_POLL_MS,
+    ttlIntervalMs: options.ttlIntervalMs ?? fromEnv().STORE_TTL_INTERVAL_SECONDS * 1000,
+    oplogRetentionMs: options.oplogRetentionMs ?? fromEnv().STORE_OPLOG_RETENTION_HOURS * 3_600_000,
+    oplogMaxEntries: options.oplogMaxEntries ?? fromEnv().STORE_OPLOG_MAX_ENTRIES,
+    watchPollMs: options.watchPollMs ?? fromEnv().STORE_WATCH_POLL_MS,
   });
   const stopMaintenance = startMaintenance(engine, options.onError ?? ((error) => logger.warn({ err: error }, 'store maintenance failed')));
   return {
