@@ -3,7 +3,7 @@ import { createEntity, entities } from '../../src/services/campaigns/catalog';
 import { createCampaign } from '../../src/services/campaigns/campaigns';
 import { freezeAudience } from '../../src/services/campaigns/freezeAudience';
 import { C, membershipId, recipientId, type MemberDoc, type MembershipDoc } from '../../src/services/campaigns/model';
-import { line } from './support';
+import { cpuSecondsSince, line } from './support';
 
 /**
  * Three overlapping audiences over the first half of the members (40%, 30% and 30% of
@@ -27,8 +27,9 @@ export async function freezeBench(db: Db, memberships: number): Promise<{ campai
   const template = await createEntity(db, entities.template, { name: 'Bench', type: 'plain', subject: 'x', text: 'https://example.com' });
   const campaign = await createCampaign(db, { name: 'Freeze', templateId: template._id, senderId: sender._id, audienceIds });
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const size = await freezeAudience(db, campaign);
-  line('freeze: aggregate + bulk upserts (memberships read)', memberships, performance.now() - started, 'memberships');
+  line('freeze: aggregate + bulk inserts (memberships read)', memberships, performance.now() - started, 'memberships', cpuSecondsSince(cpu));
   if (size !== pool) throw new Error(`expected ${pool} recipients, froze ${size}`);
   return { campaignId: campaign._id, audienceIds };
 }
@@ -37,6 +38,7 @@ export async function freezeBench(db: Db, memberships: number): Promise<{ campai
 export async function freezeBaseline(db: Db, audienceIds: string[], sample: number): Promise<void> {
   const seen = new Set<string>();
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let processed = 0;
   for await (const membership of db.collection<MembershipDoc>(C.memberships).find({ audienceId: { $in: audienceIds } }, { limit: sample })) {
     processed += 1;
@@ -45,5 +47,5 @@ export async function freezeBaseline(db: Db, audienceIds: string[], sample: numb
     seen.add(member.email);
     await db.collection(C.recipients).insertOne({ _id: recipientId('baseline', member._id) as never, campaignId: 'baseline', memberId: member._id, email: member.email });
   }
-  line('freeze baseline: one membership at a time', processed, performance.now() - started, 'memberships');
+  line('freeze baseline: one membership at a time', processed, performance.now() - started, 'memberships', cpuSecondsSince(cpu));
 }

@@ -5,7 +5,7 @@ import { createEntity, entities } from '../../src/services/campaigns/catalog';
 import { isValidEmail, normalizeEmail } from '../../src/services/campaigns/email';
 import { importAudienceMembers } from '../../src/services/campaigns/importMembers';
 import { C, membershipId, newId } from '../../src/services/campaigns/model';
-import { benchStore, line, writeMembersCsv } from './support';
+import { benchStore, cpuSecondsSince, line, writeMembersCsv } from './support';
 
 /** Streams a generated CSV through importAudienceMembers (the upload path without HTTP). */
 export async function importBench(db: Db, dir: string, rows: number): Promise<void> {
@@ -13,12 +13,13 @@ export async function importBench(db: Db, dir: string, rows: number): Promise<vo
   await writeMembersCsv(file, rows);
   const audience = await createEntity(db, entities.audience, { name: 'Imported' });
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const result = await importAudienceMembers(
     db,
     { maxBytes: 4 * 1024 ** 3, maxRows: rows + 1 },
     { audienceId: audience._id, file: createReadStream(file), filename: 'members.csv', mode: 'ADD', overwrite: false },
   );
-  line('import: importAudienceMembers (streamed CSV, bulk batches)', result.counts.accepted, performance.now() - started, 'rows');
+  line('import: importAudienceMembers (streamed CSV, bulk batches)', result.counts.accepted, performance.now() - started, 'rows', cpuSecondsSince(cpu));
   if (result.counts.created !== rows) throw new Error(`expected ${rows} members, created ${result.counts.created}`);
 }
 
@@ -27,6 +28,7 @@ export async function importBaseline(rows: number): Promise<void> {
   const { store } = await benchStore('import-baseline');
   try {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     for (let i = 0; i < rows; i++) {
       const email = normalizeEmail(`member${i}@example.com`);
       if (!isValidEmail(email)) continue;
@@ -37,7 +39,7 @@ export async function importBaseline(rows: number): Promise<void> {
         .collection(C.memberships)
         .updateOne({ _id: membershipId('a', memberId) as never }, { $setOnInsert: { audienceId: 'a', memberId } }, { upsert: true });
     }
-    line('import baseline: one row at a time', rows, performance.now() - started, 'rows');
+    line('import baseline: one row at a time', rows, performance.now() - started, 'rows', cpuSecondsSince(cpu));
   } finally {
     await store.close();
   }

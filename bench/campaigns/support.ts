@@ -31,8 +31,16 @@ export function rate(count: number, ms: number): string {
   return `${Math.round((count / ms) * 1000).toLocaleString('en-US')}/s`;
 }
 
-export function line(label: string, count: number, ms: number, unit: string): void {
-  console.log(`${label.padEnd(58)} ${count.toLocaleString('en-US').padStart(10)} ${unit.padEnd(12)} ${(ms / 1000).toFixed(2).padStart(8)} s  ${rate(count, ms).padStart(12)}`);
+/** CPU seconds this process used since `since` (a process.cpuUsage() reading). */
+export function cpuSecondsSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+}
+
+/** One figure: count, wall time and rate, and per CPU-second when `cpuSeconds` is given. */
+export function line(label: string, count: number, ms: number, unit: string, cpuSeconds?: number): void {
+  const perCpu = cpuSeconds ? `  ${Math.round(count / cpuSeconds).toLocaleString('en-US').padStart(9)} per CPU-s` : '';
+  console.log(`${label.padEnd(58)} ${count.toLocaleString('en-US').padStart(10)} ${unit.padEnd(12)} ${(ms / 1000).toFixed(2).padStart(8)} s  ${rate(count, ms).padStart(12)}${perCpu}`);
 }
 
 /** `--name 1000` from the command line (after `npm run bench:campaigns --`), else the fallback. */
