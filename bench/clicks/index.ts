@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,20 @@ async function fill(append: (rows: Parameters<NonNullable<ReturnType<typeof crea
   const started = Date.now();
   for (const chunk of benchClickRows(total, 10_000, options, tally)) await append(chunk);
   return { ...tally, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * The part of RSS that is mapped file pages, on Linux: LMDB's memory map of the store, which
+ * the kernel can drop at will, unlike the process's own memory.
+ */
+function fileBackedRss(): string {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+    return `file-backed ${Math.round(kib('RssFile') / 1024)} MiB, anonymous ${Math.round(kib('RssAnon') / 1024)} MiB`;
+  } catch {
+    return 'file-backed share unknown on this platform';
+  }
 }
 
 async function sumOfN(db: import('mongodb').Db, collection: string, bu: string): Promise<number> {
@@ -83,7 +98,7 @@ async function main(): Promise<void> {
     const perCpu = total / pipelineCpuSeconds / (baseline.rows / baselineCpuSeconds);
     console.log(`  pipeline / baseline: ${(endToEnd / baselineRate).toFixed(1)}x wall, ${perCpu.toFixed(1)}x per CPU-second   (targets: >= 20,000 events/s, >= 5x)`);
     const memory = process.memoryUsage();
-    console.log(`  memory: rss ${Math.round(memory.rss / 2 ** 20)} MiB, heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB`);
+    console.log(`  memory: rss ${Math.round(memory.rss / 2 ** 20)} MiB (${fileBackedRss()}), heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB`);
     await queue.close();
   } finally {
     await store.close();
