@@ -71,15 +71,23 @@ function planIndexChanges(engine: Engine, collection: CollectionEntry, idKey: Bu
     if (before && after && !spec.partialFilterExpression && untouched(spec, before, after)) continue;
     const oldKeys = before ? indexEntries(spec, before).keys : [];
     const next = after ? indexEntries(spec, after) : { keys: [], multikey: false };
-    const oldSet = new Set(oldKeys.map((key) => key.toString('latin1')));
-    const newSet = new Set(next.keys.map((key) => key.toString('latin1')));
-    const add = next.keys.filter((key) => !oldSet.has(key.toString('latin1')));
-    const remove = oldKeys.filter((key) => !newSet.has(key.toString('latin1')));
+    const { add, remove } = diffKeys(oldKeys, next.keys);
     if (spec.unique && after) checkUnique(engine, collection, spec, add, idKey, after);
     if (next.multikey) markMultikey(engine, spec);
     if (add.length > 0 || remove.length > 0) changes.push({ spec, add, remove });
   }
   return changes;
+}
+
+/** Entries to add and to remove; an insert or a delete (one side empty) needs no comparison. */
+function diffKeys(oldKeys: Buffer[], newKeys: Buffer[]): { add: Buffer[]; remove: Buffer[] } {
+  if (oldKeys.length === 0 || newKeys.length === 0) return { add: newKeys, remove: oldKeys };
+  const oldSet = new Set(oldKeys.map((key) => key.toString('latin1')));
+  const newSet = new Set(newKeys.map((key) => key.toString('latin1')));
+  return {
+    add: newKeys.filter((key) => !oldSet.has(key.toString('latin1'))),
+    remove: oldKeys.filter((key) => !newSet.has(key.toString('latin1'))),
+  };
 }
 
 function applyIndexChanges(engine: Engine, idKey: Buffer, changes: IndexChange[]): void {
