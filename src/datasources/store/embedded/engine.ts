@@ -61,7 +61,13 @@ export class Engine {
   constructor(readonly options: EngineOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     // noSubdir: lmdb-js otherwise takes a path whose last part has a dot for a file name.
-    this.env = open({ path: options.dataDir, noSubdir: false, maxDbs: 8, noMemInit: true });
+    // overlappingSync off (lmdb-js enables it by default on Linux): with it, a committing process
+    // releases the write lock, fsyncs, and then rewrites the meta page of the transaction it
+    // synced, holding only the sync lock. When other processes commit twice during that fsync,
+    // the rewrite lands on the slot of the newer commit and silently drops it (and the next
+    // writer builds on the older root): a write reported as committed vanishes, so two processes
+    // both win the same unique key or claim. Syncing inside the write lock has no such window.
+    this.env = open({ path: options.dataDir, noSubdir: false, maxDbs: 8, noMemInit: true, overlappingSync: false });
     this.docs = this.env.openDB({ name: 'docs', encoding: 'binary', keyEncoding: 'binary' });
     this.index = this.env.openDB({ name: 'index', encoding: 'binary', keyEncoding: 'binary' });
     this.oplog = this.env.openDB({ name: 'oplog', encoding: 'binary', keyEncoding: 'binary' });
