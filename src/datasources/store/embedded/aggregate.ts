@@ -7,6 +7,7 @@ import { runQuery } from './query';
 import { emptyStats } from './scan';
 import { foldGroups, streamableGroup } from './streamGroup';
 import { isPlainObject, normalizeSort, type SortPairs } from './values';
+import { PulledCursor } from './pulledCursor';
 
 /** Stages that write or need a server feature the embedded engine does not have. */
 const UNSUPPORTED_STAGES = new Set(['$out', '$merge', '$changeStream', '$search', '$searchMeta', '$vectorSearch', '$geoNear', '$collStats', '$indexStats', '$currentOp', '$listSessions']);
@@ -28,21 +29,16 @@ function checkPipeline(pipeline: Document[]): void {
  * streamed documents into running totals (streamGroup.ts); the rest of the pipeline runs in
  * mingo over documents streamed from LMDB. $lookup and friends read the other collection.
  */
-export class EmbeddedAggregationCursor<T = Document> implements AsyncIterable<T> {
-  private iterator: Iterator<T> | undefined;
+export class EmbeddedAggregationCursor<T = Document> extends PulledCursor<T> {
   private transforms: Array<(document: any) => any> = [];
-  private isClosed = false;
 
   constructor(
     private readonly engine: Engine,
     private readonly collectionName: string,
     private readonly pipeline: Document[],
   ) {
+    super();
     checkPipeline(pipeline);
-  }
-
-  get closed(): boolean {
-    return this.isClosed;
   }
 
   private source(): { documents: Generator<Document>; rest: Document[] } {
@@ -100,7 +96,7 @@ export class EmbeddedAggregationCursor<T = Document> implements AsyncIterable<T>
     }
   }
 
-  private pull(): IteratorResult<T> {
+  protected pull(): IteratorResult<T> {
     if (this.isClosed) return { done: true, value: undefined };
     this.iterator ??= this.generate();
     const result = this.iterator.next();
@@ -118,28 +114,10 @@ export class EmbeddedAggregationCursor<T = Document> implements AsyncIterable<T>
     return result.done ? null : result.value;
   }
 
-  async toArray(): Promise<T[]> {
-    const documents: T[] = [];
-    for (let result = this.pull(); !result.done; result = this.pull()) documents.push(result.value);
-    return documents;
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
-    try {
-      for (let result = this.pull(); !result.done; result = this.pull()) yield result.value;
-    } finally {
-      await this.close();
-    }
-  }
-
   map<U>(transform: (document: T) => U): EmbeddedAggregationCursor<U> {
     if (this.iterator) throw new Error('Cursor is already initialized');
     this.transforms.push(transform);
     return this as unknown as EmbeddedAggregationCursor<U>;
   }
 
-  async close(): Promise<void> {
-    this.isClosed = true;
-    this.iterator?.return?.(undefined as never);
-  }
 }

@@ -5,6 +5,7 @@ import { project } from './projection';
 import { runQuery, type QuerySpec } from './query';
 import { emptyStats } from './scan';
 import { normalizeSort } from './values';
+import { PulledCursor } from './pulledCursor';
 
 export interface FindOptions {
   sort?: unknown;
@@ -26,13 +27,11 @@ export function refuseCollation(options: { collation?: unknown }): void {
  * toArray, next/hasNext/tryNext, async iteration, close and explain. Documents are read from
  * LMDB as the cursor advances, so iterating a large result does not hold it in memory.
  */
-export class EmbeddedFindCursor<T = Document> implements AsyncIterable<T> {
+export class EmbeddedFindCursor<T = Document> extends PulledCursor<T> {
   private spec: QuerySpec;
   private projection: Document | undefined;
   private transforms: Array<(document: any) => any> = [];
-  private iterator: Iterator<T> | undefined;
   private buffered: IteratorResult<T> | undefined;
-  private isClosed = false;
 
   constructor(
     private readonly engine: Engine,
@@ -40,13 +39,10 @@ export class EmbeddedFindCursor<T = Document> implements AsyncIterable<T> {
     filter: Document,
     options: FindOptions = {},
   ) {
+    super();
     refuseCollation(options);
     this.spec = { filter, sort: normalizeSort(options.sort), skip: options.skip ?? 0, limit: Math.abs(options.limit ?? 0) };
     this.projection = options.projection;
-  }
-
-  get closed(): boolean {
-    return this.isClosed;
   }
 
   private assertNotStarted(): void {
@@ -98,7 +94,7 @@ export class EmbeddedFindCursor<T = Document> implements AsyncIterable<T> {
     }
   }
 
-  private pull(): IteratorResult<T> {
+  protected pull(): IteratorResult<T> {
     if (this.buffered) {
       const result = this.buffered;
       this.buffered = undefined;
@@ -125,24 +121,6 @@ export class EmbeddedFindCursor<T = Document> implements AsyncIterable<T> {
     return !this.buffered.done;
   }
 
-  async toArray(): Promise<T[]> {
-    const documents: T[] = [];
-    for (let result = this.pull(); !result.done; result = this.pull()) documents.push(result.value);
-    return documents;
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
-    try {
-      for (let result = this.pull(); !result.done; result = this.pull()) yield result.value;
-    } finally {
-      await this.close();
-    }
-  }
-
-  async close(): Promise<void> {
-    this.isClosed = true;
-    this.iterator?.return?.(undefined as never);
-  }
 
   rewind(): void {
     this.iterator?.return?.(undefined as never);
