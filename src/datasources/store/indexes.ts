@@ -22,8 +22,9 @@ export const indexes: IndexDeclaration[] = [
   // apiKeys(first, after) for admins, newest first.
   { collection: 'api_keys', key: { createdAt: -1, _id: -1 } },
   // Clicks (src/services/clicks). Local data extension: the loader's page read is one range
-  // on (bu, processed, pos); pos = EventDate then row id.
-  { collection: 'sfmc_click_log', key: { bu: 1, processed: 1, pos: 1 } },
+  // on (bu, pos) over unprocessed rows; pos = EventDate then row id. Partial, so marking a row
+  // processed removes one index entry instead of moving it, and the index holds only the backlog.
+  { collection: 'sfmc_click_log', key: { bu: 1, pos: 1 }, options: { partialFilterExpression: { processed: false }, name: 'unprocessed_pos' } },
   // Aggregated click events: one document per (bu, day, send, url, subscriber).
   { collection: 'email_click_events', key: { bu: 1, day: 1, send: 1, url: 1, subscriber: 1 }, options: { unique: true } },
   // emailSend(id) stats and clickEvents(filter: {sendId}) by day.
@@ -37,8 +38,6 @@ export const indexes: IndexDeclaration[] = [
   // urlKey is a hash of the URL: URLs reach 2,048 characters, too long for an index key.
   { collection: 'email_urls', key: { bu: 1, urlKey: 1 }, options: { unique: true } },
   { collection: 'subscribers', key: { bu: 1, subscriberKey: 1 }, options: { unique: true } },
-  // clickEvents(filter: {subscriberKey}) without a bu.
-  { collection: 'subscribers', key: { subscriberKey: 1 } },
   { collection: 'categories', key: { bu: 1, categoryId: 1 }, options: { unique: true } },
   { collection: 'email_click_rejects', key: { bu: 1, at: -1 } },
   // Leads (src/services/leads). One open lead per email: the import's duplicate check and its

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The id of a click when the data extension has no EventID column: a hash of the fields that
@@ -19,10 +19,10 @@ export function deriveEventId(fields: {
     fields.eventDate.toISOString(),
     fields.url,
   ]);
-  return createHash('sha256').update(identity).digest('base64url').slice(0, 32);
+  return hash('sha256', identity, 'base64url').slice(0, 32);
 }
 
 /** A short stable id for a natural key (send, URL, subscriber, click-event key), bu included. */
 export function naturalId(...parts: string[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 24);
+  return hash('sha256', JSON.stringify(parts), 'base64url').slice(0, 24);
 }

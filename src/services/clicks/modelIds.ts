@@ -10,8 +10,14 @@ export const urlId = (bu: string, url: string) => naturalId('url', bu, url);
 export const urlKey = (url: string) => naturalId('url', url);
 export const subscriberId = (bu: string, subscriberKey: string) => naturalId('subscriber', bu, subscriberKey);
 export const categoryId = (bu: string, sfmcCategoryId: string) => naturalId('category', bu, sfmcCategoryId);
+/**
+ * The key of an aggregated click event starts with its day (as the UTC date of the day's start):
+ * rows are read oldest first, so a batch's events then sort next to each other and land on a
+ * few neighbouring pages of the store's B-trees, where hashed keys alone scatter every insert
+ * onto its own page (a copied and rewritten page per event once the collection is large).
+ */
 export const clickEventKey = (bu: string, day: Date, send: string, url: string, subscriber: string) =>
-  naturalId('click', bu, day.toISOString(), send, url, subscriber);
+  `${day.toISOString().slice(0, 10).replaceAll('-', '')}-${naturalId('click', bu, day.toISOString(), send, url, subscriber)}`;
 
 /** Memoizes an id function for one batch, where the same send, URL and subscriber repeat. */
 export function memoized(compute: (...parts: string[]) => string): (...parts: string[]) => string {
