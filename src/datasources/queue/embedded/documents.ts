@@ -4,6 +4,8 @@ import type { QueueMessage } from '../queuePort';
 export const MESSAGES = 'queue_messages';
 export const DEFINITIONS = 'queue_definitions';
 export const DEDUPLICATION = 'queue_deduplication';
+/** One document per queue, bumped after sends, that other processes' long polls watch. */
+export const SIGNALS = 'queue_signals';
 
 /** A message as stored: the queue it is in now (a dead-lettered message moves to `<name>-dlq`). */
 export interface MessageDocument {
@@ -33,6 +35,13 @@ export interface DeduplicationDocument {
   _id: string;
   messageId: string;
   expiresAt: Date;
+}
+
+export interface SignalDocument {
+  /** The queue's name. */
+  _id: string;
+  /** Signals written so far: each write changes the document, so each raises a change event. */
+  sends: number;
 }
 
 export const receiptHandleOf = (doc: Pick<MessageDocument, '_id' | 'receipt'>) => `${doc._id}.${doc.receipt}`;

@@ -26,6 +26,7 @@ import {
   type MessageDocument,
   type QueueDefinition,
 } from './documents';
+import { SendSignals } from './sendSignals';
 import { SendWatcher } from './sendWatcher';
 import { StandardClaims } from './standardClaims';
 import { Wakeups } from './wakeups';
@@ -52,6 +53,7 @@ export class EmbeddedQueuePort implements QueuePort {
   private readonly definitions: Collection<QueueDefinition>;
   private readonly known = new Map<string, QueueDefinition>();
   private readonly wakeups = new Wakeups();
+  private readonly sendSignals: SendSignals;
   private readonly sendWatcher: SendWatcher;
   private readonly standardClaims: StandardClaims;
   private readonly pollIntervalMs: number;
@@ -62,7 +64,9 @@ export class EmbeddedQueuePort implements QueuePort {
     this.definitions = db.collection<QueueDefinition>(DEFINITIONS);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.standardClaims = new StandardClaims(this.messages);
-    this.sendWatcher = new SendWatcher(db, (queue) => this.wakeups.notify(queue, 1));
+    this.sendSignals = new SendSignals(db);
+    // A signal may stand for many messages: every waiter looks (one claim round per process).
+    this.sendWatcher = new SendWatcher(db, (queue) => this.wakeups.notify(queue));
   }
 
   async ensureQueue(name: string, options: EnsureQueueOptions = {}): Promise<void> {
@@ -106,7 +110,10 @@ export class EmbeddedQueuePort implements QueuePort {
       documents.push(doc);
       sent.push({ id: doc._id });
     }
-    if (documents.length > 0) await this.messages.insertMany(documents);
+    if (documents.length > 0) {
+      await this.messages.insertMany(documents);
+      this.sendSignals.sent(queue);
+    }
     this.wakeups.notify(queue, documents.length);
     return sent;
   }
@@ -195,6 +202,7 @@ export class EmbeddedQueuePort implements QueuePort {
   async close(): Promise<void> {
     this.closed = true;
     this.wakeups.wakeAll();
+    await this.sendSignals.close();
     await this.sendWatcher.close();
   }
 

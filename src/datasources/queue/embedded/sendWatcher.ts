@@ -1,11 +1,12 @@
 import type { ChangeStream, Db } from 'mongodb';
-import { MESSAGES } from './documents';
+import { SIGNALS } from './documents';
 
 /**
- * Follows sends to every queue of the store through its change stream, so a long poll in this
- * process wakes when another process on the same store sends (the embedded engine's oplog is
- * shared by every process on a data directory). Without change streams (a MongoDB server that
- * is not a replica set) it stops, and receivers fall back to their poll interval.
+ * Follows the send signals of every queue of the store (SendSignals) through its change
+ * stream, so a long poll in this process wakes when another process on the same store sends
+ * (the embedded engine's oplog is shared by every process on a data directory). Without change
+ * streams (a MongoDB server that is not a replica set) it stops, and receivers fall back to
+ * their poll interval.
  */
 export class SendWatcher {
   private stream: ChangeStream | null = null;
@@ -20,15 +21,15 @@ export class SendWatcher {
   ensureOpen(): void {
     if (this.stream || this.failed) return;
     try {
-      this.stream = this.db
-        .collection(MESSAGES)
-        .watch([{ $match: { operationType: 'insert' } }, { $project: { 'fullDocument.queue': 1 } }]);
+      // No pipeline: every change of this collection is a signal, and a pipeline would cost the
+      // embedded engine an aggregation per event.
+      this.stream = this.db.collection(SIGNALS).watch();
     } catch {
       this.failed = true;
       return;
     }
-    this.stream.on('change', (change: { fullDocument?: { queue?: unknown } }) => {
-      const queue = change.fullDocument?.queue;
+    this.stream.on('change', (change: { documentKey?: { _id?: unknown } }) => {
+      const queue = change.documentKey?._id;
       if (typeof queue === 'string') this.onSend(queue);
     });
     this.stream.on('error', () => {
