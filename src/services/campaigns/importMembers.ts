@@ -1,15 +1,18 @@
 import type { Readable } from 'node:stream';
 import type { Db } from 'mongodb';
 import { AppError } from '../../errors';
-import { readRows, type CellValue, type UploadLimits } from '../uploads/readRows';
+import { readRowBatches, type CellValue, type UploadLimits } from '../uploads/readRows';
 import { entities, requireActive } from './catalog';
 import { isValidEmail, normalizeEmail } from './email';
 import { C, newId, type AudienceImportDoc, type ImportMode, type ImportReject, type MembershipDoc } from './model';
 import { upsertMembersIntoAudience, type MemberRow } from './upsertMembers';
+import { WritePipeline } from './writePipeline';
 
-// Within the embedded planner's 10,000 index points per `$in`, and few enough commits that the
-// per-commit sync stays a small share of the import
+// Within the embedded planner's 10,000 index points per `$in` (existing members are looked up
+// by e-mail), and few enough commits that the per-commit sync stays a small share of the import
 const BATCH_SIZE = 5000;
+/** Two batches stored at once: one commits while the other's documents are written. */
+const WRITES_IN_FLIGHT = 2;
 const MAX_STORED_REJECTS = 1000;
 /** Columns that map to member fields; every other column becomes an attribute. */
 const memberColumns = new Set(['email', 'name', 'contact', 'phone']);
@@ -71,50 +74,51 @@ async function readIntoAudience(db: Db, limits: UploadLimits, input: ImportMembe
     record.counts.rejected += 1;
     if (record.rejects.length < MAX_STORED_REJECTS) record.rejects.push(entry);
   };
-  // One batch is stored while the next is parsed: batches hold distinct e-mails, so they never
-  // touch the same member, and awaiting the previous store before starting the next keeps one
-  // write in flight and its error surfacing here.
-  let storing: Promise<void> = Promise.resolve();
+  // only a REPLACE needs to know which memberships this import listed
+  const options = { overwrite: input.overwrite, importId: input.mode === 'REPLACE' ? record._id : undefined, now };
   const store = async (rows: MemberRow[]) => {
-    const counts = await upsertMembersIntoAudience(db, input.audienceId, rows, { overwrite: input.overwrite, importId: record._id, now });
+    const counts = await upsertMembersIntoAudience(db, input.audienceId, rows, options);
     record.counts.created += counts.created;
     record.counts.updated += counts.updated;
     record.counts.existingMembers += counts.existing;
     record.counts.addedToAudience += counts.addedToAudience;
   };
+  // Batches hold distinct e-mails, so they never touch the same member and may be stored while
+  // the next ones are parsed and inserted.
+  const writes = new WritePipeline(WRITES_IN_FLIGHT);
   const flush = async () => {
-    await storing;
-    if (batch.length === 0) return;
-    storing = store(batch);
-    storing.catch(() => undefined);
+    const rows = batch;
     batch = [];
+    if (rows.length > 0) await writes.add(() => store(rows));
   };
   try {
-    for await (const { rowNumber, record: cells } of readRows(input.file, input.filename, { ...limits, requiredHeaders: ['email'] })) {
-      record.counts.rows += 1;
-      const row = memberRow(cells);
-      if (!row) {
-        reject({ rowNumber, email: text(cells.email), reason: 'invalid e-mail address' });
-        continue;
+    for await (const rows of readRowBatches(input.file, input.filename, { ...limits, requiredHeaders: ['email'] })) {
+      for (const { rowNumber, record: cells } of rows) {
+        record.counts.rows += 1;
+        const row = memberRow(cells);
+        if (!row) {
+          reject({ rowNumber, email: text(cells.email), reason: 'invalid e-mail address' });
+          continue;
+        }
+        const firstRow = firstRowOf.get(row.email);
+        if (firstRow !== undefined) {
+          record.counts.duplicatesInFile += 1;
+          reject({ rowNumber, email: row.email, reason: `duplicate of row ${firstRow} (same e-mail)` });
+          continue;
+        }
+        firstRowOf.set(row.email, rowNumber);
+        record.counts.accepted += 1;
+        batch.push(row);
+        if (batch.length >= BATCH_SIZE) await flush();
       }
-      const firstRow = firstRowOf.get(row.email);
-      if (firstRow !== undefined) {
-        record.counts.duplicatesInFile += 1;
-        reject({ rowNumber, email: row.email, reason: `duplicate of row ${firstRow} (same e-mail)` });
-        continue;
-      }
-      firstRowOf.set(row.email, rowNumber);
-      record.counts.accepted += 1;
-      batch.push(row);
-      if (batch.length >= BATCH_SIZE) await flush();
     }
     await flush();
   } catch (error) {
     // a failed file leaves no write running behind the import's FAILED record
-    await storing.catch(() => undefined);
+    await writes.drain().catch(() => undefined);
     throw error;
   }
-  await storing;
+  await writes.drain();
 }
 
 /** The member a row describes, or null when its e-mail is missing or invalid. */
@@ -122,9 +126,10 @@ export function memberRow(cells: Record<string, CellValue>): MemberRow | null {
   const email = normalizeEmail(text(cells.email) ?? '');
   if (!isValidEmail(email)) return null;
   const attributes: Record<string, string> = {};
-  for (const [column, value] of Object.entries(cells)) {
-    const asText = text(value);
-    if (!memberColumns.has(column) && asText) attributes[column] = asText;
+  for (const column in cells) {
+    if (memberColumns.has(column)) continue;
+    const asText = text(cells[column]);
+    if (asText) attributes[column] = asText;
   }
   return { email, name: text(cells.name), contact: text(cells.contact) ?? text(cells.phone), attributes };
 }

@@ -19,10 +19,12 @@ export interface UpsertCounts {
 }
 
 /**
- * Stores one batch of member rows (distinct e-mails) and puts them in an audience, in four bulk
- * round trips whatever the batch size: find existing by e-mail, insert the new ones, update the
- * existing ones (only when `overwrite`), upsert the memberships. Memberships get `importId` so a
- * REPLACE import can drop the ones it did not touch afterwards.
+ * Stores one batch of member rows (distinct e-mails) and puts them in an audience. Every row is
+ * first inserted as a new member: the unique e-mail index refuses the ones that already exist
+ * (or that a concurrent import created a moment ago), and only those are looked up, so a batch
+ * of new members costs two inserts and no search. Existing members are updated only when
+ * `overwrite`. Memberships get `importId` when given, so a REPLACE import can drop the ones it
+ * did not touch afterwards.
  */
 export async function upsertMembersIntoAudience(
   db: Db,
@@ -31,42 +33,41 @@ export async function upsertMembersIntoAudience(
   options: { overwrite: boolean; importId?: string; now?: Date },
 ): Promise<UpsertCounts> {
   const now = options.now ?? new Date();
-  const members = db.collection<MemberDoc>(C.members);
-  const ids = await existingIds(db, rows.map((row) => row.email));
-  const fresh = rows.filter((row) => !ids.has(row.email));
-  const known = rows.filter((row) => ids.has(row.email));
-  let created = 0;
-  const createdIds: string[] = [];
-  if (fresh.length > 0) {
-    const docs: MemberDoc[] = fresh.map((row) => ({ ...row, _id: newId(), createdAt: now, updatedAt: now, archivedAt: null }));
-    created = await insertIgnoringDuplicates(db, docs);
-    if (created === docs.length) {
-      for (const doc of docs) createdIds.push(doc._id);
-    } else {
-      // another import created some of these e-mails meanwhile: their ids are the stored ones
-      const stored = await existingIds(db, fresh.map((row) => row.email));
-      for (const [email, id] of stored) ids.set(email, id);
-    }
-  }
-  if (options.overwrite && known.length > 0) {
-    await members.bulkWrite(
-      known.map((row) => ({
-        updateOne: {
-          filter: { _id: ids.get(row.email)! },
-          update: { $set: { name: row.name, contact: row.contact, attributes: row.attributes, updatedAt: now, archivedAt: null } },
-        },
-      })),
-      { ordered: false },
-    );
-  }
+  const docs = rows.map((row) => newMember(row, now));
+  const taken = await insertNewMembers(db, docs);
+  const createdIds = docs.filter((_, index) => !taken.has(index)).map((doc) => doc._id);
+  const known = rows.filter((_, index) => taken.has(index));
+  const ids = await existingIds(db, known.map((row) => row.email));
+  if (options.overwrite && ids.size > 0) await overwriteMembers(db, known, ids, now);
   // members created just now cannot be in the audience yet: plain inserts, no upsert needed
   const addedToAudience =
     (await insertMemberships(db, audienceId, createdIds, now, options.importId)) +
     (await addMemberships(db, audienceId, [...ids.values()], now, options.importId));
-  return { created, updated: options.overwrite ? known.length : 0, existing: known.length, addedToAudience };
+  return { created: createdIds.length, updated: options.overwrite ? ids.size : 0, existing: ids.size, addedToAudience };
+}
+
+function newMember(row: MemberRow, now: Date): MemberDoc {
+  return { _id: newId(), email: row.email, name: row.name, contact: row.contact, attributes: row.attributes, createdAt: now, updatedAt: now, archivedAt: null };
+}
+
+/**
+ * Inserts members, unordered; answers the positions refused because their e-mail already has a
+ * member (any other failure is thrown).
+ */
+async function insertNewMembers(db: Db, docs: MemberDoc[]): Promise<Set<number>> {
+  if (docs.length === 0) return new Set();
+  try {
+    await db.collection<MemberDoc>(C.members).insertMany(docs, { ordered: false });
+    return new Set();
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: { code?: number; index: number }[] }).writeErrors;
+    if (!Array.isArray(writeErrors) || writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
+    return new Set(writeErrors.map((e) => e.index));
+  }
 }
 
 async function existingIds(db: Db, emails: string[]): Promise<Map<string, string>> {
+  if (emails.length === 0) return new Map();
   const found = await db
     .collection<MemberDoc>(C.members)
     .find({ email: { $in: emails } }, { projection: { _id: 1, email: 1 } })
@@ -74,16 +75,15 @@ async function existingIds(db: Db, emails: string[]): Promise<Map<string, string
   return new Map(found.map((doc) => [doc.email, doc._id]));
 }
 
-async function insertIgnoringDuplicates(db: Db, docs: MemberDoc[]): Promise<number> {
-  try {
-    const result = await db.collection<MemberDoc>(C.members).insertMany(docs, { ordered: false });
-    return result.insertedCount;
-  } catch (error) {
-    const bulk = error as { code?: number; result?: { insertedCount?: number }; insertedCount?: number; writeErrors?: unknown[] };
-    const duplicatesOnly = bulk.code === 11000 || (Array.isArray(bulk.writeErrors) && bulk.writeErrors.every((e) => (e as { code?: number }).code === 11000));
-    if (!duplicatesOnly) throw error;
-    return bulk.result?.insertedCount ?? bulk.insertedCount ?? 0;
+async function overwriteMembers(db: Db, rows: MemberRow[], ids: Map<string, string>, now: Date): Promise<void> {
+  const updates: AnyBulkWriteOperation<MemberDoc>[] = [];
+  for (const row of rows) {
+    const _id = ids.get(row.email);
+    if (!_id) continue;
+    const fields = { name: row.name, contact: row.contact, attributes: row.attributes, updatedAt: now, archivedAt: null };
+    updates.push({ updateOne: { filter: { _id }, update: { $set: fields } } });
   }
+  await db.collection<MemberDoc>(C.members).bulkWrite(updates, { ordered: false });
 }
 
 async function insertMemberships(db: Db, audienceId: string, memberIds: string[], now: Date, importId?: string): Promise<number> {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { parse, CsvError } from 'csv-parse';
+import { CsvError, Parser } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { badInput } from '../../errors';
 import { plainCellValue, type CellValue } from './cellValue';
@@ -10,26 +10,62 @@ export interface RawRow {
   cells: CellValue[];
 }
 
-/** Rows of a comma-separated file (RFC 4180 quoting, optional UTF-8 BOM). */
-export async function* csvRows(input: Readable): AsyncGenerator<RawRow> {
-  const parser = parse({
+/**
+ * Tags each record with the line it ended on, read from the parser's running count at the
+ * moment it is pushed: the same number csv-parse's `info` option reports, without the copy of
+ * its whole info object that option makes for every record.
+ */
+class NumberedCsvParser extends Parser {
+  override push(record: string[] | null): boolean {
+    return super.push(record === null ? null : ({ rowNumber: this.info.lines, cells: record } satisfies RawRow));
+  }
+}
+
+/**
+ * Rows of a comma-separated file (RFC 4180 quoting, optional UTF-8 BOM), in batches: every row
+ * the parser holds is taken at once, so the per-row cost of async iteration is paid per chunk.
+ */
+export async function* csvRowBatches(input: Readable): AsyncGenerator<RawRow[]> {
+  const parser = new NumberedCsvParser({
     bom: true,
     relax_column_count: true,
     skip_empty_lines: true,
-    info: true,
     // a runaway quoted field would otherwise grow one record without bound
     max_record_size: 64 * 1024,
   });
   input.on('error', (error) => parser.destroy(error));
+  // the parser may fail while the caller holds a batch: moreToRead() finds the error on it then
+  parser.on('error', () => undefined);
   input.pipe(parser);
   try {
-    for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      yield { rowNumber: entry.info.lines, cells: entry.record };
+    for (;;) {
+      const batch: RawRow[] = [];
+      for (let row: RawRow | null; (row = parser.read()) !== null; ) batch.push(row);
+      if (batch.length > 0) yield batch;
+      if (!(await moreToRead(parser))) return;
     }
   } catch (error) {
     if (error instanceof CsvError) throw badInput(`The CSV file could not be read: ${error.message}`, 'file');
     throw error;
+  } finally {
+    parser.destroy();
   }
+}
+
+/** Waits until the stream has rows to read (true) or ended (false); rejects when it fails. */
+function moreToRead(stream: Readable): Promise<boolean> {
+  if (stream.errored) return Promise.reject(stream.errored);
+  if (stream.readableEnded) return Promise.resolve(false);
+  return new Promise((resolve, reject) => {
+    const settle = (outcome: () => void) => () => {
+      stream.off('readable', onReadable).off('end', onEnd).off('error', onError);
+      outcome();
+    };
+    const onReadable = settle(() => resolve(true));
+    const onEnd = settle(() => resolve(false));
+    const onError = (error: Error) => settle(() => reject(error))();
+    stream.on('readable', onReadable).on('end', onEnd).on('error', onError);
+  });
 }
 
 /** Rows of the first worksheet of an .xlsx file, read with exceljs's streaming reader. */

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { badInput, payloadTooLarge } from '../../errors';
 import { ByteLimit } from './byteLimit';
 import { isBlank, type CellValue } from './cellValue';
-import { csvRows, xlsxRows, type RawRow } from './rawRows';
+import { csvRowBatches, xlsxRows, type RawRow } from './rawRows';
 
 export type { CellValue } from './cellValue';
 
@@ -39,26 +39,42 @@ export function uploadFormat(filename: string): UploadFormat {
  * read with PAYLOAD_TOO_LARGE. The source is destroyed when reading stops for any reason.
  */
 export async function* readRows(source: Readable, filename: string, options: ReadRowsOptions): AsyncGenerator<UploadRow> {
+  for await (const batch of readRowBatches(source, filename, options)) yield* batch;
+}
+
+/**
+ * readRows in batches of the rows read so far (a CSV chunk's worth, one row at a time for
+ * .xlsx): a caller that handles rows in bulk awaits once per batch rather than once per row.
+ */
+export async function* readRowBatches(source: Readable, filename: string, options: ReadRowsOptions): AsyncGenerator<UploadRow[]> {
   const format = uploadFormat(filename);
   const limit = new ByteLimit(options.maxBytes);
   source.on('error', (error) => limit.destroy(error));
   source.pipe(limit);
-  // a parser stops listening once it fails, so the limit's error is raced against every row
+  // a parser stops listening once it fails, so the limit's error is raced against every batch
   const failure = new Promise<never>((_, reject) => limit.once('error', reject));
   failure.catch(() => undefined);
-  const rows = format === 'csv' ? csvRows(limit) : xlsxRows(limit);
+  const batches = format === 'csv' ? csvRowBatches(limit) : singleRows(xlsxRows(limit));
   try {
     let headers: string[] | null = null;
     let dataRows = 0;
-    for await (const row of untilFailure(rows, failure)) {
-      if (row.cells.every(isBlank)) continue;
-      if (!headers) {
-        headers = headerNames(row, options.requiredHeaders ?? []);
-        continue;
+    for await (const rawRows of untilFailure(batches, failure)) {
+      const rows: UploadRow[] = [];
+      for (const row of rawRows) {
+        if (row.cells.every(isBlank)) continue;
+        if (!headers) {
+          headers = headerNames(row, options.requiredHeaders ?? []);
+          continue;
+        }
+        dataRows += 1;
+        if (dataRows > options.maxRows) {
+          // the rows before the limit reach the caller first, as they did one at a time
+          if (rows.length > 0) yield rows;
+          throw payloadTooLarge(`The file has more than ${options.maxRows} rows`);
+        }
+        rows.push({ rowNumber: row.rowNumber, record: recordOf(headers, row.cells) });
       }
-      dataRows += 1;
-      if (dataRows > options.maxRows) throw payloadTooLarge(`The file has more than ${options.maxRows} rows`);
-      yield { rowNumber: row.rowNumber, record: recordOf(headers, row.cells) };
+      if (rows.length > 0) yield rows;
     }
     if (!headers) throw badInput('The file is empty: a header row is required', 'file');
   } finally {
@@ -66,6 +82,10 @@ export async function* readRows(source: Readable, filename: string, options: Rea
     source.destroy();
     limit.destroy();
   }
+}
+
+async function* singleRows<T>(rows: AsyncIterable<T>): AsyncGenerator<T[]> {
+  for await (const row of rows) yield [row];
 }
 
 async function* untilFailure<T>(iterable: AsyncIterable<T>, failure: Promise<never>): AsyncGenerator<T> {
