@@ -45,7 +45,7 @@ const MAX_POINTS = 10_000;
  * Values whose index encoding is equal exactly when MongoDB calls them equal (unlike Long and
  * Decimal128, encoded as doubles, or null, which also matches missing fields).
  */
-function isExactScalar(value: unknown): boolean {
+export function isExactScalar(value: unknown): boolean {
   if (typeof value === 'string' || typeof value === 'boolean' || value instanceof Date) return true;
   if (typeof value === 'number') return !Number.isNaN(value);
   return (value as { _bsontype?: string } | null)?._bsontype === 'ObjectId';
@@ -155,12 +155,18 @@ function evaluate(spec: IndexSpec, filter: Document, predicates: Map<string, Fie
   }
   const rangeField = spec.key[equalityCount]?.[0];
   const rangePredicate = rangeField === undefined ? undefined : predicates.get(rangeField);
-  const range = rangePredicate && (rangePredicate.lower || rangePredicate.upper) ? rangePredicate : undefined;
+  let range = rangePredicate && (rangePredicate.lower || rangePredicate.upper) ? rangePredicate : undefined;
+  // On a multikey index each bound may be met by a different element ([1, 9] matches
+  // { $gt: 6, $lt: 4 }), so only one side can narrow the scan, as in MongoDB.
+  if (range?.lower && range.upper && spec.multikey) range = { lower: range.lower };
   const direction = sort.length > 0 ? sortDirection(spec, predicates, equalityCount, sort) : undefined;
   const usable = equalityCount > 0 || range !== undefined || (direction !== undefined && !spec.sparse && !spec.partialFilterExpression);
   if (!usable) return undefined;
+  // A whole key of a unique index (or `_id`) reaches at most one document per point: no other
+  // index narrows more, whatever its equality prefix ({ _id, queue } on a { queue, _id } index
+  // would scan a range per point).
   const fullUniqueMatch = spec.unique && equalityCount === spec.key.length;
-  const score = equalityCount * 4 + (range ? 2 : 0) + (fullUniqueMatch ? 3 : 0) + (direction !== undefined ? 1 : 0);
+  const score = (fullUniqueMatch ? 100 : 0) + equalityCount * 4 + (range ? 2 : 0) + (direction !== undefined ? 1 : 0);
   return { spec, equalityCount, range, direction, score };
 }
 
@@ -241,13 +247,37 @@ function isExactCondition(condition: unknown): boolean {
 }
 
 /**
+ * `{ $gt: a, $lte: b }`: at most one lower and one upper bound, exact scalars of one type, so
+ * that the range's bounds (rangeSuffix) are exactly the condition. An index entry within them
+ * comes from a value (or an array element) that meets every bound.
+ */
+function isExactRange(condition: unknown, range: FieldPredicate): boolean {
+  if (!isPlainObject(condition)) return false;
+  const operators = Object.keys(condition);
+  const lower = operators.filter((op) => op === '$gt' || op === '$gte').length;
+  const upper = operators.filter((op) => op === '$lt' || op === '$lte').length;
+  if (operators.length === 0 || lower > 1 || upper > 1 || lower + upper !== operators.length) return false;
+  if ((lower > 0 && !range.lower) || (upper > 0 && !range.upper)) return false;
+  const values = operators.map((op) => condition[op]);
+  return values.every(isExactScalar) && values.every((value) => typeTag(value) === typeTag(values[0]));
+}
+
+/**
  * Whether every entry in the plan's bounds matches the filter, so that documents need no test
- * against it: each filter field is an exact equality or $in on the index's equality prefix.
- * (mingo tests $in by a linear search, which made large $in lists quadratic.)
+ * against it: each filter field is an exact equality or $in on the index's equality prefix, an
+ * exact range on the next field, or a condition of a partial index's filter. (mingo tests $in by a linear search, which made large $in
+ * lists quadratic.)
  */
 function isExact(filter: Document, candidate: Candidate): boolean {
   const prefix = new Set(candidate.spec.key.slice(0, candidate.equalityCount).map(([field]) => field));
-  return Object.entries(filter).every(([field, condition]) => prefix.has(field) && isExactCondition(condition));
+  const rangeField = candidate.range ? candidate.spec.key[candidate.equalityCount]![0] : undefined;
+  const partial = candidate.spec.partialFilterExpression;
+  return Object.entries(filter).every(([field, condition]) => {
+    if (prefix.has(field)) return isExactCondition(condition);
+    if (field === rangeField) return isExactRange(condition, candidate.range!);
+    // A condition of the partial filter itself: every entry of the index meets it.
+    return partial !== undefined && field in partial && JSON.stringify(partial[field]) === JSON.stringify(condition);
+  });
 }
 
 function buildBounds(candidate: Candidate, predicates: Map<string, FieldPredicate>): IndexBounds[] | undefined {

@@ -2,6 +2,7 @@ import { Query } from 'mingo';
 import type { Document } from './bson';
 import type { Engine } from './engine';
 import { fromMingoError } from './errors';
+import { compileFastFilter } from './fastFilter';
 import { encodeKey } from './keyCodec';
 import { mingoOptions } from './mingoOptions';
 import { valuesAtPath } from './paths';
@@ -20,7 +21,7 @@ export interface QuerySpec {
 
 /** Rejects a filter mingo cannot compile (unknown operators) before any write starts. */
 export function checkFilter(filter: Document): void {
-  if (!plainEqualityFields(filter)) compileFilter(filter);
+  if (!plainEqualityFields(filter) && !compileFastFilter(filter)) compileFilter(filter);
 }
 
 /** Compiles a filter with mingo, turning its unknown-operator errors into the server's. */
@@ -30,6 +31,20 @@ export function compileFilter(filter: Document): Query {
   } catch (error) {
     throw fromMingoError(error);
   }
+}
+
+/**
+ * Tests documents against a filter: the fast test where it decides (fastFilter.ts), mingo,
+ * compiled on first need, where it does not.
+ */
+export function filterMatcher(filter: Document): (document: Document) => boolean {
+  const fast = compileFastFilter(filter);
+  if (!fast) {
+    const query = compileFilter(filter);
+    return (document) => query.test(document);
+  }
+  let query: Query | undefined;
+  return (document) => fast(document) ?? (query ??= compileFilter(filter)).test(document);
 }
 
 /**
@@ -58,15 +73,15 @@ export interface QueryRun {
   results: Generator<StoredDocument>;
 }
 
-/** Plans and runs a query: candidates from the plan, mingo's match, then sort, skip and limit. */
+/** Plans and runs a query: candidates from the plan, the filter's test, then sort, skip and limit. */
 export function runQuery(engine: Engine, collectionName: string, spec: QuerySpec, stats: ScanStats): QueryRun {
   const collection = engine.collectionEntry(collectionName);
   const plan = planQuery(collection, spec.filter, spec.sort);
   const matchesEverything = Object.keys(spec.filter).length === 0 || (plan.stage === 'IXSCAN' && plan.exact);
-  const query = matchesEverything ? undefined : compileFilter(spec.filter);
+  const matches = matchesEverything ? undefined : filterMatcher(spec.filter);
   function* matching(): Generator<StoredDocument> {
     for (const stored of scan(engine, collection, plan, stats)) {
-      if (!query || query.test(stored.document)) yield stored;
+      if (!matches || matches(stored.document)) yield stored;
     }
   }
   function* ordered(): Generator<StoredDocument> {
