@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { open } from 'lmdb';
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { openStore } from '../../src/datasources/store';
+import { callShapes } from './callShapes';
+import { perSecond, print, startClock, type Measure } from './clock';
 
 /**
  * Embedded store benchmark. Prints each figure beside the raw LMDB put/get rate measured in the
@@ -24,35 +26,6 @@ function memory(): string {
   (globalThis as { gc?: () => void }).gc?.();
   const { rss, heapUsed } = process.memoryUsage();
   return `rss ${mb(rss)}, heap ${mb(heapUsed)}`;
-}
-
-/**
- * Wall time and process CPU time (all threads, LMDB's writer included) of one phase. On a
- * shared machine the wall rate depends on what else runs; the CPU rate is what one dedicated
- * core would give.
- */
-interface Measure {
-  wall: number;
-  cpu: number;
-}
-
-function startClock(): () => Measure {
-  const wallStart = process.hrtime.bigint();
-  const cpuStart = process.cpuUsage();
-  return () => {
-    const cpu = process.cpuUsage(cpuStart);
-    return { wall: Number(process.hrtime.bigint() - wallStart) / 1e9, cpu: (cpu.user + cpu.system) / 1e6 };
-  };
-}
-
-function perSecond(count: number, measure: Measure): string {
-  const wall = Math.round(count / measure.wall).toLocaleString();
-  const cpu = Math.round(count / measure.cpu).toLocaleString();
-  return `${wall}/s (per CPU-second ${cpu})`;
-}
-
-function print(label: string, value: string, target: string): void {
-  console.log(`${label.padEnd(44)} ${value.padStart(38)}   target ${target}`);
 }
 
 /** Raw LMDB on this disk: async puts batched per event turn, then random gets. */
@@ -176,6 +149,8 @@ async function main(): Promise<void> {
     print(`$group over ${group.count.toLocaleString()} docs`, `${group.group.wall.toFixed(2)} s (CPU ${group.group.cpu.toFixed(2)} s)`, '< 3 s');
     console.log(`memory after $group: ${memory()} (heap before collection: ${mb(group.heapAfter)})`);
     await store.close();
+    console.log('the services\' call shapes (bench/store/callShapes.ts):');
+    await callShapes(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ObjectId, type AnyBulkWriteOperation, type Db } from 'mongodb';
+import { openStore } from '../../src/datasources/store';
+import { perSecond, print, startClock } from './clock';
+
+/**
+ * The store calls the services make most, each in the shape they make it, so the engine's cost
+ * per call shows beside the service benchmarks that depend on it:
+ *   freeze        insertMany of recipients (string _id, three indexes, two unique)
+ *   import        insertMany of members (generated ObjectId _id, unique e-mail index)
+ *   acknowledge   bulkWrite of `$set processed` by `_id` (click sync's acknowledger)
+ *   loader page   find on an index range, sorted, limited, with an inclusion projection
+ *   guarded write updateOne by `_id` and a receipt (queue visibility change, dead-lettering)
+ *   claim round   updateMany by `_id $in` with a queue and `visibleAt $lte` guard, read-back by
+ *                 `_id $in` and receipt, deleteMany by the same (the embedded queue's round)
+ *   watcher       insertMany into one collection while a change stream watches another
+ * Run alone: node -r @swc-node/register bench/store/callShapes.ts
+ */
+
+const scale = Number(process.env.BENCH_SCALE ?? 1);
+const sized = (n: number) => Math.max(1000, Math.round(n * scale));
+
+async function freezeInserts(db: Db): Promise<string> {
+  const recipients = db.collection<{ _id: string; [field: string]: unknown }>('shape_recipients');
+  await recipients.createIndex({ campaignId: 1, memberId: 1 }, { unique: true });
+  await recipients.createIndex({ campaignId: 1, email: 1 }, { unique: true });
+  await recipients.createIndex({ campaignId: 1, status: 1, _id: 1 });
+  const count = sized(100_000);
+  const stop = startClock();
+  for (let i = 0; i < count; i += 1000) {
+    const batch = Array.from({ length: 1000 }, (_, j) => {
+      const member = `m${String(i + j).padStart(8, '0')}`;
+      return { _id: `c1:${member}`, campaignId: 'c1', memberId: member, email: `${member}@example.org`, name: null, attributes: {}, status: 'PENDING', opened: false, clicked: false, converted: false };
+    });
+    await recipients.insertMany(batch, { ordered: false });
+  }
+  return perSecond(count, stop());
+}
+
+async function importInserts(db: Db): Promise<string> {
+  const members = db.collection('shape_members');
+  await members.createIndex({ email: 1 }, { unique: true });
+  const count = sized(100_000);
+  const stop = startClock();
+  for (let i = 0; i < count; i += 1000) {
+    const batch = Array.from({ length: 1000 }, (_, j) => ({ email: `p${i + j}@example.org`, name: `Person ${i + j}`, contact: null, attributes: { city: 'Lyon' }, archivedAt: null, createdAt: new Date() }));
+    await members.insertMany(batch, { ordered: false });
+  }
+  return perSecond(count, stop());
+}
+
+/** Source rows as the local click log keeps them; answers their ids in page order. */
+async function fillClickLog(db: Db, count: number): Promise<ObjectId[]> {
+  const log = db.collection('shape_click_log');
+  await log.createIndex({ bu: 1, processed: 1, pos: 1 });
+  const ids: ObjectId[] = [];
+  for (let i = 0; i < count; i += 1000) {
+    const batch = Array.from({ length: 1000 }, (_, j) => {
+      const _id = new ObjectId();
+      ids.push(_id);
+      const values = { JobID: String(i % 97), SubscriberKey: `s${i + j}`, EventDate: '3/8/2026 1:30:00 AM', URL: `https://example.org/${j % 50}`, IsUnique: 'True' };
+      return { _id, bu: 'BU1', values, processed: false, pos: `2026-03-08T07:30:00.000Z#${_id.toHexString()}`, importedAt: new Date() };
+    });
+    await log.insertMany(batch, { ordered: false });
+  }
+  return ids;
+}
+
+async function loaderPages(db: Db, count: number): Promise<string> {
+  const log = db.collection('shape_click_log');
+  const stop = startClock();
+  let after = '';
+  let read = 0;
+  for (;;) {
+    const page = await log.find({ bu: 'BU1', processed: false, pos: { $gt: after } }, { sort: { pos: 1 }, limit: 1000, projection: { values: 1, pos: 1 } }).toArray();
+    read += page.length;
+    if (page.length < 1000) break;
+    after = page.at(-1)!.pos as string;
+  }
+  if (read !== count) throw new Error(`loader read ${read} of ${count}`);
+  return perSecond(read, stop());
+}
+
+async function acknowledge(db: Db, ids: ObjectId[]): Promise<string> {
+  const log = db.collection('shape_click_log');
+  const stop = startClock();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const operations: AnyBulkWriteOperation[] = ids.slice(i, i + 1000).map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { processed: true } } } }));
+    await log.bulkWrite(operations, { ordered: false });
+  }
+  return perSecond(ids.length, stop());
+}
+
+async function fillQueue(db: Db, count: number): Promise<string[]> {
+  const messages = db.collection<{ _id: string }>('shape_queue');
+  await messages.createIndex({ queue: 1, visibleAt: 1 });
+  await messages.createIndex({ queue: 1, _id: 1 });
+  await messages.createIndex({ queue: 1, groupId: 1, _id: 1 });
+  const ids: string[] = [];
+  const sentAt = new Date(Date.now() - 1000);
+  for (let i = 0; i < count; i += 1000) {
+    const batch = Array.from({ length: 1000 }, () => {
+      const _id = new ObjectId().toHexString();
+      ids.push(_id);
+      return { _id, queue: 'q', body: '{"rows":[]}', sentAt, visibleAt: sentAt, receiveCount: 0 };
+    });
+    await messages.insertMany(batch);
+  }
+  return ids;
+}
+
+async function guardedWrites(db: Db, ids: string[]): Promise<string> {
+  const messages = db.collection<{ _id: string }>('shape_queue');
+  const stop = startClock();
+  for (let i = 0; i < ids.length; i += 500) {
+    await Promise.all(ids.slice(i, i + 500).map((_id) => messages.updateOne({ _id, queue: 'q', receipt: { $exists: false } }, { $set: { sentAt: new Date() } })));
+  }
+  return perSecond(ids.length, stop());
+}
+
+/** Claim rounds of 100 messages, as the embedded queue makes them; answers messages per second. */
+async function claimRounds(db: Db, ids: string[]): Promise<string> {
+  const messages = db.collection<{ _id: string }>('shape_queue');
+  const stop = startClock();
+  for (let i = 0; i < ids.length; i += 100) {
+    const round = ids.slice(i, i + 100);
+    const now = new Date();
+    const receipt = `r${i}`;
+    const due = { queue: 'q', visibleAt: { $lte: now } };
+    const { modifiedCount } = await messages.updateMany({ _id: { $in: round }, ...due }, { $set: { visibleAt: new Date(now.getTime() + 30_000), receipt }, $inc: { receiveCount: 1 } });
+    const claimed = await messages.find({ _id: { $in: round }, receipt }, { sort: { _id: 1 } }).toArray();
+    const { deletedCount } = await messages.deleteMany({ _id: { $in: round }, queue: 'q', receipt });
+    if (modifiedCount !== round.length || claimed.length !== round.length || deletedCount !== round.length) throw new Error('claim round lost messages');
+  }
+  return perSecond(ids.length, stop());
+}
+
+async function watchedElsewhere(db: Db): Promise<string> {
+  const stream = db.collection('shape_queue').watch([{ $match: { operationType: 'insert' } }, { $project: { 'fullDocument.queue': 1 } }]);
+  let seen = 0;
+  stream.on('change', () => seen++);
+  const other = db.collection('shape_other');
+  const count = sized(100_000);
+  const stop = startClock();
+  for (let i = 0; i < count; i += 1000) {
+    await other.insertMany(Array.from({ length: 1000 }, (_, j) => ({ n: i + j, label: `row ${i + j}`, at: new Date() })));
+    // Let the watcher drain this commit, as it would between a service's calls.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const measure = stop();
+  await stream.close();
+  if (seen !== 0) throw new Error('the watcher saw another collection');
+  return perSecond(count, measure);
+}
+
+export async function callShapes(dir: string): Promise<void> {
+  const store = await openStore({ dataDir: join(dir, 'shapes'), dbName: 'bench' });
+  try {
+    const { db } = store;
+    print('freeze: insertMany recipients, 3 indexes', await freezeInserts(db), '(docs)');
+    print('import: insertMany members, unique e-mail', await importInserts(db), '(docs)');
+    const rows = sized(100_000);
+    const ids = await fillClickLog(db, rows);
+    print('loader: find range, sort, limit, projection', await loaderPages(db, rows), '(rows)');
+    print('acknowledge: bulkWrite $set by _id', await acknowledge(db, ids), '(rows)');
+    const messageIds = await fillQueue(db, sized(50_000));
+    print('guarded updateOne by _id + conditions', await guardedWrites(db, messageIds), '(calls)');
+    print('claim round: updateMany/find/deleteMany $in', await claimRounds(db, messageIds), '(messages)');
+    print('insertMany, watcher on another collection', await watchedElsewhere(db), '(docs)');
+  } finally {
+    await store.close();
+  }
+}
+
+if (require.main === module) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-shapes-'));
+  callShapes(dir)
+    .catch((error) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(() => rmSync(dir, { recursive: true, force: true }));
+}
