@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RequestListener } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
@@ -8,6 +9,7 @@ import { resolvePrincipal } from '../auth/principal';
 import type { GraphQLContext } from '../context';
 import { Loaders } from '../resolvers/loaders';
 import { mountExplorer } from './explorer';
+import { fastRoutesOf } from './fastRoutes';
 import { mountHealthRoutes } from './health';
 
 /** Most files one multipart GraphQL request may carry. */
@@ -57,15 +59,25 @@ function errorHandler(app: App): ErrorRequestHandler {
 }
 
 /**
- * The HTTP surface: health, metrics, the explorer, GraphQL (JSON and multipart uploads) and
- * every feature's plain routes, in that order.
+ * The HTTP surface: the features' fast routes on the raw request, then Express with health,
+ * metrics, the explorer, GraphQL (JSON and multipart uploads) and every feature's plain routes,
+ * in that order.
  */
 export function createHttpApp(options: {
   app: App;
   apollo: ApolloServer<GraphQLContext>;
   features: readonly Feature[];
   isStopping: () => boolean;
-}): Express {
+}): RequestListener {
+  const fastRoutes = fastRoutesOf(options.features, options.app);
+  const rest = expressApp(options);
+  return (req, res) => {
+    for (const route of fastRoutes) if (route(req, res)) return;
+    rest(req, res);
+  };
+}
+
+function expressApp(options: Parameters<typeof createHttpApp>[0]): Express {
   const { app, apollo, features } = options;
   const http = express();
   http.disable('x-powered-by');

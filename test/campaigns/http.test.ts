@@ -111,6 +111,11 @@ describe('campaigns over HTTP', () => {
     expect((await fetch(`${base}/o/${forged}.gif`)).status).toBe(404);
     expect((await fetch(`${base}/c/${forged}?l=0`, { redirect: 'manual' })).status).toBe(404);
     expect((await fetch(`${base}/c/${c}.${m}.AAAAAAAAAAAAAAAAAAAAAA?l=0`, { redirect: 'manual' })).status).toBe(404);
+    // forms the fast route leaves to Express get the same answers there
+    expect((await fetch(`${base}/O/${forged}.gif`)).status).toBe(404);
+    expect((await fetch(`${base}/c/${forged}/?l=0`, { redirect: 'manual' })).status).toBe(404);
+    expect((await fetch(`${base}/c/${bob}/?l=7`, { redirect: 'manual' })).status).toBe(400);
+    expect((await fetch(`${base}/c/${bob}?l=1&l=1`, { redirect: 'manual' })).status).toBe(400);
   });
 
   it('records conversions once per event id, from GraphQL and from servers', async () => {

@@ -4,6 +4,7 @@ import { signTrackingToken, verifyTrackingToken } from '../../src/services/campa
 import { normalizeEmail, isValidEmail } from '../../src/services/campaigns/email';
 import { csvCell } from '../../src/services/campaigns/recipients';
 import { recipientUpdates } from '../../src/services/campaigns/recordEvents';
+import { locationOf } from '../../src/resolvers/campaigns/trackingAnswers';
 
 describe('e-mail normalization', () => {
   it.each([
@@ -129,5 +130,18 @@ describe('recipient updates from events', () => {
       },
       { updateOne: { filter: { _id: 'r2' }, update: { $set: { converted: true }, $min: { firstConvertedAt: at(3) }, $max: { lastConvertedAt: at(3) } } } },
     ]);
+  });
+});
+
+describe('redirect locations', () => {
+  it.each([
+    ['https://example.com/two?a=1&b=%41#top', 'https://example.com/two?a=1&b=%41#top'],
+    ['https://example.com/a b/é', 'https://example.com/a%20b/%C3%A9'],
+    ['https://example.com/<x>"{y}`', 'https://example.com/%3Cx%3E%22%7By%7D%60'],
+    ['https://example.com/100%/%zz', 'https://example.com/100%25/%25zz'],
+    ['https://example.com/\ud83d\ude00\ud800', 'https://example.com/%F0%9F%98%80%EF%BF%BD'],
+    ['https://example.com/[a]|^\\', 'https://example.com/[a]|^\\'],
+  ])('%j -> %j (as Express encodes it)', (link, location) => {
+    expect(locationOf(link)).toBe(location);
   });
 });

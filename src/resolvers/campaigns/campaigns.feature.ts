@@ -1,4 +1,5 @@
 import type { Feature } from '../../app';
+import type { WithFastRoutes } from '../../server/fastRoutes';
 import { campaignsDemo } from '../../services/campaigns/demo';
 import { CAMPAIGN_EVENTS_EXPORT_JOB, campaignEventsExportJob } from '../../services/campaigns/exportEvents';
 import { campaignSendJob } from '../../services/campaigns/sendCampaign';
@@ -11,10 +12,10 @@ import { MemberResolver } from './member.resolver';
 import { OutboxResolver } from './outbox.resolver';
 import { SenderResolver } from './sender.resolver';
 import { TemplateResolver } from './template.resolver';
-import { campaignRoutes, campaignTracking } from './tracking.routes';
+import { campaignFastRoutes, campaignRoutes, campaignTracking } from './tracking.routes';
 
 /** Campaigns and audiences: templates, members, sends, tracking, analytics and the raw export. */
-export const campaignsFeature: Feature = {
+export const campaignsFeature: Feature & WithFastRoutes = {
   name: 'campaigns',
   resolvers: [
     SenderResolver,
@@ -38,6 +39,7 @@ export const campaignsFeature: Feature = {
     },
   ],
   routes: campaignRoutes,
+  fastRoutes: campaignFastRoutes,
   demo: campaignsDemo,
   // events accepted by the tracking endpoints are stored before the store closes
   stop: (app) => campaignTracking(app).recorder.drain(),

@@ -1,17 +1,15 @@
+import { parse as parseQuery } from 'node:querystring';
 import express, { type Request, type Response, type Router } from 'express';
 import type { App } from '../../app';
 import { resolvePrincipal } from '../../auth/principal';
 import { Role, holdsRole } from '../../auth/roles';
 import { AppError } from '../../errors';
 import { verifyDownload } from '../../datasources/objects/downloadLinks';
+import type { FastRoute } from '../../server/fastRoutes';
 import { CampaignEventRecorder } from '../../services/campaigns/recordEvents';
-import { CampaignTracking, type TrackingRefusal } from '../../services/campaigns/tracking';
+import { CampaignTracking } from '../../services/campaigns/tracking';
 import { trackingSecret } from '../../services/campaigns/trackingSecret';
-
-/** A transparent 1x1 GIF. */
-const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
-
-const PIXEL_HEADERS = { 'Content-Type': 'image/gif', 'Content-Length': String(PIXEL.length), 'Cache-Control': 'no-store, max-age=0' };
+import { answerClick, answerOpen } from './trackingAnswers';
 
 const instances = new WeakMap<App, CampaignTracking>();
 
@@ -25,17 +23,6 @@ export function campaignTracking(app: App): CampaignTracking {
   return tracking;
 }
 
-const refusals: Record<TrackingRefusal, { status: number; message: string }> = {
-  INVALID_TOKEN: { status: 404, message: 'Unknown or altered tracking link' },
-  UNKNOWN_CAMPAIGN: { status: 404, message: 'Unknown campaign' },
-  LINK_OUT_OF_RANGE: { status: 400, message: 'This campaign has no link at that index' },
-};
-
-function refuse(res: Response, reason: TrackingRefusal): void {
-  const { status, message } = refusals[reason];
-  res.status(status).type('text/plain').send(message);
-}
-
 function sendError(res: Response, error: unknown, app: App): void {
   if (error instanceof AppError) {
     const status = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 }[error.code as string] ?? 500;
@@ -47,36 +34,6 @@ function sendError(res: Response, error: unknown, app: App): void {
 }
 
 type Handler = (req: Request, res: Response) => Promise<void>;
-
-/** The open pixel: recorded when the token is genuine; the GIF is served even if storing failed. */
-function openPixel(app: App, tracking: CampaignTracking): Handler {
-  return async (req, res) => {
-    const file = String(req.params.file);
-    if (!file.endsWith('.gif')) return refuse(res, 'INVALID_TOKEN');
-    try {
-      const refusal = await tracking.open(file.slice(0, -'.gif'.length));
-      if (refusal) return refuse(res, refusal);
-    } catch (error) {
-      app.logger.error({ err: error }, 'open not recorded');
-    }
-    // written directly: Express's send() would hash the GIF for an ETag a no-store pixel never uses
-    res.writeHead(200, PIXEL_HEADERS).end(PIXEL);
-  };
-}
-
-/** The click redirect: only to the link at that index of the campaign's frozen link list. */
-function clickRedirect(app: App, tracking: CampaignTracking): Handler {
-  return async (req, res) => {
-    try {
-      const outcome = await tracking.click(String(req.params.token), req.query.l);
-      if (!outcome.ok) return refuse(res, outcome.reason);
-      // location() encodes the URL as redirect() would; no negotiated "Redirecting to" body
-      res.location(outcome.url).set('Cache-Control', 'no-store').status(302).end();
-    } catch (error) {
-      sendError(res, error, app);
-    }
-  };
-}
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
@@ -135,8 +92,33 @@ function download(app: App): Handler {
  */
 export function campaignRoutes(router: Router, app: App): void {
   const tracking = campaignTracking(app);
-  router.get('/o/:file', openPixel(app, tracking));
-  router.get('/c/:token', clickRedirect(app, tracking));
+  // the fallback for requests the fast route leaves (HEAD, other case, encoded or trailing slash)
+  router.get('/o/:file', (req, res) => answerOpen(app, tracking, String(req.params.file), res));
+  router.get('/c/:token', (req, res) => answerClick(app, tracking, String(req.params.token), req.query.l, res));
   router.post('/conversions', express.json({ limit: '16kb' }), conversions(app, tracking));
   router.get('/files/*key', download(app));
+}
+
+/**
+ * GET /o/<token>.gif and /c/<token>?l= on the raw request, ahead of Express: a pixel is the
+ * most frequent request the service gets, and Express's routing and response helpers cost more
+ * than the event itself. Only plain forms are taken here (GET, lower-case prefix, one segment
+ * with nothing to decode); everything else reaches the Express routes above, which answer the
+ * same way. The query is parsed as Express's default parser does (node:querystring).
+ */
+export function campaignFastRoutes(app: App): FastRoute[] {
+  const tracking = campaignTracking(app);
+  return [
+    (req, res) => {
+      const url = req.url ?? '';
+      const kind = url.slice(0, 3);
+      if (req.method !== 'GET' || (kind !== '/o/' && kind !== '/c/')) return false;
+      const queryAt = url.indexOf('?');
+      const segment = queryAt < 0 ? url.slice(3) : url.slice(3, queryAt);
+      if (segment === '' || segment.includes('/') || segment.includes('%')) return false;
+      if (kind === '/o/') void answerOpen(app, tracking, segment, res);
+      else void answerClick(app, tracking, segment, queryAt < 0 ? undefined : parseQuery(url.slice(queryAt + 1)).l, res);
+      return true;
+    },
+  ];
 }

@@ -1,0 +1,18 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App, Feature } from '../app';
+
+/**
+ * A handler served on the raw node:http request, ahead of Express, for endpoints hit far more
+ * often than the rest (the tracking pixel and click redirect): it answers true when it took the
+ * request, false to leave it to Express (which serves every request it does not recognise).
+ */
+export type FastRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/** A feature that serves some of its routes ahead of Express. */
+export interface WithFastRoutes {
+  fastRoutes?: (app: App) => FastRoute[];
+}
+
+export function fastRoutesOf(features: readonly Feature[], app: App): FastRoute[] {
+  return features.flatMap((feature) => (feature as Feature & WithFastRoutes).fastRoutes?.(app) ?? []);
+}
