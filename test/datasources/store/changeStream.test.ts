@@ -61,6 +61,18 @@ describe.each(storeEngines)('store contract: change streams (%s)', (_name, engin
     expect(received.length).toBe(2);
   });
 
+  it('lets through only the operations its first $match names', async () => {
+    const collection = ctx.db.collection(uniqueName('operations'));
+    const stream = await started(collection.watch([{ $match: { operationType: { $in: ['insert', 'delete'] } } }]));
+    await collection.insertOne({ _id: 1, n: 1 } as never);
+    await collection.updateOne({ _id: 1 } as never, { $set: { n: 2 } });
+    await collection.replaceOne({ _id: 1 } as never, { n: 3 });
+    await collection.deleteOne({ _id: 1 } as never);
+    const events = [await stream.next(), await stream.next()] as Document[];
+    await stream.close();
+    expect(events.map((e) => [e.operationType, e.documentKey._id])).toEqual([['insert', 1], ['delete', 1]]);
+  });
+
   it('resumes after the token of the last event returned, replaying what followed it', async () => {
     const collection = ctx.db.collection(uniqueName('resumed'));
     const first = await started(collection.watch());

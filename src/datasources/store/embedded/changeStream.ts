@@ -30,6 +30,21 @@ function seqOfToken(token: { _data: string } | undefined): number | undefined {
 }
 
 /**
+ * `{ $match: { operationType: 'insert' } }` or `{ operationType: { $in: [...] } }` (beside other
+ * conditions) as the first stage: the operations it can let through. A drop is always read, as
+ * it invalidates a collection's stream whatever the pipeline.
+ */
+function matchedOperations(stage: Document | undefined): Set<string> | undefined {
+  const match = isPlainObject(stage) && isPlainObject(stage.$match) ? stage.$match : undefined;
+  const condition = match?.operationType;
+  if (typeof condition === 'string') return new Set([condition]);
+  if (!isPlainObject(condition) || Object.keys(condition).length !== 1) return undefined;
+  if (typeof condition.$eq === 'string') return new Set([condition.$eq]);
+  const list = condition.$in;
+  return Array.isArray(list) && list.every((op) => typeof op === 'string') ? new Set(list as string[]) : undefined;
+}
+
+/**
  * A change stream on the embedded engine, fed by the oplog kept in LMDB. It is woken at once by
  * commits of this process and, through the engine's poller, by commits of other processes on
  * the same data directory. Like the driver's ChangeStream it is both an EventEmitter ('change',
@@ -45,6 +60,8 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
   private waiters: Array<() => void> = [];
   private isClosed = false;
   private readonly aggregator: Aggregator | undefined;
+  /** The operations the pipeline's first `$match` admits, when it names them: others are skipped undecoded. */
+  private readonly operations: Set<string> | undefined;
   private readonly onCommit = () => this.drain();
   private readonly onEngineClose = () => void this.close();
 
@@ -64,6 +81,7 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
     } catch (error) {
       throw fromMingoError(error);
     }
+    this.operations = matchedOperations(pipeline[0]);
     const resumeSeq = seqOfToken(options.startAfter ?? options.resumeAfter);
     this.lastSeq = resumeSeq ?? engine.lastOplogSeq();
     this.returnedSeq = this.lastSeq;
@@ -104,6 +122,7 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
       for (const record of readOplog(this.engine, this.lastSeq)) {
         this.lastSeq = record.seq;
         if (this.collectionName !== undefined && record.coll !== this.collectionName) continue;
+        if (this.operations && !this.operations.has(record.op) && record.op !== 'drop') continue;
         const entry = record.decode();
         const event = this.toEvent(entry);
         const output = this.aggregator ? this.aggregator.run([event]) : [event];

@@ -84,17 +84,18 @@ function namePrefix(coll: string): Buffer {
   return prefix;
 }
 
-/** One oplog entry as read: its collection at once, the rest decoded on demand. */
+/** One oplog entry as read: its collection and operation at once, the rest decoded on demand. */
 export interface OplogRecord {
   seq: number;
   coll: string;
+  op: OplogEntry['op'];
   decode(): StoredOplogEntry;
 }
 
 function toRecord(value: Buffer, seq: number): OplogRecord {
   const nameEnd = 2 + value.readUInt16BE(0);
   const coll = value.toString('utf8', 2, nameEnd);
-  return { seq, coll, decode: () => decodeEntry(value, nameEnd, coll, seq) };
+  return { seq, coll, op: OP_CODES[value[nameEnd]!]!, decode: () => decodeEntry(value, nameEnd, coll, seq) };
 }
 
 /** An entry's wall time in milliseconds, read without decoding the rest. */
