@@ -18,6 +18,9 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/** Batches written at once: one commits while the next one's documents are written. */
+const BATCHES_IN_FLIGHT = 2;
+
 /**
  * Writes engagement events with group commit: events arriving within a few milliseconds are
  * stored together (one insertMany, one bulkWrite of recipient updates), and every caller's
@@ -26,12 +29,13 @@ interface Pending {
  *
  * Each event is inserted first (unique _id: a retried id is stored once), then applied to its
  * recipient with $set/$min/$max only, so applying an event twice changes nothing and the
- * recipient's flags can always be rebuilt from the events.
+ * recipient's flags can always be rebuilt from the events. Two batches may be in flight: their
+ * updates commute, and the second one's insert shares a commit with the first one's updates.
  */
 export class CampaignEventRecorder {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> | null = null;
+  private readonly writing = new Set<Promise<void>>();
 
   constructor(
     private readonly db: Db,
@@ -59,26 +63,26 @@ export class CampaignEventRecorder {
 
   /** Waits until every event recorded so far is stored. */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.timer || this.writing) {
+    while (this.queue.length > 0 || this.timer || this.writing.size > 0) {
       if (this.timer) {
         clearTimeout(this.timer);
         this.timer = null;
-        this.writing = this.writeQueued();
       }
-      await this.writing;
+      if (this.queue.length > 0 && this.writing.size < BATCHES_IN_FLIGHT) this.startBatch();
+      else await Promise.race(this.writing);
     }
   }
 
   /**
-   * One writer at a time: while it writes, new events wait in the queue and its next batch
-   * takes all of them, so batches grow with the load instead of queueing many small writes.
+   * While the writers are busy, new events wait in the queue and the next batch takes all of
+   * them, so batches grow with the load instead of queueing many small writes.
    */
   private schedule(): void {
-    if (this.writing || this.timer) return;
+    if (this.timer || this.queue.length === 0 || this.writing.size >= BATCHES_IN_FLIGHT) return;
     const delay = this.queue.length >= this.maxBatch ? 0 : (this.options.maxDelayMs ?? 2);
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.writing = this.writeQueued();
+      this.startBatch();
     }, delay);
   }
 
@@ -86,17 +90,22 @@ export class CampaignEventRecorder {
     return this.options.maxBatch ?? 1000;
   }
 
-  private async writeQueued(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      try {
-        await storeEvents(this.db, batch.map((p) => p.event));
+  private startBatch(): void {
+    const batch = this.queue.splice(0, this.maxBatch);
+    if (batch.length === 0) return;
+    const written: Promise<void> = storeEvents(this.db, batch.map((p) => p.event)).then(
+      () => {
         for (const pending of batch) pending.resolve();
-      } catch (error) {
+      },
+      (error: unknown) => {
         for (const pending of batch) pending.reject(error);
-      }
-    }
-    this.writing = null;
+      },
+    );
+    this.writing.add(written);
+    void written.finally(() => {
+      this.writing.delete(written);
+      this.schedule();
+    });
   }
 }
 
