@@ -1,6 +1,7 @@
 import type { Collection } from 'mongodb';
-import { newReceipt, type Claim, type ClaimResult } from './claim';
+import type { ClaimResult } from './claim';
 import type { MessageDocument } from './documents';
+import { claimRound } from './standardRound';
 
 interface Request {
   max: number;
@@ -11,11 +12,9 @@ interface Request {
 /**
  * Standard queue receives of this process, claimed together. Receives of one queue and
  * visibility timeout that arrive while a claim is being written wait for it and then share the
- * next one: one read of the earliest visible messages, one updateMany guarded by `visibleAt <=
- * now` (the store applies it to each message atomically, so receivers of other processes never
- * take the same message), one read-back by the round's receipt token of those this round won,
- * dealt out to the receives in order. The cost of a claim is paid per round, not per message,
- * and receivers of one process never race each other for the same messages.
+ * next round (standardRound.ts), whose messages are dealt out to them in order. The cost of a
+ * claim is paid per round, not per message, and receivers of one process never race each other
+ * for the same messages.
  */
 export class StandardClaims {
   private readonly rounds = new Map<string, { running: boolean; waiting: Request[] }>();
@@ -55,22 +54,6 @@ export class StandardClaims {
     state.running = false;
     this.rounds.delete(key);
   }
-}
-
-async function claimRound(messages: Collection<MessageDocument>, claim: Claim): Promise<ClaimResult> {
-  const due = { queue: claim.queue, visibleAt: { $lte: claim.now } };
-  const visible = await messages.find(due, { sort: { visibleAt: 1 }, limit: claim.max, projection: { _id: 1 } }).toArray();
-  if (visible.length === 0) return { claimed: [], contended: false };
-  const ids = visible.map((doc) => doc._id);
-  const receipt = newReceipt();
-  const { modifiedCount } = await messages.updateMany(
-    { _id: { $in: ids }, ...due },
-    { $set: { visibleAt: claim.visibleUntil, receipt }, $inc: { receiveCount: 1 } },
-  );
-  if (modifiedCount === 0) return { claimed: [], contended: true };
-  const claimed = await messages.find({ _id: { $in: ids }, receipt }, { sort: { _id: 1 } }).toArray();
-  // Fewer than found: receivers of another process took the others first.
-  return { claimed, contended: claimed.length < ids.length };
 }
 
 /** Each receive gets up to its max, in order; a receive left without any is told why. */
