@@ -73,6 +73,27 @@ describe.each(storeEngines)('store contract: change streams (%s)', (_name, engin
     expect(events.map((e) => [e.operationType, e.documentKey._id])).toEqual([['insert', 1], ['delete', 1]]);
   });
 
+  it('delivers one event per document of a large bulk write, each with its own token, even when the bulk fails part-way', async () => {
+    const collection = ctx.db.collection(uniqueName('bulk'));
+    const stream = await started(collection.watch());
+    const documents = Array.from({ length: 2500 }, (_, i) => ({ _id: i }));
+    await expect(collection.insertMany([...documents, { _id: 0 }] as never[])).rejects.toMatchObject({ code: 11000 });
+    const events: Document[] = [];
+    for (let i = 0; i < 2500; i++) events.push((await stream.next()) as Document);
+    const token = stream.resumeToken;
+    await collection.insertOne({ _id: 'after' } as never);
+    expect((await stream.next() as Document).documentKey).toEqual({ _id: 'after' });
+    await stream.close();
+    expect(events.map((e) => e.documentKey._id)).toEqual(documents.map((d) => d._id));
+    expect(new Set(events.map((e) => JSON.stringify(e._id))).size).toBe(2500);
+    const resumed = collection.watch([], { resumeAfter: events[1499]!._id });
+    expect(((await resumed.next()) as Document).documentKey).toEqual({ _id: 1500 });
+    await resumed.close();
+    const fromEnd = collection.watch([], { resumeAfter: token });
+    expect(((await fromEnd.next()) as Document).documentKey).toEqual({ _id: 'after' });
+    await fromEnd.close();
+  });
+
   it('resumes after the token of the last event returned, replaying what followed it', async () => {
     const collection = ctx.db.collection(uniqueName('resumed'));
     const first = await started(collection.watch());

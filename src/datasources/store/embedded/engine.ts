@@ -4,6 +4,7 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import { deserialize, serialize } from './bson';
 import { emptyCatalog, type CatalogData, type CollectionEntry } from './catalog';
 import { buildIndex, removeIndexEntries } from './indexAdmin';
+import { OplogBatch } from './oplogBatch';
 
 export interface EngineOptions {
   dataDir: string;
@@ -25,13 +26,13 @@ const FORMAT_KEY = 'format';
  * Layout version of the tables. A data directory written with another one has its indexes
  * rebuilt and its oplog emptied (older change events cannot be resumed from after an upgrade).
  */
-const FORMAT = 5;
+const FORMAT = 6;
 
 /**
  * The LMDB environment behind the embedded store: four tables in one memory-mapped file.
  * - docs:   collection prefix + encoded _id -> BSON document
  * - index:  index prefix + encoded key components + encoded _id -> encoded _id
- * - oplog:  8-byte sequence number -> BSON change event
+ * - oplog:  8-byte sequence number of a write call's last change -> that call's changes
  * - meta:   catalog (collections and their indexes), catalog version, last oplog sequence
  * Several processes may open the same directory: LMDB's write lock is shared between processes,
  * and every write re-reads the catalog version inside its transaction.
@@ -44,6 +45,8 @@ export class Engine {
   readonly meta: Database<Buffer, string>;
   /** Emits 'commit' after any write of this process (or, via polling, of another) is durable. */
   readonly commits = new EventEmitter();
+  /** Changes of the running write call, stored as one oplog record when it ends. */
+  readonly oplogBatch = new OplogBatch();
   private catalogData: CatalogData = emptyCatalog();
   private closed = false;
   private watchers = 0;
@@ -156,7 +159,12 @@ export class Engine {
     try {
       const result = await this.env.transaction(() => {
         this.beginCallback();
-        return action();
+        try {
+          return action();
+        } finally {
+          // Writes made before a throw stay in the transaction: their changes are recorded too.
+          this.flushOplog();
+        }
       });
       this.announceCommit();
       return result;
@@ -169,11 +177,15 @@ export class Engine {
 
   /** Inside a write transaction: a nested transaction, rolled back entirely if `action` throws. */
   atomic<T>(action: () => T): T {
+    // Changes recorded before stay out of the nested transaction, which may be rolled back.
+    this.flushOplog();
     try {
       return this.env.transactionSync(action);
     } catch (error) {
-      // The catalog on disk was rolled back with it: the next callback re-reads it.
+      // The catalog and oplog on disk were rolled back with it: the next callback re-reads them,
+      // and the changes it recorded are dropped.
       this.txnState = undefined;
+      this.oplogBatch.clear();
       throw error;
     }
   }
@@ -185,14 +197,19 @@ export class Engine {
     this.txnState = { id, seq: undefined };
   }
 
-  /** Inside a write transaction: the next oplog sequence number (the oplog's last key + 1). */
-  nextOplogSeq(): number {
+  /**
+   * Inside a write transaction: stores the changes recorded since the last flush as one oplog
+   * record, numbered on from the oplog's last sequence and keyed by its own last one.
+   */
+  flushOplog(): void {
+    const record = this.oplogBatch.take();
+    if (!record) return;
     const state = this.txnState!;
-    state.seq = (state.seq ?? this.lastOplogSeq()) + 1;
-    return state.seq;
+    state.seq = (state.seq ?? this.lastOplogSeq()) + record.count;
+    this.oplog.putSync(seqKey(state.seq), record.value);
   }
 
-  /** The newest oplog entry's sequence (trimming always keeps the newest entry). */
+  /** The newest change's sequence: the last record's key (trimming always keeps the newest record). */
   lastOplogSeq(): number {
     for (const key of this.oplog.getKeys({ reverse: true, limit: 1 })) return readSeq(key as Buffer);
     return 0;

@@ -1,8 +1,7 @@
-import { Query } from 'mingo';
 import type { Document } from './bson';
 import type { IndexSpec } from './catalog';
 import { encodeKey } from './keyCodec';
-import { mingoOptions } from './mingoOptions';
+import { filterMatcher } from './query';
 import { cannotIndexParallelArrays } from './errors';
 import { valuesAtPath } from './paths';
 
@@ -12,17 +11,18 @@ function isMissing(document: Document, path: string): boolean {
   return values.every((value) => value === undefined);
 }
 
-const partialFilters = new Map<string, Query>();
+const partialFilters = new Map<string, (document: Document) => boolean>();
 
+/** Whether a document belongs in a partial index, tested as any filter is (query.ts). */
 function matchesPartialFilter(spec: IndexSpec, document: Document): boolean {
   if (!spec.partialFilterExpression) return true;
   const cacheKey = JSON.stringify(spec.partialFilterExpression);
-  let query = partialFilters.get(cacheKey);
-  if (!query) {
-    query = new Query(spec.partialFilterExpression, mingoOptions());
-    partialFilters.set(cacheKey, query);
+  let matches = partialFilters.get(cacheKey);
+  if (!matches) {
+    matches = filterMatcher(spec.partialFilterExpression);
+    partialFilters.set(cacheKey, matches);
   }
-  return query.test(document);
+  return matches(document);
 }
 
 /** The value of a top-level field, when neither it nor its path involves an array. */
