@@ -5,12 +5,12 @@ import { C } from './model';
  * The campaigns domain's indexes, spread into the list of src/datasources/store/indexes.ts.
  * The unique ones make the domain's writes idempotent: one member per e-mail, one membership
  * per (audience, member), one recipient per (campaign, member) and per (campaign, e-mail).
- * Events are unique by _id; the other keys serve the lists, the freeze and the exporter.
+ * Events are unique by _id; the other keys serve the lists, the freeze and the exporter. No
+ * query reads memberships by member alone, so they have no such index to keep on every import.
  */
 export const campaignIndexes: IndexDeclaration[] = [
   { collection: C.members, key: { email: 1 }, options: { unique: true } },
   { collection: C.memberships, key: { audienceId: 1, memberId: 1 }, options: { unique: true } },
-  { collection: C.memberships, key: { memberId: 1 } },
   { collection: C.campaigns, key: { createdAt: -1, _id: -1 } },
   { collection: C.campaigns, key: { status: 1, sendAt: 1 } },
   { collection: C.senders, key: { name: 1, _id: 1 } },
