@@ -87,15 +87,24 @@ export class JobStore {
    * heartbeating before `staleBefore` (it died; its message came back after the visibility
    * timeout). A live run is never taken over, a cancelled job never started.
    */
-  claim(id: string, runId: string, staleBefore: Date, messageId: string, now = new Date()): Promise<JobRecord | null> {
+  async claim(id: string, runId: string, staleBefore: Date, messageId: string, now = new Date()): Promise<JobRecord | null> {
     const soon = new Date(now.getTime() + EARLY_TOLERANCE_MS);
+    const update = { $set: { status: 'RUNNING' as const, runId, messageId, startedAt: now, heartbeatAt: now, updatedAt: now }, $inc: { attempts: 1 } };
+    // The usual job first, queued with no runAt: a filter without $or or $not, which the
+    // embedded store tests without compiling it. Then every case, as one atomic condition.
+    const queued = await this.collection.findOneAndUpdate(
+      { _id: id, status: 'QUEUED', runAt: { $exists: false }, cancelRequested: { $ne: true } },
+      update,
+      { returnDocument: 'after' },
+    );
+    if (queued) return queued;
     return this.collection.findOneAndUpdate(
       {
         _id: id,
         cancelRequested: { $ne: true },
         $or: [{ status: 'QUEUED', runAt: { $not: { $gt: soon } } }, { status: 'RUNNING', heartbeatAt: { $lt: staleBefore } }],
       },
-      { $set: { status: 'RUNNING', runId, messageId, startedAt: now, heartbeatAt: now, updatedAt: now }, $inc: { attempts: 1 } },
+      update,
       { returnDocument: 'after' },
     );
   }

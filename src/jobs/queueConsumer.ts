@@ -22,16 +22,25 @@ interface RunningBatch {
 const RECEIVE_ERROR_PAUSE_MS = 1000;
 
 /**
- * Worker loops on one queue: each receives as many messages as free slots allow (one receive
- * feeds several handler calls), up to `concurrency` handler calls run at once, the visibility
- * of messages is extended while they are handled, and each batch is settled as the handler
- * says. One loop per ten slots' worth of messages, so receiving keeps up with many slots.
- * A slot is freed as soon as its handler returns: deleting the handled messages is queue work,
- * not handler work, so the next receive does not wait for that write's commit (the deletes of
- * batches finishing together share one).
+ * Worker loops on one queue: up to `concurrency` handler calls run at once, each batch is
+ * settled as the handler says, and the visibility of every message held is extended while it
+ * is held. Messages are received ahead of free slots, up to one receive's worth (at most as
+ * many as the slots hold), so a freed slot starts its next batch at once instead of waiting
+ * for a receive's commit, and that receive overlaps running handlers. One loop per ten
+ * messages of room, so receiving keeps up with many slots. A slot is freed as soon as its
+ * handler returns: deleting the handled messages is queue work, not handler work, so the next
+ * batch does not wait for that write's commit (the deletes of batches finishing together
+ * share one).
  */
 export class QueueConsumer implements Consumer {
   private readonly running = new Set<RunningBatch>();
+  /** Received ahead of free slots, oldest first: started as slots free up. */
+  private ready: QueueMessage[] = [];
+  /** Messages in running batches. */
+  private runningMessages = 0;
+  /** Most messages held at once: the slots' and one receive's worth ahead. */
+  private readonly room: number;
+  private heartbeat: NodeJS.Timeout | undefined;
   /** Results of returned handlers still being applied to the queue (deletes, retries). */
   private readonly settling = new Set<Promise<void>>();
   private deleting: { handles: string[]; done: Promise<void> } | null = null;
@@ -40,7 +49,7 @@ export class QueueConsumer implements Consumer {
   private readonly batchSize: number;
   private readonly visibilitySeconds: number;
   private slotWaiters: (() => void)[] = [];
-  /** Slots promised to receives in progress, so concurrent loops do not over-receive. */
+  /** Messages asked for by receives in progress, so concurrent loops do not over-receive. */
   private reserved = 0;
   private loops: Promise<void> | null = null;
   private stopping = false;
@@ -53,11 +62,15 @@ export class QueueConsumer implements Consumer {
     this.concurrency = Math.max(1, options.concurrency ?? 1);
     this.batchSize = Math.min(MAX_RECEIVE_BATCH, Math.max(1, options.batchSize ?? MAX_RECEIVE_BATCH));
     this.visibilitySeconds = options.visibilityTimeoutSeconds ?? 60;
+    const slotsHold = this.concurrency * this.batchSize;
+    this.room = slotsHold + Math.min(MAX_RECEIVE_BATCH, slotsHold);
   }
 
   start(): void {
     if (this.loops || this.stopping) return;
-    const count = Math.ceil((this.concurrency * this.batchSize) / MAX_RECEIVE_BATCH);
+    // One timer for every message held, rather than one per batch.
+    this.heartbeat = setInterval(() => void this.extendHeld(), Math.max(100, (this.visibilitySeconds * 1000) / 3));
+    const count = Math.ceil(this.room / MAX_RECEIVE_BATCH);
     this.loops = Promise.all(Array.from({ length: count }, () => this.receiveLoop())).then(() => undefined);
   }
 
@@ -67,33 +80,39 @@ export class QueueConsumer implements Consumer {
     this.receiving.abort();
     this.wakeLoops();
     await this.loops;
+    // Received ahead and never started: another worker may take them now.
+    await this.release(this.ready.splice(0));
     const finished = Promise.all([...this.running].map((batch) => batch.done));
     const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.settings.stopTimeoutMs).unref());
     const timedOut = (await Promise.race([finished, deadline])) === 'timeout';
     // Handlers that returned meanwhile have their results applied before stop() resolves.
     await Promise.all([...this.settling]);
-    if (!timedOut) return;
-    // Past the deadline: abort what still runs and hand its messages to another worker now.
-    const unfinished = [...this.running];
-    for (const batch of unfinished) batch.controller.abort(new Error('the service is stopping'));
-    await Promise.all(
-      unfinished.flatMap((batch) => batch.messages.map((m) => this.settle(() => this.settings.queue.changeVisibility(this.queue, m.receiptHandle, 0)))),
-    );
+    if (timedOut) {
+      // Past the deadline: abort what still runs and hand its messages to another worker now.
+      const unfinished = [...this.running];
+      for (const batch of unfinished) batch.controller.abort(new Error('the service is stopping'));
+      await this.release(unfinished.flatMap((batch) => batch.messages));
+    }
+    clearInterval(this.heartbeat);
+  }
+
+  private async release(messages: QueueMessage[]): Promise<void> {
+    await Promise.all(messages.map((m) => this.settle(() => this.settings.queue.changeVisibility(this.queue, m.receiptHandle, 0))));
   }
 
   private async receiveLoop(): Promise<void> {
     while (!this.stopping) {
-      const free = this.concurrency - this.running.size - this.reserved;
+      const free = this.room - this.runningMessages - this.ready.length - this.reserved;
       if (free <= 0) {
         await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
         continue;
       }
-      const slots = Math.min(free, Math.ceil(MAX_RECEIVE_BATCH / this.batchSize));
-      this.reserved += slots;
+      const wanted = Math.min(MAX_RECEIVE_BATCH, free);
+      this.reserved += wanted;
       let messages: QueueMessage[];
       try {
         messages = await this.settings.queue.receive(this.queue, {
-          maxMessages: Math.min(MAX_RECEIVE_BATCH, slots * this.batchSize),
+          maxMessages: wanted,
           waitSeconds: this.options.waitSeconds ?? this.settings.defaultWaitSeconds,
           visibilityTimeoutSeconds: this.visibilitySeconds,
           signal: this.receiving.signal,
@@ -103,11 +122,19 @@ export class QueueConsumer implements Consumer {
         await pause(RECEIVE_ERROR_PAUSE_MS, this.receiving.signal);
         continue;
       } finally {
-        this.reserved -= slots;
+        this.reserved -= wanted;
       }
-      for (let i = 0; i < messages.length; i += this.batchSize) this.startBatch(messages.slice(i, i + this.batchSize));
-      // Slots this receive did not fill are free again for a waiting loop.
-      if (messages.length < slots * this.batchSize) this.wakeLoops();
+      this.ready.push(...messages);
+      this.startReady();
+      // Room this receive did not fill is free again for a waiting loop.
+      if (messages.length < wanted) this.wakeLoops();
+    }
+  }
+
+  /** Starts batches of ready messages while slots are free (none once stopping). */
+  private startReady(): void {
+    while (!this.stopping && this.ready.length > 0 && this.running.size < this.concurrency) {
+      this.startBatch(this.ready.splice(0, this.batchSize));
     }
   }
 
@@ -120,8 +147,11 @@ export class QueueConsumer implements Consumer {
   private startBatch(messages: QueueMessage[]): void {
     const controller = new AbortController();
     const batch = { messages, controller } as RunningBatch;
+    this.runningMessages += messages.length;
     batch.done = this.runBatch(batch).then((result) => {
       this.running.delete(batch);
+      this.runningMessages -= messages.length;
+      this.startReady();
       this.wakeLoops();
       if (!result) return;
       const settled = this.applyResult(messages, result).finally(() => this.settling.delete(settled));
@@ -132,7 +162,6 @@ export class QueueConsumer implements Consumer {
 
   /** Runs the handler; undefined when stop() released the batch meanwhile (nothing to apply). */
   private async runBatch(batch: RunningBatch): Promise<ConsumerResult | undefined> {
-    const heartbeat = setInterval(() => void this.extend(batch), Math.max(100, (this.visibilitySeconds * 1000) / 3));
     let result: ConsumerResult | void;
     try {
       result = await this.options.handler(batch.messages, { logger: this.settings.logger, signal: batch.controller.signal });
@@ -140,8 +169,6 @@ export class QueueConsumer implements Consumer {
       if (batch.controller.signal.aborted) return;
       this.settings.logger.error({ err: error, queue: this.queue, messages: batch.messages.length }, 'handler failed; messages will be delivered again');
       result = { retry: batch.messages.map((message) => ({ message })) };
-    } finally {
-      clearInterval(heartbeat);
     }
     // Released by stop() meanwhile: another worker may hold them by now.
     if (batch.controller.signal.aborted) return undefined;
@@ -182,10 +209,10 @@ export class QueueConsumer implements Consumer {
     return this.deleting.done;
   }
 
-  private async extend(batch: RunningBatch): Promise<void> {
-    for (const message of batch.messages) {
-      await this.settle(() => this.settings.queue.changeVisibility(this.queue, message.receiptHandle, this.visibilitySeconds));
-    }
+  /** Keeps every message held (running or ready) invisible to other workers. */
+  private async extendHeld(): Promise<void> {
+    const held = [...this.ready, ...[...this.running].flatMap((batch) => batch.messages)];
+    await Promise.all(held.map((m) => this.settle(() => this.settings.queue.changeVisibility(this.queue, m.receiptHandle, this.visibilitySeconds))));
   }
 
   /** Queue calls after handling are best effort: a failure means redelivery, which is allowed. */

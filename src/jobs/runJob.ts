@@ -131,7 +131,7 @@ async function settleFailure(
     await deps.store.finish(job._id, runId, 'CANCELLED', {});
     return { status: 'CANCELLED', result: {} };
   }
-  const described = describeJobError(run.stopReason === 'timeout' ? run.timeoutError : error);
+  const described = describeJobError(run.stopReason === 'timeout' ? run.stopError : error);
   const { permanent, ...jobError } = described;
   logger.warn({ err: error, code: jobError.code }, 'job attempt failed');
   if (permanent || job.attempts >= job.maxAttempts) {
@@ -161,7 +161,8 @@ type StopReason = 'cancelled' | 'superseded' | 'timeout' | 'stopping';
 /** The signal, heartbeat, timeout and context of one run. */
 class RunControl {
   stopReason: StopReason | null = null;
-  readonly timeoutError: JobTimeoutError;
+  /** Why the run was stopped, made only then: an Error's stack costs every run otherwise. */
+  stopError: Error | undefined;
   private readonly controller = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly onStopping = () => this.stop('stopping');
@@ -173,8 +174,7 @@ class RunControl {
     timeoutMs: number,
     private readonly stopping: AbortSignal,
   ) {
-    this.timeoutError = new JobTimeoutError(timeoutMs);
-    this.timers.push(setTimeout(() => this.stop('timeout'), timeoutMs));
+    this.timers.push(setTimeout(() => this.stop('timeout', timeoutMs), timeoutMs));
     const heartbeatMs = Math.max(50, (deps.visibilitySeconds * 1000) / 3);
     this.timers.push(setInterval(() => void this.heartbeat(), heartbeatMs));
     if (stopping.aborted) this.stop('stopping');
@@ -216,10 +216,11 @@ class RunControl {
     this.stopping.removeEventListener('abort', this.onStopping);
   }
 
-  private stop(reason: StopReason): void {
+  private stop(reason: StopReason, timeoutMs?: number): void {
     if (this.stopReason) return;
     this.stopReason = reason;
-    this.controller.abort(reason === 'timeout' ? this.timeoutError : new JobCancelledError());
+    this.stopError = reason === 'timeout' ? new JobTimeoutError(timeoutMs!) : new JobCancelledError();
+    this.controller.abort(this.stopError);
   }
 
   private async heartbeat(): Promise<void> {

@@ -60,6 +60,38 @@ describe('queue workers and graceful stop', () => {
     expect((await system.queue.deadLetters('clicks-test')).map((d) => d.body)).toEqual(['poison']);
   });
 
+  it('holds one receive ahead of its slots, keeps what it holds invisible, and releases it when stopping', async () => {
+    const system = await start(db, [], { config: { JOB_STOP_TIMEOUT_MS: 100 } });
+    await system.queue.ensureQueue('ahead-test', { visibilityTimeoutSeconds: 1 });
+    let release = false;
+    const started: string[] = [];
+    system.jobs.consume('ahead-test', {
+      concurrency: 1,
+      batchSize: 1,
+      visibilityTimeoutSeconds: 1,
+      async handler(messages: QueueMessage[]) {
+        started.push(messages[0]!.body);
+        while (!release) await sleep(20);
+      },
+    });
+    await system.queue.sendBatch('ahead-test', ['first', 'second', 'third'].map((body) => ({ body })));
+    // One slot and one message ahead: the third stays in the queue.
+    await waitFor(async () => {
+      const stats = await system.queue.stats('ahead-test');
+      return started.length === 1 && stats.inFlight === 2 && stats.visible === 1;
+    }, 5000, 'one message running and one held ahead');
+    const [third] = await system.queue.receive('ahead-test', { visibilityTimeoutSeconds: 30 });
+    expect(third!.body).toBe('third');
+    // Past the 1 s visibility: the running and the held message are still invisible.
+    await sleep(1500);
+    expect(await system.queue.receive('ahead-test')).toEqual([]);
+    await system.stop();
+    expect(started).toEqual(['first']);
+    // Both went back to the queue: the one past the stop deadline and the one never started.
+    expect((await system.queue.stats('ahead-test')).visible).toBe(2);
+    release = true;
+  });
+
   it('lets running jobs finish when stopping within the timeout', async () => {
     const quick: JobType<Record<string, never>> = { name: 'quick', params: z.object({}), perform: () => sleep(150).then(() => 'done') };
     const system = await start(db, [quick]);
