@@ -1,4 +1,4 @@
-import { deserialize, type Document } from './bson';
+import type { Document } from './bson';
 import { describeUpdate } from './diff';
 import type { Engine } from './engine';
 import { runQuery } from './query';
@@ -6,7 +6,7 @@ import { planQuery } from './planner';
 import { emptyStats, lookupPoint } from './scan';
 import { applyReplacement, applyUpdate, upsertSeed, type UpdateSpec } from './update';
 import { normalizeSort } from './values';
-import { insertDocument, readDocument, removeDocument, rewriteDocument, type StoredDocument } from './writes';
+import { insertDocument, removeDocument, rewriteDocument, type StoredDocument } from './writes';
 
 /**
  * Single-document and multi-document writes, each run inside the engine's write transaction.
@@ -78,27 +78,28 @@ export function writeOne(engine: Engine, collectionName: string, filter: Documen
   return { matched: 0, modified: 0, upsertedId: stored.document._id, after: stored.document };
 }
 
-/** Encoded _ids of every match, collected before changing anything (an update may move index entries). */
-function matchingIds(engine: Engine, collectionName: string, filter: Document): Buffer[] {
+/**
+ * Every match, collected before changing anything (an update may move index entries). Each is
+ * changed from what the scan read (its bytes are LMDB's copy): reading and decoding it again
+ * by _id cost as much as the scan itself.
+ */
+function matchingDocuments(engine: Engine, collectionName: string, filter: Document): StoredDocument[] {
   const { results } = runQuery(engine, collectionName, { filter, sort: [], skip: 0, limit: 0 }, emptyStats());
-  return [...results].map(({ idKey }) => idKey);
+  return [...results];
 }
 
 /** Inside a write transaction: updates every match (or upserts one when none matches). */
 export function writeMany(engine: Engine, collectionName: string, filter: Document, update: UpdateSpec, options: WriteOneOptions): WriteOneOutcome {
-  const ids = matchingIds(engine, collectionName, filter);
-  if (ids.length === 0) return writeOne(engine, collectionName, filter, { kind: 'update', update }, options);
+  const matches = matchingDocuments(engine, collectionName, filter);
+  if (matches.length === 0) return writeOne(engine, collectionName, filter, { kind: 'update', update }, options);
   const collection = engine.ensureCollection(collectionName);
   let modified = 0;
-  for (const idKey of ids) {
-    const bytes = readDocument(engine, collection, idKey);
-    if (!bytes) continue;
-    const current: StoredDocument = { document: deserialize(bytes), bytes, idKey };
+  for (const current of matches) {
     const next = applyUpdate(current.document, update, false, { arrayFilters: options.arrayFilters, filter });
     const written = rewriteDocument(engine, collection, current, next, 'update', () => describeUpdate(current.document, next));
     if (written) modified++;
   }
-  return { matched: ids.length, modified };
+  return { matched: matches.length, modified };
 }
 
 /** Inside a write transaction: deletes the first match (by `sort`) or every match; returns the count and the first. */
@@ -111,14 +112,9 @@ export function deleteMatches(engine: Engine, collectionName: string, filter: Do
     removeDocument(engine, collection, current);
     return { count: 1, first: current.document };
   }
-  let count = 0;
-  for (const idKey of matchingIds(engine, collectionName, filter)) {
-    const bytes = readDocument(engine, collection, idKey);
-    if (!bytes) continue;
-    removeDocument(engine, collection, { document: deserialize(bytes), bytes, idKey });
-    count++;
-  }
-  return { count };
+  const matches = matchingDocuments(engine, collectionName, filter);
+  for (const stored of matches) removeDocument(engine, collection, stored);
+  return { count: matches.length };
 }
 
 /** Inside a write transaction: inserts one document. */
