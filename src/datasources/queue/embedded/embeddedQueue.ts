@@ -144,7 +144,10 @@ export class EmbeddedQueuePort implements QueuePort {
     const byReceipt = new Map<string, string[]>();
     for (const handle of typeof receiptHandles === 'string' ? [receiptHandles] : receiptHandles) {
       const parsed = parseReceiptHandle(handle);
-      if (parsed) byReceipt.set(parsed.receipt, [...(byReceipt.get(parsed.receipt) ?? []), parsed._id]);
+      if (!parsed) continue;
+      const ids = byReceipt.get(parsed.receipt);
+      if (ids) ids.push(parsed._id);
+      else byReceipt.set(parsed.receipt, [parsed._id]);
     }
     await Promise.all([...byReceipt].map(([receipt, ids]) => this.messages.deleteMany({ _id: { $in: ids }, queue, receipt })));
     // A deleted FIFO head frees its group for a waiting receiver.
