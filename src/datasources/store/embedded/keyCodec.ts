@@ -181,8 +181,32 @@ function pushValue(out: Bytes, value: unknown): void {
   }
 }
 
+/** Longest string tried as ASCII byte by byte: ids, e-mails, names, URLs of most keys. */
+const SHORT_STRING = 128;
+
+/**
+ * A short ASCII string without NUL bytes, copied byte by byte: for such keys that is cheaper
+ * than measuring and writing UTF-8 through Buffer's native calls. Undefined for anything else.
+ */
+function encodeShortAscii(value: string): Buffer | undefined {
+  const length = value.length;
+  if (length > SHORT_STRING) return undefined;
+  const buf = Buffer.allocUnsafe(length + 3);
+  buf[0] = TAG.string;
+  for (let i = 0; i < length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 0 || code >= 0x80) return undefined;
+    buf[i + 1] = code;
+  }
+  buf[length + 1] = 0;
+  buf[length + 2] = 0;
+  return buf;
+}
+
 /** Strings without NUL bytes, the usual key: written straight into a buffer. */
 function encodeSimpleString(value: string): Buffer | undefined {
+  const ascii = encodeShortAscii(value);
+  if (ascii) return ascii;
   if (value.includes('\0')) return undefined;
   const length = Buffer.byteLength(value);
   const buf = Buffer.allocUnsafe(length + 3);
