@@ -29,6 +29,8 @@ export function describeUpdate(before: Document, after: Document): UpdateDescrip
     for (const [field, value] of Object.entries(next)) {
       const path = prefix + field;
       const old = previous[field];
+      // The same object on both sides (fast updates copy only the top level): unchanged.
+      if (old === value && field in previous) continue;
       if (isPlainObject(old) && isPlainObject(value)) walk(old, value, `${path}.`);
       else if (!sameValue(old, value) || !(field in previous)) updatedFields[path] = value;
     }
