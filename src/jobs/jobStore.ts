@@ -170,14 +170,11 @@ export class JobStore {
     await this.collection.updateOne({ _id: id, runId }, { $set: { ...fields, updatedAt: new Date() } });
   }
 
-  /** Ends a run; null when the run was superseded meanwhile. */
-  finish(id: string, runId: string, status: JobStatus, fields: Partial<JobRecord>): Promise<JobRecord | null> {
+  /** Ends a run; false when the run was superseded meanwhile. */
+  async finish(id: string, runId: string, status: JobStatus, fields: Partial<JobRecord>): Promise<boolean> {
     const now = new Date();
-    return this.collection.findOneAndUpdate(
-      { _id: id, runId, status: 'RUNNING' },
-      { $set: { ...fields, status, finishedAt: now, updatedAt: now } },
-      { returnDocument: 'after' },
-    );
+    const result = await this.collection.updateOne({ _id: id, runId, status: 'RUNNING' }, { $set: { ...fields, status, finishedAt: now, updatedAt: now } });
+    return result.matchedCount === 1;
   }
 
   /** A failed attempt that will be retried: back to QUEUED, keeping the error for the API. */
