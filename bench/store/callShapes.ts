@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObjectId, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { openStore } from '../../src/datasources/store';
-import { perSecond, print, startClock } from './clock';
+import { perSecond, printFigure, startClock } from './clock';
 
 /**
  * The store calls the services make most, each in the shape they make it, so the engine's cost
@@ -15,6 +15,8 @@ import { perSecond, print, startClock } from './clock';
  *   guarded write updateOne by `_id` and a receipt (queue visibility change, dead-lettering)
  *   claim round   updateMany by `_id $in` with a queue and `visibleAt $lte` guard, read-back by
  *                 `_id $in` and receipt, deleteMany by the same (the embedded queue's round)
+ *   watched sends insertMany of 100 messages followed by a change stream as the queue's
+ *                 send watcher follows them
  *   watcher       insertMany into one collection while a change stream watches another
  * Run alone: node -r @swc-node/register bench/store/callShapes.ts
  */
@@ -155,20 +157,39 @@ async function watchedElsewhere(db: Db): Promise<string> {
   return perSecond(count, measure);
 }
 
+/** Sends to a queue while the queue's own send watcher follows them ($match and $project). */
+async function watchedSends(db: Db): Promise<string> {
+  const sends = db.collection('shape_sends');
+  const stream = sends.watch([{ $match: { operationType: 'insert' } }, { $project: { 'fullDocument.queue': 1 } }]);
+  let seen = 0;
+  stream.on('change', () => seen++);
+  const count = sized(50_000);
+  const stop = startClock();
+  for (let i = 0; i < count; i += 100) {
+    const sentAt = new Date();
+    await sends.insertMany(Array.from({ length: 100 }, () => ({ queue: 'clicks-to-process', body: '{"rows":[]}', sentAt, visibleAt: sentAt, receiveCount: 0 })));
+  }
+  while (seen < count) await new Promise((resolve) => setTimeout(resolve, 1));
+  const measure = stop();
+  await stream.close();
+  return perSecond(count, measure);
+}
+
 export async function callShapes(dir: string): Promise<void> {
   const store = await openStore({ dataDir: join(dir, 'shapes'), dbName: 'bench' });
   try {
     const { db } = store;
-    print('freeze: insertMany recipients, 3 indexes', await freezeInserts(db), '(docs)');
-    print('import: insertMany members, unique e-mail', await importInserts(db), '(docs)');
+    printFigure('freeze: insertMany recipients, 3 indexes', await freezeInserts(db), 'docs; audience freeze (issue 8)');
+    printFigure('import: insertMany members, unique e-mail', await importInserts(db), 'docs; member import (issue 8)');
     const rows = sized(100_000);
     const ids = await fillClickLog(db, rows);
-    print('loader: find range, sort, limit, projection', await loaderPages(db, rows), '(rows)');
-    print('acknowledge: bulkWrite $set by _id', await acknowledge(db, ids), '(rows)');
+    printFigure('loader: find range, sort, limit, projection', await loaderPages(db, rows), 'rows; click loader (issue 6)');
+    printFigure('acknowledge: bulkWrite $set by _id', await acknowledge(db, ids), 'rows; click acknowledger (issue 6)');
     const messageIds = await fillQueue(db, sized(50_000));
-    print('guarded updateOne by _id + conditions', await guardedWrites(db, messageIds), '(calls)');
-    print('claim round: updateMany/find/deleteMany $in', await claimRounds(db, messageIds), '(messages)');
-    print('insertMany, watcher on another collection', await watchedElsewhere(db), '(docs)');
+    printFigure('guarded updateOne by _id + conditions', await guardedWrites(db, messageIds), 'calls; queue visibility (issue 4)');
+    printFigure('claim round: updateMany/find/deleteMany $in', await claimRounds(db, messageIds), 'messages; queue receive+delete (issue 4)');
+    printFigure('insertMany of 100, watched ($match, $project)', await watchedSends(db), 'docs; queue sends (issues 4, 6)');
+    printFigure('insertMany, watcher on another collection', await watchedElsewhere(db), 'docs; every write beside a watcher');
   } finally {
     await store.close();
   }

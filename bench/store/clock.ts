@@ -26,3 +26,8 @@ export function perSecond(count: number, measure: Measure): string {
 export function print(label: string, value: string, target: string): void {
   console.log(`${label.padEnd(44)} ${value.padStart(38)}   target ${target}`);
 }
+
+/** A figure without a target of its own: `feeds` names the service figure it is part of. */
+export function printFigure(label: string, value: string, feeds: string): void {
+  console.log(`${label.padEnd(44)} ${value.padStart(38)}   ${feeds}`);
+}
