@@ -3,9 +3,11 @@ import { createCampaign } from '../../src/services/campaigns/campaigns';
 import { freezeAudience } from '../../src/services/campaigns/freezeAudience';
 import { importAudienceMembers } from '../../src/services/campaigns/importMembers';
 import { C, type MemberDoc, type MembershipDoc, type RecipientDoc } from '../../src/services/campaigns/model';
+import { upsertMembersIntoAudience, type MemberRow } from '../../src/services/campaigns/upsertMembers';
 import { csv, openCampaignApp, type CampaignApp } from './fixture';
 
 const limits = { maxBytes: 1_000_000, maxRows: 1000 };
+const memberRow = (email: string, name = 'Someone'): MemberRow => ({ email, name, contact: null, attributes: {} });
 
 describe('audiences, members and the frozen campaign audience', () => {
   let app: CampaignApp;
@@ -58,6 +60,20 @@ describe('audiences, members and the frozen campaign audience', () => {
     const overwritten = await importCsv(b._id, ['email,name', 'DEE@example.com,Changed'], 'ADD', true);
     expect(overwritten.counts).toMatchObject({ updated: 1, addedToAudience: 0 });
     expect((await app.db.collection<MemberDoc>(C.members).findOne({}))!.name).toBe('Changed');
+  });
+
+  it('stores a batch the same whether its e-mails are looked up first or refused by the unique index', async () => {
+    const a = await audience('A');
+    await upsertMembersIntoAudience(app.db, a._id, [memberRow('old1@example.com'), memberRow('old2@example.com')], { overwrite: false });
+    for (const expectExisting of [false, true]) {
+      const b = await audience(`B ${expectExisting}`);
+      const rows = [memberRow('old1@example.com', 'Renamed'), memberRow(`new-${expectExisting}@example.com`), memberRow('old2@example.com')];
+      const counts = await upsertMembersIntoAudience(app.db, b._id, rows, { overwrite: true, expectExisting });
+      expect(counts).toEqual({ created: 1, updated: 2, existing: 2, addedToAudience: 3 });
+      expect(await app.db.collection<MembershipDoc>(C.memberships).countDocuments({ audienceId: b._id })).toBe(3);
+    }
+    expect(await app.db.collection<MemberDoc>(C.members).countDocuments({})).toBe(4);
+    expect((await app.db.collection<MemberDoc>(C.members).findOne({ email: 'old1@example.com' }))!.name).toBe('Renamed');
   });
 
   it('REPLACE drops the audience members the file does not list (members themselves stay)', async () => {

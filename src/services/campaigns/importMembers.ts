@@ -76,8 +76,11 @@ async function readIntoAudience(db: Db, limits: UploadLimits, input: ImportMembe
   };
   // only a REPLACE needs to know which memberships this import listed
   const options = { overwrite: input.overwrite, importId: input.mode === 'REPLACE' ? record._id : undefined, now };
+  // a file of mostly known members (a list refreshed again) has its e-mails looked up first
+  let expectExisting = false;
   const store = async (rows: MemberRow[]) => {
-    const counts = await upsertMembersIntoAudience(db, input.audienceId, rows, options);
+    const counts = await upsertMembersIntoAudience(db, input.audienceId, rows, { ...options, expectExisting });
+    expectExisting = counts.existing * 2 > rows.length;
     record.counts.created += counts.created;
     record.counts.updated += counts.updated;
     record.counts.existingMembers += counts.existing;

@@ -19,31 +19,34 @@ export interface UpsertCounts {
 }
 
 /**
- * Stores one batch of member rows (distinct e-mails) and puts them in an audience. Every row is
- * first inserted as a new member: the unique e-mail index refuses the ones that already exist
+ * Stores one batch of member rows (distinct e-mails) and puts them in an audience. Rows are
+ * inserted as new members: the unique e-mail index refuses the e-mails that already have one
  * (or that a concurrent import created a moment ago), and only those are looked up, so a batch
- * of new members costs two inserts and no search. Existing members are updated only when
- * `overwrite`. Memberships get `importId` when given, so a REPLACE import can drop the ones it
- * did not touch afterwards.
+ * of new members costs two inserts and no search. A caller expecting mostly existing members
+ * (`expectExisting`) has the whole batch looked up first instead, which is cheaper than a
+ * refused insert per row. Existing members are updated only when `overwrite`. Memberships get
+ * `importId` when given, so a REPLACE import can drop the ones it did not touch afterwards.
  */
 export async function upsertMembersIntoAudience(
   db: Db,
   audienceId: string,
   rows: MemberRow[],
-  options: { overwrite: boolean; importId?: string; now?: Date },
+  options: { overwrite: boolean; importId?: string; now?: Date; expectExisting?: boolean },
 ): Promise<UpsertCounts> {
   const now = options.now ?? new Date();
-  const docs = rows.map((row) => newMember(row, now));
-  const taken = await insertNewMembers(db, docs);
-  const createdIds = docs.filter((_, index) => !taken.has(index)).map((doc) => doc._id);
-  const known = rows.filter((_, index) => taken.has(index));
-  const ids = await existingIds(db, known.map((row) => row.email));
-  if (options.overwrite && ids.size > 0) await overwriteMembers(db, known, ids, now);
+  const ids = options.expectExisting ? await existingIds(db, rows.map((row) => row.email)) : new Map<string, string>();
+  const docs = rows.filter((row) => !ids.has(row.email)).map((row) => newMember(row, now));
+  const refused = await insertNewMembers(db, docs);
+  const createdIds = docs.filter((_, index) => !refused.has(index)).map((doc) => doc._id);
+  const taken = await existingIds(db, docs.filter((_, index) => refused.has(index)).map((doc) => doc.email));
+  for (const [email, id] of taken) ids.set(email, id);
+  const known = rows.filter((row) => ids.has(row.email));
+  if (options.overwrite && known.length > 0) await overwriteMembers(db, known, ids, now);
   // members created just now cannot be in the audience yet: plain inserts, no upsert needed
   const addedToAudience =
     (await insertMemberships(db, audienceId, createdIds, now, options.importId)) +
     (await addMemberships(db, audienceId, [...ids.values()], now, options.importId));
-  return { created: createdIds.length, updated: options.overwrite ? ids.size : 0, existing: ids.size, addedToAudience };
+  return { created: createdIds.length, updated: options.overwrite ? known.length : 0, existing: known.length, addedToAudience };
 }
 
 function newMember(row: MemberRow, now: Date): MemberDoc {
@@ -78,8 +81,7 @@ async function existingIds(db: Db, emails: string[]): Promise<Map<string, string
 async function overwriteMembers(db: Db, rows: MemberRow[], ids: Map<string, string>, now: Date): Promise<void> {
   const updates: AnyBulkWriteOperation<MemberDoc>[] = [];
   for (const row of rows) {
-    const _id = ids.get(row.email);
-    if (!_id) continue;
+    const _id = ids.get(row.email)!;
     const fields = { name: row.name, contact: row.contact, attributes: row.attributes, updatedAt: now, archivedAt: null };
     updates.push({ updateOne: { filter: { _id }, update: { $set: fields } } });
   }
