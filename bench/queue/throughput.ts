@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { QueuePort } from '../../src/datasources/queue';
 
 export interface Figure {
@@ -43,6 +44,8 @@ export async function sendReceiveDelete(port: QueuePort, queue: string, count: n
     }
   })();
   const allDeleted = new AbortController();
+  // Every receiver's long poll listens to it at once.
+  setMaxListeners(receivers + 1, allDeleted.signal);
   let deleted = 0;
   const receiver = async () => {
     while (!allDeleted.signal.aborted) {
