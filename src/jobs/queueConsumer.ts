@@ -68,8 +68,10 @@ export class QueueConsumer implements Consumer {
 
   start(): void {
     if (this.loops || this.stopping) return;
-    // One timer for every message held, rather than one per batch.
+    // One timer for every message held, rather than one per batch. It alone does not keep the
+    // process alive: the receive loops and running handlers do while there is work.
     this.heartbeat = setInterval(() => void this.extendHeld(), Math.max(100, (this.visibilitySeconds * 1000) / 3));
+    this.heartbeat.unref();
     const count = Math.ceil(this.room / MAX_RECEIVE_BATCH);
     this.loops = Promise.all(Array.from({ length: count }, () => this.receiveLoop())).then(() => undefined);
   }
