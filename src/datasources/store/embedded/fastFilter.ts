@@ -1,5 +1,5 @@
 import type { Document } from './bson';
-import { isExactScalar } from './planner';
+import { isExactScalar } from './exactPlan';
 import { isPlainObject } from './values';
 
 /**
