@@ -15,8 +15,8 @@ import { perSecond, printFigure, startClock } from './clock';
  *   guarded write updateOne by `_id` and a receipt (queue visibility change, dead-lettering)
  *   claim round   updateMany by `_id $in` with a queue and `visibleAt $lte` guard, read-back by
  *                 `_id $in` and receipt, deleteMany by the same (the embedded queue's round)
- *   watched sends insertMany of 100 messages followed by a change stream as the queue's
- *                 send watcher follows them
+ *   watched       insertMany of 100 messages followed by a change stream with a pipeline
+ *                 (the shape the queue's send watcher had, and subscriptions have)
  *   watcher       insertMany into one collection while a change stream watches another
  * Run alone: node -r @swc-node/register bench/store/callShapes.ts
  */
@@ -157,17 +157,17 @@ async function watchedElsewhere(db: Db): Promise<string> {
   return perSecond(count, measure);
 }
 
-/** Sends to a queue while the queue's own send watcher follows them ($match and $project). */
-async function watchedSends(db: Db): Promise<string> {
-  const sends = db.collection('shape_sends');
-  const stream = sends.watch([{ $match: { operationType: 'insert' } }, { $project: { 'fullDocument.queue': 1 } }]);
+/** Inserts followed by a change stream with a pipeline ($match on the operation, $project), as subscriptions watch. */
+async function watchedInserts(db: Db): Promise<string> {
+  const watched = db.collection('shape_watched');
+  const stream = watched.watch([{ $match: { operationType: 'insert' } }, { $project: { 'fullDocument.queue': 1 } }]);
   let seen = 0;
   stream.on('change', () => seen++);
   const count = sized(50_000);
   const stop = startClock();
   for (let i = 0; i < count; i += 100) {
     const sentAt = new Date();
-    await sends.insertMany(Array.from({ length: 100 }, () => ({ queue: 'clicks-to-process', body: '{"rows":[]}', sentAt, visibleAt: sentAt, receiveCount: 0 })));
+    await watched.insertMany(Array.from({ length: 100 }, () => ({ queue: 'clicks-to-process', body: '{"rows":[]}', sentAt, visibleAt: sentAt, receiveCount: 0 })));
   }
   while (seen < count) await new Promise((resolve) => setTimeout(resolve, 1));
   const measure = stop();
@@ -188,7 +188,7 @@ export async function callShapes(dir: string): Promise<void> {
     const messageIds = await fillQueue(db, sized(50_000));
     printFigure('guarded updateOne by _id + conditions', await guardedWrites(db, messageIds), 'calls; queue visibility (issue 4)');
     printFigure('claim round: updateMany/find/deleteMany $in', await claimRounds(db, messageIds), 'messages; queue receive+delete (issue 4)');
-    printFigure('insertMany of 100, watched ($match, $project)', await watchedSends(db), 'docs; queue sends (issues 4, 6)');
+    printFigure('insertMany of 100, watched ($match, $project)', await watchedInserts(db), 'docs; writes under a filtered watcher');
     printFigure('insertMany, watcher on another collection', await watchedElsewhere(db), 'docs; every write beside a watcher');
   } finally {
     await store.close();
