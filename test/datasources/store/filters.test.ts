@@ -51,6 +51,10 @@ const cases: Array<[filter: Document, ids: number[]]> = [
   [{ o: first }, [1, 2]],
   [{ o: { $gt: first } }, [2]],
   [{ o: { $in: [second] } }, [2]],
+  [{ o: { $in: [first, 'x', null] } }, [1, 2, 3, 4, 5, 6, 7, 8]],
+  [{ o: { $in: [new ObjectId('64b000000000000000000003')] } }, []],
+  [{ d: { $in: [new Date('2020-01-01T00:00:00Z'), first] } }, [1]],
+  [{ d: { $in: [new Date('2020-01-01T00:00:01Z')] } }, []],
   [{ f: { $gt: false } }, [1]],
   [{ f: { $ne: true } }, [2, 3, 4, 5, 6, 7, 8]],
   [{ _id: { $in: [1, 2, 3] }, a: { $ne: null } }, [1, 2]],
@@ -72,6 +76,17 @@ describe.each(storeEngines)('store contract: simple filters on values, arrays, n
       expect([JSON.stringify(filter), found.map((document) => document._id)]).toEqual([JSON.stringify(filter), ids]);
       expect([JSON.stringify(filter), await things.countDocuments(filter)]).toEqual([JSON.stringify(filter), ids.length]);
     }
+  });
+
+  it('finds and updates by a long $in of ObjectIds (a lookup per listed id, not a search per document)', async () => {
+    const rows = ctx.db.collection<{ _id: ObjectId; n: number; done?: boolean }>(uniqueName('rows'));
+    const stored = Array.from({ length: 30_000 }, (_, n) => ({ _id: new ObjectId(), n }));
+    await rows.insertMany(stored);
+    const wanted = stored.filter(({ n }) => n % 2 === 0).map(({ _id }) => _id);
+    expect(await rows.countDocuments({ _id: { $in: wanted } })).toBe(15_000);
+    const marked = await rows.updateMany({ _id: { $in: wanted }, n: { $lt: 20_000 } }, { $set: { done: true } });
+    expect(marked.modifiedCount).toBe(10_000);
+    expect(await rows.countDocuments({ done: true, n: { $gte: 20_000 } })).toBe(0);
   });
 
   it('pages through a partial index by range, seeing rows leave it once processed', async () => {

@@ -42,7 +42,7 @@ function isDecidable(stored: unknown): boolean {
   return stored instanceof Date || isObjectId(stored) || Array.isArray(stored) || isPlainObject(stored);
 }
 
-function isObjectId(value: unknown): value is { equals(other: unknown): boolean; id: Uint8Array } {
+function isObjectId(value: unknown): value is { equals(other: unknown): boolean; toHexString(): string; id: Uint8Array } {
   return (value as { _bsontype?: string } | null)?._bsontype === 'ObjectId';
 }
 
@@ -67,13 +67,26 @@ function isPrimitive(value: unknown): value is string | number | boolean {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
-/** `$in`: strings, numbers and booleans looked up in a set (lists of ids run to thousands). */
+/**
+ * `$in`: strings, numbers, booleans, ObjectIds and dates looked up in sets (lists of ids run to
+ * tens of thousands, and a linear search per document made a long list quadratic).
+ */
 function inTest(list: unknown[]): ValueTest {
-  const primitives = new Set(list.filter(isPrimitive));
-  const others = list.filter((wanted) => !isPrimitive(wanted));
+  const primitives = new Set<unknown>();
+  const objectIds = new Set<string>();
+  const dates = new Set<number>();
+  const others: unknown[] = [];
+  for (const wanted of list) {
+    if (isPrimitive(wanted)) primitives.add(wanted);
+    else if (isObjectId(wanted)) objectIds.add(wanted.toHexString());
+    else if (wanted instanceof Date) dates.add(wanted.getTime());
+    else others.push(wanted);
+  }
   const hasNull = others.includes(null);
   const scalar = (stored: unknown): Verdict => {
     if (isPrimitive(stored)) return primitives.has(stored);
+    if (isObjectId(stored)) return objectIds.has(stored.toHexString());
+    if (stored instanceof Date) return dates.has(stored.getTime());
     if (!isDecidable(stored)) return undefined;
     return others.some((wanted) => scalarEquals(stored, wanted));
   };

@@ -40,7 +40,8 @@ export interface FieldPredicate {
   upper?: { value: unknown; inclusive: boolean };
 }
 
-const MAX_POINTS = 10_000;
+/** Index points one filter may expand to: a point lookup each, far cheaper than a scan of a large collection. */
+const MAX_POINTS = 100_000;
 
 /**
  * `{ a: 'x', b: 3 }`: top-level equalities on scalars only. Such a filter has nothing mingo
