@@ -12,6 +12,7 @@ import type { MessagingPort } from './datasources/messaging/message';
 import type { SfmcPort } from './datasources/sfmc';
 import type { AnalyticsPort } from './datasources/analytics/port';
 import type { MetricsPublisher } from './datasources/metrics/cloudwatch';
+import type { FastRoute } from './server/fastRoutes';
 
 /**
  * What the composition root (main.ts) builds once and hands to services, jobs and resolvers.
@@ -75,6 +76,8 @@ export interface Feature {
   schedules?: ScheduleDefinition[];
   /** Plain HTTP endpoints (tracking pixels, multipart uploads for scripts). */
   routes?: (router: Router, app: App) => void;
+  /** The hottest of those endpoints, also answered on the raw request ahead of Express. */
+  fastRoutes?: (app: App) => FastRoute[];
   /** Started after the store, jobs and HTTP are up; stopped before they close. */
   start?: (app: App) => Promise<void>;
   stop?: (app: App) => Promise<void>;

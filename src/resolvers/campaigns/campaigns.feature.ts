@@ -1,5 +1,4 @@
 import type { Feature } from '../../app';
-import type { WithFastRoutes } from '../../server/fastRoutes';
 import { campaignsDemo } from '../../services/campaigns/demo';
 import { CAMPAIGN_EVENTS_EXPORT_JOB, campaignEventsExportJob } from '../../services/campaigns/exportEvents';
 import { campaignSendJob } from '../../services/campaigns/sendCampaign';
@@ -15,7 +14,7 @@ import { TemplateResolver } from './template.resolver';
 import { campaignFastRoutes, campaignRoutes, campaignTracking } from './tracking.routes';
 
 /** Campaigns and audiences: templates, members, sends, tracking, analytics and the raw export. */
-export const campaignsFeature: Feature & WithFastRoutes = {
+export const campaignsFeature: Feature = {
   name: 'campaigns',
   resolvers: [
     SenderResolver,
