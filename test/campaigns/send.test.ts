@@ -124,6 +124,16 @@ describe('sending a campaign', () => {
     expect(await outboxCount()).toBe(sent);
   });
 
+  it('refuses to launch MOBILE and AD campaigns, naming the type, and leaves them DRAFT', async () => {
+    for (const type of ['MOBILE', 'AD'] as const) {
+      await app.db.collection<CampaignDoc>(C.campaigns).updateOne({ _id: campaignId }, { $set: { type } });
+      await expect(sendCampaignNow(app, campaignId)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'type' } });
+      await expect(scheduleCampaign(app, campaignId, new Date(Date.now() + 60_000))).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+      expect(await status()).toBe('DRAFT');
+    }
+    expect(await outboxCount()).toBe(0);
+  });
+
   it('sends nothing before sendAt, nor for a launch that was replaced', async () => {
     const early = await scheduleCampaign(app, campaignId, new Date(Date.now() + 3_600_000));
     expect((await run(early)).outcome).toBe('NOT_DUE');

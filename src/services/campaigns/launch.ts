@@ -32,18 +32,30 @@ async function enqueueSend(app: LaunchApp, campaign: CampaignDoc, requestedBy?: 
 }
 
 /**
+ * Only e-mail campaigns are sent: the messaging engines deliver e-mail (SES has no SMS), and ad
+ * campaigns run on ad platforms. MOBILE and AD campaigns are kept, tracked and reported, but a
+ * launch is refused rather than sending their audience an e-mail they were not written for.
+ */
+async function assertSendable(app: LaunchApp, id: string): Promise<void> {
+  const { type } = await getCampaign(app.db, id);
+  if (type !== 'EMAIL') throw badInput(`type: only EMAIL campaigns are sent by this service; campaign ${id} is ${type}`, 'type');
+}
+
+/**
  * Schedules the send for `sendAt` (rescheduling a SCHEDULED campaign is allowed: the older job
  * finds another sendKey on the campaign and does nothing). Returns the send Job.
  */
 export async function scheduleCampaign(app: LaunchApp, id: string, sendAt: Date, requestedBy?: string, now = new Date()): Promise<JobRecord> {
   if (!(sendAt instanceof Date) || Number.isNaN(sendAt.getTime())) throw badInput('sendAt: a date-time', 'sendAt');
   if (sendAt.getTime() < now.getTime()) throw badInput('sendAt: must be in the future (use sendCampaignNow)', 'sendAt');
+  await assertSendable(app, id);
   const campaign = await transition(app, id, ['DRAFT', 'SCHEDULED'], { status: 'SCHEDULED', sendAt, sendKey: `at:${sendAt.toISOString()}` }, 'schedule');
   const delaySeconds = Math.ceil((sendAt.getTime() - now.getTime()) / 1000);
   return enqueueSend(app, campaign, requestedBy, delaySeconds);
 }
 
 export async function sendCampaignNow(app: LaunchApp, id: string, requestedBy?: string, now = new Date()): Promise<JobRecord> {
+  await assertSendable(app, id);
   const campaign = await transition(app, id, ['DRAFT', 'SCHEDULED'], { status: 'SCHEDULED', sendAt: now, sendKey: `now:${now.toISOString()}` }, 'send');
   return enqueueSend(app, campaign, requestedBy);
 }
