@@ -53,14 +53,19 @@ function equalsTest(wanted: unknown): ValueTest {
     if (!Array.isArray(value)) return scalarEquals(value, wanted);
     // `{ f: null }` against arrays has rules of its own: mingo decides.
     if (wanted === null) return undefined;
-    let verdict: Verdict = false;
-    for (const element of value) {
-      const equal = scalarEquals(element, wanted);
-      if (equal) return true;
-      if (equal === undefined) verdict = undefined;
-    }
-    return verdict;
+    return someElement(value, (element) => scalarEquals(element, wanted));
   };
+}
+
+/** True when an element passes, false when none does, undefined when only undecided ones might. */
+function someElement(elements: unknown[], test: ValueTest): Verdict {
+  let verdict: Verdict = false;
+  for (const element of elements) {
+    const passed = test(element);
+    if (passed) return true;
+    if (passed === undefined) verdict = undefined;
+  }
+  return verdict;
 }
 
 function isPrimitive(value: unknown): value is string | number | boolean {
@@ -94,13 +99,7 @@ function inTest(list: unknown[]): ValueTest {
     if (value === undefined) return hasNull;
     if (!Array.isArray(value)) return scalar(value);
     if (hasNull) return undefined;
-    let verdict: Verdict = false;
-    for (const element of value) {
-      const equal = scalar(element);
-      if (equal) return true;
-      if (equal === undefined) verdict = undefined;
-    }
-    return verdict;
+    return someElement(value, scalar);
   };
 }
 
@@ -160,14 +159,7 @@ function rangeTest(accepts: (order: number) => boolean, bound: unknown): ValueTe
     return order === undefined ? undefined : order !== null && accepts(order);
   };
   return (value) => {
-    if (!Array.isArray(value)) return scalar(value);
-    let verdict: Verdict = false;
-    for (const element of value) {
-      const inRange = scalar(element);
-      if (inRange) return true;
-      if (inRange === undefined) verdict = undefined;
-    }
-    return verdict;
+    return Array.isArray(value) ? someElement(value, scalar) : scalar(value);
   };
 }
 
