@@ -49,12 +49,14 @@ export async function freezeAudience(db: Db, campaign: CampaignDoc, onProgress?:
 /**
  * The members of the audiences, each once: one index range per audience (several ranges in one
  * query would make the store remember every membership it returned to drop repeats; this set
- * holds each member once instead).
+ * holds each member once instead). Only memberId is read, which the (audienceId, memberId)
+ * index holds: the memberships themselves are not read (a covered query).
  */
 async function* distinctMembers(db: Db, audienceIds: string[]): AsyncGenerator<string> {
   const seen = new Set<string>();
   for (const audienceId of new Set(audienceIds)) {
-    for await (const { memberId } of db.collection<MembershipDoc>(C.memberships).find({ audienceId })) {
+    const memberships = db.collection<MembershipDoc>(C.memberships).find({ audienceId }, { projection: { _id: 0, memberId: 1 } });
+    for await (const { memberId } of memberships) {
       if (seen.has(memberId)) continue;
       seen.add(memberId);
       yield memberId;

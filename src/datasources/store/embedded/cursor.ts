@@ -1,7 +1,7 @@
 import type { Document } from './bson';
 import type { Engine } from './engine';
 import { serverError } from './errors';
-import { project } from './projection';
+import { coveredFields, project } from './projection';
 import { runQuery, type QuerySpec } from './query';
 import { emptyStats } from './scan';
 import { normalizeSort } from './values';
@@ -84,9 +84,14 @@ export class EmbeddedFindCursor<T = Document> extends PulledCursor<T> {
     return this;
   }
 
+  /** The query with what the projection reads, so an index holding it all answers alone. */
+  private querySpec(): QuerySpec {
+    return { ...this.spec, cover: coveredFields(this.projection) };
+  }
+
   private *generate(): Generator<T> {
     this.engine.refreshCatalog();
-    const { results } = runQuery(this.engine, this.collectionName, this.spec, emptyStats());
+    const { results } = runQuery(this.engine, this.collectionName, this.querySpec(), emptyStats());
     for (const { document } of results) {
       let value: any = project(document, this.projection);
       for (const transform of this.transforms) value = transform(value);
@@ -133,7 +138,7 @@ export class EmbeddedFindCursor<T = Document> extends PulledCursor<T> {
   async explain(_verbosity?: string): Promise<Document> {
     this.engine.refreshCatalog();
     const stats = emptyStats();
-    const { plan, results } = runQuery(this.engine, this.collectionName, this.spec, stats);
+    const { plan, results } = runQuery(this.engine, this.collectionName, this.querySpec(), stats);
     let returned = 0;
     for (const _ of results) returned++;
     const inputStage = plan.stage === 'IXSCAN'

@@ -73,6 +73,19 @@ function projectFields(document: Document, { inclusive, fields, keepId }: FieldP
 }
 
 /**
+ * The fields a projection keeps when it is a top-level inclusion (`_id` among them unless
+ * excluded): all a query with it reads, so an index holding them can answer it. Undefined for
+ * any other projection.
+ */
+export function coveredFields(projection: Document | undefined): string[] | undefined {
+  if (!projection || Object.keys(projection).length === 0) return undefined;
+  let simple = analysed.get(projection);
+  if (simple === undefined) analysed.set(projection, (simple = fieldProjection(projection) ?? null));
+  if (!simple?.inclusive) return undefined;
+  return simple.keepId ? ['_id', ...simple.fields] : [...simple.fields];
+}
+
+/**
  * Applies a find projection. Top-level inclusions and exclusions are copied here; mingo handles
  * the rest ($elemMatch, positional and dotted paths). A projection made only of $slice fields
  * is handled here too because MongoDB treats it as an exclusion projection (every other field

@@ -7,7 +7,7 @@ import { encodeKey } from './keyCodec';
 import { mingoOptions } from './mingoOptions';
 import { valuesAtPath } from './paths';
 import { plainEqualityFields, planQuery, type Plan } from './planner';
-import { scan, type ScanStats } from './scan';
+import { scan, type Cover, type ScanStats } from './scan';
 import type { SortPairs } from './values';
 import type { StoredDocument } from './writes';
 
@@ -17,6 +17,8 @@ export interface QuerySpec {
   skip: number;
   /** 0 means no limit, as in the driver. */
   limit: number;
+  /** The only fields the caller reads (a projection's): an index holding them may answer alone. */
+  cover?: Cover;
 }
 
 /** Rejects a filter mingo cannot compile (unknown operators) before any write starts. */
@@ -79,8 +81,11 @@ export function runQuery(engine: Engine, collectionName: string, spec: QuerySpec
   const plan = planQuery(collection, spec.filter, spec.sort);
   const matchesEverything = Object.keys(spec.filter).length === 0 || (plan.stage === 'IXSCAN' && plan.exact);
   const matches = matchesEverything ? undefined : filterMatcher(spec.filter);
+  const sorted = spec.sort.length === 0 || (plan.stage === 'IXSCAN' && plan.providesSort);
+  // Covered only when nothing but the caller reads the documents: no filter test, no sort here.
+  const cover = matchesEverything && sorted ? spec.cover : undefined;
   function* matching(): Generator<StoredDocument> {
-    for (const stored of scan(engine, collection, plan, stats)) {
+    for (const stored of scan(engine, collection, plan, stats, cover)) {
       if (!matches || matches(stored.document)) yield stored;
     }
   }
@@ -94,7 +99,6 @@ export function runQuery(engine: Engine, collectionName: string, spec: QuerySpec
     keyed.sort((a, b) => Buffer.compare(a.key, b.key));
     for (const { stored } of keyed) yield stored;
   }
-  const sorted = spec.sort.length === 0 || (plan.stage === 'IXSCAN' && plan.providesSort);
   if (sorted && spec.skip === 0 && spec.limit === 0) return { plan, results: matching() };
   if (plan.stage === 'IXSCAN' && plan.point && plan.bounds.length === 1 && spec.skip === 0) {
     // One key of a unique index: at most one document, nothing to sort or window.

@@ -1,8 +1,12 @@
 import { deserialize, type Document } from './bson';
-import { prefixOf, type CollectionEntry } from './catalog';
+import { prefixOf, type CollectionEntry, type IndexSpec } from './catalog';
 import type { Engine } from './engine';
 import type { IndexBounds, Plan } from './planner';
+import { decodeComponents, decodeId } from './keyDecode';
 import type { StoredDocument } from './writes';
+
+/** Bytes of the index number that starts every index entry's key (catalog.ts prefixOf). */
+const INDEX_PREFIX_BYTES = 4;
 
 /** What a scan touched: the figures MongoDB's explain('executionStats') reports. */
 export interface ScanStats {
@@ -87,11 +91,55 @@ function* pointLookups(engine: Engine, collectionPrefix: Buffer, plan: IndexPlan
   }
 }
 
+/** Fields a caller reads of each result (`_id` included when it reads it): all it needs. */
+export type Cover = readonly string[];
+
+/**
+ * A document that is only the fields an index entry holds: what a covered query returns
+ * instead of reading the document (MongoDB's covered queries). Its bytes are not read.
+ */
+class CoveredDocument implements StoredDocument {
+  constructor(
+    readonly document: Document,
+    readonly idKey: Buffer,
+  ) {}
+
+  get bytes(): Buffer {
+    throw new Error('a covered index read has no document bytes');
+  }
+}
+
+/**
+ * Reads `cover` from an entry of `spec`, or answers undefined when a value there is not one
+ * keyDecode.ts reads back exactly (the document is read then). Undefined as a whole when the
+ * index cannot cover: multikey (an entry holds one element of an array), descending, or a
+ * field it does not hold.
+ */
+function coveredReader(spec: IndexSpec, cover: Cover): ((key: Buffer, idKey: Buffer) => CoveredDocument | undefined) | undefined {
+  const fields = spec.key.map(([field]) => field);
+  if (spec.multikey || spec.key.some(([field, direction]) => direction !== 1 || field.includes('.'))) return undefined;
+  if (!cover.every((field) => field === '_id' || fields.includes(field))) return undefined;
+  const count = Math.max(0, ...cover.map((field) => fields.indexOf(field) + 1));
+  const wantsId = cover.includes('_id');
+  return (key, idKey) => {
+    const values = decodeComponents(key, INDEX_PREFIX_BYTES, count);
+    if (!values) return undefined;
+    const document: Document = {};
+    if (wantsId) {
+      const id = decodeId(idKey);
+      if (id === undefined) return undefined;
+      document._id = id;
+    }
+    for (let i = 0; i < count; i++) if (cover.includes(fields[i]!)) document[fields[i]!] = values[i];
+    return new CoveredDocument(document, idKey);
+  };
+}
+
 /**
  * Candidate documents for a plan, read lazily from LMDB (never the whole collection in memory).
  * Works inside a write transaction too, where it sees that transaction's own writes.
  */
-export function* scan(engine: Engine, collection: CollectionEntry | undefined, plan: Plan, stats: ScanStats): Generator<StoredDocument> {
+export function* scan(engine: Engine, collection: CollectionEntry | undefined, plan: Plan, stats: ScanStats, cover?: Cover): Generator<StoredDocument> {
   if (!collection) return;
   const collectionPrefix = prefixOf(collection.id);
   if (plan.stage === 'COLLSCAN') {
@@ -120,14 +168,20 @@ export function* scan(engine: Engine, collection: CollectionEntry | undefined, p
   const indexPrefix = prefixOf(plan.spec.id);
   // A multikey index (or several bounds) can list a document more than once.
   const seen = plan.spec.multikey || bounds.length > 1 ? new Set<string>() : undefined;
+  const readCovered = cover && coveredReader(plan.spec, cover);
   for (const range of bounds) {
     const { start, end } = withPrefix(indexPrefix, range);
-    for (const { value: idKey } of rangeEntries(engine.index, start, end, plan.reverse)) {
+    for (const { key, value: idKey } of rangeEntries(engine.index, start, end, plan.reverse)) {
       stats.keysExamined++;
       if (seen) {
         const id = idKey.toString('latin1');
         if (seen.has(id)) continue;
         seen.add(id);
+      }
+      const covered = readCovered?.(key, idKey);
+      if (covered) {
+        yield covered;
+        continue;
       }
       const bytes = engine.docs.get(Buffer.concat([collectionPrefix, idKey]));
       if (!bytes) continue;
