@@ -4,7 +4,8 @@ import { C } from './model';
 /**
  * The campaigns domain's indexes, spread into the list of src/datasources/store/indexes.ts.
  * The unique ones make the domain's writes idempotent: one member per e-mail, one membership
- * per (audience, member), one recipient per (campaign, member) and per (campaign, e-mail).
+ * per (audience, member), one recipient per (campaign, member) and per (campaign, e-mail): a
+ * recipient's _id is `<campaignId>:<memberId>`, so the _id index is the (campaign, member) one.
  * Events are unique by _id; the other keys serve the lists, the freeze and the exporter. No
  * query reads memberships by member alone, so they have no such index to keep on every import.
  */
@@ -16,7 +17,6 @@ export const campaignIndexes: IndexDeclaration[] = [
   { collection: C.senders, key: { name: 1, _id: 1 } },
   { collection: C.templates, key: { name: 1, _id: 1 } },
   { collection: C.audiences, key: { name: 1, _id: 1 } },
-  { collection: C.recipients, key: { campaignId: 1, memberId: 1 }, options: { unique: true } },
   { collection: C.recipients, key: { campaignId: 1, email: 1 }, options: { unique: true } },
   { collection: C.recipients, key: { campaignId: 1, status: 1, _id: 1 } },
   { collection: C.events, key: { recordedAt: 1, _id: 1 } },
