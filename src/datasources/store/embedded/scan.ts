@@ -5,8 +5,6 @@ import type { IndexBounds, Plan } from './planner';
 import { decodeComponents, decodeId } from './keyDecode';
 import type { StoredDocument } from './writes';
 
-/** Bytes of the index number that starts every index entry's key (catalog.ts prefixOf). */
-const INDEX_PREFIX_BYTES = 4;
 
 /** What a scan touched: the figures MongoDB's explain('executionStats') reports. */
 export interface ScanStats {
@@ -121,8 +119,9 @@ function coveredReader(spec: IndexSpec, cover: Cover): ((key: Buffer, idKey: Buf
   if (!cover.every((field) => field === '_id' || fields.includes(field))) return undefined;
   const count = Math.max(0, ...cover.map((field) => fields.indexOf(field) + 1));
   const wantsId = cover.includes('_id');
+  const offset = prefixOf(spec.id).length;
   return (key, idKey) => {
-    const values = decodeComponents(key, INDEX_PREFIX_BYTES, count);
+    const values = decodeComponents(key, offset, count);
     if (!values) return undefined;
     const document: Document = {};
     if (wantsId) {
