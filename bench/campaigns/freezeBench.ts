@@ -29,7 +29,7 @@ export async function freezeBench(db: Db, memberships: number): Promise<{ campai
   const started = performance.now();
   const cpu = process.cpuUsage();
   const size = await freezeAudience(db, campaign);
-  line('freeze: audience ranges + bulk inserts (memberships read)', memberships, performance.now() - started, 'memberships', cpuSecondsSince(cpu));
+  line('freeze: covered audience ranges + bulk inserts', memberships, performance.now() - started, 'memberships', cpuSecondsSince(cpu));
   if (size !== pool) throw new Error(`expected ${pool} recipients, froze ${size}`);
   return { campaignId: campaign._id, audienceIds };
 }

@@ -2,7 +2,8 @@ import { createEntity, entities } from '../../src/services/campaigns/catalog';
 import { createCampaign } from '../../src/services/campaigns/campaigns';
 import { freezeAudience } from '../../src/services/campaigns/freezeAudience';
 import { importAudienceMembers } from '../../src/services/campaigns/importMembers';
-import { C, type MemberDoc, type MembershipDoc, type RecipientDoc } from '../../src/services/campaigns/model';
+import { archivedMemberFilter, C, type MemberDoc, type MembershipDoc, type RecipientDoc } from '../../src/services/campaigns/model';
+import { membersOf } from '../../src/services/campaigns/recipients';
 import { upsertMembersIntoAudience, type MemberRow } from '../../src/services/campaigns/upsertMembers';
 import { csv, openCampaignApp, type CampaignApp } from './fixture';
 
@@ -99,7 +100,11 @@ describe('audiences, members and the frozen campaign audience', () => {
     expect(await freezeAudience(app.db, campaign)).toBe(5);
     // freezing again (a crash during the first freeze, say) adds no one
     expect(await freezeAudience(app.db, campaign)).toBe(5);
-    const emails = (await app.db.collection<RecipientDoc>(C.recipients).find({ campaignId: campaign._id }).toArray()).map((r) => r.email).sort();
+    const recipients = await app.db.collection<RecipientDoc>(C.recipients).find({ campaignId: campaign._id }).toArray();
+    const emails = [...(await membersOf(app.db, recipients)).values()].map((member) => member.email).sort();
     expect(emails).toEqual(['five@example.com', 'four@example.com', 'one@example.com', 'three@example.com', 'two@example.com']);
+    // archived members come from the partial index that holds only them, without reading members
+    const archived = app.db.collection<MemberDoc>(C.members).find(archivedMemberFilter, { projection: { _id: 1 } });
+    expect((await archived.explain('executionStats')).executionStats).toMatchObject({ nReturned: 1, totalKeysExamined: 1, totalDocsExamined: 0 });
   });
 });

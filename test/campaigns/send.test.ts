@@ -4,7 +4,7 @@ import type { JobRecord, Jobs } from '../../src/jobs/jobType';
 import { createEntity, entities } from '../../src/services/campaigns/catalog';
 import { createCampaign } from '../../src/services/campaigns/campaigns';
 import { cancelCampaign, pauseCampaign, resumeCampaign, scheduleCampaign, sendCampaignNow } from '../../src/services/campaigns/launch';
-import { C, type CampaignDoc, type RecipientDoc } from '../../src/services/campaigns/model';
+import { C, type CampaignDoc, type MemberDoc, type RecipientDoc } from '../../src/services/campaigns/model';
 import { performSend, type CampaignSendParams } from '../../src/services/campaigns/sendCampaign';
 import { upsertMembersIntoAudience } from '../../src/services/campaigns/upsertMembers';
 import { testJobContext } from '../support/jobContext';
@@ -73,6 +73,23 @@ describe('sending a campaign', () => {
     expect(one).toMatchObject({ subject: 'Hello M7', channel: 'EMAIL' });
     expect(one!.html).toMatch(/\/c\/[^"]+\?l=0/);
     expect(one!.html).toMatch(/\/o\/[^"]+\.gif/);
+  });
+
+  it('skips a member archived after the freeze, and renders from the member as it is at send time', async () => {
+    const job = await sendCampaignNow(app, campaignId);
+    const members = app.db.collection<MemberDoc>(C.members);
+    messaging.afterDelivery = async (count) => {
+      if (count !== 1) return;
+      await members.updateOne({ email: 'm449@example.com' }, { $set: { archivedAt: new Date() } });
+      await members.updateOne({ email: 'm448@example.com' }, { $set: { name: 'Renamed' } });
+    };
+    const result = await run(job);
+    expect(result).toEqual({ outcome: 'SENT', audienceSize: AUDIENCE, sent: AUDIENCE - 1 });
+    expect(await app.db.collection('outbox').findOne({ to: 'm449@example.com' })).toBeNull();
+    expect(await app.db.collection('outbox').findOne({ to: 'm448@example.com' })).toMatchObject({ subject: 'Hello Renamed' });
+    const archived = await members.findOne({ email: 'm449@example.com' });
+    const recipient = await app.db.collection<RecipientDoc>(C.recipients).findOne({ campaignId, memberId: archived!._id });
+    expect(recipient).toMatchObject({ status: 'SKIPPED', sentAt: expect.any(Date) });
   });
 
   it('resumes after a crash between delivery and marking: no one twice, no one missed', async () => {

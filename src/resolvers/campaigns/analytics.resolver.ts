@@ -3,7 +3,7 @@ import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
 import { getCampaign } from '../../services/campaigns/campaigns';
 import { C, type RecipientDoc } from '../../services/campaigns/model';
-import { exportCampaignRecipients, recipientQuery } from '../../services/campaigns/recipients';
+import { exportCampaignRecipients, membersOf, recipientQuery } from '../../services/campaigns/recipients';
 import { campaignStats } from '../../services/campaigns/stats';
 import { paginate } from '../../services/pagination';
 import { CampaignEvent, CampaignStats, FileExport } from '../../schema/campaigns/analytics.type';
@@ -38,9 +38,12 @@ export class CampaignAnalyticsResolver {
   @Query(() => CampaignRecipientConnection, { description: "A campaign's recipients, filtered by what they did" })
   async campaignRecipients(@Args() { id, filter, first, after }: RecipientsArgs, @Ctx() { app }: GraphQLContext): Promise<CampaignRecipientConnection> {
     await getCampaign(app.db, id);
-    return paginate(app.db.collection<RecipientDoc>(C.recipients), recipientQuery(id, filter ?? {}), { first, after }, {
-      toNode: CampaignRecipient.fromDocument,
+    const page = await paginate(app.db.collection<RecipientDoc>(C.recipients), recipientQuery(id, filter ?? {}), { first, after }, {
+      toNode: (doc) => doc,
     });
+    const members = await membersOf(app.db, page.edges.map((edge) => edge.node));
+    const edges = page.edges.map(({ cursor, node }) => ({ cursor, node: CampaignRecipient.fromDocument(node, members.get(node.memberId)) }));
+    return { ...page, edges };
   }
 
   @Authorized(Role.OPERATOR)

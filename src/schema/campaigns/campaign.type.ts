@@ -1,6 +1,6 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import type { CampaignDoc, RecipientDoc } from '../../services/campaigns/model';
+import type { CampaignDoc, MemberDoc, RecipientDoc } from '../../services/campaigns/model';
 import { Connection } from '../connection';
 import { CampaignStatus, CampaignType, RecipientStatus } from './enums';
 
@@ -66,9 +66,10 @@ export class CampaignRecipient {
   @Field(() => DateTimeResolver, { nullable: true }) firstConvertedAt?: Date | null;
   @Field(() => DateTimeResolver, { nullable: true }) lastConvertedAt?: Date | null;
 
-  static fromDocument(doc: RecipientDoc): CampaignRecipient {
-    const { _id, attributes: _attributes, ...rest } = doc;
-    return Object.assign(new CampaignRecipient(), { id: _id, ...rest });
+  /** The member's current e-mail and name go along (a member is never deleted, only archived). */
+  static fromDocument(doc: RecipientDoc, member: Pick<MemberDoc, 'email' | 'name'> | undefined): CampaignRecipient {
+    const { _id, ...rest } = doc;
+    return Object.assign(new CampaignRecipient(), { id: _id, ...rest, email: member?.email ?? '', name: member?.name ?? null });
   }
 }
 

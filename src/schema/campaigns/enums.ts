@@ -20,6 +20,7 @@ export enum RecipientStatus {
   SENT = 'SENT',
   UNCERTAIN = 'UNCERTAIN',
   FAILED = 'FAILED',
+  SKIPPED = 'SKIPPED',
 }
 
 export enum ImportMode {
@@ -53,7 +54,8 @@ registerEnumType(CampaignType, { name: 'CampaignType', description: 'The kind of
 registerEnumType(CampaignStatus, { name: 'CampaignStatus', description: 'Where a campaign is in its life' });
 registerEnumType(RecipientStatus, {
   name: 'RecipientStatus',
-  description: 'PENDING: not sent yet; UNCERTAIN: a crash hid whether the provider accepted it (never re-sent)',
+  description:
+    'PENDING: not sent yet; UNCERTAIN: a crash hid whether the provider accepted it (never re-sent); SKIPPED: the member was archived after the audience was frozen (not sent)',
 });
 registerEnumType(ImportMode, { name: 'ImportMode', description: 'ADD keeps current members; REPLACE drops those not in the file' });
 registerEnumType(ImportStatus, { name: 'ImportStatus' });

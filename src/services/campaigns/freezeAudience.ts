@@ -1,33 +1,32 @@
 import type { Db } from 'mongodb';
-import { C, recipientId, type CampaignDoc, type MemberDoc, type MembershipDoc, type RecipientDoc } from './model';
+import { archivedMemberFilter, C, recipientId, type CampaignDoc, type MemberDoc, type MembershipDoc, type RecipientDoc } from './model';
 
-// Within the embedded planner's 10,000 index points per `$in`, and few enough commits that the
-// per-commit sync stays a small share of the freeze.
+// Few enough commits that the per-commit sync stays a small share of the freeze.
 const CHUNK = 5000;
 
 /**
  * Freezes a campaign's audience into `campaign_recipients`: the union of its audiences'
- * memberships, each member once (members are unique by normalized e-mail, and the e-mail set
- * below guards that again), archived members left out. Recipients have deterministic ids and
- * are inserted in bulk; a recipient already there (a crash during an earlier freeze) is kept as
- * it is, so running it again completes the set without duplicating or resetting anyone.
- * One streaming pass: a chunk's members are read while the previous chunk's insert commits.
- * Answers the audience size.
+ * memberships, each member once, archived members left out. Members are unique by normalized
+ * e-mail, so the union is deduplicated by e-mail. Recipients have deterministic ids and are
+ * inserted in bulk; a recipient already there (a crash during an earlier freeze) is kept as it
+ * is, so running it again completes the set without duplicating or resetting anyone. Neither
+ * memberships nor members are read whole: member ids come from the (audience, member) index and
+ * archived ones from the members' partial index on archivedAt. One streaming pass: a chunk's
+ * recipients are built while the previous chunk's insert commits. Answers the audience size.
  */
 export async function freezeAudience(db: Db, campaign: CampaignDoc, onProgress?: (frozen: number) => Promise<void>): Promise<number> {
   const recipients = db.collection<RecipientDoc>(C.recipients);
   // a fresh freeze whose inserts all went in counts its recipients rather than reading them back
   const resumed = (await recipients.findOne({ campaignId: campaign._id }, { projection: { _id: 1 } })) !== null;
-  const emails = new Set<string>();
-  let chunk: string[] = [];
+  const archived = await archivedMembers(db);
+  let chunk: RecipientDoc[] = [];
   let frozen = 0;
   let keptExisting = false;
   let inserting: Promise<void> = Promise.resolve();
   const flush = async () => {
-    const fresh = recipientsOf(campaign._id, await readMembers(db, chunk), emails);
+    const fresh = chunk;
     chunk = [];
-    // The e-mail set is updated before the insert starts, so chunks never race on it; one
-    // insert at a time keeps the store's commits in order and errors surfacing here.
+    // one insert at a time keeps the store's commits in order and errors surfacing here
     await inserting;
     await onProgress?.(frozen);
     frozen += fresh.length;
@@ -37,7 +36,8 @@ export async function freezeAudience(db: Db, campaign: CampaignDoc, onProgress?:
     inserting.catch(() => undefined);
   };
   for await (const memberId of distinctMembers(db, campaign.audienceIds)) {
-    chunk.push(memberId);
+    if (archived.has(memberId)) continue;
+    chunk.push(newRecipient(campaign._id, memberId));
     if (chunk.length >= CHUNK) await flush();
   }
   if (chunk.length > 0) await flush();
@@ -64,36 +64,24 @@ async function* distinctMembers(db: Db, audienceIds: string[]): AsyncGenerator<s
   }
 }
 
-/**
- * The active members among `memberIds`. Filtered here rather than in the query: an `_id`-only
- * `$in` is answered by index points without testing each document, and whole documents skip
- * the projection pass.
- */
-async function readMembers(db: Db, memberIds: string[]): Promise<MemberDoc[]> {
-  const members = await db.collection<MemberDoc>(C.members).find({ _id: { $in: memberIds } }).toArray();
-  return members.filter((member) => member.archivedAt === null || member.archivedAt === undefined);
+/** Ids of archived members, from the partial index that holds only them (a covered query). */
+async function archivedMembers(db: Db): Promise<Set<string>> {
+  const archived = db.collection<MemberDoc>(C.members).find(archivedMemberFilter, { projection: { _id: 1 } });
+  const ids = new Set<string>();
+  for await (const { _id } of archived) ids.add(_id);
+  return ids;
 }
 
-/** New recipients for members whose e-mail is not frozen yet (the set is updated here). */
-function recipientsOf(campaignId: string, members: MemberDoc[], emails: Set<string>): RecipientDoc[] {
-  const recipients: RecipientDoc[] = [];
-  for (const member of members) {
-    if (emails.has(member.email)) continue;
-    emails.add(member.email);
-    recipients.push({
-      _id: recipientId(campaignId, member._id),
-      campaignId,
-      memberId: member._id,
-      email: member.email,
-      name: member.name ?? null,
-      attributes: member.attributes ?? {},
-      status: 'PENDING',
-      opened: false,
-      clicked: false,
-      converted: false,
-    });
-  }
-  return recipients;
+function newRecipient(campaignId: string, memberId: string): RecipientDoc {
+  return {
+    _id: recipientId(campaignId, memberId),
+    campaignId,
+    memberId,
+    status: 'PENDING',
+    opened: false,
+    clicked: false,
+    converted: false,
+  };
 }
 
 /**

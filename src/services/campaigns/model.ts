@@ -19,7 +19,7 @@ export const C = {
 
 export type CampaignType = 'EMAIL' | 'MOBILE' | 'AD';
 export type CampaignStatus = 'DRAFT' | 'SCHEDULED' | 'SENDING' | 'SENT' | 'PAUSED' | 'CANCELLED';
-export type RecipientStatus = 'PENDING' | 'SENT' | 'UNCERTAIN' | 'FAILED';
+export type RecipientStatus = 'PENDING' | 'SENT' | 'UNCERTAIN' | 'FAILED' | 'SKIPPED';
 export type CampaignEventType = 'OPEN' | 'CLICK' | 'CONVERSION';
 
 interface Timestamps {
@@ -105,14 +105,15 @@ export interface CampaignDoc extends Timestamps {
   finishedAt?: Date | null;
 }
 
-/** One member of a campaign's frozen audience; `_id` is `<campaignId>:<memberId>`. */
+/**
+ * One member of a campaign's frozen audience (the seed's campaign audience); `_id` is
+ * `<campaignId>:<memberId>`. Who the member is (e-mail, name, attributes) stays on the member
+ * and is read when the message is rendered and when recipients are listed.
+ */
 export interface RecipientDoc {
   _id: string;
   campaignId: string;
   memberId: string;
-  email: string;
-  name?: string | null;
-  attributes: Record<string, string>;
   status: RecipientStatus;
   sentAt?: Date | null;
   opened: boolean;
@@ -143,6 +144,9 @@ export interface CampaignEventDoc {
 export const newId = () => new ObjectId().toHexString();
 export const membershipId = (audienceId: string, memberId: string) => `${audienceId}:${memberId}`;
 export const recipientId = (campaignId: string, memberId: string) => `${campaignId}:${memberId}`;
+
+/** Archived members; also the partial filter of the members' archivedAt index, which holds only them. */
+export const archivedMemberFilter = { archivedAt: { $gt: new Date(0) } };
 
 export type ImportMode = 'ADD' | 'REPLACE';
 

@@ -3,7 +3,7 @@ import type { Db, Filter } from 'mongodb';
 import type { App } from '../../app';
 import { signDownload } from '../../datasources/objects/downloadLinks';
 import { getCampaign } from './campaigns';
-import { C, type RecipientDoc, type RecipientStatus } from './model';
+import { C, type MemberDoc, type RecipientDoc, type RecipientStatus } from './model';
 import { trackingBaseUrl } from './sendBatch';
 import { trackingSecret } from './trackingSecret';
 
@@ -35,13 +35,37 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** Recipients whose member is read along, this many at a time. */
+const CSV_CHUNK = 1000;
+
 async function* csvLines(db: Db, query: Filter<RecipientDoc>, counter: { rows: number }): AsyncGenerator<string> {
   yield `${columns.join(',')}\n`;
-  const cursor = db.collection<RecipientDoc>(C.recipients).find(query, { sort: { _id: 1 } });
-  for await (const recipient of cursor) {
-    counter.rows += 1;
-    yield `${columns.map((column) => csvCell(recipient[column])).join(',')}\n`;
+  let chunk: RecipientDoc[] = [];
+  const lines = async function* (): AsyncGenerator<string> {
+    const members = await membersOf(db, chunk);
+    for (const recipient of chunk) {
+      const member = members.get(recipient.memberId);
+      const row: Record<string, unknown> = { ...recipient, email: member?.email, name: member?.name };
+      yield `${columns.map((column) => csvCell(row[column])).join(',')}\n`;
+    }
+    counter.rows += chunk.length;
+    chunk = [];
+  };
+  for await (const recipient of db.collection<RecipientDoc>(C.recipients).find(query, { sort: { _id: 1 } })) {
+    chunk.push(recipient);
+    if (chunk.length >= CSV_CHUNK) yield* lines();
   }
+  yield* lines();
+}
+
+/** The e-mail and name of the recipients' members, by member id. */
+export async function membersOf(db: Db, recipients: Pick<RecipientDoc, 'memberId'>[]): Promise<Map<string, Pick<MemberDoc, 'email' | 'name'>>> {
+  if (recipients.length === 0) return new Map();
+  const members = await db
+    .collection<MemberDoc>(C.members)
+    .find({ _id: { $in: recipients.map((recipient) => recipient.memberId) } }, { projection: { email: 1, name: 1 } })
+    .toArray();
+  return new Map(members.map((member) => [member._id, member]));
 }
 
 export interface RecipientExport {

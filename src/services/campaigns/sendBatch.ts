@@ -2,8 +2,8 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import type { App } from '../../app';
 import type { OutboundMessage, SendResult } from '../../datasources/messaging/message';
 import type { JobContext } from '../../jobs/jobType';
-import { C, type CampaignDoc, type RecipientDoc, type RecipientStatus } from './model';
-import { renderMessage } from './render';
+import { C, type CampaignDoc, type MemberDoc, type RecipientDoc, type RecipientStatus } from './model';
+import { renderMessage, type RecipientVariables } from './render';
 import { signTrackingToken } from './trackingTokens';
 
 const BATCH_SIZE = 200;
@@ -20,8 +20,9 @@ export function trackingBaseUrl(config: SendApp['config']): string {
 }
 
 /**
- * Sends every PENDING recipient in batches by id: render, hand to the messaging port with the
- * recipient id as idempotency key, then mark the batch in one bulk write. A crash between the
+ * Sends every PENDING recipient in batches by id: render from the member as it is now (one
+ * archived since the freeze is SKIPPED), hand to the messaging port with the recipient id as
+ * idempotency key, then mark the batch in one bulk write. A crash between the
  * send and the mark leaves the recipient PENDING; the next run sends again with the same key,
  * which the port answers as a duplicate without delivering twice. Between batches it reports
  * progress (which also throws if the job was cancelled) and stops when the campaign was paused,
@@ -47,7 +48,11 @@ export async function sendPendingRecipients(
       .toArray();
     if (batch.length === 0) return { sent };
     lastId = batch[batch.length - 1]._id;
-    const outcomes = await mapLimit(batch, PARALLEL_SENDS, (recipient) => sendOne(app, campaign, recipient, secret));
+    const members = await activeMembers(app, batch);
+    const outcomes = await mapLimit(batch, PARALLEL_SENDS, (recipient) => {
+      const member = members.get(recipient.memberId);
+      return member ? sendOne(app, campaign, recipient, member, secret) : Promise.resolve<RecipientStatus>('SKIPPED');
+    });
     const sentAt = now();
     const marks: AnyBulkWriteOperation<RecipientDoc>[] = batch.map((recipient, index) => ({
       updateOne: { filter: { _id: recipient._id, status: 'PENDING' }, update: { $set: { status: outcomes[index], sentAt } } },
@@ -70,16 +75,25 @@ async function stopReason(app: SendApp, campaign: CampaignDoc): Promise<StopReas
   return undefined;
 }
 
-async function sendOne(app: SendApp, campaign: CampaignDoc, recipient: RecipientDoc, secret: string): Promise<RecipientStatus> {
+/** The batch's members who are still active, by id: one archived since the freeze is skipped. */
+async function activeMembers(app: SendApp, batch: RecipientDoc[]): Promise<Map<string, RecipientVariables>> {
+  const members = await app.db
+    .collection<MemberDoc>(C.members)
+    .find({ _id: { $in: batch.map((recipient) => recipient.memberId) } }, { projection: { email: 1, name: 1, attributes: 1, archivedAt: 1 } })
+    .toArray();
+  return new Map(members.filter((member) => !member.archivedAt).map((member) => [member._id, { email: member.email, name: member.name, attributes: member.attributes ?? {} }]));
+}
+
+async function sendOne(app: SendApp, campaign: CampaignDoc, recipient: RecipientDoc, member: RecipientVariables, secret: string): Promise<RecipientStatus> {
   const base = trackingBaseUrl(app.config);
   const token = signTrackingToken(secret, { campaignId: campaign._id, memberId: recipient.memberId });
-  const rendered = renderMessage(campaign.content!, recipient, {
+  const rendered = renderMessage(campaign.content!, member, {
     open: `${base}/o/${token}.gif`,
     click: (index) => `${base}/c/${token}?l=${index}`,
   });
   const message: OutboundMessage = {
     channel: 'EMAIL',
-    to: recipient.email,
+    to: member.email,
     ...rendered,
     metadata: { campaignId: campaign._id, recipientId: recipient._id, senderId: campaign.senderId },
   };

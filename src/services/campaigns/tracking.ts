@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import { badInput, notFound } from '../../errors';
 import { normalizeEmail } from './email';
-import { C, type CampaignDoc, type CampaignEventDoc, type RecipientDoc } from './model';
+import { C, recipientId, type CampaignDoc, type CampaignEventDoc, type MemberDoc, type RecipientDoc } from './model';
 import { CampaignEventRecorder } from './recordEvents';
 import { verifyTrackingToken, type TrackingIdentity } from './trackingTokens';
 
@@ -85,10 +85,13 @@ export class CampaignTracking {
       return identity;
     }
     if (!input.campaignId || !input.email) throw badInput('Give a token, or a campaignId and an email', 'token');
-    const recipient = await this.db
-      .collection<RecipientDoc>(C.recipients)
-      .findOne({ campaignId: input.campaignId, email: normalizeEmail(input.email) }, { projection: { memberId: 1 } });
-    if (!recipient) throw notFound('Campaign recipient', `${input.campaignId}/${normalizeEmail(input.email)}`);
+    // members are unique by normalized e-mail and a recipient's _id is <campaignId>:<memberId>
+    const email = normalizeEmail(input.email);
+    const member = await this.db.collection<MemberDoc>(C.members).findOne({ email }, { projection: { _id: 1 } });
+    const recipient = member
+      ? await this.db.collection<RecipientDoc>(C.recipients).findOne({ _id: recipientId(input.campaignId, member._id) }, { projection: { memberId: 1 } })
+      : null;
+    if (!recipient) throw notFound('Campaign recipient', `${input.campaignId}/${email}`);
     return { campaignId: input.campaignId, memberId: recipient.memberId };
   }
 

@@ -11,16 +11,16 @@ function isMissing(document: Document, path: string): boolean {
   return values.every((value) => value === undefined);
 }
 
-const partialFilters = new Map<string, (document: Document) => boolean>();
+const partialFilters = new WeakMap<Document, (document: Document) => boolean>();
 
 /** Whether a document belongs in a partial index, tested as any filter is (query.ts). */
 function matchesPartialFilter(spec: IndexSpec, document: Document): boolean {
-  if (!spec.partialFilterExpression) return true;
-  const cacheKey = JSON.stringify(spec.partialFilterExpression);
-  let matches = partialFilters.get(cacheKey);
+  const expression = spec.partialFilterExpression;
+  if (!expression) return true;
+  let matches = partialFilters.get(expression);
   if (!matches) {
-    matches = filterMatcher(spec.partialFilterExpression);
-    partialFilters.set(cacheKey, matches);
+    matches = filterMatcher(expression);
+    partialFilters.set(expression, matches);
   }
   return matches(document);
 }

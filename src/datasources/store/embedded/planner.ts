@@ -165,12 +165,16 @@ function evaluate(spec: IndexSpec, filter: Document, predicates: Map<string, Fie
 /**
  * Index choices for plain-equality filters, per field set: the hot path of upserts and lookups
  * by key plans once per shape. Keyed by the catalog's collection entry, which is replaced
- * whenever the catalog changes. Partial indexes depend on the filter's values: not cached.
+ * whenever the catalog changes. A partial index the filter could choose depends on its values:
+ * such shapes are not cached.
  */
 const equalityChoices = new WeakMap<CollectionEntry, Map<string, { candidate: Candidate; exact: boolean } | null>>();
 
 function planPlainEquality(collection: CollectionEntry, filter: Document, fields: string[]): Plan | undefined {
-  if (collection.indexes.some((spec) => spec.partialFilterExpression)) return undefined;
+  // a partial index whose filter fields are all among the filter's may answer some values only
+  if (collection.indexes.some((spec) => spec.partialFilterExpression && Object.keys(spec.partialFilterExpression).every((field) => fields.includes(field)))) {
+    return undefined;
+  }
   let choices = equalityChoices.get(collection);
   if (!choices) equalityChoices.set(collection, (choices = new Map()));
   const shape = fields.join('\0');
