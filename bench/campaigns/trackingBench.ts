@@ -56,7 +56,8 @@ function childCpuSeconds(child: ChildProcess): number {
 
 async function startServer(dir: string, port: number): Promise<ChildProcess> {
   const env = { ...process.env, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', TRACKING_SECRET: SECRET, LOG_LEVEL: 'warn', SCHEDULES: 'false', JOB_WORKERS: 'false' };
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // the service runs with this benchmark's node options (those of `npm run dev`)
+  const child = spawn(process.execPath, [...process.execArgv, 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 600; i++) {
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false);
     if (ok) return child;
