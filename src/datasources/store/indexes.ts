@@ -89,11 +89,31 @@ export const indexes: IndexDeclaration[] = [
 ];
 
 /**
- * Creates every declared index (idempotent: an existing identical index is left alone). A
- * declaration that conflicts with an existing index of the same name fails start-up with a
- * message naming the collection, rather than running with the wrong constraint.
+ * Indexes earlier versions created and no declaration keeps, dropped at start-up where a store
+ * still has them: each costs every write, and a unique one can refuse what the current model
+ * writes (recipients no longer carry an e-mail, so (campaignId, email) would collide on null).
  */
-export async function applyIndexes(db: Db, declarations: readonly IndexDeclaration[] = indexes): Promise<void> {
+export const retiredIndexes: Pick<IndexDeclaration, 'collection' | 'key'>[] = [
+  { collection: 'campaign_recipients', key: { campaignId: 1, email: 1 } },
+  { collection: 'campaign_recipients', key: { campaignId: 1, memberId: 1 } },
+  { collection: 'audience_members', key: { memberId: 1 } },
+  { collection: 'sfmc_click_log', key: { bu: 1, processed: 1, pos: 1 } },
+  { collection: 'subscribers', key: { subscriberKey: 1 } },
+  { collection: 'leads', key: { status: 1, expiresAt: 1 } },
+];
+
+/**
+ * Drops the retired indexes a store still has, then creates every declared index (idempotent:
+ * an existing identical index is left alone). A declaration that conflicts with an existing
+ * index of the same name fails start-up with a message naming the collection, rather than
+ * running with the wrong constraint.
+ */
+export async function applyIndexes(
+  db: Db,
+  declarations: readonly IndexDeclaration[] = indexes,
+  retired: readonly Pick<IndexDeclaration, 'collection' | 'key'>[] = retiredIndexes,
+): Promise<void> {
+  for (const { collection, key } of retired) await dropIndexWithKey(db, collection, key);
   for (const { collection, key, options } of declarations) {
     try {
       await db.collection(collection).createIndex(key as IndexSpecification, options ?? {});
@@ -102,4 +122,16 @@ export async function applyIndexes(db: Db, declarations: readonly IndexDeclarati
       throw new Error(`cannot create index ${JSON.stringify(key)} on ${collection}: ${reason}`, { cause: error });
     }
   }
+}
+
+/** Drops the index of `collection` whose key pattern is `key`, if there is one. */
+async function dropIndexWithKey(db: Db, collection: string, key: Record<string, 1 | -1>): Promise<void> {
+  const existing = await db
+    .collection(collection)
+    .indexes()
+    // MongoDB answers NamespaceNotFound for a collection that does not exist yet
+    .catch((error: { code?: number }) => (error.code === 26 ? [] : Promise.reject(error)));
+  const wanted = JSON.stringify(key);
+  const index = existing.find((candidate) => JSON.stringify(candidate.key) === wanted);
+  if (index?.name) await db.collection(collection).dropIndex(index.name);
 }

@@ -1,4 +1,5 @@
 import { MongoBulkWriteError, MongoServerError, type Collection, type Document } from 'mongodb';
+import { applyIndexes } from '../../../src/datasources/store/indexes';
 import { storeEngines, uniqueName, useStore } from './engines';
 
 async function examined(collection: Collection, filter: Document, sort?: Document, limit = 0) {
@@ -12,6 +13,23 @@ async function examined(collection: Collection, filter: Document, sort?: Documen
 
 describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (_name, engine) => {
   const ctx = useStore(engine);
+
+  it('drops retired indexes at start-up, so a retired unique key no longer refuses writes', async () => {
+    const name = uniqueName('recipients');
+    const recipients = ctx.db.collection(name);
+    // an older version kept the e-mail on each recipient, unique per campaign
+    await recipients.createIndex({ campaignId: 1, email: 1 }, { unique: true });
+    const retired = [
+      { collection: name, key: { campaignId: 1, email: 1 } as const },
+      { collection: uniqueName('never_created'), key: { x: 1 } as const },
+    ];
+    const declared = [{ collection: name, key: { campaignId: 1, status: 1 } as const }];
+    await applyIndexes(ctx.db, declared, retired);
+    await applyIndexes(ctx.db, declared, retired);
+    expect((await recipients.indexes()).map((index) => index.key)).toEqual([{ _id: 1 }, { campaignId: 1, status: 1 }]);
+    // recipients without an e-mail no longer collide on (campaignId, null)
+    await recipients.insertMany([{ campaignId: 'c', status: 'PENDING' }, { campaignId: 'c', status: 'PENDING' }]);
+  });
 
   it('throws E11000 with the server message, keyPattern and keyValue', async () => {
     const name = uniqueName('users');
