@@ -1,5 +1,5 @@
 import { MongoBulkWriteError, MongoServerError, type Collection, type Document } from 'mongodb';
-import { applyIndexes } from '../../../src/datasources/store/indexes';
+import { applyIndexes, type IndexDeclaration } from '../../../src/datasources/store/indexes';
 import { storeEngines, uniqueName, useStore } from './engines';
 
 async function examined(collection: Collection, filter: Document, sort?: Document, limit = 0) {
@@ -19,11 +19,11 @@ describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (
     const recipients = ctx.db.collection(name);
     // an older version kept the e-mail on each recipient, unique per campaign
     await recipients.createIndex({ campaignId: 1, email: 1 }, { unique: true });
-    const retired = [
-      { collection: name, key: { campaignId: 1, email: 1 } as const },
-      { collection: uniqueName('never_created'), key: { x: 1 } as const },
+    const retired: IndexDeclaration[] = [
+      { collection: name, key: { campaignId: 1, email: 1 } },
+      { collection: uniqueName('never_created'), key: { x: 1 } },
     ];
-    const declared = [{ collection: name, key: { campaignId: 1, status: 1 } as const }];
+    const declared: IndexDeclaration[] = [{ collection: name, key: { campaignId: 1, status: 1 } }];
     await applyIndexes(ctx.db, declared, retired);
     await applyIndexes(ctx.db, declared, retired);
     expect((await recipients.indexes()).map((index) => index.key)).toEqual([{ _id: 1 }, { campaignId: 1, status: 1 }]);
