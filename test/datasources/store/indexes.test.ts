@@ -1,5 +1,5 @@
 import { MongoBulkWriteError, MongoServerError, type Collection, type Document } from 'mongodb';
-import { applyIndexes, type IndexDeclaration } from '../../../src/datasources/store/indexes';
+import { applyIndexes, indexes, retiredIndexes, type IndexDeclaration } from '../../../src/datasources/store/indexes';
 import { storeEngines, uniqueName, useStore } from './engines';
 
 async function examined(collection: Collection, filter: Document, sort?: Document, limit = 0) {
@@ -10,6 +10,11 @@ async function examined(collection: Collection, filter: Document, sort?: Documen
   const stats = explained.executionStats as { nReturned: number; totalKeysExamined: number; totalDocsExamined: number };
   return stats;
 }
+
+it('retires no index a feature still declares (start-up would drop and rebuild it every time)', () => {
+  const declared = new Set(indexes.map(({ collection, key }) => `${collection} ${JSON.stringify(key)}`));
+  expect(retiredIndexes.filter(({ collection, key }) => declared.has(`${collection} ${JSON.stringify(key)}`))).toEqual([]);
+});
 
 describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (_name, engine) => {
   const ctx = useStore(engine);
