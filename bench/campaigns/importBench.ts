@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from 'mongodb';
 import { createEntity, entities } from '../../src/services/campaigns/catalog';
@@ -25,7 +26,7 @@ export async function importBench(db: Db, dir: string, rows: number): Promise<vo
 
 /** Baseline: the same rows one at a time (find by e-mail, insert, upsert membership). */
 export async function importBaseline(rows: number): Promise<void> {
-  const { store } = await benchStore('import-baseline');
+  const { store, dir } = await benchStore('import-baseline');
   try {
     const started = performance.now();
     const cpu = process.cpuUsage();
@@ -42,5 +43,6 @@ export async function importBaseline(rows: number): Promise<void> {
     line('import baseline: one row at a time', rows, performance.now() - started, 'rows', cpuSecondsSince(cpu));
   } finally {
     await store.close();
+    await rm(dir, { recursive: true, force: true });
   }
 }

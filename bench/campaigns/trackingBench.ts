@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -74,6 +74,14 @@ async function startServer(dir: string, port: number): Promise<ChildProcess> {
  */
 export async function trackingBench(events: number, recipients: number, connections: number, baseline: number): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-campaigns-tracking-'));
+  try {
+    await measureTracking(dir, events, recipients, connections, baseline);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function measureTracking(dir: string, events: number, recipients: number, connections: number, baseline: number): Promise<void> {
   let store = await openStore({ dataDir: dir });
   await applyIndexes(store.db);
   const tokens = await seedCampaign(store.db, recipients);
