@@ -52,8 +52,8 @@ export class CampaignRecipient {
   @Field(() => ID) id!: string;
   @Field(() => ID) campaignId!: string;
   @Field(() => ID) memberId!: string;
-  @Field() email!: string;
-  @Field(() => String, { nullable: true }) name?: string | null;
+  @Field({ description: "The member's e-mail as it is now" }) email!: string;
+  @Field(() => String, { nullable: true, description: "The member's name as it is now" }) name?: string | null;
   @Field(() => RecipientStatus) status!: RecipientStatus;
   @Field(() => DateTimeResolver, { nullable: true }) sentAt?: Date | null;
   @Field() opened!: boolean;
