@@ -3,7 +3,7 @@ import { createCampaign } from '../../src/services/campaigns/campaigns';
 import { freezeAudience } from '../../src/services/campaigns/freezeAudience';
 import { importAudienceMembers } from '../../src/services/campaigns/importMembers';
 import { archivedMemberFilter, C, type MemberDoc, type MembershipDoc, type RecipientDoc } from '../../src/services/campaigns/model';
-import { membersOf } from '../../src/services/campaigns/recipients';
+import { membersOf } from '../../src/services/campaigns/recipientMembers';
 import { upsertMembersIntoAudience, type MemberRow } from '../../src/services/campaigns/upsertMembers';
 import { csv, openCampaignApp, type CampaignApp } from './fixture';
 

@@ -3,7 +3,8 @@ import type { Db, Filter } from 'mongodb';
 import type { App } from '../../app';
 import { signDownload } from '../../datasources/objects/downloadLinks';
 import { getCampaign } from './campaigns';
-import { C, type MemberDoc, type RecipientDoc, type RecipientStatus } from './model';
+import { C, type RecipientDoc, type RecipientStatus } from './model';
+import { membersOf } from './recipientMembers';
 import { trackingBaseUrl } from './sendBatch';
 import { trackingSecret } from './trackingSecret';
 
@@ -56,16 +57,6 @@ async function* csvLines(db: Db, query: Filter<RecipientDoc>, counter: { rows: n
     if (chunk.length >= CSV_CHUNK) yield* lines();
   }
   yield* lines();
-}
-
-/** The e-mail and name of the recipients' members, by member id. */
-export async function membersOf(db: Db, recipients: Pick<RecipientDoc, 'memberId'>[]): Promise<Map<string, Pick<MemberDoc, 'email' | 'name'>>> {
-  if (recipients.length === 0) return new Map();
-  const members = await db
-    .collection<MemberDoc>(C.members)
-    .find({ _id: { $in: recipients.map((recipient) => recipient.memberId) } }, { projection: { email: 1, name: 1 } })
-    .toArray();
-  return new Map(members.map((member) => [member._id, member]));
 }
 
 export interface RecipientExport {

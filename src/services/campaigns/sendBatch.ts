@@ -2,8 +2,9 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import type { App } from '../../app';
 import type { OutboundMessage, SendResult } from '../../datasources/messaging/message';
 import type { JobContext } from '../../jobs/jobType';
-import { C, type CampaignDoc, type MemberDoc, type RecipientDoc, type RecipientStatus } from './model';
-import { renderMessage, type RecipientVariables } from './render';
+import { C, type CampaignDoc, type RecipientDoc, type RecipientStatus } from './model';
+import { membersOf, type RecipientMember } from './recipientMembers';
+import { renderMessage } from './render';
 import { signTrackingToken } from './trackingTokens';
 
 const BATCH_SIZE = 200;
@@ -48,10 +49,11 @@ export async function sendPendingRecipients(
       .toArray();
     if (batch.length === 0) return { sent };
     lastId = batch[batch.length - 1]._id;
-    const members = await activeMembers(app, batch);
+    const members = await membersOf(app.db, batch);
     const outcomes = await mapLimit(batch, PARALLEL_SENDS, (recipient) => {
+      // a member archived since the freeze is not sent to
       const member = members.get(recipient.memberId);
-      return member ? sendOne(app, campaign, recipient, member, secret) : Promise.resolve<RecipientStatus>('SKIPPED');
+      return member && !member.archivedAt ? sendOne(app, campaign, recipient, member, secret) : Promise.resolve<RecipientStatus>('SKIPPED');
     });
     const sentAt = now();
     const marks: AnyBulkWriteOperation<RecipientDoc>[] = batch.map((recipient, index) => ({
@@ -75,19 +77,10 @@ async function stopReason(app: SendApp, campaign: CampaignDoc): Promise<StopReas
   return undefined;
 }
 
-/** The batch's members who are still active, by id: one archived since the freeze is skipped. */
-async function activeMembers(app: SendApp, batch: RecipientDoc[]): Promise<Map<string, RecipientVariables>> {
-  const members = await app.db
-    .collection<MemberDoc>(C.members)
-    .find({ _id: { $in: batch.map((recipient) => recipient.memberId) } }, { projection: { email: 1, name: 1, attributes: 1, archivedAt: 1 } })
-    .toArray();
-  return new Map(members.filter((member) => !member.archivedAt).map((member) => [member._id, { email: member.email, name: member.name, attributes: member.attributes ?? {} }]));
-}
-
-async function sendOne(app: SendApp, campaign: CampaignDoc, recipient: RecipientDoc, member: RecipientVariables, secret: string): Promise<RecipientStatus> {
+async function sendOne(app: SendApp, campaign: CampaignDoc, recipient: RecipientDoc, member: RecipientMember, secret: string): Promise<RecipientStatus> {
   const base = trackingBaseUrl(app.config);
   const token = signTrackingToken(secret, { campaignId: campaign._id, memberId: recipient.memberId });
-  const rendered = renderMessage(campaign.content!, member, {
+  const rendered = renderMessage(campaign.content!, { email: member.email, name: member.name, attributes: member.attributes ?? {} }, {
     open: `${base}/o/${token}.gif`,
     click: (index) => `${base}/c/${token}?l=${index}`,
   });
