@@ -88,6 +88,28 @@ async function measureTracking(dir: string, events: number, recipients: number, 
   await store.close();
   const port = await freePort();
   const child = await startServer(dir, port);
+  const { result, elapsed, cpu } = await trackingLoad(child, port, tokens, events, connections).finally(() => stopServer(child));
+  store = await openStore({ dataDir: dir });
+  const stored = await store.db.collection(C.events).countDocuments({});
+  const failed = result.errors + result.timeouts + result['4xx'] + result['5xx'];
+  line(`tracking: HTTP pixel+click, group commit (${failed} failed)`, stored, elapsed, 'events');
+  console.log(`  server CPU ${cpu.toFixed(2)} s: ${Math.round(stored / cpu).toLocaleString('en-US')} events per CPU-second`);
+  try {
+    await trackingBaseline(store.db, tokens.length, Math.min(events, baseline));
+  } finally {
+    await store.close();
+  }
+}
+
+/** Stops the service (SIGTERM: it stores the events it accepted) and waits for it to exit. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+/** The healthz ceiling, then the opens and clicks against the running server. */
+async function trackingLoad(child: ChildProcess, port: number, tokens: string[], events: number, connections: number) {
   // the HTTP ceiling of this machine right now: the same server answering its health check
   const ceiling = await autocannon({ url: `http://127.0.0.1:${port}/healthz`, connections, amount: Math.min(events, 20_000) });
   line('reference: GET /healthz on the same server (no store)', ceiling.requests.total, ceiling.duration * 1000, 'requests');
@@ -108,17 +130,7 @@ async function measureTracking(dir: string, events: number, recipients: number, 
       },
     ],
   });
-  const elapsed = performance.now() - started;
-  const cpu = childCpuSeconds(child) - cpuBefore;
-  child.kill('SIGTERM');
-  await once(child, 'exit');
-  store = await openStore({ dataDir: dir });
-  const stored = await store.db.collection(C.events).countDocuments({});
-  const failed = result.errors + result.timeouts + result['4xx'] + result['5xx'];
-  line(`tracking: HTTP pixel+click, group commit (${failed} failed)`, stored, elapsed, 'events');
-  console.log(`  server CPU ${cpu.toFixed(2)} s: ${Math.round(stored / cpu).toLocaleString('en-US')} events per CPU-second`);
-  await trackingBaseline(store.db, tokens.length, Math.min(events, baseline));
-  await store.close();
+  return { result, elapsed: performance.now() - started, cpu: childCpuSeconds(child) - cpuBefore };
 }
 
 /** Baseline: the two writes of an event (insert, recipient update) one event at a time, no HTTP. */
