@@ -47,6 +47,11 @@ export async function handleJobMessage(deps: JobRunnerDeps, message: QueueMessag
     const early = (job.runAt.getTime() - Date.now()) / 1000;
     return { retry: [{ message, delaySeconds: Math.min(MAX_MESSAGE_DELAY_SECONDS, Math.max(1, early)) }] };
   }
+  if (job.status === 'QUEUED') {
+    // Stored between the claim and the read: claim it now, or look again shortly.
+    const late = await deps.store.claim(jobId, runId, staleBefore, message.id);
+    return late ? runIfPossible(deps, late, runId, message, stopping) : { retry: [{ message, delaySeconds: 1 }] };
+  }
   if (job.status === 'RUNNING') return job.messageId === message.id ? { keep: [message] } : {};
   if (job.status === 'FAILED' && job.deadLetteredAt) {
     const redriven = await deps.store.claimRedriven(jobId, runId, message.id);

@@ -4,6 +4,7 @@ import type { Store } from '../../src/datasources/store';
 import { applyIndexes } from '../../src/datasources/store/indexes';
 import { AppError } from '../../src/errors';
 import { JobCancelledError, PermanentJobError, type JobRecord, type JobType } from '../../src/jobs';
+import { JobStore } from '../../src/jobs/jobStore';
 import { openTestStore } from '../support/store';
 import { startJobSystem, waitFor, type TestJobSystem } from './support';
 
@@ -181,6 +182,27 @@ describe('job runner on the embedded engines', () => {
       attempts: 0, maxAttempts: 3, trigger: 'MANUAL', queue: 'jobs', dispatchedAt: now, createdAt: now, updatedAt: now,
     });
     expect(await finished(system, id)).toMatchObject({ status: 'SUCCEEDED', result: 42, attempts: 1 });
+  });
+
+  it('runs a job stored between its claim and its read', async () => {
+    const id = '5f0000000000000000000002';
+    const claim = JobStore.prototype.claim;
+    const spy = jest.spyOn(JobStore.prototype, 'claim').mockImplementationOnce(async function (this: JobStore, ...args) {
+      const missed = await claim.apply(this, args);
+      const now = new Date();
+      await db.collection<JobRecord>('jobs').insertOne({
+        _id: id, type: 'sum', params: { a: 1, b: 1 }, status: 'QUEUED', progress: { fraction: 0 }, stats: {},
+        attempts: 0, maxAttempts: 3, trigger: 'MANUAL', queue: 'jobs', dispatchedAt: now, createdAt: now, updatedAt: now,
+      });
+      return missed;
+    });
+    try {
+      await system.queue.send('jobs', { body: JSON.stringify({ jobId: id }) });
+      expect(await finished(system, id)).toMatchObject({ status: 'SUCCEEDED', result: 2, attempts: 1 });
+      expect((await system.queue.stats('jobs')).inFlight).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('does not start a delayed job before its delay', async () => {
