@@ -62,13 +62,14 @@ describe('queue workers and graceful stop', () => {
 
   it('holds one receive ahead of its slots, keeps what it holds invisible, and releases it when stopping', async () => {
     const system = await start(db, [], { config: { JOB_STOP_TIMEOUT_MS: 100 } });
-    await system.queue.ensureQueue('ahead-test', { visibilityTimeoutSeconds: 1 });
+    await system.queue.ensureQueue('ahead-test', { visibilityTimeoutSeconds: 3 });
     let release = false;
     const started: string[] = [];
     system.jobs.consume('ahead-test', {
       concurrency: 1,
       batchSize: 1,
-      visibilityTimeoutSeconds: 1,
+      // Extended every second: a loaded machine may stall a heartbeat or two without a redelivery.
+      visibilityTimeoutSeconds: 3,
       async handler(messages: QueueMessage[]) {
         started.push(messages[0]!.body);
         while (!release) await sleep(20);
@@ -82,8 +83,8 @@ describe('queue workers and graceful stop', () => {
     }, 5000, 'one message running and one held ahead');
     const [third] = await system.queue.receive('ahead-test', { visibilityTimeoutSeconds: 30 });
     expect(third!.body).toBe('third');
-    // Past the 1 s visibility: the running and the held message are still invisible.
-    await sleep(1500);
+    // Past the 3 s visibility: the running and the held message are still invisible.
+    await sleep(3500);
     expect(await system.queue.receive('ahead-test')).toEqual([]);
     await system.stop();
     expect(started).toEqual(['first']);
