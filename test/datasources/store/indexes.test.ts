@@ -49,6 +49,20 @@ describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (
     expect(error.keyValue).toEqual({ email: 'a@x.org' });
   });
 
+  it('refuses a taken _id before any other taken key, and writes nothing of the refused document', async () => {
+    const users = ctx.db.collection<{ _id: string; email: string }>(uniqueName('users'));
+    await users.createIndex({ email: 1 }, { unique: true });
+    await users.insertOne({ _id: 'u1', email: 'a@x.org' });
+    const both = await users.insertOne({ _id: 'u1', email: 'a@x.org' }).catch((e) => e);
+    expect(both).toMatchObject({ code: 11000, keyPattern: { _id: 1 }, keyValue: { _id: 'u1' } });
+    const idOnly = await users.insertOne({ _id: 'u1', email: 'b@x.org' }).catch((e) => e);
+    expect(idOnly).toMatchObject({ code: 11000, keyPattern: { _id: 1 } });
+    // the refused document left no e-mail entry behind
+    await users.insertOne({ _id: 'u2', email: 'b@x.org' });
+    expect(await users.find({}, { sort: { _id: 1 } }).toArray()).toEqual([{ _id: 'u1', email: 'a@x.org' }, { _id: 'u2', email: 'b@x.org' }]);
+    expect(await users.countDocuments({ email: 'b@x.org' })).toBe(1);
+  });
+
   it('enforces compound unique indexes on the whole key only', async () => {
     const events = ctx.db.collection(uniqueName('events'));
     await events.createIndex({ bu: 1, day: 1 }, { unique: true });

@@ -97,6 +97,15 @@ function applyIndexChanges(engine: Engine, idKey: Buffer, changes: IndexChange[]
   }
 }
 
+/**
+ * Puts a document whose key is not stored yet; false (and nothing written) when it is. lmdb-js
+ * returns whether the put was made, which its README documents and its typings omit.
+ */
+function putNew(engine: Engine, key: Buffer, bytes: Buffer): boolean {
+  const put = engine.docs.putSync as unknown as (key: Buffer, value: Buffer, options: { noOverwrite: boolean }) => boolean;
+  return put.call(engine.docs, key, bytes, { noOverwrite: true });
+}
+
 /** ObjectIds this process generated for inserts not yet made: no stored document holds them. */
 const generatedIds = new WeakSet<object>();
 
@@ -134,19 +143,27 @@ function startsWithId(document: Document): boolean {
 export function insertDocument(engine: Engine, collection: CollectionEntry, input: Document): StoredDocument {
   const generated = assignId(input);
   const document = idFirst(input);
-  if (Array.isArray(document._id)) throw duplicateKeyError(namespaceOf(engine, collection), { name: '_id_', key: [['_id', 1]] }, document);
+  const takenId = () => duplicateKeyError(namespaceOf(engine, collection), { name: '_id_', key: [['_id', 1]] }, document);
+  if (Array.isArray(document._id)) throw takenId();
   const idKey = encodeKey(document._id);
   const key = docKey(collection, idKey);
   // An id generated for this very insert (here, or by withId before the transaction) cannot
   // exist yet. A remembered one is consumed, so inserting the same object again is checked
   // (and fails with E11000, as on MongoDB).
   const fresh = generated || (typeof document._id === 'object' && generatedIds.delete(document._id));
-  if (!fresh && engine.docs.get(key) !== undefined) {
-    throw duplicateKeyError(namespaceOf(engine, collection), { name: '_id_', key: [['_id', 1]] }, document);
-  }
   const bytes = serialize(document);
-  const changes = planIndexChanges(engine, collection, idKey, undefined, document);
-  engine.docs.putSync(key, bytes);
+  let changes: IndexChange[];
+  try {
+    changes = planIndexChanges(engine, collection, idKey, undefined, document);
+  } catch (error) {
+    // A taken _id is the error reported when other unique keys are taken too, as on MongoDB.
+    if (!fresh && engine.docs.get(key) !== undefined) throw takenId();
+    throw error;
+  }
+  // The document is the first thing written, and its put checks the _id: one B-tree descent
+  // rather than a read and then a write.
+  if (fresh) engine.docs.putSync(key, bytes);
+  else if (!putNew(engine, key, bytes)) throw takenId();
   applyIndexChanges(engine, idKey, changes);
   appendOplog(engine, { op: 'insert', coll: collection.name, id: document._id, doc: bytes });
   return { document, bytes, idKey };
