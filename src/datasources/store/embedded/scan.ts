@@ -1,10 +1,9 @@
 import { deserialize, type Document } from './bson';
 import { prefixOf, type CollectionEntry, type IndexSpec } from './catalog';
 import type { Engine } from './engine';
-import type { IndexBounds, Plan } from './planner';
 import { decodeComponents, decodeId } from './keyDecode';
+import type { IndexBounds, Plan } from './planner';
 import type { StoredDocument } from './writes';
-
 
 /** What a scan touched: the figures MongoDB's explain('executionStats') reports. */
 export interface ScanStats {
