@@ -7,7 +7,7 @@ const CHUNK = 5000;
 /**
  * Freezes a campaign's audience into `campaign_recipients`: the union of its audiences'
  * memberships, each member once, archived members left out. Members are unique by normalized
- * e-mail, so the union is deduplicated by e-mail. Recipients have deterministic ids and are
+ * e-mail, so each member once is each e-mail once. Recipients have deterministic ids and are
  * inserted in bulk; a recipient already there (a crash during an earlier freeze) is kept as it
  * is, so running it again completes the set without duplicating or resetting anyone. Neither
  * memberships nor members are read whole: member ids come from the (audience, member) index and
