@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { App, Feature } from './app';
+import type { App } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { redactUri } from './logger';
 import { createGraphQLMetrics } from './datasources/metrics';
+import { featureResolvers, resolverContainer, type WiredFeature } from './features';
 import { buildAppSchema } from './schema';
 import { createApolloServer } from './server/apollo';
 import { composeApp, type ComposeOptions } from './server/compose';
@@ -16,6 +17,8 @@ export type ServiceOptions = ComposeOptions;
 
 export interface Service {
   app: App;
+  /** Each feature with its services, as this service runs them. */
+  features: readonly WiredFeature[];
   httpServer: Server;
   /** The GraphQL endpoint, http://host:port/graphql (known once start() resolved). */
   readonly url: string;
@@ -39,13 +42,14 @@ async function listen(httpServer: Server, config: Config): Promise<string> {
 }
 
 /** The schema, and Apollo (HTTP) and graphql-ws (WebSocket) serving it with the same limits, errors and metrics. */
-async function createGraphQLServers(app: App, features: readonly Feature[], httpServer: Server) {
+async function createGraphQLServers(app: App, features: readonly WiredFeature[], httpServer: Server) {
   const { config } = app;
   const production = config.NODE_ENV === 'production';
   const limits = { maxDepth: config.GRAPHQL_MAX_DEPTH, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY };
   const formatError = createFormatError({ production, logger: app.logger });
   const metrics = createGraphQLMetrics(app.metrics);
-  const schema = await buildAppSchema(features);
+  const resolvers = featureResolvers(features.map(({ feature }) => feature));
+  const schema = await buildAppSchema(resolvers, resolverContainer(features));
   const apollo = createApolloServer({
     schema,
     httpServer,
@@ -81,7 +85,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     httpServer.on('request', createHttpApp({ app, apollo, features, isStopping: () => stopping }));
     url = await listen(httpServer, config);
     await jobSystem.start();
-    for (const feature of features) await feature.start?.(app);
+    for (const { feature, services } of features) await feature.start?.(app, services);
     app.logger.info({ url }, 'Campaign Hub is listening');
   }
 
@@ -90,7 +94,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
     stopping = true;
     app.logger.info('stopping');
     // Reverse order of start: features first (they may still enqueue jobs or write the store).
-    for (const feature of [...features].reverse()) await feature.stop?.(app);
+    for (const { feature, services } of [...features].reverse()) await feature.stop?.(app, services);
     await webSockets.close();
     // In parallel, each within its own budget: apollo.stop() closes the listener and waits for
     // in-flight HTTP requests (drain plugin); the job system lets running jobs finish
@@ -102,6 +106,7 @@ export async function createService(config: Config, options: ServiceOptions = {}
 
   return {
     app,
+    features,
     httpServer,
     get url() {
       return url;

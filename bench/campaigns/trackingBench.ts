@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type { Db } from 'mongodb';
 import { openStore } from '../../src/datasources/store';
-import { applyIndexes } from '../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../src/features';
 import { C, newId, recipientId, type CampaignDoc, type RecipientDoc } from '../../src/services/campaigns/model';
 import { signTrackingToken } from '../../src/services/campaigns/trackingTokens';
 import { line } from './support';
@@ -83,7 +83,7 @@ export async function trackingBench(events: number, recipients: number, connecti
 
 async function measureTracking(dir: string, events: number, recipients: number, connections: number, baseline: number): Promise<void> {
   let store = await openStore({ dataDir: dir });
-  await applyIndexes(store.db);
+  await applyFeatureIndexes(store.db);
   const tokens = await seedCampaign(store.db, recipients);
   await store.close();
   const port = await freePort();

@@ -1,5 +1,5 @@
-import type { ClickLogRow } from '../../src/services/clicks/clickRow';
-import { formatSfmcDate } from '../../src/services/clicks/sfmcTime';
+import { type ClickLogRow } from '../../src/datasources/sfmc/clickLogRow';
+import { formatSfmcDate } from '../../src/datasources/sfmc/clickLogRow';
 
 export interface BenchRowsOptions {
   sends: number;

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config';
 import { createQueuePort } from '../../src/datasources/queue';
 import { createSfmcPort } from '../../src/datasources/sfmc';
 import { openStore } from '../../src/datasources/store';
-import { applyIndexes } from '../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../src/features';
 import { createLogger } from '../../src/logger';
 import { CLICK_EVENTS } from '../../src/services/clicks/clickModels';
 import { createClickPipeline } from '../../src/services/clicks/pipeline';
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-clicks-'));
   const store = await openStore({ dataDir, dbName: 'bench' });
   try {
-    await applyIndexes(store.db);
+    await applyFeatureIndexes(store.db);
     await createBaselineIndexes(store.db);
     const config = loadConfig({ QUEUE_POLL_INTERVAL_MS: '10', SFMC_BACKEND: 'local' });
     const queue = createQueuePort(config, store.db);

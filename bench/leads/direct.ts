@@ -7,7 +7,7 @@ import type { App } from '../../src/app';
 import { Role } from '../../src/auth/roles';
 import { loadConfig } from '../../src/config';
 import { openStore } from '../../src/datasources/store';
-import { applyIndexes } from '../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../src/features';
 import type { Jobs } from '../../src/jobs/jobType';
 import { createLogger } from '../../src/logger';
 import { ensureAgent } from '../../src/services/leads/agents';
@@ -24,7 +24,7 @@ export async function routeInProcess(leadCount: number, agentCount: number): Pro
   const store = await openStore({ dataDir, dbName: 'bench' });
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATA_DIR: dataDir, UPLOAD_MAX_ROWS: String(leadCount) });
   const app = { config, logger: createLogger({ level: 'silent' }), store, db: store.db, jobs: {} as Jobs, metrics: new Registry(), ports: {} } as App;
-  await applyIndexes(store.db);
+  await applyFeatureIndexes(store.db);
   const routing = leadRouting(app);
   await routing.start();
   try {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { cpus, loadavg } from 'node:os';
-import { parseArgs } from '../../src/cli/args';
+import { parseArgs } from '../../src/features/commandLine';
 import { routeInProcess } from './direct';
 import { formatFigures } from './measure';
 import { routeOverWebSocket } from './overWebSocket';

@@ -12,7 +12,7 @@ import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { EmbeddedQueuePort, SqsQueuePort } from '../../src/datasources/queue';
 import { openStore, type Store } from '../../src/datasources/store';
-import { applyIndexes } from '../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../src/features';
 import { createJobSystem, type JobType } from '../../src/jobs';
 import { createLogger } from '../../src/logger';
 import { print, sendReceiveDelete, timed, type Figure } from './throughput';
@@ -104,7 +104,6 @@ async function runner(store: Store): Promise<[Figure, Figure]> {
     logger: createLogger({ level: 'silent' }),
     metrics,
     queue: new EmbeddedQueuePort(store.db),
-    defaultSchedules: false,
   });
   system.register([noop]);
   await system.start();
@@ -132,7 +131,7 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-queue-'));
   const store = await openStore({ dataDir, dbName: 'bench', ttlIntervalMs: 60_000 });
   try {
-    await applyIndexes(store.db);
+    await applyFeatureIndexes(store.db);
     console.log(`bench:queue  messages=${MESSAGES} jobs=${JOBS} concurrency=${CONCURRENCY}  (node ${process.version})`);
     const rawStore = await rawStoreBaseline(store, Math.min(MESSAGES, 10_000));
     const embedded = await embeddedQueue(store);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObjectId, type Db } from 'mongodb';
 import { openStore } from '../../src/datasources/store';
-import { indexes } from '../../src/datasources/store/indexes';
+import { declaredIndexes } from '../../src/features';
+
+const indexes = declaredIndexes();
 import { CLICK_LOG } from '../../src/datasources/sfmc/local/localClickLog';
 import { C } from '../../src/services/campaigns/model';
 import { perSecond, printFigure, startClock } from './clock';

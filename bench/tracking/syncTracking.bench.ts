@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore, type Store } from '../../src/datasources/store';
-import { applyIndexes, indexes } from '../../src/datasources/store/indexes';
+import { applyIndexes } from '../../src/datasources/store/indexes';
+import { trackingIndexes } from '../../src/services/tracking/indexes';
 import { createLogger } from '../../src/logger';
 import { DEFAULT_PUBLICATION_CODES } from '../../src/services/tracking/publicationCodes';
 import { syncTracking } from '../../src/services/tracking/syncTracking';
@@ -27,7 +28,7 @@ const TRACKING = new Set(['performance_entries', 'tracking_scripts', 'publicatio
 async function freshStore(orders: number): Promise<{ store: Store; dir: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-tracking-'));
   const store = await openStore({ dataDir: dir, dbName: 'bench' });
-  await applyIndexes(store.db, indexes.filter((i) => TRACKING.has(i.collection)));
+  await applyIndexes(store.db, trackingIndexes.filter((i) => TRACKING.has(i.collection)));
   await writeOrders(store.db, orders);
   return { store, dir };
 }

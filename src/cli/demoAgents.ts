@@ -5,7 +5,7 @@ import { createApiKey } from '../auth/apiKeys';
 import { Role } from '../auth/roles';
 import { ConfigError, loadConfig } from '../config';
 import { openStore } from '../datasources/store';
-import { checkFlags, parseArgs, UsageError } from './args';
+import { checkFlags, parseArgs, UsageError } from '../features/commandLine';
 import { LeadAgentClient, type AssignmentMessage } from './leadAgentClient';
 
 const USAGE = `npm run demo:agents -- [--agents 5] [--url http://localhost:PORT/graphql] [--upload data/demo/leads.csv]

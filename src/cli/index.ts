@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { App, CliCommand, Feature } from '../app';
-import { createApiKey, parseRole } from '../auth/apiKeys';
+import type { App } from '../app';
+import { createApiKey } from '../auth/apiKeys';
 import { Role } from '../auth/roles';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { AppError } from '../errors';
-import { features as allFeatures } from '../features';
+import { features as allFeatures, featureResolvers, type CliCommand, type Feature, type WiredFeature } from '../features';
 import { createLogger, redactUri } from '../logger';
 import { printAppSchema } from '../schema';
 import { composeApp } from '../server/compose';
-import { checkFlags, parseArgs, UsageError, type ParsedArgs } from './args';
+import { checkFlags, parseArgs, UsageError, type ParsedArgs } from '../features/commandLine';
 
 /** Exit codes: 0 done, 1 the command failed, 2 the command line or configuration was wrong. */
 const EXIT_USAGE = 2;
@@ -29,43 +29,29 @@ const offlineCommands: Record<string, OfflineCommand> = {
     async run({ flags }) {
       const { out } = checkFlags(flags, { optional: ['out'] });
       const target = resolve(out ?? 'schema.graphql');
-      await writeFile(target, await printAppSchema(allFeatures));
+      await writeFile(target, await printAppSchema(featureResolvers()));
       process.stdout.write(`Wrote ${target}\n`);
       return 0;
     },
   },
 };
 
-const appCommands: Record<string, CliCommand> = {
-  'create-api-key': {
-    description: 'Creates an API key; prints it once, alone on the last line',
-    usage: 'create-api-key --role admin|operator|agent|viewer --name NAME [--agent-id ID]',
-    async run(app, flags) {
-      const values = checkFlags(flags, { required: ['role', 'name'], optional: ['agent-id'] });
-      const { key, apiKey } = await createApiKey(app.db, {
-        role: parseRole(values.role!),
-        name: values.name!,
-        agentId: values['agent-id'],
-      });
-      process.stdout.write(
-        `Created API key ${apiKey._id} (${apiKey.role}, "${apiKey.name}"). It is shown only now; only its hash is stored.\n${key}\n`,
-      );
-    },
-  },
+/** Commands of the whole service: they receive every feature with its services. */
+const appCommands: Record<string, CliCommand<readonly WiredFeature[]>> = {
   demo: {
     description: "Fills the store with every feature's generated demo data and prints an admin key to explore it",
     usage: 'demo [--force]',
-    async run(app, flags) {
+    async run(app, flags, _positional, features) {
       const force = flags.force === true;
       checkFlags(Object.fromEntries(Object.entries(flags).filter(([name]) => name !== 'force')), {});
       // Generated data in a shared MongoDB would mix with real data: ask for it explicitly.
       if (app.store.engine === 'mongodb' && !force) {
         throw new UsageError('demo writes generated data; on MongoDB add --force if that is really wanted');
       }
-      for (const feature of allFeatures) {
+      for (const { feature, services } of features) {
         if (!feature.demo) continue;
         process.stdout.write(`demo: ${feature.name}...\n`);
-        await feature.demo(app);
+        await feature.demo(app, services);
       }
       const { key } = await createApiKey(app.db, { role: Role.ADMIN, name: `demo ${new Date().toISOString()}` });
       process.stdout.write(
@@ -77,15 +63,23 @@ const appCommands: Record<string, CliCommand> = {
   },
 };
 
+/** A command with the services it runs with, taken from the composed app. */
+interface RunnableCommand extends Pick<CliCommand, 'description' | 'usage'> {
+  run(app: App, flags: Record<string, string | boolean>, positional: string[], features: readonly WiredFeature[]): Promise<number | void>;
+}
+
 /** Built-in commands plus every feature's; a feature may not shadow another command. */
-function allCommands(features: readonly Feature[]): Record<string, CliCommand> {
-  const commands: Record<string, CliCommand> = { ...appCommands };
+function allCommands(features: readonly Feature<any>[]): Record<string, RunnableCommand> {
+  const commands: Record<string, RunnableCommand> = { ...appCommands };
   for (const feature of features) {
     for (const [name, command] of Object.entries(feature.commands ?? {})) {
       if (name in commands || name in offlineCommands) {
         throw new Error(`CLI command "${name}" of feature ${feature.name} is already defined`);
       }
-      commands[name] = command;
+      commands[name] = {
+        ...command,
+        run: (app, flags, positional, wired) => command.run(app, flags, positional, wired.find((w) => w.feature === feature)?.services),
+      };
     }
   }
   return commands;
@@ -98,11 +92,11 @@ function usage(commands: Record<string, { description: string; usage?: string }>
   return `Usage: npm run cli -- <command> [--flag value]\n\nCommands:\n${lines.join('\n')}\n`;
 }
 
-async function runAppCommand(command: CliCommand, config: Config, args: ParsedArgs): Promise<number> {
+async function runAppCommand(command: RunnableCommand, config: Config, args: ParsedArgs): Promise<number> {
   const logger = createLogger({ level: config.LOG_LEVEL, destination: process.stderr });
   const composed = await composeApp(config, { logger });
   try {
-    const code = await command.run(composed.app as App, args.flags, args.positional);
+    const code = await command.run(composed.app, args.flags, args.positional, composed.features);
     return code ?? 0;
   } finally {
     await composed.jobSystem.stop();

@@ -1,6 +1,5 @@
 import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
-import type { ScheduleDefinition } from '../app';
 import type { Config } from '../config';
 import type { QueuePort } from '../datasources/queue';
 import type { Logger } from '../logger';
@@ -8,14 +7,12 @@ import { Dispatcher } from './dispatcher';
 import { createJobMetrics } from './jobMetrics';
 import { DEFAULT_JOB_QUEUE, JobService, queueOf } from './jobService';
 import { JobStore } from './jobStore';
-import type { Consumer, ConsumerOptions, JobType } from './jobType';
+import type { Consumer, ConsumerOptions, JobType, ScheduleDefinition, ScheduleView } from './jobType';
 import { QueueConsumer } from './queueConsumer';
 import { DEFAULT_ATTEMPTS, handleJobMessage } from './runJob';
-import { Scheduler, type ScheduleView } from './scheduler';
-import { defaultSchedules } from './schedules';
+import { Scheduler } from './scheduler';
 
 export * from './jobType';
-export type { ScheduleView } from './scheduler';
 export { DEFAULT_JOB_QUEUE } from './jobService';
 
 export type JobSystemConfig = Pick<
@@ -35,8 +32,6 @@ export interface JobSystemOptions {
   logger: Logger;
   metrics: Registry;
   queue: QueuePort;
-  /** Include the default schedules of src/jobs/schedules.ts (default true). */
-  defaultSchedules?: boolean;
 }
 
 /**
@@ -69,7 +64,7 @@ export interface JobSystemOptions {
 export interface JobSystem {
   jobs: JobService;
   register(types: JobType<any, any>[]): void;
-  addSchedules(definitions: ScheduleDefinition[]): void;
+  addSchedules(definitions: readonly ScheduleDefinition[]): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -99,7 +94,6 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
   const jobs: JobService = new JobService({ store, queue, logger, metrics, types, ensureJobQueue, consume, listSchedules, queues: jobQueues });
   const scheduler = new Scheduler({ db, jobs, types, overrides: config.cronOverrides, logger });
   const dispatcher = new Dispatcher({ store, jobs, logger });
-  if (options.defaultSchedules ?? true) scheduler.add(defaultSchedules);
   const runner = { store, types, logger, metrics, visibilitySeconds: config.JOB_VISIBILITY_TIMEOUT_SECONDS };
 
   return {

@@ -1,7 +1,7 @@
 import type { IndexDeclaration } from '../datasources/store/indexes';
 import { JOBS } from './jobStore';
 
-/** Indexes of the jobs collection (applied with every other in store/indexes.ts). */
+/** Indexes of the jobs collection (applied with the features' indexes at start-up). */
 export const jobIndexes: IndexDeclaration[] = [
   // One Job per idempotency key: N instances firing one schedule tick make one Job.
   {

@@ -4,8 +4,7 @@ import type { Logger } from '../logger';
 import { encodeJobMessage } from './jobMessage';
 import type { JobMetrics } from './jobMetrics';
 import type { JobStore } from './jobStore';
-import type { ScheduleView } from './scheduler';
-import type { Consumer, ConsumerOptions, EnqueueOptions, JobRecord, JobType, Jobs } from './jobType';
+import type { Consumer, ConsumerOptions, EnqueueOptions, JobRecord, JobType, Jobs, ScheduleView } from './jobType';
 import { DEFAULT_ATTEMPTS, MAX_MESSAGE_DELAY_SECONDS } from './runJob';
 
 export const DEFAULT_JOB_QUEUE = 'jobs';

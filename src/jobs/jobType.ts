@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import type { QueueMessage } from '../datasources/queue/queuePort';
+import type { QueueMessage } from '../datasources/queue/port';
 import type { Logger } from '../logger';
-import type { ScheduleView } from './scheduler';
 
 export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 export type JobTrigger = 'MANUAL' | 'SCHEDULE' | 'EVENT';
@@ -169,4 +168,30 @@ export interface Consumer {
   readonly queue: string;
   /** Stops receiving, waits for running batches (up to the job system's stop timeout). */
   stop(): Promise<void>;
+}
+
+/** A schedule: data, run exactly once per tick across instances by enqueueing a Job. */
+export interface ScheduleDefinition {
+  /** UPPER_SNAKE name; CRON_<NAME> overrides the expression ("off" disables it). */
+  name: string;
+  cron: string;
+  jobType: string;
+  params?: unknown;
+  description?: string;
+}
+
+/** A schedule as the `schedules` query shows it. */
+export interface ScheduleView {
+  name: string;
+  description?: string;
+  jobType: string;
+  params?: unknown;
+  /** The expression in force: the CRON_<NAME> override or the default; null when "off". */
+  cron: string | null;
+  defaultCron: string;
+  enabled: boolean;
+  /** False when no feature registers the job type: listed, never fired. */
+  registered: boolean;
+  nextRunAt: Date | null;
+  lastTickAt: Date | null;
 }

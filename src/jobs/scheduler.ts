@@ -1,10 +1,9 @@
 import { schedule as scheduleCron, type ScheduledTask } from 'node-cron';
 import type { Collection, Db } from 'mongodb';
-import type { ScheduleDefinition } from '../app';
 import type { Logger } from '../logger';
 import { CronTimes } from './cronTimes';
 import type { JobService } from './jobService';
-import type { JobType } from './jobType';
+import type { JobType, ScheduleDefinition, ScheduleView } from './jobType';
 
 export const SCHEDULE_STATE = 'job_schedules';
 
@@ -12,22 +11,6 @@ interface ScheduleState {
   _id: string;
   /** The latest tick that enqueued (or found) its Job, on any instance. */
   lastTickAt: Date;
-}
-
-/** A schedule as the `schedules` query shows it. */
-export interface ScheduleView {
-  name: string;
-  description?: string;
-  jobType: string;
-  params?: unknown;
-  /** The expression in force: the CRON_<NAME> override or the default; null when "off". */
-  cron: string | null;
-  defaultCron: string;
-  enabled: boolean;
-  /** False when no feature registers the job type: listed, never fired. */
-  registered: boolean;
-  nextRunAt: Date | null;
-  lastTickAt: Date | null;
 }
 
 export interface SchedulerDeps {
@@ -52,7 +35,7 @@ export class Scheduler {
     this.state = deps.db.collection<ScheduleState>(SCHEDULE_STATE);
   }
 
-  add(definitions: ScheduleDefinition[]): void {
+  add(definitions: readonly ScheduleDefinition[]): void {
     for (const definition of definitions) {
       const earlier = this.definitions.get(definition.name);
       this.definitions.set(definition.name, { ...earlier, ...definition });

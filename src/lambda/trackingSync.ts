@@ -1,13 +1,14 @@
 import { Registry } from 'prom-client';
 import { loadConfig } from '../config';
 import { createAnalyticsPort } from '../datasources/analytics';
-import { createMetricsPublisher } from '../datasources/metrics/cloudwatch';
+import { createMetricsPublisher } from '../datasources/metrics';
 import { openStore, type Store } from '../datasources/store';
-import { applyIndexes, indexes } from '../datasources/store/indexes';
+import { applyIndexes } from '../datasources/store/indexes';
 import { fromZodError } from '../errors';
 import { createLogger } from '../logger';
 import { failedSyncResult, runTrackingSync, type TrackingSyncHost } from '../services/tracking/runTrackingSync';
 import type { SyncTrackingResult } from '../services/tracking/syncTracking';
+import { trackingIndexes } from '../services/tracking/indexes';
 import { trackingSyncParams } from '../services/tracking/trackingSync.job';
 
 /** The seed's event. An EventBridge schedule sends its own envelope, which means "all defaults". */
@@ -27,14 +28,12 @@ export interface LambdaResources {
   store?: Store;
 }
 
-const TRACKING_COLLECTIONS = new Set(['performance_entries', 'tracking_scripts', 'publication_insertion_orders', 'publications', 'ad_campaigns']);
-
 /** Builds store, analytics and metrics from the environment (MONGODB_URI, ANALYTICS_BACKEND=athena, ...). */
 export async function openLambdaResources(): Promise<LambdaResources> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'tracking-sync' });
   const store = await openStore({ uri: config.MONGODB_URI, dataDir: config.DATA_DIR });
-  await applyIndexes(store.db, indexes.filter((index) => TRACKING_COLLECTIONS.has(index.collection)));
+  await applyIndexes(store.db, trackingIndexes);
   return {
     store,
     host: {

@@ -1,10 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
-import type { Feature } from '../app';
+import { buildSchema, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { authChecker } from '../auth/authChecker';
-import { ApiKeyResolver } from '../resolvers/system/apiKey.resolver';
-import { SystemResolver } from '../resolvers/system/system.resolver';
 
 /**
  * Subscriptions are fed by the store's change streams through `@Subscription({ subscribe })`,
@@ -21,18 +18,16 @@ const changeStreamsOnly: PubSub = {
 };
 
 /**
- * The one GraphQL schema: the system resolvers (health, me, API keys) plus every feature's.
- * Input validation is done by each service with zod (clear BAD_USER_INPUT naming the field), so
- * type-graphql's class-validator pass is off.
+ * The one GraphQL schema of the given resolver classes. `container` constructs the resolvers
+ * that execute (each with its feature's services); the SDL alone needs none. Input validation
+ * is done by each service with zod (clear BAD_USER_INPUT naming the field), so type-graphql's
+ * class-validator pass is off.
  */
-export async function buildAppSchema(features: readonly Feature[]): Promise<GraphQLSchema> {
-  const resolvers: NonEmptyArray<Function> = [
-    SystemResolver,
-    ApiKeyResolver,
-    ...features.flatMap((feature) => (feature.resolvers ?? []) as Function[]),
-  ];
+export async function buildAppSchema(resolvers: readonly Function[], container?: ContainerType): Promise<GraphQLSchema> {
+  if (resolvers.length === 0) throw new Error('the schema needs at least one resolver');
   return buildSchema({
-    resolvers,
+    resolvers: resolvers as NonEmptyArray<Function>,
+    container,
     authChecker,
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
@@ -41,6 +36,6 @@ export async function buildAppSchema(features: readonly Feature[]): Promise<Grap
 }
 
 /** The SDL committed as schema.graphql: sorted, so the file changes only when the API does. */
-export async function printAppSchema(features: readonly Feature[]): Promise<string> {
-  return `${printSchema(lexicographicSortSchema(await buildAppSchema(features)))}\n`;
+export async function printAppSchema(resolvers: readonly Function[]): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await buildAppSchema(resolvers)))}\n`;
 }

@@ -1,9 +1,9 @@
-import type { App, Feature } from '../app';
+import { EventEmitter } from 'node:events';
+import type { App, SocketEventMap } from '../app';
 import type { Config } from '../config';
-import { features as allFeatures } from '../features';
+import { features as allFeatures, applyFeatureIndexes, wireFeatures, type Feature, type WiredFeature } from '../features';
 import { createMetricsRegistry } from '../datasources/metrics';
 import { openStore } from '../datasources/store';
-import { applyIndexes } from '../datasources/store/indexes';
 import { createJobSystem, type JobSystem } from '../jobs';
 import { createLogger, type Logger } from '../logger';
 import { closePorts, createPorts } from './ports';
@@ -11,22 +11,23 @@ import { closePorts, createPorts } from './ports';
 export interface ComposeOptions {
   /** Defaults to a pino logger at LOG_LEVEL. */
   logger?: Logger;
-  /** Defaults to src/features.ts. */
-  features?: readonly Feature[];
+  /** Defaults to every feature of src/features/index.ts. */
+  features?: readonly Feature<any>[];
 }
 
 export interface ComposedApp {
   app: App;
-  features: readonly Feature[];
+  /** Each feature with its services, built once for this app. */
+  features: readonly WiredFeature[];
   jobSystem: JobSystem;
   /** Closes the ports and the store; the caller stops HTTP and jobs first. */
   close(): Promise<void>;
 }
 
 /**
- * The composition root without HTTP: config -> logger -> store (+ indexes) -> metrics -> ports
- * -> job system with every feature's job types and schedules. The HTTP service and the CLI
- * both start from here, so a CLI command sees exactly the app the server runs.
+ * The composition root without HTTP: config -> logger -> store (+ the features' indexes) ->
+ * metrics -> ports -> job system -> each feature's services, job types and schedules. The HTTP
+ * service and the CLI both start from here, so a CLI command sees exactly the app the server runs.
  */
 export async function composeApp(config: Config, options: ComposeOptions = {}): Promise<ComposedApp> {
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
@@ -42,13 +43,15 @@ export async function composeApp(config: Config, options: ComposeOptions = {}): 
     onError: (error) => logger.warn({ err: error }, 'store maintenance failed'),
   });
   try {
-    await applyIndexes(store.db);
+    await applyFeatureIndexes(store.db, features);
     const metrics = createMetricsRegistry();
     const ports = createPorts(config, store.db, logger);
     const jobSystem = createJobSystem({ db: store.db, config, logger, metrics, queue: ports.queue });
-    const app: App = { config, logger, store, db: store.db, jobs: jobSystem.jobs, metrics, ports };
-    for (const feature of features) {
-      jobSystem.register(feature.jobTypes?.(app) ?? []);
+    const sockets = new EventEmitter<SocketEventMap>();
+    const app: App = { config, logger, store, db: store.db, jobs: jobSystem.jobs, metrics, ports, sockets };
+    const wired = wireFeatures(app, features);
+    for (const { feature, services } of wired) {
+      jobSystem.register(feature.jobTypes?.(app, services) ?? []);
       jobSystem.addSchedules(feature.schedules ?? []);
     }
     logger.info({ storeEngine: store.engine, features: features.map((f) => f.name) }, 'app composed');
@@ -59,7 +62,7 @@ export async function composeApp(config: Config, options: ComposeOptions = {}): 
         await store.close();
       }
     };
-    return { app, features, jobSystem, close };
+    return { app, features: wired, jobSystem, close };
   } catch (error) {
     await store.close();
     throw error;

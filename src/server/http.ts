@@ -4,12 +4,12 @@ import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
-import type { App, Feature } from '../app';
+import type { App } from '../app';
+import type { WiredFeature } from '../features';
 import { resolvePrincipal } from '../auth/principal';
 import type { GraphQLContext } from '../context';
 import { Loaders } from '../resolvers/loaders';
 import { mountExplorer } from './explorer';
-import { fastRoutesOf } from './fastRoutes';
 import { mountHealthRoutes } from './health';
 
 /** Most files one multipart GraphQL request may carry. */
@@ -66,10 +66,10 @@ function errorHandler(app: App): ErrorRequestHandler {
 export function createHttpApp(options: {
   app: App;
   apollo: ApolloServer<GraphQLContext>;
-  features: readonly Feature[];
+  features: readonly WiredFeature[];
   isStopping: () => boolean;
 }): RequestListener {
-  const fastRoutes = fastRoutesOf(options.features, options.app);
+  const fastRoutes = options.features.flatMap(({ feature, services }) => feature.fastRoutes?.(options.app, services) ?? []);
   const rest = expressApp(options);
   return (req, res) => {
     for (const route of fastRoutes) if (route(req, res)) return;
@@ -95,7 +95,7 @@ function expressApp(options: Parameters<typeof createHttpApp>[0]): Express {
     expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(app, req, res) }),
   );
   const featureRouter = express.Router();
-  for (const feature of features) feature.routes?.(featureRouter, app);
+  for (const { feature, services } of features) feature.routes?.(featureRouter, app, services);
   http.use(featureRouter);
   http.use((req, res) => {
     res.status(404).json(jsonError('NOT_FOUND', `No route for ${req.method} ${req.path}`));

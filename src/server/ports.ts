@@ -1,9 +1,9 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../datasources/store';
 import type { Ports } from '../app';
 import type { Config } from '../config';
 import { createAnalyticsPort } from '../datasources/analytics';
 import { createMessagingPort } from '../datasources/messaging';
-import { createMetricsPublisher } from '../datasources/metrics/cloudwatch';
+import { createMetricsPublisher } from '../datasources/metrics';
 import { createObjectStore } from '../datasources/objects';
 import { createQueuePort } from '../datasources/queue';
 import { createSfmcPort } from '../datasources/sfmc';

@@ -20,7 +20,6 @@ import { operationLabel, type GraphQLMetrics } from '../datasources/metrics';
 import { unauthenticated } from '../errors';
 import { Loaders } from '../resolvers/loaders';
 import { checkQueryComplexity, queryDepthRule, type QueryLimits } from './limits';
-import { socketEvents } from './socketEvents';
 import { isDocument, ValidatedDocuments } from './validatedDocuments';
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -58,7 +57,7 @@ async function prepareOperation(
 
 /**
  * connection_init checks the key once and names the socket; open and close reach features
- * through socketEvents(app) (presence of agents).
+ * through app.sockets (presence of agents).
  */
 function connectionHooks(app: App) {
   return {
@@ -75,12 +74,12 @@ function connectionHooks(app: App) {
       }
       ctx.extra.socketId = randomUUID();
       ctx.extra.principal = principal;
-      socketEvents(app).emit('connected', { socketId: ctx.extra.socketId, principal });
+      app.sockets.emit('connected', { socketId: ctx.extra.socketId, principal });
       return true;
     },
     onClose: (ctx: SocketContext, code?: number) => {
       if (!ctx.extra.socketId) return;
-      socketEvents(app).emit('closed', {
+      app.sockets.emit('closed', {
         socketId: ctx.extra.socketId,
         principal: ctx.extra.principal ?? null,
         code: code ?? CloseCode.InternalServerError,

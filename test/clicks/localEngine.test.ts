@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config';
 import { createSfmcPort, type SfmcPort } from '../../src/datasources/sfmc';
-import { applyIndexes } from '../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../src/features';
 import type { Store } from '../../src/datasources/store';
 import { openTestStore } from '../support/store';
 import { clickRow } from './support/harness';
@@ -12,7 +12,7 @@ describe('local Marketing Cloud engine', () => {
 
   beforeEach(async () => {
     store = await openTestStore();
-    await applyIndexes(store.db);
+    await applyFeatureIndexes(store.db);
     sfmc = createSfmcPort(loadConfig({ SFMC_BUSINESS_UNITS: JSON.stringify(configured) }), store.db);
   });
   afterEach(() => store.close());

@@ -1,7 +1,7 @@
-import { parseBusinessUnits } from '../../src/services/clicks/businessUnits';
+import { parseBusinessUnits } from '../../src/datasources/sfmc/businessUnits';
 import { MAX_URL_LENGTH, parseClickRow } from '../../src/services/clicks/clickRow';
 import { ReportingCalendar } from '../../src/services/clicks/reportingDay';
-import { formatSfmcDate, parseSfmcDate } from '../../src/services/clicks/sfmcTime';
+import { formatSfmcDate, parseSfmcDate } from '../../src/datasources/sfmc/clickLogRow';
 
 const chicago = new ReportingCalendar('America/Chicago');
 

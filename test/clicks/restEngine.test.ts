@@ -1,7 +1,7 @@
 import { createRestSfmc } from '../../src/datasources/sfmc/rest/restClickLog';
 import type { SfmcPort } from '../../src/datasources/sfmc';
 import { SfmcError } from '../../src/datasources/sfmc';
-import type { BusinessUnit } from '../../src/services/clicks/businessUnits';
+import type { BusinessUnit } from '../../src/datasources/sfmc/businessUnits';
 import { createLogger } from '../../src/logger';
 import { FakeMarketingCloud } from './support/fakeMarketingCloud';
 

@@ -1,4 +1,4 @@
-import { checkFlags, parseArgs, UsageError } from '../../src/cli/args';
+import { checkFlags, parseArgs, UsageError } from '../../src/features/commandLine';
 
 describe('parseArgs', () => {
   it.each([

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPrincipalByKey } from '../../src/auth/apiKeys';
 import { openStore } from '../../src/datasources/store';
-import { features } from '../../src/features';
+import { featureResolvers } from '../../src/features';
 import { printAppSchema } from '../../src/schema';
 import { runTs } from './spawn';
 
@@ -48,6 +48,6 @@ describe('npm run cli', () => {
     const out = join(dataDir, 'schema.graphql');
     const result = await cli('emit-schema', '--out', out);
     expect(result.code).toBe(0);
-    expect(await readFile(out, 'utf8')).toBe(await printAppSchema(features));
+    expect(await readFile(out, 'utf8')).toBe(await printAppSchema(featureResolvers()));
   });
 });

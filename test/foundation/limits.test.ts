@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { systemFeature } from '../../src/features/system';
 import { buildAppSchema } from '../../src/schema';
 import { checkQueryComplexity, queryDepthRule } from '../../src/server/limits';
 
 describe('query limits', () => {
   let schema: GraphQLSchema;
   beforeAll(async () => {
-    schema = await buildAppSchema([]);
+    schema = await buildAppSchema(systemFeature.resolvers!);
   });
 
   const depthErrors = (query: string, maxDepth: number) =>

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { specifiedRules, type GraphQLSchema } from 'graphql';
+import { systemFeature } from '../../src/features/system';
 import { buildAppSchema } from '../../src/schema';
 import { queryDepthRule } from '../../src/server/limits';
 import { isDocument, ValidatedDocuments } from '../../src/server/validatedDocuments';
@@ -7,7 +8,7 @@ import { isDocument, ValidatedDocuments } from '../../src/server/validatedDocume
 describe('validated documents (socket operations)', () => {
   let schema: GraphQLSchema;
   beforeAll(async () => {
-    schema = await buildAppSchema([]);
+    schema = await buildAppSchema(systemFeature.resolvers!);
   });
 
   const documents = () => new ValidatedDocuments(schema, [...specifiedRules, queryDepthRule(2)]);

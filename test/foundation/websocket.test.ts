@@ -3,7 +3,7 @@ import { print } from 'graphql';
 import WebSocket from 'ws';
 import { HealthDocument, MeDocument } from '../generated/graphql';
 import { findPrincipalByKey, revokeApiKey } from '../../src/auth/apiKeys';
-import { socketEvents, type SocketInfo } from '../../src/server/socketEvents';
+import type { SocketInfo } from '../../src/app';
 import { startTestServer, type TestServer } from '../support/server';
 
 /** A graphql-ws client that does not retry, so a refused connection fails the test at once. */
@@ -50,8 +50,8 @@ describe('graphql-ws on /graphql', () => {
   it('identifies the caller from connectionParams and reports the socket lifecycle', async () => {
     const connected: SocketInfo[] = [];
     const closed: SocketInfo[] = [];
-    socketEvents(server.app).on('connected', (info) => connected.push(info));
-    socketEvents(server.app).on('closed', (info) => closed.push(info));
+    server.app.sockets.on('connected', (info) => connected.push(info));
+    server.app.sockets.on('closed', (info) => closed.push(info));
     const client = connect(server.wsUrl, agentKey);
     const result = (await runOnce(client, print(MeDocument))) as ExecutionResult;
     expect(result.data).toEqual({ me: expect.objectContaining({ role: 'AGENT', agentId: 'agent-7', name: 'agent 7' }) });

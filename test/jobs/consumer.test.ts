@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import { z } from 'zod';
 import type { QueueMessage } from '../../src/datasources/queue';
 import type { Store } from '../../src/datasources/store';
-import { applyIndexes } from '../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../src/features';
 import type { JobType } from '../../src/jobs';
 import { openTestStore } from '../support/store';
 import { startJobSystem, waitFor, type TestJobSystem } from './support';
@@ -22,7 +22,7 @@ describe('queue workers and graceful stop', () => {
   beforeEach(async () => {
     store = await openTestStore();
     db = store.db;
-    await applyIndexes(db);
+    await applyFeatureIndexes(db);
   });
   afterEach(async () => {
     for (const system of running.splice(0)) await system.stop();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { openStore, type Store } from '../../src/datasources/store';
-import { applyIndexes } from '../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../src/features';
 import { effectJob } from './fixtures/effectJob';
 import { startJobSystem, waitFor, type TestJobSystem } from './support';
 
@@ -27,7 +27,7 @@ describe('a worker killed with kill -9 in the middle of a job', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'campaign-hub-crash-'));
     store = await openStore({ dataDir, dbName: 'test', watchPollMs: 10, ttlIntervalMs: 1000 });
-    await applyIndexes(store.db);
+    await applyFeatureIndexes(store.db);
   });
   afterAll(async () => {
     child?.kill('SIGKILL');

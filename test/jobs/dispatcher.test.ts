@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Store } from '../../src/datasources/store';
-import { applyIndexes } from '../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../src/features';
 import type { JobRecord, JobType } from '../../src/jobs';
 import { Dispatcher } from '../../src/jobs/dispatcher';
 import { JobStore } from '../../src/jobs/jobStore';
@@ -33,7 +33,7 @@ describe('dispatcher', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    await applyIndexes(store.db);
+    await applyFeatureIndexes(store.db);
     system = await startJobSystem(store.db, [echo]);
     dispatcher = new Dispatcher({ store: new JobStore(store.db), jobs: system.jobs, logger: createLogger({ level: 'silent' }) });
   });

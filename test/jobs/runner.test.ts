@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import { z } from 'zod';
 import type { Store } from '../../src/datasources/store';
-import { applyIndexes } from '../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../src/features';
 import { AppError } from '../../src/errors';
 import { JobCancelledError, PermanentJobError, type JobRecord, type JobType } from '../../src/jobs';
 import { JobStore } from '../../src/jobs/jobStore';
@@ -76,7 +76,7 @@ describe('job runner on the embedded engines', () => {
   beforeAll(async () => {
     store = await openTestStore();
     db = store.db;
-    await applyIndexes(db);
+    await applyFeatureIndexes(db);
     system = await startJobSystem(db, [sum, flaky, permanent, slow, loop]);
   });
   afterAll(async () => {

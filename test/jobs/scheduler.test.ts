@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import { z } from 'zod';
 import type { Store } from '../../src/datasources/store';
-import { applyIndexes } from '../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../src/features';
 import type { JobRecord, JobType } from '../../src/jobs';
 import { CronTimes } from '../../src/jobs/cronTimes';
 import { SCHEDULE_STATE } from '../../src/jobs/scheduler';
@@ -28,7 +28,7 @@ describe('schedules', () => {
   beforeEach(async () => {
     store = await openTestStore();
     db = store.db;
-    await applyIndexes(db);
+    await applyFeatureIndexes(db);
   });
   afterEach(async () => {
     await stopAll();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SqsQueuePort } from '../../src/datasources/queue';
 import type { Store } from '../../src/datasources/store';
-import { applyIndexes } from '../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../src/features';
 import type { JobType } from '../../src/jobs';
 import { startFauxqs } from '../datasources/queue/fauxqs';
 import { openTestStore } from '../support/store';
@@ -24,7 +24,7 @@ describe('job runner on SQS (fauxqs)', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    await applyIndexes(store.db);
+    await applyFeatureIndexes(store.db);
     fauxqs = await startFauxqs();
     const queue = new SqsQueuePort({ client: fauxqs.client(), prefix: 'runner-' });
     system = await startJobSystem(store.db, [unstable], { queue });

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { Registry } from 'prom-client';
-import type { ScheduleDefinition } from '../../src/app';
+import type { ScheduleDefinition } from '../../src/jobs';
 import { EmbeddedQueuePort, type QueuePort } from '../../src/datasources/queue';
 import { createJobSystem, type JobSystem, type JobSystemConfig, type JobType } from '../../src/jobs';
 import { createLogger } from '../../src/logger';
@@ -35,7 +35,6 @@ export async function startJobSystem(
     logger: createLogger({ level: 'silent' }),
     metrics,
     queue,
-    defaultSchedules: false,
   });
   system.register(types);
   system.addSchedules(options.schedules ?? []);

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Registry } from 'prom-client';
 import type { App } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { applyIndexes } from '../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../src/features';
 import type { Store } from '../../src/datasources/store';
 import type { Jobs } from '../../src/jobs/jobType';
 import { createLogger } from '../../src/logger';
@@ -24,7 +24,7 @@ export async function leadsInstance(store: Store, env: Record<string, string> = 
     metrics: new Registry(),
     ports: {},
   } as App;
-  await applyIndexes(store.db);
+  await applyFeatureIndexes(store.db);
   const routing: LeadRouting = leadRouting(app);
   await routing.start();
   return {

@@ -5,6 +5,7 @@ import type { App } from '../../src/app';
 import { createApiKey as storeApiKey, parseRole } from '../../src/auth/apiKeys';
 import type { Role } from '../../src/auth/roles';
 import { loadConfig } from '../../src/config';
+import type { Feature } from '../../src/features';
 import { createService } from '../../src/main';
 
 export interface TestServer {
@@ -13,6 +14,10 @@ export interface TestServer {
   /** ws://127.0.0.1:<port>/graphql for graphql-ws clients. */
   wsUrl: string;
   app: App;
+  /** The services `feature` runs with in this server (what its resolvers, jobs and routes use). */
+  servicesOf<S>(feature: Feature<S>): S;
+  /** Writes `feature`'s part of the demo data into this server's store. */
+  demo(feature: Feature<any>): Promise<void>;
   /** Creates an API key in the server's store and returns the key (send as `Bearer <key>`). */
   createApiKey(role: Role | 'admin' | 'operator' | 'agent' | 'viewer', name?: string, agentId?: string): Promise<string>;
   /** Stops the service gracefully and removes its data directory (unless env gave DATA_DIR). */
@@ -52,6 +57,15 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       url: service.url,
       wsUrl: service.url.replace(/^http/, 'ws'),
       app: service.app,
+      servicesOf<S>(feature: Feature<S>): S {
+        const wired = service.features.find((candidate) => candidate.feature === feature);
+        if (!wired) throw new Error(`feature ${feature.name} is not wired in this server`);
+        return wired.services as S;
+      },
+      async demo(feature) {
+        const wired = service.features.find((candidate) => candidate.feature === feature);
+        await feature.demo?.(service.app, wired?.services);
+      },
       async createApiKey(role, name = `test ${String(role).toLowerCase()}`, agentId) {
         const { key } = await storeApiKey(service.app.db, { role: parseRole(role), name, agentId });
         return key;

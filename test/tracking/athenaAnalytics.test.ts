@@ -7,8 +7,8 @@ import {
   type GetQueryResultsOutput,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AthenaAnalytics } from '../../src/datasources/analytics/athena';
-import { athenaParam } from '../../src/datasources/analytics/athenaValues';
+import { AthenaAnalytics } from '../../src/datasources/analytics/athena/athena';
+import { athenaParam } from '../../src/datasources/analytics/athena/athenaValues';
 import type { AnalyticsRow } from '../../src/datasources/analytics/port';
 import { dailyAggregatesQuery } from '../../src/services/tracking/trackingQuery';
 

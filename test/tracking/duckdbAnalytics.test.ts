@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDbAnalytics } from '../../src/datasources/analytics/duckdb';
+import { DuckDbAnalytics } from '../../src/datasources/analytics/duckdb/duckdb';
 import type { AnalyticsPort, AnalyticsRow } from '../../src/datasources/analytics/port';
 import { dailyAggregatesQuery } from '../../src/services/tracking/trackingQuery';
 import { cloudFrontLine, expectedAggregates, generateHits, writeHits, writeLogFile, type PixelHit } from './support/pixelLogs';

@@ -1,5 +1,5 @@
 import { Role } from '../../src/auth/roles';
-import { trackingFeature } from '../../src/services/tracking/tracking.feature';
+import { trackingFeature } from '../../src/features/tracking';
 import { graphql } from '../support/graphql';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -15,7 +15,7 @@ describe('tracking over GraphQL on a running service (demo data, DuckDB, embedde
     server = await startTestServer();
     operator = await server.createApiKey(Role.OPERATOR);
     viewer = await server.createApiKey(Role.VIEWER);
-    await trackingFeature.demo!(server.app);
+    await server.demo(trackingFeature);
   });
   afterAll(() => server.stop());
 

@@ -2,11 +2,12 @@ import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { mockClient } from 'aws-sdk-client-mock';
 import { Registry } from 'prom-client';
 import type { AnalyticsPort, AnalyticsRow } from '../../src/datasources/analytics/port';
-import { CloudWatchPublisher, type MetricsPublisher } from '../../src/datasources/metrics/cloudwatch';
+import { CloudWatchPublisher } from '../../src/datasources/metrics/cloudwatch/cloudwatch';
+import type { MetricsPublisher } from '../../src/datasources/metrics';
 import { createTrackingSyncHandler } from '../../src/lambda/trackingSync';
 import { runTrackingSync, type TrackingSyncHost } from '../../src/services/tracking/runTrackingSync';
-import { syncInputFromFlags } from '../../src/services/tracking/syncTracking.command';
-import { trackingFeature } from '../../src/services/tracking/tracking.feature';
+import { syncInputFromFlags } from '../../src/services/tracking/syncTrackingFlags';
+import { trackingFeature } from '../../src/features/tracking';
 import { trackingSyncJob } from '../../src/services/tracking/trackingSync.job';
 import { testJobContext } from '../support/jobContext';
 import { insertOrder, insertScript, openTrackingFixture } from './support/fixtures';

@@ -2,13 +2,13 @@ import path from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import type { Config } from '../../config';
 import type { Logger } from '../../logger';
-import { AthenaAnalytics } from './athena';
-import { DuckDbAnalytics } from './duckdb';
+import { AthenaAnalytics } from './athena/athena';
+import { DuckDbAnalytics } from './duckdb/duckdb';
 import type { AnalyticsPort } from './port';
 
 export * from './port';
-export { AthenaAnalytics } from './athena';
-export { DuckDbAnalytics } from './duckdb';
+export { AthenaAnalytics } from './athena/athena';
+export { DuckDbAnalytics } from './duckdb/duckdb';
 
 /** Where the embedded engine reads CloudFront logs: TRACKING_LOGS_DIR, else DATA_DIR/tracking-logs. */
 export function trackingLogsDir(config: Config): string {

@@ -1,13 +1,13 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Db } from 'mongodb';
 import type { Config } from '../../config';
-import { OutboxMessaging } from './outbox';
-import { SesMessaging } from './ses';
-import type { MessagingPort } from './message';
+import { OutboxMessaging } from './outbox/outbox';
+import { SesMessaging } from './ses/ses';
+import type { MessagingPort } from './port';
 
-export * from './message';
-export { OutboxMessaging } from './outbox';
-export { SesMessaging } from './ses';
+export * from './port';
+export { OutboxMessaging } from './outbox/outbox';
+export { SesMessaging } from './ses/ses';
 
 /**
  * The messaging engine chosen by MESSAGING_BACKEND: `outbox` (the `outbox` collection, readable

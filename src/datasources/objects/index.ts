@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../config';
-import { LocalObjectStore } from './local';
-import { S3ObjectStore } from './s3';
-import type { ObjectStore } from './objectStore';
+import { LocalObjectStore } from './local/local';
+import { S3ObjectStore } from './s3/s3';
+import type { ObjectStore } from './port';
 
-export * from './objectStore';
-export { LocalObjectStore } from './local';
-export { S3ObjectStore } from './s3';
+export * from './port';
+export { LocalObjectStore } from './local/local';
+export { S3ObjectStore } from './s3/s3';
 export { signDownload, verifyDownload } from './downloadLinks';
 
 /**

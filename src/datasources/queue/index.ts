@@ -2,11 +2,13 @@ import type { Db } from 'mongodb';
 import type { Config } from '../../config';
 import { EmbeddedQueuePort } from './embedded/embeddedQueue';
 import { createSqsClient, SqsQueuePort } from './sqs/sqsQueue';
-import type { QueuePort } from './queuePort';
+import type { QueuePort } from './port';
 
-export * from './queuePort';
+export * from './port';
 export { EmbeddedQueuePort } from './embedded/embeddedQueue';
 export { SqsQueuePort } from './sqs/sqsQueue';
+/** The store indexes the embedded queue engine needs (harmless on SQS: the collections stay empty). */
+export { queueIndexes } from './embedded/indexes';
 
 /**
  * The queue engine chosen by QUEUE_BACKEND: `sqs` (Amazon SQS, or SQS_ENDPOINT; queue names

@@ -1,13 +1,13 @@
 import type { Db } from 'mongodb';
 import { readSecretEnv, type Config } from '../../config';
 import { createLogger, type Logger } from '../../logger';
-import { parseBusinessUnits } from '../../services/clicks/businessUnits';
+import { parseBusinessUnits } from './businessUnits';
 import { createLocalSfmc } from './local/localClickLog';
 import { createRestSfmc } from './rest/restClickLog';
-import type { SfmcPort } from './sfmcPort';
+import type { SfmcPort } from './port';
 
-export type { SfmcPort, SourceRow, ClickLogPage, ReadClickLogRequest } from './sfmcPort';
-export { SfmcError } from './sfmcPort';
+export type { SfmcPort, SourceRow, ClickLogPage, ReadClickLogRequest } from './port';
+export { SfmcError } from './port';
 
 export interface SfmcPortOptions {
   logger?: Logger;

@@ -1,9 +1,12 @@
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient } from 'mongodb';
+import type { Db } from './port';
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../logger';
 import { EmbeddedDb } from './embedded/db';
 import { Engine } from './embedded/engine';
 import { startMaintenance } from './embedded/maintenance';
+
+export * from './port';
 
 /**
  * The document store: the MongoDB driver API, on MongoDB (MONGODB_URI) or on the embedded

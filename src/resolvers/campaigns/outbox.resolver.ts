@@ -1,7 +1,7 @@
 import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
-import { OUTBOX_COLLECTION, type OutboxDocument } from '../../datasources/messaging/message';
+import { OUTBOX_COLLECTION, type OutboxDocument } from '../../datasources/messaging/port';
 import { paginate } from '../../services/pagination';
 import { OutboxMessage, OutboxMessageConnection } from '../../schema/campaigns/outbox.type';
 import { PageArgs } from './args';

@@ -5,7 +5,7 @@ import { resolvePrincipal } from '../../auth/principal';
 import { Role, holdsRole } from '../../auth/roles';
 import { AppError } from '../../errors';
 import { verifyDownload } from '../../datasources/objects/downloadLinks';
-import type { FastRoute } from '../../server/fastRoutes';
+import type { FastRoute } from '../routes';
 import { CampaignEventRecorder } from '../../services/campaigns/recordEvents';
 import { CampaignTracking } from '../../services/campaigns/tracking';
 import { trackingSecret } from '../../services/campaigns/trackingSecret';

@@ -1,6 +1,6 @@
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { OutboxDocument } from '../../datasources/messaging/message';
+import type { OutboxDocument } from '../../datasources/messaging/port';
 import { Connection } from '../connection';
 import { MessageChannel, OutboxStatus } from './enums';
 

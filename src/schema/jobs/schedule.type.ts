@@ -1,6 +1,6 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
-import type { ScheduleView } from '../../jobs/scheduler';
+import type { ScheduleView } from '../../jobs';
 
 @ObjectType({ description: 'A cron schedule: each tick enqueues one Job, whatever the number of instances' })
 export class Schedule {

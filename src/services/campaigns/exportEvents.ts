@@ -4,7 +4,7 @@ import { createGzip } from 'node:zlib';
 import type { Db } from 'mongodb';
 import { z } from 'zod';
 import type { App } from '../../app';
-import type { ObjectStore } from '../../datasources/objects/objectStore';
+import type { ObjectStore } from '../../datasources/objects/port';
 import { PermanentJobError, type JobContext, type JobType } from '../../jobs/jobType';
 import { C, type CampaignEventDoc } from './model';
 

@@ -1,8 +1,8 @@
-import type { IndexDeclaration } from '../../datasources/store/indexes';
+import type { IndexDeclaration, RetiredIndex } from '../../datasources/store/indexes';
 import { archivedMemberFilter, C } from './model';
 
 /**
- * The campaigns domain's indexes, spread into the list of src/datasources/store/indexes.ts.
+ * The campaigns domain's indexes.
  * The unique ones make the domain's writes idempotent: one member per e-mail, one membership
  * per (audience, member), one recipient per (campaign, member): a recipient's _id is
  * `<campaignId>:<memberId>`, so the _id index is the (campaign, member) one, and since members
@@ -25,4 +25,14 @@ export const campaignIndexes: IndexDeclaration[] = [
   { collection: C.events, key: { campaignId: 1, occurredAt: 1 } },
   { collection: C.imports, key: { audienceId: 1, createdAt: -1 } },
   { collection: 'outbox', key: { createdAt: -1, _id: -1 } },
+];
+
+/**
+ * Indexes earlier versions created: recipients no longer carry an e-mail, so a unique
+ * (campaignId, email) would collide on null; (campaignId, memberId) is the recipient's _id now; audience_members was renamed.
+ */
+export const retiredCampaignIndexes: RetiredIndex[] = [
+  { collection: C.recipients, key: { campaignId: 1, email: 1 } },
+  { collection: C.recipients, key: { campaignId: 1, memberId: 1 } },
+  { collection: 'audience_members', key: { memberId: 1 } },
 ];

@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { App } from '../../app';
-import type { OutboundMessage, SendResult } from '../../datasources/messaging/message';
+import type { OutboundMessage, SendResult } from '../../datasources/messaging/port';
 import type { JobContext } from '../../jobs/jobType';
 import { C, type CampaignDoc, type RecipientDoc, type RecipientStatus } from './model';
 import { membersOf, type RecipientMember } from './recipientMembers';

@@ -2,7 +2,7 @@ import type { Db, Document, Filter } from 'mongodb';
 import { badInput } from '../../errors';
 import { paginate, type Page, type PageArgs } from '../pagination';
 import { clickCollections, QUEUE_PROCESSED, QUEUE_TO_PROCESS, type ClickEventDocument } from './clickModels';
-import type { BusinessUnit } from './businessUnits';
+import type { BusinessUnit } from '../../datasources/sfmc/businessUnits';
 import { subscriberId, urlId } from './modelIds';
 import type { ReportingCalendar } from './reportingDay';
 import type { SfmcPort } from '../../datasources/sfmc';

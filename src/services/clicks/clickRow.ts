@@ -1,9 +1,6 @@
 import { deriveEventId } from './eventId';
 import type { ReportingCalendar } from './reportingDay';
-import { parseSfmcDate } from './sfmcTime';
-
-/** A click-log row as the source returns it: column name to value (names in any case). */
-export type ClickLogRow = Record<string, unknown>;
+import { parseSfmcDate, type ClickLogRow } from '../../datasources/sfmc/clickLogRow';
 
 export const MAX_URL_LENGTH = 2048;
 const MAX_ID_LENGTH = 256;
@@ -107,12 +104,4 @@ export function parseClickRow(bu: string, row: ClickLogRow, calendar: ReportingC
     parentCategoryId: col.get('parentcategoryid'),
   };
   return { ok: true, click };
-}
-
-/** The EventDate of a row as true UTC, or null when absent or unreadable. */
-export function eventDateOf(row: ClickLogRow): Date | null {
-  for (const [name, value] of Object.entries(row)) {
-    if (name.toLowerCase() === 'eventdate') return value === null || value === undefined ? null : parseSfmcDate(String(value));
-  }
-  return null;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../../app';
 import { PermanentJobError, type JobType } from '../../jobs/jobType';
-import { businessUnitName } from './businessUnits';
+import { businessUnitName } from '../../datasources/sfmc/businessUnits';
 import { loadClicks, type LoadClicksResult } from './loadClicks';
 import { clickPipeline } from './pipeline';
 

@@ -1,6 +1,6 @@
 import type { SfmcPort } from '../../datasources/sfmc';
-import type { ClickLogRow } from './clickRow';
-import { formatSfmcDate } from './sfmcTime';
+import { type ClickLogRow } from '../../datasources/sfmc/clickLogRow';
+import { formatSfmcDate } from '../../datasources/sfmc/clickLogRow';
 
 /** A small deterministic generator (mulberry32), so every demo run builds the same data set. */
 function random(seed: number): () => number {

@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import type { SfmcPort } from '../../datasources/sfmc';
 import { badInput } from '../../errors';
-import { businessUnitName } from './businessUnits';
-import type { ClickLogRow } from './clickRow';
+import { businessUnitName } from '../../datasources/sfmc/businessUnits';
+import { type ClickLogRow } from '../../datasources/sfmc/clickLogRow';
 
 const CHUNK = 5000;
 

@@ -2,11 +2,11 @@ import type { Db } from 'mongodb';
 import type { QueuePort } from '../../datasources/queue';
 import type { SfmcPort, SourceRow } from '../../datasources/sfmc';
 import type { Logger } from '../../logger';
-import type { BusinessUnit } from './businessUnits';
+import type { BusinessUnit } from '../../datasources/sfmc/businessUnits';
 import { clickCollections, QUEUE_TO_PROCESS, type ClickSyncStateDocument } from './clickModels';
 import { encodeBatches } from './messages';
 import { acquireLoadLease, leaseRenewal, releaseLoadLease } from './syncLease';
-import { eventDateOf } from './clickRow';
+import { eventDateOf } from '../../datasources/sfmc/clickLogRow';
 
 export interface LoadClicksDeps {
   db: Db;

@@ -1,6 +1,6 @@
 import type { QueueMessage } from '../../datasources/queue';
 import type { ConsumerResult } from '../../jobs/jobType';
-import type { BusinessUnit } from './businessUnits';
+import type { BusinessUnit } from '../../datasources/sfmc/businessUnits';
 import { QUEUE_PROCESSED, QUEUE_TO_PROCESS } from './clickModels';
 import { emptyTotals, handleClickBatches, handleProcessedKeys, type HandledTotals } from './handlers';
 import { loadClicks } from './loadClicks';

@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config';
 import type { AnalyticsPort } from '../../datasources/analytics/port';
-import type { MetricsPublisher } from '../../datasources/metrics/cloudwatch';
+import type { MetricsPublisher } from '../../datasources/metrics';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import { resolveDateRange } from './dateRange';

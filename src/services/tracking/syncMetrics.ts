@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { MetricsPublisher } from '../../datasources/metrics/cloudwatch';
+import type { MetricsPublisher } from '../../datasources/metrics';
 import type { Logger } from '../../logger';
 import type { SyncStats } from './syncTracking';
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseSfmcDate } from '../../../src/services/clicks/sfmcTime';
+import { parseSfmcDate } from '../../../src/datasources/sfmc/clickLogRow';
 
 export interface FakeRow {
   eventid: string;

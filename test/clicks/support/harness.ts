@@ -2,9 +2,9 @@ import type { Db } from 'mongodb';
 import { loadConfig } from '../../../src/config';
 import { createQueuePort, type QueuePort } from '../../../src/datasources/queue';
 import { createSfmcPort, type SfmcPort } from '../../../src/datasources/sfmc';
-import { applyIndexes } from '../../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../../src/features';
 import { createLogger } from '../../../src/logger';
-import type { ClickLogRow } from '../../../src/services/clicks/clickRow';
+import { type ClickLogRow } from '../../../src/datasources/sfmc/clickLogRow';
 import { createClickPipeline, type ClickPipelineDeps } from '../../../src/services/clicks/pipeline';
 import { ensureClickQueues } from '../../../src/services/clicks/runClickSync';
 import { openTestStore } from '../../support/store';
@@ -20,7 +20,7 @@ export interface Harness {
 /** A fresh embedded store, embedded queue and local Marketing Cloud, with small pages. */
 export async function openHarness(overrides: Partial<Pick<ClickPipelineDeps, 'pageSize' | 'batchSize' | 'ackBatchSize'>> = {}): Promise<Harness> {
   const store = await openTestStore();
-  await applyIndexes(store.db);
+  await applyFeatureIndexes(store.db);
   const config = loadConfig({ QUEUE_POLL_INTERVAL_MS: '10' });
   const queue = createQueuePort(config, store.db);
   const sfmc = createSfmcPort(config, store.db);

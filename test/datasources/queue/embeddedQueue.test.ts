@@ -1,6 +1,6 @@
 import { EmbeddedQueuePort } from '../../../src/datasources/queue';
 import type { Store } from '../../../src/datasources/store';
-import { applyIndexes } from '../../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../../src/features';
 import { openTestStore } from '../../support/store';
 
 describe('embedded queue across ports on one store', () => {
@@ -9,7 +9,7 @@ describe('embedded queue across ports on one store', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    await applyIndexes(store.db);
+    await applyFeatureIndexes(store.db);
   });
   afterAll(async () => {
     for (const port of ports) await port.close();

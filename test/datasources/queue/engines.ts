@@ -16,9 +16,9 @@ export const queueEngines: QueueEngine[] = [
     name: 'embedded',
     async open() {
       const { openTestStore } = await import('../../support/store');
-      const { applyIndexes } = await import('../../../src/datasources/store/indexes');
+      const { applyFeatureIndexes } = await import('../../../src/features');
       const store = await openTestStore();
-      await applyIndexes(store.db);
+      await applyFeatureIndexes(store.db);
       const port = new EmbeddedQueuePort(store.db, { pollIntervalMs: 50 });
       return {
         port,

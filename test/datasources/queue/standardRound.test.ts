@@ -3,7 +3,7 @@ import { EmbeddedQueuePort } from '../../../src/datasources/queue';
 import { MESSAGES, type MessageDocument } from '../../../src/datasources/queue/embedded/documents';
 import { claimRound } from '../../../src/datasources/queue/embedded/standardRound';
 import type { Store } from '../../../src/datasources/store';
-import { applyIndexes } from '../../../src/datasources/store/indexes';
+import { applyFeatureIndexes } from '../../../src/features';
 import { openTestStore } from '../../support/store';
 
 /**
@@ -21,7 +21,7 @@ describe('standard queue claim round', () => {
   beforeAll(async () => {
     store = await openTestStore();
     db = store.db;
-    await applyIndexes(db);
+    await applyFeatureIndexes(db);
     messages = db.collection<MessageDocument>(MESSAGES);
     port = new EmbeddedQueuePort(db);
   });

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ObjectId, type Db } from 'mongodb';
-import { DuckDbAnalytics } from '../../../src/datasources/analytics/duckdb';
-import { applyIndexes, indexes } from '../../../src/datasources/store/indexes';
+import { DuckDbAnalytics } from '../../../src/datasources/analytics/duckdb/duckdb';
+import { applyIndexes } from '../../../src/datasources/store/indexes';
+import { trackingIndexes } from '../../../src/services/tracking/indexes';
 import type { Store } from '../../../src/datasources/store';
 import { DEFAULT_PUBLICATION_CODES } from '../../../src/services/tracking/publicationCodes';
 import { openTestStore } from '../../support/store';
@@ -15,7 +16,7 @@ export const TRACKING_COLLECTIONS = ['performance_entries', 'tracking_scripts', 
 /** A store with the tracking indexes, a DuckDB engine over a temp log dir, and captured logs. */
 export async function openTrackingFixture() {
   const store: Store = await openTestStore();
-  await applyIndexes(store.db, indexes.filter((i) => TRACKING_COLLECTIONS.includes(i.collection)));
+  await applyIndexes(store.db, trackingIndexes);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tracking-sync-'));
   const logsDir = path.join(dir, 'logs');
   const analytics = new DuckDbAnalytics({ logsDir });

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { DEDUPLICATION_WINDOW_MS } from '../queuePort';
+import { DEDUPLICATION_WINDOW_MS } from '../port';
 import { DEDUPLICATION, type DeduplicationDocument } from './documents';
 
 const DUPLICATE_KEY = 11000;

@@ -1,4 +1,4 @@
-import type { QueueMessage } from '../queuePort';
+import type { QueueMessage } from '../port';
 
 /** Collections of the embedded queue engine (indexes in src/datasources/store/indexes.ts). */
 export const MESSAGES = 'queue_messages';

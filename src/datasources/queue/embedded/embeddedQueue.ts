@@ -15,7 +15,7 @@ import {
   type QueueStats,
   type ReceiveOptions,
   type SentMessage,
-} from '../queuePort';
+} from '../port';
 import { claimFifo } from './claim';
 import { isDuplicate, rememberDeduplicationId } from './deduplication';
 import {

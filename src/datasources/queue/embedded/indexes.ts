@@ -1,7 +1,7 @@
 import type { IndexDeclaration } from '../../store/indexes';
 import { DEDUPLICATION, MESSAGES } from './documents';
 
-/** Indexes of the embedded queue engine (applied with every other in store/indexes.ts). */
+/** Indexes of the embedded queue engine (applied with the features' indexes at start-up). */
 export const queueIndexes: IndexDeclaration[] = [
   // Receive on a standard queue: visible messages, earliest first; also stats and the long
   // poll's next-visible time.

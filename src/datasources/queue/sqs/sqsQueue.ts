@@ -24,7 +24,7 @@ import {
   type QueueStats,
   type ReceiveOptions,
   type SentMessage,
-} from '../queuePort';
+} from '../port';
 import { SqsQueueDirectory, type SqsQueue } from './sqsQueues';
 
 export interface SqsQueueOptions {

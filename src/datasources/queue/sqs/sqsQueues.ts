@@ -13,7 +13,7 @@ import {
   DEFAULT_VISIBILITY_TIMEOUT_SECONDS,
   QueueError,
   type EnsureQueueOptions,
-} from '../queuePort';
+} from '../port';
 
 /** An SQS queue as the engine addresses it. */
 export interface SqsQueue {

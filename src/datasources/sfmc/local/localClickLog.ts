@@ -1,7 +1,7 @@
 import { ObjectId, type Db } from 'mongodb';
-import type { BusinessUnit } from '../../../services/clicks/businessUnits';
-import { eventDateOf, type ClickLogRow } from '../../../services/clicks/clickRow';
-import type { ClickLogPage, ReadClickLogRequest, SfmcPort } from '../sfmcPort';
+import type { BusinessUnit } from '../businessUnits';
+import { eventDateOf, type ClickLogRow } from '../clickLogRow';
+import type { ClickLogPage, ReadClickLogRequest, SfmcPort } from '../port';
 
 export const CLICK_LOG = 'sfmc_click_log';
 export const LOCAL_UNITS = 'sfmc_business_units';

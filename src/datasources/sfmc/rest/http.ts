@@ -1,5 +1,5 @@
 import type { Logger } from '../../../logger';
-import { SfmcError } from '../sfmcPort';
+import { SfmcError } from '../port';
 
 export interface RetryPolicy {
   attempts: number;

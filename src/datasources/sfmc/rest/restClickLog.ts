@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Logger } from '../../../logger';
-import type { BusinessUnit } from '../../../services/clicks/businessUnits';
-import { eventDateOf } from '../../../services/clicks/clickRow';
-import { formatSfmcDate } from '../../../services/clicks/sfmcTime';
-import { SfmcError, type ClickLogPage, type ReadClickLogRequest, type SfmcPort, type SourceRow } from '../sfmcPort';
+import type { BusinessUnit } from '../businessUnits';
+import { eventDateOf } from '../clickLogRow';
+import { formatSfmcDate } from '../clickLogRow';
+import { SfmcError, type ClickLogPage, type ReadClickLogRequest, type SfmcPort, type SourceRow } from '../port';
 import { requestJson, type RetryPolicy } from './http';
 import { TokenCache, type AccessToken } from './tokens';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { BusinessUnit } from '../../../services/clicks/businessUnits';
-import { SfmcError } from '../sfmcPort';
+import type { BusinessUnit } from '../businessUnits';
+import { SfmcError } from '../port';
 import { requestJson, type RetryPolicy } from './http';
 import type { Logger } from '../../../logger';
 

@@ -8,7 +8,7 @@ import {
   type OutboxDocument,
   type SendOptions,
   type SendResult,
-} from './message';
+} from '../port';
 
 /** SES message tags allow only these characters (and 256 of them). */
 const tagValue = (value: string) => value.replace(/[^A-Za-z0-9_.@-]/g, '_').slice(0, 256);

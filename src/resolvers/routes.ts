@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App, Feature } from '../app';
 
 /**
  * A handler served on the raw node:http request, ahead of Express, for endpoints hit far more
@@ -7,7 +6,3 @@ import type { App, Feature } from '../app';
  * request, false to leave it to Express (which serves every request it does not recognise).
  */
 export type FastRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
-
-export function fastRoutesOf(features: readonly Feature[], app: App): FastRoute[] {
-  return features.flatMap((feature) => feature.fastRoutes?.(app) ?? []);
-}

@@ -1,13 +1,14 @@
-import type { App, Feature } from '../../app';
-import { Role } from '../../auth/roles';
-import { socketEvents } from '../../server/socketEvents';
-import { agentIdOf } from '../../services/leads/agents';
-import { leadRouting } from '../../services/leads/leadRouting';
-import { writeDemoLeadLists } from '../../services/leads/demo';
-import { AgentResolver } from './agent.resolver';
-import { LeadResolver } from './lead.resolver';
-import { LeadImportResolver } from './leadImport.resolver';
-import { mountLeadUploadRoute } from './uploadRoute';
+import type { App } from '../app';
+import { Role } from '../auth/roles';
+import { agentIdOf } from '../services/leads/agents';
+import { leadRouting } from '../services/leads/leadRouting';
+import { writeDemoLeadLists } from '../services/leads/demo';
+import { AgentResolver } from '../resolvers/leads/agent.resolver';
+import { LeadResolver } from '../resolvers/leads/lead.resolver';
+import { LeadImportResolver } from '../resolvers/leads/leadImport.resolver';
+import { mountLeadUploadRoute } from '../resolvers/leads/uploadRoute';
+import { leadIndexes, retiredLeadIndexes } from '../services/leads/indexes';
+import { defineFeature } from './feature';
 
 /**
  * Agent WebSockets open and close sessions: an agent whose last socket closes goes OFFLINE after
@@ -16,7 +17,7 @@ import { mountLeadUploadRoute } from './uploadRoute';
 function trackAgentSockets(app: App): void {
   const routing = leadRouting(app);
   const opened = new Map<string, Promise<string | null>>();
-  const events = socketEvents(app);
+  const events = app.sockets;
   events.on('connected', ({ socketId, principal }) => {
     if (principal?.role !== Role.AGENT) return;
     opened.set(socketId, routing.sessions.open(agentIdOf(principal)).catch((error) => {
@@ -34,8 +35,11 @@ function trackAgentSockets(app: App): void {
   });
 }
 
-export const leadsFeature: Feature = {
+/** Lead routing (seed 002): lead lists, agents over their WebSocket, assignment and answers. */
+export const leadsFeature = defineFeature({
   name: 'leads',
+  indexes: leadIndexes,
+  retiredIndexes: retiredLeadIndexes,
   resolvers: [LeadImportResolver, LeadResolver, AgentResolver],
   routes: mountLeadUploadRoute,
   async start(app) {
@@ -46,4 +50,4 @@ export const leadsFeature: Feature = {
     await leadRouting(app).stop();
   },
   demo: writeDemoLeadLists,
-};
+});

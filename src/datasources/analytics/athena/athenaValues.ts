@@ -1,5 +1,5 @@
 import type { ColumnInfo, Row } from '@aws-sdk/client-athena';
-import type { AnalyticsRow, AnalyticsValue, SqlParam } from './port';
+import type { AnalyticsRow, AnalyticsValue, SqlParam } from '../port';
 
 /**
  * An ExecutionParameters entry: Athena splices each one into the `?` as a SQL literal, so a

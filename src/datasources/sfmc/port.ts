@@ -1,5 +1,5 @@
-import type { BusinessUnit } from '../../services/clicks/businessUnits';
-import type { ClickLogRow } from '../../services/clicks/clickRow';
+import type { BusinessUnit } from './businessUnits';
+import { type ClickLogRow } from './clickLogRow';
 
 /** One row of a business unit's click-log data extension, with the key the source knows it by. */
 export interface SourceRow {

@@ -1,11 +1,15 @@
-import type { CliCommand } from '../app';
-import { checkFlags, UsageError } from '../cli/args';
-import { decodeJobMessage } from './jobMessage';
+import { checkFlags, UsageError } from './commandLine';
+import { jobIndexes } from '../jobs/indexes';
+import { decodeJobMessage } from '../jobs/jobMessage';
+import { DeadLetterResolver } from '../resolvers/jobs/deadLetter.resolver';
+import { JobResolver } from '../resolvers/jobs/job.resolver';
+import { ScheduleResolver } from '../resolvers/jobs/schedule.resolver';
+import { defineFeature, type CliCommand } from './feature';
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
 /** Operators' job commands: the same operations as the GraphQL fields, for a shell on the host. */
-export const jobCommands: Record<string, CliCommand> = {
+const jobCommands: Record<string, CliCommand> = {
   schedules: {
     description: 'Prints every schedule: cron in force, whether it fires, next run, last tick',
     async run(app, flags) {
@@ -47,3 +51,14 @@ export const jobCommands: Record<string, CliCommand> = {
     },
   },
 };
+
+/**
+ * The GraphQL face of the job system: jobs, schedules and dead letters. The job system itself
+ * (runner, workers, schedules) is built by the composition root with createJobSystem.
+ */
+export const jobsFeature = defineFeature({
+  name: 'jobs',
+  resolvers: [JobResolver, ScheduleResolver, DeadLetterResolver],
+  indexes: jobIndexes,
+  commands: jobCommands,
+});

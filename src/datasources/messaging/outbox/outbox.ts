@@ -7,7 +7,7 @@ import {
   type OutboxDocument,
   type SendOptions,
   type SendResult,
-} from './message';
+} from '../port';
 
 /**
  * The embedded engine: delivering is writing to the `outbox` collection, keyed by the

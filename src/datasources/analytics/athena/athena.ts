@@ -6,9 +6,9 @@ import {
   StopQueryExecutionCommand,
   type ColumnInfo,
 } from '@aws-sdk/client-athena';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../../logger';
 import { athenaParam, athenaRow } from './athenaValues';
-import { abortError, AnalyticsQueryError, type AnalyticsPort, type AnalyticsQueryOptions, type AnalyticsRow, type SqlParam } from './port';
+import { abortError, AnalyticsQueryError, type AnalyticsPort, type AnalyticsQueryOptions, type AnalyticsRow, type SqlParam } from '../port';
 
 export interface AthenaAnalyticsOptions {
   client: AthenaClient;

@@ -1,3 +1,6 @@
+/** A click-log row as the source returns it: column name to value (names in any case). */
+export type ClickLogRow = Record<string, unknown>;
+
 /**
  * Marketing Cloud writes dates without an offset in its system time, which is UTC-6 all year
  * (Central Standard Time, no daylight saving). These parsers turn such text into true UTC.
@@ -76,4 +79,12 @@ function fromWallClock(clock: WallClock, offset: number): Date | null {
   // Date.UTC rolls 2/30 over to 3/2: a calendar date that does not exist is rejected instead.
   if (new Date(utc).getUTCDate() !== day) return null;
   return new Date(utc - offset * 60_000);
+}
+
+/** The EventDate of a row as true UTC, or null when absent or unreadable. */
+export function eventDateOf(row: ClickLogRow): Date | null {
+  for (const [name, value] of Object.entries(row)) {
+    if (name.toLowerCase() === 'eventdate') return value === null || value === undefined ? null : parseSfmcDate(String(value));
+  }
+  return null;
 }

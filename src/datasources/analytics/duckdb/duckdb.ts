@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBTypeId, Json } from '@duckdb/node-api';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../../logger';
 import { AGGREGATE_VIEWS_SQL, COMPATIBILITY_MACROS_SQL, emptyLinesSql, rawLinesSql } from './cloudFrontLogs';
-import { abortError, AnalyticsQueryError, type AnalyticsPort, type AnalyticsQueryOptions, type AnalyticsRow, type AnalyticsValue, type SqlParam } from './port';
+import { abortError, AnalyticsQueryError, type AnalyticsPort, type AnalyticsQueryOptions, type AnalyticsRow, type AnalyticsValue, type SqlParam } from '../port';
 
 const NUMERIC_TYPE_NAMES = [
   'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT',

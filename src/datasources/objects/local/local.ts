@@ -11,7 +11,7 @@ import {
   type ObjectReadResult,
   type ObjectStore,
   type StoredObject,
-} from './objectStore';
+} from '../port';
 
 /**
  * Objects as files under `<root>/data/<key>`, with their content type beside them under

@@ -18,7 +18,7 @@ import {
   type ObjectReadResult,
   type ObjectStore,
   type StoredObject,
-} from './objectStore';
+} from '../port';
 
 /** S3 wants parts of at least 5 MiB except the last; 8 MiB keeps memory per upload bounded. */
 const PART_SIZE = 8 * 1024 * 1024;

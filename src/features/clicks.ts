@@ -1,18 +1,20 @@
-import type { App, CliCommand, Feature } from '../../app';
-import { checkFlags } from '../../cli/args';
-import { badInput } from '../../errors';
-import { ClickEventResolver } from '../../resolvers/clicks/clickEvent.resolver';
-import { ClickStatsGroupResolver, ClickStatsResolver } from '../../resolvers/clicks/clickStats.resolver';
-import { ClickSyncResolver } from '../../resolvers/clicks/clickSync.resolver';
-import { CategoryResolver, EmailSendResolver, LinkClicksResolver } from '../../resolvers/clicks/emailSend.resolver';
-import { QUEUE_PROCESSED, QUEUE_TO_PROCESS } from './clickModels';
-import { clicksLoadJob } from './clicksLoad.job';
-import { fillDemoClicks } from './demoClicks';
-import { handleClickBatches, handleProcessedKeys } from './handlers';
-import { importClicks } from './importClicks';
-import { clickPipeline } from './pipeline';
-import { ReportingCalendar } from './reportingDay';
-import { ensureClickQueues, runClickSync } from './runClickSync';
+import type { App } from '../app';
+import { badInput } from '../errors';
+import { ClickEventResolver } from '../resolvers/clicks/clickEvent.resolver';
+import { ClickStatsGroupResolver, ClickStatsResolver } from '../resolvers/clicks/clickStats.resolver';
+import { ClickSyncResolver } from '../resolvers/clicks/clickSync.resolver';
+import { CategoryResolver, EmailSendResolver, LinkClicksResolver } from '../resolvers/clicks/emailSend.resolver';
+import { QUEUE_PROCESSED, QUEUE_TO_PROCESS } from '../services/clicks/clickModels';
+import { CLICKS_LOAD, clicksLoadJob } from '../services/clicks/clicksLoad.job';
+import { fillDemoClicks } from '../services/clicks/demoClicks';
+import { handleClickBatches, handleProcessedKeys } from '../services/clicks/handlers';
+import { importClicks } from '../services/clicks/importClicks';
+import { clickPipeline } from '../services/clicks/pipeline';
+import { ReportingCalendar } from '../services/clicks/reportingDay';
+import { ensureClickQueues, runClickSync } from '../services/clicks/runClickSync';
+import { clickIndexes, retiredClickIndexes } from '../services/clicks/indexes';
+import { checkFlags } from './commandLine';
+import { defineFeature, type CliCommand } from './feature';
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
@@ -46,10 +48,20 @@ const commands: Record<string, CliCommand> = {
  * E-mail click sync (seed 000): Marketing Cloud click logs of every business unit through
  * `clicks-to-process` and `clicks-processed` into aggregated, exactly counted click events.
  */
-export const clicksFeature: Feature = {
+export const clicksFeature = defineFeature({
   name: 'clicks',
+  indexes: clickIndexes,
+  retiredIndexes: retiredClickIndexes,
   resolvers: [ClickEventResolver, ClickStatsResolver, ClickStatsGroupResolver, ClickSyncResolver, EmailSendResolver, LinkClicksResolver, CategoryResolver],
   jobTypes: (app) => [clicksLoadJob(app)],
+  schedules: [
+    {
+      name: 'CLICKS_LOAD',
+      cron: '*/5 * * * *',
+      jobType: CLICKS_LOAD,
+      description: 'Marketing Cloud e-mail click events into the click pipeline (seed 000: every 5 minutes)',
+    },
+  ],
   async start(app: App) {
     ReportingCalendar.assertTimeZone(app.config.REPORTING_TIME_ZONE);
     const deps = clickPipeline(app);
@@ -73,4 +85,4 @@ export const clicksFeature: Feature = {
     app.logger.info({ filled }, 'demo click rows are in the local data extension; CLICKS_LOAD or sync-clicks processes them');
   },
   commands,
-};
+});

@@ -1,0 +1,57 @@
+import type { Router } from 'express';
+import type { App } from '../app';
+import type { IndexDeclaration, RetiredIndex } from '../datasources/store/indexes';
+import type { JobType, ScheduleDefinition } from '../jobs/jobType';
+import type { FastRoute } from '../resolvers/routes';
+
+export type { FastRoute };
+
+/** A CLI command: `npm run cli -- <name> [--flags]`. Prints its result; returns the exit code. */
+export interface CliCommand<S = unknown> {
+  description: string;
+  usage?: string;
+  run(app: App, args: Record<string, string | boolean>, positional: string[], services: S): Promise<number | void>;
+}
+
+/** A resolver class: the schema is built from the class, each instance from the feature's services. */
+export type ResolverClass<S> = new (services: S) => object;
+
+/**
+ * One domain of the service (tracking, clicks, leads, campaigns, ...): everything it adds to the
+ * service, declared in its file under src/features/ and listed in src/features/index.ts.
+ * `services` is built once per app from the app's ports; every other part receives it.
+ */
+export interface Feature<S = unknown> {
+  name: string;
+  /** Builds the domain's services from the ports of the app. */
+  services?: (app: App) => S;
+  /** GraphQL resolvers, each constructed with the services (`new Resolver(services)`). */
+  resolvers?: ResolverClass<S>[];
+  /** The domain's store indexes, created at start-up on either engine. */
+  indexes?: readonly IndexDeclaration[];
+  /** Indexes earlier versions created and the model no longer wants, dropped at start-up. */
+  retiredIndexes?: readonly RetiredIndex[];
+  jobTypes?: (app: App, services: S) => JobType<any, any>[];
+  schedules?: readonly ScheduleDefinition[];
+  /** Plain HTTP endpoints (tracking pixels, multipart uploads for scripts). */
+  routes?: (router: Router, app: App, services: S) => void;
+  /** The hottest of those endpoints, also answered on the raw request ahead of Express. */
+  fastRoutes?: (app: App, services: S) => FastRoute[];
+  /** Started after the store, jobs and HTTP are up; stopped before they close. */
+  start?: (app: App, services: S) => Promise<void>;
+  stop?: (app: App, services: S) => Promise<void>;
+  /** Fills the store with this domain's part of the demo data set. */
+  demo?: (app: App, services: S) => Promise<void>;
+  commands?: Record<string, CliCommand<S>>;
+}
+
+/** A feature whose services type is inferred from its `services` factory. */
+export function defineFeature<S = undefined>(feature: Feature<S>): Feature<S> {
+  return feature;
+}
+
+/** A feature with its services built for one app. */
+export interface WiredFeature<S = unknown> {
+  feature: Feature<S>;
+  services: S;
+}

@@ -1,0 +1,30 @@
+import { createApiKey, parseRole } from '../auth/apiKeys';
+import { apiKeyIndexes } from '../auth/indexes';
+import { ApiKeyResolver } from '../resolvers/system/apiKey.resolver';
+import { SystemResolver } from '../resolvers/system/system.resolver';
+import { checkFlags } from './commandLine';
+import { defineFeature } from './feature';
+
+/** What every deployment has: health, the caller (`me`) and API keys. */
+export const systemFeature = defineFeature({
+  name: 'system',
+  resolvers: [SystemResolver, ApiKeyResolver],
+  indexes: apiKeyIndexes,
+  commands: {
+    'create-api-key': {
+      description: 'Creates an API key; prints it once, alone on the last line',
+      usage: 'create-api-key --role admin|operator|agent|viewer --name NAME [--agent-id ID]',
+      async run(app, flags) {
+        const values = checkFlags(flags, { required: ['role', 'name'], optional: ['agent-id'] });
+        const { key, apiKey } = await createApiKey(app.db, {
+          role: parseRole(values.role!),
+          name: values.name!,
+          agentId: values['agent-id'],
+        });
+        process.stdout.write(
+          `Created API key ${apiKey._id} (${apiKey.role}, "${apiKey.name}"). It is shown only now; only its hash is stored.\n${key}\n`,
+        );
+      },
+    },
+  },
+});

@@ -1,0 +1,69 @@
+import type { App } from '../app';
+import { trackingLogsDir } from '../datasources/analytics';
+import { PerformanceEntryResolver } from '../resolvers/tracking/performanceEntry.resolver';
+import { TrackingSyncResolver } from '../resolvers/tracking/trackingSync.resolver';
+import { writeTrackingDemo } from '../services/tracking/demo';
+import { AppError } from '../errors';
+import { failedSyncResult, runTrackingSync, type TrackingSyncHost } from '../services/tracking/runTrackingSync';
+import { syncInputFromFlags } from '../services/tracking/syncTrackingFlags';
+import { TRACKING_SYNC_JOB, trackingSyncJob } from '../services/tracking/trackingSync.job';
+import { trackingIndexes } from '../services/tracking/indexes';
+import { defineFeature } from './feature';
+
+/** What a sync uses of the running service. */
+export function trackingSyncHost(app: App): TrackingSyncHost {
+  return {
+    db: app.db,
+    analytics: app.ports.analytics,
+    logger: app.logger.child({ feature: 'tracking' }),
+    registry: app.metrics,
+    publisher: app.ports.metricsPublisher,
+    config: app.config,
+  };
+}
+
+/** Tracking sync (seed 001): pixel aggregates into performance entries, and reading them. */
+export const trackingFeature = defineFeature({
+  name: 'tracking',
+  indexes: trackingIndexes,
+  resolvers: [PerformanceEntryResolver, TrackingSyncResolver],
+  services: trackingSyncHost,
+  jobTypes: (_app, host) => [trackingSyncJob(() => host)],
+  schedules: [
+    {
+      name: 'TRACKING_SYNC',
+      cron: '0 6 * * *',
+      jobType: TRACKING_SYNC_JOB,
+      params: {},
+      description: "Yesterday's pixel-tracking aggregates into performance_entries (seed 001: daily 06:00 UTC)",
+    },
+  ],
+  commands: {
+    // Runs the sync in this process (not as a job) and prints the seed's response JSON; exit
+    // code 1 when it failed, as a scheduler or script expects.
+    'sync-tracking': {
+      description: 'Syncs pixel-tracking aggregates into performance entries now and prints the result JSON',
+      usage: 'sync-tracking [--date YYYY-MM-DD] [--days N] [--publication CODE] [--dry-run]',
+      async run(_app, flags, _positional, host) {
+        const input = syncInputFromFlags(flags);
+        const started = Date.now();
+        let code = 0;
+        let result;
+        try {
+          result = await runTrackingSync(host, input);
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'BAD_USER_INPUT') throw error;
+          result = failedSyncResult(input, error, Date.now() - started);
+          code = 1;
+        }
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return code;
+      },
+    },
+  },
+  async demo(app) {
+    const logsDir = trackingLogsDir(app.config);
+    const written = await writeTrackingDemo(app.db, logsDir);
+    app.logger.info({ logsDir, ...written }, 'Tracking demo: publications, campaigns, orders, scripts and pixel logs written');
+  },
+});

@@ -1,0 +1,30 @@
+import type { IndexDeclaration, RetiredIndex } from '../../datasources/store/indexes';
+
+/** The click pipeline's indexes: the local data extension, click events and related models. */
+export const clickIndexes: IndexDeclaration[] = [
+  // Local data extension: the loader's page read is one range
+  // on (bu, pos) over unprocessed rows; pos = EventDate then row id. Partial, so marking a row
+  // processed removes one index entry instead of moving it, and the index holds only the backlog.
+  { collection: 'sfmc_click_log', key: { bu: 1, pos: 1 }, options: { partialFilterExpression: { processed: false }, name: 'unprocessed_pos' } },
+  // Aggregated click events: one document per (bu, day, send, url, subscriber).
+  { collection: 'email_click_events', key: { bu: 1, day: 1, send: 1, url: 1, subscriber: 1 }, options: { unique: true } },
+  // emailSend(id) stats and clickEvents(filter: {sendId}) by day.
+  { collection: 'email_click_events', key: { send: 1, day: 1 } },
+  // clickEvents filtered by URL or by subscriber.
+  { collection: 'email_click_events', key: { url: 1, day: 1 } },
+  { collection: 'email_click_events', key: { subscriber: 1, day: 1 } },
+  // Overflow event ids of keys past 5,000 distinct ids: stored once per (key, id), counted per key.
+  { collection: 'email_click_event_ids', key: { bu: 1, eventKey: 1, guid: 1 }, options: { unique: true } },
+  { collection: 'email_sends', key: { bu: 1, jobId: 1 }, options: { unique: true } },
+  // urlKey is a hash of the URL: URLs reach 2,048 characters, too long for an index key.
+  { collection: 'email_urls', key: { bu: 1, urlKey: 1 }, options: { unique: true } },
+  { collection: 'subscribers', key: { bu: 1, subscriberKey: 1 }, options: { unique: true } },
+  { collection: 'categories', key: { bu: 1, categoryId: 1 }, options: { unique: true } },
+  { collection: 'email_click_rejects', key: { bu: 1, at: -1 } },
+];
+
+/** Indexes earlier versions created: the backlog index before it was partial, and subscribers before business units. */
+export const retiredClickIndexes: RetiredIndex[] = [
+  { collection: 'sfmc_click_log', key: { bu: 1, processed: 1, pos: 1 } },
+  { collection: 'subscribers', key: { subscriberKey: 1 } },
+];

@@ -1,0 +1,26 @@
+import type { IndexDeclaration } from '../../datasources/store/indexes';
+
+/** Tracking sync's indexes: performance entries and the reference data of the order lookup. */
+export const trackingIndexes: IndexDeclaration[] = [
+  // The upsert key of an automated entry, exactly the
+  // seed's: a re-run or a concurrent run can never make a second entry. Only automated entries:
+  // other applications enter manual ones in the same collection under their own rules.
+  {
+    collection: 'performance_entries',
+    key: { orderId: 1, itemPath: 1, dateStart: 1, source: 1 },
+    options: { unique: true, partialFilterExpression: { source: 'automated' }, name: 'automated_entry_key_unique' },
+  },
+  // performanceEntries(filter) newest day first, alone or by campaign / publication.
+  { collection: 'performance_entries', key: { dateStart: -1, _id: -1 } },
+  { collection: 'performance_entries', key: { campaignId: 1, dateStart: -1 } },
+  { collection: 'performance_entries', key: { publicationId: 1, dateStart: -1 } },
+  // Order lookup strategy 1: the tracking script of (creativeId, publicationId), per batch.
+  { collection: 'tracking_scripts', key: { creativeId: 1, publicationId: 1 } },
+  // Both strategies: the orders of a batch's campaigns on its publications.
+  { collection: 'publication_insertion_orders', key: { campaignId: 1, publicationId: 1 } },
+  // Pixel pub= codes kept on the publications themselves, and the entry's publication field.
+  { collection: 'publications', key: { publicationCode: 1 } },
+  { collection: 'publications', key: { publicationId: 1 } },
+  // The entry's campaign field (ad campaigns by their campaignId).
+  { collection: 'ad_campaigns', key: { campaignId: 1 }, options: { unique: true } },
+];
