@@ -49,7 +49,8 @@ async function createGraphQLServers(app: App, features: readonly WiredFeature[],
   const formatError = createFormatError({ production, logger: app.logger });
   const metrics = createGraphQLMetrics(app.metrics);
   const resolvers = featureResolvers(features.map(({ feature }) => feature));
-  const schema = await buildAppSchema(resolvers, resolverContainer(features));
+  const resolverInstances = resolverContainer(features);
+  const schema = await buildAppSchema(resolvers, resolverInstances);
   const apollo = createApolloServer({
     schema,
     httpServer,
@@ -61,8 +62,16 @@ async function createGraphQLServers(app: App, features: readonly WiredFeature[],
     // Leave a second of the shutdown budget for closing ports and the store.
     stopGracePeriodMs: Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 1000),
   });
-  const webSockets = attachWebSocketServer({ httpServer, schema, app, limits, formatError, metrics });
-  return { apollo, webSockets };
+  const webSockets = attachWebSocketServer({
+    httpServer,
+    schema,
+    app,
+    resolvers: resolverInstances,
+    limits,
+    formatError,
+    metrics,
+  });
+  return { apollo, webSockets, resolvers: resolverInstances };
 }
 
 /**
@@ -75,14 +84,15 @@ export async function createService(config: Config, options: ServiceOptions = {}
   let stopping = false;
   let url = '';
   const httpServer = createServer();
-  const { apollo, webSockets } = await createGraphQLServers(app, features, httpServer).catch(async (error: unknown) => {
+  const graphQLServers = createGraphQLServers(app, features, httpServer);
+  const { apollo, webSockets, resolvers } = await graphQLServers.catch(async (error: unknown) => {
     await composed.close();
     throw error;
   });
 
   async function start(): Promise<void> {
     await apollo.start();
-    httpServer.on('request', createHttpApp({ app, apollo, features, isStopping: () => stopping }));
+    httpServer.on('request', createHttpApp({ app, apollo, features, resolvers, isStopping: () => stopping }));
     url = await listen(httpServer, config);
     await jobSystem.start();
     for (const { feature, services } of features) await feature.start?.(app, services);

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../src/datasources/store';
 import { createEntity, entities } from '../../src/services/campaigns/catalog';
 import { createCampaign } from '../../src/services/campaigns/campaigns';
 import { freezeAudience } from '../../src/services/campaigns/freezeAudience';

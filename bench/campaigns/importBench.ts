@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Db } from 'mongodb';
+import type { Db } from '../../src/datasources/store';
 import { createEntity, entities } from '../../src/services/campaigns/catalog';
 import { isValidEmail, normalizeEmail } from '../../src/services/campaigns/email';
 import { importAudienceMembers } from '../../src/services/campaigns/importMembers';

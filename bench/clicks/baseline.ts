@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../src/datasources/store';
 import { CLICK_LOG, type ClickLogDocument } from '../../src/datasources/sfmc/local/localClickLog';
 import { parseClickRow } from '../../src/services/clicks/clickRow';
 import type { ReportingCalendar } from '../../src/services/clicks/reportingDay';

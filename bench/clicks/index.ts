@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createQueuePort } from '../../src/datasources/queue';
 import { createSfmcPort } from '../../src/datasources/sfmc';
-import { openStore } from '../../src/datasources/store';
+import { openStore, type Db } from '../../src/datasources/store';
 import { applyFeatureIndexes } from '../../src/features';
 import { createLogger } from '../../src/logger';
 import { CLICK_EVENTS } from '../../src/services/clicks/clickModels';
@@ -55,7 +55,7 @@ function fileBackedRss(): string {
   }
 }
 
-async function sumOfN(db: import('mongodb').Db, collection: string, bu: string): Promise<number> {
+async function sumOfN(db: Db, collection: string, bu: string): Promise<number> {
   const [row] = await db.collection(collection).aggregate<{ total: number }>([{ $match: { bu } }, { $group: { _id: null, total: { $sum: '$n' } } }]).toArray();
   return row?.total ?? 0;
 }

@@ -8,11 +8,10 @@ import { Role } from '../../src/auth/roles';
 import { loadConfig } from '../../src/config';
 import { openStore } from '../../src/datasources/store';
 import { applyFeatureIndexes } from '../../src/features';
+import { leadsFeature } from '../../src/features/leads';
 import type { Jobs } from '../../src/jobs/jobType';
 import { createLogger } from '../../src/logger';
 import { ensureAgent } from '../../src/services/leads/agents';
-import { leadRouting } from '../../src/services/leads/leadRouting';
-import { uploadLeadList } from '../../src/services/leads/uploadLeadList';
 import { AgentTimeline, cpuSeconds, leadCsv, type RoutingFigures } from './measure';
 
 /**
@@ -25,7 +24,7 @@ export async function routeInProcess(leadCount: number, agentCount: number): Pro
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATA_DIR: dataDir, UPLOAD_MAX_ROWS: String(leadCount) });
   const app = { config, logger: createLogger({ level: 'silent' }), store, db: store.db, jobs: {} as Jobs, metrics: new Registry(), ports: {} } as App;
   await applyFeatureIndexes(store.db);
-  const routing = leadRouting(app);
+  const { routing, uploads } = leadsFeature.services!(app);
   await routing.start();
   try {
     const timelines = new Map<string, AgentTimeline>();
@@ -50,7 +49,7 @@ export async function routeInProcess(leadCount: number, agentCount: number): Pro
     }
     const started = process.hrtime.bigint();
     const cpuAtStart = cpuSeconds();
-    await uploadLeadList(app, { source: Readable.from([leadCsv(leadCount)]), filename: 'bench.csv', listName: null, uploadedBy: 'bench' });
+    await uploads.upload({ source: Readable.from([leadCsv(leadCount)]), filename: 'bench.csv', listName: null, uploadedBy: 'bench' });
     await done;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = cpuSeconds() - cpuAtStart;

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../src/datasources/store';
 import type { AnalyticsRow } from '../../src/datasources/analytics/port';
 import { DEFAULT_PUBLICATION_CODES } from '../../src/services/tracking/publicationCodes';
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Db } from 'mongodb';
+import type { Db } from '../datasources/store';
 import { badInput, notFound } from '../errors';
 import { Role, type Principal } from './roles';
 

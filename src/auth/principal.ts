@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../datasources/store';
 import { AppError } from '../errors';
 import { findPrincipalByKey } from './apiKeys';
 import { Role, type Principal } from './roles';

@@ -1,22 +1,61 @@
+import type { App } from '../app';
+import { CampaignAnalyticsResolver } from '../resolvers/campaigns/analytics.resolver';
+import { AudienceMembersResolver } from '../resolvers/campaigns/audienceMembers.resolver';
+import { CampaignReferencesResolver } from '../resolvers/campaigns/campaign.resolver';
+import {
+  AudienceResolver,
+  CampaignResolver,
+  MemberResolver,
+  SenderResolver,
+  TemplateResolver,
+} from '../resolvers/campaigns/catalog.resolvers';
+import { CampaignLaunchResolver } from '../resolvers/campaigns/launch.resolver';
+import { OutboxResolver } from '../resolvers/campaigns/outbox.resolver';
+import { campaignFastRoutes, campaignRoutes } from '../resolvers/campaigns/tracking.routes';
+import { CampaignAnalytics } from '../services/campaigns/analytics';
+import { AudienceMembers } from '../services/campaigns/audienceMembers';
+import { campaignCatalog } from '../services/campaigns/campaigns';
+import { entities } from '../services/campaigns/catalog';
+import { entityCatalog, memberCatalog } from '../services/campaigns/catalogService';
 import { campaignsDemo } from '../services/campaigns/demo';
 import { CAMPAIGN_EVENTS_EXPORT_JOB, campaignEventsExportJob } from '../services/campaigns/exportEvents';
-import { campaignSendJob } from '../services/campaigns/sendCampaign';
-import { AudienceResolver } from '../resolvers/campaigns/audience.resolver';
-import { AudienceMembersResolver } from '../resolvers/campaigns/audienceMembers.resolver';
-import { CampaignAnalyticsResolver } from '../resolvers/campaigns/analytics.resolver';
-import { CampaignResolver } from '../resolvers/campaigns/campaign.resolver';
-import { CampaignLaunchResolver } from '../resolvers/campaigns/launch.resolver';
-import { MemberResolver } from '../resolvers/campaigns/member.resolver';
-import { OutboxResolver } from '../resolvers/campaigns/outbox.resolver';
-import { SenderResolver } from '../resolvers/campaigns/sender.resolver';
-import { TemplateResolver } from '../resolvers/campaigns/template.resolver';
 import { campaignIndexes, retiredCampaignIndexes } from '../services/campaigns/indexes';
-import { campaignFastRoutes, campaignRoutes, campaignTracking } from '../resolvers/campaigns/tracking.routes';
+import { CampaignLaunch } from '../services/campaigns/launch';
+import { OutboxMessages } from '../services/campaigns/outbox';
+import { CampaignEventRecorder } from '../services/campaigns/recordEvents';
+import { campaignSendJob } from '../services/campaigns/sendCampaign';
+import type { CampaignServices } from '../services/campaigns/services';
+import { CampaignTracking } from '../services/campaigns/tracking';
+import { trackingSite } from '../services/campaigns/trackingSite';
 import { defineFeature } from './feature';
+
+function campaignServices({ db, config, logger, jobs, ports }: App): CampaignServices {
+  const site = trackingSite(config);
+  return {
+    senders: entityCatalog(db, entities.sender),
+    templates: entityCatalog(db, entities.template),
+    audiences: entityCatalog(db, entities.audience),
+    members: memberCatalog(db),
+    campaigns: campaignCatalog(db),
+    audienceMembers: new AudienceMembers(db, {
+      maxBytes: config.AUDIENCE_IMPORT_MAX_BYTES,
+      maxRows: config.AUDIENCE_IMPORT_MAX_ROWS,
+    }),
+    launch: new CampaignLaunch({ db, logger, jobs }),
+    analytics: new CampaignAnalytics({ db, objects: ports.objects, site }),
+    // one recorder per app: the events of every tracking request group-commit together
+    tracking: new CampaignTracking(db, site.secret, new CampaignEventRecorder(db)),
+    outbox: new OutboxMessages(db),
+    sending: { db, messaging: ports.messaging, site },
+    eventsExport: { db, objects: ports.objects, lagMs: config.CAMPAIGN_EVENTS_EXPORT_LAG_SECONDS * 1000 },
+    site,
+  };
+}
 
 /** Campaigns and audiences: templates, members, sends, tracking, analytics and the raw export. */
 export const campaignsFeature = defineFeature({
   name: 'campaigns',
+  services: campaignServices,
   indexes: campaignIndexes,
   retiredIndexes: retiredCampaignIndexes,
   resolvers: [
@@ -26,11 +65,12 @@ export const campaignsFeature = defineFeature({
     AudienceMembersResolver,
     MemberResolver,
     CampaignResolver,
+    CampaignReferencesResolver,
     CampaignLaunchResolver,
     CampaignAnalyticsResolver,
     OutboxResolver,
   ],
-  jobTypes: (app) => [campaignSendJob(app), campaignEventsExportJob(app)],
+  jobTypes: (_app, services) => [campaignSendJob(services.sending), campaignEventsExportJob(services.eventsExport)],
   schedules: [
     {
       name: 'CAMPAIGN_EVENTS_EXPORT',
@@ -42,7 +82,7 @@ export const campaignsFeature = defineFeature({
   ],
   routes: campaignRoutes,
   fastRoutes: campaignFastRoutes,
-  demo: campaignsDemo,
+  demo: (app, services) => campaignsDemo(services.sending, app.logger),
   // events accepted by the tracking endpoints are stored before the store closes
-  stop: (app) => campaignTracking(app).recorder.drain(),
+  stop: (_app, services) => services.tracking.recorder.drain(),
 });

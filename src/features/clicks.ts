@@ -4,40 +4,69 @@ import { ClickEventResolver } from '../resolvers/clicks/clickEvent.resolver';
 import { ClickStatsGroupResolver, ClickStatsResolver } from '../resolvers/clicks/clickStats.resolver';
 import { ClickSyncResolver } from '../resolvers/clicks/clickSync.resolver';
 import { CategoryResolver, EmailSendResolver, LinkClicksResolver } from '../resolvers/clicks/emailSend.resolver';
+import { createClickMetrics } from '../services/clicks/clickMetrics';
+import { ClickModelReads } from '../services/clicks/clickModelReads';
 import { QUEUE_PROCESSED, QUEUE_TO_PROCESS } from '../services/clicks/clickModels';
+import { ClickQueries } from '../services/clicks/clickQueries';
+import type { ClickServices } from '../services/clicks/clickServices';
 import { CLICKS_LOAD, clicksLoadJob } from '../services/clicks/clicksLoad.job';
+import { clickAcknowledger, clickProcessor, ensureClickQueues } from '../services/clicks/clickWorkers';
 import { fillDemoClicks } from '../services/clicks/demoClicks';
-import { handleClickBatches, handleProcessedKeys } from '../services/clicks/handlers';
 import { importClicks } from '../services/clicks/importClicks';
-import { clickPipeline } from '../services/clicks/pipeline';
-import { ReportingCalendar } from '../services/clicks/reportingDay';
-import { ensureClickQueues, runClickSync } from '../services/clicks/runClickSync';
 import { clickIndexes, retiredClickIndexes } from '../services/clicks/indexes';
+import { createClickPipeline } from '../services/clicks/pipeline';
+import { requestClickSync } from '../services/clicks/requestClickSync';
+import { runClickSync } from '../services/clicks/runClickSync';
 import { checkFlags } from './commandLine';
 import { defineFeature, type CliCommand } from './feature';
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
-const commands: Record<string, CliCommand> = {
+/**
+ * The click pipeline of one app, with the reads and requests the API makes of it. A
+ * REPORTING_TIME_ZONE the platform does not know fails here, when the app is composed.
+ */
+function clickServices(app: App): ClickServices {
+  const pipeline = createClickPipeline({
+    db: app.db,
+    sfmc: app.ports.sfmc,
+    queue: app.ports.queue,
+    logger: app.logger.child({ feature: 'clicks' }),
+    timeZone: app.config.REPORTING_TIME_ZONE,
+    pageSize: app.config.CLICKS_PAGE_SIZE,
+    batchSize: app.config.CLICKS_BATCH_SIZE,
+    ackBatchSize: app.config.CLICKS_ACK_BATCH_SIZE,
+    lookbackMinutes: app.config.CLICKS_LOOKBACK_MINUTES,
+    metrics: createClickMetrics(app.metrics),
+  });
+  const syncRequests = { sfmc: pipeline.sfmc, jobs: app.jobs, logger: pipeline.logger };
+  return {
+    pipeline,
+    queries: new ClickQueries(pipeline),
+    models: new ClickModelReads(app.db),
+    requestSync: (bu, since, requestedBy) => requestClickSync(syncRequests, bu, since, requestedBy),
+  };
+}
+
+const commands: Record<string, CliCommand<ClickServices>> = {
   'import-clicks': {
     description: "Appends a CSV of click-log rows (headers = columns) to a business unit's local data extension",
     usage: 'import-clicks --bu NAME --file rows.csv',
-    async run(app, flags) {
+    async run(_app, flags, _positional, clicks) {
       const { bu, file } = checkFlags(flags, { required: ['bu', 'file'] });
-      print(await importClicks(app.ports.sfmc, bu!, file!));
+      print(await importClicks(clicks.pipeline.sfmc, bu!, file!));
     },
   },
   'sync-clicks': {
     description: "Runs loader, processor and acknowledger for a business unit until its backlog is empty; prints a JSON summary",
     usage: 'sync-clicks --bu NAME [--since 2026-03-01T00:00:00Z]',
-    async run(app, flags) {
+    async run(_app, flags, _positional, clicks) {
       const { bu, since } = checkFlags(flags, { required: ['bu'], optional: ['since'] });
-      const deps = clickPipeline(app);
-      const unit = await deps.sfmc.businessUnit(bu!);
+      const unit = await clicks.pipeline.sfmc.businessUnit(bu!);
       if (!unit) throw badInput(`--bu: no business unit named ${JSON.stringify(bu)}`, 'bu');
       const from = since ? new Date(since) : undefined;
       if (from && Number.isNaN(from.getTime())) throw badInput('--since: an ISO date-time', 'since');
-      const summary = await runClickSync(deps, unit, { since: from });
+      const summary = await runClickSync(clicks.pipeline, unit, { since: from });
       print(summary);
       return summary.backlog ? 1 : 0;
     },
@@ -50,10 +79,19 @@ const commands: Record<string, CliCommand> = {
  */
 export const clicksFeature = defineFeature({
   name: 'clicks',
+  services: clickServices,
   indexes: clickIndexes,
   retiredIndexes: retiredClickIndexes,
-  resolvers: [ClickEventResolver, ClickStatsResolver, ClickStatsGroupResolver, ClickSyncResolver, EmailSendResolver, LinkClicksResolver, CategoryResolver],
-  jobTypes: (app) => [clicksLoadJob(app)],
+  resolvers: [
+    ClickEventResolver,
+    ClickStatsResolver,
+    ClickStatsGroupResolver,
+    ClickSyncResolver,
+    EmailSendResolver,
+    LinkClicksResolver,
+    CategoryResolver,
+  ],
+  jobTypes: (app, clicks) => [clicksLoadJob(clicks.pipeline, app.jobs)],
   schedules: [
     {
       name: 'CLICKS_LOAD',
@@ -62,27 +100,16 @@ export const clicksFeature = defineFeature({
       description: 'Marketing Cloud e-mail click events into the click pipeline (seed 000: every 5 minutes)',
     },
   ],
-  async start(app: App) {
-    ReportingCalendar.assertTimeZone(app.config.REPORTING_TIME_ZONE);
-    const deps = clickPipeline(app);
-    await ensureClickQueues(deps);
+  async start(app, clicks) {
+    await ensureClickQueues(clicks.pipeline);
     if (!app.config.JOB_WORKERS) return;
-    app.jobs.consume(QUEUE_TO_PROCESS, {
-      concurrency: 2,
-      batchSize: 10,
-      visibilityTimeoutSeconds: 120,
-      handler: (messages) => handleClickBatches(deps, messages),
-    });
-    app.jobs.consume(QUEUE_PROCESSED, {
-      concurrency: 1,
-      batchSize: 10,
-      visibilityTimeoutSeconds: 120,
-      handler: (messages, { signal }) => handleProcessedKeys(deps, messages, signal),
-    });
+    app.jobs.consume(QUEUE_TO_PROCESS, clickProcessor(clicks.pipeline));
+    app.jobs.consume(QUEUE_PROCESSED, clickAcknowledger(clicks.pipeline));
   },
-  async demo(app: App) {
-    const filled = await fillDemoClicks(app.ports.sfmc);
-    app.logger.info({ filled }, 'demo click rows are in the local data extension; CLICKS_LOAD or sync-clicks processes them');
+  async demo(app, clicks) {
+    const filled = await fillDemoClicks(clicks.pipeline.sfmc);
+    const next = 'CLICKS_LOAD or sync-clicks processes them';
+    app.logger.info({ filled }, `demo click rows are in the local data extension; ${next}`);
   },
   commands,
 });

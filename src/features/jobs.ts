@@ -1,28 +1,32 @@
-import { checkFlags, UsageError } from './commandLine';
+import type { App } from '../app';
+import { DeadLetterQueues } from '../jobs/deadLetters';
 import { jobIndexes } from '../jobs/indexes';
 import { decodeJobMessage } from '../jobs/jobMessage';
 import { DeadLetterResolver } from '../resolvers/jobs/deadLetter.resolver';
 import { JobResolver } from '../resolvers/jobs/job.resolver';
 import { ScheduleResolver } from '../resolvers/jobs/schedule.resolver';
+import { JobHistory } from '../services/jobs/jobHistory';
+import type { JobsServices } from '../services/jobs/jobsServices';
+import { checkFlags, UsageError } from './commandLine';
 import { defineFeature, type CliCommand } from './feature';
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
 /** Operators' job commands: the same operations as the GraphQL fields, for a shell on the host. */
-const jobCommands: Record<string, CliCommand> = {
+const jobCommands: Record<string, CliCommand<JobsServices>> = {
   schedules: {
     description: 'Prints every schedule: cron in force, whether it fires, next run, last tick',
-    async run(app, flags) {
+    async run(_app, flags, _positional, { jobs }) {
       checkFlags(flags, {});
-      print(await app.jobs.schedules());
+      print(await jobs.schedules());
     },
   },
   job: {
     description: 'Prints a job',
     usage: 'job --id JOB_ID',
-    async run(app, flags) {
+    async run(_app, flags, _positional, { jobs }) {
       const { id } = checkFlags(flags, { required: ['id'] });
-      const job = await app.jobs.get(id);
+      const job = await jobs.get(id);
       if (!job) throw new UsageError(`no job ${id}`);
       print(job);
     },
@@ -30,14 +34,14 @@ const jobCommands: Record<string, CliCommand> = {
   'dead-letters': {
     description: 'Prints the stats of a queue and the oldest messages of its dead-letter queue',
     usage: 'dead-letters --queue jobs [--first 20]',
-    async run(app, flags) {
+    async run(_app, flags, _positional, services) {
       const { queue, first } = checkFlags(flags, { required: ['queue'], optional: ['first'] });
       const count = first === undefined ? 20 : Number(first);
       if (!Number.isInteger(count) || count < 1) throw new UsageError('--first: a positive integer');
-      const messages = await app.ports.queue.deadLetters(queue, { first: count });
+      const messages = await services.queue.deadLetters(queue, { first: count });
       print({
         queue,
-        stats: await app.ports.queue.stats(queue),
+        stats: await services.queue.stats(queue),
         messages: messages.map((m) => ({ ...m, jobId: decodeJobMessage(m.body) ?? undefined })),
       });
     },
@@ -45,9 +49,9 @@ const jobCommands: Record<string, CliCommand> = {
   'redrive-dead-letters': {
     description: 'Moves every dead-lettered message of a queue back to it (a job message runs its job again)',
     usage: 'redrive-dead-letters --queue jobs',
-    async run(app, flags) {
+    async run(_app, flags, _positional, services) {
       const { queue } = checkFlags(flags, { required: ['queue'] });
-      print({ queue, moved: await app.ports.queue.redriveDeadLetters(queue) });
+      print({ queue, moved: await services.queue.redriveDeadLetters(queue) });
     },
   },
 };
@@ -58,6 +62,13 @@ const jobCommands: Record<string, CliCommand> = {
  */
 export const jobsFeature = defineFeature({
   name: 'jobs',
+  services: (app: App): JobsServices => ({
+    jobs: app.jobs,
+    history: new JobHistory(app.db),
+    deadLetters: new DeadLetterQueues(app.ports.queue),
+    queue: app.ports.queue,
+    logger: app.logger,
+  }),
   resolvers: [JobResolver, ScheduleResolver, DeadLetterResolver],
   indexes: jobIndexes,
   commands: jobCommands,

@@ -4,21 +4,29 @@ import { PerformanceEntryResolver } from '../resolvers/tracking/performanceEntry
 import { TrackingSyncResolver } from '../resolvers/tracking/trackingSync.resolver';
 import { writeTrackingDemo } from '../services/tracking/demo';
 import { AppError } from '../errors';
-import { failedSyncResult, runTrackingSync, type TrackingSyncHost } from '../services/tracking/runTrackingSync';
+import { PerformanceQueries } from '../services/tracking/performanceQueries';
+import { RelatedDocuments } from '../services/tracking/relatedDocuments';
+import { failedSyncResult, runTrackingSync } from '../services/tracking/runTrackingSync';
+import { createSyncMetrics } from '../services/tracking/syncMetrics';
 import { syncInputFromFlags } from '../services/tracking/syncTrackingFlags';
 import { TRACKING_SYNC_JOB, trackingSyncJob } from '../services/tracking/trackingSync.job';
+import type { TrackingServices } from '../services/tracking/trackingServices';
 import { trackingIndexes } from '../services/tracking/indexes';
 import { defineFeature } from './feature';
 
-/** What a sync uses of the running service. */
-export function trackingSyncHost(app: App): TrackingSyncHost {
+function trackingServices(app: App): TrackingServices {
   return {
-    db: app.db,
-    analytics: app.ports.analytics,
-    logger: app.logger.child({ feature: 'tracking' }),
-    registry: app.metrics,
-    publisher: app.ports.metricsPublisher,
-    config: app.config,
+    sync: {
+      db: app.db,
+      analytics: app.ports.analytics,
+      logger: app.logger.child({ feature: 'tracking' }),
+      metrics: createSyncMetrics(app.metrics),
+      publisher: app.ports.metricsPublisher,
+      config: app.config,
+    },
+    performance: new PerformanceQueries(app.db),
+    related: new RelatedDocuments(app.db),
+    jobs: app.jobs,
   };
 }
 
@@ -27,8 +35,8 @@ export const trackingFeature = defineFeature({
   name: 'tracking',
   indexes: trackingIndexes,
   resolvers: [PerformanceEntryResolver, TrackingSyncResolver],
-  services: trackingSyncHost,
-  jobTypes: (_app, host) => [trackingSyncJob(() => host)],
+  services: trackingServices,
+  jobTypes: (_app, { sync }) => [trackingSyncJob(() => sync)],
   schedules: [
     {
       name: 'TRACKING_SYNC',
@@ -44,13 +52,13 @@ export const trackingFeature = defineFeature({
     'sync-tracking': {
       description: 'Syncs pixel-tracking aggregates into performance entries now and prints the result JSON',
       usage: 'sync-tracking [--date YYYY-MM-DD] [--days N] [--publication CODE] [--dry-run]',
-      async run(_app, flags, _positional, host) {
+      async run(_app, flags, _positional, { sync }) {
         const input = syncInputFromFlags(flags);
         const started = Date.now();
         let code = 0;
         let result;
         try {
-          result = await runTrackingSync(host, input);
+          result = await runTrackingSync(sync, input);
         } catch (error) {
           if (error instanceof AppError && error.code === 'BAD_USER_INPUT') throw error;
           result = failedSyncResult(input, error, Date.now() - started);

@@ -1,7 +1,7 @@
-import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import type { QueuePort } from '../datasources/queue';
+import type { Db } from '../datasources/store';
 import type { Logger } from '../logger';
 import { Dispatcher } from './dispatcher';
 import { createJobMetrics } from './jobMetrics';

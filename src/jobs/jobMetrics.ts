@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { Collection } from 'mongodb';
+import type { Collection } from '../datasources/store';
 import type { JobRecord, JobStatus, JobTrigger } from './jobType';
 
 /** Job figures on the service's Prometheus registry. */

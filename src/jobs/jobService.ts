@@ -1,10 +1,11 @@
 import type { QueuePort } from '../datasources/queue';
 import { badInput, conflict, fromZodError, notFound } from '../errors';
 import type { Logger } from '../logger';
+import { watchJobs } from './jobChanges';
 import { encodeJobMessage } from './jobMessage';
 import type { JobMetrics } from './jobMetrics';
 import type { JobStore } from './jobStore';
-import type { Consumer, ConsumerOptions, EnqueueOptions, JobRecord, JobType, Jobs, ScheduleView } from './jobType';
+import type { Consumer, ConsumerOptions, EnqueueOptions, JobRecord, JobType, Jobs, JobWatch, ScheduleView } from './jobType';
 import { DEFAULT_ATTEMPTS, MAX_MESSAGE_DELAY_SECONDS } from './runJob';
 
 export const DEFAULT_JOB_QUEUE = 'jobs';
@@ -105,6 +106,14 @@ export class JobService implements Jobs {
 
   schedules(): Promise<ScheduleView[]> {
     return this.deps.listSchedules();
+  }
+
+  latestOfSchedules(names: readonly string[]): Promise<(JobRecord | null)[]> {
+    return this.deps.store.latestOfSchedules(names);
+  }
+
+  watch(watch: JobWatch): AsyncIterableIterator<JobRecord> {
+    return watchJobs(this.deps.store.collection, watch);
   }
 
   queues(): string[] {

@@ -1,4 +1,4 @@
-import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
+import { ObjectId, type Collection, type Db, type Filter } from '../datasources/store';
 import type { JobRecord, JobStatus } from './jobType';
 
 export const JOBS = 'jobs';
@@ -32,6 +32,11 @@ export class JobStore {
 
   get(id: string): Promise<JobRecord | null> {
     return this.collection.findOne({ _id: id });
+  }
+
+  /** One indexed look-up per schedule (schedule, createdAt desc). */
+  latestOfSchedules(names: readonly string[]): Promise<(JobRecord | null)[]> {
+    return Promise.all(names.map((name) => this.collection.findOne({ schedule: name }, { sort: { createdAt: -1 } })));
   }
 
   /** Inserts the job, or returns the existing one holding the same idempotency key. */

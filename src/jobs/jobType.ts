@@ -126,8 +126,18 @@ export interface Jobs {
   consume(queue: string, options: ConsumerOptions): Consumer;
   /** Every schedule: the cron in force, whether it fires, next run and last tick. */
   schedules(): Promise<ScheduleView[]>;
+  /** The most recent job of each named schedule (null for a schedule that never enqueued one). */
+  latestOfSchedules(names: readonly string[]): Promise<(JobRecord | null)[]>;
+  /** Every change of the watched jobs, written by any instance, until the iterator is returned. */
+  watch(watch: JobWatch): AsyncIterableIterator<JobRecord>;
   /** The queues job types use (the dead-letter queries accept these and pipelines' queues). */
   queues(): string[];
+}
+
+/** Which jobs a watcher follows: one job by id, the jobs of one type, or (neither) every job. */
+export interface JobWatch {
+  id?: string;
+  type?: string | null;
 }
 
 /** A pipeline's worker on its own queue (see src/jobs/index.ts for the rules). */

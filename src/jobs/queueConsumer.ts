@@ -20,6 +20,8 @@ interface RunningBatch {
 }
 
 const RECEIVE_ERROR_PAUSE_MS = 1000;
+/** Between empty receives while draining: the producer is in this process and ends soon. */
+const DRAIN_PAUSE_MS = 5;
 
 /**
  * Worker loops on one queue: up to `concurrency` handler calls run at once, each batch is
@@ -53,6 +55,10 @@ export class QueueConsumer implements Consumer {
   private reserved = 0;
   private loops: Promise<void> | null = null;
   private stopping = false;
+  /** Set by drain(): whether messages may still come. A service's worker has none and waits for more. */
+  private producing: (() => boolean) | null = null;
+  /** Counts started batches, so a drain's receive knows whether one started while it looked. */
+  private batchesStarted = 0;
 
   constructor(
     readonly queue: string,
@@ -74,6 +80,21 @@ export class QueueConsumer implements Consumer {
     this.heartbeat.unref();
     const count = Math.ceil(this.room / MAX_RECEIVE_BATCH);
     this.loops = Promise.all(Array.from({ length: count }, () => this.receiveLoop())).then(() => undefined);
+  }
+
+  /**
+   * Handles messages until the queue is drained, then stops: for a producer in this process (a
+   * CLI sync) rather than a service's worker, which waits for more. Receives do not wait; each
+   * receive loop ends once its receive finds nothing although `producing()` said false and no
+   * message was held or being settled before it, and no batch started meanwhile (so no retry
+   * came back while it looked). Retries should come back at once (`backoffMs: 0`), or the drain
+   * may end before they are visible again.
+   */
+  async drain(producing: () => boolean): Promise<void> {
+    this.producing = producing;
+    this.start();
+    await this.loops;
+    await this.stop();
   }
 
   async stop(): Promise<void> {
@@ -110,12 +131,14 @@ export class QueueConsumer implements Consumer {
         continue;
       }
       const wanted = Math.min(MAX_RECEIVE_BATCH, free);
+      const idleBefore = this.producing !== null && !this.producing() && this.holdsNothing();
+      const batchesBefore = this.batchesStarted;
       this.reserved += wanted;
       let messages: QueueMessage[];
       try {
         messages = await this.settings.queue.receive(this.queue, {
           maxMessages: wanted,
-          waitSeconds: this.options.waitSeconds ?? this.settings.defaultWaitSeconds,
+          waitSeconds: this.producing ? 0 : (this.options.waitSeconds ?? this.settings.defaultWaitSeconds),
           visibilityTimeoutSeconds: this.visibilitySeconds,
           signal: this.receiving.signal,
         });
@@ -130,7 +153,15 @@ export class QueueConsumer implements Consumer {
       this.startReady();
       // Room this receive did not fill is free again for a waiting loop.
       if (messages.length < wanted) this.wakeLoops();
+      if (this.producing && messages.length === 0) {
+        if (idleBefore && this.batchesStarted === batchesBefore) return;
+        await pause(DRAIN_PAUSE_MS, this.receiving.signal);
+      }
     }
+  }
+
+  private holdsNothing(): boolean {
+    return this.running.size === 0 && this.ready.length === 0 && this.settling.size === 0;
   }
 
   /** Starts batches of ready messages while slots are free (none once stopping). */
@@ -149,6 +180,7 @@ export class QueueConsumer implements Consumer {
   private startBatch(messages: QueueMessage[]): void {
     const controller = new AbortController();
     const batch = { messages, controller } as RunningBatch;
+    this.batchesStarted += 1;
     this.runningMessages += messages.length;
     batch.done = this.runBatch(batch).then((result) => {
       this.running.delete(batch);
@@ -227,12 +259,15 @@ export class QueueConsumer implements Consumer {
   }
 }
 
+/** Resolves after `ms` or on abort; leaves no listener behind, since a drain pauses often. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', done);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }

@@ -1,5 +1,5 @@
 import { schedule as scheduleCron, type ScheduledTask } from 'node-cron';
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db } from '../datasources/store';
 import type { Logger } from '../logger';
 import { CronTimes } from './cronTimes';
 import type { JobService } from './jobService';

@@ -7,6 +7,7 @@ import { applyIndexes } from '../datasources/store/indexes';
 import { fromZodError } from '../errors';
 import { createLogger } from '../logger';
 import { failedSyncResult, runTrackingSync, type TrackingSyncHost } from '../services/tracking/runTrackingSync';
+import { createSyncMetrics } from '../services/tracking/syncMetrics';
 import type { SyncTrackingResult } from '../services/tracking/syncTracking';
 import { trackingIndexes } from '../services/tracking/indexes';
 import { trackingSyncParams } from '../services/tracking/trackingSync.job';
@@ -40,7 +41,7 @@ export async function openLambdaResources(): Promise<LambdaResources> {
       db: store.db,
       analytics: createAnalyticsPort(config, logger),
       logger,
-      registry: new Registry(),
+      metrics: createSyncMetrics(new Registry()),
       publisher: createMetricsPublisher(config),
       config,
     },

@@ -1,4 +1,4 @@
-import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'Where a page of a connection stands' })
 export class PageInfo {
@@ -35,4 +35,14 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
     totalCount!: number;
   }
   return ConnectionType;
+}
+
+/** `first` (default 20, at most 100) and `after` (the endCursor of the previous page) of every paged list: extend it with the list's own arguments. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
 }

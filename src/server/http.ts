@@ -7,8 +7,8 @@ import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import type { App } from '../app';
 import type { WiredFeature } from '../features';
 import { resolvePrincipal } from '../auth/principal';
-import type { GraphQLContext } from '../context';
-import { Loaders } from '../resolvers/loaders';
+import type { GraphQLContext, ResolverInstances } from '../context';
+import { Loaders } from '../services/loaders';
 import { mountExplorer } from './explorer';
 import { mountHealthRoutes } from './health';
 
@@ -25,14 +25,19 @@ function requestIdOf(req: Request): string {
   return header && /^[A-Za-z0-9._-]{1,128}$/.test(header) ? header : randomUUID();
 }
 
-async function graphqlContext(app: App, req: Request, res: Response): Promise<GraphQLContext> {
+async function graphqlContext(
+  app: App,
+  resolvers: ResolverInstances,
+  req: Request,
+  res: Response,
+): Promise<GraphQLContext> {
   // Echoed to the client so a support request can name the log lines of its call.
   const requestId = requestIdOf(req);
   res.setHeader('x-request-id', requestId);
   const principal = await resolvePrincipal(app.db, req.get('authorization'), {
     allowAnonymousViewer: app.config.ALLOW_ANONYMOUS_VIEWER,
   });
-  return { app, principal, loaders: new Loaders(app.db), requestId };
+  return { app, principal, loaders: new Loaders(app.db), requestId, resolvers };
 }
 
 /**
@@ -67,6 +72,7 @@ export function createHttpApp(options: {
   app: App;
   apollo: ApolloServer<GraphQLContext>;
   features: readonly WiredFeature[];
+  resolvers: ResolverInstances;
   isStopping: () => boolean;
 }): RequestListener {
   const fastRoutes = options.features.flatMap(({ feature, services }) => feature.fastRoutes?.(options.app, services) ?? []);
@@ -92,7 +98,7 @@ function expressApp(options: Parameters<typeof createHttpApp>[0]): Express {
     '/graphql',
     graphqlUploadExpress({ maxFileSize: app.config.UPLOAD_MAX_BYTES, maxFiles: MAX_UPLOAD_FILES }),
     express.json({ limit: app.config.BODY_LIMIT_BYTES }),
-    expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(app, req, res) }),
+    expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(app, options.resolvers, req, res) }),
   );
   const featureRouter = express.Router();
   for (const { feature, services } of features) feature.routes?.(featureRouter, app, services);

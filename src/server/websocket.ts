@@ -15,10 +15,10 @@ import type { App } from '../app';
 import { isApiKeyLive } from '../auth/apiKeys';
 import { resolvePrincipal } from '../auth/principal';
 import type { Principal } from '../auth/roles';
-import type { GraphQLContext } from '../context';
+import type { GraphQLContext, ResolverInstances } from '../context';
 import { operationLabel, type GraphQLMetrics } from '../datasources/metrics';
 import { unauthenticated } from '../errors';
-import { Loaders } from '../resolvers/loaders';
+import { Loaders } from '../services/loaders';
 import { checkQueryComplexity, queryDepthRule, type QueryLimits } from './limits';
 import { isDocument, ValidatedDocuments } from './validatedDocuments';
 
@@ -36,11 +36,17 @@ type SocketContext = Context<Record<string, unknown> | undefined, Extra & Partia
  * gives it a per-operation context: the HTTP pipeline's checks, for WebSocket clients.
  */
 async function prepareOperation(
-  setup: { schema: GraphQLSchema; app: App; limits: QueryLimits; documents: ValidatedDocuments },
+  setup: {
+    schema: GraphQLSchema;
+    app: App;
+    resolvers: ResolverInstances;
+    limits: QueryLimits;
+    documents: ValidatedDocuments;
+  },
   payload: SubscribePayload,
   principal: Principal | null,
 ): Promise<ExecutionArgs | readonly GraphQLError[]> {
-  const { schema, app, limits } = setup;
+  const { schema, app, resolvers, limits } = setup;
   // The key was checked at connection_init; a socket lives for hours, so a revoked key must stop
   // working for the next operation too.
   if (principal && !principal.anonymous && !(await isApiKeyLive(app.db, principal.keyId))) {
@@ -51,7 +57,13 @@ async function prepareOperation(
   const variables = payload.variables ?? undefined;
   const complexityError = checkQueryComplexity(schema, document, payload.operationName, variables, limits.maxComplexity);
   if (complexityError) return [complexityError];
-  const contextValue: GraphQLContext = { app, principal, loaders: new Loaders(app.db), requestId: randomUUID() };
+  const contextValue: GraphQLContext = {
+    app,
+    principal,
+    loaders: new Loaders(app.db),
+    requestId: randomUUID(),
+    resolvers,
+  };
   return { schema, document, operationName: payload.operationName, variableValues: variables, contextValue };
 }
 
@@ -102,12 +114,13 @@ export function attachWebSocketServer(options: {
   httpServer: Server;
   schema: GraphQLSchema;
   app: App;
+  resolvers: ResolverInstances;
   limits: QueryLimits;
   formatError: FormatError;
   /** The HTTP layer's GraphQL metrics: socket operations count under the same names. */
   metrics: GraphQLMetrics;
 }): WebSocketHandle {
-  const { httpServer, schema, app, limits, formatError, metrics } = options;
+  const { httpServer, schema, app, resolvers, limits, formatError, metrics } = options;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const documents = new ValidatedDocuments(schema, [...specifiedRules, queryDepthRule(limits.maxDepth)]);
   // Shapes errors like HTTP does and counts them under the same metric, by operation and code.
@@ -124,7 +137,7 @@ export function attachWebSocketServer(options: {
       ...connectionHooks(app),
       // Errors returned here reach the client through onError below, which shapes them.
       onSubscribe: (ctx: SocketContext, _id, payload) =>
-        prepareOperation({ schema, app, limits, documents }, payload, ctx.extra.principal ?? null),
+        prepareOperation({ schema, app, resolvers, limits, documents }, payload, ctx.extra.principal ?? null),
       onOperation: (_ctx, _id, payload, args) => {
         const operation = getOperationAST(args.document, args.operationName);
         const name = operation?.name?.value ?? payload.operationName;

@@ -1,5 +1,5 @@
 import { EJSON } from 'bson';
-import type { Collection, Document, Filter, Sort } from 'mongodb';
+import type { Collection, Document, Filter, Sort } from '../datasources/store';
 import { badInput } from '../errors';
 
 export const DEFAULT_PAGE_SIZE = 20;

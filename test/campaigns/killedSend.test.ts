@@ -12,6 +12,7 @@ import { createCampaign } from '../../src/services/campaigns/campaigns';
 import { campaignIndexes } from '../../src/services/campaigns/indexes';
 import { C, type CampaignDoc, type RecipientDoc } from '../../src/services/campaigns/model';
 import { performSend } from '../../src/services/campaigns/sendCampaign';
+import { trackingSite } from '../../src/services/campaigns/trackingSite';
 import { upsertMembersIntoAudience } from '../../src/services/campaigns/upsertMembers';
 import { testJobContext } from '../support/jobContext';
 
@@ -60,8 +61,8 @@ describe('a campaign send killed with kill -9', () => {
     expect(await recipients.countDocuments({ campaignId: campaign._id, status: 'PENDING' })).toBeGreaterThan(RECIPIENTS - before);
 
     const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, TRACKING_SECRET: 'child-tracking-secret-0123456789' });
-    const app = { db: store.db, config, ports: { messaging: new OutboxMessaging(store.db) } as never };
-    const result = await performSend(app, { campaignId: campaign._id, sendKey: 'k1' }, testJobContext({ jobId: 'retry' }));
+    const sending = { db: store.db, messaging: new OutboxMessaging(store.db), site: trackingSite(config) };
+    const result = await performSend(sending, { campaignId: campaign._id, sendKey: 'k1' }, testJobContext({ jobId: 'retry' }));
     expect(result.outcome).toBe('SENT');
     const outbox = await store.db.collection('outbox').find({}).toArray();
     expect(outbox).toHaveLength(RECIPIENTS);

@@ -3,9 +3,10 @@ import { OutboxMessaging } from '../../src/datasources/messaging';
 import type { JobRecord, Jobs } from '../../src/jobs/jobType';
 import { createEntity, entities } from '../../src/services/campaigns/catalog';
 import { createCampaign } from '../../src/services/campaigns/campaigns';
-import { cancelCampaign, pauseCampaign, resumeCampaign, scheduleCampaign, sendCampaignNow } from '../../src/services/campaigns/launch';
+import { CampaignLaunch } from '../../src/services/campaigns/launch';
 import { C, type CampaignDoc, type MemberDoc, type RecipientDoc } from '../../src/services/campaigns/model';
 import { performSend, type CampaignSendParams } from '../../src/services/campaigns/sendCampaign';
+import { trackingSite } from '../../src/services/campaigns/trackingSite';
 import { upsertMembersIntoAudience } from '../../src/services/campaigns/upsertMembers';
 import { testJobContext } from '../support/jobContext';
 import { openCampaignApp, type CampaignApp } from './fixture';
@@ -36,6 +37,7 @@ function fakeJobs(): Pick<Jobs, 'enqueue' | 'cancel'> {
 describe('sending a campaign', () => {
   let app: CampaignApp & { jobs: Pick<Jobs, 'enqueue' | 'cancel'> };
   let messaging: ScriptedMessaging;
+  let launch: CampaignLaunch;
   let campaignId: string;
   const AUDIENCE = 450;
 
@@ -43,6 +45,7 @@ describe('sending a campaign', () => {
     const base = await openCampaignApp({ messaging: (a) => new ScriptedMessaging(new OutboxMessaging(a.db)) });
     app = Object.assign(base, { jobs: fakeJobs() });
     messaging = app.ports.messaging as ScriptedMessaging;
+    launch = new CampaignLaunch(app);
     const audience = await createEntity(app.db, entities.audience, { name: 'All' });
     const rows = Array.from({ length: AUDIENCE }, (_, i) => ({ email: `m${i}@example.com`, name: `M${i}`, attributes: {} }));
     await upsertMembersIntoAudience(app.db, audience._id, rows, { overwrite: false });
@@ -61,10 +64,13 @@ describe('sending a campaign', () => {
   const outboxCount = () => app.db.collection('outbox').countDocuments({});
   const distinctOutboxRecipients = async () => new Set((await app.db.collection('outbox').find({}).toArray()).map((m) => m.to)).size;
   const pending = () => app.db.collection<RecipientDoc>(C.recipients).countDocuments({ campaignId, status: 'PENDING' });
-  const run = (job: JobRecord) => performSend(app, job.params as CampaignSendParams, testJobContext({ jobId: job._id }));
+  const run = (job: JobRecord) => {
+    const sending = { db: app.db, messaging, site: trackingSite(app.config) };
+    return performSend(sending, job.params as CampaignSendParams, testJobContext({ jobId: job._id }));
+  };
 
   it('sends every recipient once, rendered, and ends SENT', async () => {
-    const job = await sendCampaignNow(app, campaignId);
+    const job = await launch.sendNow(campaignId);
     const result = await run(job);
     expect(result).toEqual({ outcome: 'SENT', audienceSize: AUDIENCE, sent: AUDIENCE });
     expect(await status()).toBe('SENT');
@@ -76,7 +82,7 @@ describe('sending a campaign', () => {
   });
 
   it('skips a member archived after the freeze, and renders from the member as it is at send time', async () => {
-    const job = await sendCampaignNow(app, campaignId);
+    const job = await launch.sendNow(campaignId);
     const members = app.db.collection<MemberDoc>(C.members);
     messaging.afterDelivery = async (count) => {
       if (count !== 1) return;
@@ -93,7 +99,7 @@ describe('sending a campaign', () => {
   });
 
   it('resumes after a crash between delivery and marking: no one twice, no one missed', async () => {
-    const job = await sendCampaignNow(app, campaignId);
+    const job = await launch.sendNow(campaignId);
     // the process "dies" right after the 230th delivery, before its batch is marked sent
     messaging.afterDelivery = async (count) => {
       if (count === 230) throw new Error('simulated crash');
@@ -112,9 +118,9 @@ describe('sending a campaign', () => {
   });
 
   it('pauses mid-send, resumes where it stopped, and cancel stops for good', async () => {
-    const first = await sendCampaignNow(app, campaignId);
+    const first = await launch.sendNow(campaignId);
     messaging.afterDelivery = async (count) => {
-      if (count === 150) await pauseCampaign(app, campaignId);
+      if (count === 150) await launch.pause(campaignId);
     };
     const paused = await run(first);
     expect(paused.outcome).toBe('PAUSED');
@@ -124,9 +130,9 @@ describe('sending a campaign', () => {
     expect(sentWhilePaused).toBeLessThan(AUDIENCE);
 
     messaging.afterDelivery = async (count) => {
-      if (count === 300) await cancelCampaign(app, campaignId);
+      if (count === 300) await launch.cancel(campaignId);
     };
-    const second = await resumeCampaign(app, campaignId);
+    const second = await launch.resume(campaignId);
     expect(second._id).not.toBe(first._id);
     // the first job, run again (a redelivery), sees it no longer owns the send
     expect((await run(first)).outcome).toBe('SUPERSEDED');
@@ -136,7 +142,7 @@ describe('sending a campaign', () => {
     const sent = await outboxCount();
     expect(sent).toBeLessThan(AUDIENCE);
     expect(await distinctOutboxRecipients()).toBe(sent);
-    await expect(resumeCampaign(app, campaignId)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await expect(launch.resume(campaignId)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
     expect((await run(second)).outcome).toBe('CANCELLED');
     expect(await outboxCount()).toBe(sent);
   });
@@ -144,17 +150,17 @@ describe('sending a campaign', () => {
   it('refuses to launch MOBILE and AD campaigns, naming the type, and leaves them DRAFT', async () => {
     for (const type of ['MOBILE', 'AD'] as const) {
       await app.db.collection<CampaignDoc>(C.campaigns).updateOne({ _id: campaignId }, { $set: { type } });
-      await expect(sendCampaignNow(app, campaignId)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'type' } });
-      await expect(scheduleCampaign(app, campaignId, new Date(Date.now() + 60_000))).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+      await expect(launch.sendNow(campaignId)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'type' } });
+      await expect(launch.schedule(campaignId, new Date(Date.now() + 60_000))).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
       expect(await status()).toBe('DRAFT');
     }
     expect(await outboxCount()).toBe(0);
   });
 
   it('sends nothing before sendAt, nor for a launch that was replaced', async () => {
-    const early = await scheduleCampaign(app, campaignId, new Date(Date.now() + 3_600_000));
+    const early = await launch.schedule(campaignId, new Date(Date.now() + 3_600_000));
     expect((await run(early)).outcome).toBe('NOT_DUE');
-    const now = await sendCampaignNow(app, campaignId);
+    const now = await launch.sendNow(campaignId);
     expect((await run(early)).outcome).toBe('SUPERSEDED');
     expect(await outboxCount()).toBe(0);
     expect((await run(now)).outcome).toBe('SENT');

@@ -3,13 +3,12 @@
  * line per delivery, until the parent kills it with SIGKILL.
  * Usage: node -r @swc-node/register test/campaigns/sendChild.ts <dataDir> <campaignId> <sendKey>
  */
-import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { OutboxMessaging, type OutboundMessage, type SendOptions } from '../../src/datasources/messaging';
-import { LocalObjectStore } from '../../src/datasources/objects';
 import { openStore } from '../../src/datasources/store';
 import { createLogger } from '../../src/logger';
 import { performSend } from '../../src/services/campaigns/sendCampaign';
+import { trackingSite } from '../../src/services/campaigns/trackingSite';
 
 async function main(): Promise<void> {
   const [dataDir, campaignId, sendKey] = process.argv.slice(2);
@@ -29,7 +28,7 @@ async function main(): Promise<void> {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, TRACKING_SECRET: 'child-tracking-secret-0123456789' });
   const logger = createLogger({ level: 'silent' });
   const context = { jobId: 'child', attempt: 1, logger, signal: new AbortController().signal, progress: async () => undefined, setStats: async () => undefined };
-  await performSend({ db: store.db, config, ports: { messaging, objects: new LocalObjectStore(join(dataDir, 'objects')) } as never }, { campaignId, sendKey }, context);
+  await performSend({ db: store.db, messaging, site: trackingSite(config) }, { campaignId, sendKey }, context);
   process.stdout.write('done\n');
   await store.close();
 }

@@ -1,8 +1,9 @@
-import { clickCollections } from '../../src/services/clicks/clickModels';
+import { clickCollections, QUEUE_PROCESSED, QUEUE_TO_PROCESS } from '../../src/services/clicks/clickModels';
 import { parseClickRow } from '../../src/services/clicks/clickRow';
 import { demoClickRows, fillDemoClicks } from '../../src/services/clicks/demoClicks';
 import { ReportingCalendar } from '../../src/services/clicks/reportingDay';
 import { runClickSync } from '../../src/services/clicks/runClickSync';
+import { withFault } from './support/faults';
 import { clickRow, openHarness, type Harness } from './support/harness';
 
 describe('click pipeline on the embedded engines', () => {
@@ -80,6 +81,20 @@ describe('click pipeline on the embedded engines', () => {
     expect(sends.map((s) => [s.bu, s.jobId]).sort()).toEqual([['EU', '9001'], ['NA', '9001']]);
     expect(new Set(sends.map((s) => s._id)).size).toBe(2);
     expect((await h.sfmc.businessUnits()).map((u) => [u.name, u.source])).toEqual([['EU', 'local'], ['NA', 'local']]);
+  });
+
+  it('processes a failed batch again at once and still drains both queues', async () => {
+    await h.sfmc.appendRows!('NA', [clickRow({ EventID: 'r1' }), clickRow({ EventID: 'r2' })]);
+    let failures = 0;
+    const flaky = withFault(h.db, 'email_sends', 'bulkWrite', async (real, [operations, options]) => {
+      if (failures++ < 2) throw new Error('send store down');
+      return real.bulkWrite(operations as never, options as never);
+    });
+    const summary = await runClickSync({ ...h.deps, db: flaky }, await unit('NA'));
+    expect(summary).toMatchObject({ rows: 2, clicks: 2, acknowledged: 2, backlog: 0 });
+    const drained = { visible: 0, inFlight: 0, delayed: 0, deadLettered: 0 };
+    expect(await h.queue.stats(QUEUE_TO_PROCESS)).toEqual(drained);
+    expect(await h.queue.stats(QUEUE_PROCESSED)).toEqual(drained);
   });
 
   it('counts, records and acknowledges malformed rows without failing their batch', async () => {

@@ -1,5 +1,5 @@
-import type { Db } from 'mongodb';
-import { pingStore, recentStorePing } from '../../src/server/health';
+import type { Db } from '../../src/datasources/store';
+import { pingStore, StoreHealth } from '../../src/services/system/storeHealth';
 
 /** A Db whose every read behaves as `findOne` says: the store port as readiness sees it. */
 function storeAnswering(findOne: () => Promise<unknown>) {
@@ -20,16 +20,18 @@ describe('pingStore (readiness)', () => {
   });
 });
 
-describe('recentStorePing (public health query)', () => {
+describe('StoreHealth (public health query)', () => {
   it('reads the store at most once a second', async () => {
     let reads = 0;
-    const app = storeAnswering(async () => {
-      reads += 1;
-      return null;
-    });
-    await Promise.all([recentStorePing(app, 1_000), recentStorePing(app, 1_500), recentStorePing(app, 1_999)]);
+    const health = new StoreHealth(
+      storeAnswering(async () => {
+        reads += 1;
+        return null;
+      }),
+    );
+    await Promise.all([health.recentPing(1_000), health.recentPing(1_500), health.recentPing(1_999)]);
     expect(reads).toBe(1);
-    await expect(recentStorePing(app, 2_000)).resolves.toBe(true);
+    await expect(health.recentPing(2_000)).resolves.toBe(true);
     expect(reads).toBe(2);
   });
 });

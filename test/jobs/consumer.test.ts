@@ -1,7 +1,6 @@
-import type { Db } from 'mongodb';
 import { z } from 'zod';
 import type { QueueMessage } from '../../src/datasources/queue';
-import type { Store } from '../../src/datasources/store';
+import type { Db, Store } from '../../src/datasources/store';
 import { applyFeatureIndexes } from '../../src/features';
 import type { JobType } from '../../src/jobs';
 import { openTestStore } from '../support/store';

@@ -1,6 +1,5 @@
-import type { Db } from 'mongodb';
 import { z } from 'zod';
-import type { Store } from '../../src/datasources/store';
+import type { Db, Store } from '../../src/datasources/store';
 import { applyFeatureIndexes } from '../../src/features';
 import { AppError } from '../../src/errors';
 import { JobCancelledError, PermanentJobError, type JobRecord, type JobType } from '../../src/jobs';

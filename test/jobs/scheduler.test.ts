@@ -1,6 +1,5 @@
-import type { Db } from 'mongodb';
 import { z } from 'zod';
-import type { Store } from '../../src/datasources/store';
+import type { Db, Store } from '../../src/datasources/store';
 import { applyFeatureIndexes } from '../../src/features';
 import type { JobRecord, JobType } from '../../src/jobs';
 import { CronTimes } from '../../src/jobs/cronTimes';

@@ -1,7 +1,7 @@
-import type { Db } from 'mongodb';
 import { Registry } from 'prom-client';
 import type { ScheduleDefinition } from '../../src/jobs';
 import { EmbeddedQueuePort, type QueuePort } from '../../src/datasources/queue';
+import type { Db } from '../../src/datasources/store';
 import { createJobSystem, type JobSystem, type JobSystemConfig, type JobType } from '../../src/jobs';
 import { createLogger } from '../../src/logger';
 

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../src/datasources/store';
 import type { LeadRouting } from '../../src/services/leads/leadRouting';
 import { AGENTS, LEADS, type AgentDoc, type LeadChange, type LeadDoc, type LeadEventDoc } from '../../src/services/leads/model';
 

@@ -3,14 +3,14 @@ import { Registry } from 'prom-client';
 import type { App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { applyFeatureIndexes } from '../../src/features';
+import { leadsFeature } from '../../src/features/leads';
 import type { Store } from '../../src/datasources/store';
 import type { Jobs } from '../../src/jobs/jobType';
 import { createLogger } from '../../src/logger';
 import { Role, type Principal } from '../../src/auth/roles';
 import { ensureAgent } from '../../src/services/leads/agents';
-import { leadRouting, type LeadRouting } from '../../src/services/leads/leadRouting';
+import type { LeadRouting } from '../../src/services/leads/leadRouting';
 import { AGENTS, LEADS, type AgentDoc, type LeadDoc } from '../../src/services/leads/model';
-import { uploadLeadList } from '../../src/services/leads/uploadLeadList';
 
 /** Lead routing's service layer over a real store, without HTTP: one "instance" per call. */
 export async function leadsInstance(store: Store, env: Record<string, string> = {}) {
@@ -25,7 +25,8 @@ export async function leadsInstance(store: Store, env: Record<string, string> = 
     ports: {},
   } as App;
   await applyFeatureIndexes(store.db);
-  const routing: LeadRouting = leadRouting(app);
+  const services = leadsFeature.services!(app);
+  const routing: LeadRouting = services.routing;
   await routing.start();
   return {
     app,
@@ -39,7 +40,7 @@ export async function leadsInstance(store: Store, env: Record<string, string> = 
       return id;
     },
     upload(csv: string, filename = 'leads.csv') {
-      return uploadLeadList(app, { source: Readable.from([Buffer.from(csv)]), filename, listName: 'test list', uploadedBy: 'tester' });
+      return services.uploads.upload({ source: Readable.from([Buffer.from(csv)]), filename, listName: 'test list', uploadedBy: 'tester' });
     },
     lead(email: string) {
       return store.db.collection<LeadDoc>(LEADS).findOne({ email });

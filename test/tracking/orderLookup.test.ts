@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../src/datasources/store';
 import { lookupOrders, OrderMatcher } from '../../src/services/tracking/orderLookup';
 import { insertOrder, insertScript, openTrackingFixture } from './support/fixtures';
 

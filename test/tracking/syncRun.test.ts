@@ -6,6 +6,7 @@ import { CloudWatchPublisher } from '../../src/datasources/metrics/cloudwatch/cl
 import type { MetricsPublisher } from '../../src/datasources/metrics';
 import { createTrackingSyncHandler } from '../../src/lambda/trackingSync';
 import { runTrackingSync, type TrackingSyncHost } from '../../src/services/tracking/runTrackingSync';
+import { createSyncMetrics, type SyncMetrics } from '../../src/services/tracking/syncMetrics';
 import { syncInputFromFlags } from '../../src/services/tracking/syncTrackingFlags';
 import { trackingFeature } from '../../src/features/tracking';
 import { trackingSyncJob } from '../../src/services/tracking/trackingSync.job';
@@ -33,12 +34,13 @@ const row = (creativeId: string, overrides: Partial<AnalyticsRow> = {}): Analyti
 describe('running the sync: metrics, job, Lambda, CLI flags', () => {
   let fixture: Awaited<ReturnType<typeof openTrackingFixture>>;
   let registry: Registry;
+  let metrics: SyncMetrics;
 
   const host = (rows: AnalyticsRow[], publisher?: MetricsPublisher): TrackingSyncHost => ({
     db: fixture.db,
     analytics: rowsPort(rows),
     logger: fixture.logger,
-    registry,
+    metrics,
     publisher: publisher ?? new CloudWatchPublisher(new CloudWatchClient({ region: 'us-east-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' } })),
     config: { TRACKING_SYNC_BATCH_SIZE: 2, TRACKING_PUBLICATION_CODES: undefined },
   });
@@ -47,6 +49,7 @@ describe('running the sync: metrics, job, Lambda, CLI flags', () => {
     cloudWatch.reset();
     cloudWatch.on(PutMetricDataCommand).resolves({});
     registry = new Registry();
+    metrics = createSyncMetrics(registry);
     fixture = await openTrackingFixture();
     await insertOrder(fixture.db, { campaignId: 'holiday', publicationCode: 'chireader' });
     await insertScript(fixture.db, { creativeId: 'cr_holiday_1', publicationId: 1035, campaignId: 'holiday', channel: 'website' });

@@ -1,13 +1,6 @@
-import { ArgsType, Field, Int } from 'type-graphql';
-
-@ArgsType()
-export class PageArgs {
-  @Field(() => Int, { nullable: true })
-  first?: number;
-
-  @Field(() => String, { nullable: true })
-  after?: string;
-}
+import { ArgsType, Field } from 'type-graphql';
+import { CampaignStatus } from '../../schema/campaigns/enums';
+import { PageArgs } from '../../schema/connection';
 
 @ArgsType()
 export class ListArgs extends PageArgs {
@@ -15,5 +8,14 @@ export class ListArgs extends PageArgs {
   includeArchived?: boolean;
 }
 
-/** The filter of a list that hides archived documents unless asked. */
-export const archivedFilter = (includeArchived?: boolean) => (includeArchived ? {} : { archivedAt: null });
+@ArgsType()
+export class MembersArgs extends ListArgs {
+  @Field({ nullable: true, description: 'Only the member with this e-mail (any case, spaces ignored)' })
+  email?: string;
+}
+
+@ArgsType()
+export class CampaignsArgs extends ListArgs {
+  @Field(() => CampaignStatus, { nullable: true })
+  status?: CampaignStatus;
+}

@@ -2,64 +2,63 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
-import { badInput } from '../../errors';
-import { CAMPAIGN_EVENTS_EXPORT_JOB } from '../../services/campaigns/exportEvents';
-import { cancelCampaign, pauseCampaign, resumeCampaign, scheduleCampaign, sendCampaignNow } from '../../services/campaigns/launch';
+import type { CampaignServices } from '../../services/campaigns/services';
 import { Campaign } from '../../schema/campaigns/campaign.type';
 import { Job } from '../../schema/jobs/job.type';
 
 /** Launching campaigns and exporting their events: each answers the Job it enqueued. */
 @Resolver()
 export class CampaignLaunchResolver {
+  constructor(private readonly campaigns: CampaignServices) {}
+
   @Authorized(Role.OPERATOR)
-  @Mutation(() => Job, { description: 'Sends the campaign at sendAt (the audience is frozen then); answers the campaign-send job' })
+  @Mutation(() => Job, {
+    description: 'Sends the campaign at sendAt (the audience is frozen then); answers the campaign-send job',
+  })
   async scheduleCampaign(
     @Arg('id', () => ID) id: string,
     @Arg('sendAt', () => DateTimeResolver) sendAt: Date,
-    @Ctx() { app, principal }: GraphQLContext,
+    @Ctx() { principal }: GraphQLContext,
   ): Promise<Job> {
-    return Job.fromRecord(await scheduleCampaign(app, id, sendAt, principal?.keyId));
+    return Job.fromRecord(await this.campaigns.launch.schedule(id, sendAt, principal?.keyId));
   }
 
   @Authorized(Role.OPERATOR)
   @Mutation(() => Job, { description: 'Freezes the audience and sends now; answers the campaign-send job' })
-  async sendCampaignNow(@Arg('id', () => ID) id: string, @Ctx() { app, principal }: GraphQLContext): Promise<Job> {
-    return Job.fromRecord(await sendCampaignNow(app, id, principal?.keyId));
+  async sendCampaignNow(@Arg('id', () => ID) id: string, @Ctx() { principal }: GraphQLContext): Promise<Job> {
+    return Job.fromRecord(await this.campaigns.launch.sendNow(id, principal?.keyId));
   }
 
   @Authorized(Role.OPERATOR)
-  @Mutation(() => Campaign, { description: 'Stops sending after the current batch; resumeCampaign continues where it stopped' })
-  async pauseCampaign(@Arg('id', () => ID) id: string, @Ctx() { app }: GraphQLContext): Promise<Campaign> {
-    return Campaign.fromDocument(await pauseCampaign(app, id));
+  @Mutation(() => Campaign, {
+    description: 'Stops sending after the current batch; resumeCampaign continues where it stopped',
+  })
+  async pauseCampaign(@Arg('id', () => ID) id: string): Promise<Campaign> {
+    return Campaign.fromDocument(await this.campaigns.launch.pause(id));
   }
 
   @Authorized(Role.OPERATOR)
   @Mutation(() => Job, { description: 'Continues a PAUSED campaign with the recipients not sent yet' })
-  async resumeCampaign(@Arg('id', () => ID) id: string, @Ctx() { app, principal }: GraphQLContext): Promise<Job> {
-    return Job.fromRecord(await resumeCampaign(app, id, principal?.keyId));
+  async resumeCampaign(@Arg('id', () => ID) id: string, @Ctx() { principal }: GraphQLContext): Promise<Job> {
+    return Job.fromRecord(await this.campaigns.launch.resume(id, principal?.keyId));
   }
 
   @Authorized(Role.OPERATOR)
   @Mutation(() => Campaign, { description: 'Final: nothing more is sent' })
-  async cancelCampaign(@Arg('id', () => ID) id: string, @Ctx() { app }: GraphQLContext): Promise<Campaign> {
-    return Campaign.fromDocument(await cancelCampaign(app, id));
+  async cancelCampaign(@Arg('id', () => ID) id: string): Promise<Campaign> {
+    return Campaign.fromDocument(await this.campaigns.launch.cancel(id));
   }
 
   @Authorized(Role.OPERATOR)
   @Mutation(() => Job, {
-    description: 'Re-exports campaign events recorded in [from, to) (whole UTC hours) to raw/campaign_events/; rewrites the same files',
+    description:
+      'Re-exports campaign events recorded in [from, to) (whole UTC hours) to raw/campaign_events/; rewrites the same files',
   })
   async exportCampaignEvents(
     @Arg('from', () => DateTimeResolver) from: Date,
     @Arg('to', () => DateTimeResolver) to: Date,
-    @Ctx() { app, principal }: GraphQLContext,
+    @Ctx() { principal }: GraphQLContext,
   ): Promise<Job> {
-    if (to.getTime() <= from.getTime()) throw badInput('to: must be after from', 'to');
-    const job = await app.jobs.enqueue(
-      CAMPAIGN_EVENTS_EXPORT_JOB,
-      { from, to },
-      { trigger: 'MANUAL', requestedBy: principal?.keyId },
-    );
-    return Job.fromRecord(job);
+    return Job.fromRecord(await this.campaigns.launch.exportEvents(from, to, principal?.keyId));
   }
 }

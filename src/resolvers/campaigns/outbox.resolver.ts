@@ -1,20 +1,16 @@
-import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
-import type { GraphQLContext } from '../../context';
-import { OUTBOX_COLLECTION, type OutboxDocument } from '../../datasources/messaging/port';
-import { paginate } from '../../services/pagination';
+import type { CampaignServices } from '../../services/campaigns/services';
 import { OutboxMessage, OutboxMessageConnection } from '../../schema/campaigns/outbox.type';
-import { PageArgs } from './args';
+import { PageArgs } from '../../schema/connection';
 
 @Resolver()
 export class OutboxResolver {
+  constructor(private readonly campaigns: CampaignServices) {}
+
   @Authorized(Role.OPERATOR)
   @Query(() => OutboxMessageConnection, { description: 'Messages handed to the messaging port, newest first' })
-  outbox(@Args() { first, after }: PageArgs, @Ctx() { app }: GraphQLContext): Promise<OutboxMessageConnection> {
-    return paginate(app.db.collection<OutboxDocument>(OUTBOX_COLLECTION), {}, { first, after }, {
-      sortField: 'createdAt',
-      direction: -1,
-      toNode: OutboxMessage.fromDocument,
-    });
+  outbox(@Args() { first, after }: PageArgs): Promise<OutboxMessageConnection> {
+    return this.campaigns.outbox.page({ first, after }, OutboxMessage.fromDocument);
   }
 }

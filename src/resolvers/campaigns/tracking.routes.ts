@@ -5,23 +5,11 @@ import { resolvePrincipal } from '../../auth/principal';
 import { Role, holdsRole } from '../../auth/roles';
 import { AppError } from '../../errors';
 import { verifyDownload } from '../../datasources/objects/downloadLinks';
+import type { CampaignServices } from '../../services/campaigns/services';
+import type { CampaignTracking } from '../../services/campaigns/tracking';
+import type { TrackingSite } from '../../services/campaigns/trackingSite';
 import type { FastRoute } from '../routes';
-import { CampaignEventRecorder } from '../../services/campaigns/recordEvents';
-import { CampaignTracking } from '../../services/campaigns/tracking';
-import { trackingSecret } from '../../services/campaigns/trackingSecret';
 import { answerClick, answerOpen } from './trackingAnswers';
-
-const instances = new WeakMap<App, CampaignTracking>();
-
-/** The tracking service of an app (one event recorder per process, so events group-commit). */
-export function campaignTracking(app: App): CampaignTracking {
-  let tracking = instances.get(app);
-  if (!tracking) {
-    tracking = new CampaignTracking(app.db, () => trackingSecret(app.config), new CampaignEventRecorder(app.db));
-    instances.set(app, tracking);
-  }
-  return tracking;
-}
 
 function sendError(res: Response, error: unknown, app: App): void {
   if (error instanceof AppError) {
@@ -63,12 +51,12 @@ function conversions(app: App, tracking: CampaignTracking): Handler {
 }
 
 /** GET /files/<key>: an exported file, for a link signed for that key and not expired. */
-function download(app: App): Handler {
+function download(app: App, site: TrackingSite): Handler {
   return async (req, res) => {
     try {
       const key = (req.params.key as unknown as string[]).join('/');
       const signature = text(req.query.signature) ?? '';
-      if (!verifyDownload(await trackingSecret(app.config), key, Number(req.query.expires), signature)) {
+      if (!verifyDownload(await site.secret(), key, Number(req.query.expires), signature)) {
         res.status(403).type('text/plain').send('This download link is invalid or has expired');
         return;
       }
@@ -90,13 +78,12 @@ function download(app: App): Handler {
  * Public tracking endpoints (open pixel, click redirect), the conversion endpoint for servers
  * (OPERATOR API key) and signed downloads of exported files.
  */
-export function campaignRoutes(router: Router, app: App): void {
-  const tracking = campaignTracking(app);
+export function campaignRoutes(router: Router, app: App, { tracking, site }: CampaignServices): void {
   // the fallback for requests the fast route leaves (HEAD, other case, encoded or trailing slash)
   router.get('/o/:file', (req, res) => answerOpen(app, tracking, String(req.params.file), res));
   router.get('/c/:token', (req, res) => answerClick(app, tracking, String(req.params.token), req.query.l, res));
   router.post('/conversions', express.json({ limit: '16kb' }), conversions(app, tracking));
-  router.get('/files/*key', download(app));
+  router.get('/files/*key', download(app, site));
 }
 
 /**
@@ -106,8 +93,7 @@ export function campaignRoutes(router: Router, app: App): void {
  * with nothing to decode); everything else reaches the Express routes above, which answer the
  * same way. The query is parsed as Express's default parser does (node:querystring).
  */
-export function campaignFastRoutes(app: App): FastRoute[] {
-  const tracking = campaignTracking(app);
+export function campaignFastRoutes(app: App, { tracking }: CampaignServices): FastRoute[] {
   return [
     (req, res) => {
       const url = req.url ?? '';

@@ -1,45 +1,48 @@
-import type { Filter } from 'mongodb';
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
 import { unauthenticated } from '../../errors';
 import { JOBS } from '../../jobs/jobStore';
-import type { JobRecord } from '../../jobs/jobType';
+import type { JobRecord, Jobs } from '../../jobs/jobType';
 import { connectionComplexity } from '../../schema/complexity';
-import { paginate } from '../../services/pagination';
+import { PageArgs } from '../../schema/connection';
 import { Job, JobConnection } from '../../schema/jobs/job.type';
 import { JobFilter } from '../../schema/jobs/jobFilter.input';
-import { watchJobs } from './jobChanges';
+import type { JobsServices } from '../../services/jobs/jobsServices';
 
 @ArgsType()
-class JobsArgs {
+class JobsArgs extends PageArgs {
   @Field(() => JobFilter, { nullable: true })
   filter?: JobFilter;
-
-  @Field(() => Int, { nullable: true })
-  first?: number;
-
-  @Field(() => String, { nullable: true })
-  after?: string;
 }
 
-function jobsFilter(filter: JobFilter = {}): Filter<JobRecord> {
-  const query: Filter<JobRecord> = {};
-  if (filter.type) query.type = filter.type;
-  if (filter.status) query.status = filter.status;
-  if (filter.from || filter.to) {
-    query.createdAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
-  }
-  return query;
-}
-
-/** Subscriptions are checked once, when they start: any API key may follow jobs. */
-function requireCaller({ context }: SubscribeResolverData<unknown, unknown, GraphQLContext>): void {
+/**
+ * The jobs of the app a subscription runs in (subscribe functions get no resolver). Checked once,
+ * when the subscription starts: any API key may follow jobs.
+ */
+function jobsFor({ context }: SubscribeResolverData<unknown, unknown, GraphQLContext>): Jobs {
   if (!context.principal) throw unauthenticated();
+  return (context.resolvers.get(JobResolver) as JobResolver).services.jobs;
 }
 
 @Resolver(() => Job)
 export class JobResolver {
+  constructor(readonly services: JobsServices) {}
+
   @Authorized()
   @Query(() => Job, { nullable: true })
   async job(@Arg('id', () => ID) id: string, @Ctx() { loaders }: GraphQLContext): Promise<Job | null> {
@@ -49,34 +52,28 @@ export class JobResolver {
 
   @Authorized()
   @Query(() => JobConnection, { description: 'Jobs, newest first', complexity: connectionComplexity })
-  jobs(@Args() { filter, first, after }: JobsArgs, @Ctx() { app }: GraphQLContext): Promise<JobConnection> {
-    return paginate(app.db.collection<JobRecord>(JOBS), jobsFilter(filter), { first, after }, {
-      sortField: 'createdAt',
-      direction: -1,
-      toNode: Job.fromRecord,
-    });
+  jobs(@Args() { filter, first, after }: JobsArgs): Promise<JobConnection> {
+    return this.services.history.page(filter ?? {}, { first, after }, Job.fromRecord);
   }
 
   @Authorized(Role.OPERATOR)
   @Mutation(() => Job, { description: 'Cancels a queued job at once; a running one stops at its next progress report' })
-  async cancelJob(@Arg('id', () => ID) id: string, @Ctx() { app, principal }: GraphQLContext): Promise<Job> {
-    const job = await app.jobs.cancel(id);
-    app.logger.info({ jobId: id, by: principal?.keyId }, 'job cancel requested');
+  async cancelJob(@Arg('id', () => ID) id: string, @Ctx() { principal }: GraphQLContext): Promise<Job> {
+    const job = await this.services.jobs.cancel(id);
+    this.services.logger.info({ jobId: id, by: principal?.keyId }, 'job cancel requested');
     return Job.fromRecord(job);
   }
 
   @Authorized(Role.OPERATOR)
   @Mutation(() => Job, { description: 'Runs a FAILED or CANCELLED job again from its first attempt' })
-  async retryJob(@Arg('id', () => ID) id: string, @Ctx() { app, principal }: GraphQLContext): Promise<Job> {
-    return Job.fromRecord(await app.jobs.retry(id, principal?.keyId));
+  async retryJob(@Arg('id', () => ID) id: string, @Ctx() { principal }: GraphQLContext): Promise<Job> {
+    return Job.fromRecord(await this.services.jobs.retry(id, principal?.keyId));
   }
 
   @Subscription(() => Job, {
     description: 'Every change of one job (status, progress, stats)',
-    subscribe: (data: SubscribeResolverData<unknown, { id: string }, GraphQLContext>) => {
-      requireCaller(data);
-      return watchJobs(data.context.app.db, { 'documentKey._id': data.args.id });
-    },
+    subscribe: (data: SubscribeResolverData<unknown, { id: string }, GraphQLContext>) =>
+      jobsFor(data).watch({ id: data.args.id }),
   })
   jobUpdated(@Arg('id', () => ID) _id: string, @Root() job: JobRecord): Job {
     return Job.fromRecord(job);
@@ -84,10 +81,8 @@ export class JobResolver {
 
   @Subscription(() => Job, {
     description: 'Every change of any job, or of the jobs of one type',
-    subscribe: (data: SubscribeResolverData<unknown, { type?: string | null }, GraphQLContext>) => {
-      requireCaller(data);
-      return watchJobs(data.context.app.db, data.args.type ? { 'fullDocument.type': data.args.type } : {});
-    },
+    subscribe: (data: SubscribeResolverData<unknown, { type?: string | null }, GraphQLContext>) =>
+      jobsFor(data).watch({ type: data.args.type }),
   })
   jobsUpdated(@Arg('type', () => String, { nullable: true }) _type: string | undefined, @Root() job: JobRecord): Job {
     return Job.fromRecord(job);

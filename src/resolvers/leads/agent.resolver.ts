@@ -6,10 +6,9 @@ import { Agent } from '../../schema/leads/agent.type';
 import { AgentPresence } from '../../schema/leads/enums';
 import { LeadAssignmentEvent } from '../../schema/leads/leadAssignmentEvent.type';
 import { LeadQueue } from '../../schema/leads/leadQueue.type';
-import { agentIdOf, ensureAgent, setAgentCapacity } from '../../services/leads/agents';
-import { agentFeed, queueFeed } from '../../services/leads/feeds';
-import { leadQueueSnapshot, type LeadQueueSnapshot } from '../../services/leads/leadQueue';
-import { leadRouting } from '../../services/leads/leadRouting';
+import { agentIdOf } from '../../services/leads/agents';
+import type { LeadQueueSnapshot } from '../../services/leads/leadQueue';
+import type { LeadServices } from '../../services/leads/leadServices';
 import type { LeadEventDoc } from '../../services/leads/model';
 
 /** Subscriptions check the caller when they start; @Authorized would only run per event. */
@@ -19,20 +18,33 @@ function requireRole({ principal }: GraphQLContext, role: Role) {
   return principal;
 }
 
+/** The services of the app a subscription runs in (subscribe functions get no resolver). */
+function servicesOf(context: unknown): LeadServices {
+  return ((context as GraphQLContext).resolvers.get(AgentResolver) as AgentResolver).services;
+}
+
 @Resolver(() => Agent)
 export class AgentResolver {
+  constructor(readonly services: LeadServices) {}
+
   @Authorized(Role.AGENT)
   @Query(() => Agent, { description: 'The agent the API key in use acts as' })
-  async myAgent(@Ctx() { app, principal }: GraphQLContext): Promise<Agent> {
-    return Agent.fromDocument(await ensureAgent(app.db, principal!));
+  async myAgent(@Ctx() { principal }: GraphQLContext): Promise<Agent> {
+    return Agent.fromDocument(await this.services.agents.ensure(principal!));
   }
 
   @Authorized(Role.AGENT)
-  @Mutation(() => Agent, { description: 'Sets your presence; only ONLINE agents receive leads. Connecting a WebSocket does not.' })
-  async setPresence(@Arg('status', () => AgentPresence) status: AgentPresence, @Ctx() { app, principal }: GraphQLContext): Promise<Agent> {
-    await ensureAgent(app.db, principal!);
-    const agent = await leadRouting(app).setPresence(agentIdOf(principal!), status, `set by ${principal!.name}`);
-    if (!agent) throw notFound('Agent', agentIdOf(principal!));
+  @Mutation(() => Agent, {
+    description: 'Sets your presence; only ONLINE agents receive leads. Connecting a WebSocket does not.',
+  })
+  async setPresence(
+    @Arg('status', () => AgentPresence) status: AgentPresence,
+    @Ctx() { principal }: GraphQLContext,
+  ): Promise<Agent> {
+    await this.services.agents.ensure(principal!);
+    const agentId = agentIdOf(principal!);
+    const agent = await this.services.routing.setPresence(agentId, status, `set by ${principal!.name}`);
+    if (!agent) throw notFound('Agent', agentId);
     return Agent.fromDocument(agent);
   }
 
@@ -41,26 +53,27 @@ export class AgentResolver {
   async setAgentCapacity(
     @Arg('agentId', () => ID) agentId: string,
     @Arg('capacity', () => Int) capacity: number,
-    @Ctx() { app }: GraphQLContext,
   ): Promise<Agent> {
-    const agent = await setAgentCapacity(app.db, agentId, capacity);
+    const agent = await this.services.agents.setCapacity(agentId, capacity);
     if (!agent) throw notFound('Agent', agentId);
     return Agent.fromDocument(agent);
   }
 
   @Authorized(Role.VIEWER)
   @Query(() => LeadQueue, { description: 'Backlog, oldest waiting lead, assignments and every agent' })
-  async leadQueue(@Ctx() { app }: GraphQLContext): Promise<LeadQueue> {
-    return LeadQueue.fromSnapshot(await leadQueueSnapshot(app.db));
+  async leadQueue(): Promise<LeadQueue> {
+    return LeadQueue.fromSnapshot(await this.services.queries.queue());
   }
 
   @Subscription(() => LeadAssignmentEvent, {
-    description: 'Leads pushed to you (ASSIGNED, also those still open when you subscribe), leads taken back (TIMED_OUT, RELEASED) and presence changes',
+    description:
+      'Leads pushed to you (ASSIGNED, also those still open when you subscribe), ' +
+      'leads taken back (TIMED_OUT, RELEASED) and presence changes',
     subscribe: async ({ context }) => {
-      const ctx = context as GraphQLContext;
-      const principal = requireRole(ctx, Role.AGENT);
-      await ensureAgent(ctx.app.db, principal);
-      return agentFeed(leadRouting(ctx.app), ctx.app.db, agentIdOf(principal));
+      const principal = requireRole(context as GraphQLContext, Role.AGENT);
+      const { agents, feeds } = servicesOf(context);
+      await agents.ensure(principal);
+      return feeds.agent(agentIdOf(principal));
     },
   })
   myLeadAssignments(@Root() event: LeadEventDoc): LeadAssignmentEvent {
@@ -70,9 +83,8 @@ export class AgentResolver {
   @Subscription(() => LeadQueue, {
     description: 'The supervisor view, now and after every change (at most four times a second)',
     subscribe: ({ context }) => {
-      const ctx = context as GraphQLContext;
-      requireRole(ctx, Role.VIEWER);
-      return queueFeed(leadRouting(ctx.app), ctx.app.db);
+      requireRole(context as GraphQLContext, Role.VIEWER);
+      return servicesOf(context).feeds.queue();
     },
   })
   leadQueueUpdated(@Root() snapshot: LeadQueueSnapshot): LeadQueue {

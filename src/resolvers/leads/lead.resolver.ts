@@ -1,5 +1,17 @@
-import type { Filter } from 'mongodb';
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
 import { badInput, notFound } from '../../errors';
@@ -8,37 +20,26 @@ import { LeadOutcome } from '../../schema/leads/enums';
 import { LeadFilter } from '../../schema/leads/lead.input';
 import { Lead, LeadConnection } from '../../schema/leads/lead.type';
 import { LeadImport } from '../../schema/leads/leadImport.type';
-import { agentIdOf } from '../../services/leads/agents';
-import { leadRouting } from '../../services/leads/leadRouting';
-import { AGENTS, LEAD_IMPORTS, LEADS, type AgentDoc, type LeadDoc, type LeadImportDoc } from '../../services/leads/model';
 import { connectionComplexity } from '../../schema/complexity';
-import { paginate } from '../../services/pagination';
+import { PageArgs } from '../../schema/connection';
+import { agentIdOf } from '../../services/leads/agents';
+import type { LeadServices } from '../../services/leads/leadServices';
+import {
+  AGENTS,
+  LEAD_IMPORTS,
+  LEADS,
+  type AgentDoc,
+  type LeadDoc,
+  type LeadImportDoc,
+} from '../../services/leads/model';
 
 const MAX_NOTE = 2000;
 const MAX_REASON = 500;
 
 @ArgsType()
-class LeadsArgs {
+class LeadsArgs extends PageArgs {
   @Field(() => LeadFilter, { nullable: true })
   filter?: LeadFilter;
-
-  @Field(() => Int, { nullable: true })
-  first?: number;
-
-  @Field(() => String, { nullable: true })
-  after?: string;
-}
-
-function leadsFilter(filter: LeadFilter | undefined): Filter<LeadDoc> {
-  const query: Filter<LeadDoc> = {};
-  if (!filter) return query;
-  if (filter.status) query.status = filter.status;
-  if (filter.assignedTo) query.assignedTo = filter.assignedTo;
-  if (filter.importId) query.importId = filter.importId;
-  if (filter.createdFrom || filter.createdTo) {
-    query.createdAt = { ...(filter.createdFrom ? { $gte: filter.createdFrom } : {}), ...(filter.createdTo ? { $lt: filter.createdTo } : {}) };
-  }
-  return query;
 }
 
 function checkedText(value: string | null | undefined, field: string, max: number, required: boolean): string | null {
@@ -50,14 +51,12 @@ function checkedText(value: string | null | undefined, field: string, max: numbe
 
 @Resolver(() => Lead)
 export class LeadResolver {
+  constructor(private readonly services: LeadServices) {}
+
   @Authorized(Role.VIEWER)
   @Query(() => LeadConnection, { description: 'Leads, newest upload first', complexity: connectionComplexity })
-  leads(@Args() { filter, first, after }: LeadsArgs, @Ctx() { app }: GraphQLContext): Promise<LeadConnection> {
-    return paginate(app.db.collection<LeadDoc>(LEADS), leadsFilter(filter), { first, after }, {
-      sortField: 'createdAt',
-      direction: -1,
-      toNode: Lead.fromDocument,
-    });
+  leads(@Args() { filter, first, after }: LeadsArgs): Promise<LeadConnection> {
+    return this.services.queries.leads(filter, { first, after }, Lead.fromDocument);
   }
 
   @Authorized(Role.VIEWER)
@@ -74,10 +73,11 @@ export class LeadResolver {
     @Arg('id', () => ID) id: string,
     @Arg('outcome', () => LeadOutcome) outcome: LeadOutcome,
     @Arg('note', () => String, { nullable: true }) note: string | null,
-    @Ctx() { app, principal }: GraphQLContext,
+    @Ctx() { principal }: GraphQLContext,
   ): Promise<Lead> {
     const checkedNote = checkedText(note, 'note', MAX_NOTE, false);
-    const lead = await leadRouting(app).resolve({ leadId: id, agentId: agentIdOf(principal!), outcome, note: checkedNote });
+    const agentId = agentIdOf(principal!);
+    const lead = await this.services.routing.resolve({ leadId: id, agentId, outcome, note: checkedNote });
     return Lead.fromDocument(lead);
   }
 
@@ -86,10 +86,11 @@ export class LeadResolver {
   async declineLead(
     @Arg('id', () => ID) id: string,
     @Arg('reason') reason: string,
-    @Ctx() { app, principal }: GraphQLContext,
+    @Ctx() { principal }: GraphQLContext,
   ): Promise<Lead> {
     const checkedReason = checkedText(reason, 'reason', MAX_REASON, true)!;
-    const lead = await leadRouting(app).decline({ leadId: id, agentId: agentIdOf(principal!), reason: checkedReason });
+    const agentId = agentIdOf(principal!);
+    const lead = await this.services.routing.decline({ leadId: id, agentId, reason: checkedReason });
     return Lead.fromDocument(lead);
   }
 

@@ -1,13 +1,19 @@
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Request, Response, Router } from 'express';
-import type { App } from '../../app';
-import { resolvePrincipal } from '../../auth/principal';
-import { holdsRole, Role } from '../../auth/roles';
+import { holdsRole, Role, type Principal } from '../../auth/roles';
 import { AppError, badInput, forbidden, unauthenticated, type ErrorCode } from '../../errors';
+import type { Logger } from '../../logger';
 import { LeadImport } from '../../schema/leads/leadImport.type';
+import type { LeadUploads } from '../../services/leads/leadUploads';
 import type { LeadImportDoc } from '../../services/leads/model';
-import { uploadLeadList } from '../../services/leads/uploadLeadList';
+
+export interface LeadUploadRouteOptions {
+  uploads: LeadUploads;
+  /** The caller of an Authorization header (API keys only: no anonymous viewer here). */
+  authenticate: (authorization: string | undefined) => Promise<Principal | null>;
+  logger: Logger;
+}
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   BAD_USER_INPUT: 400,
@@ -21,21 +27,21 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
  * listName field before it, or ?listName=). Answers 201 with the LeadImport as JSON, or the
  * GraphQL error shape with the matching status. The key is checked before the body is read.
  */
-export function mountLeadUploadRoute(router: Router, app: App): void {
+export function mountLeadUploadRoute(router: Router, options: LeadUploadRouteOptions): void {
   router.post('/uploads/leads', async (req, res) => {
     try {
-      const principal = await resolvePrincipal(app.db, req.get('authorization'), { allowAnonymousViewer: false });
+      const principal = await options.authenticate(req.get('authorization'));
       if (!principal) throw unauthenticated();
       if (!holdsRole(principal.role, Role.OPERATOR)) throw forbidden('Uploading leads needs the OPERATOR role');
-      const leadImport = await receiveLeadList(req, app, principal.name);
+      const leadImport = await receiveLeadList(req, options.uploads, principal.name);
       res.status(201).json({ leadImport: LeadImport.fromDocument(leadImport) });
     } catch (error) {
-      sendError(req, res, app, error);
+      sendError(req, res, options.logger, error);
     }
   });
 }
 
-function receiveLeadList(req: Request, app: App, uploadedBy: string): Promise<LeadImportDoc> {
+function receiveLeadList(req: Request, uploads: LeadUploads, uploadedBy: string): Promise<LeadImportDoc> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -52,7 +58,7 @@ function receiveLeadList(req: Request, app: App, uploadedBy: string): Promise<Le
     parser.on('file', (_field, file: Readable, info) => {
       if (started) return void file.resume();
       started = true;
-      uploadLeadList(app, { source: file, filename: info.filename ?? '', listName, uploadedBy }).then(resolve, reject);
+      uploads.upload({ source: file, filename: info.filename ?? '', listName, uploadedBy }).then(resolve, reject);
     });
     parser.on('error', (error) => reject(badInput(`The multipart body could not be read: ${(error as Error).message}`, 'file')));
     parser.on('close', () => {
@@ -62,9 +68,9 @@ function receiveLeadList(req: Request, app: App, uploadedBy: string): Promise<Le
   });
 }
 
-function sendError(req: Request, res: Response, app: App, error: unknown): void {
+function sendError(req: Request, res: Response, logger: Logger, error: unknown): void {
   const known = error instanceof AppError ? error : null;
-  if (!known) app.logger.error({ err: error }, 'lead upload failed');
+  if (!known) logger.error({ err: error }, 'lead upload failed');
   const code: ErrorCode = known?.code ?? 'INTERNAL_SERVER_ERROR';
   const message = known?.message ?? 'Internal server error';
   if (!req.complete) {

@@ -1,17 +1,21 @@
 import { Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../context';
-import { recentStorePing } from '../../server/health';
 import { Health, StoreEngine } from '../../schema/system/health.type';
 import { Viewer } from '../../schema/system/viewer.type';
+import type { SystemServices } from '../../services/system/systemServices';
 
 @Resolver()
 export class SystemResolver {
-  @Query(() => Health, { description: 'Is this instance up and its store reachable (checked at most once a second)? Public.' })
-  async health(@Ctx() { app }: GraphQLContext): Promise<Health> {
-    const reachable = await recentStorePing(app);
+  constructor(private readonly services: SystemServices) {}
+
+  @Query(() => Health, {
+    description: 'Is this instance up and its store reachable (checked at most once a second)? Public.',
+  })
+  async health(): Promise<Health> {
+    const reachable = await this.services.health.recentPing();
     return Object.assign(new Health(), {
       status: reachable ? 'OK' : 'UNAVAILABLE',
-      storeEngine: app.store.engine === 'mongodb' ? StoreEngine.MONGODB : StoreEngine.EMBEDDED,
+      storeEngine: this.services.storeEngine === 'mongodb' ? StoreEngine.MONGODB : StoreEngine.EMBEDDED,
       uptimeSeconds: Math.round(process.uptime() * 1000) / 1000,
       serverTime: new Date(),
     });

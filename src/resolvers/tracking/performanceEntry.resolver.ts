@@ -1,28 +1,31 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
 import { connectionComplexity } from '../../schema/complexity';
+import { PageArgs } from '../../schema/connection';
 import { PerformanceEntryFilter, PerformanceGroupBy } from '../../schema/tracking/performance.input';
 import { PerformanceEntry, PerformanceEntryConnection } from '../../schema/tracking/performanceEntry.type';
 import { PerformanceSummaryRow } from '../../schema/tracking/performanceSummary.type';
 import { AdCampaign, InsertionOrder, Publication } from '../../schema/tracking/related.type';
-import { listPerformanceEntries, summarizePerformance } from '../../services/tracking/performanceQueries';
-import { adCampaignLoader, orderLoader, publicationLoader } from '../../services/tracking/relatedDocuments';
+import type { TrackingServices } from '../../services/tracking/trackingServices';
 
 @ArgsType()
-class PerformanceEntriesArgs {
+class PerformanceEntriesArgs extends PageArgs {
   @Field(() => PerformanceEntryFilter, { nullable: true }) filter?: PerformanceEntryFilter | null;
-  @Field(() => Int, { nullable: true }) first?: number | null;
-  @Field(() => String, { nullable: true }) after?: string | null;
 }
 
 /** Reading performance entries: a paginated list and grouped sums. */
 @Resolver(() => PerformanceEntry)
 export class PerformanceEntryResolver {
+  constructor(private readonly services: TrackingServices) {}
+
   @Authorized(Role.VIEWER)
-  @Query(() => PerformanceEntryConnection, { description: 'Performance entries, latest day first', complexity: connectionComplexity })
-  performanceEntries(@Args() { filter, first, after }: PerformanceEntriesArgs, @Ctx() { app }: GraphQLContext): Promise<PerformanceEntryConnection> {
-    return listPerformanceEntries(app.db, filter ?? {}, { first, after }, PerformanceEntry.fromDocument);
+  @Query(() => PerformanceEntryConnection, {
+    description: 'Performance entries, latest day first',
+    complexity: connectionComplexity,
+  })
+  performanceEntries(@Args() { filter, first, after }: PerformanceEntriesArgs): Promise<PerformanceEntryConnection> {
+    return this.services.performance.list(filter ?? {}, { first, after }, PerformanceEntry.fromDocument);
   }
 
   @Authorized(Role.VIEWER)
@@ -35,27 +38,26 @@ export class PerformanceEntryResolver {
   async performanceSummary(
     @Arg('filter', () => PerformanceEntryFilter, { nullable: true }) filter: PerformanceEntryFilter | null,
     @Arg('groupBy', () => [PerformanceGroupBy], { defaultValue: [] }) groupBy: PerformanceGroupBy[],
-    @Ctx() { app }: GraphQLContext,
   ): Promise<PerformanceSummaryRow[]> {
-    const rows = await summarizePerformance(app.db, filter ?? {}, groupBy);
+    const rows = await this.services.performance.summarize(filter ?? {}, groupBy);
     return rows.map((row) => Object.assign(new PerformanceSummaryRow(), row));
   }
 
   @FieldResolver(() => InsertionOrder, { nullable: true })
-  async order(@Root() entry: PerformanceEntry, @Ctx() { app, loaders }: GraphQLContext): Promise<InsertionOrder | null> {
-    const order = await orderLoader(loaders, app.db).load(entry.orderId);
+  async order(@Root() entry: PerformanceEntry, @Ctx() { loaders }: GraphQLContext): Promise<InsertionOrder | null> {
+    const order = await this.services.related.order(loaders, entry.orderId);
     return order ? InsertionOrder.fromDocument(order) : null;
   }
 
   @FieldResolver(() => AdCampaign, { nullable: true })
   async campaign(@Root() entry: PerformanceEntry, @Ctx() { loaders }: GraphQLContext): Promise<AdCampaign | null> {
-    const campaign = await adCampaignLoader(loaders).load(entry.campaignId);
+    const campaign = await this.services.related.adCampaign(loaders, entry.campaignId);
     return campaign ? AdCampaign.fromDocument(campaign) : null;
   }
 
   @FieldResolver(() => Publication, { nullable: true })
   async publication(@Root() entry: PerformanceEntry, @Ctx() { loaders }: GraphQLContext): Promise<Publication | null> {
-    const publication = await publicationLoader(loaders).load(entry.publicationId);
+    const publication = await this.services.related.publication(loaders, entry.publicationId);
     return publication ? Publication.fromDocument(publication) : null;
   }
 }

@@ -1,9 +1,10 @@
 import { DateTimeResolver, LocalDateResolver } from 'graphql-scalars';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, Int, ObjectType } from 'type-graphql';
 import type { ClickEventDocument } from '../../services/clicks/clickModels';
 import type { ReportingCalendar } from '../../services/clicks/reportingDay';
-import { Connection } from '../connection';
+import { Connection, PageArgs } from '../connection';
 import { EmailUrl, Subscriber } from './clickModels.type';
+import { ClickEventFilter } from './clickStats.type';
 import { EmailSend } from './emailSend.type';
 
 @ObjectType({ description: 'The clicks of one subscriber on one link of one send on one reporting day' })
@@ -52,3 +53,9 @@ export class ClickEvent {
 
 @ObjectType()
 export class ClickEventConnection extends Connection(ClickEvent, 'ClickEvent') {}
+
+@ArgsType()
+export class ClickEventsArgs extends PageArgs {
+  @Field(() => ClickEventFilter, { nullable: true })
+  filter?: ClickEventFilter | null;
+}

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { CategoryDocument, EmailUrlDocument, SubscriberDocument } from '../../services/clicks/clickModels';
+import type { TopLink } from '../../services/clicks/clickStats';
 
 @ObjectType({ description: 'A link of e-mails of one business unit' })
 export class EmailUrl {
@@ -77,5 +78,10 @@ export class LinkClicks extends ClickTotals {
 
   @Field(() => EmailUrl, { nullable: true })
   url?: EmailUrl;
+
+  static fromLink(link: TopLink): LinkClicks {
+    const { url, totalClicks, uniqueClickers } = link;
+    return Object.assign(new LinkClicks(), { urlId: url, totalClicks, uniqueClickers });
+  }
 }
 

@@ -1,5 +1,5 @@
 import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
-import type { Document } from 'mongodb';
+import type { Document } from '../../datasources/store';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../connection';
 

@@ -1,4 +1,4 @@
-import type { Document } from 'mongodb';
+import type { Document } from '../../datasources/store';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'A publication of the hub (publications collection)' })

@@ -1,7 +1,8 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import { z } from 'zod';
 import { conflict, fromZodError, notFound } from '../../errors';
 import { entities, requireActive } from './catalog';
+import { catalogList, type CatalogService } from './catalogService';
 import { C, newId, type CampaignDoc, type CampaignStatus } from './model';
 
 const campaignFields = z.object({
@@ -73,4 +74,24 @@ export async function archiveCampaign(db: Db, id: string, archived = true, now =
   if (updated) return updated;
   const existing = await getCampaign(db, id);
   throw conflict(`Campaign ${id} is ${existing.status}: pause or cancel it before archiving`);
+}
+
+export interface CampaignNarrowing {
+  status?: CampaignStatus | null;
+}
+
+/** Campaigns as a catalog kind: newest first, by status when asked. */
+export function campaignCatalog(db: Db): CatalogService<CampaignDoc, CampaignNarrowing> {
+  return {
+    list: catalogList(db, {
+      collection: C.campaigns,
+      sortField: 'createdAt',
+      direction: -1,
+      narrow: ({ status }) => (status ? { status } : {}),
+    }),
+    get: (id) => getCampaign(db, id),
+    create: (input) => createCampaign(db, input),
+    update: (id, input) => updateCampaign(db, id, input),
+    archive: (id, archived) => archiveCampaign(db, id, archived),
+  };
 }

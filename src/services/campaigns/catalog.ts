@@ -1,4 +1,4 @@
-import type { Db, Document } from 'mongodb';
+import type { Db, Document } from '../../datasources/store';
 import { z } from 'zod';
 import { conflict, fromZodError, notFound } from '../../errors';
 import { normalizeEmail, isValidEmail } from './email';
@@ -46,6 +46,8 @@ export interface Entity<Doc> {
   label: string;
   schema: z.ZodType<Partial<Doc>, any>;
   partialSchema: z.ZodType<Partial<Doc>, any>;
+  /** Lists are in this field's order, `name` unless said (an index leads with it). */
+  sortField?: string;
 }
 
 export const entities = {
@@ -57,7 +59,13 @@ export const entities = {
     partialSchema: templateFields.partial(),
   } as Entity<TemplateDoc>,
   audience: { collection: C.audiences, label: 'Audience', schema: audienceInput, partialSchema: audienceInput.partial() } as Entity<AudienceDoc>,
-  member: { collection: C.members, label: 'Member', schema: memberInput, partialSchema: memberInput.partial() } as Entity<MemberDoc>,
+  member: {
+    collection: C.members,
+    label: 'Member',
+    schema: memberInput,
+    partialSchema: memberInput.partial(),
+    sortField: 'email',
+  } as Entity<MemberDoc>,
 };
 
 function parse<T>(schema: z.ZodType<T, any>, input: unknown, field: string): T {
@@ -107,18 +115,20 @@ export async function archiveEntity<Doc extends Document>(
   archived = true,
   now = new Date(),
 ): Promise<Doc> {
-  const collection = db.collection(entity.collection);
   const filter = archived ? { _id: id as never, archivedAt: null } : { _id: id as never };
-  await collection.updateOne(filter, { $set: { archivedAt: archived ? now : null, updatedAt: now } });
-  const doc = await collection.findOne({ _id: id as never });
+  await db.collection(entity.collection).updateOne(filter, { $set: { archivedAt: archived ? now : null, updatedAt: now } });
+  return getEntity(db, entity, id);
+}
+
+export async function getEntity<Doc extends Document>(db: Db, entity: Entity<Doc>, id: string): Promise<Doc> {
+  const doc = await db.collection(entity.collection).findOne({ _id: id as never });
   if (!doc) throw notFound(entity.label, id);
   return doc as unknown as Doc;
 }
 
 /** Loads a document that must exist and not be archived (for references from a campaign). */
 export async function requireActive<Doc extends Document>(db: Db, entity: Entity<Doc>, id: string, field: string): Promise<Doc> {
-  const doc = await db.collection(entity.collection).findOne({ _id: id as never });
-  if (!doc) throw notFound(entity.label, id);
+  const doc = await getEntity(db, entity, id);
   if (doc.archivedAt) throw conflict(`${field}: ${entity.label} ${id} is archived`);
-  return doc as unknown as Doc;
+  return doc;
 }

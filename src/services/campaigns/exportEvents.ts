@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import { z } from 'zod';
-import type { App } from '../../app';
 import type { ObjectStore } from '../../datasources/objects/port';
 import { PermanentJobError, type JobContext, type JobType } from '../../jobs/jobType';
 import { C, type CampaignEventDoc } from './model';
@@ -132,7 +131,18 @@ async function firstEventHour(db: Db): Promise<Date | null> {
 const params = z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() });
 export type ExportParams = z.infer<typeof params>;
 
-export function campaignEventsExportJob(app: Pick<App, 'db' | 'ports' | 'config'>, clock: () => Date = () => new Date()): JobType<ExportParams, ExportResult> {
+/** What the export job reads from and writes to. */
+export interface EventsExportDeps {
+  db: Db;
+  objects: ObjectStore;
+  /** The scheduled run leaves hours that closed less than this ago to a later run. */
+  lagMs: number;
+}
+
+export function campaignEventsExportJob(
+  deps: EventsExportDeps,
+  clock: () => Date = () => new Date(),
+): JobType<ExportParams, ExportResult> {
   return {
     name: CAMPAIGN_EVENTS_EXPORT_JOB,
     params,
@@ -140,8 +150,8 @@ export function campaignEventsExportJob(app: Pick<App, 'db' | 'ports' | 'config'
     async perform({ from, to }, context) {
       const result =
         from && to
-          ? await exportRange(app.db, app.ports.objects, from, to, context)
-          : await exportSincePosition(app.db, app.ports.objects, clock(), app.config.CAMPAIGN_EVENTS_EXPORT_LAG_SECONDS * 1000, context);
+          ? await exportRange(deps.db, deps.objects, from, to, context)
+          : await exportSincePosition(deps.db, deps.objects, clock(), deps.lagMs, context);
       await context.setStats({ files: result.files.length, events: result.files.reduce((sum, file) => sum + file.events, 0) });
       return result;
     },

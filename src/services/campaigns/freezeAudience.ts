@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import { archivedMemberFilter, C, recipientId, type CampaignDoc, type MemberDoc, type MembershipDoc, type RecipientDoc } from './model';
 
 // Few enough commits that the per-commit sync stays a small share of the freeze.

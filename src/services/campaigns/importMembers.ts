@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import { AppError } from '../../errors';
 import { readRowBatches, type CellValue, type UploadLimits } from '../uploads/readRows';
 import { entities, requireActive } from './catalog';

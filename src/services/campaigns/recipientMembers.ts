@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import { C, type MemberDoc, type RecipientDoc } from './model';
 
 export type RecipientMember = Pick<MemberDoc, '_id' | 'email' | 'name' | 'attributes' | 'archivedAt'>;

@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
-import type { Db, Filter } from 'mongodb';
-import type { App } from '../../app';
 import { signDownload } from '../../datasources/objects/downloadLinks';
+import type { ObjectStore } from '../../datasources/objects/port';
+import type { Db, Filter } from '../../datasources/store';
+import { paginate, type Page, type PageArgs } from '../pagination';
 import { getCampaign } from './campaigns';
 import { C, type RecipientDoc, type RecipientStatus } from './model';
-import { membersOf } from './recipientMembers';
-import { trackingBaseUrl } from './sendBatch';
-import { trackingSecret } from './trackingSecret';
+import { membersOf, type RecipientMember } from './recipientMembers';
+import type { TrackingSite } from './trackingSite';
 
 export interface RecipientFilter {
   opened?: boolean | null;
@@ -59,6 +59,33 @@ async function* csvLines(db: Db, query: Filter<RecipientDoc>, counter: { rows: n
   yield* lines();
 }
 
+/** What a listed recipient becomes, given its member as it is now. */
+export type RecipientNode<N> = (recipient: RecipientDoc, member: RecipientMember | undefined) => N;
+
+/** A page of a campaign's recipients matching `filter`. */
+export async function recipientsPage<N>(
+  db: Db,
+  campaignId: string,
+  filter: RecipientFilter,
+  page: PageArgs,
+  toNode: RecipientNode<N>,
+): Promise<Page<N>> {
+  await getCampaign(db, campaignId);
+  const found = await paginate(db.collection<RecipientDoc>(C.recipients), recipientQuery(campaignId, filter), page, {
+    toNode: (doc: RecipientDoc) => doc,
+  });
+  const members = await membersOf(db, found.edges.map((edge) => edge.node));
+  const edges = found.edges.map(({ cursor, node }) => ({ cursor, node: toNode(node, members.get(node.memberId)) }));
+  return { ...found, edges };
+}
+
+/** Where a recipients export reads, writes, and points its download link. */
+export interface RecipientExportDeps {
+  db: Db;
+  objects: ObjectStore;
+  site: TrackingSite;
+}
+
 export interface RecipientExport {
   key: string;
   url: string;
@@ -74,14 +101,21 @@ const EXPORT_LINK_TTL_MS = 24 * 60 * 60 * 1000;
  * the store: memory stays flat whatever the audience size) and answers a signed, expiring
  * download URL served by this service under /files/.
  */
-export async function exportCampaignRecipients(app: Pick<App, 'db' | 'config' | 'ports'>, campaignId: string, filter: RecipientFilter, now = new Date()): Promise<RecipientExport> {
-  await getCampaign(app.db, campaignId);
+export async function exportCampaignRecipients(
+  deps: RecipientExportDeps,
+  campaignId: string,
+  filter: RecipientFilter,
+  now = new Date(),
+): Promise<RecipientExport> {
+  await getCampaign(deps.db, campaignId);
   const counter = { rows: 0 };
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const key = `exports/campaigns/${campaignId}/recipients-${stamp}.csv`;
-  await app.ports.objects.put(key, Readable.from(csvLines(app.db, recipientQuery(campaignId, filter), counter)), 'text/csv; charset=utf-8');
+  const csv = Readable.from(csvLines(deps.db, recipientQuery(campaignId, filter), counter));
+  await deps.objects.put(key, csv, 'text/csv; charset=utf-8');
   const expiresAt = new Date(now.getTime() + EXPORT_LINK_TTL_MS);
-  return { key, url: downloadUrl(trackingBaseUrl(app.config), key, await trackingSecret(app.config), expiresAt), expiresAt, rows: counter.rows };
+  const url = downloadUrl(deps.site.baseUrl, key, await deps.site.secret(), expiresAt);
+  return { key, url, expiresAt, rows: counter.rows };
 }
 
 export function downloadUrl(base: string, key: string, secret: string, expiresAt: Date): string {

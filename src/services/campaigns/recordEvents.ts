@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import type { AnyBulkWriteOperation, Db } from '../../datasources/store';
 import { C, newId, recipientId, type CampaignEventDoc, type CampaignEventType, type RecipientDoc } from './model';
 
 export interface NewCampaignEvent {

@@ -1,10 +1,10 @@
-import type { AnyBulkWriteOperation } from 'mongodb';
-import type { App } from '../../app';
-import type { OutboundMessage, SendResult } from '../../datasources/messaging/port';
+import type { MessagingPort, OutboundMessage, SendResult } from '../../datasources/messaging/port';
+import type { AnyBulkWriteOperation, Db } from '../../datasources/store';
 import type { JobContext } from '../../jobs/jobType';
 import { C, type CampaignDoc, type RecipientDoc, type RecipientStatus } from './model';
 import { membersOf, type RecipientMember } from './recipientMembers';
 import { renderMessage } from './render';
+import type { TrackingSite } from './trackingSite';
 import { signTrackingToken } from './trackingTokens';
 
 const BATCH_SIZE = 200;
@@ -13,12 +13,14 @@ const PARALLEL_SENDS = 16;
 /** Provider errors that are about this one message: the recipient is FAILED, the send goes on. */
 const recipientErrors = new Set(['MessageRejected', 'BadRequestException', 'InvalidParameterValue']);
 
-type SendApp = Pick<App, 'db' | 'config' | 'ports'>;
-export type StopReason = 'PAUSED' | 'CANCELLED' | 'SUPERSEDED';
-
-export function trackingBaseUrl(config: SendApp['config']): string {
-  return (config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+/** What a campaign send uses: the store, the messaging port and where tracking links point. */
+export interface SendDeps {
+  db: Db;
+  messaging: MessagingPort;
+  site: TrackingSite;
 }
+
+export type StopReason = 'PAUSED' | 'CANCELLED' | 'SUPERSEDED';
 
 /**
  * Sends every PENDING recipient in batches by id: render from the member as it is now (one
@@ -30,30 +32,30 @@ export function trackingBaseUrl(config: SendApp['config']): string {
  * cancelled or taken over by a newer send job.
  */
 export async function sendPendingRecipients(
-  app: SendApp,
+  deps: SendDeps,
   campaign: CampaignDoc,
   secret: string,
   context: JobContext,
   now: () => Date,
 ): Promise<{ stopped?: StopReason; sent: number }> {
-  const recipients = app.db.collection<RecipientDoc>(C.recipients);
+  const recipients = deps.db.collection<RecipientDoc>(C.recipients);
   const total = campaign.audienceSize ?? 0;
   let done = await recipients.countDocuments({ campaignId: campaign._id, status: { $ne: 'PENDING' } });
   let sent = 0;
   let lastId = '';
   for (;;) {
-    const stopped = await stopReason(app, campaign);
+    const stopped = await stopReason(deps.db, campaign);
     if (stopped) return { stopped, sent };
     const batch = await recipients
       .find({ campaignId: campaign._id, status: 'PENDING', _id: { $gt: lastId } }, { sort: { _id: 1 }, limit: BATCH_SIZE })
       .toArray();
     if (batch.length === 0) return { sent };
     lastId = batch[batch.length - 1]._id;
-    const members = await membersOf(app.db, batch);
+    const members = await membersOf(deps.db, batch);
     const outcomes = await mapLimit(batch, PARALLEL_SENDS, (recipient) => {
       // a member archived since the freeze is not sent to
       const member = members.get(recipient.memberId);
-      return member && !member.archivedAt ? sendOne(app, campaign, recipient, member, secret) : Promise.resolve<RecipientStatus>('SKIPPED');
+      return member && !member.archivedAt ? sendOne(deps, campaign, recipient, member, secret) : Promise.resolve<RecipientStatus>('SKIPPED');
     });
     const sentAt = now();
     const marks: AnyBulkWriteOperation<RecipientDoc>[] = batch.map((recipient, index) => ({
@@ -67,8 +69,8 @@ export async function sendPendingRecipients(
   }
 }
 
-async function stopReason(app: SendApp, campaign: CampaignDoc): Promise<StopReason | undefined> {
-  const current = await app.db
+async function stopReason(db: Db, campaign: CampaignDoc): Promise<StopReason | undefined> {
+  const current = await db
     .collection<CampaignDoc>(C.campaigns)
     .findOne({ _id: campaign._id }, { projection: { status: 1, sendKey: 1 } });
   if (!current || current.status === 'CANCELLED') return 'CANCELLED';
@@ -77,8 +79,14 @@ async function stopReason(app: SendApp, campaign: CampaignDoc): Promise<StopReas
   return undefined;
 }
 
-async function sendOne(app: SendApp, campaign: CampaignDoc, recipient: RecipientDoc, member: RecipientMember, secret: string): Promise<RecipientStatus> {
-  const base = trackingBaseUrl(app.config);
+async function sendOne(
+  deps: SendDeps,
+  campaign: CampaignDoc,
+  recipient: RecipientDoc,
+  member: RecipientMember,
+  secret: string,
+): Promise<RecipientStatus> {
+  const base = deps.site.baseUrl;
   const token = signTrackingToken(secret, { campaignId: campaign._id, memberId: recipient.memberId });
   const rendered = renderMessage(campaign.content!, { email: member.email, name: member.name, attributes: member.attributes ?? {} }, {
     open: `${base}/o/${token}.gif`,
@@ -92,7 +100,7 @@ async function sendOne(app: SendApp, campaign: CampaignDoc, recipient: Recipient
   };
   let result: SendResult;
   try {
-    result = await app.ports.messaging.send(message, { idempotencyKey: recipient._id });
+    result = await deps.messaging.send(message, { idempotencyKey: recipient._id });
   } catch (error) {
     if (recipientErrors.has((error as Error).name)) return 'FAILED';
     throw error;

@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import type { App } from '../../app';
+import type { Db } from '../../datasources/store';
 import { AppError } from '../../errors';
 import { PermanentJobError, type JobContext, type JobType } from '../../jobs/jobType';
 import { getCampaign } from './campaigns';
 import { freezeAudience } from './freezeAudience';
 import { C, type CampaignDoc, type FrozenContent, type TemplateDoc } from './model';
 import { extractLinks } from './render';
-import { sendPendingRecipients } from './sendBatch';
-import { trackingSecret } from './trackingSecret';
+import { sendPendingRecipients, type SendDeps } from './sendBatch';
 
 export const CAMPAIGN_SEND_JOB = 'campaign-send';
 
@@ -20,24 +19,27 @@ export interface CampaignSendResult {
   sent: number;
 }
 
-type SendApp = Pick<App, 'db' | 'config' | 'ports'>;
-
 /**
  * Sends a campaign: freeze the audience once, then send every PENDING recipient. Safe to run
  * again at any point (a retry after a crash, a resume after a pause): frozen recipients are
  * kept, and each recipient's send is idempotent by recipient id.
  */
-export function campaignSendJob(app: SendApp): JobType<CampaignSendParams, CampaignSendResult> {
+export function campaignSendJob(deps: SendDeps): JobType<CampaignSendParams, CampaignSendResult> {
   return {
     name: CAMPAIGN_SEND_JOB,
     params,
     options: { attempts: 5, backoffMs: 2000, timeoutMs: 6 * 60 * 60 * 1000 },
-    perform: (input, context) => performSend(app, input, context),
+    perform: (input, context) => performSend(deps, input, context),
   };
 }
 
-export async function performSend(app: SendApp, { campaignId, sendKey }: CampaignSendParams, context: JobContext, now = () => new Date()): Promise<CampaignSendResult> {
-  let campaign = await getCampaign(app.db, campaignId).catch((error: unknown) => {
+export async function performSend(
+  deps: SendDeps,
+  { campaignId, sendKey }: CampaignSendParams,
+  context: JobContext,
+  now = () => new Date(),
+): Promise<CampaignSendResult> {
+  let campaign = await getCampaign(deps.db, campaignId).catch((error: unknown) => {
     // a missing campaign will not appear on retry; a store error may go away
     if (error instanceof AppError && error.code === 'NOT_FOUND') throw new PermanentJobError(error.message, 'NOT_FOUND');
     throw error;
@@ -50,12 +52,12 @@ export async function performSend(app: SendApp, { campaignId, sendKey }: Campaig
   if (campaign.expiresAt && campaign.expiresAt.getTime() <= now().getTime()) {
     throw new PermanentJobError(`Campaign ${campaignId} expired at ${campaign.expiresAt.toISOString()} before it was sent`, 'EXPIRED');
   }
-  const secret = await trackingSecret(app.config);
-  campaign = await markSending(app, campaign, context.jobId, now());
-  if (!campaign.frozenAt) campaign = await freeze(app, campaign, context, now);
-  const { stopped, sent } = await sendPendingRecipients(app, campaign, secret, context, now);
+  const secret = await deps.site.secret();
+  campaign = await markSending(deps.db, campaign, context.jobId, now());
+  if (!campaign.frozenAt) campaign = await freeze(deps.db, campaign, context, now);
+  const { stopped, sent } = await sendPendingRecipients(deps, campaign, secret, context, now);
   if (stopped) return { outcome: stopped, audienceSize: campaign.audienceSize ?? 0, sent };
-  await app.db
+  await deps.db
     .collection<CampaignDoc>(C.campaigns)
     .updateOne({ _id: campaignId, status: 'SENDING' }, { $set: { status: 'SENT', finishedAt: now(), updatedAt: now() } });
   await context.progress(1, `sent to ${sent} recipients`);
@@ -63,9 +65,9 @@ export async function performSend(app: SendApp, { campaignId, sendKey }: Campaig
 }
 
 /** Starts (or continues) the send of this launch; records the job running it. */
-async function markSending(app: SendApp, campaign: CampaignDoc, jobId: string, at: Date): Promise<CampaignDoc> {
-  const content = campaign.content ?? (await frozenContent(app, campaign));
-  const updated = await app.db
+async function markSending(db: Db, campaign: CampaignDoc, jobId: string, at: Date): Promise<CampaignDoc> {
+  const content = campaign.content ?? (await frozenContent(db, campaign));
+  const updated = await db
     .collection<CampaignDoc>(C.campaigns)
     .findOneAndUpdate(
       { _id: campaign._id, sendKey: campaign.sendKey, status: { $in: ['SCHEDULED', 'SENDING'] } },
@@ -77,17 +79,17 @@ async function markSending(app: SendApp, campaign: CampaignDoc, jobId: string, a
 }
 
 /** The template as it is when sending starts: later edits of the template change nothing sent. */
-async function frozenContent(app: SendApp, campaign: CampaignDoc): Promise<FrozenContent> {
-  const template = await app.db.collection<TemplateDoc>(C.templates).findOne({ _id: campaign.templateId });
+async function frozenContent(db: Db, campaign: CampaignDoc): Promise<FrozenContent> {
+  const template = await db.collection<TemplateDoc>(C.templates).findOne({ _id: campaign.templateId });
   if (!template) throw new PermanentJobError(`Template ${campaign.templateId} does not exist`, 'NOT_FOUND');
   return { subject: template.subject, html: template.html ?? null, text: template.text ?? null, links: extractLinks(template) };
 }
 
-async function freeze(app: SendApp, campaign: CampaignDoc, context: JobContext, now: () => Date): Promise<CampaignDoc> {
+async function freeze(db: Db, campaign: CampaignDoc, context: JobContext, now: () => Date): Promise<CampaignDoc> {
   await context.progress(0, 'freezing the audience');
-  const audienceSize = await freezeAudience(app.db, campaign, (frozen) => context.progress(0, `froze ${frozen} recipients`));
+  const audienceSize = await freezeAudience(db, campaign, (frozen) => context.progress(0, `froze ${frozen} recipients`));
   const frozenAt = now();
-  await app.db.collection<CampaignDoc>(C.campaigns).updateOne({ _id: campaign._id }, { $set: { audienceSize, frozenAt } });
+  await db.collection<CampaignDoc>(C.campaigns).updateOne({ _id: campaign._id }, { $set: { audienceSize, frozenAt } });
   await context.setStats({ audienceSize });
   return { ...campaign, audienceSize, frozenAt };
 }

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import { badInput } from '../../errors';
 import { getCampaign } from './campaigns';
 import { C, type CampaignEventType, type RecipientDoc } from './model';
@@ -36,12 +36,17 @@ interface Group {
   value: number;
 }
 
+export interface StatsRange {
+  from?: Date | null;
+  to?: Date | null;
+}
+
 /**
  * A campaign's analytics over [from, to) (default: from its creation to now). Audience size and
  * sent come from the recipients; engagement from the events in the range, grouped in the store
  * by type, recipient and link, so the service reads one row per engaged recipient, not per event.
  */
-export async function campaignStats(db: Db, campaignId: string, range: { from?: Date | null; to?: Date | null } = {}, now = new Date()): Promise<CampaignStats> {
+export async function campaignStats(db: Db, campaignId: string, range: StatsRange = {}, now = new Date()): Promise<CampaignStats> {
   const campaign = await getCampaign(db, campaignId);
   const from = range.from ?? campaign.createdAt;
   const to = range.to ?? now;

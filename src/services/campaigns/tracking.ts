@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import { badInput, notFound } from '../../errors';
 import { normalizeEmail } from './email';
 import { C, recipientId, type CampaignDoc, type CampaignEventDoc, type MemberDoc, type RecipientDoc } from './model';

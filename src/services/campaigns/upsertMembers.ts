@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import type { AnyBulkWriteOperation, Db } from '../../datasources/store';
 import { C, membershipId, newId, type MemberDoc, type MembershipDoc } from './model';
 
 /** A member row ready to store: e-mail already normalized and validated. */

@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import type { AnyBulkWriteOperation, Db } from '../../datasources/store';
 import type { ClickEvent } from './clickRow';
 import { clickCollections, MAX_GUIDS_PER_EVENT, type ClickEventDocument, type ClickEventIdDocument } from './clickModels';
 import { clickEventKey } from './modelIds';

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 
 /** Collection names other tools read; every document carries `bu`. */
 export const CLICK_EVENTS = 'email_click_events';

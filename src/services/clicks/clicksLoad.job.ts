@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { App } from '../../app';
-import { PermanentJobError, type JobType } from '../../jobs/jobType';
+import { PermanentJobError, type Jobs, type JobType } from '../../jobs/jobType';
 import { businessUnitName } from '../../datasources/sfmc/businessUnits';
-import { loadClicks, type LoadClicksResult } from './loadClicks';
-import { clickPipeline } from './pipeline';
+import { loadClicks, type LoadClicksDeps, type LoadClicksResult } from './loadClicks';
 
 export const CLICKS_LOAD = 'clicks-load';
 
@@ -27,17 +25,19 @@ export type ClicksLoadResult = LoadClicksResult | { enqueued: { bu: string; jobI
  * The loader as a job: the CLICKS_LOAD schedule (no params) fans out to one job per business
  * unit, so a unit whose API fails is retried alone; `syncClicks(bu, since)` enqueues one unit.
  */
-export function clicksLoadJob(app: App): JobType<ClicksLoadParams, ClicksLoadResult> {
+export function clicksLoadJob(
+  deps: LoadClicksDeps,
+  jobs: Pick<Jobs, 'enqueue'>,
+): JobType<ClicksLoadParams, ClicksLoadResult> {
   return {
     name: CLICKS_LOAD,
     params: clicksLoadParams,
     options: { attempts: 3, backoffMs: 30_000, timeoutMs: 30 * 60_000 },
     async perform(params, ctx) {
-      const deps = clickPipeline(app);
       if (!params.bu) {
         const enqueued = [];
         for (const unit of await deps.sfmc.businessUnits()) {
-          const job = await app.jobs.enqueue(
+          const job = await jobs.enqueue(
             CLICKS_LOAD,
             clicksLoadParamsOf(unit.name, params.since),
             { trigger: 'EVENT', requestedBy: `job:${ctx.jobId}`, idempotencyKey: `${CLICKS_LOAD}:${unit.name}:${ctx.jobId}` },

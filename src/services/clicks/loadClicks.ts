@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import type { QueuePort } from '../../datasources/queue';
 import type { SfmcPort, SourceRow } from '../../datasources/sfmc';
 import type { Logger } from '../../logger';

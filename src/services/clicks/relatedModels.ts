@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import type { AnyBulkWriteOperation, Db } from '../../datasources/store';
 import type { ClickEvent } from './clickRow';
 import {
   clickCollections,

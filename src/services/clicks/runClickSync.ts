@@ -1,8 +1,9 @@
-import type { QueueMessage } from '../../datasources/queue';
-import type { ConsumerResult } from '../../jobs/jobType';
 import type { BusinessUnit } from '../../datasources/sfmc/businessUnits';
+import type { ConsumerOptions } from '../../jobs/jobType';
+import { QueueConsumer } from '../../jobs/queueConsumer';
 import { QUEUE_PROCESSED, QUEUE_TO_PROCESS } from './clickModels';
-import { emptyTotals, handleClickBatches, handleProcessedKeys, type HandledTotals } from './handlers';
+import { clickAcknowledger, clickProcessor, ensureClickQueues } from './clickWorkers';
+import { emptyTotals, type HandledTotals } from './handlers';
 import { loadClicks } from './loadClicks';
 import type { ClickPipelineDeps } from './pipeline';
 
@@ -19,25 +20,24 @@ export interface ClickSyncSummary extends HandledTotals {
 
 export interface RunClickSyncOptions {
   since?: Date;
-  /** Processor loops running at once. */
+  /** Processor batches running at once. */
   concurrency?: number;
   /** Safety stop for a source that keeps filling while we drain it. */
   maxRounds?: number;
 }
 
-/** Makes sure both queues (and their dead-letter queues) exist before anyone uses them. */
-export async function ensureClickQueues(deps: Pick<ClickPipelineDeps, 'queue'>): Promise<void> {
-  await deps.queue.ensureQueue(QUEUE_TO_PROCESS, { maxReceiveCount: 5, visibilityTimeoutSeconds: 120 });
-  await deps.queue.ensureQueue(QUEUE_PROCESSED, { maxReceiveCount: 5, visibilityTimeoutSeconds: 120 });
-}
-
 /**
  * Runs loader, processors and acknowledger in this process until the unit's backlog is empty:
- * what `sync-clicks` does, and what the benchmark measures. The loader and the workers overlap,
- * as they do in the service; a round ends when the loader is done and both queues are drained,
- * and rounds repeat until a load finds nothing left to read.
+ * what `sync-clicks` does, and what the benchmark measures. The workers are the service's (the
+ * same consumer and handlers), drained rather than left waiting. The loader and the workers
+ * overlap, as they do in the service; a round ends when the loader is done and both queues are
+ * drained, and rounds repeat until a load finds nothing left to read.
  */
-export async function runClickSync(deps: ClickPipelineDeps, unit: BusinessUnit, options: RunClickSyncOptions = {}): Promise<ClickSyncSummary> {
+export async function runClickSync(
+  deps: ClickPipelineDeps,
+  unit: BusinessUnit,
+  options: RunClickSyncOptions = {},
+): Promise<ClickSyncSummary> {
   const started = Date.now();
   await ensureClickQueues(deps);
   const totals = emptyTotals();
@@ -49,14 +49,11 @@ export async function runClickSync(deps: ClickPipelineDeps, unit: BusinessUnit, 
     rounds += 1;
     let loading = true;
     const loader = loadClicks(deps, unit, { since }).finally(() => (loading = false));
-    const processors = Array.from({ length: options.concurrency ?? 2 }, () =>
-      drain(deps, QUEUE_TO_PROCESS, () => loading, (messages) => handleClickBatches(deps, messages, totals)),
-    );
-    const processing = Promise.all(processors);
-    let processingDone = false;
-    void processing.finally(() => (processingDone = true)).catch(() => undefined);
-    const acknowledger = drain(deps, QUEUE_PROCESSED, () => !processingDone, (messages) => handleProcessedKeys(deps, messages, undefined, totals));
-    const [load] = await Promise.all([loader, processing, acknowledger]);
+    let processing = true;
+    const processorWorker = clickProcessor(deps, options.concurrency ?? 2, totals);
+    const processor = drain(deps, QUEUE_TO_PROCESS, processorWorker, () => loading).finally(() => (processing = false));
+    const acknowledger = drain(deps, QUEUE_PROCESSED, clickAcknowledger(deps, totals), () => processing);
+    const [load] = await Promise.all([loader, processor, acknowledger]);
     loaded += load.rows;
     watermark = load.watermark;
     skipped = load.skipped;
@@ -74,27 +71,19 @@ export async function runClickSync(deps: ClickPipelineDeps, unit: BusinessUnit, 
   };
 }
 
-/** Receives and handles messages until the queue is empty and `producing()` says no more come. */
-async function drain(
+/** Runs a worker on `queue` until it is empty and `producing()` says no more come. */
+function drain(
   deps: ClickPipelineDeps,
   queue: string,
+  worker: ConsumerOptions,
   producing: () => boolean,
-  handle: (messages: QueueMessage[]) => Promise<ConsumerResult>,
 ): Promise<void> {
-  for (;;) {
-    const stillProducing = producing();
-    const messages = await deps.queue.receive(queue, { maxMessages: 10, visibilityTimeoutSeconds: 120 });
-    if (messages.length === 0) {
-      if (!stillProducing) return;
-      // Short naps rather than a long poll: the producer is in this process and ends soon.
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      continue;
-    }
-    const result = await handle(messages);
-    const kept = new Set([...(result.retry ?? []).map((r) => r.message), ...(result.deadLetter ?? [])].map((m) => m.receiptHandle));
-    for (const message of result.deadLetter ?? []) await deps.queue.deadLetter(queue, message);
-    for (const { message } of result.retry ?? []) await deps.queue.changeVisibility(queue, message.receiptHandle, 0);
-    const done = messages.filter((m) => !kept.has(m.receiptHandle)).map((m) => m.receiptHandle);
-    if (done.length > 0) await deps.queue.delete(queue, done);
-  }
+  // A retry comes back at once: the queue is drained only when no message is left to come back.
+  const consumer = new QueueConsumer(queue, { ...worker, backoffMs: 0 }, {
+    queue: deps.queue,
+    logger: deps.logger,
+    defaultWaitSeconds: 0,
+    stopTimeoutMs: 0,
+  });
+  return consumer.drain(producing);
 }

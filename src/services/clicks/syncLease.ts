@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import { clickCollections } from './clickModels';
 
 /** How long a loader holds a business unit without storing a page; renewed with every page. */

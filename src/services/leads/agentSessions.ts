@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import type { Logger } from '../../logger';
 import { newId } from './ids';
 import { AGENT_SESSIONS, type AgentSessionDoc } from './model';

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import type { Principal } from '../../auth/roles';
 import { badInput } from '../../errors';
 import { recordLeadEvent } from './events';
@@ -74,4 +74,17 @@ export async function setAgentCapacity(db: Db, agentId: string, capacity: number
     throw badInput(`capacity: a whole number from 1 to ${MAX_CAPACITY}`, 'capacity');
   }
   return db.collection<AgentDoc>(AGENTS).findOneAndUpdate({ _id: agentId }, { $set: { capacity } }, { returnDocument: 'after' });
+}
+
+/** The agents as the API reaches them: created on first contact, their capacity set by operators. */
+export class LeadAgents {
+  constructor(private readonly db: Db) {}
+
+  ensure(principal: Principal): Promise<AgentDoc> {
+    return ensureAgent(this.db, principal);
+  }
+
+  setCapacity(agentId: string, capacity: number): Promise<AgentDoc | null> {
+    return setAgentCapacity(this.db, agentId, capacity);
+  }
 }

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import { conflict, forbidden, notFound } from '../../errors';
 import { claimLeadFor, type AssignOptions, type Assignment } from './assignLead';
 import { AGENTS, LEADS, dayOf, type AgentDoc, type LeadDoc, type LeadOutcome } from './model';

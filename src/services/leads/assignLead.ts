@@ -1,4 +1,4 @@
-import type { Db, Filter } from 'mongodb';
+import type { Db, Filter } from '../../datasources/store';
 import { AGENTS, LEADS, type AgentDoc, type LeadDoc, type RoutingModel } from './model';
 
 export interface AssignOptions {

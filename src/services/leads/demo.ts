@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { App } from '../../app';
-import { uploadLeadList } from './uploadLeadList';
+import type { Logger } from '../../logger';
+import type { LeadUploads } from './leadUploads';
 
 const FIRST = ['Ana', 'Ben', 'Chloe', 'Dev', 'Eva', 'Farid', 'Grace', 'Hugo', 'Iris', 'Jonas', 'Kira', 'Luis'];
 const LAST = ['Ng', 'Ortiz', 'Park', 'Quinn', 'Rossi', 'Silva', 'Tan', 'Umar', 'Vega', 'Weber'];
@@ -62,13 +62,13 @@ export async function writeDemoLeadFiles(dir: string, rows: string[][]): Promise
  * The leads part of `npm run demo`: the lead list files in DATA_DIR/demo (to upload yourself)
  * and the CSV imported once, so `npm run demo:agents` has a queue to work.
  */
-export async function writeDemoLeadLists(app: App): Promise<void> {
-  const files = await writeDemoLeadFiles(join(app.config.DATA_DIR, 'demo'), demoLeadRows(60, new Date()));
-  const leadImport = await uploadLeadList(app, {
+export async function writeDemoLeadLists(uploads: LeadUploads, dataDir: string, logger: Logger): Promise<void> {
+  const files = await writeDemoLeadFiles(join(dataDir, 'demo'), demoLeadRows(60, new Date()));
+  const leadImport = await uploads.upload({
     source: createReadStream(files.csv),
     filename: 'leads.csv',
     listName: 'Demo leads',
     uploadedBy: 'demo',
   });
-  app.logger.info({ files, accepted: leadImport.accepted, rejected: leadImport.rejected }, 'demo lead list written and queued');
+  logger.info({ files, accepted: leadImport.accepted, rejected: leadImport.rejected }, 'demo lead list written and queued');
 }

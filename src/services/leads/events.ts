@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import { newId } from './ids';
 import { LEAD_EVENTS, type LeadDoc, type LeadEventDoc, type LeadEventKind, type Presence } from './model';
 

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import { readRows, type UploadLimits } from '../uploads/readRows';
 import { newId } from './ids';
 import { parseLeadRow, type LeadRowFields } from './leadRow';

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import { newId } from './ids';
 import type { LeadRowFields } from './leadRow';
 import { LEADS, type LeadDoc, type RejectedLeadRow } from './model';

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import { QUEUE_ORDER } from './assignLead';
 import { AGENTS, LEADS, dayOf, type AgentDoc, type LeadDoc } from './model';
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChangeStream, ChangeStreamDocument, Db } from 'mongodb';
-import type { App } from '../../app';
+import type { ChangeStream, ChangeStreamDocument, Db } from '../../datasources/store';
 import type { Logger } from '../../logger';
 import { AgentSessions } from './agentSessions';
 import { setAgentPresence } from './agents';
@@ -8,8 +7,17 @@ import { declineLead, resolveLead, type DeclineInput, type ResolveInput } from '
 import { assignFreedAgent, assignRound, type Assignment, type AssignOptions } from './assignLead';
 import { leadEvent, recordLeadEvent, type LeadEventInput } from './events';
 import { ExpiryTimer } from './expiryTimer';
-import { leadMetrics, secondsInQueue, type LeadMetrics } from './metrics';
-import { LEAD_EVENTS, LEADS, type AgentDoc, type LeadDoc, type LeadEventDoc, type LeadImportDoc, type Presence } from './model';
+import { secondsInQueue, type LeadMetrics } from './metrics';
+import {
+  LEAD_EVENTS,
+  LEADS,
+  type AgentDoc,
+  type LeadDoc,
+  type LeadEventDoc,
+  type LeadImportDoc,
+  type Presence,
+  type RoutingModel,
+} from './model';
 import { releaseLead, type Release } from './releaseLead';
 import { LeadRouter } from './router';
 import { nextExpiry, timeOutExpiredLeads } from './timeOutLeads';
@@ -19,6 +27,20 @@ const STREAM_RETRY_MS = 1000;
 
 type Listener = (event: LeadEventDoc) => void;
 
+export interface LeadRoutingOptions {
+  db: Db;
+  logger: Logger;
+  metrics: LeadMetrics;
+  /** LEAD_ROUTING_MODEL. */
+  model: RoutingModel;
+  /** LEAD_PUSH_TIMEOUT_SECONDS in ms. */
+  pushTimeoutMs: number;
+  /** AGENT_DISCONNECT_GRACE_SECONDS in ms. */
+  graceMs: number;
+  /** LEAD_TIMEOUT_PRESENCE: what an agent becomes when it lets a lead time out. */
+  timeoutPresence: Presence;
+}
+
 /**
  * Lead routing on one service instance: the router, the push time-out timer, agent sessions and
  * the feed of routing events. Every state change is written to the store first and announced as
@@ -26,7 +48,6 @@ type Listener = (event: LeadEventDoc) => void;
  * change stream, so subscribers and routers behave the same whichever instance made the change.
  */
 export class LeadRouting {
-  readonly metrics: LeadMetrics;
   readonly sessions: AgentSessions;
   private readonly router: LeadRouter;
   private readonly expiry: ExpiryTimer;
@@ -35,7 +56,10 @@ export class LeadRouting {
   private readonly announced = new Set<string>();
   /** Event inserts still in flight; stop() waits for them. */
   private readonly writes = new Set<Promise<unknown>>();
+  private readonly db: Db;
   private readonly logger: Logger;
+  private readonly metrics: LeadMetrics;
+  private readonly timeoutPresence: Presence;
   private readonly assignOptions: AssignOptions;
   private stream: ChangeStream<LeadEventDoc> | null = null;
   private streamRetry: NodeJS.Timeout | null = null;
@@ -43,11 +67,12 @@ export class LeadRouting {
   private started = false;
   private stopped = false;
 
-  constructor(private readonly app: App) {
-    this.logger = app.logger.child({ feature: 'leads' });
-    this.metrics = leadMetrics(app.metrics);
-    const config = app.config;
-    const assignOptions: AssignOptions = { model: config.LEAD_ROUTING_MODEL, pushTimeoutMs: config.LEAD_PUSH_TIMEOUT_SECONDS * 1000 };
+  constructor(options: LeadRoutingOptions) {
+    this.db = options.db;
+    this.logger = options.logger;
+    this.metrics = options.metrics;
+    this.timeoutPresence = options.timeoutPresence;
+    const assignOptions: AssignOptions = { model: options.model, pushTimeoutMs: options.pushTimeoutMs };
     this.assignOptions = assignOptions;
     this.router = new LeadRouter({
       assignRound: () => assignRound(this.db, assignOptions),
@@ -57,16 +82,12 @@ export class LeadRouting {
     });
     this.expiry = new ExpiryTimer({ sweep: () => this.sweepTimeouts(), next: () => nextExpiry(this.db), logger: this.logger });
     this.sessions = new AgentSessions({
-      db: app.db,
+      db: options.db,
       instanceId: randomUUID(),
-      graceMs: config.AGENT_DISCONNECT_GRACE_SECONDS * 1000,
+      graceMs: options.graceMs,
       onGraceExpired: (agentId) => this.agentGone(agentId),
       logger: this.logger,
     });
-  }
-
-  private get db(): Db {
-    return this.app.db;
   }
 
   /** Tails the event feed, re-arms time-outs stored before a restart and routes what waits. */
@@ -144,7 +165,7 @@ export class LeadRouting {
   }
 
   private async sweepTimeouts(): Promise<void> {
-    const presence = this.app.config.LEAD_TIMEOUT_PRESENCE;
+    const presence = this.timeoutPresence;
     const releases = await timeOutExpiredLeads(this.db, { presence });
     if (releases.length > 0) this.router.kick();
     for (const release of releases) {
@@ -229,16 +250,4 @@ export class LeadRouting {
       this.router.kick();
     }
   }
-}
-
-const instances = new WeakMap<App, LeadRouting>();
-
-/** The lead routing of a service instance (one per App, so two instances in a test stay apart). */
-export function leadRouting(app: App): LeadRouting {
-  let routing = instances.get(app);
-  if (!routing) {
-    routing = new LeadRouting(app);
-    instances.set(app, routing);
-  }
-  return routing;
 }

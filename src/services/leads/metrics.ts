@@ -11,22 +11,35 @@ export interface LeadMetrics {
 }
 
 const SECONDS_BUCKETS = [0.05, 0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 900, 3600, 14_400, 86_400];
-const byRegistry = new WeakMap<Registry, LeadMetrics>();
 
-export function leadMetrics(registry: Registry): LeadMetrics {
-  let metrics = byRegistry.get(registry);
-  if (!metrics) {
-    const registers = [registry];
-    metrics = {
-      timeInQueue: new Histogram({ name: 'leads_time_in_queue_seconds', help: 'Wait from (re)entering the queue to assignment, by agent', labelNames: ['agent'], buckets: SECONDS_BUCKETS, registers }),
-      timeToAnswer: new Histogram({ name: 'leads_time_to_answer_seconds', help: 'Assignment to answer, by agent and outcome', labelNames: ['agent', 'outcome'], buckets: SECONDS_BUCKETS, registers }),
-      assignments: new Counter({ name: 'leads_assignments_total', help: 'Leads pushed to an agent', labelNames: ['agent'], registers }),
-      timeouts: new Counter({ name: 'leads_push_timeouts_total', help: 'Leads released after the push time-out, by agent', labelNames: ['agent'], registers }),
-      declines: new Counter({ name: 'leads_declines_total', help: 'Leads declined, by agent', labelNames: ['agent'], registers }),
-    };
-    byRegistry.set(registry, metrics);
-  }
-  return metrics;
+/** Registers lead routing's metrics in `registry`; a registry takes them once. */
+export function createLeadMetrics(registry: Registry): LeadMetrics {
+  const registers = [registry];
+  const byAgent = ['agent'] as const;
+  return {
+    timeInQueue: new Histogram({
+      name: 'leads_time_in_queue_seconds',
+      help: 'Wait from (re)entering the queue to assignment, by agent',
+      labelNames: byAgent,
+      buckets: SECONDS_BUCKETS,
+      registers,
+    }),
+    timeToAnswer: new Histogram({
+      name: 'leads_time_to_answer_seconds',
+      help: 'Assignment to answer, by agent and outcome',
+      labelNames: ['agent', 'outcome'] as const,
+      buckets: SECONDS_BUCKETS,
+      registers,
+    }),
+    assignments: new Counter({ name: 'leads_assignments_total', help: 'Leads pushed to an agent', labelNames: byAgent, registers }),
+    timeouts: new Counter({
+      name: 'leads_push_timeouts_total',
+      help: 'Leads released after the push time-out, by agent',
+      labelNames: byAgent,
+      registers,
+    }),
+    declines: new Counter({ name: 'leads_declines_total', help: 'Leads declined, by agent', labelNames: byAgent, registers }),
+  };
 }
 
 /** Seconds the lead waited in the queue before this assignment (since it last entered it). */

@@ -1,4 +1,4 @@
-import type { Db, Filter } from 'mongodb';
+import type { Db, Filter } from '../../datasources/store';
 import { AGENTS, LEADS, type AgentDoc, type LeadChange, type LeadDoc, type Presence } from './model';
 
 export interface ReleaseInput {

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import { LEADS, type LeadDoc, type Presence } from './model';
 import { releaseLead, type Release } from './releaseLead';
 

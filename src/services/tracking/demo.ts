@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db } from '../../datasources/store';
 import { formatIsoDate } from './dateRange';
 import { INSERTION_ORDERS, TRACKING_SCRIPTS } from './orderLookup';
 import { cloudFrontLine, writeLogFile, type PixelRequest } from './pixelLogFiles';

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import type { Logger } from '../../logger';
 import { entryKeyString, mergeCounts, type OrderMatch, type PendingEntry } from './performanceEntry';
 import type { TrackingRow } from './trackingRow';

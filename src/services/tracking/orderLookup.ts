@@ -1,4 +1,4 @@
-import type { Db, Document } from 'mongodb';
+import type { Db, Document } from '../../datasources/store';
 import { DIGITAL_CHANNELS, normalizeChannel } from './channel';
 import { parseCreativeCampaignId } from './creativeId';
 import type { OrderMatch } from './performanceEntry';

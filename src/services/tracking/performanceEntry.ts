@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Document } from '../../datasources/store';
 import { endOfDay, startOfDay } from './dateRange';
 import { computeMetrics, type TrackingCounts } from './metrics';
 

@@ -1,6 +1,6 @@
-import type { Db, Document, Filter } from 'mongodb';
+import type { Db, Document, Filter } from '../../datasources/store';
 import { badInput } from '../../errors';
-import { paginate, type PageArgs } from '../pagination';
+import { paginate, type Page, type PageArgs } from '../pagination';
 import { percentage } from './metrics';
 import { PERFORMANCE_ENTRIES } from './performanceEntry';
 
@@ -57,15 +57,6 @@ export function performanceFilter(filter: PerformanceFilter = {}): Filter<Docume
   return query;
 }
 
-/** Entries newest day first, keyset-paginated. */
-export function listPerformanceEntries<N>(db: Db, filter: PerformanceFilter, page: PageArgs, toNode: (doc: Document) => N) {
-  return paginate(db.collection(PERFORMANCE_ENTRIES), performanceFilter(filter), page, {
-    sortField: 'dateStart',
-    direction: -1,
-    toNode,
-  });
-}
-
 const groupKeys: Record<GroupDimension, [keyof SummaryRow, unknown]> = {
   DAY: ['day', { $dateTrunc: { date: '$dateStart', unit: 'day' } }],
   WEEK: ['week', { $dateTrunc: { date: '$dateStart', unit: 'week', startOfWeek: 'monday' } }],
@@ -88,44 +79,59 @@ const viewableOf = {
   ],
 };
 
-/**
- * Sums of the filtered entries per group (one aggregate). ctr and viewability come from the
- * sums, never from averaging the entries' ratios.
- */
-export async function summarizePerformance(db: Db, filter: PerformanceFilter, groupBy: readonly GroupDimension[]): Promise<SummaryRow[]> {
-  const dimensions = [...new Set(groupBy)];
-  // With no dimension the whole filter is one group, and there is nothing to sort by.
-  const id = dimensions.length > 0 ? Object.fromEntries(dimensions.map((d) => groupKeys[d])) : null;
-  const sort = dimensions.length > 0 ? [{ $sort: Object.fromEntries(dimensions.map((d) => [`_id.${groupKeys[d][0]}`, 1])) }] : [];
-  const groups = await db
-    .collection(PERFORMANCE_ENTRIES)
-    .aggregate([
-      { $match: performanceFilter(filter) },
-      {
-        $group: {
-          _id: id,
-          entries: { $sum: 1 },
-          impressions: { $sum: { $ifNull: ['$metrics.impressions', 0] } },
-          clicks: { $sum: { $ifNull: ['$metrics.clicks', 0] } },
-          viewableImpressions: { $sum: viewableOf },
-          reach: { $sum: { $ifNull: ['$metrics.reach', 0] } },
-        },
-      },
-      ...sort,
-      { $limit: MAX_SUMMARY_GROUPS + 1 },
-    ])
-    .toArray();
-  if (groups.length > MAX_SUMMARY_GROUPS) {
-    throw badInput(`groupBy: more than ${MAX_SUMMARY_GROUPS} groups; narrow the filter or group more coarsely`, 'groupBy');
+/** Reading performance entries: pages of them and grouped sums. */
+export class PerformanceQueries {
+  constructor(private readonly db: Db) {}
+
+  /** Entries newest day first, keyset-paginated. */
+  list<N>(filter: PerformanceFilter, page: PageArgs, toNode: (doc: Document) => N): Promise<Page<N>> {
+    return paginate(this.db.collection(PERFORMANCE_ENTRIES), performanceFilter(filter), page, {
+      sortField: 'dateStart',
+      direction: -1,
+      toNode,
+    });
   }
-  return groups.map((group) => ({
-    ...(group._id ?? {}),
-    entries: group.entries,
-    impressions: group.impressions,
-    clicks: group.clicks,
-    viewableImpressions: group.viewableImpressions,
-    reach: group.reach,
-    ctr: percentage(group.clicks, group.impressions),
-    viewability: percentage(group.viewableImpressions, group.impressions),
-  }));
+
+  /**
+   * Sums of the filtered entries per group (one aggregate). ctr and viewability come from the
+   * sums, never from averaging the entries' ratios.
+   */
+  async summarize(filter: PerformanceFilter, groupBy: readonly GroupDimension[]): Promise<SummaryRow[]> {
+    const dimensions = [...new Set(groupBy)];
+    // With no dimension the whole filter is one group, and there is nothing to sort by.
+    const id = dimensions.length > 0 ? Object.fromEntries(dimensions.map((d) => groupKeys[d])) : null;
+    const sortKeys = Object.fromEntries(dimensions.map((d) => [`_id.${groupKeys[d][0]}`, 1]));
+    const sort = dimensions.length > 0 ? [{ $sort: sortKeys }] : [];
+    const groups = await this.db
+      .collection(PERFORMANCE_ENTRIES)
+      .aggregate([
+        { $match: performanceFilter(filter) },
+        {
+          $group: {
+            _id: id,
+            entries: { $sum: 1 },
+            impressions: { $sum: { $ifNull: ['$metrics.impressions', 0] } },
+            clicks: { $sum: { $ifNull: ['$metrics.clicks', 0] } },
+            viewableImpressions: { $sum: viewableOf },
+            reach: { $sum: { $ifNull: ['$metrics.reach', 0] } },
+          },
+        },
+        ...sort,
+        { $limit: MAX_SUMMARY_GROUPS + 1 },
+      ])
+      .toArray();
+    if (groups.length > MAX_SUMMARY_GROUPS) {
+      throw badInput(`groupBy: more than ${MAX_SUMMARY_GROUPS} groups; narrow the filter or group more coarsely`, 'groupBy');
+    }
+    return groups.map((group) => ({
+      ...(group._id ?? {}),
+      entries: group.entries,
+      impressions: group.impressions,
+      clicks: group.clicks,
+      viewableImpressions: group.viewableImpressions,
+      reach: group.reach,
+      ctr: percentage(group.clicks, group.impressions),
+      viewability: percentage(group.viewableImpressions, group.impressions),
+    }));
+  }
 }

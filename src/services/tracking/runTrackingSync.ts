@@ -1,13 +1,12 @@
-import type { Db } from 'mongodb';
-import type { Registry } from 'prom-client';
 import type { Config } from '../../config';
 import type { AnalyticsPort } from '../../datasources/analytics/port';
 import type { MetricsPublisher } from '../../datasources/metrics';
+import type { Db } from '../../datasources/store';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import { resolveDateRange } from './dateRange';
 import { parsePublicationCodeMap } from './publicationCodes';
-import { recordSyncRun } from './syncMetrics';
+import { recordSyncRun, type SyncMetrics } from './syncMetrics';
 import { syncTracking, type SyncStats, type SyncTrackingInput, type SyncTrackingResult } from './syncTracking';
 
 /** What a sync needs from its host: the job runner, the CLI and the Lambda handler alike. */
@@ -15,7 +14,7 @@ export interface TrackingSyncHost {
   db: Db;
   analytics: AnalyticsPort;
   logger: Logger;
-  registry: Registry;
+  metrics: SyncMetrics;
   publisher: MetricsPublisher;
   config: Pick<Config, 'TRACKING_SYNC_BATCH_SIZE' | 'TRACKING_PUBLICATION_CODES'>;
 }
@@ -32,7 +31,6 @@ export interface RunOptions {
 export async function runTrackingSync(host: TrackingSyncHost, input: SyncTrackingInput, options: RunOptions = {}): Promise<SyncTrackingResult> {
   const started = Date.now();
   const dryRun = input.dryRun ?? false;
-  const target = { registry: host.registry, publisher: host.publisher, logger: host.logger };
   try {
     const result = await syncTracking(input, {
       db: host.db,
@@ -43,12 +41,12 @@ export async function runTrackingSync(host: TrackingSyncHost, input: SyncTrackin
       signal: options.signal,
       onProgress: options.onProgress,
     });
-    await recordSyncRun(target, { stats: result.stats, durationMs: result.duration, success: true, dryRun });
+    await recordSyncRun(host, { stats: result.stats, durationMs: result.duration, success: true, dryRun });
     return result;
   } catch (error) {
     if (error instanceof AppError && error.code === 'BAD_USER_INPUT') throw error;
     const stats = { rowsFromAthena: 0, synced: 0, skipped: 0, errors: 0 };
-    await recordSyncRun(target, { stats, durationMs: Date.now() - started, success: false, dryRun });
+    await recordSyncRun(host, { stats, durationMs: Date.now() - started, success: false, dryRun });
     host.logger.error({ err: error }, 'Sync failed');
     throw error;
   }

@@ -5,7 +5,8 @@ import type { SyncStats } from './syncTracking';
 
 export const CLOUDWATCH_NAMESPACE = 'EmpowerLocal/TrackingSync';
 
-interface Instruments {
+/** The sync's Prometheus instruments. */
+export interface SyncMetrics {
   rowsSynced: Counter<'dry_run'>;
   rowsSkipped: Counter<'dry_run'>;
   errors: Counter<'dry_run'>;
@@ -13,44 +14,57 @@ interface Instruments {
   duration: Histogram<'outcome'>;
 }
 
-const made = new WeakMap<Registry, Instruments>();
-
-/** The sync's Prometheus instruments, made once per registry. */
-function instruments(registry: Registry): Instruments {
-  let found = made.get(registry);
-  if (!found) {
-    const registers = [registry];
-    found = {
-      rowsSynced: new Counter({ name: 'tracking_sync_rows_synced_total', help: 'Tracking rows written to performance entries', labelNames: ['dry_run'], registers }),
-      rowsSkipped: new Counter({ name: 'tracking_sync_rows_skipped_total', help: 'Tracking rows without a publication or order', labelNames: ['dry_run'], registers }),
-      errors: new Counter({ name: 'tracking_sync_errors_total', help: 'Tracking rows that were invalid or failed to write', labelNames: ['dry_run'], registers }),
-      runs: new Counter({ name: 'tracking_sync_runs_total', help: 'Tracking sync runs by outcome', labelNames: ['outcome', 'dry_run'], registers }),
-      duration: new Histogram({
-        name: 'tracking_sync_duration_seconds',
-        help: 'Duration of a tracking sync run',
-        labelNames: ['outcome'],
-        buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 240, 600],
-        registers,
-      }),
-    };
-    made.set(registry, found);
-  }
-  return found;
+/** Registers the sync's instruments on `registry`: once per registry, by whoever owns it. */
+export function createSyncMetrics(registry: Registry): SyncMetrics {
+  const registers = [registry];
+  return {
+    rowsSynced: new Counter({
+      name: 'tracking_sync_rows_synced_total',
+      help: 'Tracking rows written to performance entries',
+      labelNames: ['dry_run'],
+      registers,
+    }),
+    rowsSkipped: new Counter({
+      name: 'tracking_sync_rows_skipped_total',
+      help: 'Tracking rows without a publication or order',
+      labelNames: ['dry_run'],
+      registers,
+    }),
+    errors: new Counter({
+      name: 'tracking_sync_errors_total',
+      help: 'Tracking rows that were invalid or failed to write',
+      labelNames: ['dry_run'],
+      registers,
+    }),
+    runs: new Counter({
+      name: 'tracking_sync_runs_total',
+      help: 'Tracking sync runs by outcome',
+      labelNames: ['outcome', 'dry_run'],
+      registers,
+    }),
+    duration: new Histogram({
+      name: 'tracking_sync_duration_seconds',
+      help: 'Duration of a tracking sync run',
+      labelNames: ['outcome'],
+      buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 240, 600],
+      registers,
+    }),
+  };
 }
 
 /**
- * Records a run: always on the Prometheus registry, and as the seed's four CloudWatch metrics
+ * Records a run: always on the Prometheus instruments, and as the seed's four CloudWatch metrics
  * when the publisher pushes there. Dry runs are left out of CloudWatch, whose alarms
  * (RowsSynced = 0 two days running, Errors > 100) are about real runs. A failed push is logged,
  * never thrown: the entries are already written.
  */
 export async function recordSyncRun(
-  target: { registry: Registry; publisher: MetricsPublisher; logger: Logger },
+  target: { metrics: SyncMetrics; publisher: MetricsPublisher; logger: Logger },
   run: { stats: SyncStats; durationMs: number; success: boolean; dryRun: boolean },
 ): Promise<void> {
   const dryRun = String(run.dryRun);
   const outcome = run.success ? 'success' : 'failure';
-  const metrics = instruments(target.registry);
+  const { metrics } = target;
   metrics.rowsSynced.inc({ dry_run: dryRun }, run.stats.synced);
   metrics.rowsSkipped.inc({ dry_run: dryRun }, run.stats.skipped);
   metrics.errors.inc({ dry_run: dryRun }, run.stats.errors);

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../datasources/store';
 import type { AnalyticsPort, AnalyticsRow } from '../../datasources/analytics/port';
 import type { Logger } from '../../logger';
 import { resolveDateRange, startOfDay, type DateRange } from './dateRange';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { AppError } from '../../errors';
-import { PermanentJobError, type JobType } from '../../jobs/jobType';
+import { PermanentJobError, type JobRecord, type Jobs, type JobType } from '../../jobs/jobType';
 import { isIsoDate, MAX_SYNC_DAYS } from './dateRange';
 import { runTrackingSync, type TrackingSyncHost } from './runTrackingSync';
-import type { SyncTrackingResult } from './syncTracking';
+import type { SyncTrackingInput, SyncTrackingResult } from './syncTracking';
 
 export const TRACKING_SYNC_JOB = 'tracking-sync';
 
@@ -49,4 +49,15 @@ export function trackingSyncJob(host: () => TrackingSyncHost): JobType<TrackingS
       }
     },
   };
+}
+
+/** A sync a caller asked for, as a job: only the fields given, so its params show as they were written. */
+export function enqueueTrackingSync(
+  jobs: Pick<Jobs, 'enqueue'>,
+  input: SyncTrackingInput,
+  requestedBy?: string,
+): Promise<JobRecord> {
+  const given = Object.entries({ ...input }).filter(([, value]) => value !== undefined && value !== null);
+  const params = Object.fromEntries(given) as TrackingSyncParams;
+  return jobs.enqueue(TRACKING_SYNC_JOB, params, { trigger: 'MANUAL', requestedBy });
 }

@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Db, Document } from '../../datasources/store';
 import { startOfDay } from './dateRange';
 import { entryKeyString, newPerformanceEntry, PERFORMANCE_ENTRIES, performanceEntryUpsert, type PendingEntry } from './performanceEntry';
 

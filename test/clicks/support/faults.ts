@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db } from '../../../src/datasources/store';
 
 /** A db whose `collection`'s `method` is replaced, to stop a step at a chosen write. */
 export function withFault(db: Db, collection: string, method: string, fault: (real: Collection, args: unknown[]) => Promise<unknown>): Db {

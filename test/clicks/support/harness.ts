@@ -1,12 +1,12 @@
-import type { Db } from 'mongodb';
 import { loadConfig } from '../../../src/config';
 import { createQueuePort, type QueuePort } from '../../../src/datasources/queue';
 import { createSfmcPort, type SfmcPort } from '../../../src/datasources/sfmc';
+import type { Db } from '../../../src/datasources/store';
 import { applyFeatureIndexes } from '../../../src/features';
 import { createLogger } from '../../../src/logger';
 import { type ClickLogRow } from '../../../src/datasources/sfmc/clickLogRow';
 import { createClickPipeline, type ClickPipelineDeps } from '../../../src/services/clicks/pipeline';
-import { ensureClickQueues } from '../../../src/services/clicks/runClickSync';
+import { ensureClickQueues } from '../../../src/services/clicks/clickWorkers';
 import { openTestStore } from '../../support/store';
 
 export interface Harness {

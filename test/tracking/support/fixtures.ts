@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db } from '../../../src/datasources/store';
 import { DuckDbAnalytics } from '../../../src/datasources/analytics/duckdb/duckdb';
 import { applyIndexes } from '../../../src/datasources/store/indexes';
 import { trackingIndexes } from '../../../src/services/tracking/indexes';

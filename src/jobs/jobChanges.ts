@@ -1,6 +1,12 @@
-import type { ChangeStreamDocument, Db, Document } from 'mongodb';
-import type { JobRecord } from '../../jobs/jobType';
-import { JOBS } from '../../jobs/jobStore';
+import type { ChangeStreamDocument, Collection, Document } from '../datasources/store';
+import type { JobRecord, JobWatch } from './jobType';
+
+/** The change-stream filter of what a watcher follows: one job, the jobs of one type, or all. */
+function changesOf(watch: JobWatch): Document {
+  if (watch.id !== undefined) return { 'documentKey._id': watch.id };
+  if (watch.type) return { 'fullDocument.type': watch.type };
+  return {};
+}
 
 /**
  * Jobs as they change, from the store's change stream (MongoDB change streams, or the embedded
@@ -8,9 +14,9 @@ import { JOBS } from '../../jobs/jobStore';
  * Returning the iterator (the client unsubscribed) closes the stream at once, even while it
  * waits for the next change.
  */
-export function watchJobs(db: Db, match: Document): AsyncIterableIterator<JobRecord> {
-  const stream = db.collection<JobRecord>(JOBS).watch<JobRecord, ChangeStreamDocument<JobRecord>>(
-    [{ $match: { operationType: { $in: ['insert', 'update', 'replace'] }, ...match } }],
+export function watchJobs(jobs: Collection<JobRecord>, watch: JobWatch): AsyncIterableIterator<JobRecord> {
+  const stream = jobs.watch<JobRecord, ChangeStreamDocument<JobRecord>>(
+    [{ $match: { operationType: { $in: ['insert', 'update', 'replace'] }, ...changesOf(watch) } }],
     { fullDocument: 'updateLookup' },
   );
   const changes = stream[Symbol.asyncIterator]();

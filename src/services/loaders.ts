@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Db, Document } from 'mongodb';
+import type { Db, Document } from '../datasources/store';
 
 /**
  * Per-request DataLoaders, created in the GraphQL context so every related-document field

@@ -1,0 +1,71 @@
+import type { Db, Document, Filter } from '../../datasources/store';
+import { paginate, type Page, type PageArgs } from '../pagination';
+import { archiveEntity, createEntity, entities, getEntity, updateEntity, type Entity } from './catalog';
+import { normalizeEmail } from './email';
+import type { MemberDoc } from './model';
+
+/** The arguments of every catalog list: a page, with archived documents only when asked. */
+export interface CatalogListArgs extends PageArgs {
+  includeArchived?: boolean | null;
+}
+
+/**
+ * Lists, reads, creates, changes and archives one kind of the domain's documents (senders,
+ * templates, audiences, members, campaigns): all the catalog resolvers ask of a kind.
+ * `Narrowing` holds the kind's own list arguments.
+ */
+export interface CatalogService<Doc, Narrowing extends object = object> {
+  list<N>(args: CatalogListArgs & Narrowing, toNode: (doc: Doc) => N): Promise<Page<N>>;
+  get(id: string): Promise<Doc>;
+  create(input: object): Promise<Doc>;
+  update(id: string, input: object): Promise<Doc>;
+  archive(id: string, archived: boolean): Promise<Doc>;
+}
+
+/** How a kind is listed: its collection, its order and the filter its own arguments make. */
+export interface Listing<Doc, Narrowing> {
+  collection: string;
+  sortField: string;
+  direction?: 1 | -1;
+  narrow?: (args: Narrowing) => Filter<Doc>;
+}
+
+/** Archived documents are left out of lists unless asked for. */
+export function archivedFilter(includeArchived?: boolean | null): Document {
+  return includeArchived ? {} : { archivedAt: null };
+}
+
+export function catalogList<Doc extends Document, Narrowing extends object>(
+  db: Db,
+  listing: Listing<Doc, Narrowing>,
+): CatalogService<Doc, Narrowing>['list'] {
+  return ({ first, after, includeArchived, ...narrowing }, toNode) => {
+    const filter = { ...archivedFilter(includeArchived), ...listing.narrow?.(narrowing as Narrowing) } as Filter<Doc>;
+    const order = { sortField: listing.sortField, direction: listing.direction, toNode };
+    return paginate(db.collection<Doc>(listing.collection), filter, { first, after }, order);
+  };
+}
+
+/** The catalog of a kind declared in `entities`. */
+export function entityCatalog<Doc extends Document, Narrowing extends object = object>(
+  db: Db,
+  entity: Entity<Doc>,
+  narrow?: (args: Narrowing) => Filter<Doc>,
+): CatalogService<Doc, Narrowing> {
+  return {
+    list: catalogList(db, { collection: entity.collection, sortField: entity.sortField ?? 'name', narrow }),
+    get: (id) => getEntity(db, entity, id),
+    create: (input) => createEntity(db, entity, input),
+    update: (id, input) => updateEntity(db, entity, id, input),
+    archive: (id, archived) => archiveEntity(db, entity, id, archived),
+  };
+}
+
+export interface MemberNarrowing {
+  /** Only the member with this e-mail (any case, spaces ignored). */
+  email?: string | null;
+}
+
+export function memberCatalog(db: Db): CatalogService<MemberDoc, MemberNarrowing> {
+  return entityCatalog(db, entities.member, ({ email }) => (email ? { email: normalizeEmail(email) } : {}));
+}

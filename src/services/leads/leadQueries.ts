@@ -1,0 +1,53 @@
+import type { Db, Filter } from '../../datasources/store';
+import { paginate, type Page, type PageArgs } from '../pagination';
+import { leadQueueSnapshot, type LeadQueueSnapshot } from './leadQueue';
+import { LEAD_IMPORTS, LEADS, type LeadDoc, type LeadImportDoc, type LeadStatus } from './model';
+
+/** What the leads list can be narrowed by; every field is optional and they combine with AND. */
+export interface LeadListFilter {
+  status?: LeadStatus;
+  assignedTo?: string;
+  importId?: string;
+  /** Uploaded at or after. */
+  createdFrom?: Date;
+  /** Uploaded before. */
+  createdTo?: Date;
+}
+
+/** Both lists by upload time, newest first (each has a createdAt index). */
+const NEWEST_FIRST = { sortField: 'createdAt', direction: -1 } as const;
+
+/** The operators' and supervisors' reads: the leads, the uploaded lists and the queue. */
+export class LeadQueries {
+  constructor(private readonly db: Db) {}
+
+  /** A page of leads, newest upload first. */
+  leads<N>(filter: LeadListFilter | undefined, page: PageArgs, toNode: (lead: LeadDoc) => N): Promise<Page<N>> {
+    return paginate(this.db.collection<LeadDoc>(LEADS), leadsFilter(filter), page, { ...NEWEST_FIRST, toNode });
+  }
+
+  /** A page of uploaded lead lists, newest first. */
+  imports<N>(page: PageArgs, toNode: (leadImport: LeadImportDoc) => N): Promise<Page<N>> {
+    return paginate(this.db.collection<LeadImportDoc>(LEAD_IMPORTS), {}, page, { ...NEWEST_FIRST, toNode });
+  }
+
+  /** The supervisor view now. */
+  queue(): Promise<LeadQueueSnapshot> {
+    return leadQueueSnapshot(this.db);
+  }
+}
+
+function leadsFilter(filter: LeadListFilter | undefined): Filter<LeadDoc> {
+  const query: Filter<LeadDoc> = {};
+  if (!filter) return query;
+  if (filter.status) query.status = filter.status;
+  if (filter.assignedTo) query.assignedTo = filter.assignedTo;
+  if (filter.importId) query.importId = filter.importId;
+  if (filter.createdFrom || filter.createdTo) {
+    query.createdAt = {
+      ...(filter.createdFrom ? { $gte: filter.createdFrom } : {}),
+      ...(filter.createdTo ? { $lt: filter.createdTo } : {}),
+    };
+  }
+  return query;
+}
