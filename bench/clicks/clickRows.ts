@@ -1,5 +1,6 @@
 import { type ClickLogRow } from '../../src/datasources/sfmc/clickLogRow';
 import { formatSfmcDate } from '../../src/datasources/sfmc/clickLogRow';
+import { seededRandom } from '../../src/services/seededRandom';
 
 export interface BenchRowsOptions {
   sends: number;
@@ -11,18 +12,6 @@ export interface BenchRowsOptions {
   seed: number;
 }
 
-/** mulberry32: deterministic, so both runs of a comparison see the same rows. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Click rows in chunks (a million rows do not fit comfortably in memory at once), with the
  * shape of real click logs: clicks concentrated on few links and on active subscribers, some
@@ -30,7 +19,7 @@ function random(seed: number): () => number {
  * event ids, the exact total the pipeline must arrive at.
  */
 export function* benchClickRows(total: number, chunk: number, options: BenchRowsOptions, tally: { distinctIds: number }): Generator<ClickLogRow[]> {
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const start = Date.UTC(2026, 2, 1);
   let rows: ClickLogRow[] = [];
   let produced = 0;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db } from '../../src/datasources/store';
 import { openStore } from '../../src/datasources/store';
 import { declaredIndexes } from '../../src/features';
 

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open } from 'lmdb';
-import type { AnyBulkWriteOperation, Db } from 'mongodb';
-import { openStore } from '../../src/datasources/store';
+import { openStore, type AnyBulkWriteOperation, type Db } from '../../src/datasources/store';
 import { callShapes } from './callShapes';
 import { perSecond, print, startClock, type Measure } from './clock';
 

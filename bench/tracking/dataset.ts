@@ -1,7 +1,7 @@
 import type { Db } from '../../src/datasources/store';
 import type { AnalyticsPort, AnalyticsRow } from '../../src/datasources/analytics/port';
 import { DEFAULT_PUBLICATION_CODES } from '../../src/services/tracking/publicationCodes';
-import { random } from '../../test/tracking/support/pixelLogs';
+import { seededRandom } from '../../src/services/seededRandom';
 
 const CODES = Object.keys(DEFAULT_PUBLICATION_CODES);
 const SCRIPTED_CHANNELS = ['website', 'newsletter_image', 'newsletter_text', 'streaming'];
@@ -35,7 +35,7 @@ export async function writeOrders(db: Db, orders: number): Promise<void> {
 
 /** daily_aggregates rows in the query's order (day, publication, creative). */
 export function aggregateRows(orders: number, rows: number): AnalyticsRow[] {
-  const next = random(42);
+  const next = seededRandom(42);
   const perDay = orders * (SCRIPTED_CHANNELS.length + 1);
   const days = Math.ceil(rows / perDay);
   const result: AnalyticsRow[] = [];

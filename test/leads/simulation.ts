@@ -1,6 +1,7 @@
 import type { Db } from '../../src/datasources/store';
 import type { LeadRouting } from '../../src/services/leads/leadRouting';
 import { AGENTS, LEADS, type AgentDoc, type LeadChange, type LeadDoc, type LeadEventDoc } from '../../src/services/leads/model';
+import { seededRandom } from '../../src/services/seededRandom';
 
 /** What a simulated agent does with a lead pushed to it. */
 type Behaviour = 'answer' | 'decline' | 'ignore' | 'disconnect';
@@ -17,14 +18,6 @@ export interface SimulationOptions {
   seed: number;
   /** AGENT_DISCONNECT_GRACE_SECONDS of the instances, in ms. */
   graceMs: number;
-}
-
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
-  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,7 +37,7 @@ export class Simulation {
   private pending = new Set<Promise<unknown>>();
 
   constructor(private readonly options: SimulationOptions) {
-    this.random = seeded(options.seed);
+    this.random = seededRandom(options.seed);
   }
 
   async start(): Promise<void> {

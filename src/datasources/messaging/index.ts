@@ -1,5 +1,5 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Db } from 'mongodb';
+import type { Db } from '../store';
 import type { Config } from '../../config';
 import { OutboxMessaging } from './outbox/outbox';
 import { SesMessaging } from './ses/ses';

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../store';
 import type { Config } from '../../config';
 import { EmbeddedQueuePort } from './embedded/embeddedQueue';
 import { createSqsClient, SqsQueuePort } from './sqs/sqsQueue';

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../store';
 import { readSecretEnv, type Config } from '../../config';
 import { createLogger, type Logger } from '../../logger';
 import { parseBusinessUnits } from './businessUnits';

@@ -9,8 +9,8 @@ import { startMaintenance } from './embedded/maintenance';
 export * from './port';
 
 /**
- * The document store: the MongoDB driver API, on MongoDB (MONGODB_URI) or on the embedded
- * LMDB engine in DATA_DIR.
+ * The document store: the store port (port.ts, a subset of the MongoDB driver's API), on
+ * MongoDB (MONGODB_URI) through the driver itself or on the embedded LMDB engine in DATA_DIR.
  */
 export interface Store {
   engine: 'mongodb' | 'embedded';
@@ -65,7 +65,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   const stopMaintenance = startMaintenance(engine, options.onError ?? ((error) => logger.warn({ err: error }, 'store maintenance failed')));
   return {
     engine: 'embedded',
-    db: new EmbeddedDb(engine) as unknown as Db,
+    db: new EmbeddedDb(engine),
     close: async () => {
       stopMaintenance();
       await engine.close();

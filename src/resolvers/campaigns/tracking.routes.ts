@@ -3,7 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { App } from '../../app';
 import { resolvePrincipal } from '../../auth/principal';
 import { Role, holdsRole } from '../../auth/roles';
-import { AppError } from '../../errors';
+import { AppError, httpStatusOf } from '../../errors';
 import { verifyDownload } from '../../datasources/objects/downloadLinks';
 import type { CampaignServices } from '../../services/campaigns/services';
 import type { CampaignTracking } from '../../services/campaigns/tracking';
@@ -13,8 +13,7 @@ import { answerClick, answerOpen } from './trackingAnswers';
 
 function sendError(res: Response, error: unknown, app: App): void {
   if (error instanceof AppError) {
-    const status = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 }[error.code as string] ?? 500;
-    res.status(status).json({ error: { code: error.code, message: error.message } });
+    res.status(httpStatusOf(error.code)).json({ error: { code: error.code, message: error.message } });
     return;
   }
   app.logger.error({ err: error }, 'campaign route failed');

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Request, Response, Router } from 'express';
 import { holdsRole, Role, type Principal } from '../../auth/roles';
-import { AppError, badInput, forbidden, unauthenticated, type ErrorCode } from '../../errors';
+import { AppError, badInput, forbidden, httpStatusOf, unauthenticated, type ErrorCode } from '../../errors';
 import type { Logger } from '../../logger';
 import { LeadImport } from '../../schema/leads/leadImport.type';
 import type { LeadUploads } from '../../services/leads/leadUploads';
@@ -14,13 +14,6 @@ export interface LeadUploadRouteOptions {
   authenticate: (authorization: string | undefined) => Promise<Principal | null>;
   logger: Logger;
 }
-
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  BAD_USER_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  PAYLOAD_TOO_LARGE: 413,
-};
 
 /**
  * POST /uploads/leads for scripts: multipart/form-data with one file part (and optionally a
@@ -79,5 +72,5 @@ function sendError(req: Request, res: Response, logger: Logger, error: unknown):
     res.setHeader('Connection', 'close');
     res.once('finish', () => req.socket.destroy());
   }
-  res.status(STATUS[code] ?? 500).json({ errors: [{ message, extensions: { code } }] });
+  res.status(httpStatusOf(code)).json({ errors: [{ message, extensions: { code } }] });
 }

@@ -1,18 +1,7 @@
 import type { SfmcPort } from '../../datasources/sfmc';
 import { type ClickLogRow } from '../../datasources/sfmc/clickLogRow';
 import { formatSfmcDate } from '../../datasources/sfmc/clickLogRow';
-
-/** A small deterministic generator (mulberry32), so every demo run builds the same data set. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../seededRandom';
 
 export interface DemoClicksOptions {
   units?: string[];
@@ -40,7 +29,7 @@ function exportFormat(instant: Date): string {
  * EventID (the id is derived), both date formats, and a few malformed rows the processor rejects.
  */
 export function demoClickRows(unit: string, index: number, options: DemoClicksOptions = {}): ClickLogRow[] {
-  const next = random(1000 + index);
+  const next = seededRandom(1000 + index);
   const pick = (n: number) => Math.floor(next() * n);
   const rowsWanted = options.rowsPerUnit ?? 15_000;
   const sends = options.sendsPerUnit ?? 6;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Logger } from '../../logger';
 import type { LeadUploads } from './leadUploads';
+import { seededRandom } from '../seededRandom';
 
 const FIRST = ['Ana', 'Ben', 'Chloe', 'Dev', 'Eva', 'Farid', 'Grace', 'Hugo', 'Iris', 'Jonas', 'Kira', 'Luis'];
 const LAST = ['Ng', 'Ortiz', 'Park', 'Quinn', 'Rossi', 'Silva', 'Tan', 'Umar', 'Vega', 'Weber'];
@@ -11,21 +12,12 @@ const COMPANIES = ['Acme Corp', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark
 const SOURCES = ['webinar', 'trade fair', 'newsletter', 'partner referral'];
 const HEADER = ['Email', 'Timestamp', 'Name', 'Company', 'Phone', 'Source'];
 
-/** A small deterministic generator, so the demo list is the same on every machine. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
-  };
-}
-
 /**
  * The demo lead list: `count` people with timestamps over the two days before `now`, plus three
  * rows an operator should see rejected (a bad email, an unreadable timestamp, a repeated email).
  */
 export function demoLeadRows(count: number, now: Date): string[][] {
-  const random = seeded(7);
+  const random = seededRandom(7);
   const pick = <T>(values: T[]) => values[Math.floor(random() * values.length)]!;
   const rows = Array.from({ length: count }, (_, index) => {
     const first = pick(FIRST);

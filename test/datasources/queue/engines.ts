@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../../src/datasources/store';
 import { EmbeddedQueuePort, SqsQueuePort, type QueuePort } from '../../../src/datasources/queue';
 import { startFauxqs } from './fauxqs';
 

@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db } from '../../../src/datasources/store';
 import { EmbeddedQueuePort } from '../../../src/datasources/queue';
 import { MESSAGES, type MessageDocument } from '../../../src/datasources/queue/embedded/documents';
 import { claimRound } from '../../../src/datasources/queue/embedded/standardRound';

@@ -1,4 +1,4 @@
-import { Binary, BSONRegExp, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from 'mongodb';
+import { Binary, BSONRegExp, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from 'bson';
 import { storeEngines, uniqueName, useStore } from './engines';
 
 describe.each(storeEngines)('store contract: BSON values and their order (%s)', (_name, engine) => {

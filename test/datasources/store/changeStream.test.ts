@@ -1,4 +1,4 @@
-import type { ChangeStream, ChangeStreamDocument, Document } from 'mongodb';
+import type { ChangeStream, ChangeStreamDocument, Document } from '../../../src/datasources/store';
 import { storeEngines, uniqueName, useStore } from './engines';
 
 /** Opens the stream's cursor before the test writes (MongoDB starts it lazily). */

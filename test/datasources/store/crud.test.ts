@@ -1,4 +1,5 @@
-import { MongoBulkWriteError, MongoServerError, ObjectId } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError } from 'mongodb';
+import { ObjectId } from '../../../src/datasources/store';
 import { storeEngines, uniqueName, useStore } from './engines';
 
 describe.each(storeEngines)('store contract: inserts, finds, counts, deletes (%s)', (_name, engine) => {

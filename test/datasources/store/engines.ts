@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from 'mongodb';
-import { openStore, type Store } from '../../../src/datasources/store';
+import { openStore, type Db, type Store } from '../../../src/datasources/store';
 import { openTestStore } from '../../support/store';
 
 /**

@@ -1,4 +1,4 @@
-import { ObjectId, type Document } from 'mongodb';
+import { ObjectId, type Document } from '../../../src/datasources/store';
 import { storeEngines, uniqueName, useStore } from './engines';
 
 /** Documents of these tests: any _id type, any fields. */

@@ -1,4 +1,5 @@
-import { MongoBulkWriteError, MongoServerError, type Collection, type Document } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError } from 'mongodb';
+import type { Collection, Document } from '../../../src/datasources/store';
 import { applyIndexes, type IndexDeclaration } from '../../../src/datasources/store/indexes';
 import { declaredIndexes, features } from '../../../src/features';
 import { storeEngines, uniqueName, useStore } from './engines';

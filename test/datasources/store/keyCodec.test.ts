@@ -1,4 +1,4 @@
-import { ObjectId } from 'mongodb';
+import { ObjectId } from '../../../src/datasources/store';
 import { encodeKey } from '../../../src/datasources/store/embedded/keyCodec';
 import { decodeComponents, decodeId } from '../../../src/datasources/store/embedded/keyDecode';
 

@@ -1,4 +1,4 @@
-import type { Document } from 'mongodb';
+import type { Document } from '../../../src/datasources/store';
 import { storeEngines, uniqueName, useStore } from './engines';
 
 /** Documents of these tests: any _id type, any fields. */

@@ -1,4 +1,5 @@
-import { MongoServerError, ObjectId } from 'mongodb';
+import { MongoServerError } from 'mongodb';
+import { ObjectId } from '../../../src/datasources/store';
 import { storeEngines, uniqueName, useStore } from './engines';
 
 describe.each(storeEngines)('store contract: update operators and upserts (%s)', (_name, engine) => {

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { cloudFrontLine, writeLogFile, type PixelRequest } from '../../../src/services/tracking/pixelLogFiles';
+import { seededRandom } from '../../../src/services/seededRandom';
+
 
 export { cloudFrontLine, pixelQuery, writeLogFile } from '../../../src/services/tracking/pixelLogFiles';
 
@@ -16,18 +18,6 @@ export interface Creative {
   publicationCode: string;
   channel: string;
   adSize: string;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so a seed reproduces a data set. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** True when CloudFront would count this hit under the tracking rules. */
@@ -76,7 +66,7 @@ export function expectedAggregates(hits: readonly PixelHit[]): ExpectedAggregate
  * answered 302), plus noise that must not count (404s, HEADs, other paths).
  */
 export function generateHits(options: { creatives: readonly Creative[]; days: readonly string[]; impressionsPerDay: number; ipPool: number; seed?: number }): PixelHit[] {
-  const next = random(options.seed ?? 1);
+  const next = seededRandom(options.seed ?? 1);
   const hits: PixelHit[] = [];
   for (const date of options.days) {
     for (const creative of options.creatives) {

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../store';
 import {
   OUTBOX_COLLECTION,
   isDuplicateKeyError,

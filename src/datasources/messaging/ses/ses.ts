@@ -1,5 +1,5 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { Db } from 'mongodb';
+import type { Db } from '../../store';
 import {
   OUTBOX_COLLECTION,
   isDuplicateKeyError,

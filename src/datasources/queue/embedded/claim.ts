@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Collection } from 'mongodb';
+import type { Collection } from '../../store';
 import type { MessageDocument } from './documents';
 
 /** How far past the batch size a FIFO receive looks for groups whose head is free. */

@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db } from '../../store';
 import { DEDUPLICATION_WINDOW_MS } from '../port';
 import { DEDUPLICATION, type DeduplicationDocument } from './documents';
 

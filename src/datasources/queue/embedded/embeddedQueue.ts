@@ -1,4 +1,4 @@
-import { ObjectId, type Collection, type Db } from 'mongodb';
+import { ObjectId, type Collection, type Db } from '../../store';
 import {
   checkOutgoing,
   checkQueueName,

@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db } from '../../store';
 import { SIGNALS, type SignalDocument } from './documents';
 
 interface QueueSignal {

@@ -1,4 +1,4 @@
-import type { ChangeStream, Db } from 'mongodb';
+import type { ChangeStream, Db } from '../../store';
 import { SIGNALS } from './documents';
 
 /**
@@ -28,8 +28,8 @@ export class SendWatcher {
       this.failed = true;
       return;
     }
-    this.stream.on('change', (change: { documentKey?: { _id?: unknown } }) => {
-      const queue = change.documentKey?._id;
+    this.stream.on('change', (change) => {
+      const queue: unknown = 'documentKey' in change ? change.documentKey._id : undefined;
       if (typeof queue === 'string') this.onSend(queue);
     });
     this.stream.on('error', () => {

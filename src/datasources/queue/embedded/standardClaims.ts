@@ -1,4 +1,4 @@
-import type { Collection } from 'mongodb';
+import type { Collection } from '../../store';
 import type { ClaimResult } from './claim';
 import type { MessageDocument } from './documents';
 import { claimRound } from './standardRound';

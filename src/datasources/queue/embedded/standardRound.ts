@@ -1,4 +1,4 @@
-import type { Collection } from 'mongodb';
+import type { Collection } from '../../store';
 import { newReceipt, type Claim, type ClaimResult } from './claim';
 import type { MessageDocument } from './documents';
 

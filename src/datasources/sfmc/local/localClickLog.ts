@@ -1,4 +1,4 @@
-import { ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db } from '../../store';
 import type { BusinessUnit } from '../businessUnits';
 import { eventDateOf, type ClickLogRow } from '../clickLogRow';
 import type { ClickLogPage, ReadClickLogRequest, SfmcPort } from '../port';

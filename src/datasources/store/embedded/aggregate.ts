@@ -8,6 +8,7 @@ import { emptyStats } from './scan';
 import { foldGroups, streamableGroup } from './streamGroup';
 import { isPlainObject, normalizeSort, type SortPairs } from './values';
 import { PulledCursor } from './pulledCursor';
+import type { AggregationCursor } from '../port';
 
 /** Stages that write or need a server feature the embedded engine does not have. */
 const UNSUPPORTED_STAGES = new Set(['$out', '$merge', '$changeStream', '$search', '$searchMeta', '$vectorSearch', '$geoNear', '$collStats', '$indexStats', '$currentOp', '$listSessions']);
@@ -29,7 +30,7 @@ function checkPipeline(pipeline: Document[]): void {
  * streamed documents into running totals (streamGroup.ts); the rest of the pipeline runs in
  * mingo over documents streamed from LMDB. $lookup and friends read the other collection.
  */
-export class EmbeddedAggregationCursor<T = Document> extends PulledCursor<T> {
+export class EmbeddedAggregationCursor<T = Document> extends PulledCursor<T> implements AggregationCursor<T> {
   private transforms: Array<(document: any) => any> = [];
 
   constructor(
@@ -109,15 +110,9 @@ export class EmbeddedAggregationCursor<T = Document> extends PulledCursor<T> {
     return { done: false, value };
   }
 
-  async next(): Promise<T | null> {
-    const result = this.pull();
-    return result.done ? null : result.value;
-  }
-
   map<U>(transform: (document: T) => U): EmbeddedAggregationCursor<U> {
     if (this.iterator) throw new Error('Cursor is already initialized');
     this.transforms.push(transform);
     return this as unknown as EmbeddedAggregationCursor<U>;
   }
-
 }

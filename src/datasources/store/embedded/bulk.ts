@@ -1,10 +1,11 @@
-import { MongoBulkWriteError, MongoServerError, type BulkWriteResult } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type BulkWriteResult as DriverBulkWriteResult } from 'mongodb';
 import type { Document } from './bson';
 import type { Engine } from './engine';
 import { invalidArgument } from './errors';
 import { checkReplacement, checkUpdate } from './update';
 import { deleteMatches, insertOneInTxn, writeMany, writeOne } from './writeOps';
 import { withId } from './writes';
+import type { BulkWriteResult } from '../port';
 
 /** bulkWrite's operation models, as the driver accepts them. */
 export type BulkOperation =
@@ -42,14 +43,14 @@ export class WriteError {
 }
 
 /** The driver's BulkWriteResult shape (its constructor is internal to the driver). */
-export class EmbeddedBulkWriteResult {
+export class EmbeddedBulkWriteResult implements BulkWriteResult {
   insertedCount = 0;
   matchedCount = 0;
   modifiedCount = 0;
   deletedCount = 0;
   upsertedCount = 0;
-  upsertedIds: Record<number, unknown> = {};
-  insertedIds: Record<number, unknown> = {};
+  upsertedIds: { [index: number]: any } = {};
+  insertedIds: { [index: number]: any } = {};
   readonly writeErrors: WriteError[] = [];
 
   get ok(): number {
@@ -85,7 +86,7 @@ export class EmbeddedBulkWriteResult {
 }
 
 /** Checks every operation before any runs, as the driver does before sending a batch. */
-function validate(operations: BulkOperation[]): void {
+function validate(operations: ReadonlyArray<BulkOperation>): void {
   for (const operation of operations) {
     const [kind] = Object.keys(operation);
     const model = (operation as Record<string, Document>)[kind!];
@@ -129,7 +130,12 @@ function apply(engine: Engine, collectionName: string, operation: BulkOperation,
  * (duplicate keys, bad updates) become writeErrors: ordered stops at the first, unordered goes
  * on; then a MongoBulkWriteError carries them and the partial result, as the driver throws it.
  */
-export async function bulkWrite(engine: Engine, collectionName: string, operations: BulkOperation[], ordered = true): Promise<EmbeddedBulkWriteResult> {
+export async function bulkWrite(
+  engine: Engine,
+  collectionName: string,
+  operations: ReadonlyArray<BulkOperation>,
+  ordered = true,
+): Promise<EmbeddedBulkWriteResult> {
   validate(operations);
   for (const operation of operations) {
     // The driver assigns missing _ids on the caller's documents before sending.
@@ -151,7 +157,8 @@ export async function bulkWrite(engine: Engine, collectionName: string, operatio
   if (result.writeErrors.length > 0) {
     const first = result.writeErrors[0]!;
     const details = { message: first.errmsg, code: first.code, writeErrors: result.writeErrors as never };
-    throw new MongoBulkWriteError(details, result as unknown as BulkWriteResult);
+    // The driver's error class is what callers catch; its result type is a class only the driver can build.
+    throw new MongoBulkWriteError(details, result as unknown as DriverBulkWriteResult);
   }
   return result;
 }

@@ -3,18 +3,13 @@ import { Timestamp } from 'bson';
 import { Aggregator } from 'mingo';
 import { deserialize, type Document } from './bson';
 import type { Engine } from './engine';
-import { fromMingoError, serverError } from './errors';
+import { changeStreamClosed, fromMingoError, serverError } from './errors';
 import { encodeKey } from './keyCodec';
 import { mingoOptions } from './mingoOptions';
 import { firstOplogSeq, readOplog, type StoredOplogEntry } from './oplog';
 import { isPlainObject } from './values';
 import { readDocument } from './writes';
-
-export interface ChangeStreamOptions {
-  fullDocument?: 'default' | 'updateLookup' | 'whenAvailable' | 'required';
-  resumeAfter?: { _data: string };
-  startAfter?: { _data: string };
-}
+import type { ChangeStream, ChangeStreamDocument, ChangeStreamOptions } from '../port';
 
 /** Most events read before they go through the pipeline and out (bounds memory on a long backlog). */
 const MAX_PENDING = 1000;
@@ -25,9 +20,10 @@ export function resumeTokenOf(seq: number): { _data: string } {
   return { _data: seq.toString(16).padStart(16, '0') };
 }
 
-function seqOfToken(token: { _data: string } | undefined): number | undefined {
+function seqOfToken(token: unknown): number | undefined {
   if (!token) return undefined;
-  const seq = Number.parseInt(String(token._data), 16);
+  const data = typeof token === 'object' && '_data' in token ? token._data : undefined;
+  const seq = Number.parseInt(String(data), 16);
   if (!Number.isSafeInteger(seq) || seq < 0) throw serverError(260, 'InvalidResumeToken', 'invalid resume token');
   return seq;
 }
@@ -61,12 +57,18 @@ function matchedOperations(stage: Document | undefined): Set<string> | undefined
  * 'error', 'close') and an async iterator (next/tryNext/hasNext, for await), and it resumes
  * from a token (resumeAfter/startAfter) as long as the oplog still holds that point.
  */
-export class EmbeddedChangeStream<T = Document> extends EventEmitter implements AsyncIterable<T> {
+export class EmbeddedChangeStream<
+    TSchema extends Document = Document,
+    TChange extends Document = ChangeStreamDocument<TSchema>,
+  >
+  extends EventEmitter
+  implements ChangeStream<TSchema, TChange>
+{
   /** Last oplog entry read (delivered, queued or filtered out). */
   private lastSeq: number;
   /** Last event handed to the consumer by next()/tryNext(), while others are still queued. */
   private returnedSeq: number;
-  private readonly queue: Array<{ seq: number; change: T }> = [];
+  private readonly queue: Array<{ seq: number; change: TChange }> = [];
   private waiters: Array<() => void> = [];
   private isClosed = false;
   private readonly aggregator: Aggregator | undefined;
@@ -119,7 +121,7 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
     return resumeTokenOf(this.queue.length > 0 ? this.returnedSeq : this.lastSeq);
   }
 
-  private shift(): T | null {
+  private shift(): TChange | null {
     const next = this.queue.shift();
     if (!next) return null;
     this.returnedSeq = next.seq;
@@ -139,7 +141,12 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
         pending.push({ seq: entry.seq, event });
         if (entry.op === 'drop' && this.collectionName !== undefined) {
           this.deliverAll(pending);
-          this.deliver(entry.seq, { _id: resumeTokenOf(entry.seq), operationType: 'invalidate', clusterTime: event.clusterTime } as T);
+          const invalidate: Document = {
+            _id: resumeTokenOf(entry.seq),
+            operationType: 'invalidate',
+            clusterTime: event.clusterTime,
+          };
+          this.deliver(entry.seq, invalidate as TChange);
           void this.close();
           return;
         }
@@ -159,12 +166,12 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
   private deliverAll(pending: Array<{ seq: number; event: Document }>): Array<{ seq: number; event: Document }> {
     if (pending.length === 0) return pending;
     if (!this.aggregator) {
-      for (const { seq, event } of pending) this.deliver(seq, event as T);
+      for (const { seq, event } of pending) this.deliver(seq, event as TChange);
       return [];
     }
     const lastSeq = pending[pending.length - 1]!.seq;
     for (const change of this.aggregator.run(pending.map(({ event }) => event))) {
-      this.deliver(seqOfEvent(change, lastSeq), change as T);
+      this.deliver(seqOfEvent(change, lastSeq), change as TChange);
     }
     return [];
   }
@@ -194,7 +201,7 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
     return bytes ? deserialize(bytes) : null;
   }
 
-  private deliver(seq: number, change: T): void {
+  private deliver(seq: number, change: TChange): void {
     if (this.listenerCount('change') > 0) {
       this.emit('change', change);
       return;
@@ -205,15 +212,22 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
     for (const wake of waiters) wake();
   }
 
-  /** Waits for the next change; resolves null once the stream is closed. */
-  async next(): Promise<T | null> {
+  /** Waits for the next change; null once the stream is closed. */
+  private async waitForChange(): Promise<TChange | null> {
     while (this.queue.length === 0 && !this.isClosed) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     return this.shift();
   }
 
-  async tryNext(): Promise<T | null> {
+  /** Waits for the next change; rejects once the stream is closed, as the driver does. */
+  async next(): Promise<TChange> {
+    const change = await this.waitForChange();
+    if (change === null) throw changeStreamClosed();
+    return change;
+  }
+
+  async tryNext(): Promise<TChange | null> {
     this.drain();
     return this.shift();
   }
@@ -225,10 +239,10 @@ export class EmbeddedChangeStream<T = Document> extends EventEmitter implements 
     return this.queue.length > 0;
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<TChange, void, void> {
     try {
       while (true) {
-        const change = await this.next();
+        const change = await this.waitForChange();
         if (change === null) return;
         yield change;
       }

@@ -6,18 +6,14 @@ import { runQuery, type QuerySpec } from './query';
 import { emptyStats } from './scan';
 import { normalizeSort } from './values';
 import { PulledCursor } from './pulledCursor';
+import type { FindCursor, FindOptions, Sort, SortDirection } from '../port';
 
-export interface FindOptions {
-  sort?: unknown;
-  skip?: number;
-  limit?: number;
-  projection?: Document;
-  collation?: Document;
-}
-
-/** Collations change what matches and how strings sort: refused rather than ignored. */
-export function refuseCollation(options: { collation?: unknown }): void {
-  if (options.collation !== undefined) {
+/**
+ * Collations change what matches and how strings sort: refused rather than ignored. The port
+ * does not offer them; this stops a caller that passes the driver's options anyway.
+ */
+export function refuseCollation(options: object): void {
+  if ('collation' in options && options.collation !== undefined) {
     throw serverError(2, 'BadValue', 'the embedded store does not support collations; compare normalized fields instead');
   }
 }
@@ -27,11 +23,10 @@ export function refuseCollation(options: { collation?: unknown }): void {
  * toArray, next/hasNext/tryNext, async iteration, close and explain. Documents are read from
  * LMDB as the cursor advances, so iterating a large result does not hold it in memory.
  */
-export class EmbeddedFindCursor<T = Document> extends PulledCursor<T> {
+export class EmbeddedFindCursor<T = Document> extends PulledCursor<T> implements FindCursor<T> {
   private spec: QuerySpec;
   private projection: Document | undefined;
   private transforms: Array<(document: any) => any> = [];
-  private buffered: IteratorResult<T> | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -49,7 +44,7 @@ export class EmbeddedFindCursor<T = Document> extends PulledCursor<T> {
     if (this.iterator) throw new Error('Cursor is already initialized');
   }
 
-  sort(sort: unknown, direction?: 1 | -1): this {
+  sort(sort: Sort, direction?: SortDirection): this {
     this.assertNotStarted();
     this.spec.sort = normalizeSort(typeof sort === 'string' && direction !== undefined ? [[sort, direction]] : sort);
     return this;
@@ -67,7 +62,7 @@ export class EmbeddedFindCursor<T = Document> extends PulledCursor<T> {
     return this;
   }
 
-  project<P = Document>(projection: Document): EmbeddedFindCursor<P> {
+  project<P extends Document = Document>(projection: Document): EmbeddedFindCursor<P> {
     this.assertNotStarted();
     this.projection = projection;
     return this as unknown as EmbeddedFindCursor<P>;
@@ -77,11 +72,6 @@ export class EmbeddedFindCursor<T = Document> extends PulledCursor<T> {
     this.assertNotStarted();
     this.transforms.push(transform);
     return this as unknown as EmbeddedFindCursor<U>;
-  }
-
-  /** Accepted for driver compatibility: documents are streamed one at a time from LMDB anyway. */
-  batchSize(_size: number): this {
-    return this;
   }
 
   /** The query with what the projection reads, so an index holding it all answers alone. */
@@ -100,32 +90,12 @@ export class EmbeddedFindCursor<T = Document> extends PulledCursor<T> {
   }
 
   protected pull(): IteratorResult<T> {
-    if (this.buffered) {
-      const result = this.buffered;
-      this.buffered = undefined;
-      return result;
-    }
     if (this.isClosed) return { done: true, value: undefined };
     this.iterator ??= this.generate();
     const result = this.iterator.next();
     if (result.done) this.isClosed = true;
     return result;
   }
-
-  async next(): Promise<T | null> {
-    const result = this.pull();
-    return result.done ? null : result.value;
-  }
-
-  async tryNext(): Promise<T | null> {
-    return this.next();
-  }
-
-  async hasNext(): Promise<boolean> {
-    if (!this.buffered) this.buffered = this.pull();
-    return !this.buffered.done;
-  }
-
 
   rewind(): void {
     this.iterator?.return?.(undefined as never);
@@ -135,7 +105,7 @@ export class EmbeddedFindCursor<T = Document> extends PulledCursor<T> {
   }
 
   /** MongoDB's explain('executionStats') subset: the winning plan and what it examined. */
-  async explain(_verbosity?: string): Promise<Document> {
+  async explain(_verbosity?: 'queryPlanner' | 'executionStats' | 'allPlansExecution'): Promise<Document> {
     this.engine.refreshCatalog();
     const stats = emptyStats();
     const { plan, results } = runQuery(this.engine, this.collectionName, this.querySpec(), stats);

@@ -1,16 +1,18 @@
 import type { Document } from './bson';
-import { EmbeddedChangeStream, type ChangeStreamOptions } from './changeStream';
+import { EmbeddedChangeStream } from './changeStream';
 import { EmbeddedCollection } from './collection';
 import { dropCollection } from './dropCollection';
 import type { Engine } from './engine';
 import { serverError } from './errors';
+import type { ChangeStreamDocument, ChangeStreamOptions, Db } from '../port';
 
 /**
  * `Db` of the embedded engine: collections are created on first write, as on MongoDB.
  * Collection objects are cached, like the driver's, so `db.collection(name)` is cheap.
  */
-export class EmbeddedDb {
-  private readonly collections = new Map<string, EmbeddedCollection>();
+export class EmbeddedDb implements Db {
+  /** One object per name, whatever schema each caller reads it with (the engine stores documents untyped). */
+  private readonly collections = new Map<string, EmbeddedCollection<any>>();
 
   constructor(private readonly engine: Engine) {}
 
@@ -27,7 +29,7 @@ export class EmbeddedDb {
       collection = new EmbeddedCollection(this.engine, name);
       this.collections.set(name, collection);
     }
-    return collection as unknown as EmbeddedCollection<T>;
+    return collection;
   }
 
   async createCollection<T extends Document = Document>(name: string): Promise<EmbeddedCollection<T>> {
@@ -59,8 +61,11 @@ export class EmbeddedDb {
   }
 
   /** Database-wide change stream: events of every collection. */
-  watch<T = Document>(pipeline: Document[] = [], options: ChangeStreamOptions = {}): EmbeddedChangeStream<T> {
-    return new EmbeddedChangeStream<T>(this.engine, undefined, pipeline, options);
+  watch<TSchema extends Document = Document, TChange extends Document = ChangeStreamDocument<TSchema>>(
+    pipeline: Document[] = [],
+    options: ChangeStreamOptions = {},
+  ): EmbeddedChangeStream<TSchema, TChange> {
+    return new EmbeddedChangeStream<TSchema, TChange>(this.engine, undefined, pipeline, options);
   }
 
   /** The commands health checks use; anything else is refused clearly. */

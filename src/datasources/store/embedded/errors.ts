@@ -1,4 +1,4 @@
-import { MongoInvalidArgumentError, MongoServerError } from 'mongodb';
+import { MongoAPIError, MongoInvalidArgumentError, MongoServerError } from 'mongodb';
 import type { Document } from './bson';
 import type { IndexSpec } from './catalog';
 import { valuesAtPath } from './paths';
@@ -73,6 +73,10 @@ export function indexOptionsConflict(name: string): MongoServerError {
 
 export function invalidArgument(message: string): MongoInvalidArgumentError {
   return new MongoInvalidArgumentError(message);
+}
+
+export function changeStreamClosed(): MongoAPIError {
+  return new MongoAPIError('ChangeStream is closed');
 }
 
 /** Maps a mingo error (unknown operator or stage) to the server's error, keeping the message. */

@@ -1,21 +1,16 @@
-import { deserialize, type Document } from './bson';
+import { deserialize } from './bson';
 import { defaultIndexName, normalizeIndexKey, prefixOf, sameIndexDefinition, type CollectionEntry, type IndexSpec } from './catalog';
 import type { Engine } from './engine';
 import { badValue, duplicateKeyError, indexNotFound, indexOptionsConflict, serverError } from './errors';
 import { indexEntries } from './indexKeys';
 import { entryKey, namespaceOf } from './writes';
-
-export interface CreateIndexOptions {
-  name?: string;
-  unique?: boolean;
-  sparse?: boolean;
-  partialFilterExpression?: Document;
-  expireAfterSeconds?: number;
-  background?: boolean;
-}
+import type { CreateIndexesOptions, IndexDescriptionInfo } from '../port';
 
 /** The definition createIndex asks for, checked like the server checks it. */
-export function indexDefinition(keySpec: unknown, options: CreateIndexOptions = {}): Omit<IndexSpec, 'id' | 'multikey'> {
+export function indexDefinition(
+  keySpec: unknown,
+  options: CreateIndexesOptions = {},
+): Omit<IndexSpec, 'id' | 'multikey'> {
   let key: IndexSpec['key'];
   try {
     key = normalizeIndexKey(keySpec);
@@ -99,7 +94,7 @@ export function removeIndexEntries(engine: Engine, spec: IndexSpec): void {
 }
 
 /** listIndexes output, `_id_` first, in the server's shape. */
-export function listIndexes(engine: Engine, collectionName: string): Document[] {
+export function listIndexes(engine: Engine, collectionName: string): Array<IndexDescriptionInfo & { name: string }> {
   engine.refreshCatalog();
   const collection = engine.collectionEntry(collectionName);
   if (!collection) return [];
