@@ -1,7 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
-import { authChecker } from '../auth/authChecker';
+import { authChecker } from './authChecker';
 
 /**
  * Subscriptions are fed by the store's change streams through `@Subscription({ subscribe })`,

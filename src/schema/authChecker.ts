@@ -1,7 +1,7 @@
 import type { AuthChecker } from 'type-graphql';
 import type { GraphQLContext } from '../context';
 import { forbidden, unauthenticated } from '../errors';
-import { holdsRole, type Role } from './roles';
+import { holdsRole, type Role } from '../auth/roles';
 
 /**
  * type-graphql's @Authorized check. `@Authorized()` needs any caller; `@Authorized(Role.X)` needs
