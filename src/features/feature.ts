@@ -24,26 +24,33 @@ export type ResolverClass<S> = new (services: S) => object;
 export interface Feature<S = unknown> {
   name: string;
   /** Builds the domain's services from the ports of the app. */
-  services?: (app: App) => S;
+  services?(app: App): S;
   /** GraphQL resolvers, each constructed with the services (`new Resolver(services)`). */
   resolvers?: ResolverClass<S>[];
   /** The domain's store indexes, created at start-up on either engine. */
   indexes?: readonly IndexDeclaration[];
   /** Indexes earlier versions created and the model no longer wants, dropped at start-up. */
   retiredIndexes?: readonly RetiredIndex[];
-  jobTypes?: (app: App, services: S) => JobType<any, any>[];
+  jobTypes?(app: App, services: S): JobType[];
   schedules?: readonly ScheduleDefinition[];
   /** Plain HTTP endpoints (tracking pixels, multipart uploads for scripts). */
-  routes?: (router: Router, app: App, services: S) => void;
+  routes?(router: Router, app: App, services: S): void;
   /** The hottest of those endpoints, also answered on the raw request ahead of Express. */
-  fastRoutes?: (app: App, services: S) => FastRoute[];
+  fastRoutes?(app: App, services: S): FastRoute[];
   /** Started after the store, jobs and HTTP are up; stopped before they close. */
-  start?: (app: App, services: S) => Promise<void>;
-  stop?: (app: App, services: S) => Promise<void>;
+  start?(app: App, services: S): Promise<void>;
+  stop?(app: App, services: S): Promise<void>;
   /** Fills the store with this domain's part of the demo data set. */
-  demo?: (app: App, services: S) => Promise<void>;
+  demo?(app: App, services: S): Promise<void>;
   commands?: Record<string, CliCommand<S>>;
 }
+
+/**
+ * Any feature, whatever its services: what lists of features hold. Each feature's own parts are
+ * checked against its services type where it is defined (defineFeature).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a resolver class takes its own feature's services
+export type AnyFeature = Feature<any>;
 
 /** A feature whose services type is inferred from its `services` factory. */
 export function defineFeature<S = undefined>(feature: Feature<S>): Feature<S> {

@@ -4,7 +4,7 @@ import type { Db } from '../datasources/store';
 import { applyIndexes, type IndexDeclaration, type RetiredIndex } from '../datasources/store/indexes';
 import { campaignsFeature } from './campaigns';
 import { clicksFeature } from './clicks';
-import type { Feature, WiredFeature } from './feature';
+import type { AnyFeature, WiredFeature } from './feature';
 import { fansFeature } from './fans';
 import { jobsFeature } from './jobs';
 import { leadsFeature } from './leads';
@@ -12,10 +12,10 @@ import { systemFeature } from './system';
 import { trackingFeature } from './tracking';
 import { wavesFeature } from './waves';
 
-export type { CliCommand, FastRoute, Feature, WiredFeature } from './feature';
+export type { AnyFeature, CliCommand, FastRoute, Feature, WiredFeature } from './feature';
 
 /** Every domain of the service. The composition root wires each one's services, resolvers, jobs, schedules and routes. */
-export const features: readonly Feature<any>[] = [
+export const features: readonly AnyFeature[] = [
   systemFeature,
   jobsFeature,
   campaignsFeature,
@@ -27,23 +27,23 @@ export const features: readonly Feature<any>[] = [
 ];
 
 /** The store indexes of the given features, with those of the embedded queue. */
-export function declaredIndexes(of: readonly Feature<any>[] = features): IndexDeclaration[] {
+export function declaredIndexes(of: readonly AnyFeature[] = features): IndexDeclaration[] {
   return [...queueIndexes, ...of.flatMap((feature) => feature.indexes ?? [])];
 }
 
 /** Drops the features' retired indexes and creates their declared ones (idempotent). */
-export async function applyFeatureIndexes(db: Db, of: readonly Feature<any>[] = features): Promise<void> {
+export async function applyFeatureIndexes(db: Db, of: readonly AnyFeature[] = features): Promise<void> {
   const retired: RetiredIndex[] = of.flatMap((feature) => feature.retiredIndexes ?? []);
   await applyIndexes(db, declaredIndexes(of), retired);
 }
 
 /** The resolver classes of the given features: the schema's SDL needs no app. */
-export function featureResolvers(of: readonly Feature<any>[] = features): Function[] {
+export function featureResolvers(of: readonly AnyFeature[] = features): Function[] {
   return of.flatMap((feature) => feature.resolvers ?? []);
 }
 
 /** Builds each feature's services for one app, in the order of the list. */
-export function wireFeatures(app: App, of: readonly Feature<any>[]): WiredFeature[] {
+export function wireFeatures(app: App, of: readonly AnyFeature[]): WiredFeature[] {
   return of.map((feature) => ({ feature, services: feature.services?.(app) }));
 }
 

@@ -63,7 +63,7 @@ export interface JobSystemOptions {
  */
 export interface JobSystem {
   jobs: JobService;
-  register(types: JobType<any, any>[]): void;
+  register(types: JobType[]): void;
   addSchedules(definitions: readonly ScheduleDefinition[]): void;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -72,7 +72,7 @@ export interface JobSystem {
 export function createJobSystem(options: JobSystemOptions): JobSystem {
   const { db, config, logger, queue } = options;
   const store = new JobStore(db);
-  const types = new Map<string, JobType<any, any>>();
+  const types = new Map<string, JobType>();
   const metrics = createJobMetrics(options.metrics, store.collection);
   const consumers: QueueConsumer[] = [];
   let started = false;
@@ -130,7 +130,7 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
  * a job's message itself after the job's attempts; the queue's own maxReceiveCount is only the
  * backstop for a message that crashes every worker before the runner can.
  */
-function jobQueueEnsurer(queue: QueuePort, types: Map<string, JobType<any, any>>, visibilityTimeoutSeconds: number) {
+function jobQueueEnsurer(queue: QueuePort, types: Map<string, JobType>, visibilityTimeoutSeconds: number) {
   const ensured = new Map<string, Promise<void>>();
   return (queueName: string): Promise<void> => {
     let done = ensured.get(queueName);

@@ -15,7 +15,7 @@ export interface JobServiceDeps {
   queue: QueuePort;
   logger: Logger;
   metrics: JobMetrics;
-  types: Map<string, JobType<any, any>>;
+  types: Map<string, JobType>;
   /** Creates a job queue (with its dead-letter queue) before its first message. */
   ensureJobQueue(queue: string): Promise<void>;
   consume(queue: string, options: ConsumerOptions): Consumer;
@@ -23,19 +23,19 @@ export interface JobServiceDeps {
   queues(): string[];
 }
 
-export const queueOf = (type: JobType<any, any>) => type.options?.queue ?? DEFAULT_JOB_QUEUE;
+export const queueOf = (type: JobType) => type.options?.queue ?? DEFAULT_JOB_QUEUE;
 
 /** `app.jobs`: creates, reads, cancels and retries jobs; the runner does the rest. */
 export class JobService implements Jobs {
   constructor(private readonly deps: JobServiceDeps) {}
 
-  register(type: JobType<any, any>): void {
+  register(type: JobType): void {
     const known = this.deps.types.get(type.name);
     if (known && known !== type) throw new Error(`Job type ${type.name} is registered twice`);
     this.deps.types.set(type.name, type);
   }
 
-  async enqueue<P>(typeOrName: JobType<P, any> | string, params: P, options: EnqueueOptions = {}): Promise<JobRecord> {
+  async enqueue<P>(typeOrName: JobType<P> | string, params: P, options: EnqueueOptions = {}): Promise<JobRecord> {
     const type = this.resolveType(typeOrName);
     const parsed = type.params.safeParse(params);
     if (!parsed.success) throw fromZodError(parsed.error, options.inputName ?? '');
@@ -147,14 +147,15 @@ export class JobService implements Jobs {
     }
   }
 
-  private resolveType<P>(typeOrName: JobType<P, any> | string): JobType<P, any> {
+  private resolveType<P>(typeOrName: JobType<P> | string): JobType<P> {
     if (typeof typeOrName !== 'string') {
       if (!this.deps.types.has(typeOrName.name)) this.register(typeOrName);
       return typeOrName;
     }
     const type = this.deps.types.get(typeOrName);
     if (!type) throw badInput(`type: no job type named ${typeOrName}`, 'type');
-    return type;
+    // by name the caller's P is unchecked: enqueue validates the params with the type's schema
+    return type as JobType<P>;
   }
 }
 

@@ -113,9 +113,9 @@ export interface JobRecord {
 
 /** What the rest of the service uses to start and manage jobs. */
 export interface Jobs {
-  register(type: JobType<any, any>): void;
+  register(type: JobType): void;
   /** Validates params (BAD_USER_INPUT naming the field, nothing enqueued) and enqueues. */
-  enqueue<P>(type: JobType<P, any> | string, params: P, options?: EnqueueOptions): Promise<JobRecord>;
+  enqueue<P>(type: JobType<P> | string, params: P, options?: EnqueueOptions): Promise<JobRecord>;
   get(id: string): Promise<JobRecord | null>;
   cancel(id: string): Promise<JobRecord>;
   retry(id: string, requestedBy?: string): Promise<JobRecord>;

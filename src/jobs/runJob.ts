@@ -18,7 +18,7 @@ const NOT_YET_STORED_GRACE_MS = 60_000;
 
 export interface JobRunnerDeps {
   store: JobStore;
-  types: Map<string, JobType<any, any>>;
+  types: Map<string, JobType>;
   logger: Logger;
   metrics: JobMetrics;
   /** Visibility timeout of job messages; a run that missed heartbeats for half of it is dead. */
@@ -90,7 +90,7 @@ async function runIfPossible(
 async function runClaimed(
   deps: JobRunnerDeps,
   job: JobRecord,
-  type: JobType<any, any>,
+  type: JobType,
   runId: string,
   message: QueueMessage,
   stopping: AbortSignal,

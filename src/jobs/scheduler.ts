@@ -16,7 +16,7 @@ interface ScheduleState {
 export interface SchedulerDeps {
   db: Db;
   jobs: JobService;
-  types: Map<string, JobType<any, any>>;
+  types: Map<string, JobType>;
   overrides: Record<string, string>;
   logger: Logger;
 }

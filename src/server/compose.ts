@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { App, SocketEventMap } from '../app';
 import type { Config } from '../config';
-import { features as allFeatures, applyFeatureIndexes, wireFeatures, type Feature, type WiredFeature } from '../features';
+import { features as allFeatures, applyFeatureIndexes, wireFeatures, type AnyFeature, type WiredFeature } from '../features';
 import { createMetricsRegistry } from '../datasources/metrics';
 import { openStore } from '../datasources/store';
 import { createJobSystem, type JobSystem } from '../jobs';
@@ -12,7 +12,7 @@ export interface ComposeOptions {
   /** Defaults to a pino logger at LOG_LEVEL. */
   logger?: Logger;
   /** Defaults to every feature of src/features/index.ts. */
-  features?: readonly Feature<any>[];
+  features?: readonly AnyFeature[];
 }
 
 export interface ComposedApp {

@@ -5,7 +5,7 @@ import type { App } from '../../src/app';
 import { createApiKey as storeApiKey, parseRole } from '../../src/auth/apiKeys';
 import type { Role } from '../../src/auth/roles';
 import { loadConfig } from '../../src/config';
-import type { Feature } from '../../src/features';
+import type { AnyFeature, Feature } from '../../src/features';
 import { createService } from '../../src/main';
 
 export interface TestServer {
@@ -17,7 +17,7 @@ export interface TestServer {
   /** The services `feature` runs with in this server (what its resolvers, jobs and routes use). */
   servicesOf<S>(feature: Feature<S>): S;
   /** Writes `feature`'s part of the demo data into this server's store. */
-  demo(feature: Feature<any>): Promise<void>;
+  demo(feature: AnyFeature): Promise<void>;
   /** Creates an API key in the server's store and returns the key (send as `Bearer <key>`). */
   createApiKey(role: Role | 'admin' | 'operator' | 'agent' | 'viewer', name?: string, agentId?: string): Promise<string>;
   /** Stops the service gracefully and removes its data directory (unless env gave DATA_DIR). */

@@ -152,7 +152,7 @@ export class LeadRouting {
     this.router.kick();
     if (agent) this.router.offer(agent);
     this.metrics.declines.inc({ agent: input.agentId });
-    this.announce({ kind: 'RELEASED', at: new Date(), agentId: input.agentId, lead, reason: `declined: ${input.reason}` });
+    void this.announce({ kind: 'RELEASED', at: new Date(), agentId: input.agentId, lead, reason: `declined: ${input.reason}` });
     return lead;
   }
 
@@ -161,7 +161,7 @@ export class LeadRouting {
     const waited = secondsInQueue(lead);
     if (waited !== null) this.metrics.timeInQueue.observe({ agent: agent._id }, waited);
     if (lead.expiresAt) this.expiry.arm(lead.expiresAt);
-    this.announce({ kind: 'ASSIGNED', at: lead.assignedAt ?? new Date(), agentId: agent._id, lead });
+    void this.announce({ kind: 'ASSIGNED', at: lead.assignedAt ?? new Date(), agentId: agent._id, lead });
   }
 
   private async sweepTimeouts(): Promise<void> {
@@ -189,9 +189,9 @@ export class LeadRouting {
 
   private announceRelease(release: Release, agentId: string, kind: 'TIMED_OUT' | 'RELEASED', reason: string, presence: Presence | null): void {
     const at = release.lead.history.at(-1)?.at ?? new Date();
-    this.announce({ kind, at, agentId, lead: release.lead, reason });
+    void this.announce({ kind, at, agentId, lead: release.lead, reason });
     if (presence && release.agentBefore && release.agentBefore.presence !== presence) {
-      this.announce({ kind: 'PRESENCE_CHANGED', at, agentId, presence, reason });
+      void this.announce({ kind: 'PRESENCE_CHANGED', at, agentId, presence, reason });
     }
   }
 
@@ -216,7 +216,8 @@ export class LeadRouting {
   /**
    * Tells this instance's listeners at once and records the event for the others. Local agents
    * do not wait for the insert's commit and its trip through the change stream: that is most of
-   * the latency between a claim and the push.
+   * the latency between a claim and the push. The returned write never rejects (a failure is
+   * logged) and stop() waits for it, so callers may leave it unawaited.
    */
   private announce(input: LeadEventInput): Promise<unknown> {
     const event = leadEvent(input);
