@@ -17,6 +17,21 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => {
 
 const cronExpression = z.string().min(1);
 
+/**
+ * Bounds of every uploaded spreadsheet (lead lists, audience imports), whatever its kind: the
+ * defaults of the UPLOAD_* shape settings below, and what a reader given only a size and a row
+ * limit applies.
+ */
+export const spreadsheetDefaults = {
+  maxColumns: 256,
+  /** Excel's own limit for one cell. */
+  maxCellChars: 32_767,
+  maxEntryBytes: 1024 ** 3,
+  /** Spreadsheets compress their XML 5 to 15 times; a zip bomb, a thousand times. */
+  maxCompressionRatio: 100,
+  maxFileNameChars: 255,
+};
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(0, 65535).default(4000),
@@ -32,6 +47,8 @@ const schema = z.object({
   STORE_OPLOG_RETENTION_HOURS: int(1).default(24),
   STORE_OPLOG_MAX_ENTRIES: int(1000).default(2_000_000),
   STORE_WATCH_POLL_MS: int(5, 10_000).default(25),
+  /** The CLI's API key while a service holds DATA_DIR: its writing commands go through the service's API. */
+  CLI_API_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_BASE_URL: z.string().url().optional(),
 
@@ -39,6 +56,14 @@ const schema = z.object({
   BODY_LIMIT_BYTES: int(1024).default(1_048_576),
   GRAPHQL_MAX_DEPTH: int(1, 100).default(12),
   GRAPHQL_MAX_COMPLEXITY: int(1).default(5000),
+  /** Checked before parsing, with the nesting of braces, brackets and parentheses. */
+  GRAPHQL_MAX_QUERY_BYTES: int(64).default(100_000),
+  GRAPHQL_MAX_TOKENS: int(16).default(2000),
+  GRAPHQL_MAX_NESTING: int(2, 200).default(40),
+  /** Filters and lookups become store keys: a query's text arguments and every ID are bounded. */
+  GRAPHQL_MAX_LOOKUP_LENGTH: int(16).default(2048),
+  /** Stack traces in error responses: for a developer's own machine only, never production. */
+  UNSAFE_EXPOSE_STACK_TRACES: bool.default(false),
   ALLOW_ANONYMOUS_VIEWER: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
 
@@ -95,10 +120,20 @@ const schema = z.object({
   CLICKS_BATCH_SIZE: int(1, 5000).default(500),
   CLICKS_ACK_BATCH_SIZE: int(1, 5000).default(2000),
   CLICKS_LOOKBACK_MINUTES: int(0).default(60),
+  /** A loader's hold on its business unit, renewed by a heartbeat: how long a dead loader blocks the next one. */
+  CLICKS_LOAD_LEASE_SECONDS: int(1, 3600).default(10),
+  /** A click message's invisibility, extended while a worker holds it: how soon a dead worker's messages return. */
+  CLICKS_VISIBILITY_SECONDS: int(1, 43_200).default(10),
 
   // Lead routing
   UPLOAD_MAX_BYTES: int(1).default(20 * 1024 * 1024),
   UPLOAD_MAX_ROWS: int(1).default(100_000),
+  // Every upload, whatever its kind: spreadsheet shape, .xlsx (zip) inflation, file names
+  UPLOAD_MAX_COLUMNS: int(1, 16_384).default(spreadsheetDefaults.maxColumns),
+  UPLOAD_MAX_CELL_CHARS: int(1).default(spreadsheetDefaults.maxCellChars),
+  UPLOAD_XLSX_MAX_ENTRY_BYTES: int(1024).default(spreadsheetDefaults.maxEntryBytes),
+  UPLOAD_XLSX_MAX_COMPRESSION_RATIO: int(1).default(spreadsheetDefaults.maxCompressionRatio),
+  UPLOAD_FILENAME_MAX_CHARS: int(16, 1024).default(spreadsheetDefaults.maxFileNameChars),
   LEAD_ROUTING_MODEL: z.enum(['LEAST_ACTIVE', 'MOST_AVAILABLE']).default('LEAST_ACTIVE'),
   LEAD_PUSH_TIMEOUT_SECONDS: int(1).default(120),
   LEAD_TIMEOUT_PRESENCE: z.enum(['ONLINE', 'AWAY', 'BUSY', 'OFFLINE']).default('OFFLINE'),
@@ -150,6 +185,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const check = cronExpression.safeParse(value);
     if (!check.success) problems.push(`${key}: a cron expression or "off"`);
     else cronOverrides[key.slice('CRON_'.length)] = value;
+  }
+  if (parsed.data?.NODE_ENV === 'production' && parsed.data.UNSAFE_EXPOSE_STACK_TRACES) {
+    problems.push('UNSAFE_EXPOSE_STACK_TRACES: not allowed with NODE_ENV=production');
   }
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);

@@ -11,6 +11,7 @@ import { createApolloServer } from './server/apollo';
 import { composeApp, type ComposeOptions } from './server/compose';
 import { createFormatError } from './server/formatError';
 import { createHttpApp } from './server/http';
+import { queryLimitsOf } from './server/limits';
 import { attachWebSocketServer } from './server/websocket';
 
 export type ServiceOptions = ComposeOptions;
@@ -45,8 +46,9 @@ async function listen(httpServer: Server, config: Config): Promise<string> {
 async function createGraphQLServers(app: App, features: readonly WiredFeature[], httpServer: Server) {
   const { config } = app;
   const production = config.NODE_ENV === 'production';
-  const limits = { maxDepth: config.GRAPHQL_MAX_DEPTH, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY };
-  const formatError = createFormatError({ production, logger: app.logger });
+  const limits = queryLimitsOf(config);
+  const exposeStackTraces = config.UNSAFE_EXPOSE_STACK_TRACES;
+  const formatError = createFormatError({ production, exposeStackTraces, logger: app.logger });
   const metrics = createGraphQLMetrics(app.metrics);
   const resolvers = featureResolvers(features.map(({ feature }) => feature));
   const resolverInstances = resolverContainer(features);
@@ -56,7 +58,7 @@ async function createGraphQLServers(app: App, features: readonly WiredFeature[],
     httpServer,
     limits,
     formatError,
-    production,
+    exposeStackTraces,
     logger: app.logger,
     metrics,
     // Leave a second of the shutdown budget for closing ports and the store.
@@ -94,6 +96,8 @@ export async function createService(config: Config, options: ServiceOptions = {}
     await apollo.start();
     httpServer.on('request', createHttpApp({ app, apollo, features, resolvers, isStopping: () => stopping }));
     url = await listen(httpServer, config);
+    // CLI commands run beside the service send their writes here (docs/store.md).
+    app.store.announceApi?.(url);
     await jobSystem.start();
     for (const { feature, services } of features) await feature.start?.(app, services);
     app.logger.info({ url }, 'Campaign Hub is listening');

@@ -1,15 +1,16 @@
 import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createApiKey } from '../auth/apiKeys';
+import { createApiKey, type CreateApiKeyInput } from '../auth/apiKeys';
 import { Role } from '../auth/roles';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig, type Config } from '../config';
 import { openStore } from '../datasources/store';
 import { checkFlags, parseArgs, UsageError } from '../features/commandLine';
 import { LeadAgentClient, type AssignmentMessage } from './leadAgentClient';
+import { createKeyThroughService, serviceCall, writerBeside } from './throughService';
 
 const USAGE = `npm run demo:agents -- [--agents 5] [--url http://localhost:PORT/graphql] [--upload data/demo/leads.csv]
-       [--min-seconds 2] [--max-seconds 10] [--silent-share 0.15] [--decline-share 0.1]`;
+       [--min-seconds 2] [--max-seconds 10] [--silent-share 0.15] [--decline-share 0.1] [--key ADMIN_KEY]`;
 const OUTCOMES = ['POSITIVE_REPLY', 'NEUTRAL_REPLY', 'NOT_A_LEAD'] as const;
 
 interface DemoOptions {
@@ -20,6 +21,8 @@ interface DemoOptions {
   maxMs: number;
   silentShare: number;
   declineShare: number;
+  /** An ADMIN key for creating the agents' keys through the service that holds DATA_DIR. */
+  key?: string;
 }
 
 function log(who: string, message: string): void {
@@ -28,7 +31,7 @@ function log(who: string, message: string): void {
 
 function parseOptions(argv: string[], port: number): DemoOptions {
   const flags = checkFlags(parseArgs(['demo-agents', ...argv]).flags, {
-    optional: ['agents', 'url', 'upload', 'min-seconds', 'max-seconds', 'silent-share', 'decline-share'],
+    optional: ['agents', 'url', 'upload', 'min-seconds', 'max-seconds', 'silent-share', 'decline-share', 'key'],
   });
   const number = (name: string, fallback: number, min: number, max: number) => {
     const value = flags[name] === undefined ? fallback : Number(flags[name]);
@@ -44,20 +47,40 @@ function parseOptions(argv: string[], port: number): DemoOptions {
     maxMs: number('max-seconds', 10, minSeconds, 3600) * 1000,
     silentShare: number('silent-share', 0.15, 0, 1),
     declineShare: number('decline-share', 0.1, 0, 1),
+    key: flags.key,
   };
 }
 
-/** API keys for the simulated agents (and an operator for --upload), made in the configured store. */
-async function demoKeys(count: number): Promise<{ agents: { id: string; key: string }[]; operator: string }> {
-  const store = await openStore();
+type CreateKey = (input: CreateApiKeyInput) => Promise<{ key: string }>;
+
+interface DemoKeys {
+  agents: { id: string; key: string }[];
+  operator: string;
+}
+
+async function makeDemoKeys(count: number, create: CreateKey): Promise<DemoKeys> {
+  const agents = [];
+  for (let i = 1; i <= count; i += 1) {
+    const id = `demo-agent-${i}`;
+    agents.push({ id, key: (await create({ role: Role.AGENT, name: `Demo agent ${i}`, agentId: id })).key });
+  }
+  const operator = (await create({ role: Role.OPERATOR, name: 'demo:agents uploader' })).key;
+  return { agents, operator };
+}
+
+/**
+ * API keys for the simulated agents (and an operator for --upload): through the API of the
+ * service that holds DATA_DIR, or in the store when no process holds it.
+ */
+async function demoKeys(count: number, options: DemoOptions, config: Config): Promise<DemoKeys> {
+  const writer = writerBeside(config);
+  if (writer) {
+    const call = serviceCall('demo:agents', options.key, writer, config);
+    return makeDemoKeys(count, (input) => createKeyThroughService(call, input));
+  }
+  const store = await openStore({ access: 'writer', holder: 'cli demo:agents' });
   try {
-    const agents = [];
-    for (let i = 1; i <= count; i += 1) {
-      const id = `demo-agent-${i}`;
-      agents.push({ id, key: (await createApiKey(store.db, { role: Role.AGENT, name: `Demo agent ${i}`, agentId: id })).key });
-    }
-    const operator = (await createApiKey(store.db, { role: Role.OPERATOR, name: 'demo:agents uploader' })).key;
-    return { agents, operator };
+    return await makeDemoKeys(count, (input) => createApiKey(store.db, input));
   } finally {
     await store.close();
   }
@@ -111,8 +134,9 @@ async function uploadList(path: string, options: DemoOptions, operatorKey: strin
 }
 
 async function main(argv: string[]): Promise<number> {
-  const options = parseOptions(argv, loadConfig().PORT);
-  const keys = await demoKeys(options.agents);
+  const config = loadConfig();
+  const options = parseOptions(argv, config.PORT);
+  const keys = await demoKeys(options.agents, options, config);
   const clients = await Promise.all(keys.agents.map(({ id, key }) => runAgent(id, key, options)));
   if (options.upload) await uploadList(options.upload, options, keys.operator);
   log('demo', `${clients.length} agents working ${options.url}; Ctrl-C to stop`);

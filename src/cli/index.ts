@@ -6,11 +6,12 @@ import { createApiKey } from '../auth/apiKeys';
 import { Role } from '../auth/roles';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { AppError } from '../errors';
-import { features as allFeatures, featureResolvers, type CliCommand, type Feature, type WiredFeature } from '../features';
+import { features as allFeatures, featureResolvers, type AnyFeature, type CliCommand, type WiredFeature } from '../features';
 import { createLogger, redactUri } from '../logger';
 import { printAppSchema } from '../schema';
 import { composeApp } from '../server/compose';
 import { checkFlags, parseArgs, UsageError, type ParsedArgs } from '../features/commandLine';
+import { runThroughService, takeKeyFlag, writerBeside } from './throughService';
 
 /** Exit codes: 0 done, 1 the command failed, 2 the command line or configuration was wrong. */
 const EXIT_USAGE = 2;
@@ -69,7 +70,7 @@ interface RunnableCommand extends Pick<CliCommand, 'description' | 'usage'> {
 }
 
 /** Built-in commands plus every feature's; a feature may not shadow another command. */
-function allCommands(features: readonly Feature<any>[]): Record<string, RunnableCommand> {
+function allCommands(features: readonly AnyFeature[]): Record<string, RunnableCommand> {
   const commands: Record<string, RunnableCommand> = { ...appCommands };
   for (const feature of features) {
     for (const [name, command] of Object.entries(feature.commands ?? {})) {
@@ -89,14 +90,23 @@ function usage(commands: Record<string, { description: string; usage?: string }>
   const lines = Object.entries(commands)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, command]) => `  ${command.usage ?? name}\n      ${command.description}`);
-  return `Usage: npm run cli -- <command> [--flag value]\n\nCommands:\n${lines.join('\n')}\n`;
+  const beside =
+    'While a service holds DATA_DIR (embedded store), create-api-key and redrive-dead-letters go through its API\n' +
+    'with --key KEY or CLI_API_KEY; other commands wait until it stops.';
+  return `Usage: npm run cli -- <command> [--flag value]\n\nCommands:\n${lines.join('\n')}\n\n${beside}\n`;
 }
 
 async function runAppCommand(command: RunnableCommand, config: Config, args: ParsedArgs): Promise<number> {
+  const { key, flags } = takeKeyFlag(args.flags);
+  const writer = writerBeside(config);
+  if (writer) {
+    await runThroughService(args.command!, flags, key, writer, config);
+    return 0;
+  }
   const logger = createLogger({ level: config.LOG_LEVEL, destination: process.stderr });
-  const composed = await composeApp(config, { logger });
+  const composed = await composeApp(config, { logger, holder: `cli ${args.command}` });
   try {
-    const code = await command.run(composed.app, args.flags, args.positional, composed.features);
+    const code = await command.run(composed.app, flags, args.positional, composed.features);
     return code ?? 0;
   } finally {
     await composed.jobSystem.stop();

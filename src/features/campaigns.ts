@@ -27,20 +27,28 @@ import { campaignSendJob } from '../services/campaigns/sendCampaign';
 import type { CampaignServices } from '../services/campaigns/services';
 import { CampaignTracking } from '../services/campaigns/tracking';
 import { trackingSite } from '../services/campaigns/trackingSite';
+import { leaseTiming } from '../services/uploads/importLease';
+import { StaleRecordSweep } from '../services/uploads/staleSweep';
+import { uploadLimits } from '../services/uploads/uploadKinds';
 import { defineFeature } from './feature';
 
 function campaignServices({ db, config, logger, jobs, ports }: App): CampaignServices {
   const site = trackingSite(config);
+  const lease = leaseTiming(config.JOB_VISIBILITY_TIMEOUT_SECONDS);
+  const audienceMembers = new AudienceMembers(db, uploadLimits(config, 'audienceImport'), lease);
   return {
     senders: entityCatalog(db, entities.sender),
     templates: entityCatalog(db, entities.template),
     audiences: entityCatalog(db, entities.audience),
     members: memberCatalog(db),
     campaigns: campaignCatalog(db),
-    audienceMembers: new AudienceMembers(db, {
-      maxBytes: config.AUDIENCE_IMPORT_MAX_BYTES,
-      maxRows: config.AUDIENCE_IMPORT_MAX_ROWS,
-    }),
+    audienceMembers,
+    importRecovery: new StaleRecordSweep(
+      'audience imports',
+      () => audienceMembers.recoverStaleImports(),
+      lease,
+      logger,
+    ),
     launch: new CampaignLaunch({ db, logger, jobs }),
     analytics: new CampaignAnalytics({ db, objects: ports.objects, site }),
     // one recorder per app: the events of every tracking request group-commit together
@@ -83,6 +91,10 @@ export const campaignsFeature = defineFeature({
   routes: campaignRoutes,
   fastRoutes: campaignFastRoutes,
   demo: (app, services) => campaignsDemo(services.sending, app.logger),
+  start: (_app, services) => services.importRecovery.start(),
   // events accepted by the tracking endpoints are stored before the store closes
-  stop: (_app, services) => services.tracking.recorder.drain(),
+  stop: async (_app, services) => {
+    await services.importRecovery.stop();
+    await services.tracking.recorder.drain();
+  },
 });

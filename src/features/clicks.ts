@@ -37,6 +37,8 @@ function clickServices(app: App): ClickServices {
     batchSize: app.config.CLICKS_BATCH_SIZE,
     ackBatchSize: app.config.CLICKS_ACK_BATCH_SIZE,
     lookbackMinutes: app.config.CLICKS_LOOKBACK_MINUTES,
+    leaseSeconds: app.config.CLICKS_LOAD_LEASE_SECONDS,
+    visibilitySeconds: app.config.CLICKS_VISIBILITY_SECONDS,
     metrics: createClickMetrics(app.metrics),
   });
   const syncRequests = { sfmc: pipeline.sfmc, jobs: app.jobs, logger: pipeline.logger };

@@ -16,6 +16,8 @@ import { LeadRouting } from '../services/leads/leadRouting';
 import type { LeadServices } from '../services/leads/leadServices';
 import { LeadUploads } from '../services/leads/leadUploads';
 import { createLeadMetrics } from '../services/leads/metrics';
+import { leaseTiming } from '../services/uploads/importLease';
+import { uploadLimits } from '../services/uploads/uploadKinds';
 import { defineFeature } from './feature';
 
 /** Lead routing's services for one app, from its store, config, logger and metrics registry. */
@@ -30,13 +32,14 @@ function leadServices(app: App): LeadServices {
     graceMs: config.AGENT_DISCONNECT_GRACE_SECONDS * 1000,
     timeoutPresence: config.LEAD_TIMEOUT_PRESENCE,
   });
-  const limits = { maxBytes: config.UPLOAD_MAX_BYTES, maxRows: config.UPLOAD_MAX_ROWS };
+  const limits = uploadLimits(config, 'leadList');
+  const lease = leaseTiming(config.JOB_VISIBILITY_TIMEOUT_SECONDS);
   return {
     routing,
     agents: new LeadAgents(db),
     queries: new LeadQueries(db),
     feeds: new LeadFeeds(routing, db),
-    uploads: new LeadUploads({ db, routing, limits, logger: app.logger }),
+    uploads: new LeadUploads({ db, routing, limits, logger: app.logger, lease }),
   };
 }
 
@@ -80,11 +83,13 @@ export const leadsFeature = defineFeature({
       logger: app.logger,
     });
   },
-  async start(app, { routing }) {
+  async start(app, { routing, uploads }) {
+    await uploads.start();
     trackAgentSockets(app.sockets, routing.sessions, app.logger);
     await routing.start();
   },
-  async stop(_app, { routing }) {
+  async stop(_app, { routing, uploads }) {
+    await uploads.stop();
     await routing.stop();
   },
   demo: (app, { uploads }) => writeDemoLeadLists(uploads, app.config.DATA_DIR, app.logger),

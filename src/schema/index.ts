@@ -2,6 +2,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { authChecker } from './authChecker';
+import { checkLookupLengths } from './lookupLength';
 
 /**
  * Subscriptions are fed by the store's change streams through `@Subscription({ subscribe })`,
@@ -21,7 +22,7 @@ const changeStreamsOnly: PubSub = {
  * The one GraphQL schema of the given resolver classes. `container` constructs the resolvers
  * that execute (each with its feature's services); the SDL alone needs none. Input validation
  * is done by each service with zod (clear BAD_USER_INPUT naming the field), so type-graphql's
- * class-validator pass is off.
+ * class-validator pass is off; its `validateFn` only bounds filters and lookups (lookupLength.ts).
  */
 export async function buildAppSchema(resolvers: readonly Function[], container?: ContainerType): Promise<GraphQLSchema> {
   if (resolvers.length === 0) throw new Error('the schema needs at least one resolver');
@@ -30,6 +31,7 @@ export async function buildAppSchema(resolvers: readonly Function[], container?:
     container,
     authChecker,
     validate: false,
+    validateFn: checkLookupLengths,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     pubSub: changeStreamsOnly,
   });

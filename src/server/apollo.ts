@@ -15,19 +15,26 @@ export interface ApolloOptions {
   limits: QueryLimits;
   metrics: GraphQLMetrics;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-  production: boolean;
+  /** UNSAFE_EXPOSE_STACK_TRACES: Apollo adds stack traces to errors only then (formatError decides). */
+  exposeStackTraces: boolean;
   logger: Logger;
   /** How long stop() lets in-flight HTTP requests finish before cutting their connections. */
   stopGracePeriodMs: number;
 }
 
 export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQLContext> {
+  if (options.exposeStackTraces) {
+    options.logger.warn('UNSAFE_EXPOSE_STACK_TRACES is on: error responses carry stack traces');
+  }
   return new ApolloServer<GraphQLContext>({
     schema: options.schema,
     logger: options.logger,
     formatError: options.formatError,
+    // The HTTP route admits each query within the limits first (admitQuery.ts); these hold for any
+    // other way a document reaches Apollo.
+    parseOptions: { maxTokens: options.limits.maxTokens },
     validationRules: [queryDepthRule(options.limits.maxDepth)],
-    includeStacktraceInErrorResponses: !options.production,
+    includeStacktraceInErrorResponses: options.exposeStackTraces,
     // Introspection stays on in production: the schema is public in schema.graphql anyway, and
     // operators use the explorer against production.
     introspection: true,

@@ -13,6 +13,8 @@ export interface ComposeOptions {
   logger?: Logger;
   /** Defaults to every feature of src/features/index.ts. */
   features?: readonly AnyFeature[];
+  /** What the embedded store's writer lock names as its holder (default `service`). */
+  holder?: string;
 }
 
 export interface ComposedApp {
@@ -41,6 +43,9 @@ export async function composeApp(config: Config, options: ComposeOptions = {}): 
     oplogMaxEntries: config.STORE_OPLOG_MAX_ENTRIES,
     watchPollMs: config.STORE_WATCH_POLL_MS,
     onError: (error) => logger.warn({ err: error }, 'store maintenance failed'),
+    // The service and the CLI are the writers: one process writes a data directory at a time.
+    access: 'writer',
+    holder: options.holder ?? 'service',
   });
   try {
     await applyFeatureIndexes(store.db, features);

@@ -30,10 +30,17 @@ const GENERIC_MESSAGE = 'Internal server error';
 
 /**
  * Shapes every error leaving the API: a known code and a message a person understands. Errors
- * without a client code are bugs or outages: logged with their cause and, in production, sent as
- * INTERNAL_SERVER_ERROR with a generic message and no stack.
+ * without a client code are bugs or outages: logged with their cause and stack and, in production,
+ * sent as INTERNAL_SERVER_ERROR with a generic message. A stack trace reaches a client only when
+ * `exposeStackTraces` (UNSAFE_EXPOSE_STACK_TRACES) is on: it tells an attacker the code's layout.
  */
-export function createFormatError(options: { production: boolean; logger: Logger }) {
+export function createFormatError(options: { production: boolean; exposeStackTraces?: boolean; logger: Logger }) {
+  // Apollo (HTTP) hands the stack over as extensions.stacktrace; graphql-ws errors carry only their cause.
+  const withStack = (extensions: Record<string, unknown>, stacktrace: unknown, original: unknown) => {
+    if (!options.exposeStackTraces) return extensions;
+    const stack = stacktrace ?? (original instanceof Error ? original.stack?.split('\n') : undefined);
+    return stack === undefined ? extensions : { ...extensions, stacktrace: stack };
+  };
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : undefined;
@@ -46,11 +53,12 @@ export function createFormatError(options: { production: boolean; logger: Logger
       return { ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT' } };
     }
     if (code && clientCodes.has(code) && code !== 'INTERNAL_SERVER_ERROR') {
-      return options.production ? { ...formatted, extensions } : { ...formatted, extensions: { ...extensions, stacktrace } };
+      return { ...formatted, extensions: withStack(extensions, stacktrace, original) };
     }
     options.logger.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
     if (!options.production) {
-      return { ...formatted, extensions: { ...extensions, code: 'INTERNAL_SERVER_ERROR', stacktrace } };
+      const internal = { ...extensions, code: 'INTERNAL_SERVER_ERROR' };
+      return { ...formatted, extensions: withStack(internal, stacktrace, original) };
     }
     return {
       message: GENERIC_MESSAGE,

@@ -9,8 +9,12 @@ import type { WiredFeature } from '../features';
 import { resolvePrincipal } from '../auth/principal';
 import type { GraphQLContext, ResolverInstances } from '../context';
 import { Loaders } from '../services/loaders';
+import { processUploadRequest } from '../resolvers/uploadedFile';
+import { largestUploadBytes } from '../services/uploads/uploadKinds';
+import { admitHttpQueries } from './admitHttpQueries';
 import { mountExplorer } from './explorer';
 import { mountHealthRoutes } from './health';
+import { queryLimitsOf } from './limits';
 
 /** Most files one multipart GraphQL request may carry. */
 const MAX_UPLOAD_FILES = 10;
@@ -50,7 +54,7 @@ function errorHandler(app: App): ErrorRequestHandler {
     if (error?.type === 'entity.too.large') {
       res.status(413).json(jsonError('PAYLOAD_TOO_LARGE', `The request body is larger than the limit of ${app.config.BODY_LIMIT_BYTES} bytes`));
     } else if (status === 413) {
-      // An uploaded file over UPLOAD_MAX_BYTES (graphql-upload) or a feature route's own limit.
+      // A multipart request over the upload middleware's caps (files, fields) or a feature route's own limit.
       res.status(413).json(jsonError('PAYLOAD_TOO_LARGE', error?.expose ? String(error.message) : 'The request is too large'));
     } else if (error?.type === 'entity.parse.failed') {
       res.status(400).json(jsonError('BAD_USER_INPUT', 'The request body is not valid JSON'));
@@ -96,8 +100,15 @@ function expressApp(options: Parameters<typeof createHttpApp>[0]): Express {
   mountExplorer(http, { publicBaseUrl: app.config.PUBLIC_BASE_URL });
   http.use(
     '/graphql',
-    graphqlUploadExpress({ maxFileSize: app.config.UPLOAD_MAX_BYTES, maxFiles: MAX_UPLOAD_FILES }),
+    // Each kind of upload applies its own, smaller limit as its resolver reads the file; the
+    // middleware's cap sits one byte past the largest of them so that it never cuts a file first.
+    graphqlUploadExpress({
+      processRequest: processUploadRequest,
+      maxFileSize: largestUploadBytes(app.config) + 1,
+      maxFiles: MAX_UPLOAD_FILES,
+    }),
     express.json({ limit: app.config.BODY_LIMIT_BYTES }),
+    admitHttpQueries(queryLimitsOf(app.config)),
     expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(app, options.resolvers, req, res) }),
   );
   const featureRouter = express.Router();

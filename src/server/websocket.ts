@@ -19,7 +19,8 @@ import type { GraphQLContext, ResolverInstances } from '../context';
 import { operationLabel, type GraphQLMetrics } from '../datasources/metrics';
 import { unauthenticated } from '../errors';
 import { Loaders } from '../services/loaders';
-import { checkQueryComplexity, queryDepthRule, type QueryLimits } from './limits';
+import { checkQueryComplexity, type QueryLimits } from './limits';
+import { KeySockets } from './keySockets';
 import { isDocument, ValidatedDocuments } from './validatedDocuments';
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -32,8 +33,8 @@ interface ConnectionState {
 type SocketContext = Context<Record<string, unknown> | undefined, Extra & Partial<ConnectionState>>;
 
 /**
- * Parses, validates (with the depth rule) and prices one operation received on a socket, then
- * gives it a per-operation context: the HTTP pipeline's checks, for WebSocket clients.
+ * Admits (query limits), validates and prices one operation received on a socket, then gives it
+ * a per-operation context: the HTTP pipeline's checks, for WebSocket clients.
  */
 async function prepareOperation(
   setup: {
@@ -47,13 +48,14 @@ async function prepareOperation(
   principal: Principal | null,
 ): Promise<ExecutionArgs | readonly GraphQLError[]> {
   const { schema, app, resolvers, limits } = setup;
+  // The query limits first: a costly document is refused before any store read on its behalf.
+  const document = setup.documents.check(payload.query);
+  if (!isDocument(document)) return document;
   // The key was checked at connection_init; a socket lives for hours, so a revoked key must stop
   // working for the next operation too.
   if (principal && !principal.anonymous && !(await isApiKeyLive(app.db, principal.keyId))) {
     return [unauthenticated('The API key of this connection was revoked')];
   }
-  const document = setup.documents.check(payload.query);
-  if (!isDocument(document)) return document;
   const variables = payload.variables ?? undefined;
   const complexityError = checkQueryComplexity(schema, document, payload.operationName, variables, limits.maxComplexity);
   if (complexityError) return [complexityError];
@@ -69,9 +71,9 @@ async function prepareOperation(
 
 /**
  * connection_init checks the key once and names the socket; open and close reach features
- * through app.sockets (presence of agents).
+ * through app.sockets (presence of agents), and keySockets, which closes them if the key is revoked.
  */
-function connectionHooks(app: App) {
+function connectionHooks(app: App, keySockets: KeySockets) {
   return {
     onConnect: async (ctx: SocketContext) => {
       let principal: Principal | null;
@@ -86,11 +88,13 @@ function connectionHooks(app: App) {
       }
       ctx.extra.socketId = randomUUID();
       ctx.extra.principal = principal;
+      if (principal && !principal.anonymous) keySockets.add(principal.keyId, ctx.extra.socket);
       app.sockets.emit('connected', { socketId: ctx.extra.socketId, principal });
       return true;
     },
     onClose: (ctx: SocketContext, code?: number) => {
       if (!ctx.extra.socketId) return;
+      if (ctx.extra.principal) keySockets.remove(ctx.extra.principal.keyId, ctx.extra.socket);
       app.sockets.emit('closed', {
         socketId: ctx.extra.socketId,
         principal: ctx.extra.principal ?? null,
@@ -108,7 +112,8 @@ export interface WebSocketHandle {
 /**
  * graphql-ws on the HTTP server's port and /graphql path. The API key comes in
  * connectionParams.authorization; a wrong key closes the socket with 4403 Forbidden at
- * connection_init. Operations go through the same depth/complexity limits and error shaping as HTTP.
+ * connection_init, and so does revoking the key later, on any instance. Operations go through the
+ * same query limits and error shaping as HTTP.
  */
 export function attachWebSocketServer(options: {
   httpServer: Server;
@@ -121,8 +126,11 @@ export function attachWebSocketServer(options: {
   metrics: GraphQLMetrics;
 }): WebSocketHandle {
   const { httpServer, schema, app, resolvers, limits, formatError, metrics } = options;
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const documents = new ValidatedDocuments(schema, [...specifiedRules, queryDepthRule(limits.maxDepth)]);
+  // A message is held whole before graphql-ws reads it: the HTTP body limit applies (1009 beyond it).
+  const maxPayload = app.config.BODY_LIMIT_BYTES;
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload });
+  const documents = new ValidatedDocuments(schema, specifiedRules, limits);
+  const keySockets = new KeySockets(app);
   // Shapes errors like HTTP does and counts them under the same metric, by operation and code.
   const format = (errors: readonly GraphQLError[], operationName: string | null | undefined) =>
     errors.map((error) => {
@@ -134,7 +142,7 @@ export function attachWebSocketServer(options: {
   const disposable = useServer<Record<string, unknown> | undefined, Partial<ConnectionState>>(
     {
       schema,
-      ...connectionHooks(app),
+      ...connectionHooks(app, keySockets),
       // Errors returned here reach the client through onError below, which shapes them.
       onSubscribe: (ctx: SocketContext, _id, payload) =>
         prepareOperation({ schema, app, resolvers, limits, documents }, payload, ctx.extra.principal ?? null),
@@ -155,6 +163,7 @@ export function attachWebSocketServer(options: {
     async close() {
       // graphql-ws closes every client with 1001 Going Away, then the WebSocket server.
       await disposable.dispose();
+      await keySockets.close();
     },
   };
 }

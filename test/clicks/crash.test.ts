@@ -140,6 +140,42 @@ describe('a loader that dies between pages', () => {
     expect((await loadClicks(h.deps, unit, { owner: 'job-c' })).skipped).toBe(false);
   });
 
+  it('keeps the unit while a page read outlasts the lease: a heartbeat renews it', async () => {
+    await h.sfmc.appendRows!('NA', Array.from({ length: 120 }, () => clickRow()));
+    const unit = (await h.sfmc.businessUnit('NA'))!;
+    const deps = { ...h.deps, leaseMs: 300 };
+    const slow = {
+      ...h.sfmc,
+      readClickLog: async (...args: Parameters<typeof h.sfmc.readClickLog>) => {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return h.sfmc.readClickLog(...args);
+      },
+    };
+    const first = loadClicks({ ...deps, sfmc: slow }, unit, { owner: 'job-a' });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect((await loadClicks(deps, unit, { owner: 'job-b' })).skipped).toBe(true);
+    expect(await first).toMatchObject({ skipped: false, rows: 120 });
+  });
+
+  it('stops without storing its position once another loader took the unit over', async () => {
+    await h.sfmc.appendRows!('NA', Array.from({ length: 230 }, () => clickRow()));
+    const unit = (await h.sfmc.businessUnit('NA'))!;
+    let reads = 0;
+    const takenOver = {
+      ...h.sfmc,
+      readClickLog: async (...args: Parameters<typeof h.sfmc.readClickLog>) => {
+        // the lease ran out meanwhile (a stalled process) and another loader took the unit
+        const { syncState } = clickCollections(h.db);
+        if (++reads === 3) await syncState.updateOne({ _id: 'NA' }, { $set: { leaseOwner: 'job-b' } });
+        return h.sfmc.readClickLog(...args);
+      },
+    };
+    const load = loadClicks({ ...h.deps, sfmc: takenOver }, unit, { owner: 'job-a' });
+    await expect(load).rejects.toMatchObject({ name: 'LoadLeaseLostError' });
+    const state = await clickCollections(h.db).syncState.findOne({ _id: 'NA' });
+    expect(state).toMatchObject({ leaseOwner: 'job-b', run: { pages: 2, rows: 100 } });
+  });
+
   it('reads again from an earlier date for a final sync (since)', async () => {
     await h.sfmc.appendRows!('NA', [clickRow({ EventDate: '3/1/2026 10:00:00 AM' }), clickRow({ EventDate: '3/8/2026 10:00:00 AM' })]);
     const unit = (await h.sfmc.businessUnit('NA'))!;

@@ -30,10 +30,25 @@ describe('formatError', () => {
     expect(lines[0]).toMatchObject({ msg: 'unexpected error in a GraphQL operation', err: { message: 'connection to 10.0.0.7 refused' } });
   });
 
-  it('in development keeps the message and the stack for the developer', () => {
-    const format = createFormatError({ production: false, logger: capture().logger });
+  it('in development keeps the message for the developer and sends the stack to the log only', () => {
+    const { lines, logger } = capture();
+    const format = createFormatError({ production: false, logger });
+    const { formatted, error } = resolverError(new Error('boom'));
+    expect(format(formatted, error)).toEqual({
+      message: 'boom',
+      path: ['health'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect(lines[0]).toMatchObject({ err: { message: 'boom', stack: expect.stringContaining('Error: boom') } });
+  });
+
+  it('sends stack traces only when UNSAFE_EXPOSE_STACK_TRACES switches them on', () => {
+    const format = createFormatError({ production: false, exposeStackTraces: true, logger: capture().logger });
     const { formatted, error } = resolverError(new Error('boom'));
     expect(format(formatted, error)).toMatchObject({ message: 'boom', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } });
+    const socketError = new GraphQLError('no', { extensions: { code: 'FORBIDDEN' }, originalError: forbidden('no') });
+    const { stacktrace } = format(socketError.toJSON(), socketError).extensions ?? {};
+    expect(stacktrace).toEqual(expect.arrayContaining([expect.stringContaining('at ')]));
   });
 
   it('passes client errors through, without a stack in production', () => {

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { specifiedRules, type GraphQLSchema } from 'graphql';
 import { systemFeature } from '../../src/features/system';
 import { buildAppSchema } from '../../src/schema';
-import { queryDepthRule } from '../../src/server/limits';
+import { loadConfig } from '../../src/config';
+import { queryDepthRule, queryLimitsOf } from '../../src/server/limits';
 import { isDocument, ValidatedDocuments } from '../../src/server/validatedDocuments';
 
 describe('validated documents (socket operations)', () => {
@@ -11,7 +12,8 @@ describe('validated documents (socket operations)', () => {
     schema = await buildAppSchema(systemFeature.resolvers!);
   });
 
-  const documents = () => new ValidatedDocuments(schema, [...specifiedRules, queryDepthRule(2)]);
+  const limits = queryLimitsOf(loadConfig({}));
+  const documents = () => new ValidatedDocuments(schema, [...specifiedRules, queryDepthRule(2)], limits);
 
   it('parses a valid operation once and hands back the same document', () => {
     const cache = documents();

@@ -13,6 +13,16 @@ export interface AnalyticsQueryOptions {
   signal?: AbortSignal;
 }
 
+/** A source file the engine cannot read, moved aside so that queries read the others. */
+export interface QuarantinedFile {
+  /** Where it was, relative to the engine's source folder. */
+  file: string;
+  /** Where it is now, relative to the same folder. */
+  movedTo: string;
+  /** Why it cannot be read. */
+  error: string;
+}
+
 /**
  * The analytics SQL port: Athena in production, DuckDB over local CloudFront logs embedded.
  * The same SQL text (Athena's dialect; DuckDB gets compatibility macros) runs on both.
@@ -21,6 +31,11 @@ export interface AnalyticsPort {
   readonly engine: 'duckdb' | 'athena';
   /** Rows stream as they arrive (DuckDB chunks, Athena result pages). */
   query(sql: string, params?: readonly SqlParam[], options?: AnalyticsQueryOptions): AsyncIterable<AnalyticsRow>;
+  /**
+   * Checks the source files a query reads and moves the unreadable ones aside, so that one bad
+   * file cannot fail every query. Only an engine that reads files of its own has it (DuckDB).
+   */
+  quarantineUnreadable?(signal?: AbortSignal): Promise<QuarantinedFile[]>;
   close(): Promise<void>;
 }
 

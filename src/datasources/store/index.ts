@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { Db } from './port';
 import { loadConfig, type Config } from '../../config';
@@ -5,8 +7,10 @@ import { createLogger } from '../../logger';
 import { EmbeddedDb } from './embedded/db';
 import { Engine } from './embedded/engine';
 import { startMaintenance } from './embedded/maintenance';
+import { acquireWriterLock, refuseForeignWriter, type WriterLock } from './embedded/writerLock';
 
 export * from './port';
+export { foreignWriter, WriterLockHeldError, WRITER_LOCK_FILE, type WriterRecord } from './embedded/writerLock';
 
 /**
  * The document store: the store port (port.ts, a subset of the MongoDB driver's API), on
@@ -16,6 +20,8 @@ export interface Store {
   engine: 'mongodb' | 'embedded';
   db: Db;
   close(): Promise<void>;
+  /** Embedded writer: records where this process serves its API, so CLI commands run beside it go there. */
+  announceApi?(url: string): void;
 }
 
 export interface OpenStoreOptions {
@@ -35,6 +41,16 @@ export interface OpenStoreOptions {
   watchPollMs?: number;
   /** Where background maintenance errors go (TTL sweep, oplog trim). */
   onError?: (error: unknown) => void;
+  /**
+   * Embedded engine: how this process uses the data directory (docs/store.md). `writer` (the
+   * service and the CLI) takes its writer lock, refused while another live process holds it;
+   * `readOnly` (backups, reports) runs beside the writer and refuses writes. Unset (tests and
+   * benchmarks that run several processes on purpose) takes no lock but is refused while another
+   * process holds it.
+   */
+  access?: 'writer' | 'readOnly';
+  /** What the writer lock names as its holder, for the message a second writer gets. */
+  holder?: string;
 }
 
 const logger = createLogger({ level: 'warn', name: 'store' });
@@ -54,21 +70,48 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   // An explicit dataDir asks for the embedded engine even when MONGODB_URI is set.
   const uri = options.uri ?? (options.dataDir === undefined ? fromEnv().MONGODB_URI : undefined);
   if (uri) return openMongo(uri, dbName);
-  const engine = new Engine({
-    dataDir: options.dataDir ?? fromEnv().DATA_DIR,
-    dbName,
-    ttlIntervalMs: options.ttlIntervalMs ?? fromEnv().STORE_TTL_INTERVAL_SECONDS * 1000,
-    oplogRetentionMs: options.oplogRetentionMs ?? fromEnv().STORE_OPLOG_RETENTION_HOURS * 3_600_000,
-    oplogMaxEntries: options.oplogMaxEntries ?? fromEnv().STORE_OPLOG_MAX_ENTRIES,
-    watchPollMs: options.watchPollMs ?? fromEnv().STORE_WATCH_POLL_MS,
-  });
-  const stopMaintenance = startMaintenance(engine, options.onError ?? ((error) => logger.warn({ err: error }, 'store maintenance failed')));
+  const dataDir = options.dataDir ?? fromEnv().DATA_DIR;
+  const readOnly = options.access === 'readOnly';
+  if (readOnly && !existsSync(join(dataDir, 'data.mdb'))) {
+    throw new Error(`${dataDir} holds no store to open read-only`);
+  }
+  const lock = openAccess(dataDir, options);
+  let engine: Engine;
+  try {
+    engine = new Engine({
+      dataDir,
+      dbName,
+      ttlIntervalMs: options.ttlIntervalMs ?? fromEnv().STORE_TTL_INTERVAL_SECONDS * 1000,
+      oplogRetentionMs: options.oplogRetentionMs ?? fromEnv().STORE_OPLOG_RETENTION_HOURS * 3_600_000,
+      oplogMaxEntries: options.oplogMaxEntries ?? fromEnv().STORE_OPLOG_MAX_ENTRIES,
+      watchPollMs: options.watchPollMs ?? fromEnv().STORE_WATCH_POLL_MS,
+      readOnly,
+    });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  // The TTL sweep and the oplog trim write: the writer does them.
+  const onError = options.onError ?? ((error: unknown) => logger.warn({ err: error }, 'store maintenance failed'));
+  const stopMaintenance = readOnly ? undefined : startMaintenance(engine, onError);
   return {
     engine: 'embedded',
     db: new EmbeddedDb(engine),
+    ...(lock ? { announceApi: (url: string) => lock.announce(url) } : {}),
     close: async () => {
-      stopMaintenance();
-      await engine.close();
+      stopMaintenance?.();
+      try {
+        await engine.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
+}
+
+/** The writer lock a `writer` open holds; a plain open only checks that no other process holds it. */
+function openAccess(dataDir: string, options: OpenStoreOptions): WriterLock | undefined {
+  if (options.access === 'writer') return acquireWriterLock(dataDir, options.holder ?? `pid ${process.pid}`);
+  if (options.access === undefined) refuseForeignWriter(dataDir);
+  return undefined;
 }

@@ -2,7 +2,9 @@
  * The document store port: the part of the MongoDB driver's API the service uses, written out so
  * the compiler checks that the embedded engine implements every call domain code makes, and that
  * the driver's own `Db` still fits (test/datasources/store/port.types.test.ts). Shapes follow the
- * driver's declarations; options list only what both engines honour.
+ * driver's declarations; options list only what both engines honour (optionSupport.ts lists every
+ * option of the driver with what the embedded engine does with it, and the compiler checks that
+ * the two agree).
  *
  * Only the driver's plain structural types are borrowed here (filters, update documents, bulk
  * models, results, change events): its classes have private members no engine could implement.
@@ -73,38 +75,77 @@ export interface CreateIndexesOptions {
   expireAfterSeconds?: number;
 }
 
-export interface FindOptions {
+/** One index of createIndexes. */
+export interface IndexDescription extends CreateIndexesOptions {
+  key: IndexKey;
+}
+
+/**
+ * String comparison by a language's rules, for matching and sorting: strength 1 compares base
+ * letters only ('a' = 'á' = 'A'), 2 adds accents ('a' = 'A'), 3 (the default) adds case.
+ */
+export interface CollationOptions {
+  /** An ICU locale as MongoDB names it: 'en', 'en_US', 'fr_CA'... ('simple': binary order). */
+  locale: string;
+  strength?: 1 | 2 | 3;
+}
+
+/** Variables for `$expr` in filters and for pipeline expressions, read as `$$name`. */
+export type LetVariables = Document;
+
+/** Options of every call that matches documents by a filter. */
+export interface MatchOptions {
+  collation?: CollationOptions;
+  let?: LetVariables;
+}
+
+export interface FindOptions extends MatchOptions {
   sort?: Sort;
   skip?: number;
   limit?: number;
   projection?: Document;
+  /** Accepted for MongoDB's sake: the embedded engine streams documents one at a time. */
+  batchSize?: number;
+  /** Accepted for MongoDB's sake; the embedded engine has no memory limit per stage. */
+  allowDiskUse?: boolean;
 }
 
-export interface CountDocumentsOptions {
+export interface CountDocumentsOptions extends MatchOptions {
   skip?: number;
   limit?: number;
 }
 
-export interface AggregateOptions {
+export interface DistinctOptions {
+  collation?: CollationOptions;
+}
+
+export interface AggregateOptions extends MatchOptions {
   /** Accepted for MongoDB's sake; the embedded engine has no memory limit per stage. */
   allowDiskUse?: boolean;
+  /** Accepted for MongoDB's sake: the embedded engine streams documents one at a time. */
+  batchSize?: number;
 }
 
 export interface BulkWriteOptions {
   /** false: go on after a failed write and report every failure at the end. */
   ordered?: boolean;
+  let?: LetVariables;
 }
 
-export interface UpdateOptions {
+export interface UpdateOptions extends MatchOptions {
   upsert?: boolean;
   arrayFilters?: Document[];
 }
 
-export interface ReplaceOptions {
+export interface ReplaceOptions extends MatchOptions {
   upsert?: boolean;
+  /** Which document a filter matching several replaces. */
+  sort?: Sort;
 }
 
-export interface FindOneAndDeleteOptions {
+export type DeleteOptions = MatchOptions;
+
+export interface FindOneAndDeleteOptions extends MatchOptions {
   sort?: Sort;
   projection?: Document;
   includeResultMetadata?: boolean;
@@ -121,7 +162,7 @@ export interface FindOneAndUpdateOptions extends FindOneAndReplaceOptions {
 
 export interface ChangeStreamOptions {
   /** 'updateLookup': update events carry the document as it is when the event is read. */
-  fullDocument?: 'default' | 'updateLookup' | 'whenAvailable' | 'required';
+  fullDocument?: 'default' | 'updateLookup';
   resumeAfter?: ResumeToken;
   startAfter?: ResumeToken;
 }
@@ -206,7 +247,7 @@ export interface Collection<TSchema extends Document = Document> {
   findOne<T = TSchema>(filter: Filter<TSchema>, options?: FindOptions): Promise<T | null>;
   countDocuments(filter?: Filter<TSchema>, options?: CountDocumentsOptions): Promise<number>;
   estimatedDocumentCount(): Promise<number>;
-  distinct(key: string, filter?: Filter<TSchema>): Promise<any[]>;
+  distinct(key: string, filter?: Filter<TSchema>, options?: DistinctOptions): Promise<any[]>;
   aggregate<T extends Document = Document>(pipeline?: Document[], options?: AggregateOptions): AggregationCursor<T>;
 
   updateOne(
@@ -224,8 +265,8 @@ export interface Collection<TSchema extends Document = Document> {
     replacement: WithoutId<TSchema>,
     options?: ReplaceOptions,
   ): Promise<UpdateResult<TSchema>>;
-  deleteOne(filter?: Filter<TSchema>): Promise<DeleteResult>;
-  deleteMany(filter?: Filter<TSchema>): Promise<DeleteResult>;
+  deleteOne(filter?: Filter<TSchema>, options?: DeleteOptions): Promise<DeleteResult>;
+  deleteMany(filter?: Filter<TSchema>, options?: DeleteOptions): Promise<DeleteResult>;
 
   findOneAndUpdate(
     filter: Filter<TSchema>,
@@ -257,7 +298,7 @@ export interface Collection<TSchema extends Document = Document> {
   ): Promise<WithId<TSchema> | null>;
 
   createIndex(indexSpec: IndexSpecification, options?: CreateIndexesOptions): Promise<string>;
-  createIndexes(indexSpecs: Array<{ key: IndexKey } & CreateIndexesOptions>): Promise<string[]>;
+  createIndexes(indexSpecs: IndexDescription[]): Promise<string[]>;
   indexes(): Promise<IndexDescriptionInfo[]>;
   listIndexes(): ListIndexesCursor;
   indexExists(indexes: string | string[]): Promise<boolean>;
@@ -270,9 +311,20 @@ export interface Collection<TSchema extends Document = Document> {
   ): ChangeStream<TLocal, TChange>;
 }
 
+/** A read-only view: reads run `pipeline` over `viewOn`; writes are refused. */
+export interface CreateCollectionOptions {
+  viewOn?: string;
+  pipeline?: Document[];
+}
+
 export interface Db {
   readonly databaseName: string;
   collection<TSchema extends Document = Document>(name: string): Collection<TSchema>;
+  /** A collection (created on first write anyway) or, with `viewOn`, a view. */
+  createCollection<TSchema extends Document = Document>(
+    name: string,
+    options?: CreateCollectionOptions,
+  ): Promise<Collection<TSchema>>;
   dropDatabase(): Promise<boolean>;
   /** Database-wide changes: every collection's. */
   watch<TSchema extends Document = Document, TChange extends Document = ChangeStreamDocument<TSchema>>(

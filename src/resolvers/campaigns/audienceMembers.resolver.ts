@@ -9,6 +9,7 @@ import { AudienceImport } from '../../schema/campaigns/audienceImport.type';
 import { Audience, Member, MemberConnection } from '../../schema/campaigns/catalog.type';
 import { ImportMode } from '../../schema/campaigns/enums';
 import { PageArgs } from '../../schema/connection';
+import { receiveUpload } from '../uploadedFile';
 
 /** Who is in an audience: counts and pages through DataLoaders, additions, removals and imports. */
 @Resolver(() => Audience)
@@ -67,8 +68,8 @@ export class AudienceMembersResolver {
     @Arg('overwrite', { defaultValue: false, description: 'Replace name, contact and attributes of existing members' })
     overwrite: boolean,
   ): Promise<AudienceImport> {
-    const upload = await file;
-    const input = { audienceId, file: upload.createReadStream(), filename: upload.filename, mode, overwrite };
+    const upload = await receiveUpload(file);
+    const input = { audienceId, file: upload.stream, filename: upload.filename, mode, overwrite };
     return AudienceImport.fromDocument(await this.campaigns.audienceMembers.import(input));
   }
 }

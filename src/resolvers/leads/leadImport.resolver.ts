@@ -2,12 +2,13 @@ import GraphQLUpload, { type FileUpload } from 'graphql-upload/GraphQLUpload.mjs
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
-import { badInput, notFound } from '../../errors';
+import { notFound } from '../../errors';
 import { LeadImport, LeadImportConnection } from '../../schema/leads/leadImport.type';
 import { connectionComplexity } from '../../schema/complexity';
 import { PageArgs } from '../../schema/connection';
 import type { LeadServices } from '../../services/leads/leadServices';
 import { LEAD_IMPORTS, type LeadImportDoc } from '../../services/leads/model';
+import { receiveUpload } from '../uploadedFile';
 
 @Resolver(() => LeadImport)
 export class LeadImportResolver {
@@ -24,10 +25,9 @@ export class LeadImportResolver {
     @Arg('listName', () => String, { nullable: true }) listName: string | null,
     @Ctx() { principal }: GraphQLContext,
   ): Promise<LeadImport> {
-    const upload = await file;
-    if (!upload?.createReadStream) throw badInput('file: a file sent as a GraphQL multipart upload', 'file');
+    const upload = await receiveUpload(file);
     const leadImport = await this.services.uploads.upload({
-      source: upload.createReadStream(),
+      source: upload.stream,
       filename: upload.filename,
       listName,
       uploadedBy: principal!.name,

@@ -72,7 +72,11 @@ export class ClickSyncStatus {
   @Field({ description: 'config (SFMC_BUSINESS_UNITS) or local (registered by an import)' })
   source!: string;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Latest EventDate loaded; the next load starts there minus CLICKS_LOOKBACK_MINUTES' })
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description:
+      'Latest EventDate loaded; while the click queues hold rows, a load starts there minus CLICKS_LOOKBACK_MINUTES',
+  })
   watermark!: Date | null;
 
   @Field({ description: 'A load is in progress (or died and will be resumed from its stored page)' })
@@ -92,6 +96,18 @@ export class ClickSyncStatus {
 
   @Field(() => Int, { nullable: true, description: 'Unprocessed rows at the source (null when the source does not say)' })
   backlog!: number | null;
+
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'EventDate of the oldest unprocessed row at the source (null: none waiting)',
+  })
+  oldestUnprocessedAt!: Date | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Age in seconds of the oldest unprocessed row: grows while rows are left behind, late ones included',
+  })
+  oldestUnprocessedAgeSeconds!: number | null;
 }
 
 @ObjectType({ description: 'Messages waiting in the click pipeline queues' })

@@ -1,41 +1,61 @@
 import type { Db } from '../../datasources/store';
 import { paginate, type Page, type PageArgs } from '../pagination';
+import { DEFAULT_LEASE_TIMING, type LeaseTiming } from '../uploads/importLease';
 import type { UploadLimits } from '../uploads/readRows';
 import { entities, requireActive } from './catalog';
+import { recoverStaleImports, requireNotHeld } from './importHold';
 import { importAudienceMembers, type ImportMembersInput } from './importMembers';
 import { C, type AudienceImportDoc, type MemberDoc, type MembershipDoc } from './model';
 import { addMemberships, removeMemberships } from './upsertMembers';
+import { membershipFilters, readsWholeAudience } from './visibleMemberships';
 
-/** Who is in an audience: counts, pages, additions, removals and imports of members. */
+/**
+ * Who is in an audience: counts, pages, additions, removals and imports of members. Reads show
+ * published memberships only (see visibleMemberships.ts).
+ */
 export class AudienceMembers {
   constructor(
     private readonly db: Db,
     private readonly importLimits: UploadLimits,
+    private readonly lease: LeaseTiming = DEFAULT_LEASE_TIMING,
   ) {}
 
   /** Members of each audience (archived members included), in the order of `audienceIds`. */
   async counts(audienceIds: readonly string[]): Promise<number[]> {
-    const counts = await this.db
-      .collection<MembershipDoc>(C.memberships)
+    const memberships = this.db.collection<MembershipDoc>(C.memberships);
+    const filters = await membershipFilters(this.db, audienceIds);
+    // audiences no import holds are counted together; a held one (rare) on its own
+    const whole = audienceIds.filter((_, index) => readsWholeAudience(filters[index]!));
+    const counts = await memberships
       .aggregate<{ _id: string; n: number }>([
-        { $match: { audienceId: { $in: [...audienceIds] } } },
+        { $match: { audienceId: { $in: whole } } },
         { $group: { _id: '$audienceId', n: { $sum: 1 } } },
       ])
       .toArray();
     const byId = new Map(counts.map((row) => [row._id, row.n]));
-    return audienceIds.map((id) => byId.get(id) ?? 0);
+    return Promise.all(
+      audienceIds.map(async (id, index) => {
+        const filter = filters[index]!;
+        return readsWholeAudience(filter) ? (byId.get(id) ?? 0) : memberships.countDocuments(filter);
+      }),
+    );
   }
 
   /** A page of the audience's member ids, in the order they joined it. */
-  memberIds(audienceId: string, page: PageArgs): Promise<Page<string>> {
-    return paginate(this.db.collection<MembershipDoc>(C.memberships), { audienceId }, page, {
+  async memberIds(audienceId: string, page: PageArgs): Promise<Page<string>> {
+    const [filter] = await membershipFilters(this.db, [audienceId]);
+    return paginate(this.db.collection<MembershipDoc>(C.memberships), filter!, page, {
       toNode: (membership) => membership.memberId,
     });
   }
 
-  /** Adds the existing ones of `memberIds` to an active audience; answers how many were not in it yet. */
+  /**
+   * Adds the existing ones of `memberIds` to an active audience; answers how many were not in
+   * it yet. CONFLICT while an import holds the audience: what it adds would be undone by it.
+   */
   async add(audienceId: string, memberIds: string[]): Promise<number> {
     await requireActive(this.db, entities.audience, audienceId, 'audienceId');
+    await requireNotHeld(this.db, audienceId, this.lease);
     const found = await this.db
       .collection<MemberDoc>(C.members)
       .find({ _id: { $in: memberIds } }, { projection: { _id: 1 } })
@@ -49,6 +69,11 @@ export class AudienceMembers {
   }
 
   import(input: ImportMembersInput): Promise<AudienceImportDoc> {
-    return importAudienceMembers(this.db, this.importLimits, input);
+    return importAudienceMembers(this.db, this.importLimits, input, { lease: this.lease });
+  }
+
+  /** Finishes the imports whose process died (FAILED with the reason, nothing published); answers how many. */
+  recoverStaleImports(): Promise<number> {
+    return recoverStaleImports(this.db, this.lease);
   }
 }

@@ -2,6 +2,7 @@ import type { Db, Document } from '../../datasources/store';
 import { z } from 'zod';
 import { conflict, fromZodError, notFound } from '../../errors';
 import { normalizeEmail, isValidEmail } from './email';
+import { templateLinkProblems } from './templateLinks';
 import { C, newId, type AudienceDoc, type MemberDoc, type SenderDoc, type TemplateDoc } from './model';
 
 /**
@@ -18,12 +19,21 @@ const email = z
   .refine(isValidEmail, 'not a valid e-mail address');
 
 export const senderInput = z.object({ name, email, department: optionalText, contact: optionalText });
+/** A template body whose links must each stay one valid URL once its placeholders are filled. */
+const templateBody = (part: 'html' | 'text') =>
+  z
+    .string()
+    .max(1_000_000)
+    .nullish()
+    .superRefine((body, context) => {
+      for (const message of templateLinkProblems(part, body)) context.addIssue({ code: 'custom', message });
+    });
 const templateFields = z.object({
   name,
   type: z.string().trim().min(1).max(100),
   subject: z.string().max(998),
-  html: z.string().max(1_000_000).nullish(),
-  text: z.string().max(1_000_000).nullish(),
+  html: templateBody('html'),
+  text: templateBody('text'),
 });
 export const templateInput = templateFields.refine((t) => Boolean(t.html || t.text), {
   message: 'a template needs an HTML or a text body',

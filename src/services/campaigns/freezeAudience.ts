@@ -1,5 +1,6 @@
 import type { Db } from '../../datasources/store';
 import { archivedMemberFilter, C, recipientId, type CampaignDoc, type MemberDoc, type MembershipDoc, type RecipientDoc } from './model';
+import { membershipFilters } from './visibleMemberships';
 
 // Few enough commits that the per-commit sync stays a small share of the freeze.
 const CHUNK = 5000;
@@ -50,12 +51,17 @@ export async function freezeAudience(db: Db, campaign: CampaignDoc, onProgress?:
  * The members of the audiences, each once: one index range per audience (several ranges in one
  * query would make the store remember every membership it returned to drop repeats; this set
  * holds each member once instead). Only memberId is read, which the (audienceId, memberId)
- * index holds: the memberships themselves are not read (a covered query).
+ * index holds: the memberships themselves are not read (a covered query), except for an
+ * audience an import holds, whose published memberships are told apart by their fields.
  */
 async function* distinctMembers(db: Db, audienceIds: string[]): AsyncGenerator<string> {
   const seen = new Set<string>();
-  for (const audienceId of new Set(audienceIds)) {
-    const memberships = db.collection<MembershipDoc>(C.memberships).find({ audienceId }, { projection: { _id: 0, memberId: 1 } });
+  const unique = [...new Set(audienceIds)];
+  const filters = await membershipFilters(db, unique);
+  for (const filter of filters) {
+    const memberships = db
+      .collection<MembershipDoc>(C.memberships)
+      .find(filter, { projection: { _id: 0, memberId: 1 } });
     for await (const { memberId } of memberships) {
       if (seen.has(memberId)) continue;
       seen.add(memberId);

@@ -1,10 +1,14 @@
 import type { Readable } from 'node:stream';
 import type { Db } from '../../datasources/store';
-import { AppError } from '../../errors';
+import { AppError, conflict } from '../../errors';
+import { uploadFileName } from '../uploads/fileName';
+import { DEFAULT_LEASE_TIMING, RecordLease, type LeaseTiming } from '../uploads/importLease';
 import { readRowBatches, type CellValue, type UploadLimits } from '../uploads/readRows';
+import { withSpreadsheetDefaults } from '../uploads/uploadLimits';
 import { entities, requireActive } from './catalog';
 import { isValidEmail, normalizeEmail } from './email';
-import { C, newId, type AudienceImportDoc, type ImportMode, type ImportReject, type MembershipDoc } from './model';
+import { holdAudience, markFailed, publishImport, settleImport } from './importHold';
+import { C, newId, type AudienceImportDoc, type ImportMode, type ImportReject } from './model';
 import { upsertMembersIntoAudience, type MemberRow } from './upsertMembers';
 import { WritePipeline } from './writePipeline';
 
@@ -26,59 +30,112 @@ export interface ImportMembersInput {
   overwrite: boolean;
 }
 
+export interface ImportMembersOptions {
+  now?: Date;
+  /** The import record's heartbeat and how long a silent one is given before it is finished as dead. */
+  lease?: LeaseTiming;
+}
+
 /**
- * Streams a CSV/xlsx of members into an audience. Bad rows (invalid e-mail, an e-mail seen
- * earlier in the file) are rejected with their row number and the rest goes on; good rows are
- * stored in batches. REPLACE removes, after the whole file went in, the audience's members that
- * the file did not list, so a failed upload never empties an audience.
+ * Streams a CSV/xlsx of members into an audience, all or nothing. Bad rows (invalid e-mail, an
+ * e-mail seen earlier in the file) are rejected with their row number and the rest goes on.
+ * Good rows are stored in batches as the file is read, but staged: their memberships carry the
+ * import's id, and readers leave them out while the import record says it is staged. Once the
+ * whole file went in, one update of the record publishes them (a REPLACE then deletes the
+ * memberships the file did not list, which readers already skip). A file refused or failing
+ * part way, or a process that dies, leaves the audience as it was. One import holds an
+ * audience at a time (CONFLICT for a second one); its record's lease lets another process
+ * finish it as FAILED if this one dies. Members the file created stay as members.
  */
-export async function importAudienceMembers(db: Db, limits: UploadLimits, input: ImportMembersInput, now = new Date()): Promise<AudienceImportDoc> {
-  await requireActive(db, entities.audience, input.audienceId, 'audienceId');
+export async function importAudienceMembers(
+  db: Db,
+  limits: UploadLimits,
+  input: ImportMembersInput,
+  options: ImportMembersOptions = {},
+): Promise<AudienceImportDoc> {
+  const now = options.now ?? new Date();
+  const timing = options.lease ?? DEFAULT_LEASE_TIMING;
+  const filename = uploadFileName(input.filename, withSpreadsheetDefaults(limits).maxFileNameChars);
+  try {
+    await requireActive(db, entities.audience, input.audienceId, 'audienceId');
+  } catch (error) {
+    input.file.destroy();
+    throw error;
+  }
   const imports = db.collection<AudienceImportDoc>(C.imports);
+  const _id = newId();
+  const lease = new RecordLease(imports, _id, timing);
   const record: AudienceImportDoc = {
-    _id: newId(),
+    _id,
     audienceId: input.audienceId,
-    filename: input.filename,
+    filename,
     mode: input.mode,
     overwrite: input.overwrite,
     status: 'RUNNING',
     counts: { rows: 0, accepted: 0, rejected: 0, duplicatesInFile: 0, created: 0, updated: 0, existingMembers: 0, addedToAudience: 0, removedFromAudience: 0 },
     rejects: [],
     createdAt: now,
+    active: true,
+    staged: true,
+    ...lease.fields(now),
   };
-  await imports.insertOne(record);
   try {
-    await readIntoAudience(db, limits, input, record, now);
-    if (input.mode === 'REPLACE') {
-      const removed = await db
-        .collection<MembershipDoc>(C.memberships)
-        .deleteMany({ audienceId: input.audienceId, importId: { $ne: record._id } });
-      record.counts.removedFromAudience = removed.deletedCount;
-    }
-    record.status = 'SUCCEEDED';
+    await holdAudience(db, record, timing);
   } catch (error) {
-    record.status = 'FAILED';
-    record.error = error instanceof AppError ? error.message : 'The import failed; see the service log';
+    input.file.destroy();
     throw error;
-  } finally {
-    record.finishedAt = new Date();
-    await imports.replaceOne({ _id: record._id }, record);
   }
-  return record;
+  lease.start();
+  try {
+    await readIntoAudience(db, limits, { ...input, filename }, record, lease, now);
+    if (!(await publishImport(db, lease, record))) {
+      throw conflict(`Import ${record._id} was given up as stopped before it was published; upload the file again`);
+    }
+  } catch (error) {
+    if (!lease.lost && record.status === 'RUNNING') {
+      const reason = error instanceof AppError ? error.message : 'The import failed; see the service log';
+      // a clean-up cut short here is finished by the recovery sweep once this lease goes stale
+      await markFailed(db, lease, record, reason)
+        .then(() => settleImport(db, record, lease))
+        .catch(() => undefined);
+    }
+    lease.stop();
+    throw error;
+  }
+  try {
+    if (record.active) await settleImport(db, record, lease);
+  } finally {
+    lease.stop();
+  }
+  return publicView(record);
 }
 
-async function readIntoAudience(db: Db, limits: UploadLimits, input: ImportMembersInput, record: AudienceImportDoc, now: Date): Promise<void> {
+/** The record as the API shows it, without the lease. */
+function publicView(record: AudienceImportDoc): AudienceImportDoc {
+  const { runId: _runId, heartbeatAt: _heartbeatAt, ...view } = record;
+  return view;
+}
+
+async function readIntoAudience(
+  db: Db,
+  limits: UploadLimits,
+  input: ImportMembersInput,
+  record: AudienceImportDoc,
+  lease: RecordLease<AudienceImportDoc>,
+  now: Date,
+): Promise<void> {
   const firstRowOf = new Map<string, number>();
   let batch: MemberRow[] = [];
   const reject = (entry: ImportReject) => {
     record.counts.rejected += 1;
     if (record.rejects.length < MAX_STORED_REJECTS) record.rejects.push(entry);
   };
-  // only a REPLACE needs to know which memberships this import listed
-  const options = { overwrite: input.overwrite, importId: input.mode === 'REPLACE' ? record._id : undefined, now };
+  const options = { overwrite: input.overwrite, importId: record._id, replace: input.mode === 'REPLACE', now };
   // a file of mostly known members (a list refreshed again) has its e-mails looked up first
   let expectExisting = false;
   const store = async (rows: MemberRow[]) => {
+    // staged rows written after another process finished this import would outlive its clean-up
+    if (lease.expired) throw conflict(`Import ${record._id} lost its hold on the audience (its heartbeat stalled)`);
     const counts = await upsertMembersIntoAudience(db, input.audienceId, rows, { ...options, expectExisting });
     expectExisting = counts.existing * 2 > rows.length;
     record.counts.created += counts.created;

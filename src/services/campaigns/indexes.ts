@@ -24,6 +24,12 @@ export const campaignIndexes: IndexDeclaration[] = [
   { collection: C.events, key: { recordedAt: 1, _id: 1 } },
   { collection: C.events, key: { campaignId: 1, occurredAt: 1 } },
   { collection: C.imports, key: { audienceId: 1, createdAt: -1 } },
+  // One import holds an audience at a time (staged, publishing, or being cleaned up after).
+  {
+    collection: C.imports,
+    key: { audienceId: 1 },
+    options: { unique: true, partialFilterExpression: { active: true }, name: 'audience_import_holder' },
+  },
   { collection: 'outbox', key: { createdAt: -1, _id: -1 } },
 ];
 

@@ -63,14 +63,19 @@ export interface MemberDoc extends Timestamps {
   attributes: Record<string, string>;
 }
 
-/** A member in an audience; `_id` is `<audienceId>:<memberId>` so adding twice is one row. */
+/**
+ * A member in an audience; `_id` is `<audienceId>:<memberId>` so adding twice is one row.
+ * Readers see it through visibleMemberships.ts, which hides what an unpublished import wrote.
+ */
 export interface MembershipDoc {
   _id: string;
   audienceId: string;
   memberId: string;
   addedAt: Date;
-  /** The last import that listed this member in this audience (REPLACE drops the others). */
+  /** The import that added it: hidden while that import is staged (not yet published). */
   importId?: string;
+  /** The last REPLACE import that listed it: once that import is published, only these remain. */
+  listedBy?: string;
 }
 
 /** What the campaign froze of its template when it started sending. */
@@ -156,7 +161,13 @@ export interface ImportReject {
   reason: string;
 }
 
-/** One run of importAudienceMembers, with its counts and (the first 1,000) rejected rows. */
+/**
+ * One run of importAudienceMembers, with its counts and (the first 1,000) rejected rows. While
+ * it holds its audience (`active`, one import per audience) readers join on it: its memberships
+ * are hidden while it is `staged`, and after a REPLACE is published, while `replacing`, only the
+ * memberships it listed are shown until the others are deleted. Publishing is one update of
+ * this record. `runId` and `heartbeatAt` are its lease (src/services/uploads/importLease.ts).
+ */
 export interface AudienceImportDoc {
   _id: string;
   audienceId: string;
@@ -179,4 +190,9 @@ export interface AudienceImportDoc {
   error?: string | null;
   createdAt: Date;
   finishedAt?: Date | null;
+  active?: true;
+  staged?: true;
+  replacing?: true;
+  runId?: string | null;
+  heartbeatAt?: Date | null;
 }

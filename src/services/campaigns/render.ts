@@ -3,11 +3,14 @@ import type { FrozenContent } from './model';
 /**
  * Pure rendering of a campaign message: {{placeholders}} filled from the recipient, every
  * http(s) link replaced by its tracking redirect (by index into the template's link list), and
- * an open pixel appended to the HTML part.
+ * an open pixel appended to the HTML part. A link keeps its placeholders in the list: the
+ * redirect renders it for the recipient the token names (renderLink), so each recipient lands
+ * on their own address while a link's clicks are still counted together.
  */
 
 const hrefPattern = /href\s*=\s*(["'])(https?:\/\/[^"']+)\1/gi;
-const bareUrlPattern = /https?:\/\/[^\s<>"')\]]+/gi;
+/** A placeholder may hold spaces (`{{ name }}`), which end a bare URL anywhere else. */
+const bareUrlPattern = /https?:\/\/(?:\{\{\s*[A-Za-z0-9_.-]+\s*\}\}|[^\s<>"')\]])+/gi;
 const placeholderPattern = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 
 /** The template's distinct links in order of first appearance: HTML hrefs, then text URLs. */
@@ -38,13 +41,28 @@ export interface RenderedMessage {
   text?: string;
 }
 
-export function renderMessage(content: FrozenContent, recipient: RecipientVariables, tracking: TrackingUrls): RenderedMessage {
-  const lookup = (name: string): string => {
+/** The value of a placeholder for one recipient: '' for what the recipient does not have. */
+function lookupIn(recipient: RecipientVariables): (name: string) => string {
+  return (name) => {
     if (name === 'email') return recipient.email;
     if (name === 'name') return recipient.name ?? '';
     const key = name.startsWith('attributes.') ? name.slice('attributes.'.length) : name;
     return recipient.attributes[key] ?? '';
   };
+}
+
+/** Unpaired UTF-16 surrogates, which no URL can encode (encodeURIComponent throws on them). */
+const loneSurrogate = /\p{Surrogate}/gu;
+
+/** A template link as one recipient follows it: each value URL-encoded, so it stays one URL. */
+export function renderLink(link: string, recipient: RecipientVariables): string {
+  return fill(link, lookupIn(recipient), (value) => encodeURIComponent(value.replace(loneSurrogate, '\uFFFD')));
+}
+
+export const hasPlaceholder = (text: string): boolean => new RegExp(placeholderPattern.source).test(text);
+
+export function renderMessage(content: FrozenContent, recipient: RecipientVariables, tracking: TrackingUrls): RenderedMessage {
+  const lookup = lookupIn(recipient);
   const indexOf = (url: string) => content.links.indexOf(url);
   const rendered: RenderedMessage = { subject: fill(content.subject, lookup, (v) => v) };
   if (content.html) {

@@ -9,6 +9,7 @@ import type { OutboxMessages } from './outbox';
 import type { SendDeps } from './sendBatch';
 import type { CampaignTracking } from './tracking';
 import type { TrackingSite } from './trackingSite';
+import type { StaleRecordSweep } from '../uploads/staleSweep';
 
 /** The campaigns domain's services, built once per app by src/features/campaigns.ts. */
 export interface CampaignServices {
@@ -18,6 +19,8 @@ export interface CampaignServices {
   members: CatalogService<MemberDoc, MemberNarrowing>;
   campaigns: CatalogService<CampaignDoc, CampaignNarrowing>;
   audienceMembers: AudienceMembers;
+  /** Finishes audience imports whose process died (started and stopped with the service). */
+  importRecovery: StaleRecordSweep;
   launch: CampaignLaunch;
   analytics: CampaignAnalytics;
   /** Opens, clicks and conversions, through one group-committing event recorder per app. */

@@ -3,6 +3,8 @@ import { badInput, notFound } from '../../errors';
 import { normalizeEmail } from './email';
 import { C, recipientId, type CampaignDoc, type CampaignEventDoc, type MemberDoc, type RecipientDoc } from './model';
 import { CampaignEventRecorder } from './recordEvents';
+import { membersOf } from './recipientMembers';
+import { hasPlaceholder, renderLink } from './render';
 import { verifyTrackingToken, type TrackingIdentity } from './trackingTokens';
 
 /** How long a campaign's link list is kept in memory: it never changes once sending started. */
@@ -57,7 +59,14 @@ export class CampaignTracking {
     const index = typeof linkParam === 'string' && /^\d{1,6}$/.test(linkParam) ? Number(linkParam) : -1;
     if (index < 0 || index >= links.length) return { ok: false, reason: 'LINK_OUT_OF_RANGE' };
     await this.recorder.record({ type: 'CLICK', ...identity, linkIndex: index });
-    return { ok: true, url: links[index] };
+    return { ok: true, url: await this.linkFor(links[index], identity.memberId) };
+  }
+
+  /** The link as its recipient follows it: placeholders filled from the member, as the message was. */
+  private async linkFor(link: string, memberId: string): Promise<string> {
+    if (!hasPlaceholder(link)) return link;
+    const [member] = (await membersOf(this.db, [{ memberId }])).values();
+    return renderLink(link, { email: member?.email ?? '', name: member?.name, attributes: member?.attributes ?? {} });
   }
 
   /** Records a conversion for the recipient named by a token, or by campaign id and e-mail. */

@@ -24,14 +24,17 @@ export interface UpsertCounts {
  * (or that a concurrent import created a moment ago), and only those are looked up, so a batch
  * of new members costs two inserts and no search. A caller expecting mostly existing members
  * (`expectExisting`) has the whole batch looked up first instead, which is cheaper than a
- * refused insert per row. Existing members are updated only when `overwrite`. Memberships get
- * `importId` when given, so a REPLACE import can drop the ones it did not touch afterwards.
+ * refused insert per row. Existing members are updated only when `overwrite`. Given an
+ * `importId`, the memberships this batch adds are staged under it (hidden until that import is
+ * published), and with `replace` every membership it lists is marked as listed by it, so the
+ * ones it did not list can be dropped once it is published. Memberships already there stay
+ * as they are otherwise: a staged import never hides what readers saw before.
  */
 export async function upsertMembersIntoAudience(
   db: Db,
   audienceId: string,
   rows: MemberRow[],
-  options: { overwrite: boolean; importId?: string; now?: Date; expectExisting?: boolean },
+  options: { overwrite: boolean; importId?: string; replace?: boolean; now?: Date; expectExisting?: boolean },
 ): Promise<UpsertCounts> {
   const now = options.now ?? new Date();
   const ids = options.expectExisting ? await existingIds(db, rows.map((row) => row.email)) : new Map<string, string>();
@@ -43,9 +46,10 @@ export async function upsertMembersIntoAudience(
   const known = rows.filter((row) => ids.has(row.email));
   if (options.overwrite && known.length > 0) await overwriteMembers(db, known, ids, now);
   // members created just now cannot be in the audience yet: plain inserts, no upsert needed
+  const staging = stagingOf(options);
   const addedToAudience =
-    (await insertMemberships(db, audienceId, createdIds, now, options.importId)) +
-    (await addMemberships(db, audienceId, [...ids.values()], now, options.importId));
+    (await insertMemberships(db, audienceId, createdIds, now, staging)) +
+    (await addMemberships(db, audienceId, [...ids.values()], now, staging));
   return { created: createdIds.length, updated: options.overwrite ? known.length : 0, existing: known.length, addedToAudience };
 }
 
@@ -88,22 +92,44 @@ async function overwriteMembers(db: Db, rows: MemberRow[], ids: Map<string, stri
   await db.collection<MemberDoc>(C.members).bulkWrite(updates, { ordered: false });
 }
 
-async function insertMemberships(db: Db, audienceId: string, memberIds: string[], now: Date, importId?: string): Promise<number> {
+/** How an import's writes mark the memberships: staged under its id, and listed by it for a REPLACE. */
+interface Staging {
+  importId?: string;
+  listedBy?: string;
+}
+
+const stagingOf = (options: { importId?: string; replace?: boolean }): Staging =>
+  options.importId ? { importId: options.importId, ...(options.replace ? { listedBy: options.importId } : {}) } : {};
+
+async function insertMemberships(db: Db, audienceId: string, memberIds: string[], now: Date, staging: Staging) {
   if (memberIds.length === 0) return 0;
-  const docs: MembershipDoc[] = memberIds.map((memberId) => ({ _id: membershipId(audienceId, memberId), audienceId, memberId, addedAt: now, ...(importId ? { importId } : {}) }));
+  const docs: MembershipDoc[] = memberIds.map((memberId) => ({
+    _id: membershipId(audienceId, memberId),
+    audienceId,
+    memberId,
+    addedAt: now,
+    ...staging,
+  }));
   await db.collection<MembershipDoc>(C.memberships).insertMany(docs, { ordered: false });
   return docs.length;
 }
 
 /** Upserts memberships by their deterministic id; answers how many were new. */
-export async function addMemberships(db: Db, audienceId: string, memberIds: string[], now: Date, importId?: string): Promise<number> {
+export async function addMemberships(
+  db: Db,
+  audienceId: string,
+  memberIds: string[],
+  now: Date,
+  staging: Staging = {},
+): Promise<number> {
   if (memberIds.length === 0) return 0;
+  const { listedBy, ...added } = staging;
   const operations: AnyBulkWriteOperation<MembershipDoc>[] = memberIds.map((memberId) => ({
     updateOne: {
       filter: { _id: membershipId(audienceId, memberId) },
       update: {
-        $setOnInsert: { audienceId, memberId, addedAt: now },
-        ...(importId ? { $set: { importId } } : {}),
+        $setOnInsert: { audienceId, memberId, addedAt: now, ...added },
+        ...(listedBy ? { $set: { listedBy } } : {}),
       },
       upsert: true,
     },

@@ -1,5 +1,7 @@
 import type { QueuePort } from '../../datasources/queue';
 import type { SfmcPort } from '../../datasources/sfmc';
+import type { BusinessUnit } from '../../datasources/sfmc/businessUnits';
+import { eventDateOf } from '../../datasources/sfmc/clickLogRow';
 import type { Db } from '../../datasources/store';
 import { clickCollections, QUEUE_PROCESSED, QUEUE_TO_PROCESS } from './clickModels';
 
@@ -14,6 +16,10 @@ export interface ClickSyncStatusView {
   lastRunRows: number | null;
   /** Unprocessed rows at the source; null when the source does not say. */
   backlog: number | null;
+  /** EventDate of the oldest unprocessed row with a readable date; null when none is waiting. */
+  oldestUnprocessedAt: Date | null;
+  /** Its age in whole seconds: how far behind the loads are, late rows included. */
+  oldestUnprocessedAgeSeconds: number | null;
 }
 
 /** The loader's position and the source backlog of every business unit. */
@@ -34,9 +40,21 @@ export async function clickSyncStatus(db: Db, sfmc: SfmcPort): Promise<ClickSync
         lastRunAt: state?.lastRunAt ?? null,
         lastRunRows: state?.lastRunRows ?? null,
         backlog: await sfmc.backlog(unit),
+        ...(await oldestUnprocessed(sfmc, unit)),
       };
     }),
   );
+}
+
+/** The first row of a read from the oldest: rows come oldest EventDate first. */
+async function oldestUnprocessed(
+  sfmc: SfmcPort,
+  unit: BusinessUnit,
+): Promise<Pick<ClickSyncStatusView, 'oldestUnprocessedAt' | 'oldestUnprocessedAgeSeconds'>> {
+  const [oldest] = (await sfmc.readClickLog(unit, { from: null, cursor: null, pageSize: 1 })).rows;
+  const at = oldest ? eventDateOf(oldest.values) : null;
+  const age = at ? Math.max(0, Math.floor((Date.now() - at.getTime()) / 1000)) : null;
+  return { oldestUnprocessedAt: at, oldestUnprocessedAgeSeconds: age };
 }
 
 export interface ClickQueueDepths {

@@ -10,7 +10,13 @@ import { KnownModels } from './relatedModels';
 import type { ClickMetrics } from './clickMetrics';
 
 /** Everything the three steps need, built once per app from its ports and config. */
-export type ClickPipelineDeps = LoadClicksDeps & ProcessClicksDeps & AcknowledgeClicksDeps & { metrics?: ClickMetrics };
+export type ClickPipelineDeps = LoadClicksDeps &
+  ProcessClicksDeps &
+  AcknowledgeClicksDeps & {
+    metrics?: ClickMetrics;
+    /** How long a received click message stays invisible; its worker extends it while it holds it. */
+    visibilitySeconds: number;
+  };
 
 export interface ClickPipelineSettings {
   db: Db;
@@ -22,6 +28,10 @@ export interface ClickPipelineSettings {
   batchSize?: number;
   ackBatchSize?: number;
   lookbackMinutes?: number;
+  /** CLICKS_LOAD_LEASE_SECONDS. */
+  leaseSeconds?: number;
+  /** CLICKS_VISIBILITY_SECONDS. */
+  visibilitySeconds?: number;
   metrics?: ClickMetrics;
 }
 
@@ -36,6 +46,8 @@ export function createClickPipeline(settings: ClickPipelineSettings): ClickPipel
     batchSize: settings.batchSize ?? 500,
     ackBatchSize: settings.ackBatchSize ?? 2000,
     lookbackMs: (settings.lookbackMinutes ?? 60) * 60_000,
+    leaseMs: (settings.leaseSeconds ?? 10) * 1000,
+    visibilitySeconds: settings.visibilitySeconds ?? 10,
     known: new KnownModels(),
     metrics: settings.metrics,
   };

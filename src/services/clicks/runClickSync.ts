@@ -31,7 +31,7 @@ export interface RunClickSyncOptions {
  * what `sync-clicks` does, and what the benchmark measures. The workers are the service's (the
  * same consumer and handlers), drained rather than left waiting. The loader and the workers
  * overlap, as they do in the service; a round ends when the loader is done and both queues are
- * drained, and rounds repeat until a load finds nothing left to read.
+ * drained, and rounds repeat until a load of every unprocessed row finds nothing left to read.
  */
 export async function runClickSync(
   deps: ClickPipelineDeps,
@@ -57,7 +57,8 @@ export async function runClickSync(
     loaded += load.rows;
     watermark = load.watermark;
     skipped = load.skipped;
-    if (load.rows === 0) break;
+    // A load that left older rows for later (the queues held rows) goes on once they are drained.
+    if (load.skipped || (load.rows === 0 && load.readAll)) break;
   }
   return {
     bu: unit.name,

@@ -3,6 +3,7 @@ import { newId } from './ids';
 import type { LeadRowFields } from './leadRow';
 import { LEADS, type LeadDoc, type RejectedLeadRow } from './model';
 
+/** Emails looked up per query for open leads. */
 const BATCH_SIZE = 1000;
 const DUPLICATE_KEY = 11000;
 
@@ -20,8 +21,10 @@ export interface InsertLeadsInput {
 
 /**
  * Stores valid rows as QUEUED leads, oldest first, skipping emails that already have an open
- * lead, and returns the skipped rows. Existing emails are looked up per batch; the unique
- * partial index on open emails settles races with a concurrent upload (error 11000).
+ * lead, and returns the skipped rows. Existing emails are looked up per batch; the fresh leads
+ * are then inserted in one write, so on the embedded store (one transaction per write) a process
+ * that dies queues all of the list or none of it. The unique partial index on open emails
+ * settles races with a concurrent upload (error 11000 for the leads it refuses).
  */
 export async function insertNewLeads(db: Db, input: InsertLeadsInput): Promise<RejectedLeadRow[]> {
   const leads = input.rows
@@ -29,46 +32,31 @@ export async function insertNewLeads(db: Db, input: InsertLeadsInput): Promise<R
     .sort((a, b) => a.queuedAt.getTime() - b.queuedAt.getTime() || a.rowNumber - b.rowNumber);
   // ids are made after sorting so that _id, the queue's tie-break, follows queue order
   for (const lead of leads) lead._id = newId();
-  const duplicates: RejectedLeadRow[] = [];
+  const openEmails = new Set<string>();
   for (let start = 0; start < leads.length; start += BATCH_SIZE) {
     const batch = leads.slice(start, start + BATCH_SIZE);
     const open = await db
       .collection<LeadDoc>(LEADS)
       .find({ email: { $in: batch.map((lead) => lead.email) }, open: true }, { projection: { email: 1 } })
       .toArray();
-    const openEmails = new Set(open.map((lead) => lead.email));
-    const fresh = batch.filter((lead) => !openEmails.has(lead.email));
-    const raced = await insertBatch(db, fresh);
-    for (const lead of batch) {
-      if (openEmails.has(lead.email) || raced.has(lead._id)) duplicates.push(duplicateRow(lead));
-    }
+    for (const lead of open) openEmails.add(lead.email);
   }
-  return duplicates;
+  const fresh = leads.filter((lead) => !openEmails.has(lead.email));
+  const raced = await insertAll(db, fresh);
+  return leads.filter((lead) => openEmails.has(lead.email) || raced.has(lead._id)).map(duplicateRow);
 }
 
-/** Inserts a batch; returns the ids refused as duplicates by the unique index. */
-async function insertBatch(db: Db, batch: LeadDoc[]): Promise<Set<string>> {
-  const refused = new Set<string>();
-  if (batch.length === 0) return refused;
-  const collection = db.collection<LeadDoc>(LEADS);
+/** Inserts the leads in one write; returns the ids refused as duplicates by the unique index. */
+async function insertAll(db: Db, leads: LeadDoc[]): Promise<Set<string>> {
+  if (leads.length === 0) return new Set();
   try {
-    await collection.insertMany(batch, { ordered: false });
-    return refused;
+    await db.collection<LeadDoc>(LEADS).insertMany(leads, { ordered: false });
+    return new Set();
   } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
+    const writeErrors = (error as { writeErrors?: { index: number }[] }).writeErrors;
+    if (!isDuplicateKey(error) || !Array.isArray(writeErrors)) throw error;
+    return new Set(writeErrors.map((writeError) => leads[writeError.index]!._id));
   }
-  // rare (a concurrent upload of the same emails): settle the batch one lead at a time
-  for (const lead of batch) {
-    const stored = await collection.findOne({ _id: lead._id }, { projection: { _id: 1 } });
-    if (stored) continue;
-    try {
-      await collection.insertOne(lead);
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      refused.add(lead._id);
-    }
-  }
-  return refused;
 }
 
 function isDuplicateKey(error: unknown): boolean {

@@ -1,9 +1,12 @@
 import type { Readable } from 'node:stream';
 import type { Db } from '../../datasources/store';
-import { AppError, badInput, payloadTooLarge } from '../../errors';
+import { badInput } from '../../errors';
 import type { Logger } from '../../logger';
+import { DEFAULT_LEASE_TIMING, type LeaseTiming } from '../uploads/importLease';
 import type { UploadLimits } from '../uploads/readRows';
+import { StaleRecordSweep } from '../uploads/staleSweep';
 import { importLeads } from './importLeads';
+import { recoverStaleLeadImports } from './leadImportRecovery';
 import type { LeadRouting } from './leadRouting';
 import type { LeadImportDoc } from './model';
 
@@ -18,33 +21,37 @@ export interface LeadUploadsOptions {
   db: Db;
   /** Woken once a list is imported. */
   routing: LeadRouting;
-  /** UPLOAD_MAX_BYTES and UPLOAD_MAX_ROWS. */
+  /** The lead list kind's limits (UPLOAD_MAX_BYTES, UPLOAD_MAX_ROWS and the shared UPLOAD_* bounds). */
   limits: UploadLimits;
   logger: Logger;
+  /** The import records' lease (JOB_VISIBILITY_TIMEOUT_SECONDS's rule). */
+  lease?: LeaseTiming;
 }
 
 const MAX_LIST_NAME = 200;
 
 /**
  * Operators' uploads (GraphQL multipart or POST /uploads/leads): import the rows with the
- * configured limits, then wake the routers.
+ * configured limits, then wake the routers. While started, finishes the imports whose process
+ * died.
  */
 export class LeadUploads {
-  constructor(private readonly options: LeadUploadsOptions) {}
+  private readonly recovery: StaleRecordSweep;
+
+  constructor(private readonly options: LeadUploadsOptions) {
+    const lease = options.lease ?? DEFAULT_LEASE_TIMING;
+    const recover = () => recoverStaleLeadImports(options.db, lease);
+    this.recovery = new StaleRecordSweep('lead imports', recover, lease, options.logger);
+  }
 
   async upload(input: UploadLeadListInput): Promise<LeadImportDoc> {
-    const { db, limits, logger, routing } = this.options;
+    const { db, limits, logger, routing, lease } = this.options;
     const listName = input.listName?.trim() || null;
     if (listName && listName.length > MAX_LIST_NAME) {
       input.source.destroy();
       throw badInput(`listName: at most ${MAX_LIST_NAME} characters`, 'listName');
     }
-    let leadImport: LeadImportDoc;
-    try {
-      leadImport = await importLeads(db, { ...input, listName, limits });
-    } catch (error) {
-      throw asUploadError(error, limits.maxBytes);
-    }
+    const leadImport = await importLeads(db, { ...input, listName, limits, lease });
     logger.info(
       {
         importId: leadImport._id,
@@ -57,13 +64,13 @@ export class LeadUploads {
     await routing.leadsQueued(leadImport);
     return leadImport;
   }
-}
 
-/** The upload middleware's own size error (http-errors, status 413) in the API's error shape. */
-function asUploadError(error: unknown, maxBytes: number): unknown {
-  if (error instanceof AppError) return error;
-  if ((error as { status?: number }).status === 413) {
-    return payloadTooLarge(`The file is larger than the limit of ${maxBytes} bytes`);
+  /** Finishes the imports a dead process left RUNNING now, then keeps watching for them. */
+  start(): Promise<void> {
+    return this.recovery.start();
   }
-  return error;
+
+  stop(): Promise<void> {
+    return this.recovery.stop();
+  }
 }

@@ -86,6 +86,16 @@ export interface LeadImportDoc {
   duplicatesOfExisting: number;
   /** The skipped rows with their reasons (the first MAX_LISTED_REJECTIONS of them). */
   rejectedRows: RejectedLeadRow[];
+  /**
+   * RUNNING from the first byte read until its leads are queued; FAILED (with `error`) only
+   * when its process died. Lists stored before imports had a status have none.
+   */
+  status?: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  error?: string | null;
+  finishedAt?: Date | null;
+  /** Its lease while RUNNING (src/services/uploads/importLease.ts). */
+  runId?: string | null;
+  heartbeatAt?: Date | null;
 }
 
 export const MAX_LISTED_REJECTIONS = 1000;

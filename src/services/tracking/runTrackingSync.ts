@@ -31,6 +31,7 @@ export interface RunOptions {
 export async function runTrackingSync(host: TrackingSyncHost, input: SyncTrackingInput, options: RunOptions = {}): Promise<SyncTrackingResult> {
   const started = Date.now();
   const dryRun = input.dryRun ?? false;
+  let quarantinedFiles = 0;
   try {
     const result = await syncTracking(input, {
       db: host.db,
@@ -40,13 +41,15 @@ export async function runTrackingSync(host: TrackingSyncHost, input: SyncTrackin
       batchSize: host.config.TRACKING_SYNC_BATCH_SIZE,
       signal: options.signal,
       onProgress: options.onProgress,
+      onQuarantined: (files) => (quarantinedFiles += files.length),
     });
-    await recordSyncRun(host, { stats: result.stats, durationMs: result.duration, success: true, dryRun });
+    const run = { stats: result.stats, durationMs: result.duration, success: true, dryRun, quarantinedFiles };
+    await recordSyncRun(host, run);
     return result;
   } catch (error) {
     if (error instanceof AppError && error.code === 'BAD_USER_INPUT') throw error;
     const stats = { rowsFromAthena: 0, synced: 0, skipped: 0, errors: 0 };
-    await recordSyncRun(host, { stats, durationMs: Date.now() - started, success: false, dryRun });
+    await recordSyncRun(host, { stats, durationMs: Date.now() - started, success: false, dryRun, quarantinedFiles });
     host.logger.error({ err: error }, 'Sync failed');
     throw error;
   }

@@ -10,6 +10,7 @@ export interface SyncMetrics {
   rowsSynced: Counter<'dry_run'>;
   rowsSkipped: Counter<'dry_run'>;
   errors: Counter<'dry_run'>;
+  quarantinedFiles: Counter;
   runs: Counter<'outcome' | 'dry_run'>;
   duration: Histogram<'outcome'>;
 }
@@ -36,6 +37,11 @@ export function createSyncMetrics(registry: Registry): SyncMetrics {
       labelNames: ['dry_run'],
       registers,
     }),
+    quarantinedFiles: new Counter({
+      name: 'tracking_sync_quarantined_files_total',
+      help: 'Tracking log files a sync could not read and moved aside',
+      registers,
+    }),
     runs: new Counter({
       name: 'tracking_sync_runs_total',
       help: 'Tracking sync runs by outcome',
@@ -54,13 +60,14 @@ export function createSyncMetrics(registry: Registry): SyncMetrics {
 
 /**
  * Records a run: always on the Prometheus instruments, and as the seed's four CloudWatch metrics
- * when the publisher pushes there. Dry runs are left out of CloudWatch, whose alarms
- * (RowsSynced = 0 two days running, Errors > 100) are about real runs. A failed push is logged,
- * never thrown: the entries are already written.
+ * when the publisher pushes there, with QuarantinedFiles when the run moved files aside (the
+ * alarm QuarantinedFiles > 0, missing data not breaching). Dry runs are left out of CloudWatch,
+ * whose alarms (RowsSynced = 0 two days running, Errors > 100) are about real runs. A failed
+ * push is logged, never thrown: the entries are already written.
  */
 export async function recordSyncRun(
   target: { metrics: SyncMetrics; publisher: MetricsPublisher; logger: Logger },
-  run: { stats: SyncStats; durationMs: number; success: boolean; dryRun: boolean },
+  run: { stats: SyncStats; durationMs: number; success: boolean; dryRun: boolean; quarantinedFiles?: number },
 ): Promise<void> {
   const dryRun = String(run.dryRun);
   const outcome = run.success ? 'success' : 'failure';
@@ -68,6 +75,8 @@ export async function recordSyncRun(
   metrics.rowsSynced.inc({ dry_run: dryRun }, run.stats.synced);
   metrics.rowsSkipped.inc({ dry_run: dryRun }, run.stats.skipped);
   metrics.errors.inc({ dry_run: dryRun }, run.stats.errors);
+  const quarantined = run.quarantinedFiles ?? 0;
+  metrics.quarantinedFiles.inc(quarantined);
   metrics.runs.inc({ outcome, dry_run: dryRun });
   metrics.duration.observe({ outcome }, run.durationMs / 1000);
   if (run.dryRun) return;
@@ -77,6 +86,7 @@ export async function recordSyncRun(
       { name: 'RowsSkipped', value: run.stats.skipped, unit: 'Count' },
       { name: 'Errors', value: run.stats.errors, unit: 'Count' },
       { name: 'Duration', value: run.durationMs, unit: 'Milliseconds' },
+      ...(quarantined > 0 ? [{ name: 'QuarantinedFiles', value: quarantined, unit: 'Count' as const }] : []),
     ]);
   } catch (error) {
     target.logger.warn({ err: error, namespace: CLOUDWATCH_NAMESPACE }, 'Tracking sync metrics were not published');

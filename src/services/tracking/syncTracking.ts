@@ -1,5 +1,5 @@
 import type { Db } from '../../datasources/store';
-import type { AnalyticsPort, AnalyticsRow } from '../../datasources/analytics/port';
+import type { AnalyticsPort, AnalyticsRow, QuarantinedFile } from '../../datasources/analytics/port';
 import type { Logger } from '../../logger';
 import { resolveDateRange, startOfDay, type DateRange } from './dateRange';
 import { EntryWriter } from './entryWriter';
@@ -37,6 +37,8 @@ export interface SyncTrackingResult {
   /** Milliseconds. */
   duration: number;
   error?: string;
+  /** Log files this run could not read and moved aside (only when there were any). */
+  quarantined?: QuarantinedFile[];
 }
 
 export interface SyncTrackingDeps {
@@ -50,6 +52,8 @@ export interface SyncTrackingDeps {
   signal?: AbortSignal;
   /** Called after every batch; a job passes ctx.progress here (it throws when cancelled). */
   onProgress?: (fraction: number, message: string, stats: SyncStats) => Promise<void>;
+  /** Called with the files moved aside, before the query: counted even if the run then fails. */
+  onQuarantined?: (files: QuarantinedFile[]) => void;
   now?: () => Date;
 }
 
@@ -85,6 +89,7 @@ export async function syncTracking(input: SyncTrackingInput, deps: SyncTrackingD
     await deps.onProgress?.(fraction, `${stats.rowsFromAthena} rows read, ${stats.synced} synced`, { ...stats });
   };
 
+  const quarantined = await quarantineUnreadable(deps, log);
   const { sql, params } = dailyAggregatesQuery(dateRange, publicationCode);
   const rows = deps.analytics.query(sql, params, { signal: deps.signal });
   try {
@@ -100,8 +105,19 @@ export async function syncTracking(input: SyncTrackingInput, deps: SyncTrackingD
   await deps.onProgress?.(1, `${stats.rowsFromAthena} rows read, ${stats.synced} synced`, { ...stats });
 
   const duration = Date.now() - started;
-  log.info({ stats, duration }, 'Sync finished');
-  return { success: true, dateRange, stats, duration };
+  log.info({ stats, duration, quarantined: quarantined.length }, 'Sync finished');
+  return { success: true, dateRange, stats, duration, ...(quarantined.length > 0 ? { quarantined } : {}) };
+}
+
+/**
+ * Moves aside the log files the engine cannot read, before the query that would fail on the
+ * first of them: the run goes on with the others and names each in its result.
+ */
+async function quarantineUnreadable(deps: SyncTrackingDeps, log: Logger): Promise<QuarantinedFile[]> {
+  const quarantined = (await deps.analytics.quarantineUnreadable?.(deps.signal)) ?? [];
+  for (const file of quarantined) log.error(file, 'Unreadable tracking log file quarantined');
+  deps.onQuarantined?.(quarantined);
+  return quarantined;
 }
 
 /** code -> publicationId: publications' own publicationCode over the configured table. */

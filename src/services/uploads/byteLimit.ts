@@ -8,7 +8,10 @@ import { payloadTooLarge } from '../../errors';
 export class ByteLimit extends Transform {
   private seen = 0;
 
-  constructor(private readonly maxBytes: number) {
+  constructor(
+    private readonly maxBytes: number,
+    private readonly message = `The file is larger than the limit of ${maxBytes} bytes`,
+  ) {
     super();
   }
 
@@ -20,7 +23,7 @@ export class ByteLimit extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.seen += chunk.length;
     if (this.seen > this.maxBytes) {
-      callback(payloadTooLarge(`The file is larger than the limit of ${this.maxBytes} bytes`));
+      callback(payloadTooLarge(this.message));
       return;
     }
     callback(null, chunk);

@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
 import { CsvError, Parser } from 'csv-parse';
-import ExcelJS from 'exceljs';
 import { badInput } from '../../errors';
-import { plainCellValue, type CellValue } from './cellValue';
+import type { CellValue } from './cellValue';
 
 /** One row of a sheet before headers are applied; rowNumber is what a spreadsheet shows (1-based). */
 export interface RawRow {
@@ -66,31 +65,4 @@ function moreToRead(stream: Readable): Promise<boolean> {
     const onError = (error: Error) => settle(() => reject(error))();
     stream.on('readable', onReadable).on('end', onEnd).on('error', onError);
   });
-}
-
-/** Rows of the first worksheet of an .xlsx file, read with exceljs's streaming reader. */
-export async function* xlsxRows(input: Readable): AsyncGenerator<RawRow> {
-  // styles are cached so date-formatted cells arrive as Date rather than serial numbers
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
-  try {
-    for await (const worksheet of workbook) {
-      for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
-        const values = row.values as unknown[];
-        // exceljs row values are 1-based: index 0 is always empty
-        yield { rowNumber: row.number, cells: values.slice(1).map(plainCellValue) };
-      }
-      return;
-    }
-  } catch (error) {
-    if ((error as { code?: string }).code === 'PAYLOAD_TOO_LARGE' || (error as { extensions?: unknown }).extensions) {
-      throw error;
-    }
-    throw badInput(`The .xlsx file could not be read: ${(error as Error).message}`, 'file');
-  }
 }

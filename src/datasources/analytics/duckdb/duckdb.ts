@@ -1,26 +1,24 @@
-import { readdir } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBTypeId, Json } from '@duckdb/node-api';
 import type { Logger } from '../../../logger';
 import { AGGREGATE_VIEWS_SQL, COMPATIBILITY_MACROS_SQL, emptyLinesSql, rawLinesSql } from './cloudFrontLogs';
-import { abortError, AnalyticsQueryError, type AnalyticsPort, type AnalyticsQueryOptions, type AnalyticsRow, type AnalyticsValue, type SqlParam } from '../port';
+import { gzipProblem, logFilesUnder, moveAside } from './logFiles';
+import {
+  abortError,
+  AnalyticsQueryError,
+  type AnalyticsPort,
+  type AnalyticsQueryOptions,
+  type AnalyticsRow,
+  type AnalyticsValue,
+  type QuarantinedFile,
+  type SqlParam,
+} from '../port';
 
 const NUMERIC_TYPE_NAMES = [
   'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT',
   'FLOAT', 'DOUBLE', 'DECIMAL',
 ] as const;
-
-/** True when some *.gz file lies under `dir`, at any depth; a missing dir holds none. */
-async function holdsLogFiles(dir: string): Promise<boolean> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-  return entries.some((entry) => entry.isFile() && entry.name.endsWith('.gz'));
-}
 
 /** A JSON-converted DuckDB value as the port's value: numbers as numbers while exact. */
 function toAnalyticsValue(value: Json, numeric: boolean): AnalyticsValue {
@@ -56,6 +54,8 @@ export class DuckDbAnalytics implements AnalyticsPort {
   readonly engine = 'duckdb' as const;
   private readonly logsDir: string;
   private opening: Promise<Engine> | null = null;
+  /** Files found readable, with the size and time they had then: logs are written once, so checked once. */
+  private readonly readable = new Map<string, string>();
   private viewOverFiles: boolean | null = null;
   private refreshing: Promise<void> = Promise.resolve();
 
@@ -84,7 +84,7 @@ export class DuckDbAnalytics implements AnalyticsPort {
   /** Points ad_tracking.log_lines at the files, or at no rows while there are none. */
   private refreshLogView(setup: DuckDBConnection): Promise<void> {
     this.refreshing = this.refreshing.then(async () => {
-      const hasFiles = await holdsLogFiles(this.logsDir);
+      const hasFiles = (await logFilesUnder(this.logsDir)).length > 0;
       if (hasFiles === this.viewOverFiles) return;
       const source = hasFiles ? rawLinesSql(path.join(this.logsDir, '**', '*.gz')) : emptyLinesSql();
       await setup.run(`CREATE OR REPLACE VIEW ad_tracking.log_lines AS ${source}`);
@@ -122,6 +122,27 @@ export class DuckDbAnalytics implements AnalyticsPort {
       signal?.removeEventListener('abort', interrupt);
       connection.closeSync();
     }
+  }
+
+  /** Decompresses each log file not checked before; one that does not decompress whole is moved aside. */
+  async quarantineUnreadable(signal?: AbortSignal): Promise<QuarantinedFile[]> {
+    const quarantined: QuarantinedFile[] = [];
+    for (const file of await logFilesUnder(this.logsDir)) {
+      const version = await stat(file).then((s) => `${s.size}:${s.mtimeMs}`, () => null);
+      if (version === null || this.readable.get(file) === version) continue;
+      const error = await gzipProblem(file, signal);
+      if (error === null) {
+        this.readable.set(file, version);
+        continue;
+      }
+      const movedTo = await moveAside(this.logsDir, file).catch((failure: NodeJS.ErrnoException) => {
+        // Another instance's sync moved it first, and reports it.
+        if (failure.code === 'ENOENT') return null;
+        throw failure;
+      });
+      if (movedTo) quarantined.push({ file: path.relative(this.logsDir, file), movedTo, error });
+    }
+    return quarantined;
   }
 
   async close(): Promise<void> {

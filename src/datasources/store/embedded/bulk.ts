@@ -1,20 +1,33 @@
 import { MongoBulkWriteError, MongoServerError, type BulkWriteResult as DriverBulkWriteResult } from 'mongodb';
 import type { Document } from './bson';
+import { guardFilter, guardUpdate } from './collationGuard';
 import type { Engine } from './engine';
 import { invalidArgument } from './errors';
+import { evaluationOf, withVariables, type Evaluation } from './evaluation';
+import { gateFor, type OptionGate } from './optionGate';
 import { checkReplacement, checkUpdate } from './update';
+import { refuseView } from './views';
 import { deleteMatches, insertOneInTxn, writeMany, writeOne } from './writeOps';
 import { withId } from './writes';
+import { BULK_MODEL_FIELDS } from '../optionSupport';
 import type { BulkWriteResult } from '../port';
+
+interface UpdateModel {
+  filter: Document;
+  update: Document | Document[];
+  upsert?: boolean;
+  arrayFilters?: Document[];
+  collation?: Document;
+}
 
 /** bulkWrite's operation models, as the driver accepts them. */
 export type BulkOperation =
   | { insertOne: { document: Document } }
-  | { updateOne: { filter: Document; update: Document | Document[]; upsert?: boolean; arrayFilters?: Document[]; sort?: unknown } }
-  | { updateMany: { filter: Document; update: Document | Document[]; upsert?: boolean; arrayFilters?: Document[] } }
-  | { replaceOne: { filter: Document; replacement: Document; upsert?: boolean; sort?: unknown } }
-  | { deleteOne: { filter: Document } }
-  | { deleteMany: { filter: Document } };
+  | { updateOne: UpdateModel & { sort?: unknown } }
+  | { updateMany: UpdateModel }
+  | { replaceOne: { filter: Document; replacement: Document; upsert?: boolean; sort?: unknown; collation?: Document } }
+  | { deleteOne: { filter: Document; collation?: Document } }
+  | { deleteMany: { filter: Document; collation?: Document } };
 
 /** One failed operation of a bulk write, shaped like the driver's WriteError (not exported by it). */
 export class WriteError {
@@ -85,21 +98,48 @@ export class EmbeddedBulkWriteResult implements BulkWriteResult {
   }
 }
 
-/** Checks every operation before any runs, as the driver does before sending a batch. */
-function validate(operations: ReadonlyArray<BulkOperation>): void {
-  for (const operation of operations) {
+const MODEL_GATES: Record<string, OptionGate> = Object.fromEntries(
+  Object.entries(BULK_MODEL_FIELDS).map(([kind, fields]) => [kind, gateFor(`bulkWrite's ${kind}`, fields)]),
+);
+
+/**
+ * Checks every operation before any runs, as the driver does before sending a batch, and
+ * returns each one's evaluation (its collation, the call's `let`).
+ */
+function validate(
+  operations: ReadonlyArray<BulkOperation>,
+  variables: Document | undefined,
+): Array<Evaluation | undefined> {
+  return operations.map((operation) => {
     const [kind] = Object.keys(operation);
     const model = (operation as Record<string, Document>)[kind!];
     if (!model || typeof model !== 'object') throw invalidArgument(`Invalid BulkWriteError operation ${String(kind)}`);
     if (kind === 'insertOne') {
       if (!model.document || typeof model.document !== 'object') throw invalidArgument('insertOne requires a document');
-    } else if (kind === 'updateOne' || kind === 'updateMany') checkUpdate(model.update);
+      return undefined;
+    }
+    const gate = MODEL_GATES[kind!];
+    if (!gate) throw invalidArgument(`Unsupported bulk operation type '${String(kind)}'`);
+    gate(model);
+    if (kind === 'updateOne' || kind === 'updateMany') checkUpdate(model.update);
     else if (kind === 'replaceOne') checkReplacement(model.replacement);
-    else if (kind !== 'deleteOne' && kind !== 'deleteMany') throw invalidArgument(`Unsupported bulk operation type '${String(kind)}'`);
-  }
+    const evaluation = withVariables(evaluationOf({ collation: model.collation }), variables);
+    if (evaluation?.collation) {
+      guardFilter(model.filter ?? {});
+      if (model.update) guardUpdate(model.update, model.arrayFilters);
+    }
+    return evaluation;
+  });
 }
 
-function apply(engine: Engine, collectionName: string, operation: BulkOperation, index: number, result: EmbeddedBulkWriteResult): void {
+function apply(
+  engine: Engine,
+  collectionName: string,
+  operation: BulkOperation,
+  index: number,
+  result: EmbeddedBulkWriteResult,
+  evaluation: Evaluation | undefined,
+): void {
   if ('insertOne' in operation) {
     const stored = insertOneInTxn(engine, collectionName, operation.insertOne.document);
     result.insertedCount++;
@@ -109,14 +149,22 @@ function apply(engine: Engine, collectionName: string, operation: BulkOperation,
   if ('deleteOne' in operation || 'deleteMany' in operation) {
     const many = 'deleteMany' in operation;
     const filter = many ? operation.deleteMany.filter : (operation as { deleteOne: { filter: Document } }).deleteOne.filter;
-    result.deletedCount += deleteMatches(engine, collectionName, filter, many).count;
+    result.deletedCount += deleteMatches(engine, collectionName, filter, many, undefined, evaluation).count;
     return;
   }
-  const outcome = 'updateOne' in operation
-    ? writeOne(engine, collectionName, operation.updateOne.filter, { kind: 'update', update: operation.updateOne.update }, operation.updateOne)
-    : 'updateMany' in operation
-      ? writeMany(engine, collectionName, operation.updateMany.filter, operation.updateMany.update, operation.updateMany)
-      : writeOne(engine, collectionName, operation.replaceOne.filter, { kind: 'replace', replacement: operation.replaceOne.replacement }, operation.replaceOne);
+  let outcome;
+  if ('updateOne' in operation) {
+    const { filter, update } = operation.updateOne;
+    const options = { ...operation.updateOne, evaluation };
+    outcome = writeOne(engine, collectionName, filter, { kind: 'update', update }, options);
+  } else if ('updateMany' in operation) {
+    const { filter, update } = operation.updateMany;
+    outcome = writeMany(engine, collectionName, filter, update, { ...operation.updateMany, evaluation });
+  } else {
+    const { filter, replacement } = operation.replaceOne;
+    const options = { ...operation.replaceOne, evaluation };
+    outcome = writeOne(engine, collectionName, filter, { kind: 'replace', replacement }, options);
+  }
   result.matchedCount += outcome.matched;
   result.modifiedCount += outcome.modified;
   if (outcome.upsertedId !== undefined) {
@@ -135,17 +183,19 @@ export async function bulkWrite(
   collectionName: string,
   operations: ReadonlyArray<BulkOperation>,
   ordered = true,
+  variables?: Document,
 ): Promise<EmbeddedBulkWriteResult> {
-  validate(operations);
+  const evaluations = validate(operations, variables);
   for (const operation of operations) {
     // The driver assigns missing _ids on the caller's documents before sending.
     if ('insertOne' in operation) operation.insertOne.document = withId(operation.insertOne.document);
   }
   const result = await engine.write(() => {
+    refuseView(engine, collectionName);
     const outcome = new EmbeddedBulkWriteResult();
     for (let index = 0; index < operations.length; index++) {
       try {
-        apply(engine, collectionName, operations[index]!, index, outcome);
+        apply(engine, collectionName, operations[index]!, index, outcome, evaluations[index]);
       } catch (error) {
         if (!(error instanceof MongoServerError)) throw error;
         outcome.writeErrors.push(new WriteError({ index, code: Number(error.code), errmsg: error.message, ...(error.errInfo ? { errInfo: error.errInfo } : {}), op: operations[index] as Document }));

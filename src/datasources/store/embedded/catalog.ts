@@ -21,11 +21,19 @@ export interface CollectionEntry {
   indexes: IndexSpec[];
 }
 
+/** A read-only view: reads run `pipeline` over `viewOn` (a collection or another view). */
+export interface ViewDefinition {
+  viewOn: string;
+  pipeline: Document[];
+}
+
 /** The whole catalog, kept as one BSON document in the meta table and versioned. */
 export interface CatalogData {
   version: number;
   nextId: number;
   collections: Record<string, CollectionEntry>;
+  /** Absent in catalogs written before views existed. */
+  views?: Record<string, ViewDefinition>;
 }
 
 export function emptyCatalog(): CatalogData {

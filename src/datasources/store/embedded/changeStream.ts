@@ -3,8 +3,8 @@ import { Timestamp } from 'bson';
 import { Aggregator } from 'mingo';
 import { deserialize, type Document } from './bson';
 import type { Engine } from './engine';
-import { changeStreamClosed, fromMingoError, serverError } from './errors';
-import { encodeKey } from './keyCodec';
+import { changeStreamClosed, fromMingoError, notSupported, serverError } from './errors';
+import { storedIdKey } from './longKeys';
 import { mingoOptions } from './mingoOptions';
 import { firstOplogSeq, readOplog, type StoredOplogEntry } from './oplog';
 import { isPlainObject } from './values';
@@ -13,6 +13,9 @@ import type { ChangeStream, ChangeStreamDocument, ChangeStreamOptions } from '..
 
 /** Most events read before they go through the pipeline and out (bounds memory on a long backlog). */
 const MAX_PENDING = 1000;
+
+/** `whenAvailable` and `required` read post-images, which the engine does not keep. */
+const FULL_DOCUMENT_MODES = new Set<string>(['default', 'updateLookup']);
 
 const EVENT_STAGES = new Set(['$match', '$project', '$addFields', '$set', '$unset', '$replaceRoot', '$replaceWith', '$redact']);
 
@@ -84,6 +87,10 @@ export class EmbeddedChangeStream<
     private readonly options: ChangeStreamOptions,
   ) {
     super();
+    if (options.fullDocument !== undefined && !FULL_DOCUMENT_MODES.has(options.fullDocument)) {
+      const mode = String(options.fullDocument);
+      throw notSupported(`fullDocument '${mode}' in a change stream`, 'no post-images are kept');
+    }
     for (const stage of pipeline) {
       const [name] = isPlainObject(stage) ? Object.keys(stage) : [];
       if (!name || !EVENT_STAGES.has(name)) throw serverError(40324, 'UnrecognizedPipelineStage', `${String(name)} is not permitted in a change stream pipeline`);
@@ -197,7 +204,7 @@ export class EmbeddedChangeStream<
   /** fullDocument 'updateLookup': the document as it is now (null if deleted since). */
   private lookup(entry: StoredOplogEntry): Document | null {
     const collection = this.engine.collectionEntry(entry.coll);
-    const bytes = collection ? readDocument(this.engine, collection, encodeKey(entry.id)) : undefined;
+    const bytes = collection ? readDocument(this.engine, collection, storedIdKey(entry.id)) : undefined;
     return bytes ? deserialize(bytes) : null;
   }
 

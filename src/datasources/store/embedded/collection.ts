@@ -2,17 +2,20 @@ import type { Document } from './bson';
 import { EmbeddedAggregationCursor } from './aggregate';
 import { bulkWrite, type EmbeddedBulkWriteResult } from './bulk';
 import { EmbeddedChangeStream } from './changeStream';
-import { EmbeddedFindCursor, refuseCollation } from './cursor';
-import { project } from './projection';
-import type { Engine } from './engine';
-import { createIndex, dropIndex, indexDefinition, listIndexes } from './indexAdmin';
-import { valuesAtPath } from './paths';
-import { checkFilter, runQuery } from './query';
-import { emptyStats } from './scan';
-import { encodeKey } from './keyCodec';
-import { checkReplacement, checkUpdate } from './update';
-import { deleteMatches, insertOneInTxn, writeMany, writeOne, type Change, type WriteOneOptions } from './writeOps';
+import { guardFilter, guardPipeline, guardProjection, guardUpdate } from './collationGuard';
+import { countMatches, distinctValues, estimatedCount } from './counting';
+import { EmbeddedFindCursor } from './cursor';
 import { dropCollection } from './dropCollection';
+import type { Engine } from './engine';
+import { evaluationOf, type Evaluation } from './evaluation';
+import { createIndex, dropIndex, indexDefinition, listIndexes } from './indexAdmin';
+import { gateFor, optionGate } from './optionGate';
+import { project } from './projection';
+import { checkFilter } from './query';
+import { checkReplacement, checkUpdate } from './update';
+import { notOnView, refuseCollationOnView, refuseView, viewOf } from './views';
+import { deleteMatches, insertOneInTxn, writeMany, writeOne, type Change, type WriteOneOptions } from './writeOps';
+import { INDEX_DESCRIPTION_FIELDS } from '../optionSupport';
 import type {
   AggregateOptions,
   AggregationCursor,
@@ -23,15 +26,17 @@ import type {
   Collection,
   CountDocumentsOptions,
   CreateIndexesOptions,
+  DeleteOptions,
   DeleteResult,
+  DistinctOptions,
   Filter,
   FindCursor,
   FindOneAndDeleteOptions,
   FindOneAndReplaceOptions,
   FindOneAndUpdateOptions,
   FindOptions,
+  IndexDescription,
   IndexDescriptionInfo,
-  IndexKey,
   IndexSpecification,
   InsertManyResult,
   InsertOneResult,
@@ -47,11 +52,49 @@ import type {
   WithoutId,
 } from '../port';
 
+/** Each method's options gate (optionSupport.ts), built once. */
+const gates = {
+  insertOne: optionGate('collection.insertOne'),
+  insertMany: optionGate('collection.insertMany'),
+  bulkWrite: optionGate('collection.bulkWrite'),
+  find: optionGate('collection.find'),
+  findOne: optionGate('collection.findOne'),
+  countDocuments: optionGate('collection.countDocuments'),
+  count: optionGate('collection.count'),
+  estimatedDocumentCount: optionGate('collection.estimatedDocumentCount'),
+  distinct: optionGate('collection.distinct'),
+  aggregate: optionGate('collection.aggregate'),
+  updateOne: optionGate('collection.updateOne'),
+  updateMany: optionGate('collection.updateMany'),
+  replaceOne: optionGate('collection.replaceOne'),
+  deleteOne: optionGate('collection.deleteOne'),
+  deleteMany: optionGate('collection.deleteMany'),
+  findOneAndUpdate: optionGate('collection.findOneAndUpdate'),
+  findOneAndReplace: optionGate('collection.findOneAndReplace'),
+  findOneAndDelete: optionGate('collection.findOneAndDelete'),
+  createIndex: optionGate('collection.createIndex'),
+  createIndexes: optionGate('collection.createIndexes'),
+  indexDescription: gateFor('an index description of collection.createIndexes', INDEX_DESCRIPTION_FIELDS),
+  indexes: optionGate('collection.indexes'),
+  listIndexes: optionGate('collection.listIndexes'),
+  indexExists: optionGate('collection.indexExists'),
+  dropIndex: optionGate('collection.dropIndex'),
+  drop: optionGate('collection.drop'),
+  watch: optionGate('collection.watch'),
+};
+
+/** A write's filter, checked before any data is touched. */
+function checkMatch(filter: Document, evaluation: Evaluation | undefined): void {
+  checkFilter(filter, evaluation);
+  if (evaluation?.collation) guardFilter(filter);
+}
+
 /**
  * `db.collection(name)` of the embedded engine: the store port's Collection with the driver's
  * results and errors. Reads go straight to LMDB; writes go through one batched write
  * transaction per event turn. Documents come back as stored: typing them with the collection's
- * schema is the caller's word, as it is with the driver.
+ * schema is the caller's word, as it is with the driver. Options the engine does not implement
+ * are refused (optionSupport.ts); on a view, reads run its pipeline and writes are refused.
  */
 export class EmbeddedCollection<TSchema extends Document = Document> implements Collection<TSchema> {
   constructor(
@@ -67,8 +110,27 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     return `${this.dbName}.${this.collectionName}`;
   }
 
-  async insertOne(document: OptionalUnlessRequiredId<TSchema>): Promise<InsertOneResult<TSchema>> {
-    const stored = await this.engine.write(() => insertOneInTxn(this.engine, this.collectionName, document));
+  /** A write transaction on this collection, refused when the name is a view's. */
+  private write<T>(action: () => T): Promise<T> {
+    return this.engine.write(() => {
+      refuseView(this.engine, this.collectionName);
+      return action();
+    });
+  }
+
+  /** The evaluation of a read's options; a collation is refused on a view, as MongoDB refuses it. */
+  private readEvaluation(options: { collation?: unknown; let?: unknown }): Evaluation | undefined {
+    const evaluation = evaluationOf(options);
+    if (options.collation !== undefined) {
+      this.engine.refreshCatalog();
+      refuseCollationOnView(this.engine, this.collectionName, options.collation);
+    }
+    return evaluation;
+  }
+
+  async insertOne(document: OptionalUnlessRequiredId<TSchema>, options?: object): Promise<InsertOneResult<TSchema>> {
+    gates.insertOne(options);
+    const stored = await this.write(() => insertOneInTxn(this.engine, this.collectionName, document));
     return { acknowledged: true, insertedId: stored.document._id };
   }
 
@@ -76,61 +138,86 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     documents: ReadonlyArray<OptionalUnlessRequiredId<TSchema>>,
     options: BulkWriteOptions = {},
   ): Promise<InsertManyResult<TSchema>> {
+    gates.insertMany(options);
     if (!Array.isArray(documents)) throw new TypeError('Argument "docs" must be an array of documents');
     const operations = documents.map((document) => ({ insertOne: { document } }));
     const result = await bulkWrite(this.engine, this.collectionName, operations, options.ordered ?? true);
     return { acknowledged: true, insertedCount: result.insertedCount, insertedIds: result.insertedIds };
   }
 
+  async bulkWrite(
+    operations: ReadonlyArray<AnyBulkWriteOperation<TSchema>>,
+    options: BulkWriteOptions = {},
+  ): Promise<EmbeddedBulkWriteResult> {
+    gates.bulkWrite(options);
+    const variables = evaluationOf({ let: options.let })?.variables;
+    return bulkWrite(this.engine, this.collectionName, operations, options.ordered ?? true, variables);
+  }
+
   find<T extends Document = WithId<TSchema>>(filter: Filter<TSchema> = {}, options: FindOptions = {}): FindCursor<T> {
-    return new EmbeddedFindCursor<T>(this.engine, this.collectionName, filter, options);
+    gates.find(options);
+    return this.findCursor<T>(filter, options);
+  }
+
+  private findCursor<T>(filter: Document, options: FindOptions): EmbeddedFindCursor<T> {
+    const evaluation = this.readEvaluation(options);
+    if (evaluation?.collation) {
+      guardFilter(filter);
+      guardProjection(options.projection);
+    }
+    return new EmbeddedFindCursor<T>(this.engine, this.collectionName, filter, options, evaluation);
   }
 
   async findOne<T = WithId<TSchema>>(filter: Filter<TSchema> = {}, options: FindOptions = {}): Promise<T | null> {
-    const cursor = new EmbeddedFindCursor<T>(this.engine, this.collectionName, filter, { ...options, limit: 1 });
+    gates.findOne(options);
+    const cursor = this.findCursor<T>(filter, { ...options, limit: 1 });
     const document = await cursor.next();
     await cursor.close();
     return document;
   }
 
   async countDocuments(filter: Filter<TSchema> = {}, options: CountDocumentsOptions = {}): Promise<number> {
-    this.engine.refreshCatalog();
-    const { results } = runQuery(this.engine, this.collectionName, { filter, sort: [], skip: options.skip ?? 0, limit: options.limit ?? 0 }, emptyStats());
-    let count = 0;
-    for (const _ of results) count++;
-    return count;
+    gates.countDocuments(options);
+    return this.countMatching(filter, options);
   }
 
-  async estimatedDocumentCount(): Promise<number> {
-    this.engine.refreshCatalog();
-    const collection = this.engine.collectionEntry(this.collectionName);
-    if (!collection) return 0;
-    const start = Buffer.alloc(4);
-    start.writeUInt32BE(collection.id);
-    const end = Buffer.alloc(4);
-    end.writeUInt32BE(collection.id + 1);
-    return this.engine.docs.getCount({ start, end });
+  /** The driver's deprecated count(): a countDocuments that also takes no `let`. */
+  async count(filter: Filter<TSchema> = {}, options: Omit<CountDocumentsOptions, 'let'> = {}): Promise<number> {
+    gates.count(options);
+    return this.countMatching(filter, options);
+  }
+
+  private countMatching(filter: Document, options: CountDocumentsOptions): number {
+    const evaluation = this.readEvaluation(options);
+    if (evaluation?.collation) guardFilter(filter);
+    return countMatches(this.engine, this.collectionName, filter, options.skip ?? 0, options.limit ?? 0, evaluation);
+  }
+
+  async estimatedDocumentCount(options?: object): Promise<number> {
+    gates.estimatedDocumentCount(options);
+    return estimatedCount(this.engine, this.collectionName);
   }
 
   /** Distinct values of a field (array elements counted one by one), in BSON order. */
-  async distinct(key: string, filter: Filter<TSchema> = {}): Promise<any[]> {
-    this.engine.refreshCatalog();
-    const { results } = runQuery(this.engine, this.collectionName, { filter, sort: [], skip: 0, limit: 0 }, emptyStats());
-    const values = new Map<string, unknown>();
-    for (const { document } of results) {
-      for (const value of valuesAtPath(document, key).values) {
-        if (value === undefined) continue;
-        values.set(encodeKey(value).toString('latin1'), value);
-      }
-    }
-    return [...values.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
+  async distinct(key: string, filter: Filter<TSchema> = {}, options: DistinctOptions = {}): Promise<any[]> {
+    gates.distinct(options);
+    const evaluation = this.readEvaluation(options);
+    if (evaluation?.collation) guardFilter(filter);
+    return distinctValues(this.engine, this.collectionName, key, filter, evaluation);
   }
 
-  private async writeSingle(filter: Document, change: Change, options: WriteOneOptions) {
-    checkFilter(filter);
-    if (change.kind === 'update') checkUpdate(change.update);
-    else checkReplacement(change.replacement);
-    return this.engine.write(() => writeOne(this.engine, this.collectionName, filter, change, options));
+  private async writeSingle(
+    filter: Document,
+    change: Change,
+    options: WriteOneOptions & { collation?: unknown; let?: unknown },
+  ) {
+    const evaluation = evaluationOf(options);
+    checkMatch(filter, evaluation);
+    if (change.kind === 'update') {
+      checkUpdate(change.update);
+      if (evaluation?.collation) guardUpdate(change.update, options.arrayFilters);
+    } else checkReplacement(change.replacement);
+    return this.write(() => writeOne(this.engine, this.collectionName, filter, change, { ...options, evaluation }));
   }
 
   async updateOne(
@@ -138,6 +225,7 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     update: UpdateFilter<TSchema> | Document[],
     options: UpdateOptions & { sort?: Sort } = {},
   ): Promise<UpdateResult<TSchema>> {
+    gates.updateOne(options);
     return updateResult(await this.writeSingle(filter, { kind: 'update', update }, options));
   }
 
@@ -146,6 +234,7 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     replacement: WithoutId<TSchema>,
     options: ReplaceOptions = {},
   ): Promise<UpdateResult<TSchema>> {
+    gates.replaceOne(options);
     return updateResult(await this.writeSingle(filter, { kind: 'replace', replacement }, options));
   }
 
@@ -154,20 +243,33 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     update: UpdateFilter<TSchema> | Document[],
     options: UpdateOptions = {},
   ): Promise<UpdateResult<TSchema>> {
-    checkFilter(filter);
+    gates.updateMany(options);
+    const evaluation = evaluationOf(options);
+    checkMatch(filter, evaluation);
     checkUpdate(update);
-    return updateResult(await this.engine.write(() => writeMany(this.engine, this.collectionName, filter, update, options)));
+    if (evaluation?.collation) guardUpdate(update, options.arrayFilters);
+    const writeOptions = { ...options, evaluation };
+    return updateResult(
+      await this.write(() => writeMany(this.engine, this.collectionName, filter, update, writeOptions)),
+    );
   }
 
-  async deleteOne(filter: Filter<TSchema> = {}): Promise<DeleteResult> {
-    checkFilter(filter);
-    const { count } = await this.engine.write(() => deleteMatches(this.engine, this.collectionName, filter, false));
-    return { acknowledged: true, deletedCount: count };
+  async deleteOne(filter: Filter<TSchema> = {}, options: DeleteOptions = {}): Promise<DeleteResult> {
+    gates.deleteOne(options);
+    return this.deleteMatching(filter, false, options);
   }
 
-  async deleteMany(filter: Filter<TSchema> = {}): Promise<DeleteResult> {
-    checkFilter(filter);
-    const { count } = await this.engine.write(() => deleteMatches(this.engine, this.collectionName, filter, true));
+  async deleteMany(filter: Filter<TSchema> = {}, options: DeleteOptions = {}): Promise<DeleteResult> {
+    gates.deleteMany(options);
+    return this.deleteMatching(filter, true, options);
+  }
+
+  private async deleteMatching(filter: Document, many: boolean, options: DeleteOptions): Promise<DeleteResult> {
+    const evaluation = evaluationOf(options);
+    checkMatch(filter, evaluation);
+    const { count } = await this.write(() =>
+      deleteMatches(this.engine, this.collectionName, filter, many, undefined, evaluation),
+    );
     return { acknowledged: true, deletedCount: count };
   }
 
@@ -186,6 +288,8 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     update: UpdateFilter<TSchema> | Document[],
     options: FindOneAndUpdateOptions = {},
   ) {
+    gates.findOneAndUpdate(options);
+    if (options.collation !== undefined) guardProjection(options.projection);
     const outcome = await this.writeSingle(filter, { kind: 'update', update }, options);
     return findAndModifyResult<TSchema>(outcome, options);
   }
@@ -205,6 +309,8 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     replacement: WithoutId<TSchema>,
     options: FindOneAndReplaceOptions = {},
   ) {
+    gates.findOneAndReplace(options);
+    if (options.collation !== undefined) guardProjection(options.projection);
     const outcome = await this.writeSingle(filter, { kind: 'replace', replacement }, options);
     return findAndModifyResult<TSchema>(outcome, options);
   }
@@ -213,58 +319,67 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     filter: Filter<TSchema>,
     options: FindOneAndDeleteOptions & { includeResultMetadata: true },
   ): Promise<ModifyResult<TSchema>>;
-  findOneAndDelete(
-    filter: Filter<TSchema>,
-    options?: FindOneAndDeleteOptions,
-  ): Promise<WithId<TSchema> | null>;
+  findOneAndDelete(filter: Filter<TSchema>, options?: FindOneAndDeleteOptions): Promise<WithId<TSchema> | null>;
   async findOneAndDelete(filter: Filter<TSchema>, options: FindOneAndDeleteOptions = {}) {
-    checkFilter(filter);
-    const { count, first } = await this.engine.write(() =>
-      deleteMatches(this.engine, this.collectionName, filter, false, options.sort),
+    gates.findOneAndDelete(options);
+    const evaluation = evaluationOf(options);
+    checkMatch(filter, evaluation);
+    if (evaluation?.collation) guardProjection(options.projection);
+    const { count, first } = await this.write(() =>
+      deleteMatches(this.engine, this.collectionName, filter, false, options.sort, evaluation),
     );
     const value = first ? project(first, options.projection) : null;
     return options.includeResultMetadata ? { value, ok: 1, lastErrorObject: { n: count } } : value;
-  }
-
-  async bulkWrite(
-    operations: ReadonlyArray<AnyBulkWriteOperation<TSchema>>,
-    options: BulkWriteOptions = {},
-  ): Promise<EmbeddedBulkWriteResult> {
-    return bulkWrite(this.engine, this.collectionName, operations, options.ordered ?? true);
   }
 
   aggregate<T extends Document = Document>(
     pipeline: Document[] = [],
     options: AggregateOptions = {},
   ): AggregationCursor<T> {
-    refuseCollation(options);
-    return new EmbeddedAggregationCursor<T>(this.engine, this.collectionName, pipeline);
+    gates.aggregate(options);
+    const evaluation = this.readEvaluation(options);
+    if (evaluation?.collation) guardPipeline(pipeline);
+    return new EmbeddedAggregationCursor<T>(this.engine, this.collectionName, pipeline, evaluation);
   }
 
   async createIndex(keySpec: IndexSpecification, options: CreateIndexesOptions = {}): Promise<string> {
+    gates.createIndex(options);
     return createIndex(this.engine, this.collectionName, indexDefinition(keySpec, options));
   }
 
-  async createIndexes(specs: Array<{ key: IndexKey } & CreateIndexesOptions>): Promise<string[]> {
+  async createIndexes(specs: IndexDescription[], options?: object): Promise<string[]> {
+    gates.createIndexes(options);
+    for (const spec of specs) gates.indexDescription(spec);
     const names: string[] = [];
-    for (const { key, ...options } of specs) names.push(await this.createIndex(key, options));
+    for (const { key, ...definition } of specs) names.push(await this.createIndex(key, definition));
     return names;
   }
 
-  listIndexes(): ListIndexesCursor {
-    return { toArray: async () => listIndexes(this.engine, this.collectionName) };
+  /** The indexes of a collection; a view has none to list, as MongoDB answers. */
+  private indexList(): IndexDescriptionInfo[] {
+    const indexes = listIndexes(this.engine, this.collectionName);
+    if (indexes.length === 0 && viewOf(this.engine, this.collectionName)) notOnView(this.engine, this.collectionName);
+    return indexes;
   }
 
-  async indexes(): Promise<IndexDescriptionInfo[]> {
-    return listIndexes(this.engine, this.collectionName);
+  listIndexes(options?: object): ListIndexesCursor {
+    gates.listIndexes(options);
+    return { toArray: async () => this.indexList() };
   }
 
-  async indexExists(names: string | string[]): Promise<boolean> {
-    const existing = new Set(listIndexes(this.engine, this.collectionName).map((index) => index.name));
+  async indexes(options?: object): Promise<IndexDescriptionInfo[]> {
+    gates.indexes(options);
+    return this.indexList();
+  }
+
+  async indexExists(names: string | string[], options?: object): Promise<boolean> {
+    gates.indexExists(options);
+    const existing = new Set(this.indexList().map((index) => index.name));
     return (Array.isArray(names) ? names : [names]).every((name) => existing.has(name));
   }
 
-  async dropIndex(name: string): Promise<Document> {
+  async dropIndex(name: string, options?: object): Promise<Document> {
+    gates.dropIndex(options);
     await dropIndex(this.engine, this.collectionName, name);
     return { ok: 1 };
   }
@@ -276,7 +391,8 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     return true;
   }
 
-  async drop(): Promise<boolean> {
+  async drop(options?: object): Promise<boolean> {
+    gates.drop(options);
     return dropCollection(this.engine, this.collectionName);
   }
 
@@ -284,6 +400,9 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     pipeline: Document[] = [],
     options: ChangeStreamOptions = {},
   ): EmbeddedChangeStream<TLocal, TChange> {
+    gates.watch(options);
+    this.engine.refreshCatalog();
+    if (viewOf(this.engine, this.collectionName)) notOnView(this.engine, this.collectionName);
     return new EmbeddedChangeStream<TLocal, TChange>(this.engine, this.collectionName, pipeline, options);
   }
 }
@@ -310,7 +429,10 @@ function findAndModifyResult<TSchema extends Document>(
   const chosen = options.returnDocument === 'after' ? outcome.after : outcome.before;
   const value = chosen ? (project(chosen, options.projection) as WithId<TSchema>) : null;
   if (!options.includeResultMetadata) return value;
-  const lastErrorObject: Document = { n: outcome.matched + (outcome.upsertedId !== undefined ? 1 : 0), updatedExisting: outcome.matched > 0 };
+  const lastErrorObject: Document = {
+    n: outcome.matched + (outcome.upsertedId !== undefined ? 1 : 0),
+    updatedExisting: outcome.matched > 0,
+  };
   if (outcome.upsertedId !== undefined) lastErrorObject.upserted = outcome.upsertedId;
   return { value, ok: 1, lastErrorObject };
 }

@@ -1,22 +1,15 @@
 import type { Document } from './bson';
 import type { Engine } from './engine';
-import { serverError } from './errors';
+import { notSupported } from './errors';
+import type { Evaluation } from './evaluation';
+import { runPipeline } from './pipelineRun';
 import { coveredFields, project } from './projection';
 import { runQuery, type QuerySpec } from './query';
 import { emptyStats } from './scan';
 import { normalizeSort } from './values';
+import { viewOf } from './views';
 import { PulledCursor } from './pulledCursor';
 import type { FindCursor, FindOptions, Sort, SortDirection } from '../port';
-
-/**
- * Collations change what matches and how strings sort: refused rather than ignored. The port
- * does not offer them; this stops a caller that passes the driver's options anyway.
- */
-export function refuseCollation(options: object): void {
-  if ('collation' in options && options.collation !== undefined) {
-    throw serverError(2, 'BadValue', 'the embedded store does not support collations; compare normalized fields instead');
-  }
-}
 
 /**
  * The driver's FindCursor for the embedded engine: chainable sort/skip/limit/project/map,
@@ -33,10 +26,11 @@ export class EmbeddedFindCursor<T = Document> extends PulledCursor<T> implements
     private readonly collectionName: string,
     filter: Document,
     options: FindOptions = {},
+    evaluation?: Evaluation,
   ) {
     super();
-    refuseCollation(options);
-    this.spec = { filter, sort: normalizeSort(options.sort), skip: options.skip ?? 0, limit: Math.abs(options.limit ?? 0) };
+    const sort = normalizeSort(options.sort);
+    this.spec = { filter, sort, skip: options.skip ?? 0, limit: Math.abs(options.limit ?? 0), evaluation };
     this.projection = options.projection;
   }
 
@@ -79,10 +73,26 @@ export class EmbeddedFindCursor<T = Document> extends PulledCursor<T> implements
     return { ...this.spec, cover: coveredFields(this.projection) };
   }
 
+  private *fromCollection(): Generator<Document> {
+    const { results } = runQuery(this.engine, this.collectionName, this.querySpec(), emptyStats());
+    for (const { document } of results) yield document;
+  }
+
+  /** A find on a view: the view's pipeline, then the find's filter, sort, skip and limit as stages. */
+  private fromView(): Generator<Document> {
+    const { filter, sort, skip, limit, evaluation } = this.spec;
+    const stages: Document[] = [];
+    if (Object.keys(filter).length > 0) stages.push({ $match: filter });
+    if (sort.length > 0) stages.push({ $sort: Object.fromEntries(sort) });
+    if (skip > 0) stages.push({ $skip: skip });
+    if (limit > 0) stages.push({ $limit: limit });
+    return runPipeline(this.engine, this.collectionName, stages, evaluation);
+  }
+
   private *generate(): Generator<T> {
     this.engine.refreshCatalog();
-    const { results } = runQuery(this.engine, this.collectionName, this.querySpec(), emptyStats());
-    for (const { document } of results) {
+    const documents = viewOf(this.engine, this.collectionName) ? this.fromView() : this.fromCollection();
+    for (const document of documents) {
       let value: any = project(document, this.projection);
       for (const transform of this.transforms) value = transform(value);
       yield value as T;
@@ -107,6 +117,7 @@ export class EmbeddedFindCursor<T = Document> extends PulledCursor<T> implements
   /** MongoDB's explain('executionStats') subset: the winning plan and what it examined. */
   async explain(_verbosity?: 'queryPlanner' | 'executionStats' | 'allPlansExecution'): Promise<Document> {
     this.engine.refreshCatalog();
+    if (viewOf(this.engine, this.collectionName)) throw notSupported('explain on a view');
     const stats = emptyStats();
     const { plan, results } = runQuery(this.engine, this.collectionName, this.querySpec(), stats);
     let returned = 0;

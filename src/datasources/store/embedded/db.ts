@@ -1,10 +1,32 @@
 import type { Document } from './bson';
+import { EmbeddedAggregationCursor } from './aggregate';
 import { EmbeddedChangeStream } from './changeStream';
+import { guardPipeline } from './collationGuard';
 import { EmbeddedCollection } from './collection';
 import { dropCollection } from './dropCollection';
 import type { Engine } from './engine';
-import { serverError } from './errors';
-import type { ChangeStreamDocument, ChangeStreamOptions, Db } from '../port';
+import { notSupported, serverError } from './errors';
+import { evaluationOf } from './evaluation';
+import { optionGate } from './optionGate';
+import { isPlainObject } from './values';
+import { createView } from './views';
+import type {
+  AggregateOptions,
+  AggregationCursor,
+  ChangeStreamDocument,
+  ChangeStreamOptions,
+  CreateCollectionOptions,
+  Db,
+} from '../port';
+
+const gates = {
+  collection: optionGate('db.collection'),
+  createCollection: optionGate('db.createCollection'),
+  dropDatabase: optionGate('db.dropDatabase'),
+  watch: optionGate('db.watch'),
+  aggregate: optionGate('db.aggregate'),
+  command: optionGate('db.command'),
+};
 
 /**
  * `Db` of the embedded engine: collections are created on first write, as on MongoDB.
@@ -20,7 +42,8 @@ export class EmbeddedDb implements Db {
     return this.engine.options.dbName;
   }
 
-  collection<T extends Document = Document>(name: string): EmbeddedCollection<T> {
+  collection<T extends Document = Document>(name: string, options?: object): EmbeddedCollection<T> {
+    gates.collection(options);
     if (typeof name !== 'string' || name.length === 0 || name.includes('$') || name.includes('\0')) {
       throw serverError(73, 'InvalidNamespace', `Invalid collection name: ${String(name)}`);
     }
@@ -32,9 +55,22 @@ export class EmbeddedDb implements Db {
     return collection;
   }
 
-  async createCollection<T extends Document = Document>(name: string): Promise<EmbeddedCollection<T>> {
+  /** A collection (made now rather than on first write) or, with `viewOn`, a read-only view. */
+  async createCollection<T extends Document = Document>(
+    name: string,
+    options: CreateCollectionOptions = {},
+  ): Promise<EmbeddedCollection<T>> {
+    gates.createCollection(options);
     const collection = this.collection<T>(name);
-    await this.engine.write(() => this.engine.ensureCollection(name));
+    if (options.pipeline !== undefined && options.viewOn === undefined) {
+      throw serverError(9, 'FailedToParse', "'pipeline' requires 'viewOn' to also be specified");
+    }
+    await this.engine.write(() => {
+      if (options.viewOn !== undefined) createView(this.engine, name, options.viewOn, options.pipeline);
+      else if (this.engine.catalog.views?.[name])
+        throw serverError(48, 'NamespaceExists', `Namespace already exists: ${this.databaseName}.${name}`);
+      else this.engine.ensureCollection(name);
+    });
     return collection;
   }
 
@@ -42,10 +78,21 @@ export class EmbeddedDb implements Db {
     return {
       toArray: async () => {
         this.engine.refreshCatalog();
-        return Object.keys(this.engine.catalog.collections)
-          .filter((name) => filter.name === undefined || filter.name === name)
-          .sort()
-          .map((name) => ({ name, type: 'collection', options: {}, info: { readOnly: false } }));
+        const collections = Object.keys(this.engine.catalog.collections).map((name) => ({
+          name,
+          type: 'collection',
+          options: {},
+          info: { readOnly: false },
+        }));
+        const views = Object.entries(this.engine.catalog.views ?? {}).map(([name, view]) => ({
+          name,
+          type: 'view',
+          options: { viewOn: view.viewOn, pipeline: view.pipeline },
+          info: { readOnly: true },
+        }));
+        return [...collections, ...views]
+          .filter((entry) => filter.name === undefined || filter.name === entry.name)
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       },
     };
   }
@@ -54,9 +101,11 @@ export class EmbeddedDb implements Db {
     return dropCollection(this.engine, name);
   }
 
-  async dropDatabase(): Promise<boolean> {
+  async dropDatabase(options?: object): Promise<boolean> {
+    gates.dropDatabase(options);
     this.engine.refreshCatalog();
-    for (const name of Object.keys(this.engine.catalog.collections)) await dropCollection(this.engine, name);
+    const names = [...Object.keys(this.engine.catalog.collections), ...Object.keys(this.engine.catalog.views ?? {})];
+    for (const name of names) await dropCollection(this.engine, name);
     return true;
   }
 
@@ -65,13 +114,37 @@ export class EmbeddedDb implements Db {
     pipeline: Document[] = [],
     options: ChangeStreamOptions = {},
   ): EmbeddedChangeStream<TSchema, TChange> {
+    gates.watch(options);
     return new EmbeddedChangeStream<TSchema, TChange>(this.engine, undefined, pipeline, options);
   }
 
-  /** The commands health checks use; anything else is refused clearly. */
-  async command(command: Document): Promise<Document> {
+  /** A pipeline over no collection: it starts with `$documents`, which makes its documents. */
+  aggregate<T extends Document = Document>(
+    pipeline: Document[] = [],
+    options: AggregateOptions = {},
+  ): AggregationCursor<T> {
+    gates.aggregate(options);
+    const [first] = pipeline;
+    const stage = isPlainObject(first) ? Object.keys(first)[0] : undefined;
+    if (stage !== '$documents') {
+      if (stage === '$currentOp' || stage === '$listLocalSessions')
+        throw notSupported(`the ${stage} stage`, 'no server state to list');
+      throw serverError(
+        73,
+        'InvalidNamespace',
+        `{aggregate: 1} is not valid for '${String(stage)}'; a collection is required.`,
+      );
+    }
+    const evaluation = evaluationOf(options);
+    if (evaluation?.collation) guardPipeline(pipeline);
+    return new EmbeddedAggregationCursor<T>(this.engine, undefined, pipeline, evaluation);
+  }
+
+  /** The commands health checks use; every other command is refused by name. */
+  async command(command: Document, options?: object): Promise<Document> {
+    gates.command(options);
     if ('ping' in command) return { ok: 1 };
     if ('buildInfo' in command || 'buildinfo' in command) return { ok: 1, version: 'embedded', engine: 'lmdb' };
-    throw serverError(59, 'CommandNotFound', `no such command: '${Object.keys(command)[0]}' on the embedded store`);
+    throw notSupported(`the '${Object.keys(command)[0]}' command`);
   }
 }

@@ -3,11 +3,20 @@ import type { Engine } from './engine';
 import { removeIndexEntries } from './indexAdmin';
 import { appendOplog } from './oplog';
 
-/** Drops a collection: its documents, its indexes' entries and its catalog entry, in one commit. */
+/** Inside a write transaction: drops the view of that name, if there is one. */
+function dropView(engine: Engine, name: string): boolean {
+  if (!engine.catalog.views?.[name]) return true;
+  const { [name]: _dropped, ...others } = engine.catalog.views;
+  engine.catalog.views = others;
+  engine.saveCatalog();
+  return true;
+}
+
+/** Drops a collection (or a view): its documents, its indexes' entries and its catalog entry, in one commit. */
 export async function dropCollection(engine: Engine, collectionName: string): Promise<boolean> {
   return engine.write(() => {
     const collection = engine.collectionEntry(collectionName);
-    if (!collection) return true;
+    if (!collection) return dropView(engine, collectionName);
     // Collected first: removing entries while a cursor walks them would skip some.
     const keys = [...engine.docs.getKeys({ start: prefixOf(collection.id), end: prefixOf(collection.id + 1) })];
     for (const key of keys) engine.docs.removeSync(key as Buffer);

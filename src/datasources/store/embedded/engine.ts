@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { deserialize, serialize } from './bson';
 import { emptyCatalog, type CatalogData, type CollectionEntry } from './catalog';
+import { serverError } from './errors';
 import { buildIndex, removeIndexEntries } from './indexAdmin';
+import { LONG_KEYS_FORMAT, rekeyLongIds } from './longKeyUpgrade';
 import { OplogBatch } from './oplogBatch';
 
 export interface EngineOptions {
@@ -17,6 +19,8 @@ export interface EngineOptions {
   oplogMaxEntries: number;
   /** How often watchers look for commits made by other processes on the same data dir. */
   watchPollMs: number;
+  /** Opened beside the writing process (backups, reports): nothing is written, writes are refused. */
+  readOnly?: boolean;
 }
 
 const CATALOG_KEY = 'catalog';
@@ -26,7 +30,7 @@ const FORMAT_KEY = 'format';
  * Layout version of the tables. A data directory written with another one has its indexes
  * rebuilt and its oplog emptied (older change events cannot be resumed from after an upgrade).
  */
-const FORMAT = 6;
+const FORMAT = 7;
 
 /**
  * The LMDB environment behind the embedded store: four tables in one memory-mapped file.
@@ -62,7 +66,7 @@ export class Engine {
   private txnState: { id: number; seq: number | undefined } | undefined;
 
   constructor(readonly options: EngineOptions) {
-    mkdirSync(options.dataDir, { recursive: true });
+    if (!options.readOnly) mkdirSync(options.dataDir, { recursive: true });
     // noSubdir: lmdb-js otherwise takes a path whose last part has a dot for a file name.
     // overlappingSync off (lmdb-js enables it by default on Linux): with it, a committing process
     // releases the write lock, fsyncs, and then rewrites the meta page of the transaction it
@@ -70,7 +74,14 @@ export class Engine {
     // the rewrite lands on the slot of the newer commit and silently drops it (and the next
     // writer builds on the older root): a write reported as committed vanishes, so two processes
     // both win the same unique key or claim. Syncing inside the write lock has no such window.
-    this.env = open({ path: options.dataDir, noSubdir: false, maxDbs: 8, noMemInit: true, overlappingSync: false });
+    this.env = open({
+      path: options.dataDir,
+      noSubdir: false,
+      maxDbs: 8,
+      noMemInit: true,
+      overlappingSync: false,
+      readOnly: options.readOnly === true,
+    });
     this.docs = this.env.openDB({ name: 'docs', encoding: 'binary', keyEncoding: 'binary' });
     this.index = this.env.openDB({ name: 'index', encoding: 'binary', keyEncoding: 'binary' });
     this.oplog = this.env.openDB({ name: 'oplog', encoding: 'binary', keyEncoding: 'binary' });
@@ -84,8 +95,13 @@ export class Engine {
   private upgradeFormat(): void {
     const stored = this.meta.get(FORMAT_KEY);
     if (stored && stored.readUInt32BE(0) === FORMAT) return;
+    if (this.options.readOnly) {
+      void this.env.close();
+      throw new Error(`${this.options.dataDir} has an older layout: open it for writing once (start the service)`);
+    }
     this.env.transactionSync(() => {
       this.refreshCatalog();
+      if (!stored || stored.readUInt32BE(0) < LONG_KEYS_FORMAT) rekeyLongIds(this);
       for (const collection of Object.values(this.catalogData.collections)) {
         for (const spec of collection.indexes) {
           removeIndexEntries(this, spec);
@@ -156,6 +172,9 @@ export class Engine {
    */
   async write<T>(action: () => T): Promise<T> {
     if (this.closed) throw new Error('the store is closed');
+    if (this.options.readOnly) {
+      throw serverError(10107, 'NotWritablePrimary', 'the store is open read-only: writes are refused');
+    }
     try {
       const result = await this.env.transaction(() => {
         this.beginCallback();

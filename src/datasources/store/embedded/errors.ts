@@ -1,6 +1,7 @@
 import { MongoAPIError, MongoInvalidArgumentError, MongoServerError } from 'mongodb';
 import type { Document } from './bson';
 import type { IndexSpec } from './catalog';
+import { kindOf } from './operatorSupport';
 import { valuesAtPath } from './paths';
 
 /**
@@ -47,6 +48,15 @@ export function cannotIndexParallelArrays(first: string, second: string): MongoS
   return serverError(171, 'CannotIndexParallelArrays', `cannot index parallel arrays [${second}] [${first}]`);
 }
 
+/**
+ * What the embedded engine does not implement (an option, a stage, an operator, a command):
+ * refused with one code, a message naming it, and the name in `unsupported`, never ignored.
+ */
+export function notSupported(feature: string, why = ''): MongoServerError {
+  const message = `the embedded store does not support ${feature}${why ? ` (${why})` : ''}`;
+  return serverError(238, 'NotImplemented', message, { unsupported: feature });
+}
+
 export function badValue(message: string): MongoServerError {
   return serverError(2, 'BadValue', message);
 }
@@ -85,6 +95,13 @@ export function fromMingoError(error: unknown): unknown {
   const message = error.message;
   if (/immutable field '_id'/.test(message)) return immutableId();
   const operator = /(\$[A-Za-z0-9_]+)/.exec(message)?.[1] ?? message;
+  const known = kindOf(operator);
+  if (known?.rule.support === 'refused' && /unregistered|unknown|not registered|requires/i.test(message)) {
+    return notSupported(`the ${operator} ${known.kind}`, known.rule.note);
+  }
+  if (/is not registered/.test(message)) {
+    return serverError(168, 'InvalidPipelineOperator', `Unrecognized expression '${operator}'`);
+  }
   if (/pipeline operator/i.test(message)) {
     return serverError(40324, 'UnrecognizedPipelineStage', `Unrecognized pipeline stage name: '${operator}'`);
   }
@@ -92,6 +109,7 @@ export function fromMingoError(error: unknown): unknown {
     return failedToParse(`Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`);
   }
   if (/non-numeric/i.test(message)) return serverError(14, 'TypeMismatch', message);
+  if (/undefined variable/i.test(message)) return serverError(17276, 'Location17276', message);
   if (/unknown query operator/i.test(message)) return badValue(`unknown operator: ${operator}`);
   if (/unknown|unsupported|invalid|not supported/i.test(message)) return badValue(message);
   return error;

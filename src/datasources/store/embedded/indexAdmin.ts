@@ -3,6 +3,7 @@ import { defaultIndexName, normalizeIndexKey, prefixOf, sameIndexDefinition, typ
 import type { Engine } from './engine';
 import { badValue, duplicateKeyError, indexNotFound, indexOptionsConflict, serverError } from './errors';
 import { indexEntries } from './indexKeys';
+import { refuseView } from './views';
 import { entryKey, namespaceOf } from './writes';
 import type { CreateIndexesOptions, IndexDescriptionInfo } from '../port';
 
@@ -55,6 +56,7 @@ export function buildIndex(engine: Engine, collection: CollectionEntry, spec: In
 export async function createIndex(engine: Engine, collectionName: string, definition: Omit<IndexSpec, 'id' | 'multikey'>): Promise<string> {
   return engine.write(() =>
     engine.atomic(() => {
+      refuseView(engine, collectionName);
       const collection = engine.ensureCollection(collectionName);
       const existing = collection.indexes.find((spec) => spec.name === definition.name);
       if (existing) {
@@ -79,6 +81,7 @@ export async function createIndex(engine: Engine, collectionName: string, defini
 export async function dropIndex(engine: Engine, collectionName: string, name: string): Promise<void> {
   await engine.write(() => {
     const collection = engine.collectionEntry(collectionName);
+    refuseView(engine, collectionName);
     const spec = collection?.indexes.find((candidate) => candidate.name === name);
     if (!collection || !spec) throw indexNotFound(name);
     removeIndexEntries(engine, spec);

@@ -1,6 +1,6 @@
 import type { Document } from './bson';
 import type { IndexSpec } from './catalog';
-import { encodeKey } from './keyCodec';
+import { componentLimit, storedKey } from './longKeys';
 import { filterMatcher } from './query';
 import { cannotIndexParallelArrays } from './errors';
 import { valuesAtPath } from './paths';
@@ -31,7 +31,7 @@ function isScalarField(document: Document, field: string): boolean {
 }
 
 export interface IndexEntries {
-  /** Encoded key components (without the index prefix and the _id suffix), one per index entry. */
+  /** Stored key components (without the index prefix and the _id suffix), one per index entry. */
   keys: Buffer[];
   /** Whether an array was expanded: the index becomes multikey. */
   multikey: boolean;
@@ -43,9 +43,10 @@ export function indexEntries(spec: IndexSpec, document: Document): IndexEntries 
   if (spec.sparse && spec.key.every(([field]) => isMissing(document, field))) {
     return { keys: [], multikey: false };
   }
+  const limit = componentLimit(spec.key.length);
   if (spec.key.every(([field]) => isScalarField(document, field))) {
     // The common case: top-level fields without arrays, so exactly one entry.
-    const parts = spec.key.map(([field, direction]) => encodeKey(document[field], direction === -1));
+    const parts = spec.key.map(([field, direction]) => storedKey(document[field], direction === -1, limit));
     return { keys: [parts.length === 1 ? parts[0]! : Buffer.concat(parts)], multikey: false };
   }
   let keys: Buffer[] = [Buffer.alloc(0)];
@@ -56,7 +57,7 @@ export function indexEntries(spec: IndexSpec, document: Document): IndexEntries 
       if (arrayField !== undefined) throw cannotIndexParallelArrays(arrayField, field);
       arrayField = field;
     }
-    const encoded = dedupe(values.map((value) => encodeKey(value, direction === -1)));
+    const encoded = dedupe(values.map((value) => storedKey(value, direction === -1, limit)));
     keys = keys.flatMap((prefix) => encoded.map((component) => Buffer.concat([prefix, component])));
   }
   return { keys, multikey: arrayField !== undefined };

@@ -1,7 +1,8 @@
 import type { Document } from './bson';
 import type { CollectionEntry, IndexSpec } from './catalog';
 import { isExact, isExactScalar } from './exactPlan';
-import { AFTER, encodeKey, typeTag } from './keyCodec';
+import { AFTER, typeTag } from './keyCodec';
+import { componentLimit, ID_KEY_LIMIT, isShortened, rangeEnd, rangeStart, storedKey } from './longKeys';
 import { isOperatorObject, isPlainObject, type SortPairs } from './values';
 
 /**
@@ -56,6 +57,21 @@ export function plainEqualityFields(filter: Document): string[] | undefined {
 }
 
 const ID_INDEX: IndexSpec = { name: '_id_', id: 0, key: [['_id', 1]], unique: true, sparse: false, multikey: false };
+
+/** Longest key component of an index (the `_id` index is the documents table). */
+export function keyLimitOf(spec: IndexSpec | undefined): number {
+  return !spec || spec === ID_INDEX ? ID_KEY_LIMIT : componentLimit(spec.key.length);
+}
+
+/** Whether a bound of the candidate is stored shortened (longKeys.ts): its documents are tested whole then. */
+function boundsShortened(candidate: Candidate, predicates: Map<string, FieldPredicate>): boolean {
+  const limit = keyLimitOf(candidate.spec);
+  const equalities = candidate.spec.key.slice(0, candidate.equalityCount);
+  const values = equalities.flatMap(([field]) => predicates.get(field)!.points!);
+  if (candidate.range?.lower) values.push(candidate.range.lower.value);
+  if (candidate.range?.upper) values.push(candidate.range.upper.value);
+  return values.some((value) => isShortened(value, limit));
+}
 
 function isPointValue(value: unknown): boolean {
   if (value === undefined || Array.isArray(value) || value instanceof RegExp) return false;
@@ -187,7 +203,10 @@ function planPlainEquality(collection: CollectionEntry, filter: Document, fields
   }
   if (!choice) return { stage: 'COLLSCAN' };
   const { candidate, exact } = choice;
-  const parts = candidate.spec.key.slice(0, candidate.equalityCount).map(([field, direction]) => encodeKey(filter[field], direction === -1));
+  const limit = keyLimitOf(candidate.spec);
+  const equalities = candidate.spec.key.slice(0, candidate.equalityCount);
+  const values = equalities.map(([field, direction]) => [filter[field], direction] as const);
+  const parts = values.map(([value, direction]) => storedKey(value, direction === -1, limit));
   const start = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   return {
     stage: 'IXSCAN',
@@ -196,7 +215,7 @@ function planPlainEquality(collection: CollectionEntry, filter: Document, fields
     bounds: [{ start, end: Buffer.concat([start, Buffer.from([AFTER])]) }],
     reverse: false,
     providesSort: true,
-    exact,
+    exact: exact && !values.some(([value]) => isShortened(value, limit)),
     point: candidate.spec.unique && candidate.equalityCount === candidate.spec.key.length,
   };
 }
@@ -229,22 +248,23 @@ export function planQuery(collection: CollectionEntry | undefined, filter: Docum
     bounds,
     reverse: best.direction === -1,
     providesSort: best.direction !== undefined && (bounds.length === 1 || sort.length === 0),
-    exact: isExact(filter, best),
+    exact: isExact(filter, best) && !boundsShortened(best, predicates),
     point: best.spec.unique && best.equalityCount === best.spec.key.length,
   };
 }
 
 function buildBounds(candidate: Candidate, predicates: Map<string, FieldPredicate>): IndexBounds[] | undefined {
+  const limit = keyLimitOf(candidate.spec);
   let prefixes: Buffer[] = [Buffer.alloc(0)];
   for (const [field, direction] of candidate.spec.key.slice(0, candidate.equalityCount)) {
     const points = predicates.get(field)!.points!;
     if (prefixes.length * points.length > MAX_POINTS) return undefined;
-    const encoded = points.map((point) => encodeKey(point, direction === -1));
+    const encoded = points.map((point) => storedKey(point, direction === -1, limit));
     encoded.sort(Buffer.compare);
     prefixes = prefixes.flatMap((prefix) => encoded.map((component) => Buffer.concat([prefix, component])));
   }
   const rangeDirection = candidate.spec.key[candidate.equalityCount]?.[1] ?? 1;
-  const suffix = candidate.range ? rangeSuffix(candidate.range, rangeDirection === -1) : undefined;
+  const suffix = candidate.range ? rangeSuffix(candidate.range, rangeDirection === -1, limit) : undefined;
   return prefixes.map((prefix) => ({
     start: suffix ? Buffer.concat([prefix, suffix.start]) : prefix,
     end: Buffer.concat([prefix, suffix ? suffix.end : Buffer.from([AFTER])]),
@@ -254,19 +274,19 @@ function buildBounds(candidate: Candidate, predicates: Map<string, FieldPredicat
 /**
  * Start and end of a range on one index component. Ranges are bracketed by type, as in MongoDB:
  * {$gt: 5} only reaches numbers. Bounds sitting right after a whole component use the AFTER byte
- * (no component continues with 0xFF); bounds at a type's edge are bare first bytes.
+ * (no component continues with 0xFF); bounds at a type's edge are bare first bytes; a bound
+ * stored shortened takes in every key sharing its kept bytes (longKeys.ts).
  */
-function rangeSuffix(range: FieldPredicate, descending: boolean): { start: Buffer; end: Buffer } {
+function rangeSuffix(range: FieldPredicate, descending: boolean, limit: number): { start: Buffer; end: Buffer } {
   const tag = typeTag(range.lower?.value ?? range.upper!.value);
   const lower = range.lower && typeTag(range.lower.value) === tag ? range.lower : undefined;
   const upper = range.upper && typeTag(range.upper.value) === tag ? range.upper : undefined;
-  const after = (key: Buffer) => Buffer.concat([key, Buffer.from([AFTER])]);
   if (!descending) {
-    const start = lower ? (lower.inclusive ? encodeKey(lower.value) : after(encodeKey(lower.value))) : Buffer.from([tag]);
-    const end = upper ? (upper.inclusive ? after(encodeKey(upper.value)) : encodeKey(upper.value)) : Buffer.from([tag + 1]);
+    const start = lower ? rangeStart(lower.value, lower.inclusive, false, limit) : Buffer.from([tag]);
+    const end = upper ? rangeEnd(upper.value, upper.inclusive, false, limit) : Buffer.from([tag + 1]);
     return { start, end };
   }
-  const start = upper ? (upper.inclusive ? encodeKey(upper.value, true) : after(encodeKey(upper.value, true))) : Buffer.from([0xff - tag]);
-  const end = lower ? (lower.inclusive ? after(encodeKey(lower.value, true)) : encodeKey(lower.value, true)) : Buffer.from([0xff - tag + 1]);
+  const start = upper ? rangeStart(upper.value, upper.inclusive, true, limit) : Buffer.from([0xff - tag]);
+  const end = lower ? rangeEnd(lower.value, lower.inclusive, true, limit) : Buffer.from([0xff - tag + 1]);
   return { start, end };
 }

@@ -1,8 +1,11 @@
-import { update as applyOperators, updateOne as applyPipeline } from 'mingo';
+import { update as applyOperators } from 'mingo';
 import type { Document } from './bson';
-import { conflictingUpdate, failedToParse, fromMingoError, immutableId, invalidArgument } from './errors';
+import { conflictingUpdate, failedToParse, fromMingoError, immutableId, invalidArgument, serverError } from './errors';
+import { aggregatorFor, type Evaluation } from './evaluation';
 import { fastUpdate } from './fastUpdate';
 import { encodeKey } from './keyCodec';
+import { STAGES } from './operatorSupport';
+import { refuseScripts } from './scripts';
 import { isOperatorObject, isPlainObject } from './values';
 import { idFirst } from './writes';
 
@@ -18,6 +21,28 @@ export interface UpdateOptions {
   arrayFilters?: Document[];
   /** The update's filter: the positional operator `$` refers to the array element it matched. */
   filter?: Document;
+  /** The operation's `let` variables and collation, for pipeline updates. */
+  evaluation?: Evaluation;
+}
+
+/** The stages MongoDB runs in a pipeline update. */
+const PIPELINE_UPDATE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
+
+function checkUpdatePipeline(pipeline: Document[]): void {
+  refuseScripts(pipeline);
+  for (const stage of pipeline) {
+    const names = isPlainObject(stage) ? Object.keys(stage) : [];
+    if (names.length !== 1) {
+      throw serverError(40323, 'Location40323', 'A pipeline stage specification object must contain exactly one field');
+    }
+    const name = names[0]!;
+    if (!Object.hasOwn(STAGES, name)) {
+      throw serverError(40324, 'UnrecognizedPipelineStage', `Unrecognized pipeline stage name: '${name}'`);
+    }
+    if (!PIPELINE_UPDATE_STAGES.has(name)) {
+      throw serverError(72, 'InvalidOptions', `${name} is not allowed to be used within an update`);
+    }
+  }
 }
 
 type UpdateOperator = (expression: Document, arrayFilters?: Document[]) => (document: Document) => string[];
@@ -35,7 +60,10 @@ function usesPositional(modifier: Document): boolean {
 
 /** Validates an update document the way the driver and server do, before touching data. */
 export function checkUpdate(update: UpdateSpec): void {
-  if (Array.isArray(update)) return;
+  if (Array.isArray(update)) {
+    checkUpdatePipeline(update);
+    return;
+  }
   if (!isPlainObject(update) || !isOperatorObject(update)) {
     throw invalidArgument('Update document requires atomic operators');
   }
@@ -74,15 +102,7 @@ export function checkReplacement(replacement: Document): void {
  * when the update inserts (mingo has no such operator: it becomes `$set` there).
  */
 export function applyUpdate(document: Document, update: UpdateSpec, inserting: boolean, options: UpdateOptions = {}): Document {
-  if (Array.isArray(update)) {
-    const holder = [structuredCloneDocument(document)];
-    try {
-      applyPipeline(holder, {}, update as never);
-    } catch (error) {
-      throw fromMingoError(error);
-    }
-    return keepIdFirst(document, holder[0]!);
-  }
+  if (Array.isArray(update)) return applyPipelineUpdate(document, update, options.evaluation);
   const modifier = update.$setOnInsert === undefined ? update : foldSetOnInsert(update, inserting);
   const fast = options.arrayFilters ? undefined : fastUpdate(document, modifier);
   if (fast) return fast;
@@ -100,6 +120,36 @@ export function applyUpdate(document: Document, update: UpdateSpec, inserting: b
     throw fromMingoError(error);
   }
   return keepIdFirst(document, target);
+}
+
+/** One compiled pipeline per update call, whatever the number of documents it changes. */
+const compiledPipelines = new WeakMap<Document[], { evaluation?: Evaluation; run: (document: Document) => unknown }>();
+
+function compiledPipeline(pipeline: Document[], evaluation: Evaluation | undefined): (document: Document) => unknown {
+  const cached = compiledPipelines.get(pipeline);
+  if (cached && cached.evaluation === evaluation) return cached.run;
+  const aggregator = aggregatorFor(pipeline, evaluation);
+  const run = (document: Document) => aggregator.run([document])[0];
+  compiledPipelines.set(pipeline, { evaluation, run });
+  return run;
+}
+
+/**
+ * A pipeline update: the stages run on the document, as an aggregation would run them. A result
+ * without `_id` keeps the document's, as in MongoDB; a different `_id` is refused.
+ */
+function applyPipelineUpdate(document: Document, pipeline: Document[], evaluation: Evaluation | undefined): Document {
+  let output: unknown;
+  try {
+    output = compiledPipeline(pipeline, evaluation)(structuredCloneDocument(document));
+  } catch (error) {
+    throw fromMingoError(error);
+  }
+  if (!isPlainObject(output)) {
+    throw serverError(40228, 'Location40228', "'replacement document' must evaluate to an object");
+  }
+  const result = output._id === undefined && document._id !== undefined ? { _id: document._id, ...output } : output;
+  return keepIdFirst(document, result);
 }
 
 /** The update without `$setOnInsert`, whose fields join `$set` when the update inserts. */

@@ -1,6 +1,7 @@
 import type { Document } from './bson';
 import { describeUpdate } from './diff';
 import type { Engine } from './engine';
+import type { Evaluation } from './evaluation';
 import { runQuery } from './query';
 import { planQuery } from './planner';
 import { emptyStats, lookupPoint } from './scan';
@@ -19,6 +20,8 @@ export interface WriteOneOptions {
   upsert?: boolean;
   sort?: unknown;
   arrayFilters?: Document[];
+  /** The operation's collation and `let` variables, when it has either. */
+  evaluation?: Evaluation;
 }
 
 export interface WriteOneOutcome {
@@ -31,40 +34,51 @@ export interface WriteOneOutcome {
 
 export type Change = { kind: 'update'; update: UpdateSpec } | { kind: 'replace'; replacement: Document };
 
-function firstMatch(engine: Engine, collectionName: string, filter: Document, sort: unknown): StoredDocument | undefined {
+function firstMatch(
+  engine: Engine,
+  collectionName: string,
+  filter: Document,
+  sort: unknown,
+  evaluation: Evaluation | undefined,
+): StoredDocument | undefined {
   const collection = engine.collectionEntry(collectionName);
   if (!collection) return undefined;
   const sortPairs = normalizeSort(sort);
-  const plan = sortPairs.length === 0 ? planQuery(collection, filter) : undefined;
+  const plan = sortPairs.length === 0 && !evaluation ? planQuery(collection, filter) : undefined;
   if (plan?.stage === 'IXSCAN' && plan.point && plan.exact && plan.bounds.length === 1) {
     // A key of a unique index given whole (an upsert's usual filter): one lookup, no cursor.
     return lookupPoint(engine, collection, plan, plan.bounds[0]!.start);
   }
-  const { results } = runQuery(engine, collectionName, { filter, sort: sortPairs, skip: 0, limit: 1 }, emptyStats());
+  const spec = { filter, sort: sortPairs, skip: 0, limit: 1, evaluation };
+  const { results } = runQuery(engine, collectionName, spec, emptyStats());
   const first = results.next();
   results.return(undefined);
   return first.done ? undefined : first.value;
 }
 
-function nextVersion(current: Document, change: Change, filter: Document, arrayFilters?: Document[]): Document {
-  return change.kind === 'replace'
-    ? applyReplacement(current, change.replacement)
-    : applyUpdate(current, change.update, false, { arrayFilters, filter });
+function updateOptionsOf(options: WriteOneOptions) {
+  return { arrayFilters: options.arrayFilters, evaluation: options.evaluation };
 }
 
-function upsertDocument(filter: Document, change: Change, arrayFilters?: Document[]): Document {
+function nextVersion(current: Document, change: Change, filter: Document, options: WriteOneOptions): Document {
+  return change.kind === 'replace'
+    ? applyReplacement(current, change.replacement)
+    : applyUpdate(current, change.update, false, { ...updateOptionsOf(options), filter });
+}
+
+function upsertDocument(filter: Document, change: Change, options: WriteOneOptions): Document {
   const seed = upsertSeed(filter);
   if (change.kind === 'replace') {
     return seed._id !== undefined && change.replacement._id === undefined ? { _id: seed._id, ...change.replacement } : change.replacement;
   }
-  return applyUpdate(seed, change.update, true, { arrayFilters });
+  return applyUpdate(seed, change.update, true, updateOptionsOf(options));
 }
 
 /** Inside a write transaction: updates or replaces the first match, or upserts. */
 export function writeOne(engine: Engine, collectionName: string, filter: Document, change: Change, options: WriteOneOptions): WriteOneOutcome {
-  const current = firstMatch(engine, collectionName, filter, options.sort);
+  const current = firstMatch(engine, collectionName, filter, options.sort, options.evaluation);
   if (current) {
-    const next = nextVersion(current.document, change, filter, options.arrayFilters);
+    const next = nextVersion(current.document, change, filter, options);
     const collection = engine.ensureCollection(collectionName);
     const op = change.kind === 'replace' ? 'replace' : 'update';
     const describe = op === 'update' ? () => describeUpdate(current.document, next) : undefined;
@@ -72,9 +86,10 @@ export function writeOne(engine: Engine, collectionName: string, filter: Documen
     return { matched: 1, modified: written ? 1 : 0, before: current.document, after: written ? next : current.document };
   }
   if (!options.upsert) return { matched: 0, modified: 0 };
-  const document = upsertDocument(filter, change, options.arrayFilters);
+  const document = upsertDocument(filter, change, options);
   const collection = engine.ensureCollection(collectionName);
-  const stored = insertDocument(engine, collection, document);
+  // An upsert keeps a `null` _id from its filter, as the server does.
+  const stored = insertDocument(engine, collection, document, true);
   return { matched: 0, modified: 0, upsertedId: stored.document._id, after: stored.document };
 }
 
@@ -83,19 +98,25 @@ export function writeOne(engine: Engine, collectionName: string, filter: Documen
  * changed from what the scan read (its bytes are LMDB's copy): reading and decoding it again
  * by _id cost as much as the scan itself.
  */
-function matchingDocuments(engine: Engine, collectionName: string, filter: Document): StoredDocument[] {
-  const { results } = runQuery(engine, collectionName, { filter, sort: [], skip: 0, limit: 0 }, emptyStats());
+function matchingDocuments(
+  engine: Engine,
+  collectionName: string,
+  filter: Document,
+  evaluation: Evaluation | undefined,
+): StoredDocument[] {
+  const spec = { filter, sort: [], skip: 0, limit: 0, evaluation };
+  const { results } = runQuery(engine, collectionName, spec, emptyStats());
   return [...results];
 }
 
 /** Inside a write transaction: updates every match (or upserts one when none matches). */
 export function writeMany(engine: Engine, collectionName: string, filter: Document, update: UpdateSpec, options: WriteOneOptions): WriteOneOutcome {
-  const matches = matchingDocuments(engine, collectionName, filter);
+  const matches = matchingDocuments(engine, collectionName, filter, options.evaluation);
   if (matches.length === 0) return writeOne(engine, collectionName, filter, { kind: 'update', update }, options);
   const collection = engine.ensureCollection(collectionName);
   let modified = 0;
   for (const current of matches) {
-    const next = applyUpdate(current.document, update, false, { arrayFilters: options.arrayFilters, filter });
+    const next = applyUpdate(current.document, update, false, { ...updateOptionsOf(options), filter });
     const written = rewriteDocument(engine, collection, current, next, 'update', () => describeUpdate(current.document, next));
     if (written) modified++;
   }
@@ -103,16 +124,23 @@ export function writeMany(engine: Engine, collectionName: string, filter: Docume
 }
 
 /** Inside a write transaction: deletes the first match (by `sort`) or every match; returns the count and the first. */
-export function deleteMatches(engine: Engine, collectionName: string, filter: Document, many: boolean, sort?: unknown): { count: number; first?: Document } {
+export function deleteMatches(
+  engine: Engine,
+  collectionName: string,
+  filter: Document,
+  many: boolean,
+  sort?: unknown,
+  evaluation?: Evaluation,
+): { count: number; first?: Document } {
   const collection = engine.collectionEntry(collectionName);
   if (!collection) return { count: 0 };
   if (!many) {
-    const current = firstMatch(engine, collectionName, filter, sort);
+    const current = firstMatch(engine, collectionName, filter, sort, evaluation);
     if (!current) return { count: 0 };
     removeDocument(engine, collection, current);
     return { count: 1, first: current.document };
   }
-  const matches = matchingDocuments(engine, collectionName, filter);
+  const matches = matchingDocuments(engine, collectionName, filter, evaluation);
   for (const stored of matches) removeDocument(engine, collection, stored);
   return { count: matches.length };
 }

@@ -2,10 +2,11 @@ import { ObjectId } from 'bson';
 import { serialize, type Document } from './bson';
 import { prefixOf, type CollectionEntry, type IndexSpec } from './catalog';
 import type { Engine } from './engine';
-import { duplicateKeyError } from './errors';
+import { duplicateKeyError, serverError } from './errors';
 import { indexEntries } from './indexKeys';
-import { encodeKey } from './keyCodec';
+import { entryIdSuffix, storedIdKey } from './longKeys';
 import { appendOplog, type UpdateDescription } from './oplog';
+import { isPlainObject } from './values';
 
 /**
  * The three storage primitives every write is made of. Each runs inside the engine's write
@@ -32,7 +33,8 @@ function docKey(collection: CollectionEntry, idKey: Buffer): Buffer {
  * a lookup or a uniqueness check is one `get`; other indexes hold one entry per (value, _id).
  */
 export function entryKey(spec: IndexSpec, component: Buffer, idKey: Buffer): Buffer {
-  return spec.unique ? Buffer.concat([prefixOf(spec.id), component]) : Buffer.concat([prefixOf(spec.id), component, idKey]);
+  if (spec.unique) return Buffer.concat([prefixOf(spec.id), component]);
+  return Buffer.concat([prefixOf(spec.id), component, entryIdSuffix(idKey)]);
 }
 
 /** Throws E11000 when another document already holds one of these keys in a unique index. */
@@ -115,9 +117,12 @@ export function withId(document: Document): Document {
   return idFirst(document);
 }
 
-/** Sets a new ObjectId `_id` on a document that has none; true when it did. */
-function assignId(document: Document): boolean {
-  if (document._id !== undefined && document._id !== null) return false;
+/**
+ * Sets a new ObjectId `_id` on a document that has none; true when it did. An insert's `null`
+ * `_id` is replaced, as the driver replaces it; an upsert keeps it, as the server does.
+ */
+function assignId(document: Document, keepNull = false): boolean {
+  if (document._id !== undefined && (document._id !== null || keepNull)) return false;
   // The driver sets _id on the caller's object too, so insertedId matches what the caller holds.
   document._id = new ObjectId();
   return true;
@@ -140,12 +145,34 @@ function startsWithId(document: Document): boolean {
   return false;
 }
 
-export function insertDocument(engine: Engine, collection: CollectionEntry, input: Document): StoredDocument {
-  const generated = assignId(input);
+/** MongoDB stores no `$`-prefixed field name inside an `_id`, however deep. */
+function checkIdField(id: unknown): void {
+  if (Array.isArray(id)) {
+    for (const element of id) checkIdField(element);
+    return;
+  }
+  if (!isPlainObject(id)) return;
+  for (const [name, value] of Object.entries(id)) {
+    if (name.startsWith('$')) {
+      const message = `_id fields may not contain '$'-prefixed fields: ${name} is not valid for storage.`;
+      throw serverError(52, 'DollarPrefixedFieldName', message);
+    }
+    checkIdField(value);
+  }
+}
+
+export function insertDocument(
+  engine: Engine,
+  collection: CollectionEntry,
+  input: Document,
+  upserted = false,
+): StoredDocument {
+  const generated = assignId(input, upserted);
   const document = idFirst(input);
+  if (!generated) checkIdField(document._id);
   const takenId = () => duplicateKeyError(namespaceOf(engine, collection), { name: '_id_', key: [['_id', 1]] }, document);
   if (Array.isArray(document._id)) throw takenId();
-  const idKey = encodeKey(document._id);
+  const idKey = storedIdKey(document._id);
   const key = docKey(collection, idKey);
   // An id generated for this very insert (here, or by withId before the transaction) cannot
   // exist yet. A remembered one is consumed, so inserting the same object again is checked
