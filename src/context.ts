@@ -2,9 +2,12 @@ import type { App } from './app';
 import type { Principal } from './auth/roles';
 import type { Loaders } from './services/loaders';
 
+/** A resolver class, whatever the services its constructor takes. */
+export type ResolverClassRef = abstract new (...args: never) => object;
+
 /** The resolver instances serving an app, each constructed with its feature's services. */
 export interface ResolverInstances {
-  get(resolverClass: Function): object;
+  get(resolverClass: ResolverClassRef): object;
 }
 
 /** What every resolver receives: the app's ports and services, the caller, per-request loaders. */

@@ -33,13 +33,16 @@ export async function routeOverWebSocket(leadCount: number, agentCount: number):
       await client.connected();
       const timeline = new AgentTimeline();
       timelines.push(timeline);
-      client.subscribeAssignments(async (message) => {
-        if (message.kind !== 'ASSIGNED' || !message.lead) return;
+      const answer = async (leadId: string) => {
         timeline.leadReceived(Date.now());
-        const result = await client.execute<{ resolveLead: { resolvedAt: string } }>(RESOLVE, { id: message.lead.id });
+        const result = await client.execute<{ resolveLead: { resolvedAt: string } }>(RESOLVE, { id: leadId });
         timeline.answered(Date.parse(result.resolveLead.resolvedAt));
         answered += 1;
         if (answered === leadCount) finish();
+      };
+      client.subscribeAssignments((message) => {
+        // a failed answer fails the benchmark loudly (an unhandled rejection ends the run)
+        if (message.kind === 'ASSIGNED' && message.lead) void answer(message.lead.id);
       });
       await client.setPresence('ONLINE');
       clients.push(client);

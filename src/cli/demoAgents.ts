@@ -139,11 +139,13 @@ async function main(argv: string[]): Promise<number> {
   const keys = await demoKeys(options.agents, options, config);
   const clients = await Promise.all(keys.agents.map(({ id, key }) => runAgent(id, key, options)));
   if (options.upload) await uploadList(options.upload, options, keys.operator);
-  log('demo', `${clients.length} agents working ${options.url}; Ctrl-C to stop`);
-  await new Promise<void>((resolve) => {
+  // Listen before saying so: a signal sent on reading the line below finds the handlers.
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+  log('demo', `${clients.length} agents working ${options.url}; Ctrl-C to stop`);
+  await stopped;
   await Promise.allSettled(clients.map(async (client) => client.setPresence('OFFLINE').finally(() => client.close())));
   return 0;
 }

@@ -1,4 +1,5 @@
 import type { App } from '../app';
+import type { ResolverClassRef, ResolverInstances } from '../context';
 import { queueIndexes } from '../datasources/queue';
 import type { Db } from '../datasources/store';
 import { applyIndexes, type IndexDeclaration, type RetiredIndex } from '../datasources/store/indexes';
@@ -38,7 +39,7 @@ export async function applyFeatureIndexes(db: Db, of: readonly AnyFeature[] = fe
 }
 
 /** The resolver classes of the given features: the schema's SDL needs no app. */
-export function featureResolvers(of: readonly AnyFeature[] = features): Function[] {
+export function featureResolvers(of: readonly AnyFeature[] = features): ResolverClassRef[] {
   return of.flatMap((feature) => feature.resolvers ?? []);
 }
 
@@ -51,8 +52,8 @@ export function wireFeatures(app: App, of: readonly AnyFeature[]): WiredFeature[
  * The resolver container handed to type-graphql: each resolver class is constructed once per
  * app with the services of the feature that declares it.
  */
-export function resolverContainer(wired: readonly WiredFeature[]): { get(resolverClass: Function): object } {
-  const instances = new Map<Function, object>();
+export function resolverContainer(wired: readonly WiredFeature[]): ResolverInstances {
+  const instances = new Map<ResolverClassRef, object>();
   for (const { feature, services } of wired) {
     for (const resolverClass of feature.resolvers ?? []) instances.set(resolverClass, new resolverClass(services));
   }

@@ -1,6 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
+import type { ResolverClassRef } from '../context';
 import { authChecker } from './authChecker';
 import { checkLookupLengths } from './lookupLength';
 
@@ -24,10 +25,10 @@ const changeStreamsOnly: PubSub = {
  * is done by each service with zod (clear BAD_USER_INPUT naming the field), so type-graphql's
  * class-validator pass is off; its `validateFn` only bounds filters and lookups (lookupLength.ts).
  */
-export async function buildAppSchema(resolvers: readonly Function[], container?: ContainerType): Promise<GraphQLSchema> {
+export async function buildAppSchema(resolvers: readonly ResolverClassRef[], container?: ContainerType): Promise<GraphQLSchema> {
   if (resolvers.length === 0) throw new Error('the schema needs at least one resolver');
   return buildSchema({
-    resolvers: resolvers as NonEmptyArray<Function>,
+    resolvers: resolvers as unknown as NonEmptyArray<ResolverClassRef & (new () => object)>,
     container,
     authChecker,
     validate: false,
@@ -38,6 +39,6 @@ export async function buildAppSchema(resolvers: readonly Function[], container?:
 }
 
 /** The SDL committed as schema.graphql: sorted, so the file changes only when the API does. */
-export async function printAppSchema(resolvers: readonly Function[]): Promise<string> {
+export async function printAppSchema(resolvers: readonly ResolverClassRef[]): Promise<string> {
   return `${printSchema(lexicographicSortSchema(await buildAppSchema(resolvers)))}\n`;
 }

@@ -23,7 +23,9 @@ describe('schema artifacts', () => {
       await promisify(execFile)(codegen, ['--config', 'codegen.yml', '--check'], { cwd: root });
     } catch (error) {
       const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
-      throw new Error(`Generated operations are stale or a document is invalid: run \`npm run codegen\` and commit test/generated.\n${output}`);
+      throw new Error(`Generated operations are stale or a document is invalid: run \`npm run codegen\` and commit test/generated.\n${output}`, {
+        cause: error,
+      });
     }
   });
 });

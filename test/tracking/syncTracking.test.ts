@@ -1,5 +1,4 @@
 import type { Db, Document } from '../../src/datasources/store';
-import { Registry } from 'prom-client';
 import { syncTracking, type SyncTrackingDeps } from '../../src/services/tracking/syncTracking';
 import { DEFAULT_PUBLICATION_CODES } from '../../src/services/tracking/publicationCodes';
 import { expectedAggregates, generateHits, writeHits, type Creative } from './support/pixelLogs';

@@ -9,6 +9,8 @@ import type { AnalyticsPort } from './port';
 export * from './port';
 export { AthenaAnalytics } from './athena/athena';
 export { DuckDbAnalytics } from './duckdb/duckdb';
+/** The CloudFront log columns, for writing local log files the DuckDB engine reads. */
+export { CLOUDFRONT_LOG_FIELDS } from './duckdb/cloudFrontLogs';
 
 /** Where the embedded engine reads CloudFront logs: TRACKING_LOGS_DIR, else DATA_DIR/tracking-logs. */
 export function trackingLogsDir(config: Config): string {

@@ -44,7 +44,7 @@ export function parseBusinessUnits(json: string | undefined): BusinessUnit[] {
   try {
     raw = JSON.parse(json);
   } catch (error) {
-    throw new Error(`SFMC_BUSINESS_UNITS: not JSON (${(error as Error).message})`);
+    throw new Error(`SFMC_BUSINESS_UNITS: not JSON (${(error as Error).message})`, { cause: error });
   }
   const parsed = z.array(businessUnitSchema).safeParse(raw);
   if (!parsed.success) {

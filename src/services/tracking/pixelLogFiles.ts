@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { CLOUDFRONT_LOG_FIELDS } from '../../datasources/analytics/duckdb/cloudFrontLogs';
+import { CLOUDFRONT_LOG_FIELDS } from '../../datasources/analytics';
 
 const gzipAsync = promisify(gzip);
 
