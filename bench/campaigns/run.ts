@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { rm } from 'node:fs/promises';
 import { freezeBaseline, freezeBench } from './freezeBench';
 import { importBaseline, importBench } from './importBench';

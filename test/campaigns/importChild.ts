@@ -15,10 +15,10 @@ import { importLeads } from '../../src/services/leads/importLeads';
 import { leadIndexes } from '../../src/services/leads/indexes';
 import { leaseTiming } from '../../src/services/uploads/importLease';
 
-/** Header and `rows` member rows, then a stream that stays open: the upload of a client that hangs. */
-function endlessUpload(rows: number): Readable {
+/** Header, `head` and `rows` member rows, then a stream that stays open: the upload of a client that hangs. */
+function endlessUpload(rows: number, head = ''): Readable {
   async function* parts() {
-    yield Buffer.from('email,name\n');
+    yield Buffer.from(`email,name\n${head}`);
     for (let i = 0; i < rows; i++) yield Buffer.from(`staged${i}@example.com,Staged ${i}\n`);
     await new Promise(() => undefined);
   }
@@ -33,14 +33,15 @@ async function audienceImport(db: Db, lease: ReturnType<typeof leaseTiming>): Pr
   await applyIndexes(db, campaignIndexes);
   const members = new AudienceMembers(db, { maxBytes: 100_000_000, maxRows: 1_000_000 }, lease);
   const audience = await createEntity(db, entities.audience, { name: 'Crashed', segments: [] });
-  const kept = Readable.from([Buffer.from('email\nkept1@example.com\nkept2@example.com\nkept3@example.com\n')]);
+  const keptRows = 'email,name\nkept1@example.com,Kept 1\nkept2@example.com,Kept 2\nkept3@example.com,Kept 3\n';
+  const kept = Readable.from([Buffer.from(keptRows)]);
   await members.import({ audienceId: audience._id, file: kept, filename: 'kept.csv', mode: 'ADD', overwrite: false });
   void members.import({
     audienceId: audience._id,
-    file: endlessUpload(7000),
+    file: endlessUpload(7000, 'kept1@example.com,Overwritten\n'),
     filename: 'crashed.csv',
     mode: 'REPLACE',
-    overwrite: false,
+    overwrite: true,
   });
   await waitUntil(async () => (await db.collection(C.memberships).countDocuments({ audienceId: audience._id })) > 3);
   return { audienceId: audience._id };

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { C, type AudienceImportDoc, type MembershipDoc } from '../../src/services/campaigns/model';
+import { C, type AudienceImportDoc, type MemberDoc, type MembershipDoc } from '../../src/services/campaigns/model';
 import type { LeadImportDoc } from '../../src/services/leads/model';
 import { graphql } from '../support/graphql';
 import { startTestServer, type TestServer } from '../support/server';
@@ -63,7 +63,7 @@ describe('imports killed with kill -9', () => {
 
   const start = () => startTestServer({ DATA_DIR: dataDir, JOB_VISIBILITY_TIMEOUT_SECONDS: '1' });
 
-  it('an audience import is marked FAILED with a reason, its staged rows dropped, and can be retried', async () => {
+  it('an audience import is marked FAILED, its staged rows and member writes undone, and can be retried', async () => {
     const { audienceId } = await killMidImport(dataDir, 'audience');
     server = await start();
     const db = server.app.db;
@@ -75,6 +75,10 @@ describe('imports killed with kill -9', () => {
     expect(crashed!.finishedAt).toBeInstanceOf(Date);
     // the REPLACE never published: the audience is as it was, and its staged rows are gone
     expect(await db.collection<MembershipDoc>(C.memberships).countDocuments({ audienceId })).toBe(3);
+    // and so are its members: the ones it created are gone, the one it overwrote has its name back
+    const members = db.collection<MemberDoc>(C.members);
+    expect(await members.countDocuments({})).toBe(3);
+    expect(await members.findOne({ email: 'kept1@example.com' })).toMatchObject({ name: 'Kept 1' });
 
     const operator = await server.createApiKey('operator');
     const form = new FormData();

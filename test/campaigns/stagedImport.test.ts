@@ -6,33 +6,9 @@ import { freezeAudience } from '../../src/services/campaigns/freezeAudience';
 import { importAudienceMembers } from '../../src/services/campaigns/importMembers';
 import { C, type AudienceImportDoc, type MembershipDoc } from '../../src/services/campaigns/model';
 import { csv, openCampaignApp, type CampaignApp } from './fixture';
+import { gatedCsv, waitFor } from './gatedUpload';
 
 const limits = { maxBytes: 10_000_000, maxRows: 100_000 };
-
-/** A CSV upload that sends `rows` member rows, then waits for `release()` before it ends (or fails). */
-function gatedCsv(rows: number, prefix: string, ending = '') {
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  async function* parts() {
-    yield Buffer.from('email,name\n');
-    for (let start = 0; start < rows; start += 1000) {
-      const lines = [];
-      for (let i = start; i < Math.min(rows, start + 1000); i++) lines.push(`${prefix}${i}@example.com,M ${i}\n`);
-      yield Buffer.from(lines.join(''));
-    }
-    await gate;
-    if (ending) yield Buffer.from(ending);
-  }
-  return { stream: Readable.from(parts()), release };
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** An import is staged, then published in one step: until then readers see the audience as it was. */
 describe('staged audience imports', () => {

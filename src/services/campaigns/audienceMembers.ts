@@ -5,6 +5,7 @@ import type { UploadLimits } from '../uploads/readRows';
 import { entities, requireActive } from './catalog';
 import { recoverStaleImports, requireNotHeld } from './importHold';
 import { importAudienceMembers, type ImportMembersInput } from './importMembers';
+import { requireMembersFree } from './memberHolds';
 import { C, type AudienceImportDoc, type MemberDoc, type MembershipDoc } from './model';
 import { addMemberships, removeMemberships } from './upsertMembers';
 import { membershipFilters, readsWholeAudience } from './visibleMemberships';
@@ -51,15 +52,17 @@ export class AudienceMembers {
 
   /**
    * Adds the existing ones of `memberIds` to an active audience; answers how many were not in
-   * it yet. CONFLICT while an import holds the audience: what it adds would be undone by it.
+   * it yet. CONFLICT while an import holds the audience (what it adds would be undone by it),
+   * or wrote one of the members and has not finished (its failure would delete or restore it).
    */
   async add(audienceId: string, memberIds: string[]): Promise<number> {
     await requireActive(this.db, entities.audience, audienceId, 'audienceId');
     await requireNotHeld(this.db, audienceId, this.lease);
     const found = await this.db
       .collection<MemberDoc>(C.members)
-      .find({ _id: { $in: memberIds } }, { projection: { _id: 1 } })
+      .find({ _id: { $in: memberIds } }, { projection: { _id: 1, email: 1, importId: 1 } })
       .toArray();
+    await requireMembersFree(this.db, found);
     return addMemberships(this.db, audienceId, found.map((member) => member._id), new Date());
   }
 

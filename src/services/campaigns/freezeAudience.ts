@@ -1,6 +1,6 @@
 import type { Db } from '../../datasources/store';
 import { archivedMemberFilter, C, recipientId, type CampaignDoc, type MemberDoc, type MembershipDoc, type RecipientDoc } from './model';
-import { membershipFilters } from './visibleMemberships';
+import { membershipView } from './visibleMemberships';
 
 // Few enough commits that the per-commit sync stays a small share of the freeze.
 const CHUNK = 5000;
@@ -36,10 +36,12 @@ export async function freezeAudience(db: Db, campaign: CampaignDoc, onProgress?:
     });
     inserting.catch(() => undefined);
   };
-  for await (const memberId of distinctMembers(db, campaign.audienceIds)) {
-    if (archived.has(memberId)) continue;
-    chunk.push(newRecipient(campaign._id, memberId));
-    if (chunk.length >= CHUNK) await flush();
+  for await (const memberIds of distinctMembers(db, campaign.audienceIds)) {
+    for (const memberId of memberIds) {
+      if (archived.has(memberId)) continue;
+      chunk.push(newRecipient(campaign._id, memberId));
+      if (chunk.length >= CHUNK) await flush();
+    }
   }
   if (chunk.length > 0) await flush();
   await inserting;
@@ -48,26 +50,46 @@ export async function freezeAudience(db: Db, campaign: CampaignDoc, onProgress?:
 }
 
 /**
- * The members of the audiences, each once: one index range per audience (several ranges in one
- * query would make the store remember every membership it returned to drop repeats; this set
- * holds each member once instead). Only memberId is read, which the (audienceId, memberId)
- * index holds: the memberships themselves are not read (a covered query), except for an
- * audience an import holds, whose published memberships are told apart by their fields.
+ * The members of the audiences, each once, in chunks: one index range per audience (several
+ * ranges in one query would make the store remember every membership it returned to drop
+ * repeats; this set holds each member once instead). Only memberId is read, which the
+ * (audienceId, memberId) index holds: the memberships themselves are not read (a covered
+ * query), except for an audience an import holds, whose published memberships are told apart by
+ * their fields. An import may take hold of an audience while it is read: each chunk is handed
+ * on only once the audience's mark (visibleMemberships.ts) is found unchanged since the read
+ * began, and a read that finds it changed starts again with the new filter, so no staged row
+ * is ever frozen.
  */
-async function* distinctMembers(db: Db, audienceIds: string[]): AsyncGenerator<string> {
+async function* distinctMembers(db: Db, audienceIds: string[]): AsyncGenerator<string[]> {
   const seen = new Set<string>();
-  const unique = [...new Set(audienceIds)];
-  const filters = await membershipFilters(db, unique);
-  for (const filter of filters) {
-    const memberships = db
-      .collection<MembershipDoc>(C.memberships)
-      .find(filter, { projection: { _id: 0, memberId: 1 } });
-    for await (const { memberId } of memberships) {
+  for (const audienceId of new Set(audienceIds)) yield* audienceChunks(db, audienceId, seen);
+}
+
+/** One audience's members not in `seen`, in chunks, each added to `seen` as it is handed on. */
+async function* audienceChunks(db: Db, audienceId: string, seen: Set<string>): AsyncGenerator<string[]> {
+  const memberships = db.collection<MembershipDoc>(C.memberships);
+  for (let view = await membershipView(db, audienceId); ; ) {
+    const read = view;
+    const unchanged = async () => (view = await membershipView(db, audienceId)).mark === read.mark;
+    let pending: string[] = [];
+    let changed = false;
+    for await (const { memberId } of memberships.find(read.filter, { projection: { _id: 0, memberId: 1 } })) {
       if (seen.has(memberId)) continue;
-      seen.add(memberId);
-      yield memberId;
+      pending.push(memberId);
+      if (pending.length < CHUNK) continue;
+      if ((changed = !(await unchanged()))) break;
+      yield handOn(pending, seen);
+      pending = [];
     }
+    if (changed || !(await unchanged())) continue;
+    yield handOn(pending, seen);
+    return;
   }
+}
+
+function handOn(memberIds: string[], seen: Set<string>): string[] {
+  for (const memberId of memberIds) seen.add(memberId);
+  return memberIds;
 }
 
 /** Ids of archived members, from the partial index that holds only them (a covered query). */

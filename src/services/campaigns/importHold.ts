@@ -1,6 +1,7 @@
 import type { Db, Filter } from '../../datasources/store';
 import { conflict } from '../../errors';
 import { takeOverStale, type LeaseTiming, type RecordLease } from '../uploads/importLease';
+import { dropUndo, undoMemberWrites } from './memberUndo';
 import { C, type AudienceImportDoc, type MembershipDoc } from './model';
 
 const DUPLICATE_KEY = 11000;
@@ -76,6 +77,8 @@ export async function markFailed(db: Db, lease: Lease, record: AudienceImportDoc
   record.status = 'FAILED';
   record.error = reason;
   record.finishedAt = new Date();
+  record.counts.created = 0;
+  record.counts.updated = 0;
   record.counts.addedToAudience = 0;
   record.counts.removedFromAudience = 0;
   await importsOf(db).updateOne(lease.held, {
@@ -84,9 +87,10 @@ export async function markFailed(db: Db, lease: Lease, record: AudienceImportDoc
 }
 
 /**
- * Publishes a staged import in one update of its record: its memberships are shown from then on.
- * A REPLACE stays the audience's holder, `replacing`, until settleImport deleted the memberships
- * it did not list (readers already skip them). False when the lease was lost meanwhile.
+ * Publishes a staged import in one update of its record: its memberships are shown from then on,
+ * and the members it wrote are anyone's. It stays the audience's holder until settleImport has
+ * dropped its undo records (and, for a REPLACE, `replacing`, deleted the memberships it did not
+ * list, which readers already skip). False when the lease was lost meanwhile.
  */
 export async function publishImport(db: Db, lease: Lease, record: AudienceImportDoc): Promise<boolean> {
   record.status = 'SUCCEEDED';
@@ -97,31 +101,36 @@ export async function publishImport(db: Db, lease: Lease, record: AudienceImport
     counts: record.counts,
     rejects: record.rejects,
   };
-  const published =
-    record.mode === 'REPLACE'
-      ? await importsOf(db).updateOne(lease.held, { $set: { ...finished, replacing: true }, $unset: { staged: '' } })
-      : await importsOf(db).updateOne(lease.held, { $set: finished, $unset: { staged: '', active: '' } });
+  const replacing = record.mode === 'REPLACE' ? { replacing: true as const } : {};
+  const published = await importsOf(db).updateOne(lease.held, {
+    $set: { ...finished, ...replacing },
+    $unset: { staged: '' },
+  });
   if (published.matchedCount === 0) return false;
   delete record.staged;
-  if (record.mode === 'REPLACE') record.replacing = true;
-  else delete record.active;
+  Object.assign(record, replacing);
   return true;
 }
 
 /**
- * The clean-up after a held import ends, then the audience is let go: a failed import's staged
- * memberships are deleted; a published REPLACE deletes the memberships it did not list.
+ * The clean-up after a held import ends, then the audience is let go: a failed import's member
+ * writes are undone and its staged memberships deleted; a published one drops its undo records,
+ * and a published REPLACE deletes the memberships it did not list.
  */
 export async function settleImport(db: Db, record: AudienceImportDoc, lease: Lease): Promise<void> {
   const memberships = db.collection<MembershipDoc>(C.memberships);
   if (record.staged || record.status === 'FAILED') {
+    await undoMemberWrites(db, record._id, record.createdAt);
     await memberships.deleteMany({ audienceId: record.audienceId, importId: record._id });
-  } else if (record.replacing) {
-    const removed = await memberships.deleteMany({ audienceId: record.audienceId, listedBy: { $ne: record._id } });
-    record.counts.removedFromAudience += removed.deletedCount;
-    await importsOf(db).updateOne(lease.held, {
-      $set: { 'counts.removedFromAudience': record.counts.removedFromAudience },
-    });
+  } else {
+    await dropUndo(db, record._id);
+    if (record.replacing) {
+      const removed = await memberships.deleteMany({ audienceId: record.audienceId, listedBy: { $ne: record._id } });
+      record.counts.removedFromAudience += removed.deletedCount;
+      await importsOf(db).updateOne(lease.held, {
+        $set: { 'counts.removedFromAudience': record.counts.removedFromAudience },
+      });
+    }
   }
   await importsOf(db).updateOne(lease.held, { $unset: { active: '', staged: '', replacing: '' } });
   delete record.active;

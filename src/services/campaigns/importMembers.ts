@@ -43,9 +43,10 @@ export interface ImportMembersOptions {
  * import's id, and readers leave them out while the import record says it is staged. Once the
  * whole file went in, one update of the record publishes them (a REPLACE then deletes the
  * memberships the file did not list, which readers already skip). A file refused or failing
- * part way, or a process that dies, leaves the audience as it was. One import holds an
- * audience at a time (CONFLICT for a second one); its record's lease lets another process
- * finish it as FAILED if this one dies. Members the file created stay as members.
+ * part way, or a process that dies, leaves the audience as it was, and its members too: the
+ * members it created are deleted and the ones it overwrote restored (see upsertMembers.ts).
+ * One import holds an audience at a time (CONFLICT for a second one); its record's lease lets
+ * another process finish it as FAILED if this one dies.
  */
 export async function importAudienceMembers(
   db: Db,
@@ -103,7 +104,7 @@ export async function importAudienceMembers(
     throw error;
   }
   try {
-    if (record.active) await settleImport(db, record, lease);
+    await settleImport(db, record, lease);
   } finally {
     lease.stop();
   }

@@ -30,6 +30,7 @@ export const campaignIndexes: IndexDeclaration[] = [
     key: { audienceId: 1 },
     options: { unique: true, partialFilterExpression: { active: true }, name: 'audience_import_holder' },
   },
+  { collection: C.importUndo, key: { importId: 1 } },
   { collection: 'outbox', key: { createdAt: -1, _id: -1 } },
 ];
 

@@ -15,6 +15,7 @@ export const C = {
   events: 'campaign_events',
   exportState: 'campaign_export_state',
   imports: 'audience_imports',
+  importUndo: 'audience_import_undo',
 } as const;
 
 export type CampaignType = 'EMAIL' | 'MOBILE' | 'AD';
@@ -61,6 +62,29 @@ export interface MemberDoc extends Timestamps {
   name?: string | null;
   contact?: string | null;
   attributes: Record<string, string>;
+  /**
+   * The import that created this member or last overwrote it. While that import is not
+   * published, no other import or addition may use the member (its failure would undo it).
+   */
+  importId?: string;
+}
+
+/** The fields an import's overwrite changes, as they were before it: what its failure restores. */
+export type MemberSnapshot = Pick<
+  MemberDoc,
+  '_id' | 'name' | 'contact' | 'attributes' | 'updatedAt' | 'archivedAt' | 'importId'
+>;
+
+/**
+ * What one batch of an import did to members, stored before it did it: the members it created
+ * (deleted if the import fails) and the ones it overwrote, as they were (restored if it fails).
+ * Dropped once the import is settled.
+ */
+export interface ImportUndoDoc {
+  _id: string;
+  importId: string;
+  created: string[];
+  previous: MemberSnapshot[];
 }
 
 /**

@@ -17,12 +17,33 @@ export async function membershipFilters(db: Db, audienceIds: readonly string[]):
     )
     .toArray();
   const holderOf = new Map(holders.map((holder) => [holder.audienceId, holder]));
-  return audienceIds.map((audienceId) => {
-    const holder = holderOf.get(audienceId);
-    if (holder?.staged) return { audienceId, importId: { $ne: holder._id } };
-    if (holder?.replacing) return { audienceId, listedBy: holder._id };
-    return { audienceId };
-  });
+  return audienceIds.map((audienceId) => filterFor(audienceId, holderOf.get(audienceId)));
+}
+
+type Holder = Pick<AudienceImportDoc, '_id' | 'staged' | 'replacing'>;
+
+function filterFor(audienceId: string, holder: Holder | undefined | null): Filter<MembershipDoc> {
+  if (holder?.staged) return { audienceId, importId: { $ne: holder._id } };
+  if (holder?.replacing) return { audienceId, listedBy: holder._id };
+  return { audienceId };
+}
+
+/**
+ * How one audience is read now, with a mark that changes whenever an import takes hold of it,
+ * publishes or lets it go (imports are counted, so one that came and went changes it too). A
+ * long read that finds the same mark afterwards read no row of an import that began meanwhile.
+ */
+export async function membershipView(
+  db: Db,
+  audienceId: string,
+): Promise<{ filter: Filter<MembershipDoc>; mark: string }> {
+  const imports = db.collection<AudienceImportDoc>(C.imports);
+  const [holder, started] = await Promise.all([
+    imports.findOne({ audienceId, active: true }, { projection: { _id: 1, staged: 1, replacing: 1 } }),
+    imports.countDocuments({ audienceId }),
+  ]);
+  const mark = `${started}:${holder?._id ?? ''}:${holder?.staged ?? ''}:${holder?.replacing ?? ''}`;
+  return { filter: filterFor(audienceId, holder), mark };
 }
 
 /** True for a filter that reads an audience by its id alone (no import holds it). */
