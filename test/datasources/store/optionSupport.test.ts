@@ -20,7 +20,6 @@ import { uniqueName } from './engines';
 
 type Fixture = { store: Store; token: Document };
 /** The driver's signatures, options included, called on the embedded engine as a caller may call them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any options, any result: what is walked is the refusal
 type Loose = Record<string, (...args: any[]) => any>;
 
 const SOURCE = 'walk_source';

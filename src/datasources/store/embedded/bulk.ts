@@ -123,6 +123,7 @@ function validate(
     gate(model);
     if (kind === 'updateOne' || kind === 'updateMany') checkUpdate(model.update);
     else if (kind === 'replaceOne') checkReplacement(model.replacement);
+    if (model.collation === undefined && !variables) return undefined;
     const evaluation = withVariables(evaluationOf({ collation: model.collation }), variables);
     if (evaluation?.collation) {
       guardFilter(model.filter ?? {});
@@ -155,14 +156,15 @@ function apply(
   let outcome;
   if ('updateOne' in operation) {
     const { filter, update } = operation.updateOne;
-    const options = { ...operation.updateOne, evaluation };
+    const options = evaluation ? { ...operation.updateOne, evaluation } : operation.updateOne;
     outcome = writeOne(engine, collectionName, filter, { kind: 'update', update }, options);
   } else if ('updateMany' in operation) {
     const { filter, update } = operation.updateMany;
-    outcome = writeMany(engine, collectionName, filter, update, { ...operation.updateMany, evaluation });
+    const options = evaluation ? { ...operation.updateMany, evaluation } : operation.updateMany;
+    outcome = writeMany(engine, collectionName, filter, update, options);
   } else {
     const { filter, replacement } = operation.replaceOne;
-    const options = { ...operation.replaceOne, evaluation };
+    const options = evaluation ? { ...operation.replaceOne, evaluation } : operation.replaceOne;
     outcome = writeOne(engine, collectionName, filter, { kind: 'replace', replacement }, options);
   }
   result.matchedCount += outcome.matched;

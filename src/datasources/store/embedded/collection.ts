@@ -217,7 +217,8 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
       checkUpdate(change.update);
       if (evaluation?.collation) guardUpdate(change.update, options.arrayFilters);
     } else checkReplacement(change.replacement);
-    return this.write(() => writeOne(this.engine, this.collectionName, filter, change, { ...options, evaluation }));
+    const writeOptions = evaluation ? { ...options, evaluation } : options;
+    return this.write(() => writeOne(this.engine, this.collectionName, filter, change, writeOptions));
   }
 
   async updateOne(
@@ -248,7 +249,7 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     checkMatch(filter, evaluation);
     checkUpdate(update);
     if (evaluation?.collation) guardUpdate(update, options.arrayFilters);
-    const writeOptions = { ...options, evaluation };
+    const writeOptions = evaluation ? { ...options, evaluation } : options;
     return updateResult(
       await this.write(() => writeMany(this.engine, this.collectionName, filter, update, writeOptions)),
     );

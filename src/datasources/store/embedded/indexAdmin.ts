@@ -56,7 +56,7 @@ export function buildIndex(engine: Engine, collection: CollectionEntry, spec: In
 export async function createIndex(engine: Engine, collectionName: string, definition: Omit<IndexSpec, 'id' | 'multikey'>): Promise<string> {
   return engine.write(() =>
     engine.atomic(() => {
-      refuseView(engine, collectionName);
+      refuseView(engine, collectionName, 'Cannot create indexes on a view');
       const collection = engine.ensureCollection(collectionName);
       const existing = collection.indexes.find((spec) => spec.name === definition.name);
       if (existing) {

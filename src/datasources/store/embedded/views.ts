@@ -31,17 +31,14 @@ export function resolveView(engine: Engine, name: string): { source: string; pip
   return { source, pipeline };
 }
 
-export function notOnView(engine: Engine, name: string): never {
-  throw serverError(
-    166,
-    'CommandNotSupportedOnView',
-    `Namespace ${engine.options.dbName}.${name} is a view, not a collection`,
-  );
+export function notOnView(engine: Engine, name: string, message?: string): never {
+  const why = message ?? `Namespace ${engine.options.dbName}.${name} is a view, not a collection`;
+  throw serverError(166, 'CommandNotSupportedOnView', why);
 }
 
-/** Inside a write transaction: refuses a write or index command aimed at a view. */
-export function refuseView(engine: Engine, name: string): void {
-  if (viewOf(engine, name)) notOnView(engine, name);
+/** Inside a write transaction: refuses a write or index command aimed at a view, with the server's message. */
+export function refuseView(engine: Engine, name: string, message?: string): void {
+  if (viewOf(engine, name)) notOnView(engine, name, message);
 }
 
 /** A view's reads take the view's collation (always simple here): another one is refused, as MongoDB does. */
