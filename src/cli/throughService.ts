@@ -1,14 +1,18 @@
+import { resolve } from 'node:path';
 import { parseRole, type CreateApiKeyInput } from '../auth/apiKeys';
 import type { Config } from '../config';
 import { foreignWriter, type WriterRecord } from '../datasources/store';
 import { AppError, type ErrorCode } from '../errors';
-import { checkFlags, UsageError } from '../features/commandLine';
+import type { CliCommand } from '../features';
+import { checkFlags, UsageError, type ParsedArgs } from '../features/commandLine';
+import type { CommandAnswer } from '../server/commandRoute';
 
 /**
  * One process writes an embedded data directory at a time (docs/store.md). While another holds
- * it (the service, usually), a CLI command does not open the store: a command the service's API
- * offers goes through that API with the operator's key (--key, or CLI_API_KEY); any other one is
- * refused, naming the holder. With MongoDB every process writes, and nothing changes.
+ * it (the service, usually), a CLI command does not open the store: it goes through that process's
+ * API with the operator's key (--key, or CLI_API_KEY), as a GraphQL call when the API offers the
+ * operation and otherwise as the command itself, run in the service. With MongoDB every process
+ * writes, and nothing changes.
  */
 
 /** The other process that holds DATA_DIR as its writer, if any (embedded store only). */
@@ -104,23 +108,68 @@ export function takeKeyFlag(flags: Record<string, string | boolean>): {
   return { key, flags: rest };
 }
 
-/** Runs `command` through the API of the process that holds DATA_DIR, with the key of --key or CLI_API_KEY. */
+/** A command as the CLI runs it: its usage and which of its flags name local files. */
+type CommandOfTheCli = Pick<CliCommand, 'usage' | 'fileFlags'>;
+
+/**
+ * Runs a command in the process that holds DATA_DIR, with the key of --key or CLI_API_KEY: a
+ * command the GraphQL API offers goes through it; any other one through the service's command
+ * route (ADMIN keys), which runs it there and answers what it printed and its exit code.
+ */
 export async function runThroughService(
-  command: string,
-  flags: Record<string, string | boolean>,
+  name: string,
+  command: CommandOfTheCli,
+  args: Pick<ParsedArgs, 'flags' | 'positional'>,
   key: string | undefined,
   writer: WriterRecord,
   config: Config,
-): Promise<void> {
-  const remote = remoteCommands[command];
-  const held = `${config.DATA_DIR} is held by another writing process: ${describe(writer)}`;
-  if (!remote) {
-    throw new HeldByAnotherProcess(
-      `${held}. "${command}" writes the store itself and its API offers no equivalent: ` +
-        'stop it first, then run the command again.',
-    );
+): Promise<number> {
+  const call = serviceCall(name, key, writer, config);
+  const remote = remoteCommands[name];
+  if (remote) {
+    await remote(args.flags, call);
+    return 0;
   }
-  await remote(flags, serviceCall(command, key, writer, config));
+  const line = { flags: localFiles(command, args.flags), positional: args.positional };
+  const answer = await runInService(call, name, line);
+  process.stdout.write(answer.output);
+  if (answer.error) process.stderr.write(answer.error);
+  return answer.exitCode;
+}
+
+/** The command's file flags as absolute paths: the service resolves a relative one against its own directory. */
+function localFiles(
+  command: CommandOfTheCli,
+  flags: Record<string, string | boolean>,
+): Record<string, string | boolean> {
+  const resolved = { ...flags };
+  for (const flag of command.fileFlags ?? []) {
+    const value = resolved[flag];
+    if (typeof value === 'string') resolved[flag] = resolve(value);
+  }
+  return resolved;
+}
+
+/** POST /admin/commands/:name on the service (src/server/commandRoute.ts). */
+async function runInService(
+  call: ServiceCall,
+  name: string,
+  line: Pick<ParsedArgs, 'flags' | 'positional'>,
+): Promise<CommandAnswer> {
+  const url = new URL(`/admin/commands/${encodeURIComponent(name)}`, call.url);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${call.key}` },
+    body: JSON.stringify(line),
+  });
+  const answer = (await response.json().catch(() => ({}))) as Partial<CommandAnswer> & GraphQLAnswer<never>;
+  if (response.ok && typeof answer.exitCode === 'number') {
+    return { exitCode: answer.exitCode, output: answer.output ?? '', error: answer.error };
+  }
+  const error = answer.errors?.[0] ?? { message: `HTTP ${response.status}` };
+  const code = error.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+  if (code === 'BAD_USER_INPUT') throw new AppError(code, error.message);
+  throw new Error(`${url.href} answered ${code}: ${error.message}`);
 }
 
 /** The API of the process that holds DATA_DIR, with the key of --key (`key`) or CLI_API_KEY. */

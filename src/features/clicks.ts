@@ -18,9 +18,9 @@ import { createClickPipeline } from '../services/clicks/pipeline';
 import { requestClickSync } from '../services/clicks/requestClickSync';
 import { runClickSync } from '../services/clicks/runClickSync';
 import { checkFlags } from './commandLine';
-import { defineFeature, type CliCommand } from './feature';
+import { defineFeature, type CliCommand, type CommandOutput } from './feature';
 
-const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+const print = (out: CommandOutput, value: unknown) => out.write(`${JSON.stringify(value, null, 2)}\n`);
 
 /**
  * The click pipeline of one app, with the reads and requests the API makes of it. A
@@ -54,22 +54,23 @@ const commands: Record<string, CliCommand<ClickServices>> = {
   'import-clicks': {
     description: "Appends a CSV of click-log rows (headers = columns) to a business unit's local data extension",
     usage: 'import-clicks --bu NAME --file rows.csv',
-    async run(_app, flags, _positional, clicks) {
+    fileFlags: ['file'],
+    async run(_app, flags, _positional, clicks, out) {
       const { bu, file } = checkFlags(flags, { required: ['bu', 'file'] });
-      print(await importClicks(clicks.pipeline.sfmc, bu!, file!));
+      print(out, await importClicks(clicks.pipeline.sfmc, bu!, file!));
     },
   },
   'sync-clicks': {
     description: "Runs loader, processor and acknowledger for a business unit until its backlog is empty; prints a JSON summary",
     usage: 'sync-clicks --bu NAME [--since 2026-03-01T00:00:00Z]',
-    async run(_app, flags, _positional, clicks) {
+    async run(_app, flags, _positional, clicks, out) {
       const { bu, since } = checkFlags(flags, { required: ['bu'], optional: ['since'] });
       const unit = await clicks.pipeline.sfmc.businessUnit(bu!);
       if (!unit) throw badInput(`--bu: no business unit named ${JSON.stringify(bu)}`, 'bu');
       const from = since ? new Date(since) : undefined;
       if (from && Number.isNaN(from.getTime())) throw badInput('--since: an ISO date-time', 'since');
       const summary = await runClickSync(clicks.pipeline, unit, { since: from });
-      print(summary);
+      print(out, summary);
       return summary.backlog ? 1 : 0;
     },
   },

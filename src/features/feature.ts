@@ -6,11 +6,30 @@ import type { FastRoute } from '../resolvers/routes';
 
 export type { FastRoute };
 
-/** A CLI command: `npm run cli -- <name> [--flags]`. Prints its result; returns the exit code. */
+/**
+ * Where a command prints: the CLI's stdout when it runs there, the answer of the service's
+ * command route when it runs inside the service (docs/store.md).
+ */
+export interface CommandOutput {
+  write(text: string): unknown;
+}
+
+/** A CLI command: `npm run cli -- <name> [--flags]`. Prints its result to `out`; returns the exit code. */
 export interface CliCommand<S = unknown> {
   description: string;
   usage?: string;
-  run(app: App, args: Record<string, string | boolean>, positional: string[], services: S): Promise<number | void>;
+  /**
+   * Flags that name files on the operator's machine: resolved against the CLI's working directory
+   * before the command goes to the service, which runs in a directory of its own.
+   */
+  fileFlags?: readonly string[];
+  run(
+    app: App,
+    args: Record<string, string | boolean>,
+    positional: string[],
+    services: S,
+    out: CommandOutput,
+  ): Promise<number | void>;
 }
 
 /** A resolver class: the schema is built from the class, each instance from the feature's services. */

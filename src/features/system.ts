@@ -24,14 +24,14 @@ export const systemFeature = defineFeature({
     'create-api-key': {
       description: 'Creates an API key; prints it once, alone on the last line',
       usage: 'create-api-key --role admin|operator|agent|viewer --name NAME [--agent-id ID]',
-      async run(_app, flags, _positional, { apiKeys }) {
+      async run(_app, flags, _positional, { apiKeys }, out) {
         const values = checkFlags(flags, { required: ['role', 'name'], optional: ['agent-id'] });
         const { key, apiKey } = await apiKeys.create({
           role: parseRole(values.role!),
           name: values.name!,
           agentId: values['agent-id'],
         });
-        process.stdout.write(
+        out.write(
           `Created API key ${apiKey._id} (${apiKey.role}, "${apiKey.name}"). It is shown only now; only its hash is stored.\n${key}\n`,
         );
       },

@@ -52,7 +52,7 @@ export const trackingFeature = defineFeature({
     'sync-tracking': {
       description: 'Syncs pixel-tracking aggregates into performance entries now and prints the result JSON',
       usage: 'sync-tracking [--date YYYY-MM-DD] [--days N] [--publication CODE] [--dry-run]',
-      async run(_app, flags, _positional, { sync }) {
+      async run(_app, flags, _positional, { sync }, out) {
         const input = syncInputFromFlags(flags);
         const started = Date.now();
         let code = 0;
@@ -64,7 +64,7 @@ export const trackingFeature = defineFeature({
           result = failedSyncResult(input, error, Date.now() - started);
           code = 1;
         }
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        out.write(`${JSON.stringify(result, null, 2)}\n`);
         return code;
       },
     },

@@ -12,6 +12,7 @@ import { Loaders } from '../services/loaders';
 import { processUploadRequest } from '../resolvers/uploadedFile';
 import { largestUploadBytes } from '../services/uploads/uploadKinds';
 import { admitHttpQueries } from './admitHttpQueries';
+import { mountCommandRoute } from './commandRoute';
 import { mountExplorer } from './explorer';
 import { mountHealthRoutes } from './health';
 import { queryLimitsOf } from './limits';
@@ -69,8 +70,8 @@ function errorHandler(app: App): ErrorRequestHandler {
 
 /**
  * The HTTP surface: the features' fast routes on the raw request, then Express with health,
- * metrics, the explorer, GraphQL (JSON and multipart uploads) and every feature's plain routes,
- * in that order.
+ * metrics, the explorer, GraphQL (JSON and multipart uploads), the CLI's command route and every
+ * feature's plain routes, in that order.
  */
 export function createHttpApp(options: {
   app: App;
@@ -111,6 +112,7 @@ function expressApp(options: Parameters<typeof createHttpApp>[0]): Express {
     admitHttpQueries(queryLimitsOf(app.config)),
     expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(app, options.resolvers, req, res) }),
   );
+  mountCommandRoute(http, app, features);
   const featureRouter = express.Router();
   for (const { feature, services } of features) feature.routes?.(featureRouter, app, services);
   http.use(featureRouter);

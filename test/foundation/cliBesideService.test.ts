@@ -1,14 +1,16 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { graphql } from '../support/graphql';
 import { finished, logLine, runTs, spawnTs } from './spawn';
 
+const root = resolve(__dirname, '../..');
+
 /**
  * One writing process per data directory: a second service is refused, and CLI commands run
- * beside the service go through its API (or are refused, naming it) instead of writing the store.
+ * beside the service go through its API (GraphQL, or its command route) instead of writing the store.
  */
 describe('the CLI beside a running service', () => {
   let dataDir: string;
@@ -67,7 +69,7 @@ describe('the CLI beside a running service', () => {
     expect(JSON.parse(result.stdout)).toEqual({ queue: 'jobs', moved: 0 });
   });
 
-  it('asks for a key, refuses a wrong one, and refuses commands the API lacks, naming the service', async () => {
+  it('asks for a key and refuses a wrong one, naming the service', async () => {
     const noKey = await cli(['create-api-key', '--role', 'viewer', '--name', 'x']);
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain(`pid ${service.pid}`);
@@ -84,9 +86,80 @@ describe('the CLI beside a running service', () => {
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.stderr).toMatch(/UNAUTHENTICATED/);
     const demo = await cli(['demo']);
-    expect(demo.code).toBe(1);
+    expect(demo.code).toBe(2);
     expect(demo.stderr).toContain(`pid ${service.pid}`);
-    expect(demo.stderr).toMatch(/stop it/);
+    expect(demo.stderr).toMatch(/--key .*CLI_API_KEY/);
+  });
+
+  it('runs demo in the service while it holds the data directory, its data visible through the API', async () => {
+    const result = await cli(['demo', '--key', adminKey]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('demo: clicks...');
+    const demoKey = lastLine(result.stdout);
+    const { data } = await graphql(url, '{ me { role } campaigns(first: 1) { totalCount } }', {}, { key: demoKey });
+    expect(data).toMatchObject({ me: { role: 'ADMIN' } });
+    expect((data as { campaigns: { totalCount: number } }).campaigns.totalCount).toBeGreaterThan(0);
+  });
+
+  it('imports clicks in the service from a file named relative to the CLI, then syncs them there', async () => {
+    const csv = join(dataDir, 'beside.csv');
+    await writeFile(
+      csv,
+      [
+        'JobID,BatchID,ListID,SubscriberKey,SubscriberID,EventDate,URL,LinkName,LinkContent,IsUnique,EventID',
+        '1,1,9,ann,11,2026-03-08T01:35:00,https://e.com/a,a,a,True,e1',
+        '1,1,9,bob,12,2026-03-08T01:40:00,https://e.com/a,a,a,True,e2',
+      ].join('\n'),
+    );
+    // The CLI runs in the repository root; the service reads the file the CLI names.
+    const file = relative(root, csv);
+    const imported = await cli(['import-clicks', '--bu', 'Beside BU', '--file', file, '--key', adminKey]);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toEqual({ bu: 'Beside BU', rows: 2 });
+    const synced = await cli(['sync-clicks', '--bu', 'Beside BU', '--key', adminKey]);
+    expect(synced.code).toBe(0);
+    const statsQuery = '{ clickStats(filter: { bu: "Beside BU" }) { totalClicks } }';
+    const stats = await graphql(url, statsQuery, {}, { key: adminKey });
+    expect(stats.data).toEqual({ clickStats: { totalClicks: 2 } });
+
+    // A wrong flag is the operator's to fix, as when the command runs here.
+    const wrong = await cli(['import-clicks', '--bu', 'Beside BU', '--key', adminKey]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--file is required\nUsage: npm run cli -- import-clicks/);
+  });
+
+  it('runs commands in the service for ADMIN keys only, and names an unknown command', async () => {
+    const created = await cli(['create-api-key', '--role', 'operator', '--name', 'not admin', '--key', adminKey]);
+    const operatorKey = lastLine(created.stdout);
+    const refused = await cli(['job', '--id', 'nope', '--key', operatorKey]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/FORBIDDEN/);
+
+    const post = (name: string, key: string) =>
+      fetch(new URL(`/admin/commands/${name}`, url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ flags: {}, positional: [] }),
+      });
+    const forbidden = await post('demo', operatorKey);
+    expect(forbidden.status).toBe(403);
+    const unknown = await post('emit-schema', adminKey);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
+    // One command at a time: while demo runs (seconds), other commands are refused.
+    let demoDone = false;
+    const demo = post('demo', adminKey).finally(() => {
+      demoDone = true;
+    });
+    const during: number[] = [];
+    while (!demoDone) {
+      const other = await post('schedules', adminKey);
+      if (!demoDone) during.push(other.status);
+      await new Promise((wait) => setTimeout(wait, 50));
+    }
+    expect((await demo).status).toBe(200);
+    expect(during).toContain(409);
+    expect((await post('schedules', adminKey)).status).toBe(200);
   });
 
   it('makes the keys of demo:agents through the service API', async () => {

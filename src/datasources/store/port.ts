@@ -198,7 +198,7 @@ export interface FindCursor<TSchema = any> extends Cursor<TSchema> {
   explain(verbosity?: 'queryPlanner' | 'executionStats' | 'allPlansExecution'): Promise<Document>;
 }
 
-export interface AggregationCursor<TSchema = any> extends Cursor<TSchema> {}
+export type AggregationCursor<TSchema = any> = Cursor<TSchema>;
 
 export interface ListIndexesCursor {
   toArray(): Promise<IndexDescriptionInfo[]>;

@@ -54,8 +54,8 @@ export const memberInput = z.object({
 export interface Entity<Doc> {
   collection: string;
   label: string;
-  schema: z.ZodType<Partial<Doc>, any>;
-  partialSchema: z.ZodType<Partial<Doc>, any>;
+  schema: z.ZodType<Partial<Doc>, unknown>;
+  partialSchema: z.ZodType<Partial<Doc>, unknown>;
   /** Lists are in this field's order, `name` unless said (an index leads with it). */
   sortField?: string;
 }
@@ -78,7 +78,7 @@ export const entities = {
   } as Entity<MemberDoc>,
 };
 
-function parse<T>(schema: z.ZodType<T, any>, input: unknown, field: string): T {
+function parse<T>(schema: z.ZodType<T, unknown>, input: unknown, field: string): T {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error, field);
   return parsed.data;

@@ -156,7 +156,7 @@ describe('embedded store engine', () => {
     let trimmed = false;
     for (let attempt = 0; attempt < 50 && !trimmed; attempt++) {
       try {
-        notes.watch([], { resumeAfter: oldest }).close();
+        await notes.watch([], { resumeAfter: oldest }).close();
         await new Promise((done) => setTimeout(done, 100));
       } catch (error) {
         expect((error as { code: number }).code).toBe(286);

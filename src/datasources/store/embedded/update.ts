@@ -52,6 +52,7 @@ type UpdateOperator = (expression: Document, arrayFilters?: Document[]) => (docu
  * context on every call (about 100 µs); the operators themselves carry what they need.
  * The subpath is in mingo's package exports but has no typings for classic module resolution.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- no typings to import it by
 const updateOperators = require('mingo/operators/update') as Record<string, UpdateOperator>;
 
 function usesPositional(modifier: Document): boolean {
