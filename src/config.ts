@@ -5,13 +5,12 @@ import { z } from 'zod';
  * Each variable is documented in README.md (Configuration).
  */
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** An integer variable; every failure says the expected range, e.g. "PORT: an integer from 0 to 65535". */
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => {
-  const expected = max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
+  const expected =
+    max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
   return z.coerce.number({ error: expected }).int(expected).min(min, expected).max(max, expected);
 };
 
@@ -69,7 +68,10 @@ const schema = z.object({
 
   // Queues and jobs
   QUEUE_BACKEND: z.enum(['embedded', 'sqs']).default('embedded'),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, - and _').default(''),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, - and _')
+    .default(''),
   SQS_ENDPOINT: z.string().url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   JOB_WORKERS: bool.default(true),
@@ -88,7 +90,10 @@ const schema = z.object({
   ANALYTICS_BACKEND: z.enum(['duckdb', 'athena']).default('duckdb'),
   ATHENA_DATABASE: z.string().min(1).default('ad_tracking'),
   ATHENA_WORKGROUP: z.string().min(1).default('primary'),
-  ATHENA_OUTPUT_BUCKET: z.string().regex(/^s3:\/\//, 'an s3:// location').optional(),
+  ATHENA_OUTPUT_BUCKET: z
+    .string()
+    .regex(/^s3:\/\//, 'an s3:// location')
+    .optional(),
   TRACKING_LOGS_DIR: z.string().min(1).optional(),
   ATHENA_QUERY_TIMEOUT_MS: int(1000).default(180_000),
   ATHENA_POLL_INTERVAL_MS: int(10).default(500),
@@ -97,7 +102,10 @@ const schema = z.object({
   TRACKING_SYNC_BATCH_SIZE: int(1, 50_000).default(1_000),
   TRACKING_PUBLICATION_CODES: z
     .string()
-    .regex(/^\s*[A-Za-z0-9_-]{1,64}\s*=\s*\d+\s*(,\s*[A-Za-z0-9_-]{1,64}\s*=\s*\d+\s*)*$/, 'code=publicationId,code=publicationId')
+    .regex(
+      /^\s*[A-Za-z0-9_-]{1,64}\s*=\s*\d+\s*(,\s*[A-Za-z0-9_-]{1,64}\s*=\s*\d+\s*)*$/,
+      'code=publicationId,code=publicationId',
+    )
     .optional(),
   METRICS_BACKEND: z.enum(['prometheus', 'cloudwatch']).default('prometheus'),
 

@@ -43,9 +43,14 @@ export const conflict = (message: string) => new AppError('CONFLICT', message);
 export const payloadTooLarge = (message: string) => new AppError('PAYLOAD_TOO_LARGE', message);
 
 /** Turns a zod error into BAD_USER_INPUT naming the first offending field. */
-export function fromZodError(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }, prefix = ''): AppError {
+export function fromZodError(
+  error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> },
+  prefix = '',
+): AppError {
   const first = error.issues[0];
   const field = [prefix, ...(first?.path ?? []).map(String)].filter(Boolean).join('.');
-  const message = error.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || 'input'}: ${i.message}`).join('; ');
+  const message = error.issues
+    .map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || 'input'}: ${i.message}`)
+    .join('; ');
   return badInput(message, field || undefined);
 }

@@ -178,7 +178,9 @@ async function runMain(): Promise<void> {
 if (require.main === module) {
   runMain().catch((error: unknown) => {
     // Driver errors may quote the connection string: strip credentials before printing.
-    process.stderr.write(`Campaign Hub failed to start: ${redactUri(error instanceof Error ? error.message : String(error))}\n`);
+    process.stderr.write(
+      `Campaign Hub failed to start: ${redactUri(error instanceof Error ? error.message : String(error))}\n`,
+    );
     process.exit(1);
   });
 }

@@ -20,7 +20,13 @@ export async function importBench(db: Db, dir: string, rows: number): Promise<vo
     { maxBytes: 4 * 1024 ** 3, maxRows: rows + 1 },
     { audienceId: audience._id, file: createReadStream(file), filename: 'members.csv', mode: 'ADD', overwrite: false },
   );
-  line('import: importAudienceMembers (streamed CSV, bulk batches)', result.counts.accepted, performance.now() - started, 'rows', cpuSecondsSince(cpu));
+  line(
+    'import: importAudienceMembers (streamed CSV, bulk batches)',
+    result.counts.accepted,
+    performance.now() - started,
+    'rows',
+    cpuSecondsSince(cpu),
+  );
   if (result.counts.created !== rows) throw new Error(`expected ${rows} members, created ${result.counts.created}`);
 }
 
@@ -35,10 +41,17 @@ export async function importBaseline(rows: number): Promise<void> {
       if (!isValidEmail(email)) continue;
       const existing = await store.db.collection(C.members).findOne({ email });
       const memberId = existing ? String(existing._id) : newId();
-      if (!existing) await store.db.collection(C.members).insertOne({ _id: memberId as never, email, name: `Member ${i}`, attributes: {} });
+      if (!existing)
+        await store.db
+          .collection(C.members)
+          .insertOne({ _id: memberId as never, email, name: `Member ${i}`, attributes: {} });
       await store.db
         .collection(C.memberships)
-        .updateOne({ _id: membershipId('a', memberId) as never }, { $setOnInsert: { audienceId: 'a', memberId } }, { upsert: true });
+        .updateOne(
+          { _id: membershipId('a', memberId) as never },
+          { $setOnInsert: { audienceId: 'a', memberId } },
+          { upsert: true },
+        );
     }
     line('import baseline: one row at a time', rows, performance.now() - started, 'rows', cpuSecondsSince(cpu));
   } finally {

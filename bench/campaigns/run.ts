@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   const memberships = intArg('memberships', Math.min(1_000_000, members * 2));
   const events = intArg('events', 1_000_000);
   const baseline = intArg('baseline', 20_000);
-  console.log(`campaigns bench: ${members} members, ${memberships} memberships, ${events} tracking events (baselines on ${baseline})`);
+  console.log(
+    `campaigns bench: ${members} members, ${memberships} memberships, ${events} tracking events (baselines on ${baseline})`,
+  );
   const { store, dir } = await benchStore('main');
   try {
     await importBench(store.db, dir, members);

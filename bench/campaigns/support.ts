@@ -21,7 +21,8 @@ export async function writeMembersCsv(path: string, rows: number): Promise<void>
   out.write('email,name,city,plan\n');
   for (let i = 0; i < rows; i++) {
     const email = i % 10 === 0 ? ` Member${i}@Example.com ` : `member${i}@example.com`;
-    if (!out.write(`${email},Member ${i},${i % 2 ? 'New York' : 'Boston'},${i % 3 ? 'free' : 'pro'}\n`)) await once(out, 'drain');
+    if (!out.write(`${email},Member ${i},${i % 2 ? 'New York' : 'Boston'},${i % 3 ? 'free' : 'pro'}\n`))
+      await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
@@ -39,8 +40,14 @@ export function cpuSecondsSince(since: NodeJS.CpuUsage): number {
 
 /** One figure: count, wall time and rate, and per CPU-second when `cpuSeconds` is given. */
 export function line(label: string, count: number, ms: number, unit: string, cpuSeconds?: number): void {
-  const perCpu = cpuSeconds ? `  ${Math.round(count / cpuSeconds).toLocaleString('en-US').padStart(9)} per CPU-s` : '';
-  console.log(`${label.padEnd(58)} ${count.toLocaleString('en-US').padStart(10)} ${unit.padEnd(12)} ${(ms / 1000).toFixed(2).padStart(8)} s  ${rate(count, ms).padStart(12)}${perCpu}`);
+  const perCpu = cpuSeconds
+    ? `  ${Math.round(count / cpuSeconds)
+        .toLocaleString('en-US')
+        .padStart(9)} per CPU-s`
+    : '';
+  console.log(
+    `${label.padEnd(58)} ${count.toLocaleString('en-US').padStart(10)} ${unit.padEnd(12)} ${(ms / 1000).toFixed(2).padStart(8)} s  ${rate(count, ms).padStart(12)}${perCpu}`,
+  );
 }
 
 /** `--name 1000` from the command line (after `npm run bench:campaigns --`), else the fallback. */

@@ -7,7 +7,9 @@ export const BASELINE_PREFIX = 'baseline_';
 
 /** The same unique keys as the pipeline's collections, so the baseline pays the same checks. */
 export async function createBaselineIndexes(db: Db): Promise<void> {
-  await db.collection(`${BASELINE_PREFIX}email_click_events`).createIndex({ bu: 1, day: 1, send: 1, url: 1, subscriber: 1 }, { unique: true });
+  await db
+    .collection(`${BASELINE_PREFIX}email_click_events`)
+    .createIndex({ bu: 1, day: 1, send: 1, url: 1, subscriber: 1 }, { unique: true });
   await db.collection(`${BASELINE_PREFIX}email_sends`).createIndex({ bu: 1, jobId: 1 }, { unique: true });
   await db.collection(`${BASELINE_PREFIX}email_urls`).createIndex({ bu: 1, url: 1 }, { unique: true });
   await db.collection(`${BASELINE_PREFIX}subscribers`).createIndex({ bu: 1, subscriberKey: 1 }, { unique: true });
@@ -19,7 +21,11 @@ export async function createBaselineIndexes(db: Db): Promise<void> {
  * is its own round trip. A redelivered row is counted twice by `$inc`, which is the bug the
  * pipeline's set-then-size update fixes; the benchmark prints both totals.
  */
-export async function runBaseline(db: Db, bu: string, calendar: ReportingCalendar): Promise<{ rows: number; seconds: number }> {
+export async function runBaseline(
+  db: Db,
+  bu: string,
+  calendar: ReportingCalendar,
+): Promise<{ rows: number; seconds: number }> {
   const log = db.collection<ClickLogDocument>(CLICK_LOG);
   const sends = db.collection(`${BASELINE_PREFIX}email_sends`);
   const urls = db.collection(`${BASELINE_PREFIX}email_urls`);
@@ -34,9 +40,17 @@ export async function runBaseline(db: Db, bu: string, calendar: ReportingCalenda
     const parsed = parseClickRow(bu, row.values, calendar);
     if (parsed.ok) {
       const click = parsed.click;
-      await sends.updateOne({ bu, jobId: click.jobId }, { $setOnInsert: { createdAt: new Date() }, $max: { lastClickAt: click.eventDate } }, { upsert: true });
+      await sends.updateOne(
+        { bu, jobId: click.jobId },
+        { $setOnInsert: { createdAt: new Date() }, $max: { lastClickAt: click.eventDate } },
+        { upsert: true },
+      );
       await urls.updateOne({ bu, url: click.url }, { $setOnInsert: { linkName: click.linkName } }, { upsert: true });
-      await subscribers.updateOne({ bu, subscriberKey: click.subscriberKey }, { $setOnInsert: { subscriberId: click.subscriberId } }, { upsert: true });
+      await subscribers.updateOne(
+        { bu, subscriberKey: click.subscriberKey },
+        { $setOnInsert: { subscriberId: click.subscriberId } },
+        { upsert: true },
+      );
       await events.updateOne(
         { bu, day: click.day, send: click.jobId, url: click.url, subscriber: click.subscriberKey },
         { $inc: { n: 1 }, $addToSet: { guids: click.eventId }, $max: { last: click.eventDate } },

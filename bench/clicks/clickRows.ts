@@ -18,7 +18,12 @@ export interface BenchRowsOptions {
  * rows redelivered, one row in a thousand malformed. `distinctIds` counts the valid distinct
  * event ids, the exact total the pipeline must arrive at.
  */
-export function* benchClickRows(total: number, chunk: number, options: BenchRowsOptions, tally: { distinctIds: number }): Generator<ClickLogRow[]> {
+export function* benchClickRows(
+  total: number,
+  chunk: number,
+  options: BenchRowsOptions,
+  tally: { distinctIds: number },
+): Generator<ClickLogRow[]> {
   const next = seededRandom(options.seed);
   const start = Date.UTC(2026, 2, 1);
   let rows: ClickLogRow[] = [];

@@ -34,7 +34,11 @@ const cpuSeconds = (since: NodeJS.CpuUsage) => {
   return (used.user + used.system) / 1e6;
 };
 
-async function fill(append: (rows: Parameters<NonNullable<ReturnType<typeof createSfmcPort>['appendRows']>>[1]) => Promise<number>, total: number, options: BenchRowsOptions) {
+async function fill(
+  append: (rows: Parameters<NonNullable<ReturnType<typeof createSfmcPort>['appendRows']>>[1]) => Promise<number>,
+  total: number,
+  options: BenchRowsOptions,
+) {
   const tally = { distinctIds: 0 };
   const started = Date.now();
   for (const chunk of benchClickRows(total, 10_000, options, tally)) await append(chunk);
@@ -56,7 +60,10 @@ function fileBackedRss(): string {
 }
 
 async function sumOfN(db: Db, collection: string, bu: string): Promise<number> {
-  const [row] = await db.collection(collection).aggregate<{ total: number }>([{ $match: { bu } }, { $group: { _id: null, total: { $sum: '$n' } } }]).toArray();
+  const [row] = await db
+    .collection(collection)
+    .aggregate<{ total: number }>([{ $match: { bu } }, { $group: { _id: null, total: { $sum: '$n' } } }])
+    .toArray();
   return row?.total ?? 0;
 }
 
@@ -71,21 +78,44 @@ async function main(): Promise<void> {
     const config = loadConfig({ QUEUE_POLL_INTERVAL_MS: '10', SFMC_BACKEND: 'local' });
     const queue = createQueuePort(config, store.db);
     const sfmc = createSfmcPort(config, store.db);
-    const deps = createClickPipeline({ db: store.db, sfmc, queue, logger: createLogger({ level: 'error' }), timeZone: 'America/Chicago' });
-    const shape: BenchRowsOptions = { sends: 40, linksPerSend: 12, subscribers: 250_000, days: 30, redelivered: 0.02, seed: 7 };
-    console.log(`clicks bench: ${total.toLocaleString('en-US')} rows (baseline sample ${sample.toLocaleString('en-US')}), embedded store/queue/Marketing Cloud in ${dataDir}`);
+    const deps = createClickPipeline({
+      db: store.db,
+      sfmc,
+      queue,
+      logger: createLogger({ level: 'error' }),
+      timeZone: 'America/Chicago',
+    });
+    const shape: BenchRowsOptions = {
+      sends: 40,
+      linksPerSend: 12,
+      subscribers: 250_000,
+      days: 30,
+      redelivered: 0.02,
+      seed: 7,
+    };
+    console.log(
+      `clicks bench: ${total.toLocaleString('en-US')} rows (baseline sample ${sample.toLocaleString('en-US')}), embedded store/queue/Marketing Cloud in ${dataDir}`,
+    );
 
     const filled = await fill((rows) => sfmc.appendRows!('Bench', rows), total, shape);
-    console.log(`  import into the local data extension: ${filled.seconds.toFixed(1)} s (${rate(total, filled.seconds)} rows/s, not part of the figures below)`);
+    console.log(
+      `  import into the local data extension: ${filled.seconds.toFixed(1)} s (${rate(total, filled.seconds)} rows/s, not part of the figures below)`,
+    );
     const unit = (await sfmc.businessUnit('Bench'))!;
     const pipelineCpu = process.cpuUsage();
     const summary = await runClickSync(deps, unit, { concurrency: 2 });
     const pipelineCpuSeconds = cpuSeconds(pipelineCpu);
     const counted = await sumOfN(store.db, CLICK_EVENTS, 'Bench');
     const endToEnd = total / summary.seconds;
-    console.log(`  pipeline end to end (load -> clicks-to-process -> process -> clicks-processed -> acknowledge): ${summary.seconds.toFixed(1)} s, ${rate(total, summary.seconds)} events/s; CPU ${pipelineCpuSeconds.toFixed(1)} s, ${rate(total, pipelineCpuSeconds)} events per CPU-second`);
-    console.log(`    rows ${summary.rows}, rejected ${summary.rejected}, event keys written ${summary.eventKeys}, acknowledged ${summary.acknowledged}, backlog ${summary.backlog}`);
-    console.log(`    sum of n ${counted} vs distinct valid event ids ${filled.distinctIds}: ${counted === filled.distinctIds ? 'exact' : 'MISMATCH'}`);
+    console.log(
+      `  pipeline end to end (load -> clicks-to-process -> process -> clicks-processed -> acknowledge): ${summary.seconds.toFixed(1)} s, ${rate(total, summary.seconds)} events/s; CPU ${pipelineCpuSeconds.toFixed(1)} s, ${rate(total, pipelineCpuSeconds)} events per CPU-second`,
+    );
+    console.log(
+      `    rows ${summary.rows}, rejected ${summary.rejected}, event keys written ${summary.eventKeys}, acknowledged ${summary.acknowledged}, backlog ${summary.backlog}`,
+    );
+    console.log(
+      `    sum of n ${counted} vs distinct valid event ids ${filled.distinctIds}: ${counted === filled.distinctIds ? 'exact' : 'MISMATCH'}`,
+    );
 
     const baselineFill = await fill((rows) => sfmc.appendRows!('Baseline', rows), sample, shape);
     const baselineCpu = process.cpuUsage();
@@ -93,12 +123,20 @@ async function main(): Promise<void> {
     const baselineCpuSeconds = cpuSeconds(baselineCpu);
     const baselineRate = baseline.rows / baseline.seconds;
     const baselineCounted = await sumOfN(store.db, `${BASELINE_PREFIX}email_click_events`, 'Baseline');
-    console.log(`  baseline, one row at a time ($inc/$addToSet, per-row upserts and acknowledgement), first ${sample.toLocaleString('en-US')} of the same rows: ${baseline.seconds.toFixed(1)} s, ${rate(baseline.rows, baseline.seconds)} events/s; CPU ${baselineCpuSeconds.toFixed(1)} s, ${rate(baseline.rows, baselineCpuSeconds)} events per CPU-second`);
-    console.log(`    sum of n ${baselineCounted} vs distinct valid event ids ${baselineFill.distinctIds} (redelivered rows counted twice by $inc)`);
+    console.log(
+      `  baseline, one row at a time ($inc/$addToSet, per-row upserts and acknowledgement), first ${sample.toLocaleString('en-US')} of the same rows: ${baseline.seconds.toFixed(1)} s, ${rate(baseline.rows, baseline.seconds)} events/s; CPU ${baselineCpuSeconds.toFixed(1)} s, ${rate(baseline.rows, baselineCpuSeconds)} events per CPU-second`,
+    );
+    console.log(
+      `    sum of n ${baselineCounted} vs distinct valid event ids ${baselineFill.distinctIds} (redelivered rows counted twice by $inc)`,
+    );
     const perCpu = total / pipelineCpuSeconds / (baseline.rows / baselineCpuSeconds);
-    console.log(`  pipeline / baseline: ${(endToEnd / baselineRate).toFixed(1)}x wall, ${perCpu.toFixed(1)}x per CPU-second   (targets: >= 20,000 events/s, >= 5x)`);
+    console.log(
+      `  pipeline / baseline: ${(endToEnd / baselineRate).toFixed(1)}x wall, ${perCpu.toFixed(1)}x per CPU-second   (targets: >= 20,000 events/s, >= 5x)`,
+    );
     const memory = process.memoryUsage();
-    console.log(`  memory: rss ${Math.round(memory.rss / 2 ** 20)} MiB (${fileBackedRss()}), heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB`);
+    console.log(
+      `  memory: rss ${Math.round(memory.rss / 2 ** 20)} MiB (${fileBackedRss()}), heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB`,
+    );
     await queue.close();
   } finally {
     await store.close();

@@ -64,7 +64,10 @@ async function rawBaseline(answer: string): Promise<{ url: string; server: Serve
 
 /** The framework alone: Express 5 + Apollo 5 with a one-field schema, nothing of ours. */
 async function apolloHelloWorld(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const apollo = new ApolloServer({ typeDefs: 'type Query { health: Health } type Health { status: String }', resolvers: { Query: { health: () => ({ status: 'OK' }) } } });
+  const apollo = new ApolloServer({
+    typeDefs: 'type Query { health: Health } type Health { status: String }',
+    resolvers: { Query: { health: () => ({ status: 'OK' }) } },
+  });
   await apollo.start();
   const app = express();
   app.use('/graphql', express.json(), expressMiddleware(apollo));
@@ -83,7 +86,9 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const query = JSON.stringify({ query: '{ health { status } }' });
   const me = JSON.stringify({ query: '{ me { name role } }' });
-  console.log(`foundation bench: ${options.connections} connections, ${options.seconds} s per case, node ${process.version}`);
+  console.log(
+    `foundation bench: ${options.connections} connections, ${options.seconds} s per case, node ${process.version}`,
+  );
 
   const baseline = await rawBaseline(JSON.stringify({ data: { health: { status: 'OK' } } }));
   const framework = await apolloHelloWorld();
@@ -95,11 +100,25 @@ async function main(): Promise<void> {
     await run(framework.url, query, {}, { ...options, seconds: 2 });
     const raw = await measure('baseline: raw node:http, same JSON', baseline.url, query, {}, options);
     const bare = await measure('baseline: Express 5 + Apollo 5 hello world', framework.url, query, {}, options);
-    const typename = await measure('GraphQL { __typename } (no resolver I/O)', service.url, JSON.stringify({ query: '{ __typename }' }), {}, options);
+    const typename = await measure(
+      'GraphQL { __typename } (no resolver I/O)',
+      service.url,
+      JSON.stringify({ query: '{ __typename }' }),
+      {},
+      options,
+    );
     const health = await measure('GraphQL { health } (public, store ping)', service.url, query, {}, options);
-    const authed = await measure('GraphQL { me } (API key lookup)', service.url, me, { authorization: `Bearer ${key}` }, options);
+    const authed = await measure(
+      'GraphQL { me } (API key lookup)',
+      service.url,
+      me,
+      { authorization: `Bearer ${key}` },
+      options,
+    );
     const share = (value: number) => `${((value / bare) * 100).toFixed(0)}%`;
-    console.log(`of the Apollo hello world: __typename ${share(typename)}, health ${share(health)}, me ${share(authed)} (raw node:http: ${share(raw)})`);
+    console.log(
+      `of the Apollo hello world: __typename ${share(typename)}, health ${share(health)}, me ${share(authed)} (raw node:http: ${share(raw)})`,
+    );
   } finally {
     baseline.server.close();
     await framework.stop();

@@ -21,8 +21,21 @@ import { AgentTimeline, cpuSeconds, leadCsv, type RoutingFigures } from './measu
 export async function routeInProcess(leadCount: number, agentCount: number): Promise<RoutingFigures> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-leads-direct-'));
   const store = await openStore({ dataDir, dbName: 'bench' });
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATA_DIR: dataDir, UPLOAD_MAX_ROWS: String(leadCount) });
-  const app = { config, logger: createLogger({ level: 'silent' }), store, db: store.db, jobs: {} as Jobs, metrics: new Registry(), ports: {} } as App;
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    UPLOAD_MAX_ROWS: String(leadCount),
+  });
+  const app = {
+    config,
+    logger: createLogger({ level: 'silent' }),
+    store,
+    db: store.db,
+    jobs: {} as Jobs,
+    metrics: new Registry(),
+    ports: {},
+  } as App;
   await applyFeatureIndexes(store.db);
   const { routing, uploads } = leadsFeature.services!(app);
   await routing.start();
@@ -49,12 +62,23 @@ export async function routeInProcess(leadCount: number, agentCount: number): Pro
     }
     const started = process.hrtime.bigint();
     const cpuAtStart = cpuSeconds();
-    await uploads.upload({ source: Readable.from([leadCsv(leadCount)]), filename: 'bench.csv', listName: null, uploadedBy: 'bench' });
+    await uploads.upload({
+      source: Readable.from([leadCsv(leadCount)]),
+      filename: 'bench.csv',
+      listName: null,
+      uploadedBy: 'bench',
+    });
     await done;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = cpuSeconds() - cpuAtStart;
     const latenciesMs = [...timelines.values()].flatMap((timeline) => timeline.latenciesMs());
-    return { label: `baseline: in-process service calls (${agentCount} agents)`, leads: leadCount, seconds, cpuSeconds: cpu, latenciesMs };
+    return {
+      label: `baseline: in-process service calls (${agentCount} agents)`,
+      leads: leadCount,
+      seconds,
+      cpuSeconds: cpu,
+      latenciesMs,
+    };
   } finally {
     await routing.stop();
     await store.close();

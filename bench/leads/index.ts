@@ -14,12 +14,18 @@ async function main(): Promise<void> {
   const { flags } = parseArgs(['bench', ...process.argv.slice(2)]);
   const leads = Number(flags.leads ?? 10_000);
   const agents = Number(flags.agents ?? 50);
-  process.stdout.write(`lead routing: ${leads} leads, ${agents} agents answering at once (latency: slot freed -> next lead received)\n`);
+  process.stdout.write(
+    `lead routing: ${leads} leads, ${agents} agents answering at once (latency: slot freed -> next lead received)\n`,
+  );
   process.stdout.write(`${formatFigures(await routeInProcess(leads, agents))}\n`);
   process.stdout.write(`${formatFigures(await routeOverWebSocket(leads, agents))}\n`);
   process.stdout.write('targets: p99 < 100 ms, >= 500 leads/s over WebSocket\n');
   // wall-clock figures depend on what else the machine runs; CPU per lead does not
-  process.stdout.write(`machine: ${cpus().length} CPUs, load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}\n`);
+  process.stdout.write(
+    `machine: ${cpus().length} CPUs, load average ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')}\n`,
+  );
 }
 
 main().then(

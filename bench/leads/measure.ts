@@ -36,7 +36,10 @@ export function formatFigures(figures: RoutingFigures): string {
 
 export function leadCsv(count: number): Buffer {
   const start = Date.UTC(2024, 0, 1);
-  const rows = Array.from({ length: count }, (_, i) => `bench${i}@example.com,${new Date(start + i * 1000).toISOString()},Lead ${i}`);
+  const rows = Array.from(
+    { length: count },
+    (_, i) => `bench${i}@example.com,${new Date(start + i * 1000).toISOString()},Lead ${i}`,
+  );
   return Buffer.from(`email,timestamp,name\n${rows.join('\n')}\n`);
 }
 

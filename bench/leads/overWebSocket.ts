@@ -18,7 +18,15 @@ const RESOLVE = `mutation ($id: ID!) { resolveLead(id: $id, outcome: POSITIVE_RE
  */
 export async function routeOverWebSocket(leadCount: number, agentCount: number): Promise<RoutingFigures> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-leads-'));
-  const config = loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', SCHEDULES: 'false', DATA_DIR: dataDir, UPLOAD_MAX_ROWS: String(leadCount) });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    SCHEDULES: 'false',
+    DATA_DIR: dataDir,
+    UPLOAD_MAX_ROWS: String(leadCount),
+  });
   const service = await createService(config);
   await service.start();
   const clients: LeadAgentClient[] = [];
@@ -28,7 +36,11 @@ export async function routeOverWebSocket(leadCount: number, agentCount: number):
     let finish: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (finish = resolve));
     for (let i = 0; i < agentCount; i += 1) {
-      const { key } = await createApiKey(service.app.db, { role: Role.AGENT, name: `bench agent ${i}`, agentId: `bench-${i}` });
+      const { key } = await createApiKey(service.app.db, {
+        role: Role.AGENT,
+        name: `bench agent ${i}`,
+        agentId: `bench-${i}`,
+      });
       const client = new LeadAgentClient(service.url.replace(/^http/, 'ws'), key);
       await client.connected();
       const timeline = new AgentTimeline();
@@ -52,7 +64,11 @@ export async function routeOverWebSocket(leadCount: number, agentCount: number):
     form.append('file', new Blob([leadCsv(leadCount)]), 'bench.csv');
     const started = process.hrtime.bigint();
     const cpuAtStart = cpuSeconds();
-    const upload = await fetch(new URL('/uploads/leads', service.url), { method: 'POST', headers: { authorization: `Bearer ${operator}` }, body: form });
+    const upload = await fetch(new URL('/uploads/leads', service.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operator}` },
+      body: form,
+    });
     if (upload.status !== 201) throw new Error(`upload failed: ${upload.status} ${await upload.text()}`);
     await done;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -60,7 +76,13 @@ export async function routeOverWebSocket(leadCount: number, agentCount: number):
     const resolved = await service.app.db.collection(LEADS).countDocuments({ status: 'RESOLVED' });
     if (resolved !== leadCount) throw new Error(`${resolved} of ${leadCount} leads resolved`);
     const latenciesMs = timelines.flatMap((timeline) => timeline.latenciesMs());
-    return { label: `GraphQL over WebSocket (${agentCount} agents)`, leads: leadCount, seconds, cpuSeconds: cpu, latenciesMs };
+    return {
+      label: `GraphQL over WebSocket (${agentCount} agents)`,
+      leads: leadCount,
+      seconds,
+      cpuSeconds: cpu,
+      latenciesMs,
+    };
   } finally {
     await Promise.allSettled(clients.map((client) => client.close()));
     await service.stop();

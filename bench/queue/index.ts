@@ -34,7 +34,12 @@ async function rawStoreBaseline(store: Store, count: number): Promise<Figure> {
   const collection = store.db.collection<{ _id: number; queue: string; body: string; visibleAt: Date }>('bench_raw');
   return timed('baseline: raw store insertMany(10) + find(10) + deleteMany', count, async () => {
     for (let i = 0; i < count; i += 10) {
-      const docs = Array.from({ length: 10 }, (_, j) => ({ _id: i + j, queue: 'raw', body: `{"n":${i + j}}`, visibleAt: new Date() }));
+      const docs = Array.from({ length: 10 }, (_, j) => ({
+        _id: i + j,
+        queue: 'raw',
+        body: `{"n":${i + j}}`,
+        visibleAt: new Date(),
+      }));
       await collection.insertMany(docs);
       const found = await collection.find({ queue: 'raw', visibleAt: { $lte: new Date() } }, { limit: 10 }).toArray();
       await collection.deleteMany({ _id: { $in: found.map((d) => d._id) } });
@@ -55,7 +60,11 @@ async function embeddedQueue(store: Store): Promise<Figure> {
 async function sqsQueue(): Promise<[Figure, Figure]> {
   const { startFauxqs } = await importEsm('fauxqs');
   const server = await startFauxqs({ port: 0, logger: false });
-  const client = new SQSClient({ endpoint: server.address, region: 'us-east-1', credentials: { accessKeyId: 'b', secretAccessKey: 'b' } });
+  const client = new SQSClient({
+    endpoint: server.address,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'b', secretAccessKey: 'b' },
+  });
   const count = Math.min(MESSAGES, 5000);
   try {
     const port = new SqsQueuePort({ client, prefix: 'bench-' });
@@ -64,15 +73,29 @@ async function sqsQueue(): Promise<[Figure, Figure]> {
     const { QueueUrl: rawUrl } = await client.send(new GetQueueUrlCommand({ QueueName: 'bench-raw' }));
     const baseline = await timed('baseline: raw SDK SendMessageBatch/Receive/DeleteBatch', count, async () => {
       for (let i = 0; i < count; i += 10) {
-        await client.send(new SendMessageBatchCommand({ QueueUrl: rawUrl, Entries: Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: String(i + j) })) }));
-        const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl: rawUrl, MaxNumberOfMessages: 10 }));
+        await client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: rawUrl,
+            Entries: Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: String(i + j) })),
+          }),
+        );
+        const { Messages = [] } = await client.send(
+          new ReceiveMessageCommand({ QueueUrl: rawUrl, MaxNumberOfMessages: 10 }),
+        );
         if (Messages.length > 0) {
-          await client.send(new DeleteMessageBatchCommand({ QueueUrl: rawUrl, Entries: Messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })) }));
+          await client.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: rawUrl,
+              Entries: Messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
+            }),
+          );
         }
       }
     });
-    const figure = await timed(`SQS engine on fauxqs: send -> receive -> delete (${CONCURRENCY} receivers)`, count, () =>
-      sendReceiveDelete(port, 'bench', count, CONCURRENCY),
+    const figure = await timed(
+      `SQS engine on fauxqs: send -> receive -> delete (${CONCURRENCY} receivers)`,
+      count,
+      () => sendReceiveDelete(port, 'bench', count, CONCURRENCY),
     );
     return [baseline, figure];
   } finally {
@@ -83,12 +106,19 @@ async function sqsQueue(): Promise<[Figure, Figure]> {
 
 async function succeededRuns(metrics: Registry): Promise<number> {
   const runs = await metrics.getSingleMetric('job_run_duration_seconds')?.get();
-  const count = runs?.values.find((v) => (v as { metricName?: string }).metricName === 'job_run_duration_seconds_count' && v.labels.status === 'SUCCEEDED');
+  const count = runs?.values.find(
+    (v) =>
+      (v as { metricName?: string }).metricName === 'job_run_duration_seconds_count' && v.labels.status === 'SUCCEEDED',
+  );
   return count?.value ?? 0;
 }
 
 async function runner(store: Store): Promise<[Figure, Figure]> {
-  const noop: JobType<{ n: number }> = { name: 'noop', params: z.object({ n: z.number() }), perform: async () => undefined };
+  const noop: JobType<{ n: number }> = {
+    name: 'noop',
+    params: z.object({ n: z.number() }),
+    perform: async () => undefined,
+  };
   const metrics = new Registry();
   const system = createJobSystem({
     db: store.db,

@@ -27,7 +27,12 @@ export async function timed(label: string, count: number, work: () => Promise<vo
   const cpu = process.cpuUsage();
   await work();
   const used = process.cpuUsage(cpu);
-  return { label, count, seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (used.user + used.system) / 1e6 };
+  return {
+    label,
+    count,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    cpuSeconds: (used.user + used.system) / 1e6,
+  };
 }
 
 /**
@@ -36,11 +41,20 @@ export async function timed(label: string, count: number, work: () => Promise<vo
  * when the last message is deleted: the long polls of receivers still waiting then are aborted
  * (they would otherwise add up to their 1 s wait of idle time to the figure).
  */
-export async function sendReceiveDelete(port: QueuePort, queue: string, count: number, receivers: number, sendGroup = 10): Promise<void> {
+export async function sendReceiveDelete(
+  port: QueuePort,
+  queue: string,
+  count: number,
+  receivers: number,
+  sendGroup = 10,
+): Promise<void> {
   const sending = (async () => {
     for (let sent = 0; sent < count; sent += sendGroup) {
       const size = Math.min(sendGroup, count - sent);
-      await port.sendBatch(queue, Array.from({ length: size }, (_, i) => ({ body: `{"n":${sent + i}}` })));
+      await port.sendBatch(
+        queue,
+        Array.from({ length: size }, (_, i) => ({ body: `{"n":${sent + i}}` })),
+      );
     }
   })();
   const allDeleted = new AbortController();
@@ -51,7 +65,10 @@ export async function sendReceiveDelete(port: QueuePort, queue: string, count: n
     while (!allDeleted.signal.aborted) {
       const batch = await port.receive(queue, { maxMessages: 10, waitSeconds: 1, signal: allDeleted.signal });
       if (batch.length === 0) continue;
-      await port.delete(queue, batch.map((m) => m.receiptHandle));
+      await port.delete(
+        queue,
+        batch.map((m) => m.receiptHandle),
+      );
       deleted += batch.length;
       if (deleted >= count) allDeleted.abort();
     }

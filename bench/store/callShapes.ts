@@ -32,13 +32,22 @@ const sized = (n: number) => Math.max(1000, Math.round(n * scale));
 async function freezeInserts(db: Db): Promise<string> {
   const recipients = db.collection<{ _id: string; [field: string]: unknown }>('shape_recipients');
   // the recipients' own indexes, as the service declares them
-  for (const { key, options } of indexes.filter((index) => index.collection === C.recipients)) await recipients.createIndex(key, options);
+  for (const { key, options } of indexes.filter((index) => index.collection === C.recipients))
+    await recipients.createIndex(key, options);
   const count = sized(100_000);
   const stop = startClock();
   for (let i = 0; i < count; i += 1000) {
     const batch = Array.from({ length: 1000 }, (_, j) => {
       const member = `m${String(i + j).padStart(8, '0')}`;
-      return { _id: `c1:${member}`, campaignId: 'c1', memberId: member, status: 'PENDING', opened: false, clicked: false, converted: false };
+      return {
+        _id: `c1:${member}`,
+        campaignId: 'c1',
+        memberId: member,
+        status: 'PENDING',
+        opened: false,
+        clicked: false,
+        converted: false,
+      };
     });
     await recipients.insertMany(batch, { ordered: false });
   }
@@ -48,11 +57,19 @@ async function freezeInserts(db: Db): Promise<string> {
 async function importInserts(db: Db): Promise<string> {
   const members = db.collection('shape_members');
   // the members' own indexes, as the service declares them
-  for (const { key, options } of indexes.filter((index) => index.collection === C.members)) await members.createIndex(key, options);
+  for (const { key, options } of indexes.filter((index) => index.collection === C.members))
+    await members.createIndex(key, options);
   const count = sized(100_000);
   const stop = startClock();
   for (let i = 0; i < count; i += 1000) {
-    const batch = Array.from({ length: 1000 }, (_, j) => ({ email: `p${i + j}@example.org`, name: `Person ${i + j}`, contact: null, attributes: { city: 'Lyon' }, archivedAt: null, createdAt: new Date() }));
+    const batch = Array.from({ length: 1000 }, (_, j) => ({
+      email: `p${i + j}@example.org`,
+      name: `Person ${i + j}`,
+      contact: null,
+      attributes: { city: 'Lyon' },
+      archivedAt: null,
+      createdAt: new Date(),
+    }));
     await members.insertMany(batch, { ordered: false });
   }
   return perSecond(count, stop());
@@ -69,8 +86,21 @@ async function fillClickLog(db: Db, count: number): Promise<ObjectId[]> {
     const batch = Array.from({ length: 1000 }, (_, j) => {
       const _id = new ObjectId();
       ids.push(_id);
-      const values = { JobID: String(i % 97), SubscriberKey: `s${i + j}`, EventDate: '3/8/2026 1:30:00 AM', URL: `https://example.org/${j % 50}`, IsUnique: 'True' };
-      return { _id, bu: 'BU1', values, processed: false, pos: `2026-03-08T07:30:00.000Z#${_id.toHexString()}`, importedAt: new Date() };
+      const values = {
+        JobID: String(i % 97),
+        SubscriberKey: `s${i + j}`,
+        EventDate: '3/8/2026 1:30:00 AM',
+        URL: `https://example.org/${j % 50}`,
+        IsUnique: 'True',
+      };
+      return {
+        _id,
+        bu: 'BU1',
+        values,
+        processed: false,
+        pos: `2026-03-08T07:30:00.000Z#${_id.toHexString()}`,
+        importedAt: new Date(),
+      };
     });
     await log.insertMany(batch, { ordered: false });
   }
@@ -83,7 +113,12 @@ async function loaderPages(db: Db, count: number): Promise<string> {
   let after = '';
   let read = 0;
   for (;;) {
-    const page = await log.find({ bu: 'BU1', processed: false, pos: { $gt: after } }, { sort: { pos: 1 }, limit: 1000, projection: { values: 1, pos: 1 } }).toArray();
+    const page = await log
+      .find(
+        { bu: 'BU1', processed: false, pos: { $gt: after } },
+        { sort: { pos: 1 }, limit: 1000, projection: { values: 1, pos: 1 } },
+      )
+      .toArray();
     read += page.length;
     if (page.length < 1000) break;
     after = page.at(-1)!.pos as string;
@@ -124,7 +159,13 @@ async function guardedWrites(db: Db, ids: string[]): Promise<string> {
   const messages = db.collection<{ _id: string }>('shape_queue');
   const stop = startClock();
   for (let i = 0; i < ids.length; i += 500) {
-    await Promise.all(ids.slice(i, i + 500).map((_id) => messages.updateOne({ _id, queue: 'q', receipt: { $exists: false } }, { $set: { sentAt: new Date() } })));
+    await Promise.all(
+      ids
+        .slice(i, i + 500)
+        .map((_id) =>
+          messages.updateOne({ _id, queue: 'q', receipt: { $exists: false } }, { $set: { sentAt: new Date() } }),
+        ),
+    );
   }
   return perSecond(ids.length, stop());
 }
@@ -138,23 +179,31 @@ async function claimRounds(db: Db, ids: string[]): Promise<string> {
     const now = new Date();
     const receipt = `r${i}`;
     const due = { queue: 'q', visibleAt: { $lte: now } };
-    const { modifiedCount } = await messages.updateMany({ _id: { $in: round }, ...due }, { $set: { visibleAt: new Date(now.getTime() + 30_000), receipt }, $inc: { receiveCount: 1 } });
+    const { modifiedCount } = await messages.updateMany(
+      { _id: { $in: round }, ...due },
+      { $set: { visibleAt: new Date(now.getTime() + 30_000), receipt }, $inc: { receiveCount: 1 } },
+    );
     const claimed = await messages.find({ _id: { $in: round }, receipt }, { sort: { _id: 1 } }).toArray();
     const { deletedCount } = await messages.deleteMany({ _id: { $in: round }, queue: 'q', receipt });
-    if (modifiedCount !== round.length || claimed.length !== round.length || deletedCount !== round.length) throw new Error('claim round lost messages');
+    if (modifiedCount !== round.length || claimed.length !== round.length || deletedCount !== round.length)
+      throw new Error('claim round lost messages');
   }
   return perSecond(ids.length, stop());
 }
 
 async function watchedElsewhere(db: Db): Promise<string> {
-  const stream = db.collection('shape_queue').watch([{ $match: { operationType: 'insert' } }, { $project: { 'fullDocument.queue': 1 } }]);
+  const stream = db
+    .collection('shape_queue')
+    .watch([{ $match: { operationType: 'insert' } }, { $project: { 'fullDocument.queue': 1 } }]);
   let seen = 0;
   stream.on('change', () => seen++);
   const other = db.collection('shape_other');
   const count = sized(100_000);
   const stop = startClock();
   for (let i = 0; i < count; i += 1000) {
-    await other.insertMany(Array.from({ length: 1000 }, (_, j) => ({ n: i + j, label: `row ${i + j}`, at: new Date() })));
+    await other.insertMany(
+      Array.from({ length: 1000 }, (_, j) => ({ n: i + j, label: `row ${i + j}`, at: new Date() })),
+    );
     // Let the watcher drain this commit, as it would between a service's calls.
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -174,7 +223,15 @@ async function watchedInserts(db: Db): Promise<string> {
   const stop = startClock();
   for (let i = 0; i < count; i += 100) {
     const sentAt = new Date();
-    await watched.insertMany(Array.from({ length: 100 }, () => ({ queue: 'clicks-to-process', body: '{"rows":[]}', sentAt, visibleAt: sentAt, receiveCount: 0 })));
+    await watched.insertMany(
+      Array.from({ length: 100 }, () => ({
+        queue: 'clicks-to-process',
+        body: '{"rows":[]}',
+        sentAt,
+        visibleAt: sentAt,
+        receiveCount: 0,
+      })),
+    );
   }
   while (seen < count) await new Promise((resolve) => setTimeout(resolve, 1));
   const measure = stop();
@@ -186,17 +243,45 @@ export async function callShapes(dir: string): Promise<void> {
   const store = await openStore({ dataDir: join(dir, 'shapes'), dbName: 'bench' });
   try {
     const { db } = store;
-    printFigure('freeze: insertMany recipients, their indexes', await freezeInserts(db), 'docs; audience freeze (issue 8)');
+    printFigure(
+      'freeze: insertMany recipients, their indexes',
+      await freezeInserts(db),
+      'docs; audience freeze (issue 8)',
+    );
     printFigure('import: insertMany members, their indexes', await importInserts(db), 'docs; member import (issue 8)');
     const rows = sized(100_000);
     const ids = await fillClickLog(db, rows);
-    printFigure('loader: find range, sort, limit, projection', await loaderPages(db, rows), 'rows; click loader (issue 6)');
-    printFigure('acknowledge: updateMany $set by _id $in', await acknowledge(db, ids), 'rows; click acknowledger (issue 6)');
+    printFigure(
+      'loader: find range, sort, limit, projection',
+      await loaderPages(db, rows),
+      'rows; click loader (issue 6)',
+    );
+    printFigure(
+      'acknowledge: updateMany $set by _id $in',
+      await acknowledge(db, ids),
+      'rows; click acknowledger (issue 6)',
+    );
     const messageIds = await fillQueue(db, sized(50_000));
-    printFigure('guarded updateOne by _id + conditions', await guardedWrites(db, messageIds), 'calls; queue visibility (issue 4)');
-    printFigure('claim round: updateMany/find/deleteMany $in', await claimRounds(db, messageIds), 'messages; queue receive+delete (issue 4)');
-    printFigure('insertMany of 100, watched ($match, $project)', await watchedInserts(db), 'docs; writes under a filtered watcher');
-    printFigure('insertMany, watcher on another collection', await watchedElsewhere(db), 'docs; every write beside a watcher');
+    printFigure(
+      'guarded updateOne by _id + conditions',
+      await guardedWrites(db, messageIds),
+      'calls; queue visibility (issue 4)',
+    );
+    printFigure(
+      'claim round: updateMany/find/deleteMany $in',
+      await claimRounds(db, messageIds),
+      'messages; queue receive+delete (issue 4)',
+    );
+    printFigure(
+      'insertMany of 100, watched ($match, $project)',
+      await watchedInserts(db),
+      'docs; writes under a filtered watcher',
+    );
+    printFigure(
+      'insertMany, watcher on another collection',
+      await watchedElsewhere(db),
+      'docs; every write beside a watcher',
+    );
   } finally {
     await store.close();
   }

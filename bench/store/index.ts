@@ -60,13 +60,21 @@ async function singleUpserts(db: Db): Promise<{ concurrent: string; sequential: 
   const upsert = (i: number) =>
     clicks.updateOne(
       { bu: `bu${i % 4}`, day: i % 30, url: `https://example.org/${i % 5000}` },
-      { $inc: { clicks: 1 }, $addToSet: { subscribers: `s${i % 50}` }, $max: { lastAt: new Date(1_700_000_000_000 + i) } },
+      {
+        $inc: { clicks: 1 },
+        $addToSet: { subscribers: `s${i % 50}` },
+        $max: { lastAt: new Date(1_700_000_000_000 + i) },
+      },
       { upsert: true },
     );
   const count = sized(60_000);
   // Warm-up (JIT, first inserts) on keys of another business unit, not measured.
   for (let i = 0; i < 5000; i += 500) {
-    await Promise.all(Array.from({ length: 500 }, (_, j) => clicks.updateOne({ bu: 'warm-up', day: 0, url: `w${i + j}` }, { $inc: { clicks: 1 } }, { upsert: true })));
+    await Promise.all(
+      Array.from({ length: 500 }, (_, j) =>
+        clicks.updateOne({ bu: 'warm-up', day: 0, url: `w${i + j}` }, { $inc: { clicks: 1 } }, { upsert: true }),
+      ),
+    );
   }
   let stop = startClock();
   for (let i = 0; i < count; i += 500) {
@@ -115,14 +123,21 @@ async function groupOverMany(db: Db): Promise<{ count: number; group: Measure; l
   const count = sized(1_000_000);
   let stop = startClock();
   for (let i = 0; i < count; i += 10_000) {
-    const batch = Array.from({ length: Math.min(10_000, count - i) }, (_, j) => ({ bu: `bu${(i + j) % 8}`, n: (i + j) % 100, at: new Date(1_700_000_000_000 + i + j) }));
+    const batch = Array.from({ length: Math.min(10_000, count - i) }, (_, j) => ({
+      bu: `bu${(i + j) % 8}`,
+      n: (i + j) % 100,
+      at: new Date(1_700_000_000_000 + i + j),
+    }));
     await events.insertMany(batch);
   }
   const load = perSecond(count, stop());
   stop = startClock();
-  const groups = await events.aggregate([{ $group: { _id: '$bu', total: { $sum: '$n' }, count: { $sum: 1 } } }]).toArray();
+  const groups = await events
+    .aggregate([{ $group: { _id: '$bu', total: { $sum: '$n' }, count: { $sum: 1 } } }])
+    .toArray();
   const group = stop();
-  if (groups.length !== 8 || groups.reduce((sum, g) => sum + (g.count as number), 0) !== count) throw new Error('wrong $group result');
+  if (groups.length !== 8 || groups.reduce((sum, g) => sum + (g.count as number), 0) !== count)
+    throw new Error('wrong $group result');
   return { count, group, load, heapAfter: process.memoryUsage().heapUsed };
 }
 
@@ -145,10 +160,14 @@ async function main(): Promise<void> {
     console.log(`memory after upserts and finds: ${memory()}`);
     const group = await groupOverMany(store.db);
     print(`insertMany load of ${group.count.toLocaleString()} docs`, group.load, '');
-    print(`$group over ${group.count.toLocaleString()} docs`, `${group.group.wall.toFixed(2)} s (CPU ${group.group.cpu.toFixed(2)} s)`, '< 3 s');
+    print(
+      `$group over ${group.count.toLocaleString()} docs`,
+      `${group.group.wall.toFixed(2)} s (CPU ${group.group.cpu.toFixed(2)} s)`,
+      '< 3 s',
+    );
     console.log(`memory after $group: ${memory()} (heap before collection: ${mb(group.heapAfter)})`);
     await store.close();
-    console.log('the services\' call shapes (bench/store/callShapes.ts):');
+    console.log("the services' call shapes (bench/store/callShapes.ts):");
     await callShapes(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });

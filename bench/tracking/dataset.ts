@@ -22,15 +22,32 @@ export async function writeOrders(db: Db, orders: number): Promise<void> {
   for (let i = 0; i < orders; i++) {
     const { campaignId, code, publicationId } = orderOf(i);
     orderDocs.push({
-      campaignId, publicationId, publicationName: code,
-      selectedInventory: { publications: [{ publicationId, inventoryItems: [{ itemPath: `display-${campaignId}`, itemName: 'Display', channel: 'website' }] }] },
+      campaignId,
+      publicationId,
+      publicationName: code,
+      selectedInventory: {
+        publications: [
+          {
+            publicationId,
+            inventoryItems: [{ itemPath: `display-${campaignId}`, itemName: 'Display', channel: 'website' }],
+          },
+        ],
+      },
     });
     for (const channel of SCRIPTED_CHANNELS) {
-      scripts.push({ creativeId: `cr_${campaignId}_${channel}`, publicationId, campaignId, channel, creative: { name: `${campaignId} ${channel}` } });
+      scripts.push({
+        creativeId: `cr_${campaignId}_${channel}`,
+        publicationId,
+        campaignId,
+        channel,
+        creative: { name: `${campaignId} ${channel}` },
+      });
     }
   }
-  for (let i = 0; i < orderDocs.length; i += 1000) await db.collection('publication_insertion_orders').insertMany(orderDocs.slice(i, i + 1000));
-  for (let i = 0; i < scripts.length; i += 1000) await db.collection('tracking_scripts').insertMany(scripts.slice(i, i + 1000));
+  for (let i = 0; i < orderDocs.length; i += 1000)
+    await db.collection('publication_insertion_orders').insertMany(orderDocs.slice(i, i + 1000));
+  for (let i = 0; i < scripts.length; i += 1000)
+    await db.collection('tracking_scripts').insertMany(scripts.slice(i, i + 1000));
 }
 
 /** daily_aggregates rows in the query's order (day, publication, creative). */
@@ -48,12 +65,21 @@ export function aggregateRows(orders: number, rows: number): AnalyticsRow[] {
       for (const creativeId of creatives) {
         const impressions = 50 + Math.floor(next() * 5000);
         dayRows.push({
-          report_date: date, creative_id: creativeId, publication_code: code, channel: 'website', ad_size: '300x250',
-          impressions, clicks: Math.floor(impressions * next() * 0.03), viewable_impressions: Math.floor(impressions * next()), unique_ips: Math.floor(impressions * 0.8),
+          report_date: date,
+          creative_id: creativeId,
+          publication_code: code,
+          channel: 'website',
+          ad_size: '300x250',
+          impressions,
+          clicks: Math.floor(impressions * next() * 0.03),
+          viewable_impressions: Math.floor(impressions * next()),
+          unique_ips: Math.floor(impressions * 0.8),
         });
       }
     }
-    dayRows.sort((a, b) => `${a.publication_code}|${a.creative_id}`.localeCompare(`${b.publication_code}|${b.creative_id}`));
+    dayRows.sort((a, b) =>
+      `${a.publication_code}|${a.creative_id}`.localeCompare(`${b.publication_code}|${b.creative_id}`),
+    );
     result.push(...dayRows.slice(0, rows - result.length));
   }
   return result;

@@ -16,23 +16,44 @@ async function lookupOrder(db: Db, creativeId: string, publicationCode: string) 
   if (!publicationId) return null;
   const trackingScript = await db.collection('tracking_scripts').findOne({ creativeId, publicationId });
   if (trackingScript) {
-    const order = await db.collection('publication_insertion_orders').findOne({ campaignId: trackingScript.campaignId, publicationId, deletedAt: { $exists: false } });
+    const order = await db
+      .collection('publication_insertion_orders')
+      .findOne({ campaignId: trackingScript.campaignId, publicationId, deletedAt: { $exists: false } });
     if (order) {
       return {
-        orderId: order._id.toString(), campaignId: order.campaignId, publicationId: order.publicationId, publicationName: order.publicationName,
-        itemPath: `tracking-${trackingScript.channel}`, itemName: trackingScript.creative?.name || creativeId, channel: normalizeChannel(trackingScript.channel),
+        orderId: order._id.toString(),
+        campaignId: order.campaignId,
+        publicationId: order.publicationId,
+        publicationName: order.publicationName,
+        itemPath: `tracking-${trackingScript.channel}`,
+        itemName: trackingScript.creative?.name || creativeId,
+        channel: normalizeChannel(trackingScript.channel),
       };
     }
   }
   const campaignMatch = creativeId.match(/(?:cr_|creative_)?([a-z0-9-]+)_/i);
   if (campaignMatch) {
-    const order = await db.collection('publication_insertion_orders').findOne({ campaignId: { $regex: campaignMatch[1], $options: 'i' }, publicationId, deletedAt: { $exists: false } });
+    const order = await db.collection('publication_insertion_orders').findOne({
+      campaignId: { $regex: campaignMatch[1], $options: 'i' },
+      publicationId,
+      deletedAt: { $exists: false },
+    });
     if (order) {
-      const pub = order.selectedInventory?.publications?.find((p: { publicationId: number }) => p.publicationId === publicationId);
-      const item = pub?.inventoryItems?.find((i: { channel: string }) => ['website', 'newsletter', 'streaming'].includes(i.channel)) || pub?.inventoryItems?.[0];
+      const pub = order.selectedInventory?.publications?.find(
+        (p: { publicationId: number }) => p.publicationId === publicationId,
+      );
+      const item =
+        pub?.inventoryItems?.find((i: { channel: string }) =>
+          ['website', 'newsletter', 'streaming'].includes(i.channel),
+        ) || pub?.inventoryItems?.[0];
       return {
-        orderId: order._id.toString(), campaignId: order.campaignId, publicationId: order.publicationId, publicationName: order.publicationName,
-        itemPath: item?.itemPath || `digital-${creativeId}`, itemName: item?.itemName || creativeId, channel: item?.channel || 'website',
+        orderId: order._id.toString(),
+        campaignId: order.campaignId,
+        publicationId: order.publicationId,
+        publicationName: order.publicationName,
+        itemPath: item?.itemPath || `digital-${creativeId}`,
+        itemName: item?.itemName || creativeId,
+        channel: item?.channel || 'website',
       };
     }
   }
@@ -56,9 +77,19 @@ export async function seedHandlerLoop(db: Db, rows: readonly AnalyticsRow[]) {
         { orderId: order.orderId, itemPath: order.itemPath, dateStart, source: 'automated' },
         {
           $set: {
-            ...order, dimensions: row.ad_size, dateEnd: new Date(`${row.report_date}T23:59:59.999Z`),
-            metrics: { impressions, clicks, ctr: impressions ? (clicks / impressions) * 100 : 0, viewability: impressions ? (Number(row.viewable_impressions) / impressions) * 100 : 0, reach: Number(row.unique_ips) },
-            enteredBy: 'lambda-tracking-sync', enteredAt: now, updatedAt: now,
+            ...order,
+            dimensions: row.ad_size,
+            dateEnd: new Date(`${row.report_date}T23:59:59.999Z`),
+            metrics: {
+              impressions,
+              clicks,
+              ctr: impressions ? (clicks / impressions) * 100 : 0,
+              viewability: impressions ? (Number(row.viewable_impressions) / impressions) * 100 : 0,
+              reach: Number(row.unique_ips),
+            },
+            enteredBy: 'lambda-tracking-sync',
+            enteredAt: now,
+            updatedAt: now,
           },
           $setOnInsert: { createdAt: now },
         },

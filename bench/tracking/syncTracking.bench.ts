@@ -28,7 +28,10 @@ const TRACKING = new Set(['performance_entries', 'tracking_scripts', 'publicatio
 async function freshStore(orders: number): Promise<{ store: Store; dir: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-tracking-'));
   const store = await openStore({ dataDir: dir, dbName: 'bench' });
-  await applyIndexes(store.db, trackingIndexes.filter((i) => TRACKING.has(i.collection)));
+  await applyIndexes(
+    store.db,
+    trackingIndexes.filter((i) => TRACKING.has(i.collection)),
+  );
   await writeOrders(store.db, orders);
   return { store, dir };
 }
@@ -39,10 +42,15 @@ async function measure<T>(run: () => Promise<T>): Promise<{ result: T; seconds: 
   const cpu = process.cpuUsage();
   const result = await run();
   const used = process.cpuUsage(cpu);
-  return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (used.user + used.system) / 1e6 };
+  return {
+    result,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    cpuSeconds: (used.user + used.system) / 1e6,
+  };
 }
 
-const perCpu = (rows: number, run: { cpuSeconds: number }) => `${Math.round(rows / run.cpuSeconds)} rows per CPU-second`;
+const perCpu = (rows: number, run: { cpuSeconds: number }) =>
+  `${Math.round(rows / run.cpuSeconds)} rows per CPU-second`;
 
 async function main() {
   const rowCount = flag('rows', 100_000);
@@ -50,7 +58,9 @@ async function main() {
   const baselineRows = Math.min(flag('baseline-rows', 10_000), rowCount);
   const batchSize = flag('batch', 1_000);
   const rows = aggregateRows(orders, rowCount);
-  console.log(`tracking sync bench: ${rows.length} daily_aggregates rows, ${orders} orders, embedded store, node ${process.version}`);
+  console.log(
+    `tracking sync bench: ${rows.length} daily_aggregates rows, ${orders} orders, embedded store, node ${process.version}`,
+  );
 
   const base = await freshStore(orders);
   const baseline = await measure(() => seedHandlerLoop(base.store.db, rows.slice(0, baselineRows)));
@@ -59,13 +69,16 @@ async function main() {
 
   const ours = await freshStore(orders);
   const sync = await measure(() =>
-    syncTracking({ date: String(rows.at(-1)!.report_date), days: 366 }, {
-      db: ours.store.db,
-      analytics: memoryAnalytics(rows),
-      logger: createLogger({ level: 'silent' }),
-      publicationCodes: DEFAULT_PUBLICATION_CODES,
-      batchSize,
-    }),
+    syncTracking(
+      { date: String(rows.at(-1)!.report_date), days: 366 },
+      {
+        db: ours.store.db,
+        analytics: memoryAnalytics(rows),
+        logger: createLogger({ level: 'silent' }),
+        publicationCodes: DEFAULT_PUBLICATION_CODES,
+        batchSize,
+      },
+    ),
   );
   const entries = await ours.store.db.collection('performance_entries').countDocuments({});
   await ours.store.close();
@@ -73,8 +86,12 @@ async function main() {
 
   const baselineRate = baselineRows / baseline.seconds;
   const syncRate = rows.length / sync.seconds;
-  console.log(`baseline (seed handler loop): ${baselineRows} rows in ${baseline.seconds.toFixed(2)} s = ${Math.round(baselineRate)} rows/s, ${perCpu(baselineRows, baseline)} ${JSON.stringify(baseline.result)}`);
-  console.log(`syncTracking (batch ${batchSize}): ${rows.length} rows in ${sync.seconds.toFixed(2)} s = ${Math.round(syncRate)} rows/s, ${perCpu(rows.length, sync)} ${JSON.stringify(sync.result.stats)}, ${entries} entries`);
+  console.log(
+    `baseline (seed handler loop): ${baselineRows} rows in ${baseline.seconds.toFixed(2)} s = ${Math.round(baselineRate)} rows/s, ${perCpu(baselineRows, baseline)} ${JSON.stringify(baseline.result)}`,
+  );
+  console.log(
+    `syncTracking (batch ${batchSize}): ${rows.length} rows in ${sync.seconds.toFixed(2)} s = ${Math.round(syncRate)} rows/s, ${perCpu(rows.length, sync)} ${JSON.stringify(sync.result.stats)}, ${entries} entries`,
+  );
   console.log(`ratio: ${(syncRate / baselineRate).toFixed(1)}x (targets: >= 20000 rows/s and >= 10x)`);
 }
 

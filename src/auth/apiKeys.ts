@@ -39,7 +39,12 @@ function sha256(value: string): string {
 export function parseRole(value: string): Role {
   const role = value.trim().toUpperCase();
   if ((Object.values(Role) as string[]).includes(role)) return role as Role;
-  throw badInput(`role: one of ${Object.values(Role).map((r) => r.toLowerCase()).join(', ')}`, 'role');
+  throw badInput(
+    `role: one of ${Object.values(Role)
+      .map((r) => r.toLowerCase())
+      .join(', ')}`,
+    'role',
+  );
 }
 
 /**
@@ -81,7 +86,9 @@ export async function findPrincipalByKey(db: Db, key: string): Promise<Principal
 
 /** True while the key exists and is not revoked: long-lived sockets re-check it per operation. */
 export async function isApiKeyLive(db: Db, keyId: string): Promise<boolean> {
-  const doc = await db.collection<ApiKeyDocument>(API_KEYS_COLLECTION).findOne({ _id: keyId }, { projection: { revokedAt: 1 } });
+  const doc = await db
+    .collection<ApiKeyDocument>(API_KEYS_COLLECTION)
+    .findOne({ _id: keyId }, { projection: { revokedAt: 1 } });
   return doc !== null && !doc.revokedAt;
 }
 

@@ -35,7 +35,8 @@ function parseOptions(argv: string[], port: number): DemoOptions {
   });
   const number = (name: string, fallback: number, min: number, max: number) => {
     const value = flags[name] === undefined ? fallback : Number(flags[name]);
-    if (!Number.isFinite(value) || value < min || value > max) throw new UsageError(`--${name}: a number from ${min} to ${max}`);
+    if (!Number.isFinite(value) || value < min || value > max)
+      throw new UsageError(`--${name}: a number from ${min} to ${max}`);
     return value;
   };
   const minSeconds = number('min-seconds', 2, 0, 3600);
@@ -93,10 +94,12 @@ async function runAgent(id: string, key: string, options: DemoOptions): Promise<
   const onMessage = async (message: AssignmentMessage) => {
     if (message.kind === 'PRESENCE_CHANGED') {
       log(id, `presence ${message.presence} (${message.reason})`);
-      if (message.presence === 'OFFLINE') setTimeout(() => void client.setPresence('ONLINE').catch(() => undefined), 5000);
+      if (message.presence === 'OFFLINE')
+        setTimeout(() => void client.setPresence('ONLINE').catch(() => undefined), 5000);
       return;
     }
-    if (message.kind !== 'ASSIGNED' || !message.lead) return log(id, `${message.kind.toLowerCase()}: ${message.lead?.email ?? ''} (${message.reason})`);
+    if (message.kind !== 'ASSIGNED' || !message.lead)
+      return log(id, `${message.kind.toLowerCase()}: ${message.lead?.email ?? ''} (${message.reason})`);
     const { lead } = message;
     const roll = Math.random();
     if (roll < options.silentShare) return log(id, `got ${lead.email}, will not answer (push time-out expected)`);
@@ -116,7 +119,10 @@ async function runAgent(id: string, key: string, options: DemoOptions): Promise<
       log(id, `could not answer ${lead.email}: ${(error as Error).message}`);
     }
   };
-  client.subscribeAssignments((message) => void onMessage(message), (error) => log(id, `subscription error: ${JSON.stringify(error)}`));
+  client.subscribeAssignments(
+    (message) => void onMessage(message),
+    (error) => log(id, `subscription error: ${JSON.stringify(error)}`),
+  );
   await client.setPresence('ONLINE');
   log(id, 'connected and ONLINE');
   return client;
@@ -126,7 +132,11 @@ async function uploadList(path: string, options: DemoOptions, operatorKey: strin
   const form = new FormData();
   form.append('listName', `demo:agents ${basename(path)}`);
   form.append('file', new Blob([await readFile(path)]), basename(path));
-  const response = await fetch(new URL('/uploads/leads', options.url), { method: 'POST', headers: { authorization: `Bearer ${operatorKey}` }, body: form });
+  const response = await fetch(new URL('/uploads/leads', options.url), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${operatorKey}` },
+    body: form,
+  });
   const body = (await response.json()) as { leadImport?: Record<string, unknown>; errors?: { message: string }[] };
   if (!response.ok) throw new Error(`upload refused (${response.status}): ${body.errors?.[0]?.message}`);
   const { accepted, rejected, duplicatesOfExisting } = body.leadImport!;
@@ -155,7 +165,9 @@ if (require.main === module) {
     (code) => process.exit(code),
     (error) => {
       const usage = error instanceof UsageError || error instanceof ConfigError;
-      process.stderr.write(`${usage ? `${error.message}\nusage: ${USAGE}` : `demo:agents failed: ${(error as Error).message}`}\n`);
+      process.stderr.write(
+        `${usage ? `${error.message}\nusage: ${USAGE}` : `demo:agents failed: ${(error as Error).message}`}\n`,
+      );
       process.exit(usage ? 2 : 1);
     },
   );

@@ -7,7 +7,14 @@ export interface AssignmentMessage {
   at: string;
   presence: string | null;
   reason: string | null;
-  lead: { id: string; email: string; status: string; assignedTo: string | null; assignedAt: string | null; expiresAt: string | null } | null;
+  lead: {
+    id: string;
+    email: string;
+    status: string;
+    assignedTo: string | null;
+    assignedAt: string | null;
+    expiresAt: string | null;
+  } | null;
 }
 
 const ASSIGNMENTS = `subscription {
@@ -54,7 +61,8 @@ export class LeadAgentClient {
         { query, variables },
         {
           next: (value) => {
-            if (value.errors?.length) reject(Object.assign(new Error(value.errors[0]!.message), { extensions: value.errors[0]!.extensions }));
+            if (value.errors?.length)
+              reject(Object.assign(new Error(value.errors[0]!.message), { extensions: value.errors[0]!.extensions }));
             else result = value.data as T;
           },
           error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
@@ -65,7 +73,10 @@ export class LeadAgentClient {
   }
 
   /** Calls `onMessage` for every event; the returned function unsubscribes. */
-  subscribeAssignments(onMessage: (message: AssignmentMessage) => void, onError?: (error: unknown) => void): () => void {
+  subscribeAssignments(
+    onMessage: (message: AssignmentMessage) => void,
+    onError?: (error: unknown) => void,
+  ): () => void {
     return this.client.subscribe<{ myLeadAssignments: AssignmentMessage }>(
       { query: ASSIGNMENTS },
       {
@@ -80,19 +91,31 @@ export class LeadAgentClient {
   }
 
   async setPresence(status: 'ONLINE' | 'AWAY' | 'BUSY' | 'OFFLINE'): Promise<void> {
-    await this.execute(`mutation ($status: AgentPresence!) { setPresence(status: $status) { id presence } }`, { status });
-  }
-
-  async resolveLead(id: string, outcome: 'POSITIVE_REPLY' | 'NEUTRAL_REPLY' | 'NOT_A_LEAD', note?: string): Promise<void> {
-    await this.execute(`mutation ($id: ID!, $outcome: LeadOutcome!, $note: String) { resolveLead(id: $id, outcome: $outcome, note: $note) { id status } }`, {
-      id,
-      outcome,
-      note,
+    await this.execute(`mutation ($status: AgentPresence!) { setPresence(status: $status) { id presence } }`, {
+      status,
     });
   }
 
+  async resolveLead(
+    id: string,
+    outcome: 'POSITIVE_REPLY' | 'NEUTRAL_REPLY' | 'NOT_A_LEAD',
+    note?: string,
+  ): Promise<void> {
+    await this.execute(
+      `mutation ($id: ID!, $outcome: LeadOutcome!, $note: String) { resolveLead(id: $id, outcome: $outcome, note: $note) { id status } }`,
+      {
+        id,
+        outcome,
+        note,
+      },
+    );
+  }
+
   async declineLead(id: string, reason: string): Promise<void> {
-    await this.execute(`mutation ($id: ID!, $reason: String!) { declineLead(id: $id, reason: $reason) { id status } }`, { id, reason });
+    await this.execute(
+      `mutation ($id: ID!, $reason: String!) { declineLead(id: $id, reason: $reason) { id status } }`,
+      { id, reason },
+    );
   }
 
   /** Closes the WebSocket (what a browser tab closing does). */

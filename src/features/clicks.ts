@@ -61,7 +61,8 @@ const commands: Record<string, CliCommand<ClickServices>> = {
     },
   },
   'sync-clicks': {
-    description: "Runs loader, processor and acknowledger for a business unit until its backlog is empty; prints a JSON summary",
+    description:
+      'Runs loader, processor and acknowledger for a business unit until its backlog is empty; prints a JSON summary',
     usage: 'sync-clicks --bu NAME [--since 2026-03-01T00:00:00Z]',
     async run(_app, flags, _positional, clicks, out) {
       const { bu, since } = checkFlags(flags, { required: ['bu'], optional: ['since'] });

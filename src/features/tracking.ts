@@ -72,6 +72,9 @@ export const trackingFeature = defineFeature({
   async demo(app) {
     const logsDir = trackingLogsDir(app.config);
     const written = await writeTrackingDemo(app.db, logsDir);
-    app.logger.info({ logsDir, ...written }, 'Tracking demo: publications, campaigns, orders, scripts and pixel logs written');
+    app.logger.info(
+      { logsDir, ...written },
+      'Tracking demo: publications, campaigns, orders, scripts and pixel logs written',
+    );
   },
 });

@@ -91,7 +91,17 @@ export function createJobSystem(options: JobSystemOptions): JobSystem {
   const ensureJobQueue = jobQueueEnsurer(queue, types, config.JOB_VISIBILITY_TIMEOUT_SECONDS);
   const jobQueues = () => [...new Set([DEFAULT_JOB_QUEUE, ...[...types.values()].map(queueOf)])];
   const listSchedules = (): Promise<ScheduleView[]> => scheduler.list();
-  const jobs: JobService = new JobService({ store, queue, logger, metrics, types, ensureJobQueue, consume, listSchedules, queues: jobQueues });
+  const jobs: JobService = new JobService({
+    store,
+    queue,
+    logger,
+    metrics,
+    types,
+    ensureJobQueue,
+    consume,
+    listSchedules,
+    queues: jobQueues,
+  });
   const scheduler = new Scheduler({ db, jobs, types, overrides: config.cronOverrides, logger });
   const dispatcher = new Dispatcher({ store, jobs, logger });
   const runner = { store, types, logger, metrics, visibilitySeconds: config.JOB_VISIBILITY_TIMEOUT_SECONDS };
@@ -135,8 +145,14 @@ function jobQueueEnsurer(queue: QueuePort, types: Map<string, JobType>, visibili
   return (queueName: string): Promise<void> => {
     let done = ensured.get(queueName);
     if (!done) {
-      const attempts = [...types.values()].filter((t) => queueOf(t) === queueName).map((t) => t.options?.attempts ?? DEFAULT_ATTEMPTS);
-      done = queue.ensureQueue(queueName, { deadLetter: true, maxReceiveCount: Math.max(DEFAULT_ATTEMPTS, ...attempts) + 5, visibilityTimeoutSeconds });
+      const attempts = [...types.values()]
+        .filter((t) => queueOf(t) === queueName)
+        .map((t) => t.options?.attempts ?? DEFAULT_ATTEMPTS);
+      done = queue.ensureQueue(queueName, {
+        deadLetter: true,
+        maxReceiveCount: Math.max(DEFAULT_ATTEMPTS, ...attempts) + 5,
+        visibilityTimeoutSeconds,
+      });
       ensured.set(queueName, done);
       done.catch(() => ensured.delete(queueName));
     }

@@ -7,7 +7,11 @@ export const jobIndexes: IndexDeclaration[] = [
   {
     collection: JOBS,
     key: { idempotencyKey: 1 },
-    options: { unique: true, partialFilterExpression: { idempotencyKey: { $exists: true } }, name: 'job_idempotency_key_unique' },
+    options: {
+      unique: true,
+      partialFilterExpression: { idempotencyKey: { $exists: true } },
+      name: 'job_idempotency_key_unique',
+    },
   },
   // jobs(filter, first, after), newest first: alone, by type, by status (also the dispatcher's
   // sweep of QUEUED jobs); a schedule's lastJob.

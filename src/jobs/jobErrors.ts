@@ -17,7 +17,11 @@ export function describeJobError(error: unknown): JobError & { permanent: boolea
   if (error instanceof JobCancelledError) return { message: error.message, code: 'JOB_CANCELLED', permanent: true };
   if (error instanceof GraphQLError && typeof error.extensions.code === 'string') {
     // Bad input will be just as bad on the next attempt.
-    return { message: error.message, code: error.extensions.code, permanent: error.extensions.code === 'BAD_USER_INPUT' };
+    return {
+      message: error.message,
+      code: error.extensions.code,
+      permanent: error.extensions.code === 'BAD_USER_INPUT',
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { message: message.slice(0, 2000), code: 'JOB_FAILED', permanent: false };

@@ -5,7 +5,16 @@ import { watchJobs } from './jobChanges';
 import { encodeJobMessage } from './jobMessage';
 import type { JobMetrics } from './jobMetrics';
 import type { JobStore } from './jobStore';
-import type { Consumer, ConsumerOptions, EnqueueOptions, JobRecord, JobType, Jobs, JobWatch, ScheduleView } from './jobType';
+import type {
+  Consumer,
+  ConsumerOptions,
+  EnqueueOptions,
+  JobRecord,
+  JobType,
+  Jobs,
+  JobWatch,
+  ScheduleView,
+} from './jobType';
 import { DEFAULT_ATTEMPTS, MAX_MESSAGE_DELAY_SECONDS } from './runJob';
 
 export const DEFAULT_JOB_QUEUE = 'jobs';
@@ -40,7 +49,8 @@ export class JobService implements Jobs {
     const parsed = type.params.safeParse(params);
     if (!parsed.success) throw fromZodError(parsed.error, options.inputName ?? '');
     const delaySeconds = options.delaySeconds ?? 0;
-    if (!Number.isFinite(delaySeconds) || delaySeconds < 0) throw badInput('delaySeconds: zero or more', 'delaySeconds');
+    if (!Number.isFinite(delaySeconds) || delaySeconds < 0)
+      throw badInput('delaySeconds: zero or more', 'delaySeconds');
     const now = new Date();
     const record: JobRecord = withoutUndefined({
       _id: this.deps.store.newId(),
@@ -139,10 +149,16 @@ export class JobService implements Jobs {
     const delaySeconds = job.runAt ? Math.max(0, (job.runAt.getTime() - Date.now()) / 1000) : 0;
     try {
       await this.deps.ensureJobQueue(queue);
-      await this.deps.queue.send(queue, { body: encodeJobMessage(job._id), delaySeconds: Math.min(MAX_MESSAGE_DELAY_SECONDS, delaySeconds) });
+      await this.deps.queue.send(queue, {
+        body: encodeJobMessage(job._id),
+        delaySeconds: Math.min(MAX_MESSAGE_DELAY_SECONDS, delaySeconds),
+      });
       return true;
     } catch (error) {
-      this.deps.logger.error({ err: error, jobId: job._id, queue }, 'could not send the job message; the dispatcher will retry');
+      this.deps.logger.error(
+        { err: error, jobId: job._id, queue },
+        'could not send the job message; the dispatcher will retry',
+      );
       return false;
     }
   }

@@ -92,9 +92,18 @@ export class JobStore {
    * heartbeating before `staleBefore` (it died; its message came back after the visibility
    * timeout). A live run is never taken over, a cancelled job never started.
    */
-  async claim(id: string, runId: string, staleBefore: Date, messageId: string, now = new Date()): Promise<JobRecord | null> {
+  async claim(
+    id: string,
+    runId: string,
+    staleBefore: Date,
+    messageId: string,
+    now = new Date(),
+  ): Promise<JobRecord | null> {
     const soon = new Date(now.getTime() + EARLY_TOLERANCE_MS);
-    const update = { $set: { status: 'RUNNING' as const, runId, messageId, startedAt: now, heartbeatAt: now, updatedAt: now }, $inc: { attempts: 1 } };
+    const update = {
+      $set: { status: 'RUNNING' as const, runId, messageId, startedAt: now, heartbeatAt: now, updatedAt: now },
+      $inc: { attempts: 1 },
+    };
     // The usual job first, queued with no runAt: a filter without $or or $not, which the
     // embedded store tests without compiling it. Then every case, as one atomic condition.
     const queued = await this.collection.findOneAndUpdate(
@@ -107,7 +116,10 @@ export class JobStore {
       {
         _id: id,
         cancelRequested: { $ne: true },
-        $or: [{ status: 'QUEUED', runAt: { $not: { $gt: soon } } }, { status: 'RUNNING', heartbeatAt: { $lt: staleBefore } }],
+        $or: [
+          { status: 'QUEUED', runAt: { $not: { $gt: soon } } },
+          { status: 'RUNNING', heartbeatAt: { $lt: staleBefore } },
+        ],
       },
       update,
       { returnDocument: 'after' },
@@ -155,7 +167,11 @@ export class JobStore {
   async release(id: string, runId: string): Promise<void> {
     await this.collection.updateOne(
       { _id: id, runId, status: 'RUNNING' },
-      { $set: { status: 'QUEUED', updatedAt: new Date() }, $inc: { attempts: -1 }, $unset: { runId: '', heartbeatAt: '' } },
+      {
+        $set: { status: 'QUEUED', updatedAt: new Date() },
+        $inc: { attempts: -1 },
+        $unset: { runId: '', heartbeatAt: '' },
+      },
     );
   }
 
@@ -163,7 +179,12 @@ export class JobStore {
   async progress(id: string, runId: string, fraction: number, message?: string): Promise<RunState> {
     const job = await this.collection.findOneAndUpdate(
       { _id: id, runId, status: 'RUNNING' },
-      { $set: { progress: { fraction: Math.min(1, Math.max(0, fraction)), ...(message ? { message } : {}) }, heartbeatAt: new Date() } },
+      {
+        $set: {
+          progress: { fraction: Math.min(1, Math.max(0, fraction)), ...(message ? { message } : {}) },
+          heartbeatAt: new Date(),
+        },
+      },
       { projection: { cancelRequested: 1 } },
     );
     if (!job) return 'superseded';
@@ -178,7 +199,10 @@ export class JobStore {
   /** Ends a run; false when the run was superseded meanwhile. */
   async finish(id: string, runId: string, status: JobStatus, fields: Partial<JobRecord>): Promise<boolean> {
     const now = new Date();
-    const result = await this.collection.updateOne({ _id: id, runId, status: 'RUNNING' }, { $set: { ...fields, status, finishedAt: now, updatedAt: now } });
+    const result = await this.collection.updateOne(
+      { _id: id, runId, status: 'RUNNING' },
+      { $set: { ...fields, status, finishedAt: now, updatedAt: now } },
+    );
     return result.matchedCount === 1;
   }
 
@@ -214,8 +238,25 @@ export class JobStore {
     return this.collection.findOneAndUpdate(
       filter,
       {
-        $set: { status: 'QUEUED', attempts: 0, progress: { fraction: 0 }, updatedAt: now, ...(requestedBy ? { requestedBy } : {}) },
-        $unset: { error: '', result: '', finishedAt: '', startedAt: '', cancelRequested: '', dispatchedAt: '', deadLetteredAt: '', runAt: '', runId: '', heartbeatAt: '' },
+        $set: {
+          status: 'QUEUED',
+          attempts: 0,
+          progress: { fraction: 0 },
+          updatedAt: now,
+          ...(requestedBy ? { requestedBy } : {}),
+        },
+        $unset: {
+          error: '',
+          result: '',
+          finishedAt: '',
+          startedAt: '',
+          cancelRequested: '',
+          dispatchedAt: '',
+          deadLetteredAt: '',
+          runAt: '',
+          runId: '',
+          heartbeatAt: '',
+        },
       },
       { returnDocument: 'after' },
     );

@@ -46,7 +46,10 @@ export interface JobType<P = unknown, R = unknown> {
 
 /** Thrown by perform() for failures that a retry cannot fix: the job fails at once. */
 export class PermanentJobError extends Error {
-  constructor(message: string, readonly code = 'JOB_FAILED') {
+  constructor(
+    message: string,
+    readonly code = 'JOB_FAILED',
+  ) {
     super(message);
     this.name = 'PermanentJobError';
   }

@@ -106,7 +106,9 @@ export class QueueConsumer implements Consumer {
     // Received ahead and never started: another worker may take them now.
     await this.release(this.ready.splice(0));
     const finished = Promise.all([...this.running].map((batch) => batch.done));
-    const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.settings.stopTimeoutMs).unref());
+    const deadline = new Promise<'timeout'>((resolve) =>
+      setTimeout(() => resolve('timeout'), this.settings.stopTimeoutMs).unref(),
+    );
     const timedOut = (await Promise.race([finished, deadline])) === 'timeout';
     // Handlers that returned meanwhile have their results applied before stop() resolves.
     await Promise.all([...this.settling]);
@@ -120,7 +122,9 @@ export class QueueConsumer implements Consumer {
   }
 
   private async release(messages: QueueMessage[]): Promise<void> {
-    await Promise.all(messages.map((m) => this.settle(() => this.settings.queue.changeVisibility(this.queue, m.receiptHandle, 0))));
+    await Promise.all(
+      messages.map((m) => this.settle(() => this.settings.queue.changeVisibility(this.queue, m.receiptHandle, 0))),
+    );
   }
 
   private async receiveLoop(): Promise<void> {
@@ -198,10 +202,16 @@ export class QueueConsumer implements Consumer {
   private async runBatch(batch: RunningBatch): Promise<ConsumerResult | undefined> {
     let result: ConsumerResult | void;
     try {
-      result = await this.options.handler(batch.messages, { logger: this.settings.logger, signal: batch.controller.signal });
+      result = await this.options.handler(batch.messages, {
+        logger: this.settings.logger,
+        signal: batch.controller.signal,
+      });
     } catch (error) {
       if (batch.controller.signal.aborted) return;
-      this.settings.logger.error({ err: error, queue: this.queue, messages: batch.messages.length }, 'handler failed; messages will be delivered again');
+      this.settings.logger.error(
+        { err: error, queue: this.queue, messages: batch.messages.length },
+        'handler failed; messages will be delivered again',
+      );
       result = { retry: batch.messages.map((message) => ({ message })) };
     }
     // Released by stop() meanwhile: another worker may hold them by now.
@@ -246,7 +256,11 @@ export class QueueConsumer implements Consumer {
   /** Keeps every message held (running or ready) invisible to other workers. */
   private async extendHeld(): Promise<void> {
     const held = [...this.ready, ...[...this.running].flatMap((batch) => batch.messages)];
-    await Promise.all(held.map((m) => this.settle(() => this.settings.queue.changeVisibility(this.queue, m.receiptHandle, this.visibilitySeconds))));
+    await Promise.all(
+      held.map((m) =>
+        this.settle(() => this.settings.queue.changeVisibility(this.queue, m.receiptHandle, this.visibilitySeconds)),
+      ),
+    );
   }
 
   /** Queue calls after handling are best effort: a failure means redelivery, which is allowed. */
@@ -254,7 +268,10 @@ export class QueueConsumer implements Consumer {
     try {
       await operation();
     } catch (error) {
-      this.settings.logger.warn({ err: error, queue: this.queue }, 'queue call failed; the message may be delivered again');
+      this.settings.logger.warn(
+        { err: error, queue: this.queue },
+        'queue call failed; the message may be delivered again',
+      );
     }
   }
 }

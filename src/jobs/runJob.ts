@@ -6,7 +6,14 @@ import { describeJobError, JobTimeoutError } from './jobErrors';
 import { decodeJobMessage } from './jobMessage';
 import type { JobMetrics } from './jobMetrics';
 import type { JobStore } from './jobStore';
-import { JobCancelledError, PermanentJobError, type ConsumerResult, type JobContext, type JobRecord, type JobType } from './jobType';
+import {
+  JobCancelledError,
+  PermanentJobError,
+  type ConsumerResult,
+  type JobContext,
+  type JobRecord,
+  type JobType,
+} from './jobType';
 
 export const DEFAULT_ATTEMPTS = 3;
 export const DEFAULT_BACKOFF_MS = 1000;
@@ -26,7 +33,11 @@ export interface JobRunnerDeps {
 }
 
 /** Handles one job message: decides whether it runs, runs it, and says what to do with the message. */
-export async function handleJobMessage(deps: JobRunnerDeps, message: QueueMessage, stopping: AbortSignal): Promise<ConsumerResult> {
+export async function handleJobMessage(
+  deps: JobRunnerDeps,
+  message: QueueMessage,
+  stopping: AbortSignal,
+): Promise<ConsumerResult> {
   const jobId = decodeJobMessage(message.body);
   if (!jobId) {
     deps.logger.error({ messageId: message.id }, 'not a job message; dead-lettered');
@@ -79,7 +90,11 @@ async function runIfPossible(
   stopping: AbortSignal,
 ): Promise<ConsumerResult> {
   const type = deps.types.get(claimed.type);
-  if (!type) return failRun(deps, claimed, runId, message, { message: `No job type ${claimed.type} in this service`, code: 'UNKNOWN_JOB_TYPE' });
+  if (!type)
+    return failRun(deps, claimed, runId, message, {
+      message: `No job type ${claimed.type} in this service`,
+      code: 'UNKNOWN_JOB_TYPE',
+    });
   if (claimed.attempts > claimed.maxAttempts) {
     const reason = `Its worker stopped during each of its ${claimed.maxAttempts} attempts`;
     return failRun(deps, claimed, runId, message, { message: reason, code: 'JOB_ATTEMPTS_EXHAUSTED' });
@@ -103,9 +118,13 @@ async function runClaimed(
   try {
     const params = type.params.safeParse(job.params);
     // Checked at enqueue; failing now means the type's schema changed since: retrying cannot help.
-    if (!params.success) throw new PermanentJobError(`The stored params no longer fit ${job.type}: ${params.error.message}`, 'BAD_PARAMS');
+    if (!params.success)
+      throw new PermanentJobError(`The stored params no longer fit ${job.type}: ${params.error.message}`, 'BAD_PARAMS');
     const result = await run.race(type.perform(params.data, run.context(logger)));
-    const finished = await deps.store.finish(job._id, runId, 'SUCCEEDED', { result: result ?? null, progress: { fraction: 1 } });
+    const finished = await deps.store.finish(job._id, runId, 'SUCCEEDED', {
+      result: result ?? null,
+      progress: { fraction: 1 },
+    });
     deps.metrics.ended(job.type, 'SUCCEEDED', seconds());
     logger.info({ ms: Math.round(seconds() * 1000) }, 'job succeeded');
     return finished ? {} : { keep: [message] };

@@ -88,7 +88,10 @@ export class Scheduler {
         throw new Error(`CRON_${definition.name}: "${cron}" is not a cron expression (or "off")`);
       }
       if (!this.deps.types.has(definition.jobType)) {
-        this.deps.logger.warn({ schedule: definition.name, jobType: definition.jobType }, 'schedule not fired: no such job type');
+        this.deps.logger.warn(
+          { schedule: definition.name, jobType: definition.jobType },
+          'schedule not fired: no such job type',
+        );
         continue;
       }
       active.push({ definition, cron });
@@ -97,7 +100,10 @@ export class Scheduler {
       // Catch up before scheduling; should the cron fire the same tick meanwhile, both enqueue
       // with one idempotency key and one Job results.
       await this.catchUp(definition, cron);
-      const task = scheduleCron(cron, (context) => this.tick(definition, context.date), { timezone: 'UTC', name: definition.name });
+      const task = scheduleCron(cron, (context) => this.tick(definition, context.date), {
+        timezone: 'UTC',
+        name: definition.name,
+      });
       this.tasks.push(task);
     }
   }
@@ -118,7 +124,10 @@ export class Scheduler {
       });
       await this.state.updateOne({ _id: definition.name }, { $max: { lastTickAt: tickAt } }, { upsert: true });
     } catch (error) {
-      this.deps.logger.error({ err: error, schedule: definition.name, tickAt }, 'schedule tick could not enqueue its job');
+      this.deps.logger.error(
+        { err: error, schedule: definition.name, tickAt },
+        'schedule tick could not enqueue its job',
+      );
     }
   }
 
@@ -137,7 +146,10 @@ export class Scheduler {
       return;
     }
     if (state.lastTickAt.getTime() < previous.getTime()) {
-      this.deps.logger.info({ schedule: definition.name, tickAt: previous }, 'running a tick missed while the service was down');
+      this.deps.logger.info(
+        { schedule: definition.name, tickAt: previous },
+        'running a tick missed while the service was down',
+      );
       await this.tick(definition, previous);
     }
   }

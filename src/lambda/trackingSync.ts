@@ -58,7 +58,12 @@ export function createTrackingSyncHandler(open: () => Promise<LambdaResources>) 
   return async (event: SyncEvent | null | undefined): Promise<SyncResponse> => {
     const started = Date.now();
     const fields = event ?? {};
-    const input = { date: fields.date, days: fields.days, publicationCode: fields.publicationCode, dryRun: fields.dryRun };
+    const input = {
+      date: fields.date,
+      days: fields.days,
+      publicationCode: fields.publicationCode,
+      dryRun: fields.dryRun,
+    };
     try {
       const parsed = trackingSyncParams.safeParse(input);
       if (!parsed.success) throw fromZodError(parsed.error);

@@ -25,7 +25,10 @@ const changeStreamsOnly: PubSub = {
  * is done by each service with zod (clear BAD_USER_INPUT naming the field), so type-graphql's
  * class-validator pass is off; its `validateFn` only bounds filters and lookups (lookupLength.ts).
  */
-export async function buildAppSchema(resolvers: readonly ResolverClassRef[], container?: ContainerType): Promise<GraphQLSchema> {
+export async function buildAppSchema(
+  resolvers: readonly ResolverClassRef[],
+  container?: ContainerType,
+): Promise<GraphQLSchema> {
   if (resolvers.length === 0) throw new Error('the schema needs at least one resolver');
   return buildSchema({
     resolvers: resolvers as unknown as NonEmptyArray<ResolverClassRef & (new () => object)>,

@@ -43,7 +43,10 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQL
     csrfPrevention: true,
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.stopGracePeriodMs }),
+      ApolloServerPluginDrainHttpServer({
+        httpServer: options.httpServer,
+        stopGracePeriodMillis: options.stopGracePeriodMs,
+      }),
       // GET /graphql for browsers is our own offline explorer (explorer.ts), not Apollo's CDN page.
       ApolloServerPluginLandingPageDisabled(),
       queryComplexityPlugin(options.limits.maxComplexity),

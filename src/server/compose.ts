@@ -1,7 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { App, SocketEventMap } from '../app';
 import type { Config } from '../config';
-import { features as allFeatures, applyFeatureIndexes, wireFeatures, type AnyFeature, type WiredFeature } from '../features';
+import {
+  features as allFeatures,
+  applyFeatureIndexes,
+  wireFeatures,
+  type AnyFeature,
+  type WiredFeature,
+} from '../features';
 import { createMetricsRegistry } from '../datasources/metrics';
 import { openStore } from '../datasources/store';
 import { createJobSystem, type JobSystem } from '../jobs';

@@ -44,7 +44,11 @@ export function mountExplorer(router: Router, options: { publicBaseUrl?: string 
       // Apollo's CSRF prevention refuses multipart uploads without this header; Altair sends it
       // with every request so file-upload mutations work from the explorer.
       initialHeaders: { 'apollo-require-preflight': 'true' },
-      initialSettings: { 'alert.disableUpdateNotification': true, disablePushNotification: true, 'banners.disable': true },
+      initialSettings: {
+        'alert.disableUpdateNotification': true,
+        disablePushNotification: true,
+        'banners.disable': true,
+      },
       disableAccount: true,
     });
     res.type('html').send(html);

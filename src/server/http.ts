@@ -53,10 +53,19 @@ function errorHandler(app: App): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const status = typeof error?.status === 'number' ? error.status : 500;
     if (error?.type === 'entity.too.large') {
-      res.status(413).json(jsonError('PAYLOAD_TOO_LARGE', `The request body is larger than the limit of ${app.config.BODY_LIMIT_BYTES} bytes`));
+      res
+        .status(413)
+        .json(
+          jsonError(
+            'PAYLOAD_TOO_LARGE',
+            `The request body is larger than the limit of ${app.config.BODY_LIMIT_BYTES} bytes`,
+          ),
+        );
     } else if (status === 413) {
       // A multipart request over the upload middleware's caps (files, fields) or a feature route's own limit.
-      res.status(413).json(jsonError('PAYLOAD_TOO_LARGE', error?.expose ? String(error.message) : 'The request is too large'));
+      res
+        .status(413)
+        .json(jsonError('PAYLOAD_TOO_LARGE', error?.expose ? String(error.message) : 'The request is too large'));
     } else if (error?.type === 'entity.parse.failed') {
       res.status(400).json(jsonError('BAD_USER_INPUT', 'The request body is not valid JSON'));
     } else if (status >= 400 && status < 500 && error?.expose) {
@@ -80,7 +89,9 @@ export function createHttpApp(options: {
   resolvers: ResolverInstances;
   isStopping: () => boolean;
 }): RequestListener {
-  const fastRoutes = options.features.flatMap(({ feature, services }) => feature.fastRoutes?.(options.app, services) ?? []);
+  const fastRoutes = options.features.flatMap(
+    ({ feature, services }) => feature.fastRoutes?.(options.app, services) ?? [],
+  );
   const rest = expressApp(options);
   return (req, res) => {
     for (const route of fastRoutes) if (route(req, res)) return;

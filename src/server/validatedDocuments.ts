@@ -7,7 +7,8 @@ const MAX_ENTRIES = 1000;
 /** Longer texts are checked every time rather than held in memory. */
 const MAX_CACHED_LENGTH = 20_000;
 
-export const isDocument = (checked: DocumentNode | readonly GraphQLError[]): checked is DocumentNode => !Array.isArray(checked);
+export const isDocument = (checked: DocumentNode | readonly GraphQLError[]): checked is DocumentNode =>
+  !Array.isArray(checked);
 
 /**
  * Admits (within the query limits: see admitQuery.ts), parses and validates operation texts,

@@ -57,7 +57,13 @@ async function prepareOperation(
     return [unauthenticated('The API key of this connection was revoked')];
   }
   const variables = payload.variables ?? undefined;
-  const complexityError = checkQueryComplexity(schema, document, payload.operationName, variables, limits.maxComplexity);
+  const complexityError = checkQueryComplexity(
+    schema,
+    document,
+    payload.operationName,
+    variables,
+    limits.maxComplexity,
+  );
   if (complexityError) return [complexityError];
   const contextValue: GraphQLContext = {
     app,

@@ -25,7 +25,16 @@ describe('raw campaign event export', () => {
 
   const record = async (at: number, count: number) => {
     clock = new Date(at);
-    await Promise.all(Array.from({ length: count }, (_, i) => recorder.record({ type: i % 2 ? 'CLICK' : 'OPEN', campaignId: 'c1', memberId: `m${i}`, linkIndex: i % 2 ? 0 : null })));
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        recorder.record({
+          type: i % 2 ? 'CLICK' : 'OPEN',
+          campaignId: 'c1',
+          memberId: `m${i}`,
+          linkIndex: i % 2 ? 0 : null,
+        }),
+      ),
+    );
   };
 
   it('writes one deterministic file per hour; a re-run rewrites identical bytes', async () => {
@@ -33,10 +42,16 @@ describe('raw campaign event export', () => {
     await record(H + 50 * 60_000, 3);
     const first = await exportSincePosition(app.db, app.ports.objects, new Date(H + 2 * hour), 120_000);
     expect(first.files).toHaveLength(1);
-    expect(first.files[0].key).toMatch(/^raw\/campaign_events\/dt=2026-03-01\/hour=10\/campaign_events_20260301T10_[0-9a-f]{16}\.ndjson\.gz$/);
+    expect(first.files[0].key).toMatch(
+      /^raw\/campaign_events\/dt=2026-03-01\/hour=10\/campaign_events_20260301T10_[0-9a-f]{16}\.ndjson\.gz$/,
+    );
     expect(first.files[0].events).toBe(10);
     const original = await bytes(app, first.files[0].key);
-    const records = gunzipSync(original).toString().trim().split('\n').map((line) => JSON.parse(line));
+    const records = gunzipSync(original)
+      .toString()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(records).toHaveLength(10);
     expect(new Set(records.map((r) => r.event_id)).size).toBe(10);
     expect(records[0]).toMatchObject({ schema_version: 1, exported_at: '2026-03-01T11:00:00.000Z', campaign_id: 'c1' });
@@ -55,7 +70,9 @@ describe('raw campaign event export', () => {
     const firstBytes = await bytes(app, firstFile.key);
 
     // nothing new: nothing written
-    expect((await exportSincePosition(app.db, app.ports.objects, new Date(H + hour + 30 * 60_000), 120_000)).files).toEqual([]);
+    expect(
+      (await exportSincePosition(app.db, app.ports.objects, new Date(H + hour + 30 * 60_000), 120_000)).files,
+    ).toEqual([]);
 
     await record(H + 2 * hour + 60_000, 5);
     const next = await exportSincePosition(app.db, app.ports.objects, new Date(H + 4 * hour), 120_000);

@@ -16,11 +16,19 @@ export const TEST_SECRET = 'test-tracking-secret-0123456789';
 export type CampaignApp = Pick<App, 'db' | 'config' | 'ports' | 'logger'> & { close(): Promise<void> };
 
 /** A real embedded store with the campaigns indexes, a local objects folder and the outbox. */
-export async function openCampaignApp(options: { messaging?: (app: CampaignApp) => MessagingPort; env?: Record<string, string> } = {}): Promise<CampaignApp> {
+export async function openCampaignApp(
+  options: { messaging?: (app: CampaignApp) => MessagingPort; env?: Record<string, string> } = {},
+): Promise<CampaignApp> {
   const store = await openTestStore();
   await applyIndexes(store.db, campaignIndexes);
   const dir = await mkdtemp(join(tmpdir(), 'campaigns-'));
-  const config: Config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, TRACKING_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', ...options.env });
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dir,
+    TRACKING_SECRET: TEST_SECRET,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
   const app = {
     db: store.db,
     config,

@@ -36,7 +36,11 @@ describe('campaigns over HTTP', () => {
     );
     form.append('map', JSON.stringify({ 0: ['variables.f'] }));
     form.append('0', new Blob([content], { type: 'text/csv' }), 'members.csv');
-    const response = await fetch(server.url, { method: 'POST', body: form, headers: { authorization: `Bearer ${operator}`, 'apollo-require-preflight': 'true' } });
+    const response = await fetch(server.url, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${operator}`, 'apollo-require-preflight': 'true' },
+    });
     return (await response.json()) as { data?: any; errors?: any[] };
   }
 
@@ -53,17 +57,32 @@ describe('campaigns over HTTP', () => {
   let tokens: string[];
 
   it('builds audiences from uploads and sends a campaign through the job system', async () => {
-    const { createSender } = await gql(`mutation { createSender(input: { name: "Jo", email: "jo@example.com" }) { id } }`);
+    const { createSender } = await gql(
+      `mutation { createSender(input: { name: "Jo", email: "jo@example.com" }) { id } }`,
+    );
     const { createTemplate } = await gql(
       `mutation($html: String!) { createTemplate(input: { name: "T", type: "business", subject: "Hi {{name}}", html: $html }) { id placeholders } }`,
       { html: '<p>Hi {{name}}</p><a href="https://example.com/one">1</a><a href="https://example.com/two">2</a>' },
     );
     expect(createTemplate.placeholders).toEqual(['name']);
     const audiences: string[] = [];
-    for (const name of ['A', 'B']) audiences.push((await gql(`mutation($n: String!) { createAudience(input: { name: $n, segments: ["x"] }) { id } }`, { n: name })).createAudience.id);
-    const first = await upload(audiences[0], 'email,name\nann@example.com,Ann\nbob@example.com,Bob\nnot-an-email,X\nANN@example.com ,Dup\n');
+    for (const name of ['A', 'B'])
+      audiences.push(
+        (
+          await gql(`mutation($n: String!) { createAudience(input: { name: $n, segments: ["x"] }) { id } }`, {
+            n: name,
+          })
+        ).createAudience.id,
+      );
+    const first = await upload(
+      audiences[0],
+      'email,name\nann@example.com,Ann\nbob@example.com,Bob\nnot-an-email,X\nANN@example.com ,Dup\n',
+    );
     expect(first.errors).toBeUndefined();
-    expect(first.data.importAudienceMembers).toMatchObject({ status: 'SUCCEEDED', counts: { accepted: 2, rejected: 2, duplicatesInFile: 1, created: 2 } });
+    expect(first.data.importAudienceMembers).toMatchObject({
+      status: 'SUCCEEDED',
+      counts: { accepted: 2, rejected: 2, duplicatesInFile: 1, created: 2 },
+    });
     const second = await upload(audiences[1], 'email,name\n Bob@Example.com,Bob\ncy@example.com,Cy\n');
     expect(second.data.importAudienceMembers.counts).toMatchObject({ accepted: 2, created: 1 });
 
@@ -71,21 +90,50 @@ describe('campaigns over HTTP', () => {
       `mutation($i: CampaignInput!) { createCampaign(input: $i) { id status template { name } sender { email } audiences { name memberCount } } }`,
       { i: { name: 'Launch', templateId: createTemplate.id, senderId: createSender.id, audienceIds: audiences } },
     );
-    expect(createCampaign).toMatchObject({ status: 'DRAFT', template: { name: 'T' }, sender: { email: 'jo@example.com' } });
+    expect(createCampaign).toMatchObject({
+      status: 'DRAFT',
+      template: { name: 'T' },
+      sender: { email: 'jo@example.com' },
+    });
     expect(createCampaign.audiences.map((a: any) => a.memberCount)).toEqual([2, 2]);
     campaignId = createCampaign.id;
 
-    const denied = await graphql(server.url, `mutation($id: ID!) { sendCampaignNow(id: $id) { id } }`, { id: campaignId }, { key: viewer });
+    const denied = await graphql(
+      server.url,
+      `
+        mutation ($id: ID!) {
+          sendCampaignNow(id: $id) {
+            id
+          }
+        }
+      `,
+      { id: campaignId },
+      { key: viewer },
+    );
     expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const { sendCampaignNow } = await gql(`mutation($id: ID!) { sendCampaignNow(id: $id) { id type status } }`, { id: campaignId });
+    const { sendCampaignNow } = await gql(`mutation($id: ID!) { sendCampaignNow(id: $id) { id type status } }`, {
+      id: campaignId,
+    });
     expect(sendCampaignNow.type).toBe('campaign-send');
     expect((await waitForJob(sendCampaignNow.id)).status).toBe('SUCCEEDED');
 
-    const { campaign } = await gql(`query($id: ID!) { campaign(id: $id) { status audienceSize links } }`, { id: campaignId }, viewer);
-    expect(campaign).toEqual({ status: 'SENT', audienceSize: 3, links: ['https://example.com/one', 'https://example.com/two'] });
+    const { campaign } = await gql(
+      `query($id: ID!) { campaign(id: $id) { status audienceSize links } }`,
+      { id: campaignId },
+      viewer,
+    );
+    expect(campaign).toEqual({
+      status: 'SENT',
+      audienceSize: 3,
+      links: ['https://example.com/one', 'https://example.com/two'],
+    });
     const { outbox } = await gql(`{ outbox(first: 10) { totalCount edges { node { to html } } } }`);
     expect(outbox.totalCount).toBe(3);
-    expect(outbox.edges.map((e: any) => e.node.to).sort()).toEqual(['ann@example.com', 'bob@example.com', 'cy@example.com']);
+    expect(outbox.edges.map((e: any) => e.node.to).sort()).toEqual([
+      'ann@example.com',
+      'bob@example.com',
+      'cy@example.com',
+    ]);
     tokens = outbox.edges
       .map((e: any) => e.node)
       .sort((a: any, b: any) => a.to.localeCompare(b.to))
@@ -121,13 +169,30 @@ describe('campaigns over HTTP', () => {
   it('records conversions once per event id, from GraphQL and from servers', async () => {
     const body = JSON.stringify({ campaignId, email: ' ANN@example.com', value: 40, eventId: 'order-1' });
     const post = (key?: string) =>
-      fetch(`${base}/conversions`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) } });
+      fetch(`${base}/conversions`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      });
     expect((await post()).status).toBe(401);
     expect((await post(viewer)).status).toBe(403);
     expect((await post(operator)).status).toBe(201);
     expect((await post(operator)).status).toBe(201);
-    await gql(`mutation($t: String!) { recordConversion(input: { token: $t, value: 10 }) { id type } }`, { t: tokens[1] });
-    const bad = await graphql(server.url, `mutation { recordConversion(input: { token: "a.b.c" }) { id } }`, {}, { key: operator });
+    await gql(`mutation($t: String!) { recordConversion(input: { token: $t, value: 10 }) { id type } }`, {
+      t: tokens[1],
+    });
+    const bad = await graphql(
+      server.url,
+      `
+        mutation {
+          recordConversion(input: { token: "a.b.c" }) {
+            id
+          }
+        }
+      `,
+      {},
+      { key: operator },
+    );
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
@@ -155,7 +220,10 @@ describe('campaigns over HTTP', () => {
       { url: 'https://example.com/one', clicks: 1, uniqueClickers: 1, clickThroughRate: 1 / 3 },
       { url: 'https://example.com/two', clicks: 2, uniqueClickers: 1, clickThroughRate: 1 / 3 },
     ]);
-    const totals = campaignStats.series.reduce((sum: any, b: any) => ({ opens: sum.opens + b.opens, clicks: sum.clicks + b.clicks }), { opens: 0, clicks: 0 });
+    const totals = campaignStats.series.reduce(
+      (sum: any, b: any) => ({ opens: sum.opens + b.opens, clicks: sum.clicks + b.clicks }),
+      { opens: 0, clicks: 0 },
+    );
     expect(totals).toEqual({ opens: 1, clicks: 3 });
 
     const { campaignRecipients } = await gql(
@@ -164,16 +232,26 @@ describe('campaigns over HTTP', () => {
       viewer,
     );
     expect(campaignRecipients.totalCount).toBe(2);
-    expect(campaignRecipients.edges.every((e: any) => e.node.opened && e.node.clicked && e.node.firstClickedAt)).toBe(true);
+    expect(campaignRecipients.edges.every((e: any) => e.node.opened && e.node.clicked && e.node.firstClickedAt)).toBe(
+      true,
+    );
 
-    const { exportCampaignRecipients } = await gql(`mutation($id: ID!) { exportCampaignRecipients(id: $id, filter: { converted: true }) { key url rows } }`, { id: campaignId });
+    const { exportCampaignRecipients } = await gql(
+      `mutation($id: ID!) { exportCampaignRecipients(id: $id, filter: { converted: true }) { key url rows } }`,
+      { id: campaignId },
+    );
     expect(exportCampaignRecipients.rows).toBe(2);
     const url = new URL(exportCampaignRecipients.url);
     const download = await fetch(`${base}${url.pathname}${url.search}`);
     expect(download.status).toBe(200);
     const lines = (await download.text()).trim().split('\n');
     expect(lines[0]).toMatch(/^email,name,status,sentAt,opened/);
-    expect(lines.slice(1).map((line) => line.split(',')[0]).sort()).toEqual(['ann@example.com', 'bob@example.com']);
+    expect(
+      lines
+        .slice(1)
+        .map((line) => line.split(',')[0])
+        .sort(),
+    ).toEqual(['ann@example.com', 'bob@example.com']);
     const tampered = `${base}${url.pathname.replace('recipients-', 'recipientz-')}${url.search}`;
     expect((await fetch(tampered)).status).toBe(403);
   });
@@ -181,7 +259,10 @@ describe('campaigns over HTTP', () => {
   it('exports the recorded events to the raw layer through the campaign-events-export job', async () => {
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
-    const { exportCampaignEvents } = await gql(`mutation($f: DateTime!, $t: DateTime!) { exportCampaignEvents(from: $f, to: $t) { id type } }`, { f: from, t: to });
+    const { exportCampaignEvents } = await gql(
+      `mutation($f: DateTime!, $t: DateTime!) { exportCampaignEvents(from: $f, to: $t) { id type } }`,
+      { f: from, t: to },
+    );
     expect(exportCampaignEvents.type).toBe('campaign-events-export');
     const job = await waitForJob(exportCampaignEvents.id);
     expect(job.status).toBe('SUCCEEDED');
@@ -192,14 +273,32 @@ describe('campaigns over HTTP', () => {
   });
 
   it('answers zero rates, never a division by zero, for a campaign nobody was sent', async () => {
-    const { campaign } = await gql(`query($id: ID!) { campaign(id: $id) { templateId senderId audienceIds } }`, { id: campaignId });
+    const { campaign } = await gql(`query($id: ID!) { campaign(id: $id) { templateId senderId audienceIds } }`, {
+      id: campaignId,
+    });
     const { createAudience } = await gql(`mutation { createAudience(input: { name: "Empty" }) { id } }`);
     const { createCampaign } = await gql(`mutation($i: CampaignInput!) { createCampaign(input: $i) { id } }`, {
-      i: { name: 'Nobody', templateId: campaign.templateId, senderId: campaign.senderId, audienceIds: [createAudience.id] },
+      i: {
+        name: 'Nobody',
+        templateId: campaign.templateId,
+        senderId: campaign.senderId,
+        audienceIds: [createAudience.id],
+      },
     });
-    const job = (await gql(`mutation($id: ID!) { sendCampaignNow(id: $id) { id } }`, { id: createCampaign.id })).sendCampaignNow;
+    const job = (await gql(`mutation($id: ID!) { sendCampaignNow(id: $id) { id } }`, { id: createCampaign.id }))
+      .sendCampaignNow;
     expect((await waitForJob(job.id)).status).toBe('SUCCEEDED');
-    const { campaignStats } = await gql(`query($id: ID!) { campaignStats(id: $id) { audienceSize sent openRate clickRate clickToOpenRate conversionRate } }`, { id: createCampaign.id });
-    expect(campaignStats).toEqual({ audienceSize: 0, sent: 0, openRate: 0, clickRate: 0, clickToOpenRate: 0, conversionRate: 0 });
+    const { campaignStats } = await gql(
+      `query($id: ID!) { campaignStats(id: $id) { audienceSize sent openRate clickRate clickToOpenRate conversionRate } }`,
+      { id: createCampaign.id },
+    );
+    expect(campaignStats).toEqual({
+      audienceSize: 0,
+      sent: 0,
+      openRate: 0,
+      clickRate: 0,
+      clickToOpenRate: 0,
+      conversionRate: 0,
+    });
   });
 });

@@ -38,13 +38,29 @@ describe('a campaign send killed with kill -9', () => {
     const rows = Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `k${i}@example.com`, attributes: {} }));
     await upsertMembersIntoAudience(store.db, audience._id, rows, { overwrite: false });
     const sender = await createEntity(store.db, entities.sender, { name: 'S', email: 's@example.com' });
-    const template = await createEntity(store.db, entities.template, { name: 'T', type: 'plain', subject: 'x', text: 'hi https://example.com' });
-    const campaign = await createCampaign(store.db, { name: 'K', templateId: template._id, senderId: sender._id, audienceIds: [audience._id] });
-    await store.db.collection<CampaignDoc>(C.campaigns).updateOne({ _id: campaign._id }, { $set: { status: 'SCHEDULED', sendAt: new Date(), sendKey: 'k1' } });
-
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'sendChild.ts'), dataDir, campaign._id, 'k1'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const template = await createEntity(store.db, entities.template, {
+      name: 'T',
+      type: 'plain',
+      subject: 'x',
+      text: 'hi https://example.com',
     });
+    const campaign = await createCampaign(store.db, {
+      name: 'K',
+      templateId: template._id,
+      senderId: sender._id,
+      audienceIds: [audience._id],
+    });
+    await store.db
+      .collection<CampaignDoc>(C.campaigns)
+      .updateOne({ _id: campaign._id }, { $set: { status: 'SCHEDULED', sendAt: new Date(), sendKey: 'k1' } });
+
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(__dirname, 'sendChild.ts'), dataDir, campaign._id, 'k1'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const exited = new Promise((resolve) => child.once('exit', resolve));
     // kill it in the middle of its third batch (batches are 200)
     for await (const line of createInterface({ input: child.stdout! })) {
@@ -58,11 +74,21 @@ describe('a campaign send killed with kill -9', () => {
     const before = await store.db.collection('outbox').countDocuments({});
     expect(before).toBeGreaterThanOrEqual(530);
     expect(before).toBeLessThan(RECIPIENTS);
-    expect(await recipients.countDocuments({ campaignId: campaign._id, status: 'PENDING' })).toBeGreaterThan(RECIPIENTS - before);
+    expect(await recipients.countDocuments({ campaignId: campaign._id, status: 'PENDING' })).toBeGreaterThan(
+      RECIPIENTS - before,
+    );
 
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, TRACKING_SECRET: 'child-tracking-secret-0123456789' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      TRACKING_SECRET: 'child-tracking-secret-0123456789',
+    });
     const sending = { db: store.db, messaging: new OutboxMessaging(store.db), site: trackingSite(config) };
-    const result = await performSend(sending, { campaignId: campaign._id, sendKey: 'k1' }, testJobContext({ jobId: 'retry' }));
+    const result = await performSend(
+      sending,
+      { campaignId: campaign._id, sendKey: 'k1' },
+      testJobContext({ jobId: 'retry' }),
+    );
     expect(result.outcome).toBe('SENT');
     const outbox = await store.db.collection('outbox').find({}).toArray();
     expect(outbox).toHaveLength(RECIPIENTS);

@@ -33,10 +33,14 @@ describe('rendering', () => {
   });
 
   it('rewrites links to tracking URLs by index, escapes values and adds the pixel', () => {
-    const out = renderMessage(content, { email: 'e@x.com', name: '<Ann>', attributes: { city: 'NYC' } }, {
-      open: 'http://t/o/TOKEN.gif',
-      click: (i) => `http://t/c/TOKEN?l=${i}`,
-    });
+    const out = renderMessage(
+      content,
+      { email: 'e@x.com', name: '<Ann>', attributes: { city: 'NYC' } },
+      {
+        open: 'http://t/o/TOKEN.gif',
+        click: (i) => `http://t/c/TOKEN?l=${i}`,
+      },
+    );
     expect(out.subject).toBe('Hi <Ann>');
     expect(out.html).toContain('href="http://t/c/TOKEN?l=0"');
     expect(out.html).toContain("href='http://t/c/TOKEN?l=1'");
@@ -67,13 +71,17 @@ describe('tracking tokens', () => {
 describe('rates', () => {
   it('are ratios of counts and zero when nothing was sent', () => {
     expect(rate(0, 0)).toBe(0);
-    expect(engagementRates({ audienceSize: 0, sent: 0, uniqueOpens: 0, totalClicks: 0, uniqueClicks: 0, conversions: 0 })).toEqual({
+    expect(
+      engagementRates({ audienceSize: 0, sent: 0, uniqueOpens: 0, totalClicks: 0, uniqueClicks: 0, conversions: 0 }),
+    ).toEqual({
       openRate: 0,
       clickRate: 0,
       clickToOpenRate: 0,
       conversionRate: 0,
     });
-    expect(engagementRates({ audienceSize: 10, sent: 8, uniqueOpens: 4, totalClicks: 9, uniqueClicks: 2, conversions: 1 })).toEqual({
+    expect(
+      engagementRates({ audienceSize: 10, sent: 8, uniqueOpens: 4, totalClicks: 9, uniqueClicks: 2, conversions: 1 }),
+    ).toEqual({
       openRate: 0.5,
       clickRate: 0.25,
       clickToOpenRate: 0.5,
@@ -116,7 +124,12 @@ describe('recipient updates from events', () => {
   });
 
   it('folds a batch into one idempotent update per recipient; a click is also an open', () => {
-    const updates = recipientUpdates([event('OPEN', 'r1', 5), event('CLICK', 'r1', 2), event('OPEN', 'r1', 9), event('CONVERSION', 'r2', 3)]);
+    const updates = recipientUpdates([
+      event('OPEN', 'r1', 5),
+      event('CLICK', 'r1', 2),
+      event('OPEN', 'r1', 9),
+      event('CONVERSION', 'r2', 3),
+    ]);
     expect(updates).toEqual([
       {
         updateOne: {
@@ -128,7 +141,12 @@ describe('recipient updates from events', () => {
           },
         },
       },
-      { updateOne: { filter: { _id: 'r2' }, update: { $set: { converted: true }, $min: { firstConvertedAt: at(3) }, $max: { lastConvertedAt: at(3) } } } },
+      {
+        updateOne: {
+          filter: { _id: 'r2' },
+          update: { $set: { converted: true }, $min: { firstConvertedAt: at(3) }, $max: { lastConvertedAt: at(3) } },
+        },
+      },
     ]);
   });
 });

@@ -47,7 +47,11 @@ describe('sending a campaign', () => {
     messaging = app.ports.messaging as ScriptedMessaging;
     launch = new CampaignLaunch(app);
     const audience = await createEntity(app.db, entities.audience, { name: 'All' });
-    const rows = Array.from({ length: AUDIENCE }, (_, i) => ({ email: `m${i}@example.com`, name: `M${i}`, attributes: {} }));
+    const rows = Array.from({ length: AUDIENCE }, (_, i) => ({
+      email: `m${i}@example.com`,
+      name: `M${i}`,
+      attributes: {},
+    }));
     await upsertMembersIntoAudience(app.db, audience._id, rows, { overwrite: false });
     const sender = await createEntity(app.db, entities.sender, { name: 'S', email: 's@example.com' });
     const template = await createEntity(app.db, entities.template, {
@@ -56,13 +60,21 @@ describe('sending a campaign', () => {
       subject: 'Hello {{name}}',
       html: '<p>Hi {{name}} <a href="https://example.com/x">x</a></p>',
     });
-    campaignId = (await createCampaign(app.db, { name: 'C', templateId: template._id, senderId: sender._id, audienceIds: [audience._id] }))._id;
+    campaignId = (
+      await createCampaign(app.db, {
+        name: 'C',
+        templateId: template._id,
+        senderId: sender._id,
+        audienceIds: [audience._id],
+      })
+    )._id;
   });
   afterEach(() => app.close());
 
   const status = async () => (await app.db.collection<CampaignDoc>(C.campaigns).findOne({ _id: campaignId }))!.status;
   const outboxCount = () => app.db.collection('outbox').countDocuments({});
-  const distinctOutboxRecipients = async () => new Set((await app.db.collection('outbox').find({}).toArray()).map((m) => m.to)).size;
+  const distinctOutboxRecipients = async () =>
+    new Set((await app.db.collection('outbox').find({}).toArray()).map((m) => m.to)).size;
   const pending = () => app.db.collection<RecipientDoc>(C.recipients).countDocuments({ campaignId, status: 'PENDING' });
   const run = (job: JobRecord) => {
     const sending = { db: app.db, messaging, site: trackingSite(app.config) };
@@ -92,9 +104,13 @@ describe('sending a campaign', () => {
     const result = await run(job);
     expect(result).toEqual({ outcome: 'SENT', audienceSize: AUDIENCE, sent: AUDIENCE - 1 });
     expect(await app.db.collection('outbox').findOne({ to: 'm449@example.com' })).toBeNull();
-    expect(await app.db.collection('outbox').findOne({ to: 'm448@example.com' })).toMatchObject({ subject: 'Hello Renamed' });
+    expect(await app.db.collection('outbox').findOne({ to: 'm448@example.com' })).toMatchObject({
+      subject: 'Hello Renamed',
+    });
     const archived = await members.findOne({ email: 'm449@example.com' });
-    const recipient = await app.db.collection<RecipientDoc>(C.recipients).findOne({ campaignId, memberId: archived!._id });
+    const recipient = await app.db
+      .collection<RecipientDoc>(C.recipients)
+      .findOne({ campaignId, memberId: archived!._id });
     expect(recipient).toMatchObject({ status: 'SKIPPED', sentAt: expect.any(Date) });
   });
 
@@ -114,7 +130,9 @@ describe('sending a campaign', () => {
     expect(await outboxCount()).toBe(AUDIENCE);
     expect(await distinctOutboxRecipients()).toBe(AUDIENCE);
     expect(await pending()).toBe(0);
-    expect(await app.db.collection<RecipientDoc>(C.recipients).countDocuments({ campaignId, status: 'SENT' })).toBe(AUDIENCE);
+    expect(await app.db.collection<RecipientDoc>(C.recipients).countDocuments({ campaignId, status: 'SENT' })).toBe(
+      AUDIENCE,
+    );
   });
 
   it('pauses mid-send, resumes where it stopped, and cancel stops for good', async () => {
@@ -150,8 +168,12 @@ describe('sending a campaign', () => {
   it('refuses to launch MOBILE and AD campaigns, naming the type, and leaves them DRAFT', async () => {
     for (const type of ['MOBILE', 'AD'] as const) {
       await app.db.collection<CampaignDoc>(C.campaigns).updateOne({ _id: campaignId }, { $set: { type } });
-      await expect(launch.sendNow(campaignId)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'type' } });
-      await expect(launch.schedule(campaignId, new Date(Date.now() + 60_000))).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+      await expect(launch.sendNow(campaignId)).rejects.toMatchObject({
+        extensions: { code: 'BAD_USER_INPUT', field: 'type' },
+      });
+      await expect(launch.schedule(campaignId, new Date(Date.now() + 60_000))).rejects.toMatchObject({
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
       expect(await status()).toBe('DRAFT');
     }
     expect(await outboxCount()).toBe(0);

@@ -25,9 +25,20 @@ async function main(): Promise<void> {
       return result;
     },
   };
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, TRACKING_SECRET: 'child-tracking-secret-0123456789' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    TRACKING_SECRET: 'child-tracking-secret-0123456789',
+  });
   const logger = createLogger({ level: 'silent' });
-  const context = { jobId: 'child', attempt: 1, logger, signal: new AbortController().signal, progress: async () => undefined, setStats: async () => undefined };
+  const context = {
+    jobId: 'child',
+    attempt: 1,
+    logger,
+    signal: new AbortController().signal,
+    progress: async () => undefined,
+    setStats: async () => undefined,
+  };
   await performSend({ db: store.db, messaging, site: trackingSite(config) }, { campaignId, sendKey }, context);
   process.stdout.write('done\n');
   await store.close();

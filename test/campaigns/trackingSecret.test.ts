@@ -12,7 +12,9 @@ describe('tracking secret', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('is TRACKING_SECRET when set', async () => {
-    expect(await trackingSecret(loadConfig({ DATA_DIR: dir, TRACKING_SECRET: 'configured-secret-0123456789' }))).toBe('configured-secret-0123456789');
+    expect(await trackingSecret(loadConfig({ DATA_DIR: dir, TRACKING_SECRET: 'configured-secret-0123456789' }))).toBe(
+      'configured-secret-0123456789',
+    );
   });
 
   it('outside production, is generated once into the data dir (0600) and kept', async () => {
@@ -25,6 +27,8 @@ describe('tracking secret', () => {
   });
 
   it('is required in production', async () => {
-    await expect(trackingSecret(loadConfig({ DATA_DIR: dir, NODE_ENV: 'production' }))).rejects.toThrow(/TRACKING_SECRET must be set/);
+    await expect(trackingSecret(loadConfig({ DATA_DIR: dir, NODE_ENV: 'production' }))).rejects.toThrow(
+      /TRACKING_SECRET must be set/,
+    );
   });
 });

@@ -27,7 +27,13 @@ describe('import-clicks and sync-clicks', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'clicks-cli-'));
-    env = { DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent', SCHEDULES: 'false', JOB_WORKERS: 'false', QUEUE_POLL_INTERVAL_MS: '20' };
+    env = {
+      DATA_DIR: join(dir, 'data'),
+      LOG_LEVEL: 'silent',
+      SCHEDULES: 'false',
+      JOB_WORKERS: 'false',
+      QUEUE_POLL_INTERVAL_MS: '20',
+    };
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -49,7 +55,17 @@ describe('import-clicks and sync-clicks', () => {
 
     const synced = await cli(env, 'sync-clicks', '--bu', 'test bu');
     expect(synced.code).toBe(0);
-    expect(JSON.parse(synced.out)).toMatchObject({ bu: 'Test BU', loaded: 4, rows: 4, clicks: 3, rejected: 1, eventKeys: 1, acknowledged: 4, backlog: 0, watermark: '2026-03-08T07:40:00.000Z' });
+    expect(JSON.parse(synced.out)).toMatchObject({
+      bu: 'Test BU',
+      loaded: 4,
+      rows: 4,
+      clicks: 3,
+      rejected: 1,
+      eventKeys: 1,
+      acknowledged: 4,
+      backlog: 0,
+      watermark: '2026-03-08T07:40:00.000Z',
+    });
   });
 
   it('names a wrong flag or business unit with exit code 2', async () => {

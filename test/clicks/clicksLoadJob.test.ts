@@ -38,7 +38,12 @@ describe('clicks-load job', () => {
     await h.sfmc.appendRows!('NA', [clickRow()]);
     await h.sfmc.appendRows!('EU', [clickRow()]);
     const result = await job.perform({ since: '2026-03-01T00:00:00Z' }, testJobContext({ jobId: 'tick-1' }));
-    expect(result).toEqual({ enqueued: [{ bu: 'EU', jobId: 'job-1' }, { bu: 'NA', jobId: 'job-2' }] });
+    expect(result).toEqual({
+      enqueued: [
+        { bu: 'EU', jobId: 'job-1' },
+        { bu: 'NA', jobId: 'job-2' },
+      ],
+    });
     expect(enqueued).toEqual([
       { type: 'clicks-load', params: { bu: 'EU', since: '2026-03-01T00:00:00Z' }, key: 'clicks-load:EU:tick-1' },
       { type: 'clicks-load', params: { bu: 'NA', since: '2026-03-01T00:00:00Z' }, key: 'clicks-load:NA:tick-1' },
@@ -55,7 +60,10 @@ describe('clicks-load job', () => {
   });
 
   it('fails at once for a unit that does not exist', async () => {
-    await expect(job.perform({ bu: 'Nowhere' }, testJobContext())).rejects.toMatchObject({ name: 'PermanentJobError', code: 'BAD_USER_INPUT' });
+    await expect(job.perform({ bu: 'Nowhere' }, testJobContext())).rejects.toMatchObject({
+      name: 'PermanentJobError',
+      code: 'BAD_USER_INPUT',
+    });
   });
 
   it('rejects bad params', () => {

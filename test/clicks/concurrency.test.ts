@@ -8,13 +8,20 @@ import { withFault } from './support/faults';
 import { clickRow, openHarness, type Harness } from './support/harness';
 
 /** Rows of one key (same send, URL, subscriber and day) with the given event ids. */
-const oneKey = (ids: string[], prefix = 'row'): SourceRow[] => ids.map((id, i) => ({ key: `${prefix}-${i}`, values: clickRow({ EventID: id }) }));
+const oneKey = (ids: string[], prefix = 'row'): SourceRow[] =>
+  ids.map((id, i) => ({ key: `${prefix}-${i}`, values: clickRow({ EventID: id }) }));
 const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `id-${from + i}`);
 
 let sequence = 0;
 const message = (bu: string, rows: SourceRow[]): QueueMessage => {
   sequence += 1;
-  return { id: `m-${sequence}`, body: encodeBatches(bu, rows, rows.length)[0]!, receiptHandle: `h-${sequence}`, receiveCount: 1, sentAt: new Date() };
+  return {
+    id: `m-${sequence}`,
+    body: encodeBatches(bu, rows, rows.length)[0]!,
+    receiptHandle: `h-${sequence}`,
+    receiveCount: 1,
+    sentAt: new Date(),
+  };
 };
 
 describe('processors writing the same click events at once', () => {
@@ -30,7 +37,10 @@ describe('processors writing the same click events at once', () => {
       processClicks(h.deps, 'NA', oneKey(ids(21, 60), 'b')),
       processClicks(h.deps, 'NA', oneKey(ids(41, 80), 'c')),
     ]);
-    await Promise.all([processClicks(h.deps, 'NA', oneKey(ids(70, 90), 'd')), processClicks(h.deps, 'NA', oneKey(ids(1, 90), 'e'))]);
+    await Promise.all([
+      processClicks(h.deps, 'NA', oneKey(ids(70, 90), 'd')),
+      processClicks(h.deps, 'NA', oneKey(ids(1, 90), 'e')),
+    ]);
     const events = await clickCollections(h.db).events.find({}).toArray();
     expect(events).toHaveLength(1);
     expect(events[0]!.n).toBe(90);
@@ -46,10 +56,16 @@ describe('the processor worker', () => {
   afterEach(() => h.close());
 
   it('processes the messages received together in one pass per business unit', async () => {
-    const messages = [message('NA', oneKey(ids(1, 10), 'a')), message('NA', oneKey(ids(5, 15), 'b')), message('EU', oneKey(ids(1, 3), 'c'))];
+    const messages = [
+      message('NA', oneKey(ids(1, 10), 'a')),
+      message('NA', oneKey(ids(5, 15), 'b')),
+      message('EU', oneKey(ids(1, 3), 'c')),
+    ];
     const result = await handleClickBatches(h.deps, messages);
     expect(result).toEqual({ retry: [], deadLetter: [] });
-    const events = await clickCollections(h.db).events.find({}, { sort: { bu: 1 } }).toArray();
+    const events = await clickCollections(h.db)
+      .events.find({}, { sort: { bu: 1 } })
+      .toArray();
     expect(events.map((e) => [e.bu, e.n])).toEqual([
       ['EU', 3],
       ['NA', 15],

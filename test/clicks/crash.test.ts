@@ -6,7 +6,8 @@ import { processClicks } from '../../src/services/clicks/processClicks';
 import { withFault } from './support/faults';
 import { clickRow, openHarness, type Harness } from './support/harness';
 
-const rowsOf = (values: Record<string, unknown>[]): SourceRow[] => values.map((v, i) => ({ key: `row-${i}`, values: v }));
+const rowsOf = (values: Record<string, unknown>[]): SourceRow[] =>
+  values.map((v, i) => ({ key: `row-${i}`, values: v }));
 
 /** 300 rows over 30 keys (3 URLs x 10 subscribers), each id delivered twice. */
 function batch(): SourceRow[] {
@@ -109,15 +110,27 @@ describe('a loader that dies between pages', () => {
       const messages = await h.queue.receive(QUEUE_TO_PROCESS, { maxMessages: 10 });
       if (messages.length === 0) return keys;
       for (const m of messages) keys.push(...clickBatchMessage.parse(JSON.parse(m.body)).rows.map((r) => r.key));
-      await h.queue.delete(QUEUE_TO_PROCESS, messages.map((m) => m.receiptHandle));
+      await h.queue.delete(
+        QUEUE_TO_PROCESS,
+        messages.map((m) => m.receiptHandle),
+      );
     }
   };
 
   it('is resumed from the stored page by the next loader, missing nothing', async () => {
-    await h.sfmc.appendRows!('NA', Array.from({ length: 230 }, (_, i) => clickRow({ EventDate: `3/8/2026 10:${String(i % 60).padStart(2, '0')}:00 AM` })));
+    await h.sfmc.appendRows!(
+      'NA',
+      Array.from({ length: 230 }, (_, i) =>
+        clickRow({ EventDate: `3/8/2026 10:${String(i % 60).padStart(2, '0')}:00 AM` }),
+      ),
+    );
     const unit = (await h.sfmc.businessUnit('NA'))!;
     let reads = 0;
-    const failing = { ...h.sfmc, readClickLog: (...args: Parameters<typeof h.sfmc.readClickLog>) => (++reads === 3 ? Promise.reject(new Error('killed')) : h.sfmc.readClickLog(...args)) };
+    const failing = {
+      ...h.sfmc,
+      readClickLog: (...args: Parameters<typeof h.sfmc.readClickLog>) =>
+        ++reads === 3 ? Promise.reject(new Error('killed')) : h.sfmc.readClickLog(...args),
+    };
     await expect(loadClicks({ ...h.deps, sfmc: failing }, unit)).rejects.toThrow('killed');
     const state = await clickCollections(h.db).syncState.findOne({ _id: 'NA' });
     expect(state?.run).toMatchObject({ pages: 2, rows: 100 });
@@ -126,13 +139,21 @@ describe('a loader that dies between pages', () => {
     const keys = await queuedKeys();
     expect(new Set(keys).size).toBe(230);
     expect(keys).toHaveLength(230);
-    expect((await clickCollections(h.db).syncState.findOne({ _id: 'NA' }))?.watermark?.toISOString()).toBe('2026-03-08T16:59:00.000Z');
+    expect((await clickCollections(h.db).syncState.findOne({ _id: 'NA' }))?.watermark?.toISOString()).toBe(
+      '2026-03-08T16:59:00.000Z',
+    );
   });
 
   it('leaves a unit alone while another loader holds it', async () => {
-    await h.sfmc.appendRows!('NA', Array.from({ length: 120 }, () => clickRow()));
+    await h.sfmc.appendRows!(
+      'NA',
+      Array.from({ length: 120 }, () => clickRow()),
+    );
     const unit = (await h.sfmc.businessUnit('NA'))!;
-    const [a, b] = await Promise.all([loadClicks(h.deps, unit, { owner: 'job-a' }), loadClicks(h.deps, unit, { owner: 'job-b' })]);
+    const [a, b] = await Promise.all([
+      loadClicks(h.deps, unit, { owner: 'job-a' }),
+      loadClicks(h.deps, unit, { owner: 'job-b' }),
+    ]);
     expect([a.skipped, b.skipped].sort()).toEqual([false, true]);
     expect(a.rows + b.rows).toBe(120);
     expect(await queuedKeys()).toHaveLength(120);
@@ -141,7 +162,10 @@ describe('a loader that dies between pages', () => {
   });
 
   it('keeps the unit while a page read outlasts the lease: a heartbeat renews it', async () => {
-    await h.sfmc.appendRows!('NA', Array.from({ length: 120 }, () => clickRow()));
+    await h.sfmc.appendRows!(
+      'NA',
+      Array.from({ length: 120 }, () => clickRow()),
+    );
     const unit = (await h.sfmc.businessUnit('NA'))!;
     const deps = { ...h.deps, leaseMs: 300 };
     const slow = {
@@ -158,7 +182,10 @@ describe('a loader that dies between pages', () => {
   });
 
   it('stops without storing its position once another loader took the unit over', async () => {
-    await h.sfmc.appendRows!('NA', Array.from({ length: 230 }, () => clickRow()));
+    await h.sfmc.appendRows!(
+      'NA',
+      Array.from({ length: 230 }, () => clickRow()),
+    );
     const unit = (await h.sfmc.businessUnit('NA'))!;
     let reads = 0;
     const takenOver = {
@@ -177,7 +204,10 @@ describe('a loader that dies between pages', () => {
   });
 
   it('reads again from an earlier date for a final sync (since)', async () => {
-    await h.sfmc.appendRows!('NA', [clickRow({ EventDate: '3/1/2026 10:00:00 AM' }), clickRow({ EventDate: '3/8/2026 10:00:00 AM' })]);
+    await h.sfmc.appendRows!('NA', [
+      clickRow({ EventDate: '3/1/2026 10:00:00 AM' }),
+      clickRow({ EventDate: '3/8/2026 10:00:00 AM' }),
+    ]);
     const unit = (await h.sfmc.businessUnit('NA'))!;
     expect((await loadClicks(h.deps, unit, { since: new Date('2026-03-05T00:00:00Z') })).rows).toBe(1);
     expect((await loadClicks(h.deps, unit, { since: new Date('2026-02-01T00:00:00Z') })).rows).toBe(2);

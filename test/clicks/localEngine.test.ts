@@ -8,7 +8,16 @@ import { clickRow } from './support/harness';
 describe('local Marketing Cloud engine', () => {
   let store: Store;
   let sfmc: SfmcPort;
-  const configured = [{ name: 'North America', mid: '5100', subdomain: 'mc1', clientIdEnv: 'NA_ID', clientSecretEnv: 'NA_SECRET', clickLogKey: 'ClickLog' }];
+  const configured = [
+    {
+      name: 'North America',
+      mid: '5100',
+      subdomain: 'mc1',
+      clientIdEnv: 'NA_ID',
+      clientSecretEnv: 'NA_SECRET',
+      clickLogKey: 'ClickLog',
+    },
+  ];
 
   beforeEach(async () => {
     store = await openTestStore();
@@ -41,7 +50,11 @@ describe('local Marketing Cloud engine', () => {
     const second = await sfmc.readClickLog(unit, { from: null, cursor: first.next, pageSize: 2 });
     // a row whose date cannot be read comes last, so it is still read, rejected and acknowledged
     expect(second.rows.map((r) => r.values.EventID)).toEqual(['late', 'broken']);
-    const fromDate = await sfmc.readClickLog(unit, { from: new Date('2026-03-08T16:00:00Z'), cursor: null, pageSize: 10 });
+    const fromDate = await sfmc.readClickLog(unit, {
+      from: new Date('2026-03-08T16:00:00Z'),
+      cursor: null,
+      pageSize: 10,
+    });
     expect(fromDate.rows.map((r) => r.values.EventID)).toEqual(['late', 'broken']);
     expect(fromDate.next).toBeNull();
 
@@ -53,6 +66,8 @@ describe('local Marketing Cloud engine', () => {
   });
 
   it('refuses a malformed SFMC_BUSINESS_UNITS at start-up', () => {
-    expect(() => createSfmcPort(loadConfig({ SFMC_BUSINESS_UNITS: '[{"name":"x"}]' }), store.db)).toThrow(/SFMC_BUSINESS_UNITS: \[0\.mid\]/);
+    expect(() => createSfmcPort(loadConfig({ SFMC_BUSINESS_UNITS: '[{"name":"x"}]' }), store.db)).toThrow(
+      /SFMC_BUSINESS_UNITS: \[0\.mid\]/,
+    );
   });
 });

@@ -22,12 +22,17 @@ describe('parseSfmcDate (SFMC system time is UTC-6 all year)', () => {
     expect(parseSfmcDate(text)?.toISOString()).toBe(utc);
   });
 
-  it.each(['', 'yesterday', '2026-02-30T00:00:00', '13/1/2026 1:00:00 AM', '3/8/2026 13:00:00 PM', '2026-03-08T24:00:00', '3/8/2026 1:30:00'])(
-    'rejects %j',
-    (text) => {
-      expect(parseSfmcDate(text)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'yesterday',
+    '2026-02-30T00:00:00',
+    '13/1/2026 1:00:00 AM',
+    '3/8/2026 13:00:00 PM',
+    '2026-03-08T24:00:00',
+    '3/8/2026 1:30:00',
+  ])('rejects %j', (text) => {
+    expect(parseSfmcDate(text)).toBeNull();
+  });
 
   it('formats back to system time for filters', () => {
     expect(formatSfmcDate(new Date('2026-03-08T07:30:00Z'))).toBe('2026-03-08T01:30:00');
@@ -63,7 +68,9 @@ describe('reporting day in America/Chicago around daylight-saving changes', () =
     const kolkata = new ReportingCalendar('Asia/Kolkata');
     expect(kolkata.dayOf(new Date('2026-03-07T18:29:00Z')).toISOString()).toBe('2026-03-06T18:30:00.000Z');
     expect(kolkata.dayOf(new Date('2026-03-07T18:30:00Z')).toISOString()).toBe('2026-03-07T18:30:00.000Z');
-    expect(new ReportingCalendar('UTC').dayOf(new Date('2026-03-07T23:59:00Z')).toISOString()).toBe('2026-03-07T00:00:00.000Z');
+    expect(new ReportingCalendar('UTC').dayOf(new Date('2026-03-07T23:59:00Z')).toISOString()).toBe(
+      '2026-03-07T00:00:00.000Z',
+    );
   });
 
   it('rejects an unknown zone', () => {
@@ -129,7 +136,10 @@ describe('parseClickRow', () => {
   });
 
   it('keeps the EventID of a rejected row so it can be acknowledged', () => {
-    expect(parseClickRow('NA', { ...good, EventID: 'E-9', JobID: '' }, chicago)).toMatchObject({ ok: false, eventId: 'E-9' });
+    expect(parseClickRow('NA', { ...good, EventID: 'E-9', JobID: '' }, chicago)).toMatchObject({
+      ok: false,
+      eventId: 'E-9',
+    });
   });
 
   it('accepts a URL of exactly 2,048 characters', () => {
@@ -140,7 +150,14 @@ describe('parseClickRow', () => {
 });
 
 describe('parseBusinessUnits', () => {
-  const unit = { name: 'North America', mid: 5100, subdomain: 'mc123abc', clientIdEnv: 'NA_ID', clientSecretEnv: 'NA_SECRET', clickLogKey: 'ClickLog' };
+  const unit = {
+    name: 'North America',
+    mid: 5100,
+    subdomain: 'mc123abc',
+    clientIdEnv: 'NA_ID',
+    clientSecretEnv: 'NA_SECRET',
+    clickLogKey: 'ClickLog',
+  };
 
   it('parses a list and turns mid into text', () => {
     expect(parseBusinessUnits(JSON.stringify([unit]))).toEqual([{ ...unit, mid: '5100', source: 'config' }]);

@@ -76,11 +76,20 @@ describe('click pipeline on the embedded engines', () => {
     await runClickSync(h.deps, await unit('NA'));
     await runClickSync(h.deps, await unit('EU'));
     const stored = await events();
-    expect(stored.map((e) => [e.bu, e.n]).sort()).toEqual([['EU', 2], ['NA', 1]]);
+    expect(stored.map((e) => [e.bu, e.n]).sort()).toEqual([
+      ['EU', 2],
+      ['NA', 1],
+    ]);
     const sends = await clickCollections(h.db).sends.find({}).toArray();
-    expect(sends.map((s) => [s.bu, s.jobId]).sort()).toEqual([['EU', '9001'], ['NA', '9001']]);
+    expect(sends.map((s) => [s.bu, s.jobId]).sort()).toEqual([
+      ['EU', '9001'],
+      ['NA', '9001'],
+    ]);
     expect(new Set(sends.map((s) => s._id)).size).toBe(2);
-    expect((await h.sfmc.businessUnits()).map((u) => [u.name, u.source])).toEqual([['EU', 'local'], ['NA', 'local']]);
+    expect((await h.sfmc.businessUnits()).map((u) => [u.name, u.source])).toEqual([
+      ['EU', 'local'],
+      ['NA', 'local'],
+    ]);
   });
 
   it('processes a failed batch again at once and still drains both queues', async () => {
@@ -117,8 +126,15 @@ describe('the demo data set', () => {
   it('fills the local data extension with redelivered and malformed rows that sync to exact counts', async () => {
     const h = await openHarness({ pageSize: 500, batchSize: 200 });
     try {
-      const filled = await fillDemoClicks(h.sfmc, { units: ['North America', 'Europe'], rowsPerUnit: 600, now: new Date('2026-03-20T12:00:00Z') });
-      expect(filled).toEqual([{ bu: 'North America', rows: 600 }, { bu: 'Europe', rows: 600 }]);
+      const filled = await fillDemoClicks(h.sfmc, {
+        units: ['North America', 'Europe'],
+        rowsPerUnit: 600,
+        now: new Date('2026-03-20T12:00:00Z'),
+      });
+      expect(filled).toEqual([
+        { bu: 'North America', rows: 600 },
+        { bu: 'Europe', rows: 600 },
+      ]);
       const calendar = new ReportingCalendar('America/Chicago');
       for (const [index, bu] of ['North America', 'Europe'].entries()) {
         const rows = demoClickRows(bu, index, { rowsPerUnit: 600, now: new Date('2026-03-20T12:00:00Z') });
@@ -127,10 +143,14 @@ describe('the demo data set', () => {
         expect(distinct.size).toBeLessThan(parsed.filter((p) => p.ok).length);
         const summary = await runClickSync(h.deps, (await h.sfmc.businessUnit(bu))!);
         expect(summary).toMatchObject({ rows: 600, rejected: parsed.filter((p) => !p.ok).length, backlog: 0 });
-        const [sum] = await clickCollections(h.db).events.aggregate<{ n: number }>([{ $match: { bu } }, { $group: { _id: null, n: { $sum: '$n' } } }]).toArray();
+        const [sum] = await clickCollections(h.db)
+          .events.aggregate<{ n: number }>([{ $match: { bu } }, { $group: { _id: null, n: { $sum: '$n' } } }])
+          .toArray();
         expect(sum!.n).toBe(distinct.size);
       }
-      expect(await clickCollections(h.db).categories.countDocuments({ parentId: { $exists: true } })).toBeGreaterThan(0);
+      expect(await clickCollections(h.db).categories.countDocuments({ parentId: { $exists: true } })).toBeGreaterThan(
+        0,
+      );
     } finally {
       await h.close();
     }

@@ -5,12 +5,27 @@ import type { BusinessUnit } from '../../src/datasources/sfmc/businessUnits';
 import { createLogger } from '../../src/logger';
 import { FakeMarketingCloud } from './support/fakeMarketingCloud';
 
-const unit: BusinessUnit = { name: 'NA', mid: '5100', subdomain: 'tenant1', clientIdEnv: 'NA_ID', clientSecretEnv: 'NA_SECRET', clickLogKey: 'ClickLog', source: 'config' };
+const unit: BusinessUnit = {
+  name: 'NA',
+  mid: '5100',
+  subdomain: 'tenant1',
+  clientIdEnv: 'NA_ID',
+  clientSecretEnv: 'NA_SECRET',
+  clickLogKey: 'ClickLog',
+  source: 'config',
+};
 const secrets: Record<string, string> = { NA_ID: 'client-1', NA_SECRET: 'secret-1' };
 
 function row(i: number, minute: number) {
   const m = String(minute % 60).padStart(2, '0');
-  return { eventid: `E${i}`, eventdate: `2026-03-08T0${Math.floor(minute / 60)}:${m}:00`, processed: false, jobid: '9001', subscriberkey: `s${i}`, url: 'https://x.test/a' };
+  return {
+    eventid: `E${i}`,
+    eventdate: `2026-03-08T0${Math.floor(minute / 60)}:${m}:00`,
+    processed: false,
+    jobid: '9001',
+    subscriberkey: `s${i}`,
+    url: 'https://x.test/a',
+  };
 }
 
 async function readAll(port: SfmcPort, from: Date | null = null, onPage?: (keys: string[]) => Promise<void>) {
@@ -49,11 +64,18 @@ describe('Marketing Cloud REST engine', () => {
     expect(keys).toEqual(['E0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'E7']);
     const token = cloud.requests.find((r) => r.path.endsWith('/v2/token'))!;
     expect(token.path).toBe('/tenant1/v2/token');
-    expect(token.body).toEqual({ grant_type: 'client_credentials', client_id: 'client-1', client_secret: 'secret-1', account_id: '5100' });
+    expect(token.body).toEqual({
+      grant_type: 'client_credentials',
+      client_id: 'client-1',
+      client_secret: 'secret-1',
+      account_id: '5100',
+    });
     expect(cloud.tokensIssued).toBe(1);
     const reads = cloud.dataRequests();
     expect(reads.every((r) => r.authorization === 'Bearer token-1')).toBe(true);
-    expect(reads.every((r) => r.query.get('$pageSize') === '3' && r.query.get('$orderBy') === 'EventDate asc')).toBe(true);
+    expect(reads.every((r) => r.query.get('$pageSize') === '3' && r.query.get('$orderBy') === 'EventDate asc')).toBe(
+      true,
+    );
     expect(reads[0]!.query.get('$filter')).toBe('Processed eq false');
     expect(reads[0]!.query.get('$page')).toBe('1');
     // the next page starts from the last row's date (page 1 again), so rows acknowledged meanwhile cannot shift it
@@ -63,7 +85,9 @@ describe('Marketing Cloud REST engine', () => {
   it('reads from a date in SFMC system time', async () => {
     const keys = await readAll(port, new Date('2026-03-08T06:15:00Z'));
     expect(keys).toEqual(['E5', 'E6', 'E7']);
-    expect(cloud.dataRequests()[0]!.query.get('$filter')).toBe("Processed eq false and EventDate gte '2026-03-08T00:15:00'");
+    expect(cloud.dataRequests()[0]!.query.get('$filter')).toBe(
+      "Processed eq false and EventDate gte '2026-03-08T00:15:00'",
+    );
   });
 
   it('misses no row when rows are acknowledged between pages', async () => {
@@ -86,7 +110,11 @@ describe('Marketing Cloud REST engine', () => {
     const page = await port.readClickLog(unit, { from: null, cursor: null, pageSize: 3 });
     expect(page.rows).toHaveLength(3);
     expect(cloud.tokensIssued).toBe(2);
-    expect(cloud.dataRequests().map((r) => r.authorization)).toEqual(['Bearer token-1', 'Bearer token-1', 'Bearer token-2']);
+    expect(cloud.dataRequests().map((r) => r.authorization)).toEqual([
+      'Bearer token-1',
+      'Bearer token-1',
+      'Bearer token-2',
+    ]);
   });
 
   it('retries 429 and 5xx, honouring Retry-After over its own backoff', async () => {
@@ -113,7 +141,10 @@ describe('Marketing Cloud REST engine', () => {
 
   it('marks rows processed through the data-events rowset, in chunks, keyed by the row keys', async () => {
     const page = await port.readClickLog(unit, { from: null, cursor: null, pageSize: 3 });
-    await port.markProcessed(unit, page.rows.map((r) => r.key));
+    await port.markProcessed(
+      unit,
+      page.rows.map((r) => r.key),
+    );
     const acks = cloud.dataRequests().filter((r) => r.method === 'POST');
     expect(acks).toHaveLength(2);
     expect(acks[0]!.path).toBe('/hub/v1/dataevents/key:ClickLog/rowset');
@@ -130,8 +161,17 @@ describe('Marketing Cloud REST engine', () => {
   });
 
   it('refuses to call without the secrets the unit names', async () => {
-    const bare = createRestSfmc({ units: [unit], authBaseUrl: cloud.url, restBaseUrl: cloud.url, retry: { attempts: 1, baseMs: 1, maxDelayMs: 1 }, logger: createLogger({ level: 'silent' }), secret: () => undefined });
-    await expect(bare.readClickLog(unit, { from: null, cursor: null, pageSize: 3 })).rejects.toThrow(/NA_ID and NA_SECRET must be set/);
+    const bare = createRestSfmc({
+      units: [unit],
+      authBaseUrl: cloud.url,
+      restBaseUrl: cloud.url,
+      retry: { attempts: 1, baseMs: 1, maxDelayMs: 1 },
+      logger: createLogger({ level: 'silent' }),
+      secret: () => undefined,
+    });
+    await expect(bare.readClickLog(unit, { from: null, cursor: null, pageSize: 3 })).rejects.toThrow(
+      /NA_ID and NA_SECRET must be set/,
+    );
     expect(cloud.requests).toHaveLength(0);
   });
 });

@@ -46,13 +46,17 @@ describe.each(pages)('examples of $page, in order, on the demo data with an admi
   }, 120_000);
   afterAll(() => server?.stop());
 
-  test.each(examples.map((example) => ({ name: title(example), example })))('$name', async ({ example }) => {
-    const variables = example.variables && fillPlaceholders(example.variables, previous, new Date());
-    const answer = await runExample(server, admin, example, variables as Record<string, unknown> | undefined);
-    previous = answer.data;
-    expect(answer.errors ?? []).toEqual([]);
-    expect(answer.data).toBeTruthy();
-    if (example.operation.operation === OperationTypeNode.QUERY) expect(emptyLists(answer)).toEqual([]);
-    if (example.operation.operation === OperationTypeNode.MUTATION) await settle(server.url, admin);
-  }, 180_000);
+  test.each(examples.map((example) => ({ name: title(example), example })))(
+    '$name',
+    async ({ example }) => {
+      const variables = example.variables && fillPlaceholders(example.variables, previous, new Date());
+      const answer = await runExample(server, admin, example, variables as Record<string, unknown> | undefined);
+      previous = answer.data;
+      expect(answer.errors ?? []).toEqual([]);
+      expect(answer.data).toBeTruthy();
+      if (example.operation.operation === OperationTypeNode.QUERY) expect(emptyLists(answer)).toEqual([]);
+      if (example.operation.operation === OperationTypeNode.MUTATION) await settle(server.url, admin);
+    },
+    180_000,
+  );
 });

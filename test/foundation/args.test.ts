@@ -20,7 +20,11 @@ describe('checkFlags', () => {
   const spec = { required: ['role', 'name'], optional: ['agent-id'] };
 
   it('returns the values of known flags', () => {
-    expect(checkFlags({ role: 'agent', name: 'A', 'agent-id': 'a1' }, spec)).toEqual({ role: 'agent', name: 'A', 'agent-id': 'a1' });
+    expect(checkFlags({ role: 'agent', name: 'A', 'agent-id': 'a1' }, spec)).toEqual({
+      role: 'agent',
+      name: 'A',
+      'agent-id': 'a1',
+    });
   });
 
   it.each([

@@ -24,7 +24,11 @@ describe('npm run cli', () => {
     expect(key).toMatch(/^chk_[A-Za-z0-9_-]{43}$/);
     const store = await openStore({ dataDir });
     try {
-      expect(await findPrincipalByKey(store.db, key)).toMatchObject({ role: 'AGENT', name: 'Agent Smith', agentId: 'agent-42' });
+      expect(await findPrincipalByKey(store.db, key)).toMatchObject({
+        role: 'AGENT',
+        name: 'Agent Smith',
+        agentId: 'agent-42',
+      });
       const stored = await store.db.collection('api_keys').find({}).toArray();
       expect(JSON.stringify(stored)).not.toContain(key);
     } finally {

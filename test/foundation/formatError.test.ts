@@ -18,7 +18,10 @@ function capture() {
 /** What Apollo hands formatError for an error thrown in a resolver. */
 function resolverError(original: Error) {
   const error = new GraphQLError(original.message, { path: ['health'], originalError: original });
-  return { formatted: { ...error.toJSON(), extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } }, error };
+  return {
+    formatted: { ...error.toJSON(), extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } },
+    error,
+  };
 }
 
 describe('formatError', () => {
@@ -26,8 +29,15 @@ describe('formatError', () => {
     const { lines, logger } = capture();
     const format = createFormatError({ production: true, logger });
     const { formatted, error } = resolverError(new Error('connection to 10.0.0.7 refused'));
-    expect(format(formatted, error)).toEqual({ message: 'Internal server error', path: ['health'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-    expect(lines[0]).toMatchObject({ msg: 'unexpected error in a GraphQL operation', err: { message: 'connection to 10.0.0.7 refused' } });
+    expect(format(formatted, error)).toEqual({
+      message: 'Internal server error',
+      path: ['health'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect(lines[0]).toMatchObject({
+      msg: 'unexpected error in a GraphQL operation',
+      err: { message: 'connection to 10.0.0.7 refused' },
+    });
   });
 
   it('in development keeps the message for the developer and sends the stack to the log only', () => {
@@ -45,7 +55,10 @@ describe('formatError', () => {
   it('sends stack traces only when UNSAFE_EXPOSE_STACK_TRACES switches them on', () => {
     const format = createFormatError({ production: false, exposeStackTraces: true, logger: capture().logger });
     const { formatted, error } = resolverError(new Error('boom'));
-    expect(format(formatted, error)).toMatchObject({ message: 'boom', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } });
+    expect(format(formatted, error)).toMatchObject({
+      message: 'boom',
+      extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] },
+    });
     const socketError = new GraphQLError('no', { extensions: { code: 'FORBIDDEN' }, originalError: forbidden('no') });
     const { stacktrace } = format(socketError.toJSON(), socketError).extensions ?? {};
     expect(stacktrace).toEqual(expect.arrayContaining([expect.stringContaining('at ')]));

@@ -12,11 +12,18 @@ describe('pingStore (readiness)', () => {
   });
 
   it('is false when the store fails', async () => {
-    await expect(pingStore(storeAnswering(async () => Promise.reject(new Error('connection refused'))))).resolves.toBe(false);
+    await expect(pingStore(storeAnswering(async () => Promise.reject(new Error('connection refused'))))).resolves.toBe(
+      false,
+    );
   });
 
   it('is false when the store does not answer in time (a hung MongoDB)', async () => {
-    await expect(pingStore(storeAnswering(() => new Promise(() => undefined)), 50)).resolves.toBe(false);
+    await expect(
+      pingStore(
+        storeAnswering(() => new Promise(() => undefined)),
+        50,
+      ),
+    ).resolves.toBe(false);
   });
 });
 

@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiKeysDocument, CreateApiKeyDocument, HealthDocument, MeDocument, RevokeApiKeyDocument } from '../generated/graphql';
+import {
+  ApiKeysDocument,
+  CreateApiKeyDocument,
+  HealthDocument,
+  MeDocument,
+  RevokeApiKeyDocument,
+} from '../generated/graphql';
 import { graphql } from '../support/graphql';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -35,7 +41,11 @@ describe('HTTP surface', () => {
 
   it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
     const post = (requestId: string) =>
-      fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId }, body: JSON.stringify({ query: '{ __typename }' }) });
+      fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
     expect((await post('trace-42')).headers.get('x-request-id')).toBe('trace-42');
     expect((await post('bad id with spaces')).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -75,16 +85,32 @@ describe('HTTP surface', () => {
   });
 
   it('rejects bad input to createApiKey with BAD_USER_INPUT naming the field', async () => {
-    const agentWithoutId = await graphql(server.url, CreateApiKeyDocument, { input: { role: 'AGENT', name: 'a' } }, { key: adminKey });
+    const agentWithoutId = await graphql(
+      server.url,
+      CreateApiKeyDocument,
+      { input: { role: 'AGENT', name: 'a' } },
+      { key: adminKey },
+    );
     expect(agentWithoutId.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'agentId' });
-    const badEnum = await graphql(server.url, CreateApiKeyDocument, { input: { role: 'ROOT' as never, name: 'a' } }, { key: adminKey });
+    const badEnum = await graphql(
+      server.url,
+      CreateApiKeyDocument,
+      { input: { role: 'ROOT' as never, name: 'a' } },
+      { key: adminKey },
+    );
     expect(badEnum.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('answers a malformed JSON body with 400 and keeps serving', async () => {
-    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ health' });
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": "{ health',
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }],
+    });
     expect((await graphql(server.url, HealthDocument)).data?.health.status).toBe('OK');
   });
 
@@ -96,9 +122,15 @@ describe('HTTP surface', () => {
     });
     const unknownField = await graphql(server.url, '{ healthh { status } }');
     expect(unknownField.status).toBe(400);
-    expect(unknownField.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(unknownField.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'GRAPHQL_VALIDATION_FAILED',
+    });
     const unparsable = await graphql(server.url, '{ health { ');
-    expect(unparsable.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GRAPHQL_PARSE_FAILED' });
+    expect(unparsable.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'GRAPHQL_PARSE_FAILED',
+    });
   });
 
   it('refuses a query 30 levels deep before running it, and keeps serving', async () => {
@@ -117,7 +149,12 @@ describe('HTTP surface', () => {
     const fields = Array.from({ length: 110 }, (_, i) => `h${i}:health{status storeEngine}`).join(' ');
     const response = await graphql(server.url, `query Wide { ${fields} }`);
     expect(response.status).toBe(400);
-    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_COMPLEX', limit: 200, actual: 330 });
+    expect(response.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'QUERY_TOO_COMPLEX',
+      limit: 200,
+      actual: 330,
+    });
     const pages = await graphql(server.url, ApiKeysDocument, { first: 100 }, { key: adminKey });
     expect(pages.errors?.[0]?.extensions).toMatchObject({ reason: 'QUERY_TOO_COMPLEX', actual: 1401 });
     expect((await graphql(server.url, HealthDocument)).data?.health.status).toBe('OK');
@@ -139,9 +176,12 @@ describe('HTTP surface', () => {
     expect((await fetch(query, { headers: { accept: 'application/json' } })).status).toBe(400);
     const get = await fetch(query, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
     expect(await get.json()).toEqual({ data: { health: { status: 'OK' } } });
-    const mutation = await fetch(`${server.url}?query=${encodeURIComponent('mutation { revokeApiKey(id: "x") { id } }')}`, {
-      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
-    });
+    const mutation = await fetch(
+      `${server.url}?query=${encodeURIComponent('mutation { revokeApiKey(id: "x") { id } }')}`,
+      {
+        headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+      },
+    );
     expect(mutation.status).toBe(405);
   });
 
@@ -154,7 +194,11 @@ describe('HTTP surface', () => {
     };
     const blocked = await fetch(server.url, { method: 'POST', body: multipart() });
     expect(blocked.status).toBe(400);
-    const allowed = await fetch(server.url, { method: 'POST', body: multipart(), headers: { 'apollo-require-preflight': 'true' } });
+    const allowed = await fetch(server.url, {
+      method: 'POST',
+      body: multipart(),
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(await allowed.json()).toEqual({ data: { health: { status: 'OK' } } });
   });
 
@@ -162,9 +206,15 @@ describe('HTTP surface', () => {
     const form = new FormData();
     form.append('operations', '{ not json');
     form.append('map', '{}');
-    const response = await fetch(server.url, { method: 'POST', body: form, headers: { 'apollo-require-preflight': 'true' } });
+    const response = await fetch(server.url, {
+      method: 'POST',
+      body: form,
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ errors: [{ message: expect.stringContaining('operations'), extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect(await response.json()).toMatchObject({
+      errors: [{ message: expect.stringContaining('operations'), extensions: { code: 'BAD_USER_INPUT' } }],
+    });
   });
 
   it('answers unknown routes with a JSON 404', async () => {
@@ -200,7 +250,10 @@ describe('two instances on one DATA_DIR', () => {
     const second = await startTestServer({ DATA_DIR: dataDir });
     try {
       const key = await first.createApiKey('operator', 'shared');
-      expect((await graphql(second.url, MeDocument, {}, { key })).data?.me).toMatchObject({ name: 'shared', role: 'OPERATOR' });
+      expect((await graphql(second.url, MeDocument, {}, { key })).data?.me).toMatchObject({
+        name: 'shared',
+        role: 'OPERATOR',
+      });
     } finally {
       await second.stop();
       await first.stop();

@@ -21,7 +21,9 @@ describe('query limits', () => {
     const query =
       'query Q { apiKeys { ...Page } } fragment Page on ApiKeyConnection { edges { node { ... on ApiKey { ...Key } } } } fragment Key on ApiKey { name }';
     expect(depthErrors(query, 4)).toEqual([]);
-    expect(depthErrors(query, 3)).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_DEEP', limit: 3, actual: 4 })]);
+    expect(depthErrors(query, 3)).toEqual([
+      expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_DEEP', limit: 3, actual: 4 }),
+    ]);
   });
 
   it('reports depth first, before the field errors of the same document', () => {
@@ -31,7 +33,9 @@ describe('query limits', () => {
   });
 
   it('does not count introspection fields, which explorers send deep', () => {
-    expect(depthErrors('{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }', 2)).toEqual([]);
+    expect(
+      depthErrors('{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }', 2),
+    ).toEqual([]);
   });
 
   it('survives a fragment cycle (graphql reports the cycle itself)', () => {
@@ -53,7 +57,9 @@ describe('query limits', () => {
     expect(checkQueryComplexity(schema, page(100), undefined, {}, 300)).toMatchObject({ extensions: { actual: 301 } });
     const byVariable = parse('query Keys($first: Int) { apiKeys(first: $first) { totalCount } }');
     expect(checkQueryComplexity(schema, byVariable, 'Keys', { first: 50 }, 1000)).toBeNull();
-    expect(checkQueryComplexity(schema, byVariable, 'Keys', { first: 50 }, 50)).toMatchObject({ extensions: { actual: 51 } });
+    expect(checkQueryComplexity(schema, byVariable, 'Keys', { first: 50 }, 50)).toMatchObject({
+      extensions: { actual: 51 },
+    });
   });
 
   it('leaves an unknown operation name to Apollo', () => {

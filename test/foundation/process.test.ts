@@ -38,11 +38,19 @@ describe('the service process', () => {
   });
 
   it('finishes an in-flight request after SIGTERM, logs no API key at debug, and exits 0', async () => {
-    const created = await runTs('src/cli/index.ts', ['create-api-key', '--role', 'viewer', '--name', 'probe'], { DATA_DIR: dataDir });
+    const created = await runTs('src/cli/index.ts', ['create-api-key', '--role', 'viewer', '--name', 'probe'], {
+      DATA_DIR: dataDir,
+    });
     expect(created.code).toBe(0);
     const key = created.stdout.trim().split('\n').at(-1)!;
 
-    const child = spawnTs('src/main.ts', [], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'debug', SHUTDOWN_TIMEOUT_MS: '8000' });
+    const child = spawnTs('src/main.ts', [], {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'debug',
+      SHUTDOWN_TIMEOUT_MS: '8000',
+    });
     const output = finished(child);
     const listening = await logLine(child, (line) => line.msg === 'Campaign Hub is listening');
     const url = new URL(String(listening.url));
@@ -50,7 +58,17 @@ describe('the service process', () => {
     const body = JSON.stringify({ query: '{ me { name } }' });
     const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(
-        { host: url.hostname, port: url.port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/graphql',
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            authorization: `Bearer ${key}`,
+          },
+        },
         (res) => {
           let text = '';
           res.on('data', (chunk: Buffer) => (text += chunk.toString()));

@@ -13,7 +13,9 @@ describe('schema artifacts', () => {
     const committed = await readFile(resolve(root, 'schema.graphql'), 'utf8');
     const built = await printAppSchema(featureResolvers());
     if (built !== committed) {
-      throw new Error('schema.graphql differs from the schema the code builds: run `npm run schema:emit`, review the diff and commit it');
+      throw new Error(
+        'schema.graphql differs from the schema the code builds: run `npm run schema:emit`, review the diff and commit it',
+      );
     }
   });
 
@@ -23,9 +25,12 @@ describe('schema artifacts', () => {
       await promisify(execFile)(codegen, ['--config', 'codegen.yml', '--check'], { cwd: root });
     } catch (error) {
       const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
-      throw new Error(`Generated operations are stale or a document is invalid: run \`npm run codegen\` and commit test/generated.\n${output}`, {
-        cause: error,
-      });
+      throw new Error(
+        `Generated operations are stale or a document is invalid: run \`npm run codegen\` and commit test/generated.\n${output}`,
+        {
+          cause: error,
+        },
+      );
     }
   });
 });

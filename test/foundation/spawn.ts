@@ -10,7 +10,10 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 
 /** Starts a TypeScript entry point of src/ in a child node, the way `npm run dev`/`npm run cli` do. */
 export function spawnTs(entry: string, args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['-r', '@swc-node/register', resolve(root, entry), ...args], { cwd: root, env: childEnv(env) });
+  return spawn(process.execPath, ['-r', '@swc-node/register', resolve(root, entry), ...args], {
+    cwd: root,
+    env: childEnv(env),
+  });
 }
 
 export interface Finished {
@@ -35,7 +38,10 @@ export function finished(child: ChildProcessWithoutNullStreams): Promise<Finishe
 }
 
 /** Resolves with the first stdout JSON log line matching `predicate`. */
-export function logLine(child: ChildProcessWithoutNullStreams, predicate: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+export function logLine(
+  child: ChildProcessWithoutNullStreams,
+  predicate: (line: Record<string, unknown>) => boolean,
+): Promise<Record<string, unknown>> {
   return new Promise((resolveLine, reject) => {
     let buffered = '';
     const onData = (chunk: Buffer) => {

@@ -54,7 +54,9 @@ describe('graphql-ws on /graphql', () => {
     server.app.sockets.on('closed', (info) => closed.push(info));
     const client = connect(server.wsUrl, agentKey);
     const result = (await runOnce(client, print(MeDocument))) as ExecutionResult;
-    expect(result.data).toEqual({ me: expect.objectContaining({ role: 'AGENT', agentId: 'agent-7', name: 'agent 7' }) });
+    expect(result.data).toEqual({
+      me: expect.objectContaining({ role: 'AGENT', agentId: 'agent-7', name: 'agent 7' }),
+    });
     await client.dispose();
     await waitFor(() => closed.length === 1);
     expect(connected[0]?.principal).toMatchObject({ agentId: 'agent-7' });
@@ -102,7 +104,9 @@ describe('graphql-ws on /graphql', () => {
 
   it('applies the depth limit and reports bad documents as BAD_USER_INPUT', async () => {
     const client = connect(server.wsUrl, agentKey);
-    const deep = (await runOnce(client, `{ ${'apiKeys { '.repeat(10)}totalCount${' }'.repeat(10)} }`)) as { refused: { extensions: unknown }[] };
+    const deep = (await runOnce(client, `{ ${'apiKeys { '.repeat(10)}totalCount${' }'.repeat(10)} }`)) as {
+      refused: { extensions: unknown }[];
+    };
     expect(deep.refused[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_DEEP', limit: 5 });
     const broken = (await runOnce(client, '{ health {')) as { refused: { extensions: unknown }[] };
     expect(broken.refused[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });

@@ -49,11 +49,18 @@ describe('queue workers and graceful stop', () => {
       },
     });
     const bodies = [...Array.from({ length: 20 }, (_, i) => `click-${i}`), 'poison', 'flaky'];
-    await system.queue.sendBatch('clicks-test', bodies.map((body) => ({ body })));
-    await waitFor(async () => {
-      const stats = await system.queue.stats('clicks-test');
-      return stats.visible + stats.inFlight + stats.delayed === 0 && stats.deadLettered === 1;
-    }, 8000, 'the queue to drain');
+    await system.queue.sendBatch(
+      'clicks-test',
+      bodies.map((body) => ({ body })),
+    );
+    await waitFor(
+      async () => {
+        const stats = await system.queue.stats('clicks-test');
+        return stats.visible + stats.inFlight + stats.delayed === 0 && stats.deadLettered === 1;
+      },
+      8000,
+      'the queue to drain',
+    );
     expect(new Set(seen)).toEqual(new Set(bodies));
     expect(Math.max(...batchSizes)).toBeLessThanOrEqual(5);
     expect((await system.queue.deadLetters('clicks-test')).map((d) => d.body)).toEqual(['poison']);
@@ -74,12 +81,19 @@ describe('queue workers and graceful stop', () => {
         while (!release) await sleep(20);
       },
     });
-    await system.queue.sendBatch('ahead-test', ['first', 'second', 'third'].map((body) => ({ body })));
+    await system.queue.sendBatch(
+      'ahead-test',
+      ['first', 'second', 'third'].map((body) => ({ body })),
+    );
     // One slot and one message ahead: the third stays in the queue.
-    await waitFor(async () => {
-      const stats = await system.queue.stats('ahead-test');
-      return started.length === 1 && stats.inFlight === 2 && stats.visible === 1;
-    }, 5000, 'one message running and one held ahead');
+    await waitFor(
+      async () => {
+        const stats = await system.queue.stats('ahead-test');
+        return started.length === 1 && stats.inFlight === 2 && stats.visible === 1;
+      },
+      5000,
+      'one message running and one held ahead',
+    );
     const [third] = await system.queue.receive('ahead-test', { visibilityTimeoutSeconds: 30 });
     expect(third!.body).toBe('third');
     // Past the 3 s visibility: the running and the held message are still invisible.
@@ -93,7 +107,11 @@ describe('queue workers and graceful stop', () => {
   });
 
   it('lets running jobs finish when stopping within the timeout', async () => {
-    const quick: JobType<Record<string, never>> = { name: 'quick', params: z.object({}), perform: () => sleep(150).then(() => 'done') };
+    const quick: JobType<Record<string, never>> = {
+      name: 'quick',
+      params: z.object({}),
+      perform: () => sleep(150).then(() => 'done'),
+    };
     const system = await start(db, [quick]);
     const queued = await system.jobs.enqueue(quick, {});
     await waitFor(async () => (await system.jobs.get(queued._id))?.status === 'RUNNING');
@@ -119,10 +137,14 @@ describe('queue workers and graceful stop', () => {
     release = true;
     // Visibility is 30 s: only a released message can be picked up within the wait below.
     await start(db, [stubborn], { config: { JOB_VISIBILITY_TIMEOUT_SECONDS: 30 } });
-    const job = await waitFor(async () => {
-      const current = await first.jobs.get(queued._id);
-      return current?.status === 'SUCCEEDED' ? current : undefined;
-    }, 5000, 'the released job to run on the second instance');
+    const job = await waitFor(
+      async () => {
+        const current = await first.jobs.get(queued._id);
+        return current?.status === 'SUCCEEDED' ? current : undefined;
+      },
+      5000,
+      'the released job to run on the second instance',
+    );
     expect(job).toMatchObject({ attempts: 1, result: 'finished elsewhere' });
   });
 });

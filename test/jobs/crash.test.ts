@@ -9,9 +9,13 @@ import { effectJob } from './fixtures/effectJob';
 import { startJobSystem, waitFor, type TestJobSystem } from './support';
 
 function startWorkerProcess(dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'fixtures', 'crashWorker.ts'), dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(__dirname, 'fixtures', 'crashWorker.ts'), dataDir],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
@@ -38,28 +42,42 @@ describe('a worker killed with kill -9 in the middle of a job', () => {
 
   it('runs the job again after the visibility timeout, and its effect is applied once', async () => {
     const db = store.db;
-    const producer = await startJobSystem(db, [effectJob(db, { hangAfterEffect: false })], { config: { JOB_WORKERS: false } });
+    const producer = await startJobSystem(db, [effectJob(db, { hangAfterEffect: false })], {
+      config: { JOB_WORKERS: false },
+    });
     systems.push(producer);
     const queued = await producer.jobs.enqueue('effect', { key: 'order-42' });
 
     child = await startWorkerProcess(dataDir);
-    await waitFor(async () => (await db.collection('runs').findOne({ _id: queued._id as never }))?.count === 1, 15_000, 'the first run');
+    await waitFor(
+      async () => (await db.collection('runs').findOne({ _id: queued._id as never }))?.count === 1,
+      15_000,
+      'the first run',
+    );
     expect((await producer.jobs.get(queued._id))?.status).toBe('RUNNING');
     child.kill('SIGKILL');
     await new Promise((resolve) => child!.once('exit', resolve));
 
     systems.push(await startJobSystem(db, [effectJob(db, { hangAfterEffect: false })]));
-    const job = await waitFor(async () => {
-      const current = await producer.jobs.get(queued._id);
-      return current?.status === 'SUCCEEDED' ? current : undefined;
-    }, 15_000, 'the job to succeed on the surviving worker');
+    const job = await waitFor(
+      async () => {
+        const current = await producer.jobs.get(queued._id);
+        return current?.status === 'SUCCEEDED' ? current : undefined;
+      },
+      15_000,
+      'the job to succeed on the surviving worker',
+    );
     expect(job).toMatchObject({ attempts: 2, result: 'applied' });
     expect((await db.collection('runs').findOne({ _id: queued._id as never }))?.count).toBe(2);
     expect(await db.collection('effects').countDocuments({ _id: 'order-42' as never })).toBe(1);
     // The message is deleted right after the job is marked done.
-    await waitFor(async () => {
-      const stats = await producer.queue.stats('jobs');
-      return stats.visible + stats.inFlight + stats.deadLettered === 0;
-    }, 5000, 'the message to be deleted');
+    await waitFor(
+      async () => {
+        const stats = await producer.queue.stats('jobs');
+        return stats.visible + stats.inFlight + stats.deadLettered === 0;
+      },
+      5000,
+      'the message to be deleted',
+    );
   });
 });

@@ -12,7 +12,11 @@ describe('dispatcher', () => {
   let store: Store;
   let system: TestJobSystem;
   let dispatcher: Dispatcher;
-  const echo: JobType<{ word: string }, string> = { name: 'echo', params: z.object({ word: z.string() }), perform: async ({ word }) => word };
+  const echo: JobType<{ word: string }, string> = {
+    name: 'echo',
+    params: z.object({ word: z.string() }),
+    perform: async ({ word }) => word,
+  };
   const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
   const storedJob = (id: string, fields: Partial<JobRecord>): JobRecord => ({
     _id: id,
@@ -29,13 +33,18 @@ describe('dispatcher', () => {
     updatedAt: minutesAgo(30),
     ...fields,
   });
-  const succeeded = (id: string) => waitFor(async () => (await system.jobs.get(id))?.status === 'SUCCEEDED', 8000, `job ${id}`);
+  const succeeded = (id: string) =>
+    waitFor(async () => (await system.jobs.get(id))?.status === 'SUCCEEDED', 8000, `job ${id}`);
 
   beforeAll(async () => {
     store = await openTestStore();
     await applyFeatureIndexes(store.db);
     system = await startJobSystem(store.db, [echo]);
-    dispatcher = new Dispatcher({ store: new JobStore(store.db), jobs: system.jobs, logger: createLogger({ level: 'silent' }) });
+    dispatcher = new Dispatcher({
+      store: new JobStore(store.db),
+      jobs: system.jobs,
+      logger: createLogger({ level: 'silent' }),
+    });
   });
   afterAll(async () => {
     await system.stop();

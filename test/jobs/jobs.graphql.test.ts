@@ -40,11 +40,17 @@ describe('jobs over GraphQL', () => {
       return 'recovered';
     },
   };
-  const query = <R>(document: string, variables: Record<string, unknown> = {}, key = viewer) => graphql<R>(server.url, document, variables, { key });
-  const jobById = async (id: string) => (await query<{ job: JobView }>(`query($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`, { id })).data!.job;
+  const query = <R>(document: string, variables: Record<string, unknown> = {}, key = viewer) =>
+    graphql<R>(server.url, document, variables, { key });
+  const jobById = async (id: string) =>
+    (await query<{ job: JobView }>(`query($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`, { id })).data!.job;
 
   beforeAll(async () => {
-    server = await startTestServer({ JOB_VISIBILITY_TIMEOUT_SECONDS: '1', JOB_POLL_WAIT_SECONDS: '1', QUEUE_POLL_INTERVAL_MS: '50' });
+    server = await startTestServer({
+      JOB_VISIBILITY_TIMEOUT_SECONDS: '1',
+      JOB_POLL_WAIT_SECONDS: '1',
+      QUEUE_POLL_INTERVAL_MS: '50',
+    });
     server.app.jobs.register(double);
     server.app.jobs.register(brittle);
     viewer = await server.createApiKey('viewer');
@@ -56,8 +62,16 @@ describe('jobs over GraphQL', () => {
     const ids: string[] = [];
     for (const n of [1, 2, 3]) ids.push((await server.app.jobs.enqueue(double, { n }))._id);
     await waitFor(async () => (await jobById(ids[2])).status === 'SUCCEEDED');
-    expect(await jobById(ids[2])).toMatchObject({ type: 'test-double', params: { n: 3 }, result: 6, progress: { fraction: 1 }, error: null });
-    const page = await query<{ jobs: { edges: { node: JobView }[]; pageInfo: { hasNextPage: boolean; endCursor: string }; totalCount: number } }>(
+    expect(await jobById(ids[2])).toMatchObject({
+      type: 'test-double',
+      params: { n: 3 },
+      result: 6,
+      progress: { fraction: 1 },
+      error: null,
+    });
+    const page = await query<{
+      jobs: { edges: { node: JobView }[]; pageInfo: { hasNextPage: boolean; endCursor: string }; totalCount: number };
+    }>(
       `query { jobs(filter: { type: "test-double" }, first: 2) { edges { node { id } } pageInfo { hasNextPage endCursor } totalCount } }`,
     );
     expect(page.data!.jobs.totalCount).toBe(3);
@@ -67,7 +81,9 @@ describe('jobs over GraphQL', () => {
       { after: page.data!.jobs.pageInfo.endCursor },
     );
     expect(next.data!.jobs.edges.map((e) => e.node.id)).toEqual([ids[0]]);
-    const none = await query<{ jobs: { totalCount: number } }>(`query { jobs(filter: { type: "test-double", status: FAILED }) { totalCount } }`);
+    const none = await query<{ jobs: { totalCount: number } }>(
+      `query { jobs(filter: { type: "test-double", status: FAILED }) { totalCount } }`,
+    );
     expect(none.data!.jobs.totalCount).toBe(0);
   });
 
@@ -96,25 +112,58 @@ describe('jobs over GraphQL', () => {
     expect(dead.data!.deadLetters.messages.map((m) => m.jobId)).toContain(failed._id);
 
     failing = false;
-    const redriven = await query<{ redriveDeadLetters: number }>(`mutation { redriveDeadLetters(queue: "jobs") }`, {}, operator);
+    const redriven = await query<{ redriveDeadLetters: number }>(
+      `mutation { redriveDeadLetters(queue: "jobs") }`,
+      {},
+      operator,
+    );
     expect(redriven.data!.redriveDeadLetters).toBeGreaterThanOrEqual(1);
     await waitFor(async () => (await jobById(failed._id)).status === 'SUCCEEDED');
 
-    const again = await query<{ retryJob: JobView }>(`mutation($id: ID!) { retryJob(id: $id) { ${JOB_FIELDS} } }`, { id: failed._id }, operator);
+    const again = await query<{ retryJob: JobView }>(
+      `mutation($id: ID!) { retryJob(id: $id) { ${JOB_FIELDS} } }`,
+      { id: failed._id },
+      operator,
+    );
     expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
     const later = await server.app.jobs.enqueue(double, { n: 5 }, { delaySeconds: 60 });
-    const cancelled = await query<{ cancelJob: JobView }>(`mutation($id: ID!) { cancelJob(id: $id) { ${JOB_FIELDS} } }`, { id: later._id }, operator);
+    const cancelled = await query<{ cancelJob: JobView }>(
+      `mutation($id: ID!) { cancelJob(id: $id) { ${JOB_FIELDS} } }`,
+      { id: later._id },
+      operator,
+    );
     expect(cancelled.data!.cancelJob.status).toBe('CANCELLED');
-    const retried = await query<{ retryJob: JobView }>(`mutation($id: ID!) { retryJob(id: $id) { ${JOB_FIELDS} } }`, { id: later._id }, operator);
+    const retried = await query<{ retryJob: JobView }>(
+      `mutation($id: ID!) { retryJob(id: $id) { ${JOB_FIELDS} } }`,
+      { id: later._id },
+      operator,
+    );
     expect(retried.data!.retryJob).toMatchObject({ status: 'QUEUED', attempts: 0 });
   });
 
   it('lists the schedules with their cron, next run, and whether they fire', async () => {
-    const result = await query<{ schedules: { name: string; cron: string; registered: boolean; note: string | null; nextRunAt: string | null; lastJob: { id: string } | null }[] }>(
-      `query { schedules { name cron defaultCron enabled registered note nextRunAt lastTickAt lastJob { id } } }`,
-    );
+    const result = await query<{
+      schedules: {
+        name: string;
+        cron: string;
+        registered: boolean;
+        note: string | null;
+        nextRunAt: string | null;
+        lastJob: { id: string } | null;
+      }[];
+    }>(`query { schedules { name cron defaultCron enabled registered note nextRunAt lastTickAt lastJob { id } } }`);
     const byName = new Map(result.data!.schedules.map((s) => [s.name, s]));
-    expect([...byName.keys()]).toEqual(expect.arrayContaining(['TRACKING_SYNC', 'CLICKS_LOAD', 'FAN_STATS', 'SLACK_STATS', 'WAVE_SCHEDULER', 'AVRO_MERGE_DAILY', 'AVRO_MERGE_MONTHLY']));
+    expect([...byName.keys()]).toEqual(
+      expect.arrayContaining([
+        'TRACKING_SYNC',
+        'CLICKS_LOAD',
+        'FAN_STATS',
+        'SLACK_STATS',
+        'WAVE_SCHEDULER',
+        'AVRO_MERGE_DAILY',
+        'AVRO_MERGE_MONTHLY',
+      ]),
+    );
     expect(byName.get('AVRO_MERGE_MONTHLY')).toMatchObject({ cron: '0 9 2 * *', lastJob: null });
     for (const schedule of byName.values()) {
       if (schedule.registered) expect(schedule.nextRunAt).not.toBeNull();
@@ -122,9 +171,14 @@ describe('jobs over GraphQL', () => {
     }
   });
 
-  it('streams a job\'s changes to a jobUpdated subscriber until it succeeds', async () => {
+  it("streams a job's changes to a jobUpdated subscriber until it succeeds", async () => {
     const queued = await server.app.jobs.enqueue(double, { n: 21 }, { delaySeconds: 1 });
-    const client: Client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${viewer}` } });
+    const client: Client = createClient({
+      url: server.wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${viewer}` },
+    });
     const seen: JobView[] = [];
     const done = new Promise<void>((resolve, reject) => {
       const unsubscribe = client.subscribe<{ jobUpdated: JobView }>(
@@ -151,7 +205,12 @@ describe('jobs over GraphQL', () => {
   });
 
   it('streams the changes of one job type to a jobsUpdated subscriber', async () => {
-    const client: Client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${viewer}` } });
+    const client: Client = createClient({
+      url: server.wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${viewer}` },
+    });
     const types = new Set<string>();
     const succeeded = new Set<string>();
     let unsubscribe = () => undefined as void;

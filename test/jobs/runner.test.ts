@@ -8,10 +8,14 @@ import { openTestStore } from '../support/store';
 import { startJobSystem, waitFor, type TestJobSystem } from './support';
 
 const finished = (system: TestJobSystem, id: string) =>
-  waitFor(async () => {
-    const job = await system.jobs.get(id);
-    return job && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status) ? job : undefined;
-  }, 8000, `job ${id} to finish`);
+  waitFor(
+    async () => {
+      const job = await system.jobs.get(id);
+      return job && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status) ? job : undefined;
+    },
+    8000,
+    `job ${id} to finish`,
+  );
 
 describe('job runner on the embedded engines', () => {
   let store: Store;
@@ -50,10 +54,11 @@ describe('job runner on the embedded engines', () => {
     name: 'slow',
     params: z.object({ ms: z.number() }),
     options: { timeoutMs: 300, attempts: 1 },
-    perform: ({ ms }, ctx) => new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      ctx.signal.addEventListener('abort', () => clearTimeout(timer));
-    }),
+    perform: ({ ms }, ctx) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        ctx.signal.addEventListener('abort', () => clearTimeout(timer));
+      }),
   };
   const seenCancel: string[] = [];
   const loop: JobType<{ steps: number }> = {
@@ -85,9 +90,21 @@ describe('job runner on the embedded engines', () => {
 
   it('runs a job to SUCCEEDED with its result, progress and stats', async () => {
     const queued = await system.jobs.enqueue(sum, { a: 2, b: 3 }, { requestedBy: 'key-1' });
-    expect(queued).toMatchObject({ status: 'QUEUED', attempts: 0, trigger: 'MANUAL', requestedBy: 'key-1', queue: 'jobs' });
+    expect(queued).toMatchObject({
+      status: 'QUEUED',
+      attempts: 0,
+      trigger: 'MANUAL',
+      requestedBy: 'key-1',
+      queue: 'jobs',
+    });
     const job = await finished(system, queued._id);
-    expect(job).toMatchObject({ status: 'SUCCEEDED', result: 5, attempts: 1, progress: { fraction: 1 }, stats: { added: 2 } });
+    expect(job).toMatchObject({
+      status: 'SUCCEEDED',
+      result: 5,
+      attempts: 1,
+      progress: { fraction: 1 },
+      stats: { added: 2 },
+    });
     expect(job.finishedAt!.getTime()).toBeGreaterThanOrEqual(job.startedAt!.getTime());
     const waiting = await system.jobs.enqueue(sum, { a: 0, b: 0 }, { delaySeconds: 60 });
     const metrics = await system.metrics.metrics();
@@ -99,10 +116,14 @@ describe('job runner on the embedded engines', () => {
 
   it('refuses bad params with BAD_USER_INPUT naming the field, and enqueues nothing', async () => {
     const before = await db.collection('jobs').countDocuments();
-    const error = await system.jobs.enqueue('sum', { a: 1, b: 'two' } as never, { inputName: 'input' }).catch((e: unknown) => e);
+    const error = await system.jobs
+      .enqueue('sum', { a: 1, b: 'two' } as never, { inputName: 'input' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.b' });
-    await expect(system.jobs.enqueue('no-such-type', {})).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'type' } });
+    await expect(system.jobs.enqueue('no-such-type', {})).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'type' },
+    });
     expect(await db.collection('jobs').countDocuments()).toBe(before);
     expect((await system.queue.stats('jobs')).visible).toBe(0);
   });
@@ -118,7 +139,11 @@ describe('job runner on the embedded engines', () => {
     healed = false;
     const queued = await system.jobs.enqueue(flaky, { key: 'k1' });
     const job = await finished(system, queued._id);
-    expect(job).toMatchObject({ status: 'FAILED', attempts: 3, error: { message: 'upstream refused k1', code: 'JOB_FAILED' } });
+    expect(job).toMatchObject({
+      status: 'FAILED',
+      attempts: 3,
+      error: { message: 'upstream refused k1', code: 'JOB_FAILED' },
+    });
     expect(JSON.stringify(job.error)).not.toMatch(/at .*\.ts/);
     const times = attemptsAt.get('k1')!;
     expect(times).toHaveLength(3);
@@ -126,7 +151,11 @@ describe('job runner on the embedded engines', () => {
     expect(times[1] - times[0]).toBeGreaterThanOrEqual(30);
     expect(times[2] - times[1]).toBeGreaterThanOrEqual(60);
     // The job is marked FAILED first, then its message moves to the dead-letter queue.
-    await waitFor(async () => (await system.queue.deadLetters('jobs')).some((d) => JSON.parse(d.body).jobId === job._id), 5000, 'the dead letter');
+    await waitFor(
+      async () => (await system.queue.deadLetters('jobs')).some((d) => JSON.parse(d.body).jobId === job._id),
+      5000,
+      'the dead letter',
+    );
 
     healed = true;
     expect(await system.queue.redriveDeadLetters('jobs')).toBeGreaterThanOrEqual(1);
@@ -140,7 +169,11 @@ describe('job runner on the embedded engines', () => {
 
   it('fails at once on a PermanentJobError, keeping its code', async () => {
     const job = await finished(system, (await system.jobs.enqueue(permanent, {}))._id);
-    expect(job).toMatchObject({ status: 'FAILED', attempts: 1, error: { message: 'the file is not a spreadsheet', code: 'BAD_FILE' } });
+    expect(job).toMatchObject({
+      status: 'FAILED',
+      attempts: 1,
+      error: { message: 'the file is not a spreadsheet', code: 'BAD_FILE' },
+    });
   });
 
   it('aborts a run past its timeout as JOB_TIMEOUT', async () => {
@@ -167,7 +200,9 @@ describe('job runner on the embedded engines', () => {
     expect(retried).toMatchObject({ status: 'QUEUED', attempts: 0, requestedBy: 'operator-key' });
     expect(await finished(system, queued._id)).toMatchObject({ status: 'SUCCEEDED', result: 8 });
     await expect(system.jobs.retry(queued._id)).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
-    await expect(system.jobs.retry('000000000000000000000000')).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(system.jobs.retry('000000000000000000000000')).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
   });
 
   it('runs a job whose message was received before the job could be read', async () => {
@@ -177,8 +212,19 @@ describe('job runner on the embedded engines', () => {
     await waitFor(async () => (await system.queue.stats('jobs')).inFlight === 1, 5000, 'the first delivery');
     const now = new Date();
     await db.collection<JobRecord>('jobs').insertOne({
-      _id: id, type: 'sum', params: { a: 20, b: 22 }, status: 'QUEUED', progress: { fraction: 0 }, stats: {},
-      attempts: 0, maxAttempts: 3, trigger: 'MANUAL', queue: 'jobs', dispatchedAt: now, createdAt: now, updatedAt: now,
+      _id: id,
+      type: 'sum',
+      params: { a: 20, b: 22 },
+      status: 'QUEUED',
+      progress: { fraction: 0 },
+      stats: {},
+      attempts: 0,
+      maxAttempts: 3,
+      trigger: 'MANUAL',
+      queue: 'jobs',
+      dispatchedAt: now,
+      createdAt: now,
+      updatedAt: now,
     });
     expect(await finished(system, id)).toMatchObject({ status: 'SUCCEEDED', result: 42, attempts: 1 });
   });
@@ -186,12 +232,26 @@ describe('job runner on the embedded engines', () => {
   it('runs a job stored between its claim and its read', async () => {
     const id = '5f0000000000000000000002';
     const claim = JobStore.prototype.claim;
-    const spy = jest.spyOn(JobStore.prototype, 'claim').mockImplementationOnce(async function (this: JobStore, ...args) {
+    const spy = jest.spyOn(JobStore.prototype, 'claim').mockImplementationOnce(async function (
+      this: JobStore,
+      ...args
+    ) {
       const missed = await claim.apply(this, args);
       const now = new Date();
       await db.collection<JobRecord>('jobs').insertOne({
-        _id: id, type: 'sum', params: { a: 1, b: 1 }, status: 'QUEUED', progress: { fraction: 0 }, stats: {},
-        attempts: 0, maxAttempts: 3, trigger: 'MANUAL', queue: 'jobs', dispatchedAt: now, createdAt: now, updatedAt: now,
+        _id: id,
+        type: 'sum',
+        params: { a: 1, b: 1 },
+        status: 'QUEUED',
+        progress: { fraction: 0 },
+        stats: {},
+        attempts: 0,
+        maxAttempts: 3,
+        trigger: 'MANUAL',
+        queue: 'jobs',
+        dispatchedAt: now,
+        createdAt: now,
+        updatedAt: now,
       });
       return missed;
     });

@@ -7,7 +7,11 @@ import { SCHEDULE_STATE } from '../../src/jobs/scheduler';
 import { openTestStore } from '../support/store';
 import { startJobSystem, type TestJobSystem } from './support';
 
-const tick: JobType<{ source?: string }> = { name: 'tick', params: z.object({ source: z.string().optional() }), perform: async () => 'ticked' };
+const tick: JobType<{ source?: string }> = {
+  name: 'tick',
+  params: z.object({ source: z.string().optional() }),
+  perform: async () => 'ticked',
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('schedules', () => {
@@ -45,7 +49,12 @@ describe('schedules', () => {
     expect(new Set(keys).size).toBe(jobs.length);
     expect(jobs.length).toBeGreaterThanOrEqual(2);
     for (const job of jobs) {
-      expect(job).toMatchObject({ type: 'tick', trigger: 'SCHEDULE', params: { source: 'cron' }, requestedBy: 'schedule:EVERY_SECOND' });
+      expect(job).toMatchObject({
+        type: 'tick',
+        trigger: 'SCHEDULE',
+        params: { source: 'cron' },
+        requestedBy: 'schedule:EVERY_SECOND',
+      });
       expect(job.idempotencyKey).toMatch(/^tick@EVERY_SECOND@\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
     }
   });
@@ -53,7 +62,9 @@ describe('schedules', () => {
   it('runs a tick missed while no instance ran once at start-up, not once per missed tick', async () => {
     const hourly = [{ name: 'HOURLY', cron: '0 * * * *', jobType: 'tick' }];
     const options = { config: { SCHEDULES: true, JOB_WORKERS: false }, schedules: hourly };
-    await db.collection(SCHEDULE_STATE).insertOne({ _id: 'HOURLY' as never, lastTickAt: new Date(Date.now() - 3 * 3_600_000) });
+    await db
+      .collection(SCHEDULE_STATE)
+      .insertOne({ _id: 'HOURLY' as never, lastTickAt: new Date(Date.now() - 3 * 3_600_000) });
     await start(db, [tick], options);
     await stopAll();
     await start(db, [tick], options);
@@ -65,9 +76,14 @@ describe('schedules', () => {
   });
 
   it('records the first start of a schedule without running a tick', async () => {
-    await start(db, [tick], { config: { SCHEDULES: true, JOB_WORKERS: false }, schedules: [{ name: 'DAILY', cron: '0 6 * * *', jobType: 'tick' }] });
+    await start(db, [tick], {
+      config: { SCHEDULES: true, JOB_WORKERS: false },
+      schedules: [{ name: 'DAILY', cron: '0 6 * * *', jobType: 'tick' }],
+    });
     expect(await jobsOf('DAILY')).toHaveLength(0);
-    expect(await db.collection(SCHEDULE_STATE).findOne({ _id: 'DAILY' as never })).toMatchObject({ lastTickAt: expect.any(Date) });
+    expect(await db.collection(SCHEDULE_STATE).findOne({ _id: 'DAILY' as never })).toMatchObject({
+      lastTickAt: expect.any(Date),
+    });
   });
 
   it('lists every schedule: overridden, disabled, and not fired for want of a job type', async () => {
@@ -81,7 +97,12 @@ describe('schedules', () => {
     });
     const schedules = await system.jobs.schedules();
     const byName = new Map(schedules.map((s) => [s.name, s]));
-    expect(byName.get('OFTEN')).toMatchObject({ cron: '*/10 * * * *', defaultCron: '0 6 * * *', enabled: true, registered: true });
+    expect(byName.get('OFTEN')).toMatchObject({
+      cron: '*/10 * * * *',
+      defaultCron: '0 6 * * *',
+      enabled: true,
+      registered: true,
+    });
     expect(byName.get('OFTEN')!.nextRunAt!.getUTCMinutes() % 10).toBe(0);
     expect(byName.get('NEVER')).toMatchObject({ cron: null, enabled: false, nextRunAt: null });
     expect(byName.get('ORPHAN')).toMatchObject({ enabled: true, registered: false, nextRunAt: null });

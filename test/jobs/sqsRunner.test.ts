@@ -39,20 +39,28 @@ describe('job runner on SQS (fauxqs)', () => {
   it('retries through message visibility, dead-letters the last failure, and runs again on redrive', async () => {
     failing = true;
     const queued = await system.jobs.enqueue(unstable, { id: 'a' });
-    const failed = await waitFor(async () => {
-      const job = await system.jobs.get(queued._id);
-      return job?.status === 'FAILED' ? job : undefined;
-    }, 10_000, 'the job to fail');
+    const failed = await waitFor(
+      async () => {
+        const job = await system.jobs.get(queued._id);
+        return job?.status === 'FAILED' ? job : undefined;
+      },
+      10_000,
+      'the job to fail',
+    );
     expect(failed).toMatchObject({ attempts: 2, error: { message: 'not yet: a', code: 'JOB_FAILED' } });
     await waitFor(async () => (await system.queue.stats('jobs')).deadLettered === 1, 5000, 'the dead letter');
     expect((await system.queue.deadLetters('jobs')).map((d) => JSON.parse(d.body).jobId)).toEqual([queued._id]);
 
     failing = false;
     expect(await system.queue.redriveDeadLetters('jobs')).toBe(1);
-    const done = await waitFor(async () => {
-      const job = await system.jobs.get(queued._id);
-      return job?.status === 'SUCCEEDED' ? job : undefined;
-    }, 10_000, 'the redriven job to succeed');
+    const done = await waitFor(
+      async () => {
+        const job = await system.jobs.get(queued._id);
+        return job?.status === 'SUCCEEDED' ? job : undefined;
+      },
+      10_000,
+      'the redriven job to succeed',
+    );
     expect(done).toMatchObject({ attempts: 1, result: 'done a' });
   });
 });

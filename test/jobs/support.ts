@@ -25,7 +25,12 @@ export interface TestJobSystem extends JobSystem {
 export async function startJobSystem(
   db: Db,
   types: JobType<any, any>[],
-  options: { config?: Partial<JobSystemConfig>; schedules?: ScheduleDefinition[]; queue?: QueuePort; start?: boolean } = {},
+  options: {
+    config?: Partial<JobSystemConfig>;
+    schedules?: ScheduleDefinition[];
+    queue?: QueuePort;
+    start?: boolean;
+  } = {},
 ): Promise<TestJobSystem> {
   const queue = options.queue ?? new EmbeddedQueuePort(db, { pollIntervalMs: 50 });
   const metrics = new Registry();
@@ -43,7 +48,11 @@ export async function startJobSystem(
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false | null>, timeoutMs = 8000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false | null>,
+  timeoutMs = 8000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

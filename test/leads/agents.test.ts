@@ -42,9 +42,23 @@ describe('agents over graphql-ws', () => {
     await ann.client.resolveLead(pushed.lead!.id, 'POSITIVE_REPLY', 'booked a demo');
     const next = await ann.next(kind('ASSIGNED'));
     expect(next.lead?.email).toBe('new@x.io');
-    const lead = await graphql<{ lead: { status: string; outcome: string; note: string; history: { change: string; actor: string }[] } }>(
+    const lead = await graphql<{
+      lead: { status: string; outcome: string; note: string; history: { change: string; actor: string }[] };
+    }>(
       server.url,
-      `query ($id: ID!) { lead(id: $id) { status outcome note history { change actor } } }`,
+      `
+        query ($id: ID!) {
+          lead(id: $id) {
+            status
+            outcome
+            note
+            history {
+              change
+              actor
+            }
+          }
+        }
+      `,
       { id: pushed.lead!.id },
       { key: operator },
     );
@@ -91,7 +105,9 @@ describe('agents over graphql-ws', () => {
     const timedOut = await ann.next(kind('TIMED_OUT'), 3000);
     expect(timedOut.lead).toMatchObject({ id: pushed.lead!.id, status: 'QUEUED', assignedTo: null });
     expect(Date.parse(timedOut.at) - Date.parse(pushed.lead!.expiresAt!)).toBeLessThan(1000);
-    await expect(ann.next((message) => message.kind === 'PRESENCE_CHANGED' && message.presence === 'OFFLINE')).resolves.toMatchObject({
+    await expect(
+      ann.next((message) => message.kind === 'PRESENCE_CHANGED' && message.presence === 'OFFLINE'),
+    ).resolves.toMatchObject({
       reason: 'push time-out',
     });
     const bob = await connect('bob');
@@ -107,7 +123,9 @@ describe('agents over graphql-ws', () => {
     let ann = await RecordingAgent.connect(server.wsUrl, key);
     await ann.client.setPresence('ONLINE');
     const pushed = await ann.next(kind('ASSIGNED'));
-    await server.app.db.collection<LeadDoc>(LEADS).updateOne({ _id: pushed.lead!.id }, { $set: { expiresAt: new Date(Date.now() + 60_000) } });
+    await server.app.db
+      .collection<LeadDoc>(LEADS)
+      .updateOne({ _id: pushed.lead!.id }, { $set: { expiresAt: new Date(Date.now() + 60_000) } });
     await ann.close();
     await sleep(300);
     ann = await RecordingAgent.connect(server.wsUrl, key);
@@ -124,27 +142,38 @@ describe('agents over graphql-ws', () => {
     const ann = await RecordingAgent.connect(server.wsUrl, await server.createApiKey('agent', 'ann', 'ann'));
     await ann.client.setPresence('ONLINE');
     const pushed = await ann.next(kind('ASSIGNED'));
-    await server.app.db.collection<LeadDoc>(LEADS).updateOne({ _id: pushed.lead!.id }, { $set: { expiresAt: new Date(Date.now() + 60_000) } });
+    await server.app.db
+      .collection<LeadDoc>(LEADS)
+      .updateOne({ _id: pushed.lead!.id }, { $set: { expiresAt: new Date(Date.now() + 60_000) } });
     await ann.close();
-    const supervisor = await graphql<{ leadQueue: { agents: { id: string; presence: string }[] } }>(server.url, '{ leadQueue { agents { id presence } } }', undefined, { key: operator });
+    const supervisor = await graphql<{ leadQueue: { agents: { id: string; presence: string }[] } }>(
+      server.url,
+      '{ leadQueue { agents { id presence } } }',
+      undefined,
+      { key: operator },
+    );
     expect(supervisor.data?.leadQueue.agents).toEqual([{ id: 'ann', presence: 'ONLINE' }]);
     await sleep(1500);
     const lead = await leadDoc('a@x.io');
     expect(lead).toMatchObject({ status: 'QUEUED', assignedTo: null });
     expect(lead!.history.at(-1)).toMatchObject({ change: 'RELEASED', actor: 'disconnect' });
-    const after = await graphql<{ leadQueue: { backlog: number; assigned: number; agents: { presence: string; openLeads: number }[] } }>(
-      server.url,
-      '{ leadQueue { backlog assigned agents { presence openLeads } } }',
-      undefined,
-      { key: operator },
-    );
+    const after = await graphql<{
+      leadQueue: { backlog: number; assigned: number; agents: { presence: string; openLeads: number }[] };
+    }>(server.url, '{ leadQueue { backlog assigned agents { presence openLeads } } }', undefined, { key: operator });
     expect(after.data?.leadQueue).toEqual({ backlog: 1, assigned: 0, agents: [{ presence: 'OFFLINE', openLeads: 0 }] });
   });
 
   it('streams the supervisor view on leadQueueUpdated and refuses myLeadAssignments to non-agents', async () => {
-    const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${operator}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: server.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${operator}` },
+      retryAttempts: 0,
+    });
     try {
-      const updates = client.iterate<{ leadQueueUpdated: { backlog: number } }>({ query: 'subscription { leadQueueUpdated { backlog } }' });
+      const updates = client.iterate<{ leadQueueUpdated: { backlog: number } }>({
+        query: 'subscription { leadQueueUpdated { backlog } }',
+      });
       expect((await updates.next()).value?.data?.leadQueueUpdated.backlog).toBe(0);
       await upload('email\na@x.io\nb@x.io\n');
       expect((await updates.next()).value?.data?.leadQueueUpdated.backlog).toBe(2);

@@ -18,9 +18,12 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp(45292.5)?.toISOString()).toBe('2024-01-01T12:00:00.000Z');
   });
 
-  it.each([['yesterday'], ['2024-02-30'], ['2024-13-01'], ['13/45/2024'], ['1800-01-01'], ['25:00']])('refuses %s', (text) => {
-    expect(parseTimestamp(text)).toBeUndefined();
-  });
+  it.each([['yesterday'], ['2024-02-30'], ['2024-13-01'], ['13/45/2024'], ['1800-01-01'], ['25:00']])(
+    'refuses %s',
+    (text) => {
+      expect(parseTimestamp(text)).toBeUndefined();
+    },
+  );
 
   it('treats blank as no timestamp', () => {
     expect(parseTimestamp(null)).toBeNull();
@@ -30,16 +33,33 @@ describe('parseTimestamp', () => {
 
 describe('parseLeadRow', () => {
   it('normalizes the email and keeps unknown columns as attributes', () => {
-    const result = parseLeadRow({ email: '  Ann@Example.COM ', name: 'Ann', company: '', phone: 5551234, source: 'fair', empty: null });
+    const result = parseLeadRow({
+      email: '  Ann@Example.COM ',
+      name: 'Ann',
+      company: '',
+      phone: 5551234,
+      source: 'fair',
+      empty: null,
+    });
     expect(result).toEqual({
       ok: true,
-      lead: { email: 'ann@example.com', timestamp: null, name: 'Ann', company: null, phone: '5551234', attributes: [{ name: 'source', value: 'fair' }] },
+      lead: {
+        email: 'ann@example.com',
+        timestamp: null,
+        name: 'Ann',
+        company: null,
+        phone: '5551234',
+        attributes: [{ name: 'source', value: 'fair' }],
+      },
     });
   });
 
-  it.each([[''], ['no-at-sign'], ['two@@x.io'], ['a b@x.io'], ['a@nodot'], ['a@-x.io']])('rejects email %p', (email) => {
-    expect(parseLeadRow({ email })).toMatchObject({ ok: false, reason: 'INVALID_EMAIL' });
-  });
+  it.each([[''], ['no-at-sign'], ['two@@x.io'], ['a b@x.io'], ['a@nodot'], ['a@-x.io']])(
+    'rejects email %p',
+    (email) => {
+      expect(parseLeadRow({ email })).toMatchObject({ ok: false, reason: 'INVALID_EMAIL' });
+    },
+  );
 
   it('rejects an unreadable timestamp and names it', () => {
     expect(parseLeadRow({ email: 'a@x.io', timestamp: 'soon' })).toMatchObject({

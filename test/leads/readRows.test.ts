@@ -35,7 +35,9 @@ function generatedCsv(totalBytes: number) {
     read() {
       if (produced >= totalBytes) return this.push(null);
       produced += chunk.length;
-      this.push(produced === chunk.length ? Buffer.concat([Buffer.from('Email,Timestamp,Name,Company\n'), chunk]) : chunk);
+      this.push(
+        produced === chunk.length ? Buffer.concat([Buffer.from('Email,Timestamp,Name,Company\n'), chunk]) : chunk,
+      );
     },
   });
   return { stream, produced: () => produced };
@@ -61,7 +63,10 @@ describe('readRows', () => {
     ]);
     const rows = await collect(Readable.from([buffer]), 'leads.xlsx');
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toEqual({ rowNumber: 2, record: { name: 'Ann Lee', 'e-mail': 'ignored', email: 'ann@x.io', timestamp: when, score: 42 } });
+    expect(rows[0]).toEqual({
+      rowNumber: 2,
+      record: { name: 'Ann Lee', 'e-mail': 'ignored', email: 'ann@x.io', timestamp: when, score: 42 },
+    });
     expect(rows[1].rowNumber).toBe(4);
     expect(rows[1].record.email).toBe('bob@x.io');
   });
@@ -76,7 +81,9 @@ describe('readRows', () => {
     expect((await failure(collect(Readable.from([Buffer.from('x')]), 'a.pdf'))).code).toBe('BAD_USER_INPUT');
     expect((await failure(collect(Readable.from([]), 'a.csv'))).message).toContain('empty');
     expect((await failure(collect(Readable.from([Buffer.from('email,EMAIL\n')]), 'a.csv'))).message).toContain('twice');
-    expect((await failure(collect(Readable.from([Buffer.from('email\n"unterminated\n')]), 'a.csv'))).code).toBe('BAD_USER_INPUT');
+    expect((await failure(collect(Readable.from([Buffer.from('email\n"unterminated\n')]), 'a.csv'))).code).toBe(
+      'BAD_USER_INPUT',
+    );
     const broken = await failure(collect(Readable.from([Buffer.from('this is not a zip file at all')]), 'a.xlsx'));
     expect(broken.code).toBe('BAD_USER_INPUT');
   });
@@ -99,7 +106,12 @@ describe('readRows', () => {
 
   it('refuses an oversized .xlsx upload while streaming too', async () => {
     const buffer = await xlsxBuffer([['email'], ...Array.from({ length: 2000 }, (_, i) => [`p${i}@example.com`])]);
-    const error = await failure(collect(Readable.from([buffer.subarray(0, 4096), buffer.subarray(4096)]), 'a.xlsx', { maxBytes: 4096, maxRows: 1e6 }));
+    const error = await failure(
+      collect(Readable.from([buffer.subarray(0, 4096), buffer.subarray(4096)]), 'a.xlsx', {
+        maxBytes: 4096,
+        maxRows: 1e6,
+      }),
+    );
     expect(error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 });

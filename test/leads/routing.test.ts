@@ -17,7 +17,9 @@ describe('lead routing (service layer)', () => {
   });
 
   it('imports good rows, reports bad ones and skips emails already open', async () => {
-    const first = await leads.upload('email,timestamp,name\nA@x.io,2024-01-02,Ann\nbad-email,,X\nb@x.io,someday,B\na@x.io,,Dup\nc@x.io,,C\n');
+    const first = await leads.upload(
+      'email,timestamp,name\nA@x.io,2024-01-02,Ann\nbad-email,,X\nb@x.io,someday,B\na@x.io,,Dup\nc@x.io,,C\n',
+    );
     expect(first).toMatchObject({ total: 5, accepted: 2, rejected: 3, duplicatesOfExisting: 0 });
     expect(first.rejectedRows.map((row) => [row.rowNumber, row.reason])).toEqual([
       [3, 'INVALID_EMAIL'],
@@ -26,14 +28,20 @@ describe('lead routing (service layer)', () => {
     ]);
     const second = await leads.upload('EMAIL\nc@x.io\nd@x.io\n');
     expect(second).toMatchObject({ total: 2, accepted: 1, rejected: 0, duplicatesOfExisting: 1 });
-    expect(second.rejectedRows).toEqual([expect.objectContaining({ rowNumber: 2, email: 'c@x.io', reason: 'DUPLICATE_OF_EXISTING' })]);
+    expect(second.rejectedRows).toEqual([
+      expect.objectContaining({ rowNumber: 2, email: 'c@x.io', reason: 'DUPLICATE_OF_EXISTING' }),
+    ]);
     expect((await leads.leads()).map((lead) => lead.email).sort()).toEqual(['a@x.io', 'c@x.io', 'd@x.io']);
   });
 
   it('serves the oldest lead first', async () => {
     await leads.upload('email,timestamp\nnew@x.io,2024-03-01\nold@x.io,2024-01-01\nmid@x.io,2024-02-01\n');
     await leads.agent('ann');
-    const first = await eventually(async () => (await leads.lead('old@x.io'))?.status === 'ASSIGNED', 2000, 'old lead assigned');
+    const first = await eventually(
+      async () => (await leads.lead('old@x.io'))?.status === 'ASSIGNED',
+      2000,
+      'old lead assigned',
+    );
     expect(first).toBe(true);
     expect((await leads.lead('mid@x.io'))?.status).toBe('QUEUED');
   });
@@ -64,7 +72,12 @@ describe('lead routing: assignment, answers and time-outs', () => {
     expect([await assignedTo('a@x.io'), await assignedTo('b@x.io')].sort()).toEqual(['ann', 'bob']);
     const holderOfB = (await assignedTo('b@x.io'))!;
     const lead = (await leads.lead('b@x.io'))!;
-    await leads.routing.resolve({ leadId: lead._id, agentId: holderOfB, outcome: 'POSITIVE_REPLY', note: 'call back Monday' });
+    await leads.routing.resolve({
+      leadId: lead._id,
+      agentId: holderOfB,
+      outcome: 'POSITIVE_REPLY',
+      note: 'call back Monday',
+    });
     expect(await eventually(() => assignedTo('c@x.io'), 2000, 'third lead assigned')).toBe(holderOfB);
     const agent = await leads.agentDoc(holderOfB);
     expect(agent).toMatchObject({ openLeads: 1, answeredToday: 1 });
@@ -74,13 +87,27 @@ describe('lead routing: assignment, answers and time-outs', () => {
     await leads.upload('email\na@x.io\n');
     await leads.agent('ann');
     await leads.agent('bob', { online: false });
-    const lead = await eventually(async () => ((await leads.lead('a@x.io'))?.status === 'ASSIGNED' ? leads.lead('a@x.io') : null));
-    const codeOf = (promise: Promise<unknown>) => promise.then(() => 'OK', (error) => error.extensions?.code);
-    expect(await codeOf(leads.routing.resolve({ leadId: lead!._id, agentId: 'bob', outcome: 'NOT_A_LEAD', note: null }))).toBe('FORBIDDEN');
-    expect(await codeOf(leads.routing.decline({ leadId: lead!._id, agentId: 'bob', reason: 'mine now' }))).toBe('FORBIDDEN');
-    expect(await codeOf(leads.routing.resolve({ leadId: 'nope', agentId: 'ann', outcome: 'NOT_A_LEAD', note: null }))).toBe('NOT_FOUND');
+    const lead = await eventually(async () =>
+      (await leads.lead('a@x.io'))?.status === 'ASSIGNED' ? leads.lead('a@x.io') : null,
+    );
+    const codeOf = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'OK',
+        (error) => error.extensions?.code,
+      );
+    expect(
+      await codeOf(leads.routing.resolve({ leadId: lead!._id, agentId: 'bob', outcome: 'NOT_A_LEAD', note: null })),
+    ).toBe('FORBIDDEN');
+    expect(await codeOf(leads.routing.decline({ leadId: lead!._id, agentId: 'bob', reason: 'mine now' }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      await codeOf(leads.routing.resolve({ leadId: 'nope', agentId: 'ann', outcome: 'NOT_A_LEAD', note: null })),
+    ).toBe('NOT_FOUND');
     await leads.routing.resolve({ leadId: lead!._id, agentId: 'ann', outcome: 'NEUTRAL_REPLY', note: null });
-    expect(await codeOf(leads.routing.resolve({ leadId: lead!._id, agentId: 'ann', outcome: 'NOT_A_LEAD', note: null }))).toBe('CONFLICT');
+    expect(
+      await codeOf(leads.routing.resolve({ leadId: lead!._id, agentId: 'ann', outcome: 'NOT_A_LEAD', note: null })),
+    ).toBe('CONFLICT');
   });
 
   it('releases an unanswered lead to the head of the queue on time-out and sets the agent OFFLINE', async () => {
@@ -92,21 +119,33 @@ describe('lead routing: assignment, answers and time-outs', () => {
       const lead = await leads.lead('old@x.io');
       return lead?.status === 'ASSIGNED' ? lead : null;
     });
-    const released = await eventually(async () => {
-      const lead = await leads.lead('old@x.io');
-      return lead?.status === 'QUEUED' ? lead : null;
-    }, 3000, 'time-out');
+    const released = await eventually(
+      async () => {
+        const lead = await leads.lead('old@x.io');
+        return lead?.status === 'QUEUED' ? lead : null;
+      },
+      3000,
+      'time-out',
+    );
     const timedOut = released.history.at(-1)!;
     expect(timedOut).toMatchObject({ change: 'TIMED_OUT', actor: 'timer', agentId: 'ann' });
     // durable timer: fires within a second of expiresAt
     expect(timedOut.at.getTime() - assigned.expiresAt!.getTime()).toBeLessThan(1000);
     expect(released.queuedAt).toEqual(assigned.queuedAt);
     // the agent's slot is freed just after the lead's release
-    await eventually(async () => {
-      const ann = await leads.agentDoc('ann');
-      return ann?.presence === 'OFFLINE' && ann.openLeads === 0;
-    }, 2000, 'agent OFFLINE with its slot free');
-    await eventually(async () => kinds.includes('PRESENCE_CHANGED:ann') && kinds.includes('TIMED_OUT:ann'), 2000, 'agent told');
+    await eventually(
+      async () => {
+        const ann = await leads.agentDoc('ann');
+        return ann?.presence === 'OFFLINE' && ann.openLeads === 0;
+      },
+      2000,
+      'agent OFFLINE with its slot free',
+    );
+    await eventually(
+      async () => kinds.includes('PRESENCE_CHANGED:ann') && kinds.includes('TIMED_OUT:ann'),
+      2000,
+      'agent told',
+    );
     // it is next in line: the next agent gets it, not the newer lead
     await leads.agent('bob');
     expect(await eventually(() => assignedTo('old@x.io'), 2000, 'reassigned')).toBe('bob');
@@ -119,7 +158,11 @@ describe('lead routing: assignment, answers and time-outs', () => {
     await eventually(async () => (await leads.lead('a@x.io'))?.status === 'ASSIGNED');
     await leads.stop();
     leads = await leadsInstance(store, { LEAD_PUSH_TIMEOUT_SECONDS: '1' });
-    await eventually(async () => (await leads.lead('a@x.io'))?.history.at(-1)?.change === 'TIMED_OUT', 3000, 'time-out after restart');
+    await eventually(
+      async () => (await leads.lead('a@x.io'))?.history.at(-1)?.change === 'TIMED_OUT',
+      3000,
+      'time-out after restart',
+    );
   });
 
   it('offers a declined lead to another agent, never back to the one who declined it', async () => {
@@ -139,7 +182,9 @@ describe('lead routing: assignment, answers and time-outs', () => {
   it('finds an agent a lead far down the queue when it declined every older one', async () => {
     const rows = Array.from({ length: 30 }, (_, i) => `p${i}@x.io,${new Date(Date.UTC(2024, 0, 1 + i)).toISOString()}`);
     await leads.upload(`email,timestamp\n${rows.join('\n')}\n`);
-    await store.db.collection<LeadDoc>(LEADS).updateMany({ email: { $ne: 'p29@x.io' } }, { $set: { declinedBy: ['ann'] } });
+    await store.db
+      .collection<LeadDoc>(LEADS)
+      .updateMany({ email: { $ne: 'p29@x.io' } }, { $set: { declinedBy: ['ann'] } });
     await leads.agent('ann');
     expect(await eventually(() => assignedTo('p29@x.io'), 2000, 'the one lead ann may take')).toBe('ann');
   });
@@ -159,7 +204,9 @@ describe('lead routing: assignment, answers and time-outs', () => {
     expect((await leads.agentDoc('ann'))?.presence).toBe('ONLINE');
     await leads.routing.sessions.close(second, 'ann');
     await eventually(async () => (await leads.agentDoc('ann'))?.presence === 'OFFLINE', 3000, 'offline after grace');
-    const lead = await eventually(async () => ((await leads.lead('a@x.io'))?.status === 'QUEUED' ? leads.lead('a@x.io') : null));
+    const lead = await eventually(async () =>
+      (await leads.lead('a@x.io'))?.status === 'QUEUED' ? leads.lead('a@x.io') : null,
+    );
     expect(lead!.history.at(-1)).toMatchObject({ change: 'RELEASED', actor: 'disconnect', agentId: 'ann' });
   });
 });

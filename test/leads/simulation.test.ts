@@ -11,7 +11,10 @@ import { invariantViolations, Simulation, watchCapacity } from './simulation';
 const ENV = { LEAD_PUSH_TIMEOUT_SECONDS: '2', AGENT_DISCONNECT_GRACE_SECONDS: '1', LEAD_TIMEOUT_PRESENCE: 'OFFLINE' };
 
 function leadList(count: number): string {
-  const rows = Array.from({ length: count }, (_, i) => `lead${i}@example.com,${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()}`);
+  const rows = Array.from(
+    { length: count },
+    (_, i) => `lead${i}@example.com,${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()}`,
+  );
   return `email,timestamp\n${rows.join('\n')}\n`;
 }
 
@@ -21,7 +24,8 @@ async function simulate(stores: Store[], leadCount: number, agentCount: number, 
   const capacity = watchCapacity(first!.db);
   try {
     const agentIds = Array.from({ length: agentCount }, (_, i) => `agent-${String(i).padStart(2, '0')}`);
-    for (const [i, agentId] of agentIds.entries()) await instances[i % instances.length]!.agent(agentId, { online: false, capacity: 1 + (i % 3 === 0 ? 1 : 0) });
+    for (const [i, agentId] of agentIds.entries())
+      await instances[i % instances.length]!.agent(agentId, { online: false, capacity: 1 + (i % 3 === 0 ? 1 : 0) });
     const simulation = new Simulation({ instances, agentIds, seed, graceMs: 1000 });
     await simulation.start();
     // the list arrives in two uploads, one per instance when there are two
@@ -31,15 +35,30 @@ async function simulate(stores: Store[], leadCount: number, agentCount: number, 
     await instances.at(-1)!.upload(['email,timestamp', ...csv.slice(half + 1)].join('\n'));
     const leads = first!.db.collection<LeadDoc>(LEADS);
     // until every lead is answered, or what is left waits only for agents that declined it all
-    await eventually(async () => (await leads.countDocuments({ status: 'RESOLVED' })) >= leadCount * 0.995, 60_000, 'leads answered');
+    await eventually(
+      async () => (await leads.countDocuments({ status: 'RESOLVED' })) >= leadCount * 0.995,
+      60_000,
+      'leads answered',
+    );
     await simulation.stop();
-    await eventually(async () => (await leads.countDocuments({ status: 'ASSIGNED' })) === 0, 5000, 'held leads timed out');
+    await eventually(
+      async () => (await leads.countDocuments({ status: 'ASSIGNED' })) === 0,
+      5000,
+      'held leads timed out',
+    );
     await Promise.all(instances.map((instance) => instance.routing.idle()));
-    await eventually(async () => (await first!.db.collection<AgentDoc>(AGENTS).countDocuments({ openLeads: { $ne: 0 } })) === 0, 2000, 'slots free');
+    await eventually(
+      async () => (await first!.db.collection<AgentDoc>(AGENTS).countDocuments({ openLeads: { $ne: 0 } })) === 0,
+      2000,
+      'slots free',
+    );
     expect(simulation.failures).toEqual([]);
     // the last events may still be on their way to the listeners of another instance
     let violations: string[] = [];
-    await eventually(async () => (violations = await invariantViolations(first!.db, simulation.delivered)).length === 0, 2000).catch(() => undefined);
+    await eventually(
+      async () => (violations = await invariantViolations(first!.db, simulation.delivered)).length === 0,
+      2000,
+    ).catch(() => undefined);
     simulation.detach();
     expect(violations).toEqual([]);
     expect(capacity.violations).toEqual([]);
@@ -74,7 +93,10 @@ describe('lead routing simulation', () => {
   });
 
   it('keeps the same invariants with two service instances on one store', async () => {
-    const stores = [await openStore({ dataDir: dir, dbName: 'test', watchPollMs: 10 }), await openStore({ dataDir: dir, dbName: 'test', watchPollMs: 10 })];
+    const stores = [
+      await openStore({ dataDir: dir, dbName: 'test', watchPollMs: 10 }),
+      await openStore({ dataDir: dir, dbName: 'test', watchPollMs: 10 }),
+    ];
     try {
       await simulate(stores, 400, 12, 7);
     } finally {

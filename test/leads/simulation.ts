@@ -1,6 +1,13 @@
 import type { Db } from '../../src/datasources/store';
 import type { LeadRouting } from '../../src/services/leads/leadRouting';
-import { AGENTS, LEADS, type AgentDoc, type LeadChange, type LeadDoc, type LeadEventDoc } from '../../src/services/leads/model';
+import {
+  AGENTS,
+  LEADS,
+  type AgentDoc,
+  type LeadChange,
+  type LeadDoc,
+  type LeadEventDoc,
+} from '../../src/services/leads/model';
 import { seededRandom } from '../../src/services/seededRandom';
 
 /** What a simulated agent does with a lead pushed to it. */
@@ -151,12 +158,15 @@ export async function invariantViolations(db: Db, delivered: Map<string, number>
     if (history[0]?.change !== 'QUEUED') problems.push(`${lead.email}: history does not start with QUEUED`);
     for (let i = 1; i < history.length; i += 1) {
       const [before, entry] = [history[i - 1]!, history[i]!];
-      if (!NEXT[before.change].includes(entry.change)) problems.push(`${lead.email}: ${before.change} -> ${entry.change}`);
+      if (!NEXT[before.change].includes(entry.change))
+        problems.push(`${lead.email}: ${before.change} -> ${entry.change}`);
       // entries are ordered by position (each is pushed in the same atomic update as its change);
       // their times come from the clock of the writer, so a release and a racing claim may
       // differ by the few milliseconds between reading the clock and writing
-      if (entry.at.getTime() < before.at.getTime() - CLOCK_TOLERANCE_MS) problems.push(`${lead.email}: history goes back in time at ${i}`);
-      if (before.change === 'ASSIGNED' && entry.agentId !== before.agentId) problems.push(`${lead.email}: assigned to ${before.agentId}, ${entry.change} by ${entry.agentId}`);
+      if (entry.at.getTime() < before.at.getTime() - CLOCK_TOLERANCE_MS)
+        problems.push(`${lead.email}: history goes back in time at ${i}`);
+      if (before.change === 'ASSIGNED' && entry.agentId !== before.agentId)
+        problems.push(`${lead.email}: assigned to ${before.agentId}, ${entry.change} by ${entry.agentId}`);
       if (entry.change === 'ASSIGNED') assignments.set(entry.agentId!, (assignments.get(entry.agentId!) ?? 0) + 1);
       if (entry.change === 'RESOLVED') answers.set(entry.agentId!, (answers.get(entry.agentId!) ?? 0) + 1);
     }
@@ -166,9 +176,12 @@ export async function invariantViolations(db: Db, delivered: Map<string, number>
   }
   for (const agent of await db.collection<AgentDoc>(AGENTS).find({}).toArray()) {
     if (agent.openLeads !== 0) problems.push(`${agent._id}: openLeads ${agent.openLeads} at the end`);
-    if (agent.answeredToday !== (answers.get(agent._id) ?? 0)) problems.push(`${agent._id}: answeredToday ${agent.answeredToday}, histories say ${answers.get(agent._id) ?? 0}`);
+    if (agent.answeredToday !== (answers.get(agent._id) ?? 0))
+      problems.push(`${agent._id}: answeredToday ${agent.answeredToday}, histories say ${answers.get(agent._id) ?? 0}`);
     if (delivered.has(agent._id) && delivered.get(agent._id) !== (assignments.get(agent._id) ?? 0)) {
-      problems.push(`${agent._id}: ${delivered.get(agent._id)} assignments delivered, ${assignments.get(agent._id) ?? 0} made`);
+      problems.push(
+        `${agent._id}: ${delivered.get(agent._id)} assignments delivered, ${assignments.get(agent._id) ?? 0} made`,
+      );
     }
   }
   return problems;
@@ -180,7 +193,8 @@ export function watchCapacity(db: Db): { violations: string[]; close: () => Prom
   const stream = db.collection<AgentDoc>(AGENTS).watch([], { fullDocument: 'updateLookup' });
   stream.on('change', (change) => {
     const agent = 'fullDocument' in change ? change.fullDocument : undefined;
-    if (agent && (agent.openLeads > agent.capacity || agent.openLeads < 0)) violations.push(`${agent._id}: ${agent.openLeads}/${agent.capacity}`);
+    if (agent && (agent.openLeads > agent.capacity || agent.openLeads < 0))
+      violations.push(`${agent._id}: ${agent.openLeads}/${agent.capacity}`);
   });
   stream.on('error', (error) => violations.push(`watch failed: ${(error as Error).message}`));
   return { violations, close: () => stream.close() };

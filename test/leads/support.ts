@@ -35,12 +35,18 @@ export async function leadsInstance(store: Store, env: Record<string, string> = 
     async agent(id: string, options: { capacity?: number; online?: boolean } = {}): Promise<string> {
       const principal: Principal = { keyId: `key-${id}`, name: id, role: Role.AGENT, agentId: id };
       await ensureAgent(store.db, principal);
-      if (options.capacity) await store.db.collection<AgentDoc>(AGENTS).updateOne({ _id: id }, { $set: { capacity: options.capacity } });
+      if (options.capacity)
+        await store.db.collection<AgentDoc>(AGENTS).updateOne({ _id: id }, { $set: { capacity: options.capacity } });
       if (options.online !== false) await routing.setPresence(id, 'ONLINE', 'test');
       return id;
     },
     upload(csv: string, filename = 'leads.csv') {
-      return services.uploads.upload({ source: Readable.from([Buffer.from(csv)]), filename, listName: 'test list', uploadedBy: 'tester' });
+      return services.uploads.upload({
+        source: Readable.from([Buffer.from(csv)]),
+        filename,
+        listName: 'test list',
+        uploadedBy: 'tester',
+      });
     },
     lead(email: string) {
       return store.db.collection<LeadDoc>(LEADS).findOne({ email });
@@ -56,7 +62,11 @@ export async function leadsInstance(store: Store, env: Record<string, string> = 
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -27,30 +27,86 @@ describe('lead uploads over HTTP', () => {
     const { status, body } = await uploadLeadsMutation(server.url, operator, file, 'list.xlsx', 'January fair');
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    expect(body.data!.uploadLeads).toMatchObject({ listName: 'January fair', filename: 'list.xlsx', total: 4, accepted: 1, rejected: 3, duplicatesOfExisting: 0 });
-    expect((body.data!.uploadLeads.rejectedRows as { rowNumber: number; reason: string }[]).map((row) => [row.rowNumber, row.reason])).toEqual([
+    expect(body.data!.uploadLeads).toMatchObject({
+      listName: 'January fair',
+      filename: 'list.xlsx',
+      total: 4,
+      accepted: 1,
+      rejected: 3,
+      duplicatesOfExisting: 0,
+    });
+    expect(
+      (body.data!.uploadLeads.rejectedRows as { rowNumber: number; reason: string }[]).map((row) => [
+        row.rowNumber,
+        row.reason,
+      ]),
+    ).toEqual([
       [3, 'INVALID_EMAIL'],
       [4, 'INVALID_TIMESTAMP'],
       [5, 'DUPLICATE_IN_FILE'],
     ]);
-    const leads = await graphql<{ leads: { totalCount: number; edges: { node: { email: string; attributes: { name: string; value: string }[]; history: { change: string; actor: string }[] } }[] } }>(
+    const leads = await graphql<{
+      leads: {
+        totalCount: number;
+        edges: {
+          node: {
+            email: string;
+            attributes: { name: string; value: string }[];
+            history: { change: string; actor: string }[];
+          };
+        }[];
+      };
+    }>(
       server.url,
-      `{ leads(filter: { status: QUEUED }) { totalCount edges { node { email attributes { name value } history { change actor } } } } }`,
+      `
+        {
+          leads(filter: { status: QUEUED }) {
+            totalCount
+            edges {
+              node {
+                email
+                attributes {
+                  name
+                  value
+                }
+                history {
+                  change
+                  actor
+                }
+              }
+            }
+          }
+        }
+      `,
       undefined,
       { key: operator },
     );
     expect(leads.data?.leads.totalCount).toBe(1);
-    expect(leads.data?.leads.edges[0]!.node).toEqual({ email: 'ann@x.io', attributes: [{ name: 'source', value: 'fair' }], history: [{ change: 'QUEUED', actor: 'ops' }] });
+    expect(leads.data?.leads.edges[0]!.node).toEqual({
+      email: 'ann@x.io',
+      attributes: [{ name: 'source', value: 'fair' }],
+      history: [{ change: 'QUEUED', actor: 'ops' }],
+    });
   });
 
   it('imports a CSV list through POST /uploads/leads, skipping emails already open', async () => {
     const form = new FormData();
     form.append('listName', 'script upload');
     form.append('file', new Blob(['email,name\nann@x.io,Ann\ndan@x.io,Dan\n,Nobody\n']), 'more.csv');
-    const response = await fetch(new URL('/uploads/leads', server.url), { method: 'POST', headers: { authorization: `Bearer ${operator}` }, body: form });
+    const response = await fetch(new URL('/uploads/leads', server.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operator}` },
+      body: form,
+    });
     expect(response.status).toBe(201);
     const { leadImport } = (await response.json()) as { leadImport: Record<string, unknown> };
-    expect(leadImport).toMatchObject({ listName: 'script upload', total: 3, accepted: 1, rejected: 1, duplicatesOfExisting: 1 });
+    expect(leadImport).toMatchObject({
+      listName: 'script upload',
+      total: 3,
+      accepted: 1,
+      rejected: 1,
+      duplicatesOfExisting: 1,
+    });
   });
 
   it('refuses uploads without the operator role or in the wrong format', async () => {
@@ -69,7 +125,12 @@ describe('lead uploads over HTTP', () => {
     const big = Buffer.concat([Buffer.from('email\n'), Buffer.alloc(3 * 1024 * 1024, 'someone@example.com\n')]);
     const { body } = await uploadLeadsMutation(server.url, operator, big, 'big.csv');
     expect(body.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
-    const leads = await graphql<{ leads: { totalCount: number } }>(server.url, '{ leads(filter: { status: QUEUED }) { totalCount } }', undefined, { key: operator });
+    const leads = await graphql<{ leads: { totalCount: number } }>(
+      server.url,
+      '{ leads(filter: { status: QUEUED }) { totalCount } }',
+      undefined,
+      { key: operator },
+    );
     expect(leads.data?.leads.totalCount).toBe(2);
   });
 
@@ -78,7 +139,9 @@ describe('lead uploads over HTTP', () => {
     const chunk = Buffer.alloc(64 * 1024, 'a@x.io\n');
     const gigabyte = 1024 ** 3;
     const boundary = 'leadsboundary';
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.csv"\r\nContent-Type: text/csv\r\n\r\nemail\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.csv"\r\nContent-Type: text/csv\r\n\r\nemail\n`,
+    );
     const body = new Readable({
       read() {
         if (sent >= gigabyte) return this.push(null);

@@ -20,7 +20,11 @@ class SocketAgent {
   private stopped = false;
   private work: Promise<unknown>[] = [];
 
-  constructor(private readonly wsUrl: string, private readonly key: string, private readonly random: () => number) {}
+  constructor(
+    private readonly wsUrl: string,
+    private readonly key: string,
+    private readonly random: () => number,
+  ) {}
 
   async connect(): Promise<void> {
     const client = new LeadAgentClient(this.wsUrl, this.key);
@@ -88,7 +92,9 @@ describe('lead routing simulation over WebSockets', () => {
     let state = 11;
     const random = () => (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     const agentIds = Array.from({ length: 6 }, (_, i) => `ws-agent-${i}`);
-    const agents = await Promise.all(agentIds.map(async (id) => new SocketAgent(server.wsUrl, await server.createApiKey('agent', id, id), random)));
+    const agents = await Promise.all(
+      agentIds.map(async (id) => new SocketAgent(server.wsUrl, await server.createApiKey('agent', id, id), random)),
+    );
     await Promise.all(agents.map((agent) => agent.connect()));
     const operator = await server.createApiKey('operator');
     const csv = `email\n${Array.from({ length: 150 }, (_, i) => `p${i}@example.com`).join('\n')}\n`;
@@ -96,11 +102,21 @@ describe('lead routing simulation over WebSockets', () => {
     const leads = server.app.db.collection<LeadDoc>(LEADS);
     await eventually(async () => (await leads.countDocuments({ status: 'RESOLVED' })) >= 148, 60_000, 'leads answered');
     await Promise.all(agents.map((agent) => agent.stop()));
-    await eventually(async () => (await leads.countDocuments({ status: 'ASSIGNED' })) === 0, 5000, 'held leads released');
-    await eventually(async () => (await server.app.db.collection<AgentDoc>(AGENTS).countDocuments({ openLeads: { $ne: 0 } })) === 0, 2000);
+    await eventually(
+      async () => (await leads.countDocuments({ status: 'ASSIGNED' })) === 0,
+      5000,
+      'held leads released',
+    );
+    await eventually(
+      async () => (await server.app.db.collection<AgentDoc>(AGENTS).countDocuments({ openLeads: { $ne: 0 } })) === 0,
+      2000,
+    );
     const delivered = new Map(agentIds.map((id, i) => [id, agents[i]!.told.size]));
     let violations: string[] = [];
-    await eventually(async () => (violations = await invariantViolations(server.app.db, delivered)).length === 0, 2000).catch(() => undefined);
+    await eventually(
+      async () => (violations = await invariantViolations(server.app.db, delivered)).length === 0,
+      2000,
+    ).catch(() => undefined);
     expect(violations).toEqual([]);
     expect(agents.flatMap((agent) => agent.failures)).toEqual([]);
     await Promise.all(agents.map((agent) => agent.close()));

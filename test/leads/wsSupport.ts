@@ -22,7 +22,13 @@ export async function uploadLeadsMutation(url: string, key: string, file: Buffer
     headers: { authorization: `Bearer ${key}`, 'apollo-require-preflight': 'true' },
     body: form,
   });
-  return { status: response.status, body: (await response.json()) as { data?: { uploadLeads: Record<string, unknown> } | null; errors?: { message: string; extensions?: { code?: string } }[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      data?: { uploadLeads: Record<string, unknown> } | null;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    },
+  };
 }
 
 export async function xlsxOf(rows: unknown[][]): Promise<Buffer> {
@@ -35,7 +41,8 @@ export async function xlsxOf(rows: unknown[][]): Promise<Buffer> {
 /** A connected agent that records what it is told and can wait for a given message. */
 export class RecordingAgent {
   readonly messages: AssignmentMessage[] = [];
-  private waiters: { match: (message: AssignmentMessage) => boolean; resolve: (message: AssignmentMessage) => void }[] = [];
+  private waiters: { match: (message: AssignmentMessage) => boolean; resolve: (message: AssignmentMessage) => void }[] =
+    [];
   private unsubscribe: () => void = () => undefined;
 
   private constructor(readonly client: LeadAgentClient) {}

@@ -19,7 +19,11 @@ export interface TestServer {
   /** Writes `feature`'s part of the demo data into this server's store. */
   demo(feature: AnyFeature): Promise<void>;
   /** Creates an API key in the server's store and returns the key (send as `Bearer <key>`). */
-  createApiKey(role: Role | 'admin' | 'operator' | 'agent' | 'viewer', name?: string, agentId?: string): Promise<string>;
+  createApiKey(
+    role: Role | 'admin' | 'operator' | 'agent' | 'viewer',
+    name?: string,
+    agentId?: string,
+  ): Promise<string>;
   /** Stops the service gracefully and removes its data directory (unless env gave DATA_DIR). */
   stop(): Promise<void>;
 }

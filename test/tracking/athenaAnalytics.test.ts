@@ -43,7 +43,9 @@ const columns = [
   { Name: 'ratio', Type: 'double' },
   { Name: 'live', Type: 'boolean' },
 ];
-const cells = (...values: (string | undefined)[]) => ({ Data: values.map((v) => (v === undefined ? {} : { VarCharValue: v })) });
+const cells = (...values: (string | undefined)[]) => ({
+  Data: values.map((v) => (v === undefined ? {} : { VarCharValue: v })),
+});
 const page = (rows: ReturnType<typeof cells>[], nextToken?: string): GetQueryResultsOutput => ({
   ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: rows },
   NextToken: nextToken,
@@ -61,9 +63,25 @@ describe('Athena analytics engine', () => {
       .resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
     athena
       .on(GetQueryResultsCommand, { QueryExecutionId: 'q1', NextToken: undefined })
-      .resolves(page([cells('report_date', 'creative_id', 'impressions', 'ratio', 'live'), cells('2025-12-10', 'cr_a_1', '12', '0.5', 'true')], 't2'))
+      .resolves(
+        page(
+          [
+            cells('report_date', 'creative_id', 'impressions', 'ratio', 'live'),
+            cells('2025-12-10', 'cr_a_1', '12', '0.5', 'true'),
+          ],
+          't2',
+        ),
+      )
       .on(GetQueryResultsCommand, { QueryExecutionId: 'q1', NextToken: 't2' })
-      .resolves(page([cells('2025-12-10', 'cr_b_1', '9007199254740993', undefined, 'false'), cells('2025-12-11', undefined, '3', '1', 'true')], 't3'))
+      .resolves(
+        page(
+          [
+            cells('2025-12-10', 'cr_b_1', '9007199254740993', undefined, 'false'),
+            cells('2025-12-11', undefined, '3', '1', 'true'),
+          ],
+          't3',
+        ),
+      )
       .on(GetQueryResultsCommand, { QueryExecutionId: 'q1', NextToken: 't3' })
       .resolves(page([cells('2025-12-11', 'cr_c_1', '0', '2.25', 'false')]));
 
@@ -91,7 +109,9 @@ describe('Athena analytics engine', () => {
   test('a FAILED query throws with its reason and is not retried', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q1' });
     athena.on(GetQueryExecutionCommand).resolves({
-      QueryExecution: { Status: { State: 'FAILED', StateChangeReason: 'SYNTAX_ERROR: line 1:8', AthenaError: { Retryable: false } } },
+      QueryExecution: {
+        Status: { State: 'FAILED', StateChangeReason: 'SYNTAX_ERROR: line 1:8', AthenaError: { Retryable: false } },
+      },
     });
     await expect(collect(engine().query('SELECT 1'))).rejects.toMatchObject({
       name: 'AnalyticsQueryError',
@@ -102,7 +122,9 @@ describe('Athena analytics engine', () => {
 
   test('a CANCELLED query throws and is not retried', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q1' });
-    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'CANCELLED', StateChangeReason: 'user' } } });
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolves({ QueryExecution: { Status: { State: 'CANCELLED', StateChangeReason: 'user' } } });
     await expect(collect(engine().query('SELECT 1'))).rejects.toThrow(/cancelled/);
     expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
   });
@@ -111,10 +133,16 @@ describe('Athena analytics engine', () => {
     athena.on(StartQueryExecutionCommand).resolvesOnce({ QueryExecutionId: 'q1' }).resolves({ QueryExecutionId: 'q2' });
     athena
       .on(GetQueryExecutionCommand, { QueryExecutionId: 'q1' })
-      .resolves({ QueryExecution: { Status: { State: 'FAILED', StateChangeReason: 'throttled', AthenaError: { Retryable: true } } } })
+      .resolves({
+        QueryExecution: {
+          Status: { State: 'FAILED', StateChangeReason: 'throttled', AthenaError: { Retryable: true } },
+        },
+      })
       .on(GetQueryExecutionCommand, { QueryExecutionId: 'q2' })
       .resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
-    athena.on(GetQueryResultsCommand).resolves(page([cells('report_date', 'creative_id', 'impressions', 'ratio', 'live')]));
+    athena
+      .on(GetQueryResultsCommand)
+      .resolves(page([cells('report_date', 'creative_id', 'impressions', 'ratio', 'live')]));
     expect(await collect(engine().query('SELECT 1'))).toEqual([]);
     expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(2);
   });
@@ -129,8 +157,15 @@ describe('Athena analytics engine', () => {
     const slow = engine({ queryTimeoutMs: 30, retryBackoffMs: 5, pollIntervalMs: 2, maxPollIntervalMs: 8, logger });
     await expect(collect(slow.query('SELECT 1'))).rejects.toThrow(/after 3 attempts/);
     expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(3);
-    expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input.QueryExecutionId)).toEqual(['q1', 'q2', 'q3']);
-    expect(warnings.map((w) => [w.attempt, w.delayMs])).toEqual([[1, 5], [2, 10]]);
+    expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input.QueryExecutionId)).toEqual([
+      'q1',
+      'q2',
+      'q3',
+    ]);
+    expect(warnings.map((w) => [w.attempt, w.delayMs])).toEqual([
+      [1, 5],
+      [2, 10],
+    ]);
   });
 
   test('aborting (job cancelled) stops the running query', async () => {
@@ -138,7 +173,9 @@ describe('Athena analytics engine', () => {
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'RUNNING' } } });
     athena.on(StopQueryExecutionCommand).resolves({});
     const controller = new AbortController();
-    const rows = collect(engine({ queryTimeoutMs: 60_000, pollIntervalMs: 5 }).query('SELECT 1', [], { signal: controller.signal }));
+    const rows = collect(
+      engine({ queryTimeoutMs: 60_000, pollIntervalMs: 5 }).query('SELECT 1', [], { signal: controller.signal }),
+    );
     setTimeout(() => controller.abort(), 30);
     await expect(rows).rejects.toThrow();
     expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input.QueryExecutionId)).toEqual(['q1']);

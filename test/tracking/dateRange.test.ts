@@ -7,17 +7,35 @@ describe('resolveDateRange', () => {
     [{}, { start: '2025-12-10', end: '2025-12-10' }],
     [{ date: '2025-12-10' }, { start: '2025-12-10', end: '2025-12-10' }],
     [{ days: 7 }, { start: '2025-12-04', end: '2025-12-10' }],
-    [{ date: '2025-03-02', days: 3 }, { start: '2025-02-28', end: '2025-03-02' }],
-    [{ date: '2024-03-01', days: 2 }, { start: '2024-02-29', end: '2024-03-01' }],
-    [{ date: '2026-01-01', days: 1 }, { start: '2026-01-01', end: '2026-01-01' }],
-    [{ date: null, days: null }, { start: '2025-12-10', end: '2025-12-10' }],
+    [
+      { date: '2025-03-02', days: 3 },
+      { start: '2025-02-28', end: '2025-03-02' },
+    ],
+    [
+      { date: '2024-03-01', days: 2 },
+      { start: '2024-02-29', end: '2024-03-01' },
+    ],
+    [
+      { date: '2026-01-01', days: 1 },
+      { start: '2026-01-01', end: '2026-01-01' },
+    ],
+    [
+      { date: null, days: null },
+      { start: '2025-12-10', end: '2025-12-10' },
+    ],
   ])('%j -> %j', (input, expected) => {
     expect(resolveDateRange(input, now)).toEqual(expected);
   });
 
   test('yesterday is taken in UTC, whatever the local hour', () => {
-    expect(resolveDateRange({}, new Date('2025-01-01T00:00:00.000Z'))).toEqual({ start: '2024-12-31', end: '2024-12-31' });
-    expect(resolveDateRange({}, new Date('2025-01-01T23:59:59.999Z'))).toEqual({ start: '2024-12-31', end: '2024-12-31' });
+    expect(resolveDateRange({}, new Date('2025-01-01T00:00:00.000Z'))).toEqual({
+      start: '2024-12-31',
+      end: '2024-12-31',
+    });
+    expect(resolveDateRange({}, new Date('2025-01-01T23:59:59.999Z'))).toEqual({
+      start: '2024-12-31',
+      end: '2024-12-31',
+    });
   });
 
   test.each([
@@ -34,7 +52,10 @@ describe('resolveDateRange', () => {
       resolveDateRange(input, now);
       throw new Error('accepted');
     } catch (error) {
-      expect((error as { extensions: Record<string, unknown> }).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect((error as { extensions: Record<string, unknown> }).extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field,
+      });
     }
   });
 

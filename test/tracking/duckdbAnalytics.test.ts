@@ -4,7 +4,14 @@ import path from 'node:path';
 import { DuckDbAnalytics } from '../../src/datasources/analytics/duckdb/duckdb';
 import type { AnalyticsPort, AnalyticsRow } from '../../src/datasources/analytics/port';
 import { dailyAggregatesQuery } from '../../src/services/tracking/trackingQuery';
-import { cloudFrontLine, expectedAggregates, generateHits, writeHits, writeLogFile, type PixelHit } from './support/pixelLogs';
+import {
+  cloudFrontLine,
+  expectedAggregates,
+  generateHits,
+  writeHits,
+  writeLogFile,
+  type PixelHit,
+} from './support/pixelLogs';
 
 async function collect(rows: AsyncIterable<AnalyticsRow>): Promise<AnalyticsRow[]> {
   const all: AnalyticsRow[] = [];
@@ -12,8 +19,10 @@ async function collect(rows: AsyncIterable<AnalyticsRow>): Promise<AnalyticsRow[
   return all;
 }
 
-const sortKey = (r: Record<string, unknown>) => [r.report_date, r.publication_code, r.creative_id, r.channel, r.ad_size].join('|');
-const sorted = <T extends Record<string, unknown>>(rows: T[]) => [...rows].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+const sortKey = (r: Record<string, unknown>) =>
+  [r.report_date, r.publication_code, r.creative_id, r.channel, r.ad_size].join('|');
+const sorted = <T extends Record<string, unknown>>(rows: T[]) =>
+  [...rows].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
 
 /** The seed's SQL text exactly, with its two placeholders filled by validated dates. */
 const seedSql = (start: string, end: string) => `SELECT
@@ -50,7 +59,13 @@ describe('DuckDB analytics over CloudFront logs', () => {
     expect(await collect(analytics.query(sql, params))).toEqual([]);
     await writeLogFile(path.join(dir, 'logs'), 'empty.gz', []);
     expect(await collect(analytics.query(sql, params))).toEqual([]);
-    const hit: PixelHit = { date: '2025-12-10', ip: '1.2.3.4', event: 'impression', creativeId: 'cr_a_1', publicationCode: 'wbez' };
+    const hit: PixelHit = {
+      date: '2025-12-10',
+      ip: '1.2.3.4',
+      event: 'impression',
+      creativeId: 'cr_a_1',
+      publicationCode: 'wbez',
+    };
     await writeLogFile(path.join(dir, 'logs', 'deep', 'er'), 'one.gz', [cloudFrontLine(hit)]);
     expect(await collect(analytics.query(sql, params))).toHaveLength(1);
   });
@@ -88,7 +103,14 @@ describe('DuckDB analytics over CloudFront logs', () => {
   });
 
   test('malformed lines, undecodable values and non-hits are not counted and break nothing', async () => {
-    const base: PixelHit = { date: '2025-12-10', ip: '1.1.1.1', event: 'impression', creativeId: 'cr_a_1', publicationCode: 'wbez', channel: 'website' };
+    const base: PixelHit = {
+      date: '2025-12-10',
+      ip: '1.1.1.1',
+      event: 'impression',
+      creativeId: 'cr_a_1',
+      publicationCode: 'wbez',
+      channel: 'website',
+    };
     const lines = [
       cloudFrontLine(base),
       cloudFrontLine({ ...base, ip: '1.1.1.2', event: 'click', status: 302 }),
@@ -104,20 +126,52 @@ describe('DuckDB analytics over CloudFront logs', () => {
       cloudFrontLine({ ...base, ip: '1.1.1.11' }) + '\tnew-field\tanother',
       cloudFrontLine(base) + '\tx'.repeat(20),
       '#a comment line in the middle',
-      cloudFrontLine({ ...base, ip: '1.1.1.10', creativeId: 'cr a+b', channel: 'newsletter text' }, 'e=impression&cr=cr+a%2Bb&pub=wbez&ch=newsletter+text'),
+      cloudFrontLine(
+        { ...base, ip: '1.1.1.10', creativeId: 'cr a+b', channel: 'newsletter text' },
+        'e=impression&cr=cr+a%2Bb&pub=wbez&ch=newsletter+text',
+      ),
     ];
     await writeLogFile(path.join(dir, 'logs'), 'mixed.gz', lines);
     const { sql, params } = dailyAggregatesQuery({ start: '2025-12-10', end: '2025-12-10' });
     const rows = sorted(await collect(analytics.query(sql, params)));
     expect(rows).toEqual([
-      { report_date: '2025-12-10', creative_id: 'cr a+b', publication_code: 'wbez', channel: 'newsletter text', ad_size: null, impressions: 1, clicks: 0, viewable_impressions: 0, unique_ips: 1 },
-      { report_date: '2025-12-10', creative_id: 'cr_a_1', publication_code: 'wbez', channel: 'website', ad_size: null, impressions: 3, clicks: 1, viewable_impressions: 0, unique_ips: 4 },
+      {
+        report_date: '2025-12-10',
+        creative_id: 'cr a+b',
+        publication_code: 'wbez',
+        channel: 'newsletter text',
+        ad_size: null,
+        impressions: 1,
+        clicks: 0,
+        viewable_impressions: 0,
+        unique_ips: 1,
+      },
+      {
+        report_date: '2025-12-10',
+        creative_id: 'cr_a_1',
+        publication_code: 'wbez',
+        channel: 'website',
+        ad_size: null,
+        impressions: 3,
+        clicks: 1,
+        viewable_impressions: 0,
+        unique_ips: 4,
+      },
     ]);
   });
 
   test('the publication filter is a bound parameter and case-insensitive', async () => {
-    const base: PixelHit = { date: '2025-12-10', ip: '1.1.1.1', event: 'impression', creativeId: 'cr_a_1', publicationCode: 'ChiReader' };
-    await writeLogFile(path.join(dir, 'logs'), 'p.gz', [cloudFrontLine(base), cloudFrontLine({ ...base, publicationCode: 'wbez' })]);
+    const base: PixelHit = {
+      date: '2025-12-10',
+      ip: '1.1.1.1',
+      event: 'impression',
+      creativeId: 'cr_a_1',
+      publicationCode: 'ChiReader',
+    };
+    await writeLogFile(path.join(dir, 'logs'), 'p.gz', [
+      cloudFrontLine(base),
+      cloudFrontLine({ ...base, publicationCode: 'wbez' }),
+    ]);
     const { sql, params } = dailyAggregatesQuery({ start: '2025-12-10', end: '2025-12-10' }, 'chireader');
     expect(params).toEqual(['2025-12-10', '2025-12-10', 'chireader']);
     const rows = await collect(analytics.query(sql, params));
@@ -134,6 +188,8 @@ describe('DuckDB analytics over CloudFront logs', () => {
   });
 
   test('SQL errors surface as AnalyticsQueryError', async () => {
-    await expect(collect(analytics.query('SELECT * FROM ad_tracking.nothing_here'))).rejects.toMatchObject({ name: 'AnalyticsQueryError' });
+    await expect(collect(analytics.query('SELECT * FROM ad_tracking.nothing_here'))).rejects.toMatchObject({
+      name: 'AnalyticsQueryError',
+    });
   });
 });

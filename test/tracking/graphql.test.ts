@@ -21,7 +21,12 @@ describe('tracking over GraphQL on a running service (demo data, DuckDB, embedde
 
   async function finished(id: string) {
     for (;;) {
-      const { data } = await graphql<{ job: { status: string; result: any; error: unknown } }>(server.url, JOB, { id }, { key: operator });
+      const { data } = await graphql<{ job: { status: string; result: any; error: unknown } }>(
+        server.url,
+        JOB,
+        { id },
+        { key: operator },
+      );
       if (data && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(data.job.status)) return data.job;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -29,7 +34,10 @@ describe('tracking over GraphQL on a running service (demo data, DuckDB, embedde
 
   test('syncTracking enqueues a tracking-sync job that fills performance entries from the demo logs', async () => {
     const started = await graphql<{ syncTracking: { id: string; type: string; status: string; params: unknown } }>(
-      server.url, SYNC, { input: { days: 7 } }, { key: operator },
+      server.url,
+      SYNC,
+      { input: { days: 7 } },
+      { key: operator },
     );
     expect(started.errors).toBeUndefined();
     expect(started.data!.syncTracking).toMatchObject({ type: 'tracking-sync', params: { days: 7 } });
@@ -41,10 +49,46 @@ describe('tracking over GraphQL on a running service (demo data, DuckDB, embedde
 
     const entries = await graphql<any>(
       server.url,
-      `{ performanceEntries(filter: { campaignId: "camp-holiday-2025" }, first: 3) {
-          totalCount pageInfo { hasNextPage endCursor }
-          edges { node { orderId itemPath channel dateStart metrics { impressions clicks ctr viewability reach }
-            order { id campaignId publicationName } campaign { id name } publication { publicationId name publicationCode } } } } }`,
+      `
+        {
+          performanceEntries(filter: { campaignId: "camp-holiday-2025" }, first: 3) {
+            totalCount
+            pageInfo {
+              hasNextPage
+              endCursor
+            }
+            edges {
+              node {
+                orderId
+                itemPath
+                channel
+                dateStart
+                metrics {
+                  impressions
+                  clicks
+                  ctr
+                  viewability
+                  reach
+                }
+                order {
+                  id
+                  campaignId
+                  publicationName
+                }
+                campaign {
+                  id
+                  name
+                }
+                publication {
+                  publicationId
+                  name
+                  publicationCode
+                }
+              }
+            }
+          }
+        }
+      `,
       undefined,
       { key: viewer },
     );
@@ -61,7 +105,17 @@ describe('tracking over GraphQL on a running service (demo data, DuckDB, embedde
 
     const next = await graphql<any>(
       server.url,
-      `query Next($after: String) { performanceEntries(filter: { campaignId: "camp-holiday-2025" }, first: 100, after: $after) { edges { node { id } } } }`,
+      `
+        query Next($after: String) {
+          performanceEntries(filter: { campaignId: "camp-holiday-2025" }, first: 100, after: $after) {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+        }
+      `,
       { after: connection.pageInfo.endCursor },
       { key: viewer },
     );
@@ -71,9 +125,32 @@ describe('tracking over GraphQL on a running service (demo data, DuckDB, embedde
   test('performanceSummary sums per group and recomputes the ratios from the sums', async () => {
     const summary = await graphql<any>(
       server.url,
-      `{ byChannel: performanceSummary(groupBy: [CHANNEL]) { channel entries impressions clicks viewableImpressions ctr viewability }
-         total: performanceSummary(groupBy: []) { entries impressions clicks viewableImpressions ctr viewability }
-         byWeek: performanceSummary(filter: { source: "automated" }, groupBy: [WEEK, CAMPAIGN]) { week campaignId impressions } }`,
+      `
+        {
+          byChannel: performanceSummary(groupBy: [CHANNEL]) {
+            channel
+            entries
+            impressions
+            clicks
+            viewableImpressions
+            ctr
+            viewability
+          }
+          total: performanceSummary(groupBy: []) {
+            entries
+            impressions
+            clicks
+            viewableImpressions
+            ctr
+            viewability
+          }
+          byWeek: performanceSummary(filter: { source: "automated" }, groupBy: [WEEK, CAMPAIGN]) {
+            week
+            campaignId
+            impressions
+          }
+        }
+      `,
       undefined,
       { key: viewer },
     );
@@ -96,7 +173,13 @@ describe('tracking over GraphQL on a running service (demo data, DuckDB, embedde
     expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'date' });
     const badFilter = await graphql(
       server.url,
-      `{ performanceEntries(filter: { dateFrom: "2025-12-10T00:00:00Z", dateTo: "2025-12-01T00:00:00Z" }) { totalCount } }`,
+      `
+        {
+          performanceEntries(filter: { dateFrom: "2025-12-10T00:00:00Z", dateTo: "2025-12-01T00:00:00Z" }) {
+            totalCount
+          }
+        }
+      `,
       undefined,
       { key: viewer },
     );

@@ -11,7 +11,11 @@ describe('order lookup (both strategies of the seed, batched)', () => {
     fixture = await openTrackingFixture();
     db = fixture.db;
     ids.holidayReader = await insertOrder(db, { campaignId: 'holiday', publicationCode: 'chireader' });
-    ids.holidayDeletedTimes = await insertOrder(db, { campaignId: 'holiday', publicationCode: 'suntimes', deleted: true });
+    ids.holidayDeletedTimes = await insertOrder(db, {
+      campaignId: 'holiday',
+      publicationCode: 'suntimes',
+      deleted: true,
+    });
     ids.mixed = await insertOrder(db, {
       campaignId: 'MixedCase',
       publicationCode: 'wbez',
@@ -21,22 +25,67 @@ describe('order lookup (both strategies of the seed, batched)', () => {
         { itemPath: 'web-top', itemName: 'Top banner', channel: 'website' },
       ],
     });
-    ids.printOnly = await insertOrder(db, { campaignId: 'print-only', publicationCode: 'tribune', items: [{ itemPath: 'print-q', itemName: 'Quarter', channel: 'print' }] });
+    ids.printOnly = await insertOrder(db, {
+      campaignId: 'print-only',
+      publicationCode: 'tribune',
+      items: [{ itemPath: 'print-q', itemName: 'Quarter', channel: 'print' }],
+    });
     ids.xabcx = await insertOrder(db, { campaignId: 'xabcx', publicationCode: 'wvon' });
-    await insertScript(db, { creativeId: 'cr_holiday_1', publicationId: 1035, campaignId: 'holiday', channel: 'newsletter_text', name: 'Holiday text' });
+    await insertScript(db, {
+      creativeId: 'cr_holiday_1',
+      publicationId: 1035,
+      campaignId: 'holiday',
+      channel: 'newsletter_text',
+      name: 'Holiday text',
+    });
     // A script whose order was deleted: strategy 2 gets its turn, and finds nothing either.
-    await insertScript(db, { creativeId: 'cr_holiday_2', publicationId: 1038, campaignId: 'holiday', channel: 'website' });
+    await insertScript(db, {
+      creativeId: 'cr_holiday_2',
+      publicationId: 1038,
+      campaignId: 'holiday',
+      channel: 'website',
+    });
     // A script of another publication must not place the creative here.
-    await insertScript(db, { creativeId: 'cr_other_1', publicationId: 1043, campaignId: 'holiday', channel: 'website' });
+    await insertScript(db, {
+      creativeId: 'cr_other_1',
+      publicationId: 1043,
+      campaignId: 'holiday',
+      channel: 'website',
+    });
   });
   afterAll(() => fixture.close());
 
   test.each([
-    ['strategy 1: script, then order of its campaign', { creativeId: 'cr_holiday_1', publicationId: 1035 }, { orderId: 'holidayReader', itemPath: 'tracking-newsletter_text', itemName: 'Holiday text', channel: 'newsletter' }],
-    ['strategy 2: campaign id compared case-insensitively, first digital item', { creativeId: 'cr_mixedcase_banner', publicationId: 1047 }, { orderId: 'mixed', itemPath: 'stream-30s', itemName: '30 s spot', channel: 'streaming' }],
-    ['strategy 2 with creative_ prefix and a suffix with underscores', { creativeId: 'creative_MIXEDCASE_a_b', publicationId: 1047 }, { orderId: 'mixed', itemPath: 'stream-30s' }],
-    ['strategy 2: no digital item, the first item', { creativeId: 'cr_print-only_1', publicationId: 1043 }, { orderId: 'printOnly', itemPath: 'print-q', channel: 'print' }],
-    ['strategy 2: no items at all', { creativeId: 'cr_holiday_9', publicationId: 1035 }, { orderId: 'holidayReader', itemPath: 'digital-cr_holiday_9', itemName: 'cr_holiday_9', channel: 'website' }],
+    [
+      'strategy 1: script, then order of its campaign',
+      { creativeId: 'cr_holiday_1', publicationId: 1035 },
+      {
+        orderId: 'holidayReader',
+        itemPath: 'tracking-newsletter_text',
+        itemName: 'Holiday text',
+        channel: 'newsletter',
+      },
+    ],
+    [
+      'strategy 2: campaign id compared case-insensitively, first digital item',
+      { creativeId: 'cr_mixedcase_banner', publicationId: 1047 },
+      { orderId: 'mixed', itemPath: 'stream-30s', itemName: '30 s spot', channel: 'streaming' },
+    ],
+    [
+      'strategy 2 with creative_ prefix and a suffix with underscores',
+      { creativeId: 'creative_MIXEDCASE_a_b', publicationId: 1047 },
+      { orderId: 'mixed', itemPath: 'stream-30s' },
+    ],
+    [
+      'strategy 2: no digital item, the first item',
+      { creativeId: 'cr_print-only_1', publicationId: 1043 },
+      { orderId: 'printOnly', itemPath: 'print-q', channel: 'print' },
+    ],
+    [
+      'strategy 2: no items at all',
+      { creativeId: 'cr_holiday_9', publicationId: 1035 },
+      { orderId: 'holidayReader', itemPath: 'digital-cr_holiday_9', itemName: 'cr_holiday_9', channel: 'website' },
+    ],
   ])('%s', async (_name, key, expected) => {
     const find = await lookupOrders(db, [key]);
     const match = find(key);

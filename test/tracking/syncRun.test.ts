@@ -27,8 +27,16 @@ function rowsPort(rows: AnalyticsRow[]): AnalyticsPort {
 }
 
 const row = (creativeId: string, overrides: Partial<AnalyticsRow> = {}): AnalyticsRow => ({
-  report_date: '2025-12-10', creative_id: creativeId, publication_code: 'chireader', channel: 'website', ad_size: '300x250',
-  impressions: 100, clicks: 4, viewable_impressions: 50, unique_ips: 80, ...overrides,
+  report_date: '2025-12-10',
+  creative_id: creativeId,
+  publication_code: 'chireader',
+  channel: 'website',
+  ad_size: '300x250',
+  impressions: 100,
+  clicks: 4,
+  viewable_impressions: 50,
+  unique_ips: 80,
+  ...overrides,
 });
 
 describe('running the sync: metrics, job, Lambda, CLI flags', () => {
@@ -41,7 +49,11 @@ describe('running the sync: metrics, job, Lambda, CLI flags', () => {
     analytics: rowsPort(rows),
     logger: fixture.logger,
     metrics,
-    publisher: publisher ?? new CloudWatchPublisher(new CloudWatchClient({ region: 'us-east-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' } })),
+    publisher:
+      publisher ??
+      new CloudWatchPublisher(
+        new CloudWatchClient({ region: 'us-east-1', credentials: { accessKeyId: 'k', secretAccessKey: 's' } }),
+      ),
     config: { TRACKING_SYNC_BATCH_SIZE: 2, TRACKING_PUBLICATION_CODES: undefined },
   });
 
@@ -52,15 +64,32 @@ describe('running the sync: metrics, job, Lambda, CLI flags', () => {
     metrics = createSyncMetrics(registry);
     fixture = await openTrackingFixture();
     await insertOrder(fixture.db, { campaignId: 'holiday', publicationCode: 'chireader' });
-    await insertScript(fixture.db, { creativeId: 'cr_holiday_1', publicationId: 1035, campaignId: 'holiday', channel: 'website' });
+    await insertScript(fixture.db, {
+      creativeId: 'cr_holiday_1',
+      publicationId: 1035,
+      campaignId: 'holiday',
+      channel: 'website',
+    });
   });
   afterEach(() => fixture.close());
 
   test('bad rows are errors, logged with their ids, and the rest of the batch goes on', async () => {
-    const rows = [row('cr_holiday_1'), row('cr_bad_1', { impressions: -3 }), row('cr_bad_2', { report_date: '10/12/2025' }), row('cr_nobody_1')];
+    const rows = [
+      row('cr_holiday_1'),
+      row('cr_bad_1', { impressions: -3 }),
+      row('cr_bad_2', { report_date: '10/12/2025' }),
+      row('cr_nobody_1'),
+    ];
     const result = await runTrackingSync(host(rows), { date: '2025-12-10' });
     expect(result.stats).toEqual({ rowsFromAthena: 4, synced: 1, skipped: 1, errors: 2 });
-    expect(fixture.logLines).toContainEqual(expect.objectContaining({ msg: 'Invalid tracking row', creativeId: 'cr_bad_1', publicationCode: 'chireader', level: 50 }));
+    expect(fixture.logLines).toContainEqual(
+      expect.objectContaining({
+        msg: 'Invalid tracking row',
+        creativeId: 'cr_bad_1',
+        publicationCode: 'chireader',
+        level: 50,
+      }),
+    );
   });
 
   test('metrics go to the Prometheus registry and to CloudWatch under EmpowerLocal/TrackingSync', async () => {
@@ -83,8 +112,12 @@ describe('running the sync: metrics, job, Lambda, CLI flags', () => {
 
   test('a CloudWatch outage is logged and does not fail the sync; dry runs are not pushed', async () => {
     cloudWatch.on(PutMetricDataCommand).rejects(new Error('throttled'));
-    await expect(runTrackingSync(host([row('cr_holiday_1')]), { date: '2025-12-10' })).resolves.toMatchObject({ success: true });
-    expect(fixture.logLines).toContainEqual(expect.objectContaining({ msg: 'Tracking sync metrics were not published' }));
+    await expect(runTrackingSync(host([row('cr_holiday_1')]), { date: '2025-12-10' })).resolves.toMatchObject({
+      success: true,
+    });
+    expect(fixture.logLines).toContainEqual(
+      expect.objectContaining({ msg: 'Tracking sync metrics were not published' }),
+    );
     cloudWatch.resetHistory();
     await runTrackingSync(host([row('cr_holiday_1')]), { date: '2025-12-10', dryRun: true });
     expect(cloudWatch.commandCalls(PutMetricDataCommand)).toHaveLength(0);
@@ -99,14 +132,22 @@ describe('running the sync: metrics, job, Lambda, CLI flags', () => {
         if (name !== 'performance_entries') return collection;
         return Object.assign(Object.create(collection), {
           bulkWrite: async () => {
-            throw Object.assign(new Error('E11000 duplicate key'), { writeErrors: [{ index: 0, code: 11000, errmsg: 'E11000 duplicate key' }] });
+            throw Object.assign(new Error('E11000 duplicate key'), {
+              writeErrors: [{ index: 0, code: 11000, errmsg: 'E11000 duplicate key' }],
+            });
           },
         });
       },
     });
     const result = await runTrackingSync(failing, { date: '2025-12-10' });
     expect(result.stats).toEqual({ rowsFromAthena: 1, synced: 0, skipped: 0, errors: 1 });
-    expect(fixture.logLines).toContainEqual(expect.objectContaining({ msg: 'Performance entry write failed', creativeId: 'cr_holiday_1', publicationCode: 'chireader' }));
+    expect(fixture.logLines).toContainEqual(
+      expect.objectContaining({
+        msg: 'Performance entry write failed',
+        creativeId: 'cr_holiday_1',
+        publicationCode: 'chireader',
+      }),
+    );
   });
 
   test('the tracking-sync job reports progress and stats and returns the response', async () => {
@@ -119,10 +160,14 @@ describe('running the sync: metrics, job, Lambda, CLI flags', () => {
   });
 
   test('a cancelled job stops at its next progress report', async () => {
-    const job = trackingSyncJob(() => host([row('cr_holiday_1'), row('cr_holiday_1', { report_date: '2025-12-09' }), row('cr_nobody_1')]));
+    const job = trackingSyncJob(() =>
+      host([row('cr_holiday_1'), row('cr_holiday_1', { report_date: '2025-12-09' }), row('cr_nobody_1')]),
+    );
     const context = testJobContext();
     context.cancel();
-    await expect(job.perform({ date: '2025-12-10', days: 2 }, context)).rejects.toMatchObject({ name: 'JobCancelledError' });
+    await expect(job.perform({ date: '2025-12-10', days: 2 }, context)).rejects.toMatchObject({
+      name: 'JobCancelledError',
+    });
   });
 
   test.each<[Record<string, unknown>, string]>([
@@ -142,7 +187,11 @@ describe('running the sync: metrics, job, Lambda, CLI flags', () => {
       stats: { rowsFromAthena: 1, synced: 1, skipped: 0, errors: 0 },
     });
     const bad = await handler({ date: 'yesterday' });
-    expect(bad).toMatchObject({ success: false, dateRange: { start: '', end: '' }, stats: { rowsFromAthena: 0, synced: 0, skipped: 0, errors: 0 } });
+    expect(bad).toMatchObject({
+      success: false,
+      dateRange: { start: '', end: '' },
+      stats: { rowsFromAthena: 0, synced: 0, skipped: 0, errors: 0 },
+    });
     expect(bad.error).toMatch(/date/);
     const broken = createTrackingSyncHandler(async () => {
       throw new Error('MongoServerSelectionError: connection refused');
@@ -163,9 +212,17 @@ describe('running the sync: metrics, job, Lambda, CLI flags', () => {
 
   test('CLI flags become the sync input', () => {
     expect(syncInputFromFlags({ date: '2025-12-10', days: '7', publication: 'chireader', 'dry-run': true })).toEqual({
-      date: '2025-12-10', days: 7, publicationCode: 'chireader', dryRun: true,
+      date: '2025-12-10',
+      days: 7,
+      publicationCode: 'chireader',
+      dryRun: true,
     });
-    expect(syncInputFromFlags({})).toEqual({ date: undefined, days: undefined, publicationCode: undefined, dryRun: false });
+    expect(syncInputFromFlags({})).toEqual({
+      date: undefined,
+      days: undefined,
+      publicationCode: undefined,
+      dryRun: false,
+    });
     expect(() => syncInputFromFlags({ days: 'seven' })).toThrow(/days/);
     expect(() => syncInputFromFlags({ pub: 'x' })).toThrow(/unknown flag --pub/);
   });

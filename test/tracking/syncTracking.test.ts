@@ -6,7 +6,12 @@ import { insertOrder, insertScript, openTrackingFixture } from './support/fixtur
 
 const DAYS = ['2025-12-08', '2025-12-09', '2025-12-10'];
 const RANGE = { date: '2025-12-10', days: 3 };
-const creative = (creativeId: string, publicationCode: string, channel = 'website', adSize = '300x250'): Creative => ({ creativeId, publicationCode, channel, adSize });
+const creative = (creativeId: string, publicationCode: string, channel = 'website', adSize = '300x250'): Creative => ({
+  creativeId,
+  publicationCode,
+  channel,
+  adSize,
+});
 
 /** Placed: four creatives, each landing on its own entry. Not placed: four that must be skipped. */
 const PLACED = [
@@ -28,7 +33,13 @@ const strip = ({ _id, updatedAt, ...rest }: Document) => rest;
 describe('syncTracking end to end (DuckDB over generated CloudFront logs, embedded store)', () => {
   let fixture: Awaited<ReturnType<typeof openTrackingFixture>>;
   let orders: Record<string, string>;
-  const hits = generateHits({ creatives: [...PLACED, ...NOT_PLACED], days: DAYS, impressionsPerDay: 40, ipPool: 30, seed: 11 });
+  const hits = generateHits({
+    creatives: [...PLACED, ...NOT_PLACED],
+    days: DAYS,
+    impressionsPerDay: 40,
+    ipPool: 30,
+    seed: 11,
+  });
 
   const deps = (overrides: Partial<SyncTrackingDeps> = {}): SyncTrackingDeps => ({
     db: fixture.db,
@@ -58,8 +69,19 @@ describe('syncTracking end to end (DuckDB over generated CloudFront logs, embedd
     };
     await insertOrder(db, { campaignId: 'xabcx', publicationCode: 'tribune' });
     await insertOrder(db, { campaignId: 'holiday', publicationCode: 'hydepark', deleted: true });
-    await insertScript(db, { creativeId: 'cr_holiday_300', publicationId: 1035, campaignId: 'holiday', channel: 'website', name: 'Holiday 300' });
-    await insertScript(db, { creativeId: 'cr_holiday_nl', publicationId: 1035, campaignId: 'holiday', channel: 'newsletter_image' });
+    await insertScript(db, {
+      creativeId: 'cr_holiday_300',
+      publicationId: 1035,
+      campaignId: 'holiday',
+      channel: 'website',
+      name: 'Holiday 300',
+    });
+    await insertScript(db, {
+      creativeId: 'cr_holiday_nl',
+      publicationId: 1035,
+      campaignId: 'holiday',
+      channel: 'newsletter_image',
+    });
     await writeHits(fixture.logsDir, hits, 2);
   });
   afterEach(() => fixture.close());
@@ -72,15 +94,35 @@ describe('syncTracking end to end (DuckDB over generated CloudFront logs, embedd
     const entries = await fixture.db.collection('performance_entries').find({}).toArray();
     expect(entries).toHaveLength(12);
     const placement: Record<string, { orderId: string; itemPath: string; channel: string; itemName: string }> = {
-      cr_holiday_300: { orderId: orders.holiday, itemPath: 'tracking-website', channel: 'website', itemName: 'Holiday 300' },
-      cr_holiday_nl: { orderId: orders.holiday, itemPath: 'tracking-newsletter_image', channel: 'newsletter', itemName: 'cr_holiday_nl' },
+      cr_holiday_300: {
+        orderId: orders.holiday,
+        itemPath: 'tracking-website',
+        channel: 'website',
+        itemName: 'Holiday 300',
+      },
+      cr_holiday_nl: {
+        orderId: orders.holiday,
+        itemPath: 'tracking-newsletter_image',
+        channel: 'newsletter',
+        itemName: 'cr_holiday_nl',
+      },
       creative_Transit_sq: { orderId: orders.transit, itemPath: 'web-sq', channel: 'website', itemName: 'Square' },
-      cr_holiday_gz: { orderId: orders.gazette, itemPath: 'digital-cr_holiday_gz', channel: 'website', itemName: 'cr_holiday_gz' },
+      cr_holiday_gz: {
+        orderId: orders.gazette,
+        itemPath: 'digital-cr_holiday_gz',
+        channel: 'website',
+        itemName: 'cr_holiday_gz',
+      },
     };
     const placedIds = new Set(PLACED.map((c) => `${c.creativeId}|${c.publicationCode}`));
     for (const row of expectedAggregates(hits).filter((r) => placedIds.has(`${r.creative_id}|${r.publication_code}`))) {
       const where = placement[row.creative_id];
-      const entry = entries.find((e) => e.orderId === where.orderId && e.itemPath === where.itemPath && e.dateStart.toISOString().startsWith(row.report_date));
+      const entry = entries.find(
+        (e) =>
+          e.orderId === where.orderId &&
+          e.itemPath === where.itemPath &&
+          e.dateStart.toISOString().startsWith(row.report_date),
+      );
       expect(entry).toMatchObject({
         ...where,
         source: 'automated',
@@ -99,18 +141,34 @@ describe('syncTracking end to end (DuckDB over generated CloudFront logs, embedd
       expect(entry!.createdAt).toEqual(entry!.updatedAt);
     }
 
-    const skips = fixture.logLines.filter((l) => l.msg === 'Order not found' || l.msg === 'Publication code not mapped');
+    const skips = fixture.logLines.filter(
+      (l) => l.msg === 'Order not found' || l.msg === 'Publication code not mapped',
+    );
     expect(skips).toHaveLength(12);
-    expect(skips).toContainEqual(expect.objectContaining({ msg: 'Order not found', creativeId: 'cr_abc_1', publicationCode: 'tribune' }));
-    expect(skips).toContainEqual(expect.objectContaining({ msg: 'Publication code not mapped', creativeId: 'cr_holiday_300', publicationCode: 'unknownpub' }));
+    expect(skips).toContainEqual(
+      expect.objectContaining({ msg: 'Order not found', creativeId: 'cr_abc_1', publicationCode: 'tribune' }),
+    );
+    expect(skips).toContainEqual(
+      expect.objectContaining({
+        msg: 'Publication code not mapped',
+        creativeId: 'cr_holiday_300',
+        publicationCode: 'unknownpub',
+      }),
+    );
   });
 
   test('a second run of the same range changes nothing but updatedAt', async () => {
     await syncTracking(RANGE, deps());
-    const first = await fixture.db.collection('performance_entries').find({}, { sort: { _id: 1 } }).toArray();
+    const first = await fixture.db
+      .collection('performance_entries')
+      .find({}, { sort: { _id: 1 } })
+      .toArray();
     const again = await syncTracking(RANGE, deps({ now: () => new Date('2025-12-12T06:00:00.000Z') }));
     expect(again.stats).toEqual({ rowsFromAthena: 24, synced: 12, skipped: 12, errors: 0 });
-    const second = await fixture.db.collection('performance_entries').find({}, { sort: { _id: 1 } }).toArray();
+    const second = await fixture.db
+      .collection('performance_entries')
+      .find({}, { sort: { _id: 1 } })
+      .toArray();
     expect(second.map(strip)).toEqual(first.map(strip));
     expect(second.map((e) => String(e._id))).toEqual(first.map((e) => String(e._id)));
     expect(second.every((e) => e.updatedAt.toISOString() === '2025-12-12T06:00:00.000Z')).toBe(true);
@@ -154,7 +212,9 @@ describe('syncTracking end to end (DuckDB over generated CloudFront logs, embedd
     expect(calls.filter((c) => c === 'tracking_scripts.find').length).toBeLessThanOrEqual(batches);
     expect(calls.filter((c) => c === 'publication_insertion_orders.find').length).toBeLessThanOrEqual(batches);
     expect(calls.filter((c) => c === 'publications.find')).toHaveLength(1);
-    expect(calls.filter((c) => c === 'performance_entries.bulkWrite').length).toBeLessThanOrEqual(batches + DAYS.length);
+    expect(calls.filter((c) => c === 'performance_entries.bulkWrite').length).toBeLessThanOrEqual(
+      batches + DAYS.length,
+    );
   });
 
   test('progress is reported per batch and ends at 1', async () => {
@@ -184,14 +244,32 @@ describe('syncTracking end to end (DuckDB over generated CloudFront logs, embedd
   });
 
   test('rows landing on one placement add up instead of overwriting each other', async () => {
-    await insertScript(fixture.db, { creativeId: 'cr_holiday_728', publicationId: 1035, campaignId: 'holiday', channel: 'website' });
-    const extra = generateHits({ creatives: [creative('cr_holiday_728', 'chireader', 'website', '728x90')], days: DAYS, impressionsPerDay: 30, ipPool: 10, seed: 3 });
+    await insertScript(fixture.db, {
+      creativeId: 'cr_holiday_728',
+      publicationId: 1035,
+      campaignId: 'holiday',
+      channel: 'website',
+    });
+    const extra = generateHits({
+      creatives: [creative('cr_holiday_728', 'chireader', 'website', '728x90')],
+      days: DAYS,
+      impressionsPerDay: 30,
+      ipPool: 10,
+      seed: 3,
+    });
     await writeHits(`${fixture.logsDir}/extra`, extra, 1);
     await syncTracking(RANGE, deps());
     const both = expectedAggregates([...hits, ...extra]).filter(
-      (r) => r.publication_code === 'chireader' && ['cr_holiday_300', 'cr_holiday_728'].includes(r.creative_id) && r.report_date === '2025-12-09',
+      (r) =>
+        r.publication_code === 'chireader' &&
+        ['cr_holiday_300', 'cr_holiday_728'].includes(r.creative_id) &&
+        r.report_date === '2025-12-09',
     );
-    const entry = await fixture.db.collection('performance_entries').findOne({ orderId: orders.holiday, itemPath: 'tracking-website', dateStart: new Date('2025-12-09T00:00:00.000Z') });
+    const entry = await fixture.db.collection('performance_entries').findOne({
+      orderId: orders.holiday,
+      itemPath: 'tracking-website',
+      dateStart: new Date('2025-12-09T00:00:00.000Z'),
+    });
     expect(entry!.metrics.impressions).toBe(both.reduce((s, r) => s + r.impressions, 0));
     expect(entry!.metrics.clicks).toBe(both.reduce((s, r) => s + r.clicks, 0));
     expect(entry!.dimensions).toBe('300x250,728x90');

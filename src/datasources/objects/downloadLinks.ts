@@ -21,7 +21,13 @@ export function signDownload(secret: string, key: string, expiresAt: Date): Sign
 }
 
 /** True when the signature matches the key and expiry and the link has not expired at `now`. */
-export function verifyDownload(secret: string, key: string, expires: number, signature: string, now = new Date()): boolean {
+export function verifyDownload(
+  secret: string,
+  key: string,
+  expires: number,
+  signature: string,
+  now = new Date(),
+): boolean {
   if (!Number.isInteger(expires) || expires * 1000 < now.getTime()) return false;
   const expected = Buffer.from(sign(secret, key, expires));
   const given = Buffer.from(signature);

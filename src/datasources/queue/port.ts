@@ -108,7 +108,10 @@ export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
 export const DEDUPLICATION_WINDOW_MS = 5 * 60 * 1000;
 
 export class QueueError extends Error {
-  constructor(message: string, readonly code: 'QUEUE_NOT_FOUND' | 'QUEUE_INVALID' | 'QUEUE_FAILED' = 'QUEUE_FAILED') {
+  constructor(
+    message: string,
+    readonly code: 'QUEUE_NOT_FOUND' | 'QUEUE_INVALID' | 'QUEUE_FAILED' = 'QUEUE_FAILED',
+  ) {
     super(message);
     this.name = 'QueueError';
   }

@@ -84,7 +84,8 @@ function fromWallClock(clock: WallClock, offset: number): Date | null {
 /** The EventDate of a row as true UTC, or null when absent or unreadable. */
 export function eventDateOf(row: ClickLogRow): Date | null {
   for (const [name, value] of Object.entries(row)) {
-    if (name.toLowerCase() === 'eventdate') return value === null || value === undefined ? null : parseSfmcDate(String(value));
+    if (name.toLowerCase() === 'eventdate')
+      return value === null || value === undefined ? null : parseSfmcDate(String(value));
   }
   return null;
 }

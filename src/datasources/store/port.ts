@@ -292,10 +292,7 @@ export interface Collection<TSchema extends Document = Document> {
     filter: Filter<TSchema>,
     options: FindOneAndDeleteOptions & { includeResultMetadata: true },
   ): Promise<ModifyResult<TSchema>>;
-  findOneAndDelete(
-    filter: Filter<TSchema>,
-    options?: FindOneAndDeleteOptions,
-  ): Promise<WithId<TSchema> | null>;
+  findOneAndDelete(filter: Filter<TSchema>, options?: FindOneAndDeleteOptions): Promise<WithId<TSchema> | null>;
 
   createIndex(indexSpec: IndexSpecification, options?: CreateIndexesOptions): Promise<string>;
   createIndexes(indexSpecs: IndexDescription[]): Promise<string[]>;

@@ -30,10 +30,12 @@ function conversions(app: App, tracking: CampaignTracking): Handler {
     try {
       const principal = await resolvePrincipal(app.db, req.headers.authorization, { allowAnonymousViewer: false });
       if (!principal) throw new AppError('UNAUTHENTICATED', 'A valid API key is required');
-      if (!holdsRole(principal.role, Role.OPERATOR)) throw new AppError('FORBIDDEN', 'Recording conversions needs the role OPERATOR');
+      if (!holdsRole(principal.role, Role.OPERATOR))
+        throw new AppError('FORBIDDEN', 'Recording conversions needs the role OPERATOR');
       const body = (req.body ?? {}) as Record<string, unknown>;
       const occurredAt = typeof body.occurredAt === 'string' ? new Date(body.occurredAt) : undefined;
-      if (occurredAt && Number.isNaN(occurredAt.getTime())) throw new AppError('BAD_USER_INPUT', 'occurredAt: an ISO date-time');
+      if (occurredAt && Number.isNaN(occurredAt.getTime()))
+        throw new AppError('BAD_USER_INPUT', 'occurredAt: an ISO date-time');
       const event = await tracking.conversion({
         token: text(body.token),
         campaignId: text(body.campaignId),
@@ -64,7 +66,10 @@ function download(app: App, site: TrackingSite): Handler {
         res.status(404).type('text/plain').send('No such file');
         return;
       }
-      res.status(200).set({ 'Content-Type': object.contentType, 'Content-Disposition': `attachment; filename="${key.split('/').pop()}"` });
+      res.status(200).set({
+        'Content-Type': object.contentType,
+        'Content-Disposition': `attachment; filename="${key.split('/').pop()}"`,
+      });
       object.body.on('error', (error) => res.destroy(error));
       object.body.pipe(res);
     } catch (error) {
@@ -102,7 +107,8 @@ export function campaignFastRoutes(app: App, { tracking }: CampaignServices): Fa
       const segment = queryAt < 0 ? url.slice(3) : url.slice(3, queryAt);
       if (segment === '' || segment.includes('/') || segment.includes('%')) return false;
       if (kind === '/o/') void answerOpen(app, tracking, segment, res);
-      else void answerClick(app, tracking, segment, queryAt < 0 ? undefined : parseQuery(url.slice(queryAt + 1)).l, res);
+      else
+        void answerClick(app, tracking, segment, queryAt < 0 ? undefined : parseQuery(url.slice(queryAt + 1)).l, res);
       return true;
     },
   ];

@@ -10,7 +10,11 @@ import type { CampaignTracking, TrackingRefusal } from '../../services/campaigns
 /** A transparent 1x1 GIF. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
-const PIXEL_HEADERS = { 'Content-Type': 'image/gif', 'Content-Length': String(PIXEL.length), 'Cache-Control': 'no-store, max-age=0' };
+const PIXEL_HEADERS = {
+  'Content-Type': 'image/gif',
+  'Content-Length': String(PIXEL.length),
+  'Cache-Control': 'no-store, max-age=0',
+};
 
 const refusals: Record<TrackingRefusal, { status: number; message: string }> = {
   INVALID_TOKEN: { status: 404, message: 'Unknown or altered tracking link' },
@@ -20,11 +24,21 @@ const refusals: Record<TrackingRefusal, { status: number; message: string }> = {
 
 export function refuse(res: ServerResponse, reason: TrackingRefusal): void {
   const { status, message } = refusals[reason];
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(message)) }).end(message);
+  res
+    .writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(message)),
+    })
+    .end(message);
 }
 
 /** The open pixel: recorded when the token is genuine; the GIF is served even if storing failed. */
-export async function answerOpen(app: App, tracking: CampaignTracking, file: string, res: ServerResponse): Promise<void> {
+export async function answerOpen(
+  app: App,
+  tracking: CampaignTracking,
+  file: string,
+  res: ServerResponse,
+): Promise<void> {
   if (!file.endsWith('.gif')) return refuse(res, 'INVALID_TOKEN');
   try {
     const refusal = await tracking.open(file.slice(0, -'.gif'.length));
@@ -36,7 +50,13 @@ export async function answerOpen(app: App, tracking: CampaignTracking, file: str
 }
 
 /** The click redirect: only to the link at that index of the campaign's frozen link list. */
-export async function answerClick(app: App, tracking: CampaignTracking, token: string, linkParam: unknown, res: ServerResponse): Promise<void> {
+export async function answerClick(
+  app: App,
+  tracking: CampaignTracking,
+  token: string,
+  linkParam: unknown,
+  res: ServerResponse,
+): Promise<void> {
   try {
     const outcome = await tracking.click(token, linkParam);
     if (!outcome.ok) return refuse(res, outcome.reason);
@@ -44,7 +64,12 @@ export async function answerClick(app: App, tracking: CampaignTracking, token: s
   } catch (error) {
     app.logger.error({ err: error }, 'click not recorded');
     const body = JSON.stringify({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong' } });
-    res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) }).end(body);
+    res
+      .writeHead(500, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': String(Buffer.byteLength(body)),
+      })
+      .end(body);
   }
 }
 

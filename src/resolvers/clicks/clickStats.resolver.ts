@@ -16,7 +16,9 @@ export class ClickStatsResolver {
   constructor(private readonly clicks: ClickServices) {}
 
   @Authorized(Role.VIEWER)
-  @Query(() => ClickStats, { description: 'Total clicks (sum of n), distinct clickers and top links, overall and per group' })
+  @Query(() => ClickStats, {
+    description: 'Total clicks (sum of n), distinct clickers and top links, overall and per group',
+  })
   async clickStats(
     @Arg('filter', () => ClickEventFilter, { nullable: true }) filter?: ClickEventFilter | null,
     @Arg('groupBy', () => [ClickGroupByValue], { nullable: true }) groupBy?: ClickGroupByValue[] | null,

@@ -11,7 +11,9 @@ export class ClickSyncResolver {
   constructor(private readonly clicks: ClickServices) {}
 
   @Authorized(Role.OPERATOR)
-  @Mutation(() => Job, { description: "Loads a business unit's unprocessed click rows now; `since` re-reads from that date (final sync)" })
+  @Mutation(() => Job, {
+    description: "Loads a business unit's unprocessed click rows now; `since` re-reads from that date (final sync)",
+  })
   async syncClicks(
     @Arg('bu', () => String) bu: string,
     @Ctx() ctx: GraphQLContext,
@@ -21,7 +23,9 @@ export class ClickSyncResolver {
   }
 
   @Authorized(Role.VIEWER)
-  @Query(() => [ClickSyncStatus], { description: "Every business unit's loader watermark, run in progress and source backlog" })
+  @Query(() => [ClickSyncStatus], {
+    description: "Every business unit's loader watermark, run in progress and source backlog",
+  })
   async clickSyncStatus(): Promise<ClickSyncStatus[]> {
     return (await this.clicks.queries.syncStatus()).map((view) => Object.assign(new ClickSyncStatus(), view));
   }

@@ -11,7 +11,10 @@ export class EmailSendResolver {
   constructor(private readonly clicks: ClickServices) {}
 
   @Authorized(Role.VIEWER)
-  @Query(() => EmailSend, { nullable: true, description: 'A send (JobID of one business unit) with its links and click totals' })
+  @Query(() => EmailSend, {
+    nullable: true,
+    description: 'A send (JobID of one business unit) with its links and click totals',
+  })
   emailSend(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
     return loadSend(ctx, this.clicks, id);
   }

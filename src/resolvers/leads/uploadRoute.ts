@@ -53,7 +53,9 @@ function receiveLeadList(req: Request, uploads: LeadUploads, uploadedBy: string)
       started = true;
       uploads.upload({ source: file, filename: info.filename ?? '', listName, uploadedBy }).then(resolve, reject);
     });
-    parser.on('error', (error) => reject(badInput(`The multipart body could not be read: ${(error as Error).message}`, 'file')));
+    parser.on('error', (error) =>
+      reject(badInput(`The multipart body could not be read: ${(error as Error).message}`, 'file')),
+    );
     parser.on('close', () => {
       if (!started) reject(badInput('The request has no file part', 'file'));
     });

@@ -42,6 +42,7 @@ export class ConversionInput {
   @Field(() => ID, { nullable: true }) campaignId?: string;
   @Field({ nullable: true }) email?: string;
   @Field({ nullable: true }) value?: number;
-  @Field({ nullable: true, description: 'Your id for this conversion: retries with it are stored once' }) eventId?: string;
+  @Field({ nullable: true, description: 'Your id for this conversion: retries with it are stored once' })
+  eventId?: string;
   @Field(() => DateTimeResolver, { nullable: true }) occurredAt?: Date;
 }

@@ -13,9 +13,12 @@ export class Campaign {
   @Field(() => ID) templateId!: string;
   @Field(() => ID) senderId!: string;
   @Field(() => [ID]) audienceIds!: string[];
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When sending starts (or started)' }) sendAt?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true, description: 'No send starts after this time' }) expiresAt?: Date | null;
-  @Field(() => Int, { nullable: true, description: 'Recipients frozen when sending started' }) audienceSize?: number | null;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When sending starts (or started)' })
+  sendAt?: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'No send starts after this time' })
+  expiresAt?: Date | null;
+  @Field(() => Int, { nullable: true, description: 'Recipients frozen when sending started' }) audienceSize?:
+    number | null;
   @Field(() => ID, { nullable: true, description: 'The latest campaign-send job' }) sendJobId?: string | null;
   @Field(() => [String], { description: 'Tracked links (by index), frozen when sending started' }) links!: string[];
   @Field(() => DateTimeResolver) createdAt!: Date;
@@ -69,9 +72,16 @@ export class CampaignRecipient {
   /** The member's current e-mail and name go along (a member is never deleted, only archived). */
   static fromDocument(doc: RecipientDoc, member: Pick<MemberDoc, 'email' | 'name'> | undefined): CampaignRecipient {
     const { _id, ...rest } = doc;
-    return Object.assign(new CampaignRecipient(), { id: _id, ...rest, email: member?.email ?? '', name: member?.name ?? null });
+    return Object.assign(new CampaignRecipient(), {
+      id: _id,
+      ...rest,
+      email: member?.email ?? '',
+      name: member?.name ?? null,
+    });
   }
 }
 
-@ObjectType() export class CampaignConnection extends Connection(Campaign, 'Campaign') {}
-@ObjectType() export class CampaignRecipientConnection extends Connection(CampaignRecipient, 'CampaignRecipient') {}
+@ObjectType()
+export class CampaignConnection extends Connection(Campaign, 'Campaign') {}
+@ObjectType()
+export class CampaignRecipientConnection extends Connection(CampaignRecipient, 'CampaignRecipient') {}

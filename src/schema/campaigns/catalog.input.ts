@@ -54,7 +54,10 @@ export class MemberInput {
   @Field() email!: string;
   @Field(() => String, { nullable: true }) name?: string | null;
   @Field(() => String, { nullable: true }) contact?: string | null;
-  @Field(() => JSONObjectResolver, { nullable: true, description: 'String values only' }) attributes?: Record<string, string>;
+  @Field(() => JSONObjectResolver, { nullable: true, description: 'String values only' }) attributes?: Record<
+    string,
+    string
+  >;
 }
 
 @InputType({ description: 'Only the fields given change' })

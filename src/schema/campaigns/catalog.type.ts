@@ -36,7 +36,18 @@ export class Template {
   static fromDocument(doc: TemplateDoc): Template {
     const { _id, name, type, subject, html, text, createdAt, updatedAt, archivedAt } = doc;
     const placeholders = placeholdersOf(subject, html, text);
-    return Object.assign(new Template(), { id: _id, name, type, subject, html, text, placeholders, createdAt, updatedAt, archivedAt });
+    return Object.assign(new Template(), {
+      id: _id,
+      name,
+      type,
+      subject,
+      html,
+      text,
+      placeholders,
+      createdAt,
+      updatedAt,
+      archivedAt,
+    });
   }
 }
 
@@ -51,7 +62,14 @@ export class Audience {
 
   static fromDocument(doc: AudienceDoc): Audience {
     const { _id, name, segments, locationType, createdAt, archivedAt } = doc;
-    return Object.assign(new Audience(), { id: _id, name, segments: segments ?? [], locationType, createdAt, archivedAt });
+    return Object.assign(new Audience(), {
+      id: _id,
+      name,
+      segments: segments ?? [],
+      locationType,
+      createdAt,
+      archivedAt,
+    });
   }
 }
 
@@ -67,11 +85,23 @@ export class Member {
 
   static fromDocument(doc: MemberDoc): Member {
     const { _id, email, name, contact, attributes, createdAt, archivedAt } = doc;
-    return Object.assign(new Member(), { id: _id, email, name, contact, attributes: attributes ?? {}, createdAt, archivedAt });
+    return Object.assign(new Member(), {
+      id: _id,
+      email,
+      name,
+      contact,
+      attributes: attributes ?? {},
+      createdAt,
+      archivedAt,
+    });
   }
 }
 
-@ObjectType() export class SenderConnection extends Connection(Sender, 'Sender') {}
-@ObjectType() export class TemplateConnection extends Connection(Template, 'Template') {}
-@ObjectType() export class AudienceConnection extends Connection(Audience, 'Audience') {}
-@ObjectType() export class MemberConnection extends Connection(Member, 'Member') {}
+@ObjectType()
+export class SenderConnection extends Connection(Sender, 'Sender') {}
+@ObjectType()
+export class TemplateConnection extends Connection(Template, 'Template') {}
+@ObjectType()
+export class AudienceConnection extends Connection(Audience, 'Audience') {}
+@ObjectType()
+export class MemberConnection extends Connection(Member, 'Member') {}

@@ -57,7 +57,10 @@ registerEnumType(RecipientStatus, {
   description:
     'PENDING: not sent yet; UNCERTAIN: a crash hid whether the provider accepted it (never re-sent); SKIPPED: the member was archived after the audience was frozen (not sent)',
 });
-registerEnumType(ImportMode, { name: 'ImportMode', description: 'ADD keeps current members; REPLACE drops those not in the file' });
+registerEnumType(ImportMode, {
+  name: 'ImportMode',
+  description: 'ADD keeps current members; REPLACE drops those not in the file',
+});
 registerEnumType(ImportStatus, { name: 'ImportStatus' });
 registerEnumType(StatsGranularity, { name: 'StatsGranularity', description: 'Hourly under 7 days, daily otherwise' });
 registerEnumType(MessageChannel, { name: 'MessageChannel' });

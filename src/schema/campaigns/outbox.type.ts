@@ -4,7 +4,9 @@ import type { OutboxDocument } from '../../datasources/messaging/port';
 import { Connection } from '../connection';
 import { MessageChannel, OutboxStatus } from './enums';
 
-@ObjectType({ description: 'A message handed to the messaging port (the delivery itself with MESSAGING_BACKEND=outbox)' })
+@ObjectType({
+  description: 'A message handed to the messaging port (the delivery itself with MESSAGING_BACKEND=outbox)',
+})
 export class OutboxMessage {
   @Field(() => ID, { description: 'The idempotency key of the send' }) id!: string;
   @Field(() => MessageChannel) channel!: MessageChannel;
@@ -26,4 +28,5 @@ export class OutboxMessage {
   }
 }
 
-@ObjectType() export class OutboxMessageConnection extends Connection(OutboxMessage, 'OutboxMessage') {}
+@ObjectType()
+export class OutboxMessageConnection extends Connection(OutboxMessage, 'OutboxMessage') {}

@@ -36,7 +36,12 @@ export class Subscriber {
   subscriberId?: string;
 
   static fromDocument(doc: SubscriberDocument): Subscriber {
-    return Object.assign(new Subscriber(), { id: doc._id, bu: doc.bu, subscriberKey: doc.subscriberKey, subscriberId: doc.subscriberId });
+    return Object.assign(new Subscriber(), {
+      id: doc._id,
+      bu: doc.bu,
+      subscriberKey: doc.subscriberKey,
+      subscriberId: doc.subscriberId,
+    });
   }
 }
 
@@ -58,7 +63,13 @@ export class Category {
   parentId?: string;
 
   static fromDocument(doc: CategoryDocument): Category {
-    return Object.assign(new Category(), { id: doc._id, bu: doc.bu, categoryId: doc.categoryId, name: doc.name, parentId: doc.parentId });
+    return Object.assign(new Category(), {
+      id: doc._id,
+      bu: doc.bu,
+      categoryId: doc.categoryId,
+      name: doc.name,
+      parentId: doc.parentId,
+    });
   }
 }
 
@@ -84,4 +95,3 @@ export class LinkClicks extends ClickTotals {
     return Object.assign(new LinkClicks(), { urlId: url, totalClicks, uniqueClickers });
   }
 }
-

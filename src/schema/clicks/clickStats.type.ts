@@ -94,7 +94,10 @@ export class ClickSyncStatus {
   @Field(() => Int, { nullable: true })
   lastRunRows!: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Unprocessed rows at the source (null when the source does not say)' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Unprocessed rows at the source (null when the source does not say)',
+  })
   backlog!: number | null;
 
   @Field(() => DateTimeResolver, {

@@ -60,7 +60,10 @@ export class Job {
   @Field(() => JSONResolver, { nullable: true })
   result?: unknown;
 
-  @Field(() => JobError, { nullable: true, description: 'Final error of a FAILED job, or the last failed attempt of a retrying one' })
+  @Field(() => JobError, {
+    nullable: true,
+    description: 'Final error of a FAILED job, or the last failed attempt of a retrying one',
+  })
   error?: JobError;
 
   @Field(() => Int, { description: 'Runs started so far' })

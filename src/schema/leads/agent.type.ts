@@ -26,7 +26,9 @@ export class Agent {
   @Field(() => DateTimeResolver, { nullable: true })
   lastAssignedAt!: Date | null;
 
-  @Field(() => DateTimeResolver, { description: 'Since when the agent has had a slot free (LEAST_ACTIVE prefers the longest idle)' })
+  @Field(() => DateTimeResolver, {
+    description: 'Since when the agent has had a slot free (LEAST_ACTIVE prefers the longest idle)',
+  })
   idleSince!: Date;
 
   @Field(() => DateTimeResolver)

@@ -42,9 +42,21 @@ export enum LeadAssignmentEventKind {
   PRESENCE_CHANGED = 'PRESENCE_CHANGED',
 }
 
-registerEnumType(LeadStatus, { name: 'LeadStatus', description: 'Where a lead is: waiting, with an agent, or answered' });
+registerEnumType(LeadStatus, {
+  name: 'LeadStatus',
+  description: 'Where a lead is: waiting, with an agent, or answered',
+});
 registerEnumType(LeadOutcome, { name: 'LeadOutcome', description: "The agent's answer to a lead" });
-registerEnumType(AgentPresence, { name: 'AgentPresence', description: 'Only ONLINE agents with a free slot receive leads' });
+registerEnumType(AgentPresence, {
+  name: 'AgentPresence',
+  description: 'Only ONLINE agents with a free slot receive leads',
+});
 registerEnumType(LeadChange, { name: 'LeadChange', description: 'A state change in a lead history' });
-registerEnumType(LeadRejectionReason, { name: 'LeadRejectionReason', description: 'Why an uploaded row was not queued' });
-registerEnumType(LeadAssignmentEventKind, { name: 'LeadAssignmentEventKind', description: 'What an agent is told on myLeadAssignments' });
+registerEnumType(LeadRejectionReason, {
+  name: 'LeadRejectionReason',
+  description: 'Why an uploaded row was not queued',
+});
+registerEnumType(LeadAssignmentEventKind, {
+  name: 'LeadAssignmentEventKind',
+  description: 'What an agent is told on myLeadAssignments',
+});

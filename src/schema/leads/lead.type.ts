@@ -72,7 +72,9 @@ export class Lead {
   @Field(() => LeadStatus)
   status!: LeadStatus;
 
-  @Field(() => DateTimeResolver, { description: "The lead's timestamp (or upload time): the queue serves the oldest first" })
+  @Field(() => DateTimeResolver, {
+    description: "The lead's timestamp (or upload time): the queue serves the oldest first",
+  })
   queuedAt!: Date;
 
   @Field(() => DateTimeResolver)

@@ -48,7 +48,9 @@ export class LeadImport {
   @Field(() => Int, { description: 'Valid rows skipped because an open lead has the same email' })
   duplicatesOfExisting!: number;
 
-  @Field(() => [RejectedLeadRow], { description: 'Rejected and skipped rows with reasons, by row number (first 1,000)' })
+  @Field(() => [RejectedLeadRow], {
+    description: 'Rejected and skipped rows with reasons, by row number (first 1,000)',
+  })
   rejectedRows!: RejectedLeadRow[];
 
   static fromDocument(doc: LeadImportDoc): LeadImport {
@@ -62,7 +64,9 @@ export class LeadImport {
       accepted: doc.accepted,
       rejected: doc.rejected,
       duplicatesOfExisting: doc.duplicatesOfExisting,
-      rejectedRows: doc.rejectedRows.map((row) => Object.assign(new RejectedLeadRow(), row, { reason: row.reason as LeadRejectionReason })),
+      rejectedRows: doc.rejectedRows.map((row) =>
+        Object.assign(new RejectedLeadRow(), row, { reason: row.reason as LeadRejectionReason }),
+      ),
     });
   }
 }

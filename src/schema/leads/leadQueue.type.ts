@@ -28,7 +28,9 @@ export class LeadQueue {
       at: snapshot.at,
       backlog: snapshot.backlog,
       oldestQueuedAt: snapshot.oldestQueuedAt,
-      oldestAgeSeconds: snapshot.oldestQueuedAt ? Math.max(0, (snapshot.at.getTime() - snapshot.oldestQueuedAt.getTime()) / 1000) : null,
+      oldestAgeSeconds: snapshot.oldestQueuedAt
+        ? Math.max(0, (snapshot.at.getTime() - snapshot.oldestQueuedAt.getTime()) / 1000)
+        : null,
       assigned: snapshot.assigned,
       agents: snapshot.agents.map(Agent.fromDocument),
     });

@@ -7,8 +7,10 @@ export class PerformanceEntryFilter {
   @Field(() => ID, { nullable: true }) orderId?: string | null;
   @Field(() => Int, { nullable: true }) publicationId?: number | null;
   @Field(() => String, { nullable: true }) channel?: string | null;
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Entries whose day starts at or after this' }) dateFrom?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Entries whose day starts at or before this' }) dateTo?: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Entries whose day starts at or after this' })
+  dateFrom?: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Entries whose day starts at or before this' })
+  dateTo?: Date | null;
   @Field(() => String, { nullable: true, description: 'e.g. "automated"' }) source?: string | null;
 }
 
@@ -30,7 +32,8 @@ registerEnumType(PerformanceGroupBy, {
 
 @InputType({ description: 'A tracking sync run, as the seed Lambda took it' })
 export class SyncTrackingInput {
-  @Field(() => String, { nullable: true, description: 'Last day, YYYY-MM-DD (default yesterday, UTC)' }) date?: string | null;
+  @Field(() => String, { nullable: true, description: 'Last day, YYYY-MM-DD (default yesterday, UTC)' }) date?:
+    string | null;
   @Field(() => Int, { nullable: true, description: 'Days counted back from date (default 1)' }) days?: number | null;
   @Field(() => String, { nullable: true, description: 'Only this pixel pub= code' }) publicationCode?: string | null;
   @Field(() => Boolean, { nullable: true, description: 'Match everything, write nothing' }) dryRun?: boolean | null;

@@ -7,17 +7,21 @@ import { Connection } from '../connection';
 export class PerformanceMetrics {
   @Field(() => SafeIntResolver) impressions!: number;
   @Field(() => SafeIntResolver) clicks!: number;
-  @Field(() => SafeIntResolver, { description: 'Impressions counted viewable by the pixel' }) viewableImpressions!: number;
+  @Field(() => SafeIntResolver, { description: 'Impressions counted viewable by the pixel' })
+  viewableImpressions!: number;
   @Field(() => Float, { description: 'clicks / impressions * 100, 2 decimals' }) ctr!: number;
   @Field(() => Float, { description: 'viewable / impressions * 100, 2 decimals' }) viewability!: number;
-  @Field(() => SafeIntResolver, { description: 'Unique IPs (summed when several creatives share a placement)' }) reach!: number;
+  @Field(() => SafeIntResolver, { description: 'Unique IPs (summed when several creatives share a placement)' })
+  reach!: number;
 }
 
 /**
  * A performance_entries document as clients see it. The order, campaign and publication
  * fields are resolved by the resolver through DataLoaders.
  */
-@ObjectType({ description: 'Performance of one order placement on one day (automated from pixel tracking, or entered)' })
+@ObjectType({
+  description: 'Performance of one order placement on one day (automated from pixel tracking, or entered)',
+})
 export class PerformanceEntry {
   @Field(() => ID) id!: string;
   @Field(() => ID) orderId!: string;

@@ -3,7 +3,8 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'Sums over the entries of one group; ratios are recomputed from the sums' })
 export class PerformanceSummaryRow {
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Group by DAY: the day (UTC midnight)' }) day?: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Group by DAY: the day (UTC midnight)' })
+  day?: Date | null;
   @Field(() => DateTimeResolver, { nullable: true, description: 'Group by WEEK: its Monday' }) week?: Date | null;
   @Field(() => DateTimeResolver, { nullable: true, description: 'Group by MONTH: its first day' }) month?: Date | null;
   @Field(() => Int, { nullable: true }) publicationId?: number | null;
@@ -15,7 +16,7 @@ export class PerformanceSummaryRow {
   @Field(() => SafeIntResolver) impressions!: number;
   @Field(() => SafeIntResolver) clicks!: number;
   @Field(() => SafeIntResolver) viewableImpressions!: number;
-  @Field(() => SafeIntResolver, { description: 'Sum of the entries\' reach' }) reach!: number;
+  @Field(() => SafeIntResolver, { description: "Sum of the entries' reach" }) reach!: number;
   @Field(() => Float, { description: 'sum(clicks) / sum(impressions) * 100' }) ctr!: number;
   @Field(() => Float, { description: 'sum(viewable) / sum(impressions) * 100' }) viewability!: number;
 }

@@ -63,7 +63,12 @@ export class AudienceMembers {
       .find({ _id: { $in: memberIds } }, { projection: { _id: 1, email: 1, importId: 1 } })
       .toArray();
     await requireMembersFree(this.db, found);
-    return addMemberships(this.db, audienceId, found.map((member) => member._id), new Date());
+    return addMemberships(
+      this.db,
+      audienceId,
+      found.map((member) => member._id),
+      new Date(),
+    );
   }
 
   /** Answers how many of `memberIds` were in the audience. */

@@ -26,7 +26,8 @@ export async function getCampaign(db: Db, id: string): Promise<CampaignDoc> {
 async function checkReferences(db: Db, fields: Partial<z.infer<typeof campaignFields>>): Promise<void> {
   if (fields.templateId) await requireActive(db, entities.template, fields.templateId, 'templateId');
   if (fields.senderId) await requireActive(db, entities.sender, fields.senderId, 'senderId');
-  for (const audienceId of fields.audienceIds ?? []) await requireActive(db, entities.audience, audienceId, 'audienceIds');
+  for (const audienceId of fields.audienceIds ?? [])
+    await requireActive(db, entities.audience, audienceId, 'audienceIds');
 }
 
 export async function createCampaign(db: Db, input: unknown, now = new Date()): Promise<CampaignDoc> {
@@ -57,7 +58,11 @@ export async function updateCampaign(db: Db, id: string, input: unknown, now = n
   if (parsed.data.audienceIds) set.audienceIds = [...new Set(parsed.data.audienceIds)];
   const updated = await db
     .collection<CampaignDoc>(C.campaigns)
-    .findOneAndUpdate({ _id: id, status: { $in: editable } }, { $set: { ...set, updatedAt: now } }, { returnDocument: 'after' });
+    .findOneAndUpdate(
+      { _id: id, status: { $in: editable } },
+      { $set: { ...set, updatedAt: now } },
+      { returnDocument: 'after' },
+    );
   if (updated) return updated;
   const existing = await getCampaign(db, id);
   throw conflict(`Campaign ${id} is ${existing.status}: only DRAFT or SCHEDULED campaigns can be changed`);

@@ -13,10 +13,7 @@ import { C, newId, type AudienceDoc, type MemberDoc, type SenderDoc, type Templa
 
 const name = z.string().trim().min(1).max(200);
 const optionalText = z.string().trim().max(500).nullish();
-const email = z
-  .string()
-  .transform(normalizeEmail)
-  .refine(isValidEmail, 'not a valid e-mail address');
+const email = z.string().transform(normalizeEmail).refine(isValidEmail, 'not a valid e-mail address');
 
 export const senderInput = z.object({ name, email, department: optionalText, contact: optionalText });
 /** A template body whose links must each stay one valid URL once its placeholders are filled. */
@@ -61,14 +58,24 @@ export interface Entity<Doc> {
 }
 
 export const entities = {
-  sender: { collection: C.senders, label: 'Sender', schema: senderInput, partialSchema: senderInput.partial() } as Entity<SenderDoc>,
+  sender: {
+    collection: C.senders,
+    label: 'Sender',
+    schema: senderInput,
+    partialSchema: senderInput.partial(),
+  } as Entity<SenderDoc>,
   template: {
     collection: C.templates,
     label: 'Template',
     schema: templateInput,
     partialSchema: templateFields.partial(),
   } as Entity<TemplateDoc>,
-  audience: { collection: C.audiences, label: 'Audience', schema: audienceInput, partialSchema: audienceInput.partial() } as Entity<AudienceDoc>,
+  audience: {
+    collection: C.audiences,
+    label: 'Audience',
+    schema: audienceInput,
+    partialSchema: audienceInput.partial(),
+  } as Entity<AudienceDoc>,
   member: {
     collection: C.members,
     label: 'Member',
@@ -84,7 +91,12 @@ function parse<T>(schema: z.ZodType<T, unknown>, input: unknown, field: string):
   return parsed.data;
 }
 
-export async function createEntity<Doc extends Document>(db: Db, entity: Entity<Doc>, input: unknown, now = new Date()): Promise<Doc> {
+export async function createEntity<Doc extends Document>(
+  db: Db,
+  entity: Entity<Doc>,
+  input: unknown,
+  now = new Date(),
+): Promise<Doc> {
   const fields = parse(entity.schema, input, 'input');
   const doc = { ...fields, _id: newId(), createdAt: now, updatedAt: now, archivedAt: null } as unknown as Doc;
   try {
@@ -112,7 +124,8 @@ export async function updateEntity<Doc extends Document>(
     if (!updated) throw notFound(entity.label, id);
     return updated as unknown as Doc;
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw conflict(`Another ${entity.label.toLowerCase()} has that e-mail`);
+    if ((error as { code?: number }).code === 11000)
+      throw conflict(`Another ${entity.label.toLowerCase()} has that e-mail`);
     throw error;
   }
 }
@@ -126,7 +139,9 @@ export async function archiveEntity<Doc extends Document>(
   now = new Date(),
 ): Promise<Doc> {
   const filter = archived ? { _id: id as never, archivedAt: null } : { _id: id as never };
-  await db.collection(entity.collection).updateOne(filter, { $set: { archivedAt: archived ? now : null, updatedAt: now } });
+  await db
+    .collection(entity.collection)
+    .updateOne(filter, { $set: { archivedAt: archived ? now : null, updatedAt: now } });
   return getEntity(db, entity, id);
 }
 
@@ -137,7 +152,12 @@ export async function getEntity<Doc extends Document>(db: Db, entity: Entity<Doc
 }
 
 /** Loads a document that must exist and not be archived (for references from a campaign). */
-export async function requireActive<Doc extends Document>(db: Db, entity: Entity<Doc>, id: string, field: string): Promise<Doc> {
+export async function requireActive<Doc extends Document>(
+  db: Db,
+  entity: Entity<Doc>,
+  id: string,
+  field: string,
+): Promise<Doc> {
   const doc = await getEntity(db, entity, id);
   if (doc.archivedAt) throw conflict(`${field}: ${entity.label} ${id} is archived`);
   return doc;

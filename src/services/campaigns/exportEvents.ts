@@ -41,7 +41,10 @@ const ceilHour = (at: Date) => new Date(Math.ceil(at.getTime() / HOUR_MS) * HOUR
 
 export function exportFileKey(hour: Date): { key: string; batchId: string } {
   const iso = hour.toISOString();
-  const batchId = createHash('sha256').update(`campaign_events|${iso}|${new Date(hour.getTime() + HOUR_MS).toISOString()}`).digest('hex').slice(0, 16);
+  const batchId = createHash('sha256')
+    .update(`campaign_events|${iso}|${new Date(hour.getTime() + HOUR_MS).toISOString()}`)
+    .digest('hex')
+    .slice(0, 16);
   const compact = `${iso.slice(0, 10).replace(/-/g, '')}T${iso.slice(11, 13)}`;
   const key = `raw/campaign_events/dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/campaign_events_${compact}_${batchId}.ndjson.gz`;
   return { key, batchId };
@@ -75,21 +78,34 @@ async function* ndjson(db: Db, hour: Date, batchId: string, counter: { events: n
 /** Writes the file of one hour when the hour has events; answers it, or null for an empty hour. */
 export async function exportHour(db: Db, objects: ObjectStore, hour: Date): Promise<ExportedFile | null> {
   const end = new Date(hour.getTime() + HOUR_MS);
-  const any = await db.collection<CampaignEventDoc>(C.events).findOne({ recordedAt: { $gte: hour, $lt: end } }, { projection: { _id: 1 } });
+  const any = await db
+    .collection<CampaignEventDoc>(C.events)
+    .findOne({ recordedAt: { $gte: hour, $lt: end } }, { projection: { _id: 1 } });
   if (!any) return null;
   const { key, batchId } = exportFileKey(hour);
   const counter = { events: 0 };
-  await objects.put(key, Readable.from(ndjson(db, hour, batchId, counter)).pipe(createGzip()), 'application/x-ndjson+gzip');
+  await objects.put(
+    key,
+    Readable.from(ndjson(db, hour, batchId, counter)).pipe(createGzip()),
+    'application/x-ndjson+gzip',
+  );
   return { key, events: counter.events, hour };
 }
 
 /** Re-exports every hour overlapping [from, to); the stored position does not move. */
-export async function exportRange(db: Db, objects: ObjectStore, from: Date, to: Date, context?: JobContext): Promise<ExportResult> {
+export async function exportRange(
+  db: Db,
+  objects: ObjectStore,
+  from: Date,
+  to: Date,
+  context?: JobContext,
+): Promise<ExportResult> {
   const start = floorHour(from);
   const end = ceilHour(to);
   const hours = (end.getTime() - start.getTime()) / HOUR_MS;
   if (hours <= 0) throw new PermanentJobError('"to" must be after "from"', 'BAD_USER_INPUT');
-  if (hours > MAX_HOURS_PER_RUN) throw new PermanentJobError(`At most ${MAX_HOURS_PER_RUN} hours per export`, 'BAD_USER_INPUT');
+  if (hours > MAX_HOURS_PER_RUN)
+    throw new PermanentJobError(`At most ${MAX_HOURS_PER_RUN} hours per export`, 'BAD_USER_INPUT');
   const files: ExportedFile[] = [];
   for (let i = 0; i < hours; i++) {
     const file = await exportHour(db, objects, new Date(start.getTime() + i * HOUR_MS));
@@ -103,12 +119,19 @@ export async function exportRange(db: Db, objects: ObjectStore, from: Date, to: 
  * The scheduled run: from the stored position (or the hour of the first event) up to the last
  * hour that closed at least `lagMs` ago, so events still being written belong to a later run.
  */
-export async function exportSincePosition(db: Db, objects: ObjectStore, now: Date, lagMs: number, context?: JobContext): Promise<ExportResult> {
+export async function exportSincePosition(
+  db: Db,
+  objects: ObjectStore,
+  now: Date,
+  lagMs: number,
+  context?: JobContext,
+): Promise<ExportResult> {
   const state = db.collection<{ _id: string; exportedUntil: Date }>(C.exportState);
   const position = (await state.findOne({ _id: STATE_ID }))?.exportedUntil;
   const first = position ?? (await firstEventHour(db));
   const until = floorHour(new Date(now.getTime() - lagMs));
-  if (!first || first.getTime() >= until.getTime()) return { files: [], hoursScanned: 0, exportedUntil: position ?? null };
+  if (!first || first.getTime() >= until.getTime())
+    return { files: [], hoursScanned: 0, exportedUntil: position ?? null };
   const hours = Math.min((until.getTime() - first.getTime()) / HOUR_MS, MAX_HOURS_PER_RUN);
   const files: ExportedFile[] = [];
   let exportedUntil = first;
@@ -124,7 +147,9 @@ export async function exportSincePosition(db: Db, objects: ObjectStore, now: Dat
 }
 
 async function firstEventHour(db: Db): Promise<Date | null> {
-  const first = await db.collection<CampaignEventDoc>(C.events).findOne({}, { sort: { recordedAt: 1 }, projection: { recordedAt: 1 } });
+  const first = await db
+    .collection<CampaignEventDoc>(C.events)
+    .findOne({}, { sort: { recordedAt: 1 }, projection: { recordedAt: 1 } });
   return first ? floorHour(first.recordedAt) : null;
 }
 
@@ -152,7 +177,10 @@ export function campaignEventsExportJob(
         from && to
           ? await exportRange(deps.db, deps.objects, from, to, context)
           : await exportSincePosition(deps.db, deps.objects, clock(), deps.lagMs, context);
-      await context.setStats({ files: result.files.length, events: result.files.reduce((sum, file) => sum + file.events, 0) });
+      await context.setStats({
+        files: result.files.length,
+        events: result.files.reduce((sum, file) => sum + file.events, 0),
+      });
       return result;
     },
   };

@@ -1,5 +1,13 @@
 import type { Db } from '../../datasources/store';
-import { archivedMemberFilter, C, recipientId, type CampaignDoc, type MemberDoc, type MembershipDoc, type RecipientDoc } from './model';
+import {
+  archivedMemberFilter,
+  C,
+  recipientId,
+  type CampaignDoc,
+  type MemberDoc,
+  type MembershipDoc,
+  type RecipientDoc,
+} from './model';
 import { membershipView } from './visibleMemberships';
 
 // Few enough commits that the per-commit sync stays a small share of the freeze.
@@ -15,7 +23,11 @@ const CHUNK = 5000;
  * archived ones from the members' partial index on archivedAt. One streaming pass: a chunk's
  * recipients are built while the previous chunk's insert commits. Answers the audience size.
  */
-export async function freezeAudience(db: Db, campaign: CampaignDoc, onProgress?: (frozen: number) => Promise<void>): Promise<number> {
+export async function freezeAudience(
+  db: Db,
+  campaign: CampaignDoc,
+  onProgress?: (frozen: number) => Promise<void>,
+): Promise<number> {
   const recipients = db.collection<RecipientDoc>(C.recipients);
   // a fresh freeze whose inserts all went in counts its recipients rather than reading them back
   const resumed = (await recipients.findOne({ campaignId: campaign._id }, { projection: { _id: 1 } })) !== null;
@@ -68,7 +80,7 @@ async function* distinctMembers(db: Db, audienceIds: string[]): AsyncGenerator<s
 /** One audience's members not in `seen`, in chunks, each added to `seen` as it is handed on. */
 async function* audienceChunks(db: Db, audienceId: string, seen: Set<string>): AsyncGenerator<string[]> {
   const memberships = db.collection<MembershipDoc>(C.memberships);
-  for (let view = await membershipView(db, audienceId); ; ) {
+  for (let view = await membershipView(db, audienceId); ;) {
     const read = view;
     const unchanged = async () => (view = await membershipView(db, audienceId)).mark === read.mark;
     let pending: string[] = [];
@@ -125,7 +137,8 @@ async function insertKeepingExisting(db: Db, recipients: RecipientDoc[]): Promis
   } catch (error) {
     const writeErrors = (error as { writeErrors?: { code?: number }[] }).writeErrors;
     const duplicatesOnly =
-      (error as { code?: number }).code === 11000 && (!Array.isArray(writeErrors) || writeErrors.every((e) => e.code === 11000));
+      (error as { code?: number }).code === 11000 &&
+      (!Array.isArray(writeErrors) || writeErrors.every((e) => e.code === 11000));
     if (!duplicatesOnly) throw error;
     return true;
   }

@@ -94,12 +94,16 @@ export class CampaignLaunch {
   /** Enqueues the send of the launch the campaign's sendKey names (set by the transition before). */
   private async enqueueSend(campaign: CampaignDoc, requestedBy?: string, delaySeconds?: number): Promise<JobRecord> {
     const sendKey = campaign.sendKey!;
-    const job = await this.deps.jobs.enqueue(CAMPAIGN_SEND_JOB, { campaignId: campaign._id, sendKey }, {
-      trigger: 'MANUAL',
-      requestedBy,
-      idempotencyKey: `${CAMPAIGN_SEND_JOB}:${campaign._id}:${sendKey}`,
-      delaySeconds,
-    });
+    const job = await this.deps.jobs.enqueue(
+      CAMPAIGN_SEND_JOB,
+      { campaignId: campaign._id, sendKey },
+      {
+        trigger: 'MANUAL',
+        requestedBy,
+        idempotencyKey: `${CAMPAIGN_SEND_JOB}:${campaign._id}:${sendKey}`,
+        delaySeconds,
+      },
+    );
     await this.deps.db
       .collection<CampaignDoc>(C.campaigns)
       .updateOne({ _id: campaign._id }, { $set: { sendJobId: job._id } });

@@ -7,11 +7,17 @@ export type RecipientMember = Pick<MemberDoc, '_id' | 'email' | 'name' | 'attrib
  * The members of some recipients, by member id, in one `$in`: who a recipient is lives on its
  * member, read when a message is rendered and when recipients are listed or exported.
  */
-export async function membersOf(db: Db, recipients: Pick<RecipientDoc, 'memberId'>[]): Promise<Map<string, RecipientMember>> {
+export async function membersOf(
+  db: Db,
+  recipients: Pick<RecipientDoc, 'memberId'>[],
+): Promise<Map<string, RecipientMember>> {
   if (recipients.length === 0) return new Map();
   const members = await db
     .collection<MemberDoc>(C.members)
-    .find({ _id: { $in: recipients.map((recipient) => recipient.memberId) } }, { projection: { email: 1, name: 1, attributes: 1, archivedAt: 1 } })
+    .find(
+      { _id: { $in: recipients.map((recipient) => recipient.memberId) } },
+      { projection: { email: 1, name: 1, attributes: 1, archivedAt: 1 } },
+    )
     .toArray();
   return new Map(members.map((member) => [member._id, member]));
 }

@@ -24,8 +24,19 @@ export function recipientQuery(campaignId: string, filter: RecipientFilter = {})
 }
 
 const columns = [
-  'email', 'name', 'status', 'sentAt', 'opened', 'firstOpenedAt', 'lastOpenedAt',
-  'clicked', 'firstClickedAt', 'lastClickedAt', 'converted', 'firstConvertedAt', 'lastConvertedAt',
+  'email',
+  'name',
+  'status',
+  'sentAt',
+  'opened',
+  'firstOpenedAt',
+  'lastOpenedAt',
+  'clicked',
+  'firstClickedAt',
+  'lastClickedAt',
+  'converted',
+  'firstConvertedAt',
+  'lastConvertedAt',
 ] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed so spreadsheets do not run it as a formula. */
@@ -74,7 +85,10 @@ export async function recipientsPage<N>(
   const found = await paginate(db.collection<RecipientDoc>(C.recipients), recipientQuery(campaignId, filter), page, {
     toNode: (doc: RecipientDoc) => doc,
   });
-  const members = await membersOf(db, found.edges.map((edge) => edge.node));
+  const members = await membersOf(
+    db,
+    found.edges.map((edge) => edge.node),
+  );
   const edges = found.edges.map(({ cursor, node }) => ({ cursor, node: toNode(node, members.get(node.memberId)) }));
   return { ...found, edges };
 }
@@ -109,7 +123,10 @@ export async function exportCampaignRecipients(
 ): Promise<RecipientExport> {
   await getCampaign(deps.db, campaignId);
   const counter = { rows: 0 };
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const key = `exports/campaigns/${campaignId}/recipients-${stamp}.csv`;
   const csv = Readable.from(csvLines(deps.db, recipientQuery(campaignId, filter), counter));
   await deps.objects.put(key, csv, 'text/csv; charset=utf-8');

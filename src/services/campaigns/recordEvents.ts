@@ -93,7 +93,10 @@ export class CampaignEventRecorder {
   private startBatch(): void {
     const batch = this.queue.splice(0, this.maxBatch);
     if (batch.length === 0) return;
-    const written: Promise<void> = storeEvents(this.db, batch.map((p) => p.event)).then(
+    const written: Promise<void> = storeEvents(
+      this.db,
+      batch.map((p) => p.event),
+    ).then(
       () => {
         for (const pending of batch) pending.resolve();
       },
@@ -116,7 +119,8 @@ export async function storeEvents(db: Db, events: CampaignEventDoc[]): Promise<v
   } catch (error) {
     const writeErrors = (error as { writeErrors?: { code?: number }[] }).writeErrors;
     const onlyDuplicates =
-      (error as { code?: number }).code === 11000 && (!Array.isArray(writeErrors) || writeErrors.every((e) => e.code === 11000));
+      (error as { code?: number }).code === 11000 &&
+      (!Array.isArray(writeErrors) || writeErrors.every((e) => e.code === 11000));
     if (!onlyDuplicates) throw error;
   }
   await db.collection<RecipientDoc>(C.recipients).bulkWrite(recipientUpdates(events), { ordered: false });
@@ -128,7 +132,10 @@ export async function storeEvents(db: Db, events: CampaignEventDoc[]): Promise<v
  * clients often block the pixel, and a person who clicked has read the message.
  */
 export function recipientUpdates(events: CampaignEventDoc[]): AnyBulkWriteOperation<RecipientDoc>[] {
-  const byRecipient = new Map<string, { $set: Record<string, boolean>; $min: Record<string, Date>; $max: Record<string, Date> }>();
+  const byRecipient = new Map<
+    string,
+    { $set: Record<string, boolean>; $min: Record<string, Date>; $max: Record<string, Date> }
+  >();
   for (const event of events) {
     let update = byRecipient.get(event.recipientId);
     if (!update) {

@@ -61,7 +61,11 @@ export function renderLink(link: string, recipient: RecipientVariables): string 
 
 export const hasPlaceholder = (text: string): boolean => new RegExp(placeholderPattern.source).test(text);
 
-export function renderMessage(content: FrozenContent, recipient: RecipientVariables, tracking: TrackingUrls): RenderedMessage {
+export function renderMessage(
+  content: FrozenContent,
+  recipient: RecipientVariables,
+  tracking: TrackingUrls,
+): RenderedMessage {
   const lookup = lookupIn(recipient);
   const indexOf = (url: string) => content.links.indexOf(url);
   const rendered: RenderedMessage = { subject: fill(content.subject, lookup, (v) => v) };
@@ -71,7 +75,10 @@ export function renderMessage(content: FrozenContent, recipient: RecipientVariab
       return index < 0 ? whole : `href=${quote}${escapeHtml(tracking.click(index))}${quote}`;
     });
     const filled = fill(linked, lookup, escapeHtml);
-    rendered.html = appendPixel(filled, `<img src="${escapeHtml(tracking.open)}" width="1" height="1" alt="" style="display:none">`);
+    rendered.html = appendPixel(
+      filled,
+      `<img src="${escapeHtml(tracking.open)}" width="1" height="1" alt="" style="display:none">`,
+    );
   }
   if (content.text) {
     const linked = content.text.replace(bareUrlPattern, (url) => {
@@ -100,7 +107,12 @@ function appendPixel(html: string, pixel: string): string {
 }
 
 export function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 function decodeHtml(value: string): string {

@@ -47,7 +47,10 @@ export async function sendPendingRecipients(
     const stopped = await stopReason(deps.db, campaign);
     if (stopped) return { stopped, sent };
     const batch = await recipients
-      .find({ campaignId: campaign._id, status: 'PENDING', _id: { $gt: lastId } }, { sort: { _id: 1 }, limit: BATCH_SIZE })
+      .find(
+        { campaignId: campaign._id, status: 'PENDING', _id: { $gt: lastId } },
+        { sort: { _id: 1 }, limit: BATCH_SIZE },
+      )
       .toArray();
     if (batch.length === 0) return { sent };
     lastId = batch[batch.length - 1]._id;
@@ -55,11 +58,16 @@ export async function sendPendingRecipients(
     const outcomes = await mapLimit(batch, PARALLEL_SENDS, (recipient) => {
       // a member archived since the freeze is not sent to
       const member = members.get(recipient.memberId);
-      return member && !member.archivedAt ? sendOne(deps, campaign, recipient, member, secret) : Promise.resolve<RecipientStatus>('SKIPPED');
+      return member && !member.archivedAt
+        ? sendOne(deps, campaign, recipient, member, secret)
+        : Promise.resolve<RecipientStatus>('SKIPPED');
     });
     const sentAt = now();
     const marks: AnyBulkWriteOperation<RecipientDoc>[] = batch.map((recipient, index) => ({
-      updateOne: { filter: { _id: recipient._id, status: 'PENDING' }, update: { $set: { status: outcomes[index], sentAt } } },
+      updateOne: {
+        filter: { _id: recipient._id, status: 'PENDING' },
+        update: { $set: { status: outcomes[index], sentAt } },
+      },
     }));
     await recipients.bulkWrite(marks, { ordered: false });
     sent += outcomes.filter((status) => status === 'SENT').length;
@@ -88,10 +96,14 @@ async function sendOne(
 ): Promise<RecipientStatus> {
   const base = deps.site.baseUrl;
   const token = signTrackingToken(secret, { campaignId: campaign._id, memberId: recipient.memberId });
-  const rendered = renderMessage(campaign.content!, { email: member.email, name: member.name, attributes: member.attributes ?? {} }, {
-    open: `${base}/o/${token}.gif`,
-    click: (index) => `${base}/c/${token}?l=${index}`,
-  });
+  const rendered = renderMessage(
+    campaign.content!,
+    { email: member.email, name: member.name, attributes: member.attributes ?? {} },
+    {
+      open: `${base}/o/${token}.gif`,
+      click: (index) => `${base}/c/${token}?l=${index}`,
+    },
+  );
   const message: OutboundMessage = {
     channel: 'EMAIL',
     to: member.email,

@@ -41,16 +41,26 @@ export async function performSend(
 ): Promise<CampaignSendResult> {
   let campaign = await getCampaign(deps.db, campaignId).catch((error: unknown) => {
     // a missing campaign will not appear on retry; a store error may go away
-    if (error instanceof AppError && error.code === 'NOT_FOUND') throw new PermanentJobError(error.message, 'NOT_FOUND');
+    if (error instanceof AppError && error.code === 'NOT_FOUND')
+      throw new PermanentJobError(error.message, 'NOT_FOUND');
     throw error;
   });
-  const result = (outcome: CampaignSendResult['outcome']) => ({ outcome, audienceSize: campaign.audienceSize ?? 0, sent: 0 });
+  const result = (outcome: CampaignSendResult['outcome']) => ({
+    outcome,
+    audienceSize: campaign.audienceSize ?? 0,
+    sent: 0,
+  });
   if (campaign.status === 'CANCELLED') return result('CANCELLED');
   if (campaign.sendKey !== sendKey) return result('SUPERSEDED');
-  const due = ['SCHEDULED', 'SENDING'].includes(campaign.status) && (!campaign.sendAt || campaign.sendAt.getTime() <= now().getTime() + 1000);
+  const due =
+    ['SCHEDULED', 'SENDING'].includes(campaign.status) &&
+    (!campaign.sendAt || campaign.sendAt.getTime() <= now().getTime() + 1000);
   if (!due) return result(campaign.status === 'PAUSED' ? 'PAUSED' : 'NOT_DUE');
   if (campaign.expiresAt && campaign.expiresAt.getTime() <= now().getTime()) {
-    throw new PermanentJobError(`Campaign ${campaignId} expired at ${campaign.expiresAt.toISOString()} before it was sent`, 'EXPIRED');
+    throw new PermanentJobError(
+      `Campaign ${campaignId} expired at ${campaign.expiresAt.toISOString()} before it was sent`,
+      'EXPIRED',
+    );
   }
   const secret = await deps.site.secret();
   campaign = await markSending(deps.db, campaign, context.jobId, now());
@@ -59,7 +69,10 @@ export async function performSend(
   if (stopped) return { outcome: stopped, audienceSize: campaign.audienceSize ?? 0, sent };
   await deps.db
     .collection<CampaignDoc>(C.campaigns)
-    .updateOne({ _id: campaignId, status: 'SENDING' }, { $set: { status: 'SENT', finishedAt: now(), updatedAt: now() } });
+    .updateOne(
+      { _id: campaignId, status: 'SENDING' },
+      { $set: { status: 'SENT', finishedAt: now(), updatedAt: now() } },
+    );
   await context.progress(1, `sent to ${sent} recipients`);
   return { outcome: 'SENT', audienceSize: campaign.audienceSize ?? 0, sent };
 }
@@ -82,12 +95,19 @@ async function markSending(db: Db, campaign: CampaignDoc, jobId: string, at: Dat
 async function frozenContent(db: Db, campaign: CampaignDoc): Promise<FrozenContent> {
   const template = await db.collection<TemplateDoc>(C.templates).findOne({ _id: campaign.templateId });
   if (!template) throw new PermanentJobError(`Template ${campaign.templateId} does not exist`, 'NOT_FOUND');
-  return { subject: template.subject, html: template.html ?? null, text: template.text ?? null, links: extractLinks(template) };
+  return {
+    subject: template.subject,
+    html: template.html ?? null,
+    text: template.text ?? null,
+    links: extractLinks(template),
+  };
 }
 
 async function freeze(db: Db, campaign: CampaignDoc, context: JobContext, now: () => Date): Promise<CampaignDoc> {
   await context.progress(0, 'freezing the audience');
-  const audienceSize = await freezeAudience(db, campaign, (frozen) => context.progress(0, `froze ${frozen} recipients`));
+  const audienceSize = await freezeAudience(db, campaign, (frozen) =>
+    context.progress(0, `froze ${frozen} recipients`),
+  );
   const frozenAt = now();
   await db.collection<CampaignDoc>(C.campaigns).updateOne({ _id: campaign._id }, { $set: { audienceSize, frozenAt } });
   await context.setStats({ audienceSize });

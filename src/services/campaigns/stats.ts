@@ -2,7 +2,16 @@ import type { Db } from '../../datasources/store';
 import { badInput } from '../../errors';
 import { getCampaign } from './campaigns';
 import { C, type CampaignEventType, type RecipientDoc } from './model';
-import { bucketMs, bucketStarts, engagementRates, granularityFor, rate, type EngagementCounts, type EngagementRates, type Granularity } from './rates';
+import {
+  bucketMs,
+  bucketStarts,
+  engagementRates,
+  granularityFor,
+  rate,
+  type EngagementCounts,
+  type EngagementRates,
+  type Granularity,
+} from './rates';
 
 export interface LinkStats {
   index: number;
@@ -46,7 +55,12 @@ export interface StatsRange {
  * sent come from the recipients; engagement from the events in the range, grouped in the store
  * by type, recipient and link, so the service reads one row per engaged recipient, not per event.
  */
-export async function campaignStats(db: Db, campaignId: string, range: StatsRange = {}, now = new Date()): Promise<CampaignStats> {
+export async function campaignStats(
+  db: Db,
+  campaignId: string,
+  range: StatsRange = {},
+  now = new Date(),
+): Promise<CampaignStats> {
   const campaign = await getCampaign(db, campaignId);
   const from = range.from ?? campaign.createdAt;
   const to = range.to ?? now;
@@ -60,7 +74,13 @@ export async function campaignStats(db: Db, campaignId: string, range: StatsRang
       .collection(C.events)
       .aggregate<Group>([
         { $match: match },
-        { $group: { _id: { type: '$type', recipientId: '$recipientId', linkIndex: '$linkIndex' }, events: { $sum: 1 }, value: { $sum: { $ifNull: ['$value', 0] } } } },
+        {
+          $group: {
+            _id: { type: '$type', recipientId: '$recipientId', linkIndex: '$linkIndex' },
+            events: { $sum: 1 },
+            value: { $sum: { $ifNull: ['$value', 0] } },
+          },
+        },
       ])
       .toArray(),
   ]);
@@ -108,7 +128,13 @@ function tally(groups: Group[]) {
   return { engaged, totalClicks, conversionValue, perLink };
 }
 
-async function timeSeries(db: Db, match: object, from: Date, to: Date, granularity: Granularity): Promise<TimeBucket[]> {
+async function timeSeries(
+  db: Db,
+  match: object,
+  from: Date,
+  to: Date,
+  granularity: Granularity,
+): Promise<TimeBucket[]> {
   const size = bucketMs(granularity);
   const rows = await db
     .collection(C.events)
@@ -116,13 +142,21 @@ async function timeSeries(db: Db, match: object, from: Date, to: Date, granulari
       { $match: match },
       {
         $group: {
-          _id: { type: '$type', start: { $subtract: [{ $toLong: '$occurredAt' }, { $mod: [{ $toLong: '$occurredAt' }, size] }] } },
+          _id: {
+            type: '$type',
+            start: { $subtract: [{ $toLong: '$occurredAt' }, { $mod: [{ $toLong: '$occurredAt' }, size] }] },
+          },
           events: { $sum: 1 },
         },
       },
     ])
     .toArray();
-  const buckets = new Map(bucketStarts(from, to, granularity).map((start) => [start.getTime(), { start, opens: 0, clicks: 0, conversions: 0 }]));
+  const buckets = new Map(
+    bucketStarts(from, to, granularity).map((start) => [
+      start.getTime(),
+      { start, opens: 0, clicks: 0, conversions: 0 },
+    ]),
+  );
   for (const { _id, events } of rows) {
     const bucket = buckets.get(Number(_id.start));
     if (!bucket) continue;

@@ -98,7 +98,9 @@ export class CampaignTracking {
     const email = normalizeEmail(input.email);
     const member = await this.db.collection<MemberDoc>(C.members).findOne({ email }, { projection: { _id: 1 } });
     const recipient = member
-      ? await this.db.collection<RecipientDoc>(C.recipients).findOne({ _id: recipientId(input.campaignId, member._id) }, { projection: { memberId: 1 } })
+      ? await this.db
+          .collection<RecipientDoc>(C.recipients)
+          .findOne({ _id: recipientId(input.campaignId, member._id) }, { projection: { memberId: 1 } })
       : null;
     if (!recipient) throw notFound('Campaign recipient', `${input.campaignId}/${email}`);
     return { campaignId: input.campaignId, memberId: recipient.memberId };

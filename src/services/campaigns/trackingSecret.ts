@@ -15,7 +15,9 @@ const cache = new Map<string, Promise<string>>();
 export function trackingSecret(config: Config): Promise<string> {
   if (config.TRACKING_SECRET) return Promise.resolve(config.TRACKING_SECRET);
   if (config.NODE_ENV === 'production') {
-    return Promise.reject(new PermanentJobError('TRACKING_SECRET must be set in production to send or track campaigns', 'CONFIG'));
+    return Promise.reject(
+      new PermanentJobError('TRACKING_SECRET must be set in production to send or track campaigns', 'CONFIG'),
+    );
   }
   const file = join(config.DATA_DIR, 'secrets', 'tracking-secret');
   let secret = cache.get(file);

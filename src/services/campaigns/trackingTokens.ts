@@ -13,7 +13,11 @@ export interface TrackingIdentity {
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 function signature(secret: string, campaignId: string, memberId: string): string {
-  return createHmac('sha256', secret).update(`track\n${campaignId}\n${memberId}`).digest().subarray(0, 16).toString('base64url');
+  return createHmac('sha256', secret)
+    .update(`track\n${campaignId}\n${memberId}`)
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
 }
 
 export function signTrackingToken(secret: string, identity: TrackingIdentity): string {

@@ -94,7 +94,8 @@ async function insertNewMembers(db: Db, docs: MemberDoc[]): Promise<Set<number>>
     return new Set();
   } catch (error) {
     const writeErrors = (error as { writeErrors?: { code?: number; index: number }[] }).writeErrors;
-    if (!Array.isArray(writeErrors) || writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
+    if (!Array.isArray(writeErrors) || writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000))
+      throw error;
     return new Set(writeErrors.map((e) => e.index));
   }
 }
@@ -128,7 +129,13 @@ async function overwriteMembers(
   const updates: AnyBulkWriteOperation<MemberDoc>[] = [];
   for (const row of rows) {
     const member = found.get(row.email)!;
-    const fields = { name: row.name, contact: row.contact, attributes: row.attributes, updatedAt: now, archivedAt: null };
+    const fields = {
+      name: row.name,
+      contact: row.contact,
+      attributes: row.attributes,
+      updatedAt: now,
+      archivedAt: null,
+    };
     const asLookedUp = { importId: member.importId ?? null, updatedAt: member.updatedAt ?? null };
     const filter = (importId ? { _id: member._id, ...asLookedUp } : { _id: member._id }) as Filter<MemberDoc>;
     updates.push({ updateOne: { filter, update: { $set: importId ? { ...fields, importId } : fields } } });

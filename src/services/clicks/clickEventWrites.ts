@@ -1,6 +1,11 @@
 import type { AnyBulkWriteOperation, Db } from '../../datasources/store';
 import type { ClickEvent } from './clickRow';
-import { clickCollections, MAX_GUIDS_PER_EVENT, type ClickEventDocument, type ClickEventIdDocument } from './clickModels';
+import {
+  clickCollections,
+  MAX_GUIDS_PER_EVENT,
+  type ClickEventDocument,
+  type ClickEventIdDocument,
+} from './clickModels';
 import { clickEventKey } from './modelIds';
 import type { ClickRefs } from './relatedModels';
 
@@ -22,7 +27,14 @@ export function groupByEventKey(clicks: ClickEvent[], refs: ClickRefs[]): KeyedC
     const _id = clickEventKey(click.bu, click.day, ref.send, ref.url, ref.subscriber);
     const group = groups.get(_id);
     if (!group) {
-      groups.set(_id, { _id, bu: click.bu, day: click.day, refs: ref, ids: new Set([click.eventId]), last: click.eventDate });
+      groups.set(_id, {
+        _id,
+        bu: click.bu,
+        day: click.day,
+        refs: ref,
+        ids: new Set([click.eventId]),
+        last: click.eventDate,
+      });
       return;
     }
     group.ids.add(click.eventId);
@@ -62,7 +74,18 @@ function planWrite(group: KeyedClicks, held: HeldEvent | undefined): PlannedWrit
   const n = written.length + (held?.overflowN ?? 0);
   if (!held) {
     const { send, url, subscriber } = group.refs;
-    const document: ClickEventDocument = { _id: group._id, bu: group.bu, day: group.day, send, url, subscriber, n, guids: written, last: group.last, spilled };
+    const document: ClickEventDocument = {
+      _id: group._id,
+      bu: group.bu,
+      day: group.day,
+      send,
+      url,
+      subscriber,
+      n,
+      guids: written,
+      last: group.last,
+      spilled,
+    };
     return { operation: { insertOne: { document } }, spilledGuids };
   }
   const update = { $set: { guids: written, n, spilled }, $max: { last: group.last } };
@@ -89,7 +112,8 @@ export async function upsertClickEvents(db: Db, groups: KeyedClicks[]): Promise<
   let pending = groups;
   let overflowed = 0;
   for (let round = 1; pending.length > 0; round++) {
-    if (round > MAX_WRITE_ROUNDS) throw new Error(`click events kept changing under this batch (${pending.length} keys); it will be retried`);
+    if (round > MAX_WRITE_ROUNDS)
+      throw new Error(`click events kept changing under this batch (${pending.length} keys); it will be retried`);
     const projection = { _id: 1, guids: 1, n: 1, overflowN: 1, spilled: 1 };
     const stored = await events.find({ _id: { $in: pending.map((g) => g._id) } }, { projection }).toArray();
     const held = new Map(stored.map((event) => [event._id, event as HeldEvent]));
@@ -98,7 +122,10 @@ export async function upsertClickEvents(db: Db, groups: KeyedClicks[]): Promise<
       return write ? [{ group, write }] : [];
     });
     if (planned.length === 0) break;
-    const complete = await writeAll(db, planned.map(({ write }) => write.operation));
+    const complete = await writeAll(
+      db,
+      planned.map(({ write }) => write.operation),
+    );
     if (!complete) {
       pending = planned.map(({ group }) => group);
       continue;
@@ -130,12 +157,21 @@ async function writeAll(db: Db, operations: AnyBulkWriteOperation<ClickEventDocu
  * Counting rather than adding keeps n exact when a batch dies between the two writes and runs
  * again; $max keeps a slower concurrent writer from lowering it.
  */
-async function storeOverflow(db: Db, event: Pick<ClickEventDocument, '_id' | 'guids'>, group: KeyedClicks): Promise<void> {
+async function storeOverflow(
+  db: Db,
+  event: Pick<ClickEventDocument, '_id' | 'guids'>,
+  group: KeyedClicks,
+): Promise<void> {
   const { events, eventIds } = clickCollections(db);
   const held = new Set(event.guids);
   const overflow = [...group.ids].filter((id) => !held.has(id));
   if (overflow.length > 0) {
-    const documents = overflow.map((guid): ClickEventIdDocument => ({ _id: `${event._id}:${guid}`, bu: group.bu, eventKey: event._id, guid }));
+    const documents = overflow.map((guid): ClickEventIdDocument => ({
+      _id: `${event._id}:${guid}`,
+      bu: group.bu,
+      eventKey: event._id,
+      guid,
+    }));
     try {
       await eventIds.insertMany(documents, { ordered: false });
     } catch (error) {
@@ -152,6 +188,7 @@ async function storeOverflow(db: Db, event: Pick<ClickEventDocument, '_id' | 'gu
 /** True when every failed insert was a duplicate key (the id was already stored). */
 function isOnlyDuplicates(error: unknown): boolean {
   const err = error as { code?: number; writeErrors?: { code?: number }[] | { code?: number } };
-  const failures = err.writeErrors === undefined ? [] : Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+  const failures =
+    err.writeErrors === undefined ? [] : Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
   return failures.length > 0 ? failures.every((e) => e.code === 11000) : err.code === 11000;
 }

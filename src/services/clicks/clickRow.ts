@@ -27,12 +27,7 @@ export interface ClickEvent {
 }
 
 export type RejectReason =
-  | 'MISSING_JOB_ID'
-  | 'MISSING_SUBSCRIBER_KEY'
-  | 'MISSING_URL'
-  | 'URL_TOO_LONG'
-  | 'BAD_EVENT_DATE'
-  | 'BAD_EVENT_ID';
+  'MISSING_JOB_ID' | 'MISSING_SUBSCRIBER_KEY' | 'MISSING_URL' | 'URL_TOO_LONG' | 'BAD_EVENT_DATE' | 'BAD_EVENT_ID';
 
 export interface RejectedRow {
   /** The id the source knows the row by, so it can still be acknowledged; null if none. */
@@ -72,14 +67,16 @@ export function parseClickRow(bu: string, row: ClickLogRow, calendar: ReportingC
     reason,
     message,
   });
-  if (explicitId && explicitId.length > MAX_ID_LENGTH) return reject('BAD_EVENT_ID', `EventID longer than ${MAX_ID_LENGTH}`);
+  if (explicitId && explicitId.length > MAX_ID_LENGTH)
+    return reject('BAD_EVENT_ID', `EventID longer than ${MAX_ID_LENGTH}`);
   const jobId = col.get('jobid');
   if (!jobId) return reject('MISSING_JOB_ID', 'JobID is missing');
   const subscriberKey = col.get('subscriberkey');
   if (!subscriberKey) return reject('MISSING_SUBSCRIBER_KEY', 'SubscriberKey is missing');
   const url = col.get('url');
   if (!url) return reject('MISSING_URL', 'URL is missing');
-  if (url.length > MAX_URL_LENGTH) return reject('URL_TOO_LONG', `URL is ${url.length} characters, over ${MAX_URL_LENGTH}`);
+  if (url.length > MAX_URL_LENGTH)
+    return reject('URL_TOO_LONG', `URL is ${url.length} characters, over ${MAX_URL_LENGTH}`);
   const rawDate = col.get('eventdate');
   const eventDate = rawDate === undefined ? null : parseSfmcDate(rawDate);
   if (!eventDate) return reject('BAD_EVENT_DATE', `EventDate ${JSON.stringify(rawDate ?? null)} is not a date`);

@@ -25,7 +25,9 @@ export interface ClickSyncStatusView {
 /** The loader's position and the source backlog of every business unit. */
 export async function clickSyncStatus(db: Db, sfmc: SfmcPort): Promise<ClickSyncStatusView[]> {
   const units = await sfmc.businessUnits();
-  const states = await clickCollections(db).syncState.find({ _id: { $in: units.map((u) => u.name) } }).toArray();
+  const states = await clickCollections(db)
+    .syncState.find({ _id: { $in: units.map((u) => u.name) } })
+    .toArray();
   const byUnit = new Map(states.map((s) => [s._id, s]));
   return Promise.all(
     units.map(async (unit) => {

@@ -37,11 +37,11 @@ export function clicksLoadJob(
       if (!params.bu) {
         const enqueued = [];
         for (const unit of await deps.sfmc.businessUnits()) {
-          const job = await jobs.enqueue(
-            CLICKS_LOAD,
-            clicksLoadParamsOf(unit.name, params.since),
-            { trigger: 'EVENT', requestedBy: `job:${ctx.jobId}`, idempotencyKey: `${CLICKS_LOAD}:${unit.name}:${ctx.jobId}` },
-          );
+          const job = await jobs.enqueue(CLICKS_LOAD, clicksLoadParamsOf(unit.name, params.since), {
+            trigger: 'EVENT',
+            requestedBy: `job:${ctx.jobId}`,
+            idempotencyKey: `${CLICKS_LOAD}:${unit.name}:${ctx.jobId}`,
+          });
           enqueued.push({ bu: unit.name, jobId: job._id });
         }
         ctx.logger.info({ units: enqueued.length }, 'clicks-load started for every business unit');

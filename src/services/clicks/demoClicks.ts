@@ -70,12 +70,16 @@ export function demoClickRows(unit: string, index: number, options: DemoClicksOp
 export const DEMO_UNITS = ['North America', 'Europe', 'Latin America'];
 
 /** Fills the local data extension; the CLICKS_LOAD schedule (or sync-clicks) processes it. */
-export async function fillDemoClicks(sfmc: SfmcPort, options: DemoClicksOptions = {}): Promise<{ bu: string; rows: number }[]> {
+export async function fillDemoClicks(
+  sfmc: SfmcPort,
+  options: DemoClicksOptions = {},
+): Promise<{ bu: string; rows: number }[]> {
   if (!sfmc.appendRows) return [];
   const filled = [];
   for (const [index, unit] of (options.units ?? DEMO_UNITS).entries()) {
     const rows = demoClickRows(unit, index, options);
-    for (let start = 0; start < rows.length; start += 5000) await sfmc.appendRows(unit, rows.slice(start, start + 5000));
+    for (let start = 0; start < rows.length; start += 5000)
+      await sfmc.appendRows(unit, rows.slice(start, start + 5000));
     filled.push({ bu: unit, rows: rows.length });
   }
   return filled;

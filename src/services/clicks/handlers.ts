@@ -14,9 +14,19 @@ export interface HandledTotals {
   acknowledged: number;
 }
 
-export const emptyTotals = (): HandledTotals => ({ rows: 0, clicks: 0, rejected: 0, eventKeys: 0, overflowed: 0, acknowledged: 0 });
+export const emptyTotals = (): HandledTotals => ({
+  rows: 0,
+  clicks: 0,
+  rejected: 0,
+  eventKeys: 0,
+  overflowed: 0,
+  acknowledged: 0,
+});
 
-function parseBody<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, body: string): T | null {
+function parseBody<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  body: string,
+): T | null {
   try {
     const parsed = schema.safeParse(JSON.parse(body));
     return parsed.success ? parsed.data : null;
@@ -33,7 +43,11 @@ function parseBody<T>(schema: { safeParse(value: unknown): { success: true; data
  * partial writes changes nothing). A body that is not a click batch is poison and dead-letters
  * at once.
  */
-export async function handleClickBatches(deps: ClickPipelineDeps, messages: QueueMessage[], totals = emptyTotals()): Promise<ConsumerResult> {
+export async function handleClickBatches(
+  deps: ClickPipelineDeps,
+  messages: QueueMessage[],
+  totals = emptyTotals(),
+): Promise<ConsumerResult> {
   const result: Required<Pick<ConsumerResult, 'retry' | 'deadLetter'>> = { retry: [], deadLetter: [] };
   const byUnit = new Map<string, { message: QueueMessage; batch: ClickBatchMessage }[]>();
   for (const message of messages) {
@@ -62,7 +76,11 @@ async function processTogether(
   totals: HandledTotals,
 ): Promise<boolean> {
   try {
-    const result = await processClicks(deps, bu, received.flatMap(({ batch }) => batch.rows));
+    const result = await processClicks(
+      deps,
+      bu,
+      received.flatMap(({ batch }) => batch.rows),
+    );
     deps.metrics?.rows(bu, 'processed', result.clicks);
     deps.metrics?.rows(bu, 'rejected', result.rejected);
     add(totals, result);
@@ -70,7 +88,10 @@ async function processTogether(
   } catch (error) {
     const ids = received.map(({ message }) => message.id);
     const again = received.length > 1 ? 'each message will be processed on its own' : 'it will be delivered again';
-    deps.logger.error({ err: error, bu, messageIds: ids, receiveCount: received[0]!.message.receiveCount }, `click batch failed; ${again}`);
+    deps.logger.error(
+      { err: error, bu, messageIds: ids, receiveCount: received[0]!.message.receiveCount },
+      `click batch failed; ${again}`,
+    );
     return false;
   }
 }

@@ -16,7 +16,9 @@ export async function importClicks(sfmc: SfmcPort, bu: string, file: string): Pr
   if (!sfmc.appendRows) throw badInput('import-clicks fills the local data extension; SFMC_BACKEND is rest', 'bu');
   const name = businessUnitName.safeParse(bu);
   if (!name.success) throw badInput(`bu: ${name.error.issues[0]?.message}`, 'bu');
-  const parser = createReadStream(file).pipe(parse({ columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }));
+  const parser = createReadStream(file).pipe(
+    parse({ columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }),
+  );
   let chunk: ClickLogRow[] = [];
   let rows = 0;
   for await (const record of parser as AsyncIterable<ClickLogRow>) {

@@ -5,9 +5,17 @@ export const clickIndexes: IndexDeclaration[] = [
   // Local data extension: the loader's page read is one range
   // on (bu, pos) over unprocessed rows; pos = EventDate then row id. Partial, so marking a row
   // processed removes one index entry instead of moving it, and the index holds only the backlog.
-  { collection: 'sfmc_click_log', key: { bu: 1, pos: 1 }, options: { partialFilterExpression: { processed: false }, name: 'unprocessed_pos' } },
+  {
+    collection: 'sfmc_click_log',
+    key: { bu: 1, pos: 1 },
+    options: { partialFilterExpression: { processed: false }, name: 'unprocessed_pos' },
+  },
   // Aggregated click events: one document per (bu, day, send, url, subscriber).
-  { collection: 'email_click_events', key: { bu: 1, day: 1, send: 1, url: 1, subscriber: 1 }, options: { unique: true } },
+  {
+    collection: 'email_click_events',
+    key: { bu: 1, day: 1, send: 1, url: 1, subscriber: 1 },
+    options: { unique: true },
+  },
   // emailSend(id) stats and clickEvents(filter: {sendId}) by day.
   { collection: 'email_click_events', key: { send: 1, day: 1 } },
   // clickEvents filtered by URL or by subscriber.

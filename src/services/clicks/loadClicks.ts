@@ -56,12 +56,19 @@ export interface LoadClicksResult {
  * so a loader that dies is resumed by the next one from the page it was on; pages it had queued
  * already may be queued twice, which the idempotent processor absorbs.
  */
-export async function loadClicks(deps: LoadClicksDeps, unit: BusinessUnit, options: LoadClicksOptions = {}): Promise<LoadClicksResult> {
+export async function loadClicks(
+  deps: LoadClicksDeps,
+  unit: BusinessUnit,
+  options: LoadClicksOptions = {},
+): Promise<LoadClicksResult> {
   const { syncState } = clickCollections(deps.db);
   const lease = await LoadLease.acquire(deps.db, unit.name, deps.leaseMs, options.owner);
   if (!lease) {
     const stored = await syncState.findOne({ _id: unit.name });
-    deps.logger.info({ bu: unit.name, leaseOwner: stored?.leaseOwner }, 'another loader is loading this business unit; skipped');
+    deps.logger.info(
+      { bu: unit.name, leaseOwner: stored?.leaseOwner },
+      'another loader is loading this business unit; skipped',
+    );
     const watermark = stored?.watermark ?? null;
     return { bu: unit.name, rows: 0, pages: 0, messages: 0, resumed: false, skipped: true, readAll: false, watermark };
   }

@@ -6,9 +6,12 @@ import type { SourceRow } from '../../datasources/sfmc';
  * A row's values need only be an object here: parseClickRow validates every column it reads
  * and rejects the row, not the message, so checking each value twice would only cost time.
  */
-const rowValues = z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
-  message: 'row values must be an object',
-});
+const rowValues = z.custom<Record<string, unknown>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  {
+    message: 'row values must be an object',
+  },
+);
 
 export const clickBatchMessage = z.object({
   bu: z.string().min(1),

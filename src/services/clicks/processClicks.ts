@@ -35,7 +35,11 @@ export interface ProcessClicksResult {
  * ones too, so they are not read again) to `clicks-processed`. Every write is an idempotent
  * upsert, so a batch that dies half-way is simply processed again when redelivered.
  */
-export async function processClicks(deps: ProcessClicksDeps, bu: string, rows: SourceRow[]): Promise<ProcessClicksResult> {
+export async function processClicks(
+  deps: ProcessClicksDeps,
+  bu: string,
+  rows: SourceRow[],
+): Promise<ProcessClicksResult> {
   const clicks: ClickEvent[] = [];
   const rejected: { row: SourceRow; rejection: RejectedRow }[] = [];
   for (const row of rows) {
@@ -49,10 +53,20 @@ export async function processClicks(deps: ProcessClicksDeps, bu: string, rows: S
   const keys = rows.map((row) => row.key);
   const messages = chunkBySize(keys, deps.ackBatchSize).map((chunk) => ({ body: encodeKeys(bu, chunk) }));
   if (messages.length > 0) await deps.queue.sendBatch(QUEUE_PROCESSED, messages);
-  return { rows: rows.length, clicks: clicks.length, rejected: rejected.length, eventKeys: written.keys, overflowed: written.overflowed };
+  return {
+    rows: rows.length,
+    clicks: clicks.length,
+    rejected: rejected.length,
+    eventKeys: written.keys,
+    overflowed: written.overflowed,
+  };
 }
 
-async function recordRejects(deps: ProcessClicksDeps, bu: string, rejected: { row: SourceRow; rejection: RejectedRow }[]) {
+async function recordRejects(
+  deps: ProcessClicksDeps,
+  bu: string,
+  rejected: { row: SourceRow; rejection: RejectedRow }[],
+) {
   const at = new Date();
   const reasons: Record<string, number> = {};
   const { rejects } = clickCollections(deps.db);
@@ -73,7 +87,12 @@ async function recordRejects(deps: ProcessClicksDeps, bu: string, rejected: { ro
     { ordered: false },
   );
   deps.logger.warn(
-    { bu, rejected: rejected.length, reasons, sample: rejected.slice(0, 3).map(({ row, rejection }) => ({ key: row.key, reason: rejection.reason })) },
+    {
+      bu,
+      rejected: rejected.length,
+      reasons,
+      sample: rejected.slice(0, 3).map(({ row, rejection }) => ({ key: row.key, reason: rejection.reason })),
+    },
     'click rows rejected',
   );
 }

@@ -53,7 +53,12 @@ export class KnownModels {
  * collection with one operation per distinct natural key (a batch repeats them a lot).
  * Returns each click's refs, in order.
  */
-export async function upsertRelatedModels(db: Db, clicks: ClickEvent[], known = new KnownModels(), now = new Date()): Promise<ClickRefs[]> {
+export async function upsertRelatedModels(
+  db: Db,
+  clicks: ClickEvent[],
+  known = new KnownModels(),
+  now = new Date(),
+): Promise<ClickRefs[]> {
   const c = clickCollections(db);
   const sendOf = memoized(sendId);
   const urlOf = memoized(urlId);
@@ -64,7 +69,11 @@ export async function upsertRelatedModels(db: Db, clicks: ClickEvent[], known = 
   const categories = new Map<string, AnyBulkWriteOperation<CategoryDocument>>();
 
   const refs = clicks.map((click) => {
-    const ref = { send: sendOf(click.bu, click.jobId), url: urlOf(click.bu, click.url), subscriber: subscriberOf(click.bu, click.subscriberKey) };
+    const ref = {
+      send: sendOf(click.bu, click.jobId),
+      url: urlOf(click.bu, click.url),
+      subscriber: subscriberOf(click.bu, click.subscriberKey),
+    };
     const category = click.categoryId ? categoryId(click.bu, click.categoryId) : undefined;
     const seen = sends.get(ref.send);
     sends.set(ref.send, {
@@ -74,7 +83,8 @@ export async function upsertRelatedModels(db: Db, clicks: ClickEvent[], known = 
       last: seen && seen.last > click.eventDate ? seen.last : click.eventDate,
     });
     if (!known.has(ref.url) && !urls.has(ref.url)) urls.set(ref.url, urlUpsert(ref.url, click, now));
-    if (!known.has(ref.subscriber) && !subscribers.has(ref.subscriber)) subscribers.set(ref.subscriber, subscriberUpsert(ref.subscriber, click, now));
+    if (!known.has(ref.subscriber) && !subscribers.has(ref.subscriber))
+      subscribers.set(ref.subscriber, subscriberUpsert(ref.subscriber, click, now));
     // A category named by a click wins over a stub made for it as some other category's parent.
     if (category) categories.set(category, categoryUpsert(category, click, now));
     if (click.parentCategoryId) {
@@ -125,7 +135,10 @@ function urlUpsert(id: string, click: ClickEvent, now: Date): AnyBulkWriteOperat
   return {
     updateOne: {
       filter: { _id: id },
-      update: { $setOnInsert: { bu: click.bu, url: click.url, urlKey: urlKey(click.url), createdAt: now }, ...(Object.keys(known).length ? { $set: known } : {}) },
+      update: {
+        $setOnInsert: { bu: click.bu, url: click.url, urlKey: urlKey(click.url), createdAt: now },
+        ...(Object.keys(known).length ? { $set: known } : {}),
+      },
       upsert: true,
     },
   };
@@ -152,12 +165,26 @@ function categoryUpsert(id: string, click: ClickEvent, now: Date): AnyBulkWriteO
   return {
     updateOne: {
       filter: { _id: id },
-      update: { $setOnInsert: { bu: click.bu, categoryId: click.categoryId!, createdAt: now }, ...(Object.keys(known).length ? { $set: known } : {}) },
+      update: {
+        $setOnInsert: { bu: click.bu, categoryId: click.categoryId!, createdAt: now },
+        ...(Object.keys(known).length ? { $set: known } : {}),
+      },
       upsert: true,
     },
   };
 }
 
-function categoryStub(id: string, bu: string, sfmcCategoryId: string, now: Date): AnyBulkWriteOperation<CategoryDocument> {
-  return { updateOne: { filter: { _id: id }, update: { $setOnInsert: { bu, categoryId: sfmcCategoryId, createdAt: now } }, upsert: true } };
+function categoryStub(
+  id: string,
+  bu: string,
+  sfmcCategoryId: string,
+  now: Date,
+): AnyBulkWriteOperation<CategoryDocument> {
+  return {
+    updateOne: {
+      filter: { _id: id },
+      update: { $setOnInsert: { bu, categoryId: sfmcCategoryId, createdAt: now } },
+      upsert: true,
+    },
+  };
 }

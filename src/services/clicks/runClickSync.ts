@@ -80,11 +80,15 @@ function drain(
   producing: () => boolean,
 ): Promise<void> {
   // A retry comes back at once: the queue is drained only when no message is left to come back.
-  const consumer = new QueueConsumer(queue, { ...worker, backoffMs: 0 }, {
-    queue: deps.queue,
-    logger: deps.logger,
-    defaultWaitSeconds: 0,
-    stopTimeoutMs: 0,
-  });
+  const consumer = new QueueConsumer(
+    queue,
+    { ...worker, backoffMs: 0 },
+    {
+      queue: deps.queue,
+      logger: deps.logger,
+      defaultWaitSeconds: 0,
+      stopTimeoutMs: 0,
+    },
+  );
   return consumer.drain(producing);
 }

@@ -28,7 +28,12 @@ export class AgentSessions {
 
   async open(agentId: string): Promise<string> {
     this.cancelGrace(agentId);
-    const session: AgentSessionDoc = { _id: newId(), agentId, instanceId: this.options.instanceId, openedAt: new Date() };
+    const session: AgentSessionDoc = {
+      _id: newId(),
+      agentId,
+      instanceId: this.options.instanceId,
+      openedAt: new Date(),
+    };
     await this.sessions().insertOne(session);
     return session._id;
   }

@@ -73,7 +73,9 @@ export async function setAgentCapacity(db: Db, agentId: string, capacity: number
   if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY) {
     throw badInput(`capacity: a whole number from 1 to ${MAX_CAPACITY}`, 'capacity');
   }
-  return db.collection<AgentDoc>(AGENTS).findOneAndUpdate({ _id: agentId }, { $set: { capacity } }, { returnDocument: 'after' });
+  return db
+    .collection<AgentDoc>(AGENTS)
+    .findOneAndUpdate({ _id: agentId }, { $set: { capacity } }, { returnDocument: 'after' });
 }
 
 /** The agents as the API reaches them: created on first contact, their capacity set by operators. */

@@ -40,14 +40,19 @@ export async function resolveLead(db: Db, input: ResolveInput, options: AssignOp
   ]);
   if (!lead) throw await whyNotAnswerable(db, input.leadId, input.agentId);
   if (!mayKeepSlot(agentNow)) return { lead, agent: await countAnswer(db, input.agentId, now, true), next: null };
-  const [kept, next] = await Promise.all([countAnswer(db, input.agentId, now, false), claimLeadFor(db, input.agentId, options)]);
+  const [kept, next] = await Promise.all([
+    countAnswer(db, input.agentId, now, false),
+    claimLeadFor(db, input.agentId, options),
+  ]);
   const agent = kept ?? agentNow;
   if (next) return { lead, agent, next: { lead: next, agent } };
-  const freed = await db.collection<AgentDoc>(AGENTS).findOneAndUpdate(
-    { _id: input.agentId },
-    { $inc: { openLeads: -1 }, $set: { idleSince: now } },
-    { returnDocument: 'after' },
-  );
+  const freed = await db
+    .collection<AgentDoc>(AGENTS)
+    .findOneAndUpdate(
+      { _id: input.agentId },
+      { $inc: { openLeads: -1 }, $set: { idleSince: now } },
+      { returnDocument: 'after' },
+    );
   return { lead, agent: freed, next: null };
 }
 
@@ -56,8 +61,24 @@ function answer(db: Db, input: ResolveInput, now: Date): Promise<LeadDoc | null>
   return db.collection<LeadDoc>(LEADS).findOneAndUpdate(
     { _id: input.leadId, status: 'ASSIGNED', assignedTo: input.agentId },
     {
-      $set: { status: 'RESOLVED', open: false, outcome: input.outcome, note: input.note, resolvedAt: now, expiresAt: null },
-      $push: { history: { at: now, change: 'RESOLVED', actor: input.agentId, agentId: input.agentId, outcome: input.outcome, ...(input.note ? { note: input.note } : {}) } },
+      $set: {
+        status: 'RESOLVED',
+        open: false,
+        outcome: input.outcome,
+        note: input.note,
+        resolvedAt: now,
+        expiresAt: null,
+      },
+      $push: {
+        history: {
+          at: now,
+          change: 'RESOLVED',
+          actor: input.agentId,
+          agentId: input.agentId,
+          outcome: input.outcome,
+          ...(input.note ? { note: input.note } : {}),
+        },
+      },
     },
     { returnDocument: 'after' },
   );
@@ -120,11 +141,15 @@ async function countAnswer(db: Db, agentId: string, now: Date, freeSlot: boolean
 }
 
 async function whyNotAnswerable(db: Db, leadId: string, agentId: string): Promise<Error> {
-  const lead = await db.collection<LeadDoc>(LEADS).findOne({ _id: leadId }, { projection: { status: 1, assignedTo: 1, history: 1 } });
+  const lead = await db
+    .collection<LeadDoc>(LEADS)
+    .findOne({ _id: leadId }, { projection: { status: 1, assignedTo: 1, history: 1 } });
   if (!lead) return notFound('Lead', leadId);
   const heldBefore = lead.history.some((entry) => entry.change === 'ASSIGNED' && entry.agentId === agentId);
   // an agent acting on a lead it held once is late, not trespassing: CONFLICT says "refresh"
   if (!heldBefore) return forbidden('This lead is not assigned to you');
   if (lead.status === 'RESOLVED') return conflict('This lead has already been answered');
-  return conflict('This lead is no longer assigned to you: it timed out or was released, and may be with another agent now');
+  return conflict(
+    'This lead is no longer assigned to you: it timed out or was released, and may be with another agent now',
+  );
 }

@@ -26,7 +26,8 @@ export function queuedFor(agentId: string): Filter<LeadDoc> {
 
 /** Orders free agents by the routing model: the first one gets the oldest lead. */
 export function rankAgents(agents: AgentDoc[], model: RoutingModel): AgentDoc[] {
-  const idle = (a: AgentDoc, b: AgentDoc) => a.idleSince.getTime() - b.idleSince.getTime() || a._id.localeCompare(b._id);
+  const idle = (a: AgentDoc, b: AgentDoc) =>
+    a.idleSince.getTime() - b.idleSince.getTime() || a._id.localeCompare(b._id);
   const compare =
     model === 'LEAST_ACTIVE'
       ? (a: AgentDoc, b: AgentDoc) => a.openLeads - b.openLeads || idle(a, b)
@@ -46,13 +47,16 @@ export async function planRound(db: Db, model: RoutingModel): Promise<AgentDoc[]
   if (ranked.length === 0) return [];
   const leads = db.collection<LeadDoc>(LEADS);
   const limit = ranked.length + DECLINE_WINDOW;
-  const waiting = await leads.find({ status: 'QUEUED' }, { sort: QUEUE_ORDER, limit, projection: { declinedBy: 1 } }).toArray();
+  const waiting = await leads
+    .find({ status: 'QUEUED' }, { sort: QUEUE_ORDER, limit, projection: { declinedBy: 1 } })
+    .toArray();
   const taken = new Set<string>();
   const planned: AgentDoc[] = [];
   for (const agent of ranked) {
     const lead = waiting.find((candidate) => !taken.has(candidate._id) && !candidate.declinedBy.includes(agent._id));
     if (lead) taken.add(lead._id);
-    const beyondWindow = !lead && waiting.length === limit && (await leads.findOne(queuedFor(agent._id), { projection: { _id: 1 } }));
+    const beyondWindow =
+      !lead && waiting.length === limit && (await leads.findOne(queuedFor(agent._id), { projection: { _id: 1 } }));
     if (lead || beyondWindow) planned.push(agent);
   }
   return planned;
@@ -87,7 +91,12 @@ export async function claimLeadFor(db: Db, agentId: string, options: AssignOptio
   return db.collection<LeadDoc>(LEADS).findOneAndUpdate(
     queuedFor(agentId),
     {
-      $set: { status: 'ASSIGNED', assignedTo: agentId, assignedAt: now, expiresAt: new Date(now.getTime() + options.pushTimeoutMs) },
+      $set: {
+        status: 'ASSIGNED',
+        assignedTo: agentId,
+        assignedAt: now,
+        expiresAt: new Date(now.getTime() + options.pushTimeoutMs),
+      },
       $push: { history: { at: now, change: 'ASSIGNED', actor: 'router', agentId } },
     },
     { sort: QUEUE_ORDER, returnDocument: 'after' },

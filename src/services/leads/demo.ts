@@ -24,7 +24,14 @@ export function demoLeadRows(count: number, now: Date): string[][] {
     const last = pick(LAST);
     const at = new Date(now.getTime() - Math.floor(random() * 2 * 86_400_000));
     const phone = `+1 555 ${String(1000 + Math.floor(random() * 9000))}`;
-    return [`${first}.${last}.${index}@example.com`.toLowerCase(), at.toISOString(), `${first} ${last}`, pick(COMPANIES), phone, pick(SOURCES)];
+    return [
+      `${first}.${last}.${index}@example.com`.toLowerCase(),
+      at.toISOString(),
+      `${first} ${last}`,
+      pick(COMPANIES),
+      phone,
+      pick(SOURCES),
+    ];
   });
   rows.push(['not-an-email', now.toISOString(), 'Typo Tom', 'Acme Corp', '', 'webinar']);
   rows.push(['late.lucy@example.com', 'next tuesday', 'Lucy Late', 'Globex', '', 'newsletter']);
@@ -62,5 +69,8 @@ export async function writeDemoLeadLists(uploads: LeadUploads, dataDir: string, 
     listName: 'Demo leads',
     uploadedBy: 'demo',
   });
-  logger.info({ files, accepted: leadImport.accepted, rejected: leadImport.rejected }, 'demo lead list written and queued');
+  logger.info(
+    { files, accepted: leadImport.accepted, rejected: leadImport.rejected },
+    'demo lead list written and queued',
+  );
 }

@@ -67,7 +67,8 @@ export async function importLeads(db: Db, input: ImportLeadsInput): Promise<Lead
     const { rejected, rejectedRows: listed } = leadImport;
     await imports.updateOne(lease.held, { $set: { total, rejected, rejectedRows: listed } });
     // leads queued after another process finished this import as FAILED would contradict it
-    if (lease.expired) throw conflict(`Lead import ${lease.id} lost its hold (its heartbeat stalled); upload the list again`);
+    if (lease.expired)
+      throw conflict(`Lead import ${lease.id} lost its hold (its heartbeat stalled); upload the list again`);
     const duplicates = await insertNewLeads(db, {
       importId: leadImport._id,
       rows: accepted,
@@ -97,7 +98,12 @@ async function readLeadRows(input: ImportLeadsInput) {
     total += 1;
     const parsed = parseLeadRow(row.record);
     if (!parsed.ok) {
-      rejectedRows.push({ rowNumber: row.rowNumber, email: parsed.email, reason: parsed.reason, message: parsed.message });
+      rejectedRows.push({
+        rowNumber: row.rowNumber,
+        email: parsed.email,
+        reason: parsed.reason,
+        message: parsed.message,
+      });
       continue;
     }
     const first = firstRowOfEmail.get(parsed.lead.email);

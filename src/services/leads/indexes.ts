@@ -4,7 +4,11 @@ import type { IndexDeclaration, RetiredIndex } from '../../datasources/store/ind
 export const leadIndexes: IndexDeclaration[] = [
   // One open lead per email: the import's duplicate check and its
   // race with a concurrent upload.
-  { collection: 'leads', key: { email: 1 }, options: { unique: true, partialFilterExpression: { open: true }, name: 'open_email_unique' } },
+  {
+    collection: 'leads',
+    key: { email: 1 },
+    options: { unique: true, partialFilterExpression: { open: true }, name: 'open_email_unique' },
+  },
   // The router's claim: the oldest QUEUED lead (queuedAt, then upload order). Also serves the
   // time-out sweep (status ASSIGNED: at most the agents' total capacity, sorted in memory), so
   // no expiresAt index has to be maintained on every claim and answer.

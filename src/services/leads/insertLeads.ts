@@ -91,5 +91,10 @@ function toLead(row: AcceptedRow, input: InsertLeadsInput): LeadDoc {
 }
 
 function duplicateRow(lead: LeadDoc): RejectedLeadRow {
-  return { rowNumber: lead.rowNumber, email: lead.email, reason: 'DUPLICATE_OF_EXISTING', message: 'An open lead with this email already exists' };
+  return {
+    rowNumber: lead.rowNumber,
+    email: lead.email,
+    reason: 'DUPLICATE_OF_EXISTING',
+    message: 'An open lead with this email already exists',
+  };
 }

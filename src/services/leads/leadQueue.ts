@@ -17,7 +17,10 @@ export async function leadQueueSnapshot(db: Db, now = new Date()): Promise<LeadQ
     leads.countDocuments({ status: 'QUEUED' }),
     leads.findOne({ status: 'QUEUED' }, { sort: QUEUE_ORDER, projection: { queuedAt: 1 } }),
     leads.countDocuments({ status: 'ASSIGNED' }),
-    db.collection<AgentDoc>(AGENTS).find({}, { sort: { name: 1, _id: 1 } }).toArray(),
+    db
+      .collection<AgentDoc>(AGENTS)
+      .find({}, { sort: { name: 1, _id: 1 } })
+      .toArray(),
   ]);
   const today = dayOf(now);
   return {

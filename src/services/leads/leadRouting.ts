@@ -80,7 +80,11 @@ export class LeadRouting {
       onAssigned: (assignment) => this.announceAssignment(assignment),
       logger: this.logger,
     });
-    this.expiry = new ExpiryTimer({ sweep: () => this.sweepTimeouts(), next: () => nextExpiry(this.db), logger: this.logger });
+    this.expiry = new ExpiryTimer({
+      sweep: () => this.sweepTimeouts(),
+      next: () => nextExpiry(this.db),
+      logger: this.logger,
+    });
     this.sessions = new AgentSessions({
       db: options.db,
       instanceId: randomUUID(),
@@ -152,7 +156,13 @@ export class LeadRouting {
     this.router.kick();
     if (agent) this.router.offer(agent);
     this.metrics.declines.inc({ agent: input.agentId });
-    void this.announce({ kind: 'RELEASED', at: new Date(), agentId: input.agentId, lead, reason: `declined: ${input.reason}` });
+    void this.announce({
+      kind: 'RELEASED',
+      at: new Date(),
+      agentId: input.agentId,
+      lead,
+      reason: `declined: ${input.reason}`,
+    });
     return lead;
   }
 
@@ -179,15 +189,31 @@ export class LeadRouting {
   private async agentGone(agentId: string): Promise<void> {
     const now = new Date();
     await setAgentPresence(this.db, agentId, 'OFFLINE', 'disconnected', now);
-    const assigned = await this.db.collection<LeadDoc>(LEADS).find({ status: 'ASSIGNED', assignedTo: agentId }, { projection: { _id: 1 } }).toArray();
+    const assigned = await this.db
+      .collection<LeadDoc>(LEADS)
+      .find({ status: 'ASSIGNED', assignedTo: agentId }, { projection: { _id: 1 } })
+      .toArray();
     for (const { _id } of assigned) {
-      const release = await releaseLead(this.db, { filter: { _id }, agentId, change: 'RELEASED', actor: 'disconnect', reason: 'agent disconnected', now });
+      const release = await releaseLead(this.db, {
+        filter: { _id },
+        agentId,
+        change: 'RELEASED',
+        actor: 'disconnect',
+        reason: 'agent disconnected',
+        now,
+      });
       if (release) this.announceRelease(release, agentId, 'RELEASED', 'agent disconnected', null);
     }
     if (assigned.length > 0) this.router.kick();
   }
 
-  private announceRelease(release: Release, agentId: string, kind: 'TIMED_OUT' | 'RELEASED', reason: string, presence: Presence | null): void {
+  private announceRelease(
+    release: Release,
+    agentId: string,
+    kind: 'TIMED_OUT' | 'RELEASED',
+    reason: string,
+    presence: Presence | null,
+  ): void {
     const at = release.lead.history.at(-1)?.at ?? new Date();
     void this.announce({ kind, at, agentId, lead: release.lead, reason });
     if (presence && release.agentBefore && release.agentBefore.presence !== presence) {
@@ -199,7 +225,9 @@ export class LeadRouting {
     if (this.stopped) return;
     // a new stream does not echo what the old one missed: forget what was waiting for an echo
     this.announced.clear();
-    const stream = this.db.collection<LeadEventDoc>(LEAD_EVENTS).watch<LeadEventDoc, ChangeStreamDocument<LeadEventDoc>>([{ $match: { operationType: 'insert' } }]);
+    const stream = this.db
+      .collection<LeadEventDoc>(LEAD_EVENTS)
+      .watch<LeadEventDoc, ChangeStreamDocument<LeadEventDoc>>([{ $match: { operationType: 'insert' } }]);
     stream.on('change', (change) => {
       if (change.operationType !== 'insert' || this.announced.delete(change.fullDocument._id)) return;
       this.onEvent(change.fullDocument);

@@ -14,11 +14,11 @@ export interface LeadRowFields {
 }
 
 export type LeadRowResult =
-  | { ok: true; lead: LeadRowFields }
-  | { ok: false; email: string | null; reason: LeadRejectionReason; message: string };
+  { ok: true; lead: LeadRowFields } | { ok: false; email: string | null; reason: LeadRejectionReason; message: string };
 
 // one @, no spaces, a dot in the domain: strict enough to catch typos, loose enough for real addresses
-const EMAIL = /^[^\s@"(),:;<>[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[^\s@"(),:;<>[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 /** Day 0 of the Excel (1900) date system in Unix days: serial 25569 is 1970-01-01. */
@@ -36,11 +36,21 @@ export function parseLeadRow(record: Record<string, CellValue>): LeadRowResult {
   const rawEmail = record.email;
   const email = rawEmail === null || rawEmail === undefined ? '' : normalizeEmail(String(rawEmail));
   if (!email || email.length > 254 || !EMAIL.test(email)) {
-    return { ok: false, email: email || null, reason: 'INVALID_EMAIL', message: email ? `"${email}" is not an email address` : 'The email is empty' };
+    return {
+      ok: false,
+      email: email || null,
+      reason: 'INVALID_EMAIL',
+      message: email ? `"${email}" is not an email address` : 'The email is empty',
+    };
   }
   const timestamp = parseTimestamp(record.timestamp ?? null);
   if (timestamp === undefined) {
-    return { ok: false, email, reason: 'INVALID_TIMESTAMP', message: `The timestamp "${String(record.timestamp)}" could not be read` };
+    return {
+      ok: false,
+      email,
+      reason: 'INVALID_TIMESTAMP',
+      message: `The timestamp "${String(record.timestamp)}" could not be read`,
+    };
   }
   return {
     ok: true,
@@ -92,7 +102,8 @@ function parseTimestampText(text: string): number {
 function utc(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
   const time = Date.UTC(year, month - 1, day, hour, minute, second);
   const back = new Date(time);
-  const exact = back.getUTCMonth() === month - 1 && back.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+  const exact =
+    back.getUTCMonth() === month - 1 && back.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
   return exact ? time : Number.NaN;
 }
 

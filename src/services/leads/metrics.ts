@@ -31,14 +31,24 @@ export function createLeadMetrics(registry: Registry): LeadMetrics {
       buckets: SECONDS_BUCKETS,
       registers,
     }),
-    assignments: new Counter({ name: 'leads_assignments_total', help: 'Leads pushed to an agent', labelNames: byAgent, registers }),
+    assignments: new Counter({
+      name: 'leads_assignments_total',
+      help: 'Leads pushed to an agent',
+      labelNames: byAgent,
+      registers,
+    }),
     timeouts: new Counter({
       name: 'leads_push_timeouts_total',
       help: 'Leads released after the push time-out, by agent',
       labelNames: byAgent,
       registers,
     }),
-    declines: new Counter({ name: 'leads_declines_total', help: 'Leads declined, by agent', labelNames: byAgent, registers }),
+    declines: new Counter({
+      name: 'leads_declines_total',
+      help: 'Leads declined, by agent',
+      labelNames: byAgent,
+      registers,
+    }),
   };
 }
 

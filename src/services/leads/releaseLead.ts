@@ -31,7 +31,15 @@ export async function releaseLead(db: Db, input: ReleaseInput): Promise<Release 
     { ...input.filter, status: 'ASSIGNED', assignedTo: input.agentId },
     {
       $set: { status: 'QUEUED', assignedTo: null, assignedAt: null, expiresAt: null },
-      $push: { history: { at: input.now, change: input.change, actor: input.actor, agentId: input.agentId, reason: input.reason } },
+      $push: {
+        history: {
+          at: input.now,
+          change: input.change,
+          actor: input.actor,
+          agentId: input.agentId,
+          reason: input.reason,
+        },
+      },
       ...(input.excludeAgent ? { $addToSet: { declinedBy: input.agentId } } : {}),
     },
     { returnDocument: 'after' },
@@ -41,7 +49,10 @@ export async function releaseLead(db: Db, input: ReleaseInput): Promise<Release 
     { _id: input.agentId },
     {
       $inc: { openLeads: -1 },
-      $set: { idleSince: input.now, ...(input.presence ? { presence: input.presence, presenceChangedAt: input.now } : {}) },
+      $set: {
+        idleSince: input.now,
+        ...(input.presence ? { presence: input.presence, presenceChangedAt: input.now } : {}),
+      },
     },
     { returnDocument: 'before' },
   );

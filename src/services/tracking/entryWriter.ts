@@ -42,7 +42,12 @@ export class EntryWriter {
         match,
         reportDate: row.reportDate,
         dimensions: row.adSize,
-        counts: { impressions: row.impressions, clicks: row.clicks, viewableImpressions: row.viewableImpressions, uniqueIps: row.uniqueIps },
+        counts: {
+          impressions: row.impressions,
+          clicks: row.clicks,
+          viewableImpressions: row.viewableImpressions,
+          uniqueIps: row.uniqueIps,
+        },
         rows: 1,
         publicationCode: row.publicationCode,
         creativeIds: new Set([row.creativeId]),
@@ -105,7 +110,12 @@ export class EntryWriter {
     const stored = await storedEntryKeys(this.db, [...new Set(entries.map((entry) => entry.reportDate))]);
     let failedRows = 0;
     for (let i = 0; i < entries.length; i += this.options.batchSize) {
-      const failed = await writeEntries(this.db, entries.slice(i, i + this.options.batchSize), stored, this.options.now());
+      const failed = await writeEntries(
+        this.db,
+        entries.slice(i, i + this.options.batchSize),
+        stored,
+        this.options.now(),
+      );
       failedRows += rowsOf(failed.map((f) => f.entry));
       for (const failure of failed) this.logFailure(failure);
     }

@@ -28,11 +28,22 @@ const pairKey = (id: string, publicationId: number) => `${id}\u0000${publication
 export const IN_CHUNK = 1000;
 
 /** find() over `values` in $in chunks of IN_CHUNK, results concatenated. */
-async function findIn(db: Db, collection: string, field: string, values: readonly unknown[], rest: Document = {}): Promise<Document[]> {
+async function findIn(
+  db: Db,
+  collection: string,
+  field: string,
+  values: readonly unknown[],
+  rest: Document = {},
+): Promise<Document[]> {
   const found: Document[] = [];
   for (let i = 0; i < values.length; i += IN_CHUNK) {
     const chunk = values.slice(i, i + IN_CHUNK);
-    found.push(...(await db.collection(collection).find({ [field]: { $in: chunk }, ...rest }, { sort: { _id: 1 } }).toArray()));
+    found.push(
+      ...(await db
+        .collection(collection)
+        .find({ [field]: { $in: chunk }, ...rest }, { sort: { _id: 1 } })
+        .toArray()),
+    );
   }
   return found;
 }
@@ -115,8 +126,16 @@ async function findOrders(
   const onWanted = (orders: Document[]) => orders.filter((order) => wanted.has(Number(order.publicationId)));
   const scope = { deletedAt: { $exists: false } };
   const orders = onWanted(await findIn(db, INSERTION_ORDERS, 'campaignId', exact, scope));
-  const found = new Set(orders.map((order) => pairKey(String(order.campaignId).toLowerCase(), Number(order.publicationId))));
-  const unresolved = [...new Set(parsedPairs.filter((p) => !found.has(pairKey(p.campaignId.toLowerCase(), p.publicationId))).map((p) => p.campaignId))];
+  const found = new Set(
+    orders.map((order) => pairKey(String(order.campaignId).toLowerCase(), Number(order.publicationId))),
+  );
+  const unresolved = [
+    ...new Set(
+      parsedPairs
+        .filter((p) => !found.has(pairKey(p.campaignId.toLowerCase(), p.publicationId)))
+        .map((p) => p.campaignId),
+    ),
+  ];
   if (unresolved.length === 0) return orders;
   const patterns = unresolved.map((c) => new RegExp(`^${escapeRegex(c)}$`, 'i'));
   return [...orders, ...onWanted(await findIn(db, INSERTION_ORDERS, 'campaignId', patterns, scope))];

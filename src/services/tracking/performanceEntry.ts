@@ -28,7 +28,12 @@ export interface PendingEntry {
 
 /** The upsert key, exactly as the seed's: {orderId, itemPath, dateStart, source: 'automated'}. */
 export function entryKey(match: OrderMatch, reportDate: string) {
-  return { orderId: match.orderId, itemPath: match.itemPath, dateStart: startOfDay(reportDate), source: 'automated' as const };
+  return {
+    orderId: match.orderId,
+    itemPath: match.itemPath,
+    dateStart: startOfDay(reportDate),
+    source: 'automated' as const,
+  };
 }
 
 /** A string form of the upsert key, for merging rows in memory. */
@@ -83,5 +88,8 @@ export function performanceEntryUpsert(entry: PendingEntry, now: Date): AnyBulkW
 /** The document the upsert would create, for an entry known not to be stored yet. */
 export function newPerformanceEntry(entry: PendingEntry, now: Date): Document {
   // assigned rather than spread: spreading into a fresh literal was a visible cost per entry
-  return Object.assign(entryKey(entry.match, entry.reportDate), entryFields(entry, now), { enteredAt: now, createdAt: now });
+  return Object.assign(entryKey(entry.match, entry.reportDate), entryFields(entry, now), {
+    enteredAt: now,
+    createdAt: now,
+  });
 }

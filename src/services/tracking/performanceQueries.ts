@@ -75,7 +75,17 @@ const groupKeys: Record<GroupDimension, [keyof SummaryRow, unknown]> = {
 const viewableOf = {
   $ifNull: [
     '$metrics.viewableImpressions',
-    { $round: [{ $divide: [{ $multiply: [{ $ifNull: ['$metrics.viewability', 0] }, { $ifNull: ['$metrics.impressions', 0] }] }, 100] }, 0] },
+    {
+      $round: [
+        {
+          $divide: [
+            { $multiply: [{ $ifNull: ['$metrics.viewability', 0] }, { $ifNull: ['$metrics.impressions', 0] }] },
+            100,
+          ],
+        },
+        0,
+      ],
+    },
   ],
 };
 
@@ -121,7 +131,10 @@ export class PerformanceQueries {
       ])
       .toArray();
     if (groups.length > MAX_SUMMARY_GROUPS) {
-      throw badInput(`groupBy: more than ${MAX_SUMMARY_GROUPS} groups; narrow the filter or group more coarsely`, 'groupBy');
+      throw badInput(
+        `groupBy: more than ${MAX_SUMMARY_GROUPS} groups; narrow the filter or group more coarsely`,
+        'groupBy',
+      );
     }
     return groups.map((group) => ({
       ...(group._id ?? {}),

@@ -22,7 +22,9 @@ export interface PixelRequest {
 }
 
 /** cs-uri-query as a browser sends it: every value percent-encoded. */
-export function pixelQuery(request: Pick<PixelRequest, 'event' | 'creativeId' | 'publicationCode' | 'channel' | 'adSize'>): string {
+export function pixelQuery(
+  request: Pick<PixelRequest, 'event' | 'creativeId' | 'publicationCode' | 'channel' | 'adSize'>,
+): string {
   const params: [string, string | undefined][] = [
     ['e', request.event],
     ['cr', request.creativeId],

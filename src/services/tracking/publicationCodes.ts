@@ -45,7 +45,10 @@ export function parsePublicationCodeInput(code: string | null | undefined): stri
 export function parsePublicationCodeMap(text: string | undefined): Record<string, number> {
   const map: Record<string, number> = { ...DEFAULT_PUBLICATION_CODES };
   if (!text) return map;
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [rawCode, rawId, ...rest] = entry.split('=');
     const code = normalizePublicationCode(rawCode);
     const id = Number(rawId);

@@ -28,7 +28,11 @@ export interface RunOptions {
  * Runs one sync and records its metrics, whatever the outcome. Bad input throws at once
  * (BAD_USER_INPUT) and records nothing; any other failure is recorded and rethrown.
  */
-export async function runTrackingSync(host: TrackingSyncHost, input: SyncTrackingInput, options: RunOptions = {}): Promise<SyncTrackingResult> {
+export async function runTrackingSync(
+  host: TrackingSyncHost,
+  input: SyncTrackingInput,
+  options: RunOptions = {},
+): Promise<SyncTrackingResult> {
   const started = Date.now();
   const dryRun = input.dryRun ?? false;
   let quarantinedFiles = 0;

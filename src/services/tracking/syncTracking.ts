@@ -121,7 +121,10 @@ async function quarantineUnreadable(deps: SyncTrackingDeps, log: Logger): Promis
 }
 
 /** code -> publicationId: publications' own publicationCode over the configured table. */
-async function loadPublicationIndex(db: Db, configured: Readonly<Record<string, number>>): Promise<Map<string, number>> {
+async function loadPublicationIndex(
+  db: Db,
+  configured: Readonly<Record<string, number>>,
+): Promise<Map<string, number>> {
   const publications = await db
     .collection(PUBLICATIONS)
     .find({ publicationCode: { $exists: true } }, { projection: { publicationId: 1, publicationCode: 1 } })
@@ -133,14 +136,22 @@ async function loadPublicationIndex(db: Db, configured: Readonly<Record<string, 
 }
 
 /** Valid rows in batches of `size`; each invalid row counted as an error and logged. */
-async function* validBatches(rows: AsyncIterable<AnalyticsRow>, size: number, stats: SyncStats, log: Logger): AsyncIterable<TrackingRow[]> {
+async function* validBatches(
+  rows: AsyncIterable<AnalyticsRow>,
+  size: number,
+  stats: SyncStats,
+  log: Logger,
+): AsyncIterable<TrackingRow[]> {
   let batch: TrackingRow[] = [];
   for await (const raw of rows) {
     stats.rowsFromAthena += 1;
     const parsed = parseTrackingRow(raw);
     if (!parsed.ok) {
       stats.errors += 1;
-      log.error({ creativeId: parsed.creativeId, publicationCode: parsed.publicationCode, reason: parsed.reason }, 'Invalid tracking row');
+      log.error(
+        { creativeId: parsed.creativeId, publicationCode: parsed.publicationCode, reason: parsed.reason },
+        'Invalid tracking row',
+      );
       continue;
     }
     batch.push(parsed.row);
@@ -169,7 +180,10 @@ async function matchBatch(
     const publicationId = context.publicationIds.get(row.publicationCode);
     if (publicationId === undefined) {
       context.stats.skipped += 1;
-      context.logger.warn({ creativeId: row.creativeId, publicationCode: row.publicationCode }, 'Publication code not mapped');
+      context.logger.warn(
+        { creativeId: row.creativeId, publicationCode: row.publicationCode },
+        'Publication code not mapped',
+      );
       continue;
     }
     located.push({ row, publicationId });

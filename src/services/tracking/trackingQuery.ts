@@ -32,5 +32,8 @@ export function dailyAggregatesQuery(range: DateRange, publicationCode?: string)
   if (publicationCode === undefined) {
     return { sql: SELECT_DAILY_AGGREGATES + ORDER, params: [range.start, range.end] };
   }
-  return { sql: SELECT_DAILY_AGGREGATES + PUBLICATION_FILTER + ORDER, params: [range.start, range.end, publicationCode] };
+  return {
+    sql: SELECT_DAILY_AGGREGATES + PUBLICATION_FILTER + ORDER,
+    params: [range.start, range.end, publicationCode],
+  };
 }

@@ -44,7 +44,8 @@ export function trackingSyncJob(host: () => TrackingSyncHost): JobType<TrackingS
         await context.setStats({ ...result.stats });
         return result;
       } catch (error) {
-        if (error instanceof AppError && error.code === 'BAD_USER_INPUT') throw new PermanentJobError(error.message, error.code);
+        if (error instanceof AppError && error.code === 'BAD_USER_INPUT')
+          throw new PermanentJobError(error.message, error.code);
         throw error;
       }
     },

@@ -1,6 +1,12 @@
 import type { AnyBulkWriteOperation, Db, Document } from '../../datasources/store';
 import { startOfDay } from './dateRange';
-import { entryKeyString, newPerformanceEntry, PERFORMANCE_ENTRIES, performanceEntryUpsert, type PendingEntry } from './performanceEntry';
+import {
+  entryKeyString,
+  newPerformanceEntry,
+  PERFORMANCE_ENTRIES,
+  performanceEntryUpsert,
+  type PendingEntry,
+} from './performanceEntry';
 
 /** One operation's failure in an unordered bulk call. */
 export interface WriteError {
@@ -46,8 +52,12 @@ async function operationFailures(call: () => Promise<unknown>): Promise<WriteErr
 export async function storedEntryKeys(db: Db, days: readonly string[]): Promise<Set<string>> {
   const keys = new Set<string>();
   for (const day of days) {
-    const stored = await db.collection(PERFORMANCE_ENTRIES).find({ dateStart: startOfDay(day), source: 'automated' }).toArray();
-    for (const doc of stored) keys.add(entryKeyString({ orderId: String(doc.orderId), itemPath: String(doc.itemPath) }, day));
+    const stored = await db
+      .collection(PERFORMANCE_ENTRIES)
+      .find({ dateStart: startOfDay(day), source: 'automated' })
+      .toArray();
+    for (const doc of stored)
+      keys.add(entryKeyString({ orderId: String(doc.orderId), itemPath: String(doc.itemPath) }, day));
   }
   return keys;
 }
@@ -64,10 +74,20 @@ function entryWrite(entry: PendingEntry, isNew: boolean, now: Date): AnyBulkWrit
  * createdAt stays the first write's and updatedAt is always this write's. Answers the entries
  * whose write failed.
  */
-export async function writeEntries<T extends PendingEntry>(db: Db, entries: readonly T[], stored: ReadonlySet<string>, now: Date): Promise<FailedEntry<T>[]> {
+export async function writeEntries<T extends PendingEntry>(
+  db: Db,
+  entries: readonly T[],
+  stored: ReadonlySet<string>,
+  now: Date,
+): Promise<FailedEntry<T>[]> {
   const collection = db.collection(PERFORMANCE_ENTRIES);
   const isNew = entries.map((entry) => !stored.has(entryKeyString(entry.match, entry.reportDate)));
-  const failures = await operationFailures(() => collection.bulkWrite(entries.map((entry, i) => entryWrite(entry, isNew[i], now)), { ordered: false }));
+  const failures = await operationFailures(() =>
+    collection.bulkWrite(
+      entries.map((entry, i) => entryWrite(entry, isNew[i], now)),
+      { ordered: false },
+    ),
+  );
   const failed: FailedEntry<T>[] = [];
   const raced: T[] = [];
   for (const error of failures) {
@@ -77,7 +97,12 @@ export async function writeEntries<T extends PendingEntry>(db: Db, entries: read
     else failed.push({ entry, error });
   }
   if (raced.length === 0) return failed;
-  const retries = await operationFailures(() => collection.bulkWrite(raced.map((entry) => performanceEntryUpsert(entry, now)), { ordered: false }));
+  const retries = await operationFailures(() =>
+    collection.bulkWrite(
+      raced.map((entry) => performanceEntryUpsert(entry, now)),
+      { ordered: false },
+    ),
+  );
   for (const error of retries) if (raced[error.index]) failed.push({ entry: raced[error.index], error });
   return failed;
 }

@@ -39,7 +39,7 @@ export async function* csvRowBatches(input: Readable): AsyncGenerator<RawRow[]> 
   try {
     for (;;) {
       const batch: RawRow[] = [];
-      for (let row: RawRow | null; (row = parser.read()) !== null; ) batch.push(row);
+      for (let row: RawRow | null; (row = parser.read()) !== null;) batch.push(row);
       if (batch.length > 0) yield batch;
       if (!(await moreToRead(parser))) return;
     }

@@ -37,7 +37,11 @@ export function uploadFormat(filename: string): UploadFormat {
  * BAD_USER_INPUT naming the limit; an .xlsx is checked part by part before it is inflated
  * (see XlsxParts). The source is destroyed when reading stops for any reason.
  */
-export async function* readRows(source: Readable, filename: string, options: ReadRowsOptions): AsyncGenerator<UploadRow> {
+export async function* readRows(
+  source: Readable,
+  filename: string,
+  options: ReadRowsOptions,
+): AsyncGenerator<UploadRow> {
   for await (const batch of readRowBatches(source, filename, options)) yield* batch;
 }
 
@@ -45,7 +49,11 @@ export async function* readRows(source: Readable, filename: string, options: Rea
  * readRows in batches of the rows read so far (a CSV chunk's worth, one row at a time for
  * .xlsx): a caller that handles rows in bulk awaits once per batch rather than once per row.
  */
-export async function* readRowBatches(source: Readable, filename: string, options: ReadRowsOptions): AsyncGenerator<UploadRow[]> {
+export async function* readRowBatches(
+  source: Readable,
+  filename: string,
+  options: ReadRowsOptions,
+): AsyncGenerator<UploadRow[]> {
   const limits = withSpreadsheetDefaults(options);
   const limit = new ByteLimit(options.maxBytes, tooManyBytes(options).message);
   const fail = (error: unknown) => limit.destroy(asUploadError(error, options) as Error);

@@ -57,7 +57,13 @@ export class FakeMarketingCloud {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
-    const recorded: Recorded = { method: req.method ?? '', path: url.pathname, query: url.searchParams, authorization: req.headers.authorization, body: text ? JSON.parse(text) : null };
+    const recorded: Recorded = {
+      method: req.method ?? '',
+      path: url.pathname,
+      query: url.searchParams,
+      authorization: req.headers.authorization,
+      body: text ? JSON.parse(text) : null,
+    };
     this.requests.push(recorded);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -65,10 +71,16 @@ export class FakeMarketingCloud {
     };
     if (url.pathname.endsWith('/v2/token')) return this.token(recorded, send);
     const failure = this.failNext.shift();
-    if (failure) return send(failure.status, { message: 'try later' }, failure.retryAfter ? { 'retry-after': failure.retryAfter } : {});
+    if (failure)
+      return send(
+        failure.status,
+        { message: 'try later' },
+        failure.retryAfter ? { 'retry-after': failure.retryAfter } : {},
+      );
     const token = recorded.authorization?.replace(/^Bearer /, '');
     if (!token || !this.validTokens.has(token)) return send(401, { message: 'Not Authorized' });
-    if (req.method === 'GET' && url.pathname === '/data/v1/customobjectdata/key/ClickLog/rowset') return send(200, this.rowset(url.searchParams));
+    if (req.method === 'GET' && url.pathname === '/data/v1/customobjectdata/key/ClickLog/rowset')
+      return send(200, this.rowset(url.searchParams));
     if (req.method === 'POST' && url.pathname === '/hub/v1/dataevents/key:ClickLog/rowset') {
       for (const item of recorded.body as { keys: { eventid: string }; values: { Processed: boolean } }[]) {
         const row = this.rows.find((r) => r.eventid === item.keys.eventid);
@@ -82,7 +94,12 @@ export class FakeMarketingCloud {
   private token(recorded: Recorded, send: (status: number, body: unknown) => void): void {
     const body = recorded.body as Record<string, string>;
     const { clientId, clientSecret, accountId } = this.credentials;
-    if (body.grant_type !== 'client_credentials' || body.client_id !== clientId || body.client_secret !== clientSecret || body.account_id !== accountId) {
+    if (
+      body.grant_type !== 'client_credentials' ||
+      body.client_id !== clientId ||
+      body.client_secret !== clientSecret ||
+      body.account_id !== accountId
+    ) {
       return send(401, { error: 'invalid_client' });
     }
     const token = `token-${++this.tokensIssued}`;

@@ -18,14 +18,25 @@ export interface Harness {
 }
 
 /** A fresh embedded store, embedded queue and local Marketing Cloud, with small pages. */
-export async function openHarness(overrides: Partial<Pick<ClickPipelineDeps, 'pageSize' | 'batchSize' | 'ackBatchSize'>> = {}): Promise<Harness> {
+export async function openHarness(
+  overrides: Partial<Pick<ClickPipelineDeps, 'pageSize' | 'batchSize' | 'ackBatchSize'>> = {},
+): Promise<Harness> {
   const store = await openTestStore();
   await applyFeatureIndexes(store.db);
   const config = loadConfig({ QUEUE_POLL_INTERVAL_MS: '10' });
   const queue = createQueuePort(config, store.db);
   const sfmc = createSfmcPort(config, store.db);
   const deps = {
-    ...createClickPipeline({ db: store.db, sfmc, queue, logger: createLogger({ level: 'silent' }), timeZone: 'America/Chicago', pageSize: 50, batchSize: 20, ackBatchSize: 30 }),
+    ...createClickPipeline({
+      db: store.db,
+      sfmc,
+      queue,
+      logger: createLogger({ level: 'silent' }),
+      timeZone: 'America/Chicago',
+      pageSize: 50,
+      batchSize: 20,
+      ackBatchSize: 30,
+    }),
     ...overrides,
   };
   await ensureClickQueues(deps);

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
 import { startFauxqsProcess } from './fauxqsProcess';
-import { LocalObjectStore, S3ObjectStore, signDownload, verifyDownload, type ObjectStore } from '../../../src/datasources/objects';
+import {
+  LocalObjectStore,
+  S3ObjectStore,
+  signDownload,
+  verifyDownload,
+  type ObjectStore,
+} from '../../../src/datasources/objects';
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -81,7 +87,8 @@ describe.each(engines)('objects port contract: $name', (engine) => {
     const size = 9 * 1024 * 1024 + 123;
     const source = Readable.from(
       (function* () {
-        for (let sent = 0; sent < size; sent += 64 * 1024) yield Buffer.alloc(Math.min(64 * 1024, size - sent), sent % 251);
+        for (let sent = 0; sent < size; sent += 64 * 1024)
+          yield Buffer.alloc(Math.min(64 * 1024, size - sent), sent % 251);
       })(),
     );
     await store.put('big/blob.bin', source);
@@ -115,6 +122,8 @@ describe('signed download links', () => {
     expect(verifyDownload(secret, 'exports/b.csv', link.expires, link.signature, now)).toBe(false);
     expect(verifyDownload(secret, 'exports/a.csv', link.expires + 1, link.signature, now)).toBe(false);
     expect(verifyDownload('another-secret-entirely', 'exports/a.csv', link.expires, link.signature, now)).toBe(false);
-    expect(verifyDownload(secret, 'exports/a.csv', link.expires, link.signature, new Date(now.getTime() + 120_000))).toBe(false);
+    expect(
+      verifyDownload(secret, 'exports/a.csv', link.expires, link.signature, new Date(now.getTime() + 120_000)),
+    ).toBe(false);
   });
 });

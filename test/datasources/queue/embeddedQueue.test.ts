@@ -34,7 +34,10 @@ describe('embedded queue across ports on one store', () => {
     const [a, b] = [new EmbeddedQueuePort(store.db), new EmbeddedQueuePort(store.db)];
     ports.push(a, b);
     await a.ensureQueue('split', {});
-    await a.sendBatch('split', Array.from({ length: 40 }, (_, i) => ({ body: String(i) })));
+    await a.sendBatch(
+      'split',
+      Array.from({ length: 40 }, (_, i) => ({ body: String(i) })),
+    );
     const got: string[] = [];
     await Promise.all(
       [a, b, a, b].map(async (port) => {
@@ -42,7 +45,10 @@ describe('embedded queue across ports on one store', () => {
           const batch = await port.receive('split', { maxMessages: 10 });
           if (batch.length === 0) return;
           got.push(...batch.map((m) => m.body));
-          await port.delete('split', batch.map((m) => m.receiptHandle));
+          await port.delete(
+            'split',
+            batch.map((m) => m.receiptHandle),
+          );
         }
       }),
     );

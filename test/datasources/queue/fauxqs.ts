@@ -25,7 +25,11 @@ export async function startFauxqs(): Promise<{ address: string; client(): SQSCli
   return {
     address,
     client: () =>
-      new SQSClient({ endpoint: address, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+      new SQSClient({
+        endpoint: address,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

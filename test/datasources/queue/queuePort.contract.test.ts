@@ -31,14 +31,20 @@ describe.each(queueEngines)('queue port on $name', (engine) => {
 
   it('sends batches larger than one call and receives up to ten at a time', async () => {
     const queue = await freshQueue();
-    const sent = await port.sendBatch(queue, Array.from({ length: 25 }, (_, i) => ({ body: String(i) })));
+    const sent = await port.sendBatch(
+      queue,
+      Array.from({ length: 25 }, (_, i) => ({ body: String(i) })),
+    );
     expect(sent).toHaveLength(25);
     const bodies = new Set<string>();
     for (let round = 0; round < 10 && bodies.size < 25; round++) {
       const batch = await port.receive(queue, { maxMessages: 10 });
       expect(batch.length).toBeLessThanOrEqual(10);
       batch.forEach((m) => bodies.add(m.body));
-      await port.delete(queue, batch.map((m) => m.receiptHandle));
+      await port.delete(
+        queue,
+        batch.map((m) => m.receiptHandle),
+      );
     }
     expect(bodies.size).toBe(25);
   });
@@ -117,12 +123,18 @@ describe.each(queueEngines)('queue port on $name', (engine) => {
     const queue = await freshQueue({ fifo: true });
     await port.send(queue, { body: 'a', groupId: 'g', deduplicationId: 'same' });
     await port.send(queue, { body: 'a again', groupId: 'g', deduplicationId: 'same' });
-    await port.sendBatch(queue, [{ body: 'b', groupId: 'g', deduplicationId: 'other' }, { body: 'b again', groupId: 'g', deduplicationId: 'other' }]);
+    await port.sendBatch(queue, [
+      { body: 'b', groupId: 'g', deduplicationId: 'other' },
+      { body: 'b again', groupId: 'g', deduplicationId: 'other' },
+    ]);
     const bodies: string[] = [];
     for (let i = 0; i < 4; i++) {
       const batch = await port.receive(queue, { maxMessages: 10 });
       bodies.push(...batch.map((m) => m.body));
-      await port.delete(queue, batch.map((m) => m.receiptHandle));
+      await port.delete(
+        queue,
+        batch.map((m) => m.receiptHandle),
+      );
     }
     expect(bodies).toEqual(['a', 'b']);
   });
@@ -132,13 +144,16 @@ describe.each(queueEngines)('queue port on $name', (engine) => {
     const groups = ['g1', 'g2', 'g3'];
     const perGroup = 8;
     for (let i = 0; i < perGroup; i++) {
-      await port.sendBatch(queue, groups.map((groupId) => ({ body: `${groupId}:${i}`, groupId })));
+      await port.sendBatch(
+        queue,
+        groups.map((groupId) => ({ body: `${groupId}:${i}`, groupId })),
+      );
     }
     const seen = new Map<string, number[]>(groups.map((g) => [g, []]));
     const inFlight = new Set<string>();
     let overlap = false;
     const worker = async () => {
-      for (let idle = 0; idle < 3; ) {
+      for (let idle = 0; idle < 3;) {
         const batch = await port.receive(queue, { maxMessages: 10, waitSeconds: 1 });
         if (batch.length === 0) idle++;
         await Promise.all(batch.map((m) => handle(m)));

@@ -42,7 +42,8 @@ describe('standard queue claim round', () => {
   };
 
   /** Messages of the queue as stored, by id. */
-  const stored = async (queue: string) => new Map((await messages.find({ queue }).toArray()).map((doc) => [doc._id, doc]));
+  const stored = async (queue: string) =>
+    new Map((await messages.find({ queue }).toArray()).map((doc) => [doc._id, doc]));
 
   it('returns each claimed message as stored, fresh and redelivered ones in one round', async () => {
     const queue = await freshQueue();
@@ -66,7 +67,10 @@ describe('standard queue claim round', () => {
       get(target, property, receiver) {
         if (property !== 'updateMany') return Reflect.get(target, property, receiver);
         return async (...args: Parameters<Collection<MessageDocument>['updateMany']>) => {
-          await target.updateOne({ _id: taken!._id }, { $set: { visibleAt: new Date(Date.now() + 60_000), receipt: 'other' }, $inc: { receiveCount: 1 } });
+          await target.updateOne(
+            { _id: taken!._id },
+            { $set: { visibleAt: new Date(Date.now() + 60_000), receipt: 'other' }, $inc: { receiveCount: 1 } },
+          );
           return target.updateMany(...args);
         };
       },
@@ -88,7 +92,10 @@ describe('standard queue claim round', () => {
       get(target, property, receiver) {
         if (property !== 'updateMany') return Reflect.get(target, property, receiver);
         return async (...args: Parameters<Collection<MessageDocument>['updateMany']>) => {
-          await target.updateOne({ _id: requeued!._id }, { $set: { visibleAt: new Date(0), receipt: 'other' }, $inc: { receiveCount: 1 } });
+          await target.updateOne(
+            { _id: requeued!._id },
+            { $set: { visibleAt: new Date(0), receipt: 'other' }, $inc: { receiveCount: 1 } },
+          );
           return target.updateMany(...args);
         };
       },

@@ -59,7 +59,10 @@ describe.each(storeEngines)('store contract: BSON values and their order (%s)', 
   it('matches ObjectId and Date values by value', async () => {
     const docs = ctx.db.collection(uniqueName('match'));
     const owner = new ObjectId();
-    await docs.insertMany([{ owner, at: new Date(1000) }, { owner: new ObjectId(), at: new Date(3000) }]);
+    await docs.insertMany([
+      { owner, at: new Date(1000) },
+      { owner: new ObjectId(), at: new Date(3000) },
+    ]);
     expect(await docs.countDocuments({ owner: new ObjectId(owner.toHexString()) })).toBe(1);
     expect(await docs.countDocuments({ at: { $gt: new Date(2000) } })).toBe(1);
     expect(await docs.countDocuments({ owner: { $in: [owner] } })).toBe(1);
@@ -91,8 +94,25 @@ describe.each(storeEngines)('store contract: BSON values and their order (%s)', 
     await docs.insertMany([...mixed().map(([label, v]) => ({ label, v })), { label: 'missing' }]);
     const ascending = (await docs.find({}).sort({ v: 1, label: 1 }).toArray()).map((d) => d.label);
     expect(ascending).toEqual([
-      'minKey', 'missing', 'null', 'int', 'double', 'long', 'decimal', 'array', 'string-a', 'string-b',
-      'object', 'binary', 'objectId', 'false', 'true', 'date', 'timestamp', 'regex', 'maxKey',
+      'minKey',
+      'missing',
+      'null',
+      'int',
+      'double',
+      'long',
+      'decimal',
+      'array',
+      'string-a',
+      'string-b',
+      'object',
+      'binary',
+      'objectId',
+      'false',
+      'true',
+      'date',
+      'timestamp',
+      'regex',
+      'maxKey',
     ]);
   });
 
@@ -100,12 +120,35 @@ describe.each(storeEngines)('store contract: BSON values and their order (%s)', 
     const docs = ctx.db.collection(uniqueName('mixeddesc'));
     await docs.insertMany(mixed().map(([label, v]) => ({ label, v })));
     const descending = (await docs.find({}).sort({ v: -1, label: 1 }).toArray()).map((d) => d.label);
-    expect(descending.slice(0, 8)).toEqual(['maxKey', 'regex', 'timestamp', 'date', 'true', 'false', 'objectId', 'binary']);
-    expect(descending.slice(8)).toEqual(['object', 'array', 'string-b', 'string-a', 'decimal', 'long', 'double', 'int', 'null', 'minKey']);
+    expect(descending.slice(0, 8)).toEqual([
+      'maxKey',
+      'regex',
+      'timestamp',
+      'date',
+      'true',
+      'false',
+      'objectId',
+      'binary',
+    ]);
+    expect(descending.slice(8)).toEqual([
+      'object',
+      'array',
+      'string-b',
+      'string-a',
+      'decimal',
+      'long',
+      'double',
+      'int',
+      'null',
+      'minKey',
+    ]);
     const scalars = ctx.db.collection(uniqueName('indexedsort'));
     await scalars.createIndex({ v: 1 });
     await scalars.insertMany([{ v: 'a' }, { v: 2 }, { v: null }, { v: new Date(5) }, { v: -1.5 }, { v: true }]);
-    const viaIndex = await scalars.find({}, { projection: { _id: 0 } }).sort({ v: -1 }).toArray();
+    const viaIndex = await scalars
+      .find({}, { projection: { _id: 0 } })
+      .sort({ v: -1 })
+      .toArray();
     expect(viaIndex).toEqual([{ v: new Date(5) }, { v: true }, { v: 'a' }, { v: 2 }, { v: -1.5 }, { v: null }]);
   });
 });

@@ -50,7 +50,11 @@ describe.each(storeEngines)('store contract: change streams (%s)', (_name, engin
     });
     // Let the driver open its cursor (MongoDB) before writing.
     await new Promise((resolve) => setTimeout(resolve, engine.name === 'mongodb' ? 500 : 0));
-    await collection.insertMany([{ n: 1, keep: true }, { n: 2, keep: false }, { n: 3, keep: true }]);
+    await collection.insertMany([
+      { n: 1, keep: true },
+      { n: 2, keep: false },
+      { n: 3, keep: true },
+    ]);
     await twoEvents;
     expect(received.map((e) => e.fullDocument.n)).toEqual([1, 3]);
     const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
@@ -70,7 +74,10 @@ describe.each(storeEngines)('store contract: change streams (%s)', (_name, engin
     await collection.deleteOne({ _id: 1 } as never);
     const events = [await stream.next(), await stream.next()] as Document[];
     await stream.close();
-    expect(events.map((e) => [e.operationType, e.documentKey._id])).toEqual([['insert', 1], ['delete', 1]]);
+    expect(events.map((e) => [e.operationType, e.documentKey._id])).toEqual([
+      ['insert', 1],
+      ['delete', 1],
+    ]);
   });
 
   it('delivers one event per document of a large bulk write, each with its own token, even when the bulk fails part-way', async () => {
@@ -82,7 +89,7 @@ describe.each(storeEngines)('store contract: change streams (%s)', (_name, engin
     for (let i = 0; i < 2500; i++) events.push((await stream.next()) as Document);
     const token = stream.resumeToken;
     await collection.insertOne({ _id: 'after' } as never);
-    expect((await stream.next() as Document).documentKey).toEqual({ _id: 'after' });
+    expect(((await stream.next()) as Document).documentKey).toEqual({ _id: 'after' });
     await stream.close();
     expect(events.map((e) => e.documentKey._id)).toEqual(documents.map((d) => d._id));
     expect(new Set(events.map((e) => JSON.stringify(e._id))).size).toBe(2500);

@@ -27,7 +27,9 @@ describe.each(storeEngines)('store contract: inserts, finds, counts, deletes (%s
     expect(error.insertedCount).toBe(1);
     expect(await items.countDocuments()).toBe(1);
 
-    const unordered = (await items.insertMany([{ _id: 3 }, { _id: 1 }, { _id: 4 }] as never[], { ordered: false }).catch((e) => e)) as MongoBulkWriteError;
+    const unordered = (await items
+      .insertMany([{ _id: 3 }, { _id: 1 }, { _id: 4 }] as never[], { ordered: false })
+      .catch((e) => e)) as MongoBulkWriteError;
     expect(unordered.insertedCount).toBe(2);
     const writeErrors = Array.isArray(unordered.writeErrors) ? unordered.writeErrors : [unordered.writeErrors];
     expect(writeErrors.map((e) => [e.index, e.code])).toEqual([[1, 11000]]);
@@ -36,10 +38,28 @@ describe.each(storeEngines)('store contract: inserts, finds, counts, deletes (%s
 
   it('find applies filter, sort, skip, limit and projection, as chained calls or options', async () => {
     const scores = ctx.db.collection(uniqueName('scores'));
-    await scores.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: i, n: i % 4, team: i % 2 ? 'odd' : 'even', tags: ['t', `x${i}`] })) as never[]);
-    const chained = await scores.find({ team: 'odd' }).sort({ n: -1, _id: 1 }).skip(1).limit(2).project({ n: 1 }).toArray();
-    expect(chained).toEqual([{ _id: 7, n: 3 }, { _id: 1, n: 1 }]);
-    const viaOptions = await scores.find({ n: { $gte: 2 } }, { sort: { _id: -1 }, limit: 3, projection: { _id: 0, team: 1 } }).toArray();
+    await scores.insertMany(
+      Array.from({ length: 10 }, (_, i) => ({
+        _id: i,
+        n: i % 4,
+        team: i % 2 ? 'odd' : 'even',
+        tags: ['t', `x${i}`],
+      })) as never[],
+    );
+    const chained = await scores
+      .find({ team: 'odd' })
+      .sort({ n: -1, _id: 1 })
+      .skip(1)
+      .limit(2)
+      .project({ n: 1 })
+      .toArray();
+    expect(chained).toEqual([
+      { _id: 7, n: 3 },
+      { _id: 1, n: 1 },
+    ]);
+    const viaOptions = await scores
+      .find({ n: { $gte: 2 } }, { sort: { _id: -1 }, limit: 3, projection: { _id: 0, team: 1 } })
+      .toArray();
     expect(viaOptions).toEqual([{ team: 'odd' }, { team: 'even' }, { team: 'odd' }]);
     const sliced = await scores.findOne({ _id: 2 } as never, { projection: { tags: { $slice: 1 } } });
     // MongoDB treats a $slice-only projection as an exclusion: the other fields stay (mingo would drop them).
@@ -50,7 +70,8 @@ describe.each(storeEngines)('store contract: inserts, finds, counts, deletes (%s
     const numbers = ctx.db.collection(uniqueName('numbers'));
     await numbers.insertMany(Array.from({ length: 25 }, (_, i) => ({ _id: i })) as never[]);
     const seen: number[] = [];
-    for await (const doc of numbers.find({ _id: { $lt: 5 } } as never).sort({ _id: 1 })) seen.push(doc._id as unknown as number);
+    for await (const doc of numbers.find({ _id: { $lt: 5 } } as never).sort({ _id: 1 }))
+      seen.push(doc._id as unknown as number);
     expect(seen).toEqual([0, 1, 2, 3, 4]);
     const cursor = numbers.find({}, { sort: { _id: -1 } }).map((doc) => (doc._id as unknown as number) * 10);
     expect(await cursor.next()).toBe(240);
@@ -72,14 +93,20 @@ describe.each(storeEngines)('store contract: inserts, finds, counts, deletes (%s
     const logs = ctx.db.collection(uniqueName('logs'));
     await logs.insertMany([{ level: 'info' }, { level: 'info' }, { level: 'warn' }]);
     expect(await logs.deleteOne({ level: 'info' })).toEqual({ acknowledged: true, deletedCount: 1 });
-    expect(await logs.deleteMany({ level: { $in: ['info', 'warn'] } })).toEqual({ acknowledged: true, deletedCount: 2 });
+    expect(await logs.deleteMany({ level: { $in: ['info', 'warn'] } })).toEqual({
+      acknowledged: true,
+      deletedCount: 2,
+    });
     expect(await logs.deleteMany({})).toEqual({ acknowledged: true, deletedCount: 0 });
   });
 
   it('rejects unknown query operators with the server error, not an empty result', async () => {
     const things = ctx.db.collection(uniqueName('things'));
     await things.insertOne({ a: 1 });
-    const error = await things.find({ a: { $bogus: 1 } }).toArray().catch((e) => e);
+    const error = await things
+      .find({ a: { $bogus: 1 } })
+      .toArray()
+      .catch((e) => e);
     expect(error).toBeInstanceOf(MongoServerError);
     expect(error.code).toBe(2);
     expect(String(error.message)).toContain('$bogus');

@@ -13,8 +13,14 @@ import { openStore, type Document, type Store } from '../../../src/datasources/s
 const repoRoot = resolve(__dirname, '../../..');
 const workerScript = join(__dirname, 'fixtures/storeWorker.ts');
 
-function startWorker(dataDir: string, ...args: string[]): { child: ChildProcess; lines: AsyncIterableIterator<string> } {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', workerScript, dataDir, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+function startWorker(
+  dataDir: string,
+  ...args: string[]
+): { child: ChildProcess; lines: AsyncIterableIterator<string> } {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', workerScript, dataDir, ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   return { child, lines };
 }
@@ -58,7 +64,11 @@ describe('embedded store engine', () => {
     // Every acknowledged insert is there (the child may have gone on a little before the kill),
     // and what is there is a gap-free prefix, as sequential writes must leave it.
     expect(count).toBeGreaterThanOrEqual(acked + 1);
-    const highest = await durable.find({ n: { $exists: true } }).sort({ n: -1 }).limit(1).next();
+    const highest = await durable
+      .find({ n: { $exists: true } })
+      .sort({ n: -1 })
+      .limit(1)
+      .next();
     expect(highest!.n).toBe(count - 1);
     const counter = await durable.findOne({ counter: 'writes' });
     expect(counter!.value).toBeGreaterThanOrEqual(acked + 1);
@@ -66,7 +76,9 @@ describe('embedded store engine', () => {
 
   it('shows one process the writes of another through change streams', async () => {
     const store = await open();
-    const stream = store.db.collection('durable').watch([{ $match: { operationType: 'insert', 'fullDocument.n': { $exists: true } } }]);
+    const stream = store.db
+      .collection('durable')
+      .watch([{ $match: { operationType: 'insert', 'fullDocument.n': { $exists: true } } }]);
     const { child } = startWorker(dataDir, 'write', '5');
     const seen: number[] = [];
     while (seen.length < 5) {
@@ -85,8 +97,12 @@ describe('embedded store engine', () => {
     await store.db.collection('keys').createIndex({ key: 1 }, { unique: true });
     const claimers = [startWorker(dataDir, 'claim'), startWorker(dataDir, 'claim')];
     const inserters = [startWorker(dataDir, 'unique', '200'), startWorker(dataDir, 'unique', '200')];
-    const [claimedA, claimedB] = (await Promise.all(claimers.map(({ lines }) => lastLine(lines)))).map((line) => JSON.parse(line) as number[]);
-    const [wonA, wonB] = (await Promise.all(inserters.map(({ lines }) => lastLine(lines)))).map((line) => JSON.parse(line) as number[]);
+    const [claimedA, claimedB] = (await Promise.all(claimers.map(({ lines }) => lastLine(lines)))).map(
+      (line) => JSON.parse(line) as number[],
+    );
+    const [wonA, wonB] = (await Promise.all(inserters.map(({ lines }) => lastLine(lines)))).map(
+      (line) => JSON.parse(line) as number[],
+    );
     expect(claimedA!.length + claimedB!.length).toBe(300);
     expect(new Set([...claimedA!, ...claimedB!]).size).toBe(300);
     expect(wonA!.length + wonB!.length).toBe(200);

@@ -64,61 +64,84 @@ const cases: Array<[filter: Document, ids: number[]]> = [
   [{ $and: [{ a: { $gt: 1 } }, { a: { $lt: 6 } }] }, [1, 2]],
 ];
 
-describe.each(storeEngines)('store contract: simple filters on values, arrays, null and missing fields (%s)', (_name, engine) => {
-  const ctx = useStore(engine);
+describe.each(storeEngines)(
+  'store contract: simple filters on values, arrays, null and missing fields (%s)',
+  (_name, engine) => {
+    const ctx = useStore(engine);
 
-  it.each([false, true])('returns what MongoDB returns (indexed: %s)', async (indexed) => {
-    const things = ctx.db.collection<Row>(uniqueName('things'));
-    if (indexed) for (const field of ['a', 's', 'd', 'o', 'f']) await things.createIndex({ [field]: 1 });
-    await things.insertMany(documents.map((document) => ({ ...document }) as Row));
-    for (const [filter, ids] of cases) {
-      const found = await things.find(filter, { sort: { _id: 1 }, projection: { _id: 1 } }).toArray();
-      expect([JSON.stringify(filter), found.map((document) => document._id)]).toEqual([JSON.stringify(filter), ids]);
-      expect([JSON.stringify(filter), await things.countDocuments(filter)]).toEqual([JSON.stringify(filter), ids.length]);
-    }
-  });
+    it.each([false, true])('returns what MongoDB returns (indexed: %s)', async (indexed) => {
+      const things = ctx.db.collection<Row>(uniqueName('things'));
+      if (indexed) for (const field of ['a', 's', 'd', 'o', 'f']) await things.createIndex({ [field]: 1 });
+      await things.insertMany(documents.map((document) => ({ ...document }) as Row));
+      for (const [filter, ids] of cases) {
+        const found = await things.find(filter, { sort: { _id: 1 }, projection: { _id: 1 } }).toArray();
+        expect([JSON.stringify(filter), found.map((document) => document._id)]).toEqual([JSON.stringify(filter), ids]);
+        expect([JSON.stringify(filter), await things.countDocuments(filter)]).toEqual([
+          JSON.stringify(filter),
+          ids.length,
+        ]);
+      }
+    });
 
-  it('finds and updates by a long $in of ObjectIds (a lookup per listed id, not a search per document)', async () => {
-    const rows = ctx.db.collection<{ _id: ObjectId; n: number; done?: boolean }>(uniqueName('rows'));
-    const stored = Array.from({ length: 30_000 }, (_, n) => ({ _id: new ObjectId(), n }));
-    await rows.insertMany(stored);
-    const wanted = stored.filter(({ n }) => n % 2 === 0).map(({ _id }) => _id);
-    expect(await rows.countDocuments({ _id: { $in: wanted } })).toBe(15_000);
-    const marked = await rows.updateMany({ _id: { $in: wanted }, n: { $lt: 20_000 } }, { $set: { done: true } });
-    expect(marked.modifiedCount).toBe(10_000);
-    expect(await rows.countDocuments({ done: true, n: { $gte: 20_000 } })).toBe(0);
-  });
+    it('finds and updates by a long $in of ObjectIds (a lookup per listed id, not a search per document)', async () => {
+      const rows = ctx.db.collection<{ _id: ObjectId; n: number; done?: boolean }>(uniqueName('rows'));
+      const stored = Array.from({ length: 30_000 }, (_, n) => ({ _id: new ObjectId(), n }));
+      await rows.insertMany(stored);
+      const wanted = stored.filter(({ n }) => n % 2 === 0).map(({ _id }) => _id);
+      expect(await rows.countDocuments({ _id: { $in: wanted } })).toBe(15_000);
+      const marked = await rows.updateMany({ _id: { $in: wanted }, n: { $lt: 20_000 } }, { $set: { done: true } });
+      expect(marked.modifiedCount).toBe(10_000);
+      expect(await rows.countDocuments({ done: true, n: { $gte: 20_000 } })).toBe(0);
+    });
 
-  it('pages through a partial index by range, seeing rows leave it once processed', async () => {
-    const log = ctx.db.collection<Row>(uniqueName('log'));
-    await log.createIndex({ bu: 1, pos: 1 }, { partialFilterExpression: { processed: false } });
-    await log.insertMany(Array.from({ length: 6 }, (_, i) => ({ _id: i, bu: i % 2 ? 'B' : 'A', pos: `p${i}`, processed: i === 4 })));
-    const page = (after: string) => log.find({ bu: 'A', processed: false, pos: { $gt: after } }, { sort: { pos: 1 }, limit: 2, projection: { pos: 1 } }).toArray();
-    expect(await page('')).toEqual([{ _id: 0, pos: 'p0' }, { _id: 2, pos: 'p2' }]);
-    expect(await page('p0')).toEqual([{ _id: 2, pos: 'p2' }]);
-    await log.updateOne({ _id: 2 }, { $set: { processed: true } });
-    expect(await page('')).toEqual([{ _id: 0, pos: 'p0' }]);
-    await log.updateOne({ _id: 4 }, { $set: { processed: false } });
-    expect(await page('p0')).toEqual([{ _id: 4, pos: 'p4' }]);
-  });
+    it('pages through a partial index by range, seeing rows leave it once processed', async () => {
+      const log = ctx.db.collection<Row>(uniqueName('log'));
+      await log.createIndex({ bu: 1, pos: 1 }, { partialFilterExpression: { processed: false } });
+      await log.insertMany(
+        Array.from({ length: 6 }, (_, i) => ({ _id: i, bu: i % 2 ? 'B' : 'A', pos: `p${i}`, processed: i === 4 })),
+      );
+      const page = (after: string) =>
+        log
+          .find(
+            { bu: 'A', processed: false, pos: { $gt: after } },
+            { sort: { pos: 1 }, limit: 2, projection: { pos: 1 } },
+          )
+          .toArray();
+      expect(await page('')).toEqual([
+        { _id: 0, pos: 'p0' },
+        { _id: 2, pos: 'p2' },
+      ]);
+      expect(await page('p0')).toEqual([{ _id: 2, pos: 'p2' }]);
+      await log.updateOne({ _id: 2 }, { $set: { processed: true } });
+      expect(await page('')).toEqual([{ _id: 0, pos: 'p0' }]);
+      await log.updateOne({ _id: 4 }, { $set: { processed: false } });
+      expect(await page('p0')).toEqual([{ _id: 4, pos: 'p4' }]);
+    });
 
-  it('guarded writes by _id and a condition change only the documents that meet it', async () => {
-    const messages = ctx.db.collection<Row>(uniqueName('messages'));
-    await messages.createIndex({ queue: 1, _id: 1 });
-    await messages.insertMany([
-      { _id: 'm1', queue: 'q', visibleAt: new Date(1000), receipt: 'r1' },
-      { _id: 'm2', queue: 'q', visibleAt: new Date(5000) },
-      { _id: 'm3', queue: 'other', visibleAt: new Date(1000) },
-    ]);
-    expect((await messages.updateOne({ _id: 'm1', receipt: 'r2' }, { $set: { seen: true } })).matchedCount).toBe(0);
-    expect((await messages.updateOne({ _id: 'm1', receipt: 'r1' }, { $set: { seen: true } })).modifiedCount).toBe(1);
-    const due = { queue: 'q', visibleAt: { $lte: new Date(2000) } };
-    const claimed = await messages.updateMany({ _id: { $in: ['m1', 'm2', 'm3'] }, ...due }, { $set: { receipt: 'r3' }, $inc: { receiveCount: 1 } } as never);
-    expect([claimed.matchedCount, claimed.modifiedCount]).toEqual([1, 1]);
-    expect(await messages.find({ _id: { $in: ['m1', 'm2', 'm3'] }, receipt: 'r3' }).toArray()).toEqual([
-      { _id: 'm1', queue: 'q', visibleAt: new Date(1000), receipt: 'r3', seen: true, receiveCount: 1 },
-    ]);
-    expect((await messages.deleteMany({ _id: { $in: ['m1', 'm2'] }, queue: 'q', receipt: { $exists: false } })).deletedCount).toBe(1);
-    expect(await messages.distinct('_id')).toEqual(['m1', 'm3']);
-  });
-});
+    it('guarded writes by _id and a condition change only the documents that meet it', async () => {
+      const messages = ctx.db.collection<Row>(uniqueName('messages'));
+      await messages.createIndex({ queue: 1, _id: 1 });
+      await messages.insertMany([
+        { _id: 'm1', queue: 'q', visibleAt: new Date(1000), receipt: 'r1' },
+        { _id: 'm2', queue: 'q', visibleAt: new Date(5000) },
+        { _id: 'm3', queue: 'other', visibleAt: new Date(1000) },
+      ]);
+      expect((await messages.updateOne({ _id: 'm1', receipt: 'r2' }, { $set: { seen: true } })).matchedCount).toBe(0);
+      expect((await messages.updateOne({ _id: 'm1', receipt: 'r1' }, { $set: { seen: true } })).modifiedCount).toBe(1);
+      const due = { queue: 'q', visibleAt: { $lte: new Date(2000) } };
+      const claimed = await messages.updateMany({ _id: { $in: ['m1', 'm2', 'm3'] }, ...due }, {
+        $set: { receipt: 'r3' },
+        $inc: { receiveCount: 1 },
+      } as never);
+      expect([claimed.matchedCount, claimed.modifiedCount]).toEqual([1, 1]);
+      expect(await messages.find({ _id: { $in: ['m1', 'm2', 'm3'] }, receipt: 'r3' }).toArray()).toEqual([
+        { _id: 'm1', queue: 'q', visibleAt: new Date(1000), receipt: 'r3', seen: true, receiveCount: 1 },
+      ]);
+      expect(
+        (await messages.deleteMany({ _id: { $in: ['m1', 'm2'] }, queue: 'q', receipt: { $exists: false } }))
+          .deletedCount,
+      ).toBe(1);
+      expect(await messages.distinct('_id')).toEqual(['m1', 'm3']);
+    });
+  },
+);

@@ -16,7 +16,9 @@ async function examined(collection: Collection, filter: Document, sort?: Documen
 it('retires no index a feature still declares (start-up would drop and rebuild it every time)', () => {
   const retiredIndexes = features.flatMap((feature) => feature.retiredIndexes ?? []);
   const declared = new Set(declaredIndexes().map(({ collection, key }) => `${collection} ${JSON.stringify(key)}`));
-  expect(retiredIndexes.filter(({ collection, key }) => declared.has(`${collection} ${JSON.stringify(key)}`))).toEqual([]);
+  expect(retiredIndexes.filter(({ collection, key }) => declared.has(`${collection} ${JSON.stringify(key)}`))).toEqual(
+    [],
+  );
 });
 
 describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (_name, engine) => {
@@ -36,7 +38,10 @@ describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (
     await applyIndexes(ctx.db, declared, retired);
     expect((await recipients.indexes()).map((index) => index.key)).toEqual([{ _id: 1 }, { campaignId: 1, status: 1 }]);
     // recipients without an e-mail no longer collide on (campaignId, null)
-    await recipients.insertMany([{ campaignId: 'c', status: 'PENDING' }, { campaignId: 'c', status: 'PENDING' }]);
+    await recipients.insertMany([
+      { campaignId: 'c', status: 'PENDING' },
+      { campaignId: 'c', status: 'PENDING' },
+    ]);
   });
 
   it('throws E11000 with the server message, keyPattern and keyValue', async () => {
@@ -47,7 +52,9 @@ describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (
     const error = await users.insertOne({ email: 'a@x.org' }).catch((e) => e);
     expect(error).toBeInstanceOf(MongoServerError);
     expect(error.code).toBe(11000);
-    expect(error.message).toBe(`E11000 duplicate key error collection: ${ctx.db.databaseName}.${name} index: email_1 dup key: { email: "a@x.org" }`);
+    expect(error.message).toBe(
+      `E11000 duplicate key error collection: ${ctx.db.databaseName}.${name} index: email_1 dup key: { email: "a@x.org" }`,
+    );
     expect(error.keyPattern).toEqual({ email: 1 });
     expect(error.keyValue).toEqual({ email: 'a@x.org' });
   });
@@ -62,14 +69,21 @@ describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (
     expect(idOnly).toMatchObject({ code: 11000, keyPattern: { _id: 1 } });
     // the refused document left no e-mail entry behind
     await users.insertOne({ _id: 'u2', email: 'b@x.org' });
-    expect(await users.find({}, { sort: { _id: 1 } }).toArray()).toEqual([{ _id: 'u1', email: 'a@x.org' }, { _id: 'u2', email: 'b@x.org' }]);
+    expect(await users.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
+      { _id: 'u1', email: 'a@x.org' },
+      { _id: 'u2', email: 'b@x.org' },
+    ]);
     expect(await users.countDocuments({ email: 'b@x.org' })).toBe(1);
   });
 
   it('enforces compound unique indexes on the whole key only', async () => {
     const events = ctx.db.collection(uniqueName('events'));
     await events.createIndex({ bu: 1, day: 1 }, { unique: true });
-    await events.insertMany([{ bu: 'a', day: 1 }, { bu: 'a', day: 2 }, { bu: 'b', day: 1 }]);
+    await events.insertMany([
+      { bu: 'a', day: 1 },
+      { bu: 'a', day: 2 },
+      { bu: 'b', day: 1 },
+    ]);
     const error = await events.insertOne({ bu: 'a', day: 2 }).catch((e) => e);
     expect(error.code).toBe(11000);
     expect(error.message).toMatch(/index: bu_1_day_1 dup key: \{ bu: "a", day: 2 \}$/);
@@ -77,8 +91,15 @@ describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (
 
   it('enforces partial unique indexes only on matching documents', async () => {
     const leads = ctx.db.collection(uniqueName('leads'));
-    await leads.createIndex({ email: 1 }, { unique: true, partialFilterExpression: { open: true }, name: 'open_email' });
-    await leads.insertMany([{ email: 'x', open: false }, { email: 'x', open: false }, { email: 'x', open: true }]);
+    await leads.createIndex(
+      { email: 1 },
+      { unique: true, partialFilterExpression: { open: true }, name: 'open_email' },
+    );
+    await leads.insertMany([
+      { email: 'x', open: false },
+      { email: 'x', open: false },
+      { email: 'x', open: true },
+    ]);
     const error = await leads.insertOne({ email: 'x', open: true }).catch((e) => e);
     expect(error.code).toBe(11000);
     expect(error.message).toContain('index: open_email');
@@ -100,8 +121,13 @@ describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (
   it('rejects an update that would duplicate a key, leaving the document as it was', async () => {
     const accounts = ctx.db.collection(uniqueName('accounts'));
     await accounts.createIndex({ handle: 1 }, { unique: true });
-    await accounts.insertMany([{ _id: 1, handle: 'a' }, { _id: 2, handle: 'b' }] as never[]);
-    expect((await accounts.updateOne({ _id: 2 } as never, { $set: { handle: 'a', touched: true } }).catch((e) => e)).code).toBe(11000);
+    await accounts.insertMany([
+      { _id: 1, handle: 'a' },
+      { _id: 2, handle: 'b' },
+    ] as never[]);
+    expect(
+      (await accounts.updateOne({ _id: 2 } as never, { $set: { handle: 'a', touched: true } }).catch((e) => e)).code,
+    ).toBe(11000);
     expect(await accounts.findOne({ _id: 2 } as never)).toEqual({ _id: 2, handle: 'b' });
     expect(await accounts.countDocuments({ handle: 'a' })).toBe(1);
   });
@@ -141,7 +167,11 @@ describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (
     expect(await docs.createIndex({ a: 1, b: -1 })).toBe('a_1_b_-1');
     await docs.createIndexes([{ key: { at: 1 }, expireAfterSeconds: 3600 }]);
     const listed = await docs.listIndexes().toArray();
-    expect(listed.map((index) => [index.name, index.key])).toEqual([['_id_', { _id: 1 }], ['a_1_b_-1', { a: 1, b: -1 }], ['at_1', { at: 1 }]]);
+    expect(listed.map((index) => [index.name, index.key])).toEqual([
+      ['_id_', { _id: 1 }],
+      ['a_1_b_-1', { a: 1, b: -1 }],
+      ['at_1', { at: 1 }],
+    ]);
     expect(listed[2]!.expireAfterSeconds).toBe(3600);
     const conflict = await docs.createIndex({ c: 1 }, { name: 'a_1_b_-1' }).catch((e) => e);
     expect(conflict).toBeInstanceOf(MongoServerError);
@@ -179,7 +209,12 @@ describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (
   it('reads a sort on index keys from the index (forward and backward), stopping at the limit', async () => {
     const entries = ctx.db.collection(uniqueName('entries'));
     await entries.createIndex({ status: 1, queuedAt: 1 });
-    await entries.insertMany(Array.from({ length: 200 }, (_, i) => ({ status: i % 2 ? 'QUEUED' : 'DONE', queuedAt: new Date(1e12 + i * 1000) })));
+    await entries.insertMany(
+      Array.from({ length: 200 }, (_, i) => ({
+        status: i % 2 ? 'QUEUED' : 'DONE',
+        queuedAt: new Date(1e12 + i * 1000),
+      })),
+    );
     const oldest = await examined(entries, { status: 'QUEUED' }, { queuedAt: 1 }, 3);
     expect(oldest.totalDocsExamined).toBe(3);
     const newest = await entries.find({ status: 'QUEUED' }).sort({ queuedAt: -1 }).limit(2).toArray();
@@ -192,7 +227,10 @@ describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (
     await posts.createIndex({ score: -1 });
     await posts.createIndex({ tags: 1 });
     await posts.insertMany(Array.from({ length: 50 }, (_, i) => ({ score: i, tags: [`t${i % 5}`, 'all'] })));
-    const band = await posts.find({ score: { $gt: 10, $lte: 14 } }).sort({ score: -1 }).toArray();
+    const band = await posts
+      .find({ score: { $gt: 10, $lte: 14 } })
+      .sort({ score: -1 })
+      .toArray();
     expect(band.map((d) => d.score)).toEqual([14, 13, 12, 11]);
     expect((await examined(posts, { score: { $gt: 10, $lte: 14 } })).totalDocsExamined).toBe(4);
     expect(await posts.countDocuments({ tags: 'all' })).toBe(50);

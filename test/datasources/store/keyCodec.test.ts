@@ -10,12 +10,27 @@ function expectedString(value: string): Buffer {
 }
 
 describe('index key encoding of strings', () => {
-  const strings = ['', 'a', 'c1:m00000042', 'ada@example.org', 'x'.repeat(128), 'y'.repeat(129), 'nul\0inside', 'café', '\uff5e', '\u{1f600}', 'ascii then é'];
+  const strings = [
+    '',
+    'a',
+    'c1:m00000042',
+    'ada@example.org',
+    'x'.repeat(128),
+    'y'.repeat(129),
+    'nul\0inside',
+    'café',
+    '\uff5e',
+    '\u{1f600}',
+    'ascii then é',
+  ];
 
-  it.each(strings.map((value) => [JSON.stringify(value).slice(0, 40), value]))('encodes %s as tagged, escaped UTF-8', (_label, value) => {
-    expect(encodeKey(value)).toEqual(expectedString(value));
-    expect(encodeKey(value, true)).toEqual(Buffer.from(expectedString(value).map((byte) => ~byte & 0xff)));
-  });
+  it.each(strings.map((value) => [JSON.stringify(value).slice(0, 40), value]))(
+    'encodes %s as tagged, escaped UTF-8',
+    (_label, value) => {
+      expect(encodeKey(value)).toEqual(expectedString(value));
+      expect(encodeKey(value, true)).toEqual(Buffer.from(expectedString(value).map((byte) => ~byte & 0xff)));
+    },
+  );
 
   it('orders strings by their UTF-8 bytes, shorter prefixes first', () => {
     const sorted = [...strings].sort((a, b) => Buffer.compare(encodeKey(a), encodeKey(b)));
@@ -25,11 +40,23 @@ describe('index key encoding of strings', () => {
 
 describe('reading values back from index keys (covered queries)', () => {
   it('reads strings, ObjectIds, dates and booleans exactly, one component after another', () => {
-    const values = ['c1:m00000042', 'café', '\u{1f600}', '', new ObjectId('64b000000000000000000001'), new Date('2026-03-08T07:00:00Z'), new Date(-86_400_000), true, false];
+    const values = [
+      'c1:m00000042',
+      'café',
+      '\u{1f600}',
+      '',
+      new ObjectId('64b000000000000000000001'),
+      new Date('2026-03-08T07:00:00Z'),
+      new Date(-86_400_000),
+      true,
+      false,
+    ];
     const key = Buffer.concat([Buffer.from([0, 0, 0, 7]), ...values.map((value) => encodeKey(value))]);
     expect(decodeComponents(key, 4, values.length)).toEqual(values);
     expect(decodeId(encodeKey('a:b'))).toBe('a:b');
-    expect(decodeId(encodeKey(new ObjectId('64b000000000000000000002')))).toEqual(new ObjectId('64b000000000000000000002'));
+    expect(decodeId(encodeKey(new ObjectId('64b000000000000000000002')))).toEqual(
+      new ObjectId('64b000000000000000000002'),
+    );
   });
 
   it('leaves to the document what a key cannot tell exactly (numbers, null, NUL inside a string)', () => {

@@ -14,18 +14,36 @@ describe.each(storeEngines)('store contract: top-level projections (%s)', (_name
 
   it('includes or excludes fields as the server does', async () => {
     const rows = ctx.db.collection<Row>(uniqueName('rows'));
-    await rows.insertOne({ _id: 1, pos: 'p1', bu: 'BU1', values: { JobID: '7', tags: ['a'] }, list: [1, [2]], processed: false });
+    await rows.insertOne({
+      _id: 1,
+      pos: 'p1',
+      bu: 'BU1',
+      values: { JobID: '7', tags: ['a'] },
+      list: [1, [2]],
+      processed: false,
+    });
     const one = (projection: Document) => rows.findOne({ _id: 1 }, { projection });
     const inclusion = await one({ values: 1, pos: 1 });
     expect(inclusion).toEqual({ _id: 1, pos: 'p1', values: { JobID: '7', tags: ['a'] } });
     expect(Object.keys(inclusion!)).toEqual(['_id', 'pos', 'values']);
     expect(await one({ values: true, missing: 1, _id: 0 })).toEqual({ values: { JobID: '7', tags: ['a'] } });
     expect(await one({ _id: 1 })).toEqual({ _id: 1 });
-    expect(await one({ _id: 0 })).toEqual({ pos: 'p1', bu: 'BU1', values: { JobID: '7', tags: ['a'] }, list: [1, [2]], processed: false });
+    expect(await one({ _id: 0 })).toEqual({
+      pos: 'p1',
+      bu: 'BU1',
+      values: { JobID: '7', tags: ['a'] },
+      list: [1, [2]],
+      processed: false,
+    });
     const exclusion = await one({ values: 0, list: false });
     expect(exclusion).toEqual({ _id: 1, pos: 'p1', bu: 'BU1', processed: false });
     expect(Object.keys(exclusion!)).toEqual(['_id', 'pos', 'bu', 'processed']);
-    expect(await one({ values: 0, _id: 0, missing: 0 })).toEqual({ pos: 'p1', bu: 'BU1', list: [1, [2]], processed: false });
+    expect(await one({ values: 0, _id: 0, missing: 0 })).toEqual({
+      pos: 'p1',
+      bu: 'BU1',
+      list: [1, [2]],
+      processed: false,
+    });
     expect(await one({ 'values.JobID': 1 })).toEqual({ _id: 1, values: { JobID: '7' } });
   });
 
@@ -52,9 +70,20 @@ describe.each(storeEngines)('store contract: top-level projections (%s)', (_name
       { _id: 'a:m2', audienceId: 'a', memberId: 'm2' },
     ]);
     // A field the index does not hold: every document is read.
-    expect(await read({ memberId: 1, addedAt: 1, _id: 0 })).toEqual([{ addedAt: at }, { memberId: 7, addedAt: at }, { memberId: 'm1', addedAt: at }, { memberId: 'm2', addedAt: at }]);
-    const covered = memberships.find({ audienceId: 'a', memberId: { $gte: 'm' } }, { projection: { memberId: 1, _id: 0 } });
-    expect((await covered.explain('executionStats')).executionStats).toMatchObject({ nReturned: 2, totalDocsExamined: 0 });
+    expect(await read({ memberId: 1, addedAt: 1, _id: 0 })).toEqual([
+      { addedAt: at },
+      { memberId: 7, addedAt: at },
+      { memberId: 'm1', addedAt: at },
+      { memberId: 'm2', addedAt: at },
+    ]);
+    const covered = memberships.find(
+      { audienceId: 'a', memberId: { $gte: 'm' } },
+      { projection: { memberId: 1, _id: 0 } },
+    );
+    expect((await covered.explain('executionStats')).executionStats).toMatchObject({
+      nReturned: 2,
+      totalDocsExamined: 0,
+    });
   });
 
   it('refuses to mix inclusion and exclusion of fields other than _id', async () => {

@@ -5,7 +5,11 @@ import { storeEngines, uniqueName, useStore } from './engines';
 describe.each(storeEngines)('store contract: update operators and upserts (%s)', (_name, engine) => {
   const ctx = useStore(engine);
 
-  async function applied(initial: Record<string, unknown>, update: Record<string, unknown> | Record<string, unknown>[], options = {}) {
+  async function applied(
+    initial: Record<string, unknown>,
+    update: Record<string, unknown> | Record<string, unknown>[],
+    options = {},
+  ) {
     const docs = ctx.db.collection(uniqueName('upd'));
     await docs.insertOne({ _id: 1, ...initial } as never);
     const result = await docs.updateOne({ _id: 1 } as never, update as never, options);
@@ -19,8 +23,18 @@ describe.each(storeEngines)('store contract: update operators and upserts (%s)',
     ['$mul (missing becomes 0)', { n: 3 }, { $mul: { n: 2, z: 5 } }, { _id: 1, n: 6, z: 0 }],
     ['$min', { lo: 5 }, { $min: { lo: 3, fresh: 1 } }, { _id: 1, lo: 3, fresh: 1 }],
     ['$max', { hi: 5 }, { $max: { hi: 7, lo: 3 } }, { _id: 1, hi: 7, lo: 3 }],
-    ['$push with $each and $slice', { list: [1, 2] }, { $push: { list: { $each: [3, 4, 5], $slice: -3 } } }, { _id: 1, list: [3, 4, 5] }],
-    ['$addToSet with $each', { set: ['a'] }, { $addToSet: { set: { $each: ['a', 'b', 'b'] } } }, { _id: 1, set: ['a', 'b'] }],
+    [
+      '$push with $each and $slice',
+      { list: [1, 2] },
+      { $push: { list: { $each: [3, 4, 5], $slice: -3 } } },
+      { _id: 1, list: [3, 4, 5] },
+    ],
+    [
+      '$addToSet with $each',
+      { set: ['a'] },
+      { $addToSet: { set: { $each: ['a', 'b', 'b'] } } },
+      { _id: 1, set: ['a', 'b'] },
+    ],
     ['$pull by condition', { list: [1, 5, 2, 7] }, { $pull: { list: { $gt: 4 } } }, { _id: 1, list: [1, 2] }],
     ['$pullAll', { list: [1, 2, 1, 3] }, { $pullAll: { list: [1, 3] } }, { _id: 1, list: [2] }],
     ['$pop', { list: [1, 2, 3] }, { $pop: { list: -1 } }, { _id: 1, list: [2, 3] }],
@@ -39,7 +53,10 @@ describe.each(storeEngines)('store contract: update operators and upserts (%s)',
   });
 
   it('pipeline-style updates ($set with expressions)', async () => {
-    const { doc } = await applied({ tags: ['a', 'b'] }, [{ $set: { tags: { $setUnion: ['$tags', ['c', 'a']] } } }, { $set: { count: { $size: '$tags' } } }]);
+    const { doc } = await applied({ tags: ['a', 'b'] }, [
+      { $set: { tags: { $setUnion: ['$tags', ['c', 'a']] } } },
+      { $set: { count: { $size: '$tags' } } },
+    ]);
     expect([...(doc!.tags as string[])].sort()).toEqual(['a', 'b', 'c']);
     expect(doc!.count).toBe(3);
   });
@@ -51,7 +68,11 @@ describe.each(storeEngines)('store contract: update operators and upserts (%s)',
 
   it('updateMany updates every match', async () => {
     const docs = ctx.db.collection(uniqueName('many'));
-    await docs.insertMany([{ g: 1, n: 0 }, { g: 1, n: 0 }, { g: 2, n: 0 }]);
+    await docs.insertMany([
+      { g: 1, n: 0 },
+      { g: 1, n: 0 },
+      { g: 2, n: 0 },
+    ]);
     const result = await docs.updateMany({ g: 1 }, { $inc: { n: 1 } });
     expect(result).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
     expect(await docs.distinct('n', { g: 1 })).toEqual([1]);
@@ -65,9 +86,21 @@ describe.each(storeEngines)('store contract: update operators and upserts (%s)',
     expect(first.upsertedCount).toBe(1);
     expect(first.upsertedId).toBeInstanceOf(ObjectId);
     const created = await docs.findOne({ _id: first.upsertedId! });
-    expect(created).toEqual({ _id: first.upsertedId, bu: 'x', day: { d: 3 }, kind: 'k', region: 'eu', clicks: 1, createdAt: 'first', updated: true });
+    expect(created).toEqual({
+      _id: first.upsertedId,
+      bu: 'x',
+      day: { d: 3 },
+      kind: 'k',
+      region: 'eu',
+      clicks: 1,
+      createdAt: 'first',
+      updated: true,
+    });
     await docs.updateOne({ bu: 'x' }, { $inc: { clicks: 1 }, $setOnInsert: { createdAt: 'second' } }, { upsert: true });
-    expect(await docs.findOne({ bu: 'x' }, { projection: { _id: 0, clicks: 1, createdAt: 1 } })).toEqual({ clicks: 2, createdAt: 'first' });
+    expect(await docs.findOne({ bu: 'x' }, { projection: { _id: 0, clicks: 1, createdAt: 1 } })).toEqual({
+      clicks: 2,
+      createdAt: 'first',
+    });
   });
 
   it('upsert takes _id from the filter; replaceOne upsert keeps it too', async () => {
@@ -76,7 +109,10 @@ describe.each(storeEngines)('store contract: update operators and upserts (%s)',
     expect(result.upsertedId).toBe('k1');
     const replaced = await docs.replaceOne({ _id: 'k2' } as never, { v: 2 }, { upsert: true });
     expect(replaced.upsertedId).toBe('k2');
-    expect(await docs.find({}).sort({ _id: 1 }).toArray()).toEqual([{ _id: 'k1', v: 1 }, { _id: 'k2', v: 2 }]);
+    expect(await docs.find({}).sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 'k1', v: 1 },
+      { _id: 'k2', v: 2 },
+    ]);
   });
 
   it('replaceOne replaces the whole document and keeps _id', async () => {
@@ -113,7 +149,10 @@ describe.each(storeEngines)('store contract: update operators and upserts (%s)',
   });
 
   it('$addToSet compares whole values, documents included', async () => {
-    const { doc } = await applied({ set: [{ a: 1 }, 1] }, { $addToSet: { set: { $each: [{ a: 1 }, { a: 2 }, 1.0, 2] } } });
+    const { doc } = await applied(
+      { set: [{ a: 1 }, 1] },
+      { $addToSet: { set: { $each: [{ a: 1 }, { a: 2 }, 1.0, 2] } } },
+    );
     expect(doc!.set).toEqual([{ a: 1 }, 1, { a: 2 }, 2]);
   });
 
@@ -129,7 +168,11 @@ describe.each(storeEngines)('store contract: update operators and upserts (%s)',
   });
 
   it('updates array elements with arrayFilters', async () => {
-    const { doc } = await applied({ grades: [80, 95, 100] }, { $set: { 'grades.$[high]': 90 } }, { arrayFilters: [{ high: { $gte: 95 } }] });
+    const { doc } = await applied(
+      { grades: [80, 95, 100] },
+      { $set: { 'grades.$[high]': 90 } },
+      { arrayFilters: [{ high: { $gte: 95 } }] },
+    );
     expect(doc!.grades).toEqual([80, 90, 90]);
   });
 });

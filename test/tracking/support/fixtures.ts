@@ -11,7 +11,13 @@ import type { Store } from '../../../src/datasources/store';
 import { DEFAULT_PUBLICATION_CODES } from '../../../src/services/tracking/publicationCodes';
 import { openTestStore } from '../../support/store';
 
-export const TRACKING_COLLECTIONS = ['performance_entries', 'tracking_scripts', 'publication_insertion_orders', 'publications', 'ad_campaigns'];
+export const TRACKING_COLLECTIONS = [
+  'performance_entries',
+  'tracking_scripts',
+  'publication_insertion_orders',
+  'publications',
+  'ad_campaigns',
+];
 
 /** A store with the tracking indexes, a DuckDB engine over a temp log dir, and captured logs. */
 export async function openTrackingFixture() {
@@ -65,7 +71,10 @@ export async function insertOrder(db: Db, spec: OrderSpec): Promise<string> {
   return _id.toHexString();
 }
 
-export async function insertScript(db: Db, script: { creativeId: string; publicationId: number; campaignId: string; channel: string; name?: string }) {
+export async function insertScript(
+  db: Db,
+  script: { creativeId: string; publicationId: number; campaignId: string; channel: string; name?: string },
+) {
   await db.collection('tracking_scripts').insertOne({
     creativeId: script.creativeId,
     publicationId: script.publicationId,

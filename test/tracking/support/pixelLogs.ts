@@ -2,7 +2,6 @@ import path from 'node:path';
 import { cloudFrontLine, writeLogFile, type PixelRequest } from '../../../src/services/tracking/pixelLogFiles';
 import { seededRandom } from '../../../src/services/seededRandom';
 
-
 export { cloudFrontLine, pixelQuery, writeLogFile } from '../../../src/services/tracking/pixelLogFiles';
 
 export type PixelEvent = 'impression' | 'click' | 'viewable';
@@ -47,9 +46,16 @@ export function expectedAggregates(hits: readonly PixelHit[]): ExpectedAggregate
     let group = groups.get(key);
     if (!group) {
       group = {
-        report_date: hit.date, creative_id: hit.creativeId, publication_code: hit.publicationCode,
-        channel: hit.channel ?? null, ad_size: hit.adSize ?? null,
-        impressions: 0, clicks: 0, viewable_impressions: 0, unique_ips: 0, ips: new Set(),
+        report_date: hit.date,
+        creative_id: hit.creativeId,
+        publication_code: hit.publicationCode,
+        channel: hit.channel ?? null,
+        ad_size: hit.adSize ?? null,
+        impressions: 0,
+        clicks: 0,
+        viewable_impressions: 0,
+        unique_ips: 0,
+        ips: new Set(),
       };
       groups.set(key, group);
     }
@@ -65,7 +71,13 @@ export function expectedAggregates(hits: readonly PixelHit[]): ExpectedAggregate
  * Hits for each creative and day: impressions, about a quarter viewable, a few clicks (some
  * answered 302), plus noise that must not count (404s, HEADs, other paths).
  */
-export function generateHits(options: { creatives: readonly Creative[]; days: readonly string[]; impressionsPerDay: number; ipPool: number; seed?: number }): PixelHit[] {
+export function generateHits(options: {
+  creatives: readonly Creative[];
+  days: readonly string[];
+  impressionsPerDay: number;
+  ipPool: number;
+  seed?: number;
+}): PixelHit[] {
   const next = seededRandom(options.seed ?? 1);
   const hits: PixelHit[] = [];
   for (const date of options.days) {
@@ -98,7 +110,13 @@ export async function writeHits(dir: string, hits: readonly PixelHit[], filesPer
   for (const [date, dayHits] of byDay) {
     for (let f = 0; f < filesPerDay; f++) {
       const lines = dayHits.filter((_, i) => i % filesPerDay === f).map((hit) => cloudFrontLine(hit));
-      files.push(await writeLogFile(path.join(dir, date.slice(0, 7)), `E2EXAMPLE.${date}-${String(f).padStart(2, '0')}.${f}abc.gz`, lines));
+      files.push(
+        await writeLogFile(
+          path.join(dir, date.slice(0, 7)),
+          `E2EXAMPLE.${date}-${String(f).padStart(2, '0')}.${f}abc.gz`,
+          lines,
+        ),
+      );
     }
   }
   return files;

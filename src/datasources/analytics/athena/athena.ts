@@ -8,7 +8,14 @@ import {
 } from '@aws-sdk/client-athena';
 import type { Logger } from '../../../logger';
 import { athenaParam, athenaRow } from './athenaValues';
-import { abortError, AnalyticsQueryError, type AnalyticsPort, type AnalyticsQueryOptions, type AnalyticsRow, type SqlParam } from '../port';
+import {
+  abortError,
+  AnalyticsQueryError,
+  type AnalyticsPort,
+  type AnalyticsQueryOptions,
+  type AnalyticsRow,
+  type SqlParam,
+} from '../port';
 
 export interface AthenaAnalyticsOptions {
   client: AthenaClient;
@@ -56,7 +63,11 @@ export class AthenaAnalytics implements AnalyticsPort {
 
   constructor(private readonly options: AthenaAnalyticsOptions) {}
 
-  async *query(sql: string, params: readonly SqlParam[] = [], options: AnalyticsQueryOptions = {}): AsyncIterable<AnalyticsRow> {
+  async *query(
+    sql: string,
+    params: readonly SqlParam[] = [],
+    options: AnalyticsQueryOptions = {},
+  ): AsyncIterable<AnalyticsRow> {
     const queryExecutionId = await this.runToCompletion(sql, params, options.signal);
     yield* this.readResults(queryExecutionId, options.signal);
   }
@@ -102,9 +113,12 @@ export class AthenaAnalytics implements AnalyticsPort {
     let delay = pollIntervalMs;
     try {
       for (;;) {
-        const { QueryExecution } = await client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId }), {
-          abortSignal: signal,
-        });
+        const { QueryExecution } = await client.send(
+          new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId }),
+          {
+            abortSignal: signal,
+          },
+        );
         const status = QueryExecution?.Status;
         const state = status?.State;
         if (state === 'SUCCEEDED') return { done: true };
@@ -151,11 +165,16 @@ export class AthenaAnalytics implements AnalyticsPort {
     let firstPage = true;
     do {
       const page = await this.options.client.send(
-        new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, NextToken: nextToken, MaxResults: this.options.pageSize ?? 1000 }),
+        new GetQueryResultsCommand({
+          QueryExecutionId: queryExecutionId,
+          NextToken: nextToken,
+          MaxResults: this.options.pageSize ?? 1000,
+        }),
         { abortSignal: signal },
       );
       columns ??= page.ResultSet?.ResultSetMetadata?.ColumnInfo;
-      if (!columns) throw new AnalyticsQueryError('Athena returned results without column metadata', { queryExecutionId });
+      if (!columns)
+        throw new AnalyticsQueryError('Athena returned results without column metadata', { queryExecutionId });
       const rows = page.ResultSet?.Rows ?? [];
       // The first row of the first page repeats the column names.
       for (const row of firstPage ? rows.slice(1) : rows) yield athenaRow(row, columns);

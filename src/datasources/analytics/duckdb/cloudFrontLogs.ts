@@ -3,19 +3,49 @@
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logs-reference.html
  */
 export const CLOUDFRONT_LOG_FIELDS = [
-  'date', 'time', 'x-edge-location', 'sc-bytes', 'c-ip', 'cs-method', 'cs(Host)', 'cs-uri-stem',
-  'sc-status', 'cs(Referer)', 'cs(User-Agent)', 'cs-uri-query', 'cs(Cookie)', 'x-edge-result-type',
-  'x-edge-request-id', 'x-host-header', 'cs-protocol', 'cs-bytes', 'time-taken', 'x-forwarded-for',
-  'ssl-protocol', 'ssl-cipher', 'x-edge-response-result-type', 'cs-protocol-version', 'fle-status',
-  'fle-encrypted-fields', 'c-port', 'time-to-first-byte', 'x-edge-detailed-result-type',
-  'sc-content-type', 'sc-content-len', 'sc-range-start', 'sc-range-end',
+  'date',
+  'time',
+  'x-edge-location',
+  'sc-bytes',
+  'c-ip',
+  'cs-method',
+  'cs(Host)',
+  'cs-uri-stem',
+  'sc-status',
+  'cs(Referer)',
+  'cs(User-Agent)',
+  'cs-uri-query',
+  'cs(Cookie)',
+  'x-edge-result-type',
+  'x-edge-request-id',
+  'x-host-header',
+  'cs-protocol',
+  'cs-bytes',
+  'time-taken',
+  'x-forwarded-for',
+  'ssl-protocol',
+  'ssl-cipher',
+  'x-edge-response-result-type',
+  'cs-protocol-version',
+  'fle-status',
+  'fle-encrypted-fields',
+  'c-port',
+  'time-to-first-byte',
+  'x-edge-detailed-result-type',
+  'sc-content-type',
+  'sc-content-len',
+  'sc-range-start',
+  'sc-range-end',
 ] as const;
 
 export type CloudFrontLogField = (typeof CLOUDFRONT_LOG_FIELDS)[number];
 
 /** DuckDB column name of a log field: lower snake case ("cs(Host)" -> "cs_host"). */
 export function columnName(field: string): string {
-  return field.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return field
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
 }
 
 /** SQL string literal; used only for the log directory glob, which comes from configuration. */
@@ -88,4 +118,6 @@ export const AGGREGATE_VIEWS_SQL = [
  * as a constant, so the macro passes it through untouched. DATE 'YYYY-MM-DD' literals are
  * native to DuckDB.
  */
-export const COMPATIBILITY_MACROS_SQL = [`CREATE OR REPLACE MACRO date_format(d, f) AS strftime(CAST(d AS TIMESTAMP), f)`];
+export const COMPATIBILITY_MACROS_SQL = [
+  `CREATE OR REPLACE MACRO date_format(d, f) AS strftime(CAST(d AS TIMESTAMP), f)`,
+];

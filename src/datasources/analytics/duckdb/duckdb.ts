@@ -16,8 +16,19 @@ import {
 } from '../port';
 
 const NUMERIC_TYPE_NAMES = [
-  'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT',
-  'FLOAT', 'DOUBLE', 'DECIMAL',
+  'TINYINT',
+  'SMALLINT',
+  'INTEGER',
+  'BIGINT',
+  'HUGEINT',
+  'UTINYINT',
+  'USMALLINT',
+  'UINTEGER',
+  'UBIGINT',
+  'UHUGEINT',
+  'FLOAT',
+  'DOUBLE',
+  'DECIMAL',
 ] as const;
 
 /** A JSON-converted DuckDB value as the port's value: numbers as numbers while exact. */
@@ -94,7 +105,11 @@ export class DuckDbAnalytics implements AnalyticsPort {
     return this.refreshing;
   }
 
-  async *query(sql: string, params: readonly SqlParam[] = [], options: AnalyticsQueryOptions = {}): AsyncIterable<AnalyticsRow> {
+  async *query(
+    sql: string,
+    params: readonly SqlParam[] = [],
+    options: AnalyticsQueryOptions = {},
+  ): AsyncIterable<AnalyticsRow> {
     const { signal } = options;
     if (signal?.aborted) throw abortError(signal);
     const { instance, setup, numericTypes } = await this.open();
@@ -128,7 +143,10 @@ export class DuckDbAnalytics implements AnalyticsPort {
   async quarantineUnreadable(signal?: AbortSignal): Promise<QuarantinedFile[]> {
     const quarantined: QuarantinedFile[] = [];
     for (const file of await logFilesUnder(this.logsDir)) {
-      const version = await stat(file).then((s) => `${s.size}:${s.mtimeMs}`, () => null);
+      const version = await stat(file).then(
+        (s) => `${s.size}:${s.mtimeMs}`,
+        () => null,
+      );
       if (version === null || this.readable.get(file) === version) continue;
       const error = await gzipProblem(file, signal);
       if (error === null) {

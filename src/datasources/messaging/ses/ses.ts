@@ -35,7 +35,14 @@ export class SesMessaging implements MessagingPort {
     const outbox = this.db.collection<OutboxDocument>(OUTBOX_COLLECTION);
     const from = message.from ?? this.defaultFrom;
     try {
-      await outbox.insertOne({ ...message, from, _id: idempotencyKey, engine: 'ses', status: 'SENDING', createdAt: this.clock() });
+      await outbox.insertOne({
+        ...message,
+        from,
+        _id: idempotencyKey,
+        engine: 'ses',
+        status: 'SENDING',
+        createdAt: this.clock(),
+      });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       return this.previousOutcome(idempotencyKey);
@@ -53,7 +60,10 @@ export class SesMessaging implements MessagingPort {
             },
           },
         },
-        EmailTags: Object.entries(message.metadata).map(([Name, Value]) => ({ Name: tagValue(Name), Value: tagValue(Value) })),
+        EmailTags: Object.entries(message.metadata).map(([Name, Value]) => ({
+          Name: tagValue(Name),
+          Value: tagValue(Value),
+        })),
       }),
     );
     await outbox.updateOne(

@@ -35,7 +35,8 @@ export class LocalObjectStore implements ObjectStore {
     await mkdir(this.tmpRoot, { recursive: true });
     const tmp = join(this.tmpRoot, `${randomBytes(8).toString('hex')}.part`);
     try {
-      const source = body instanceof Readable ? body : Readable.from([typeof body === 'string' ? Buffer.from(body) : body]);
+      const source =
+        body instanceof Readable ? body : Readable.from([typeof body === 'string' ? Buffer.from(body) : body]);
       await pipeline(source, createWriteStream(tmp));
       const target = this.dataPath(key);
       await mkdir(dirname(target), { recursive: true });

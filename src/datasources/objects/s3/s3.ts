@@ -39,7 +39,9 @@ export class S3ObjectStore implements ObjectStore {
     assertValidKey(key);
     if (!(body instanceof Readable)) {
       const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType }));
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType }),
+      );
       return;
     }
     const parts = chunked(body, PART_SIZE);

@@ -9,7 +9,13 @@ const DUPLICATE_KEY = 11000;
  * `messageId` when this send is the first (or the earlier one expired), else the first one's.
  * The unique _id makes two processes sending the same id at once agree on one winner.
  */
-export async function rememberDeduplicationId(db: Db, queue: string, deduplicationId: string, messageId: string, now: Date): Promise<string> {
+export async function rememberDeduplicationId(
+  db: Db,
+  queue: string,
+  deduplicationId: string,
+  messageId: string,
+  now: Date,
+): Promise<string> {
   const records = db.collection<DeduplicationDocument>(DEDUPLICATION);
   const _id = `${queue}\u0000${deduplicationId}`;
   const expiresAt = new Date(now.getTime() + DEDUPLICATION_WINDOW_MS);

@@ -59,7 +59,10 @@ export class EmbeddedQueuePort implements QueuePort {
   private readonly pollIntervalMs: number;
   private closed = false;
 
-  constructor(private readonly db: Db, options: EmbeddedQueueOptions = {}) {
+  constructor(
+    private readonly db: Db,
+    options: EmbeddedQueueOptions = {},
+  ) {
     this.messages = db.collection<MessageDocument>(MESSAGES);
     this.definitions = db.collection<QueueDefinition>(DEFINITIONS);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
@@ -80,7 +83,12 @@ export class EmbeddedQueuePort implements QueuePort {
       visibilityTimeoutSeconds,
     };
     if (options.deadLetter ?? true) {
-      const deadLetter: QueueDefinition = { _id: deadLetterQueueName(name), fifo, maxReceiveCount: 0, visibilityTimeoutSeconds };
+      const deadLetter: QueueDefinition = {
+        _id: deadLetterQueueName(name),
+        fifo,
+        maxReceiveCount: 0,
+        visibilityTimeoutSeconds,
+      };
       await this.saveDefinition(deadLetter);
       definition.deadLetterQueue = deadLetter._id;
     }
@@ -122,7 +130,7 @@ export class EmbeddedQueuePort implements QueuePort {
     const max = receiveLimit(options);
     const definition = await this.definition(queue);
     const deadline = Date.now() + Math.max(0, options.waitSeconds ?? 0) * 1000;
-    for (let raced = 0; ; ) {
+    for (let raced = 0; ;) {
       const { received, contended } = await this.claim(definition, max, options.visibilityTimeoutSeconds);
       const remaining = deadline - Date.now();
       if (received.length > 0 || options.signal?.aborted || this.closed) return received;
@@ -149,7 +157,9 @@ export class EmbeddedQueuePort implements QueuePort {
       if (ids) ids.push(parsed._id);
       else byReceipt.set(parsed.receipt, [parsed._id]);
     }
-    await Promise.all([...byReceipt].map(([receipt, ids]) => this.messages.deleteMany({ _id: { $in: ids }, queue, receipt })));
+    await Promise.all(
+      [...byReceipt].map(([receipt, ids]) => this.messages.deleteMany({ _id: { $in: ids }, queue, receipt })),
+    );
     // A deleted FIFO head frees its group for a waiting receiver.
     if (byReceipt.size > 0 && (await this.definition(queue)).fifo) this.wakeups.notify(queue, byReceipt.size);
   }
@@ -170,7 +180,10 @@ export class EmbeddedQueuePort implements QueuePort {
     if (!handle) return;
     await this.messages.updateOne(
       { _id: handle._id, queue, receipt: handle.receipt },
-      { $set: { queue: this.requireDeadLetter(definition), visibleAt: new Date(), receiveCount: 0 }, $unset: { receipt: '' } },
+      {
+        $set: { queue: this.requireDeadLetter(definition), visibleAt: new Date(), receiveCount: 0 },
+        $unset: { receipt: '' },
+      },
     );
   }
 
@@ -181,15 +194,25 @@ export class EmbeddedQueuePort implements QueuePort {
       this.messages.countDocuments({ queue, visibleAt: { $lte: now } }),
       this.messages.countDocuments({ queue, visibleAt: { $gt: now }, receiveCount: { $gt: 0 } }),
       this.messages.countDocuments({ queue, visibleAt: { $gt: now }, receiveCount: 0 }),
-      definition.deadLetterQueue ? this.messages.countDocuments({ queue: definition.deadLetterQueue }) : Promise.resolve(0),
+      definition.deadLetterQueue
+        ? this.messages.countDocuments({ queue: definition.deadLetterQueue })
+        : Promise.resolve(0),
     ]);
     return { visible, inFlight, delayed, deadLettered };
   }
 
   async deadLetters(queue: string, options: { first?: number } = {}): Promise<DeadLetter[]> {
     const deadLetterQueue = this.requireDeadLetter(await this.definition(queue));
-    const docs = await this.messages.find({ queue: deadLetterQueue }, { sort: { _id: 1 }, limit: options.first ?? 20 }).toArray();
-    return docs.map(({ _id, body, receiveCount, groupId, sentAt }) => ({ id: _id, body, receiveCount, groupId, sentAt }));
+    const docs = await this.messages
+      .find({ queue: deadLetterQueue }, { sort: { _id: 1 }, limit: options.first ?? 20 })
+      .toArray();
+    return docs.map(({ _id, body, receiveCount, groupId, sentAt }) => ({
+      id: _id,
+      body,
+      receiveCount,
+      groupId,
+      sentAt,
+    }));
   }
 
   async redriveDeadLetters(queue: string): Promise<number> {
@@ -209,7 +232,11 @@ export class EmbeddedQueuePort implements QueuePort {
     await this.sendWatcher.close();
   }
 
-  private async claim(definition: QueueDefinition, max: number, visibilitySeconds?: number): Promise<{ received: QueueMessage[]; contended: boolean }> {
+  private async claim(
+    definition: QueueDefinition,
+    max: number,
+    visibilitySeconds?: number,
+  ): Promise<{ received: QueueMessage[]; contended: boolean }> {
     const seconds = Math.max(0, visibilitySeconds ?? definition.visibilityTimeoutSeconds);
     const now = new Date();
     const { claimed, contended } = definition.fifo
@@ -222,7 +249,10 @@ export class EmbeddedQueuePort implements QueuePort {
         poisoned.map((doc) => ({
           updateOne: {
             filter: { _id: doc._id, receipt: doc.receipt },
-            update: { $set: { queue: definition.deadLetterQueue!, visibleAt: now, receiveCount: 0 }, $unset: { receipt: '' } },
+            update: {
+              $set: { queue: definition.deadLetterQueue!, visibleAt: now, receiveCount: 0 },
+              $unset: { receipt: '' },
+            },
           },
         })),
         { ordered: false },
@@ -247,7 +277,8 @@ export class EmbeddedQueuePort implements QueuePort {
   }
 
   private requireDeadLetter(definition: QueueDefinition): string {
-    if (!definition.deadLetterQueue) throw new QueueError(`queue ${definition._id} has no dead-letter queue`, 'QUEUE_INVALID');
+    if (!definition.deadLetterQueue)
+      throw new QueueError(`queue ${definition._id} has no dead-letter queue`, 'QUEUE_INVALID');
     return definition.deadLetterQueue;
   }
 

@@ -45,7 +45,12 @@ export class StandardClaims {
       state.waiting = [];
       try {
         const now = new Date();
-        const claim = { queue, now, max: requests.reduce((sum, r) => sum + r.max, 0), visibleUntil: new Date(now.getTime() + visibilitySeconds * 1000) };
+        const claim = {
+          queue,
+          now,
+          max: requests.reduce((sum, r) => sum + r.max, 0),
+          visibleUntil: new Date(now.getTime() + visibilitySeconds * 1000),
+        };
         deal(requests, await claimRound(this.messages, claim));
       } catch (error) {
         for (const request of requests) request.reject(error);

@@ -18,7 +18,9 @@ export async function claimRound(messages: Collection<MessageDocument>, claim: C
     .toArray();
   if (visible.length === 0) return { claimed: [], contended: false };
   const receipt = newReceipt();
-  const groups = await Promise.all([...byDeliveryState(visible)].map((group) => claimGroup(messages, claim, group, receipt)));
+  const groups = await Promise.all(
+    [...byDeliveryState(visible)].map((group) => claimGroup(messages, claim, group, receipt)),
+  );
   const claimed = groups.flat();
   // Fewer than found: receivers of another process took the others first.
   return { claimed, contended: claimed.length < visible.length };
@@ -35,11 +37,22 @@ function byDeliveryState(visible: MessageDocument[]): Iterable<MessageDocument[]
   return groups.values();
 }
 
-async function claimGroup(messages: Collection<MessageDocument>, claim: Claim, group: MessageDocument[], receipt: string): Promise<MessageDocument[]> {
+async function claimGroup(
+  messages: Collection<MessageDocument>,
+  claim: Claim,
+  group: MessageDocument[],
+  receipt: string,
+): Promise<MessageDocument[]> {
   const { receiveCount, receipt: previous } = group[0]!;
   const ids = group.map((doc) => doc._id);
   const { modifiedCount } = await messages.updateMany(
-    { _id: { $in: ids }, queue: claim.queue, visibleAt: { $lte: claim.now }, receiveCount, receipt: previous ?? { $exists: false } },
+    {
+      _id: { $in: ids },
+      queue: claim.queue,
+      visibleAt: { $lte: claim.now },
+      receiveCount,
+      receipt: previous ?? { $exists: false },
+    },
     { $set: { visibleAt: claim.visibleUntil, receipt }, $inc: { receiveCount: 1 } },
   );
   if (modifiedCount === ids.length) {

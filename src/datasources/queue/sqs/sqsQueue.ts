@@ -60,7 +60,10 @@ export class SqsQueuePort implements QueuePort {
 
   async sendBatch(queue: string, messages: OutgoingMessage[]): Promise<SentMessage[]> {
     const target = await this.queues.resolve(queue);
-    return this.sendEntries(target.url, messages.map((message, i) => toEntry(target, message, String(i))));
+    return this.sendEntries(
+      target.url,
+      messages.map((message, i) => toEntry(target, message, String(i))),
+    );
   }
 
   async receive(queue: string, options: ReceiveOptions = {}): Promise<QueueMessage[]> {
@@ -120,7 +123,10 @@ export class SqsQueuePort implements QueuePort {
     const first = options.first ?? 20;
     const seen = new Map<string, QueueMessage>();
     while (seen.size < first) {
-      const batch = await this.receiveFrom(deadLetterUrl, { maxMessages: Math.min(MAX_RECEIVE_BATCH, first - seen.size), visibilityTimeoutSeconds: 30 });
+      const batch = await this.receiveFrom(deadLetterUrl, {
+        maxMessages: Math.min(MAX_RECEIVE_BATCH, first - seen.size),
+        visibilityTimeoutSeconds: 30,
+      });
       if (batch.length === 0) break;
       for (const message of batch) seen.set(message.id, message);
     }
@@ -144,13 +150,23 @@ export class SqsQueuePort implements QueuePort {
     const deadLetterUrl = this.requireDeadLetter(queue, target);
     let moved = 0;
     for (;;) {
-      const batch = await this.receiveFrom(deadLetterUrl, { maxMessages: MAX_RECEIVE_BATCH, visibilityTimeoutSeconds: 60 });
+      const batch = await this.receiveFrom(deadLetterUrl, {
+        maxMessages: MAX_RECEIVE_BATCH,
+        visibilityTimeoutSeconds: 60,
+      });
       if (batch.length === 0) return moved;
       const entries = batch.map((m, i) =>
-        toEntry(target, { body: m.body, groupId: m.groupId, deduplicationId: target.fifo ? `redrive-${m.id}` : undefined }, String(i)),
+        toEntry(
+          target,
+          { body: m.body, groupId: m.groupId, deduplicationId: target.fifo ? `redrive-${m.id}` : undefined },
+          String(i),
+        ),
       );
       await this.sendEntries(target.url, entries);
-      await this.deleteFrom(deadLetterUrl, batch.map((m) => m.receiptHandle));
+      await this.deleteFrom(
+        deadLetterUrl,
+        batch.map((m) => m.receiptHandle),
+      );
       moved += batch.length;
     }
   }
@@ -170,7 +186,9 @@ export class SqsQueuePort implements QueuePort {
       const result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: group }));
       const failed = result.Failed ?? [];
       if (failed.length > 0) {
-        throw new QueueError(`SQS refused ${failed.length} of ${group.length} messages: ${failed[0].Code} ${failed[0].Message ?? ''}`);
+        throw new QueueError(
+          `SQS refused ${failed.length} of ${group.length} messages: ${failed[0].Code} ${failed[0].Message ?? ''}`,
+        );
       }
       const ids = new Map((result.Successful ?? []).map((s) => [s.Id, s.MessageId ?? '']));
       for (const entry of group) sent.push({ id: ids.get(entry.Id) ?? '' });
@@ -187,7 +205,8 @@ export class SqsQueuePort implements QueuePort {
           QueueUrl: url,
           MaxNumberOfMessages: maxMessages,
           WaitTimeSeconds: Math.min(20, Math.max(0, Math.round(options.waitSeconds ?? 0))),
-          VisibilityTimeout: options.visibilityTimeoutSeconds === undefined ? undefined : Math.ceil(options.visibilityTimeoutSeconds),
+          VisibilityTimeout:
+            options.visibilityTimeoutSeconds === undefined ? undefined : Math.ceil(options.visibilityTimeoutSeconds),
           MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp', 'MessageGroupId'],
         }),
         { abortSignal: options.signal },
@@ -203,7 +222,10 @@ export class SqsQueuePort implements QueuePort {
     for (const group of chunks(receiptHandles)) {
       // Failures are stale handles (the message was received again): nothing to delete then.
       await this.client.send(
-        new DeleteMessageBatchCommand({ QueueUrl: url, Entries: group.map((handle, i) => ({ Id: String(i), ReceiptHandle: handle })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: url,
+          Entries: group.map((handle, i) => ({ Id: String(i), ReceiptHandle: handle })),
+        }),
       );
     }
   }
@@ -212,7 +234,11 @@ export class SqsQueuePort implements QueuePort {
     const { Attributes = {} } = await this.client.send(
       new GetQueueAttributesCommand({
         QueueUrl: url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
       }),
     );
     const read = (key: keyof typeof Attributes) => Number(Attributes[key] ?? 0);
@@ -235,7 +261,11 @@ function toEntry(target: SqsQueue, message: OutgoingMessage, id: string): SendMe
       MessageDeduplicationId: message.deduplicationId ?? randomUUID(),
     };
   }
-  return { Id: id, MessageBody: message.body, DelaySeconds: message.delaySeconds ? Math.ceil(message.delaySeconds) : undefined };
+  return {
+    Id: id,
+    MessageBody: message.body,
+    DelaySeconds: message.delaySeconds ? Math.ceil(message.delaySeconds) : undefined,
+  };
 }
 
 function fromSqs(message: Message): QueueMessage {

@@ -48,7 +48,10 @@ export class SqsQueueDirectory {
     if (fifo) attributes.FifoQueue = 'true';
     let deadLetterUrl: string | undefined;
     if (options.deadLetter ?? true) {
-      deadLetterUrl = await this.create(this.physicalName(deadLetterQueueName(name), fifo), fifo ? { FifoQueue: 'true' } : {});
+      deadLetterUrl = await this.create(
+        this.physicalName(deadLetterQueueName(name), fifo),
+        fifo ? { FifoQueue: 'true' } : {},
+      );
       const arn = await this.arnOf(deadLetterUrl);
       attributes.RedrivePolicy = JSON.stringify({
         deadLetterTargetArn: arn,
@@ -78,7 +81,9 @@ export class SqsQueueDirectory {
       const { Attributes } = await this.client.send(
         new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['RedrivePolicy'] }),
       );
-      const policy = Attributes?.RedrivePolicy ? (JSON.parse(Attributes.RedrivePolicy) as { deadLetterTargetArn?: string }) : {};
+      const policy = Attributes?.RedrivePolicy
+        ? (JSON.parse(Attributes.RedrivePolicy) as { deadLetterTargetArn?: string })
+        : {};
       const deadLetterName = policy.deadLetterTargetArn?.split(':').pop();
       const deadLetterUrl = deadLetterName ? await this.urlOf(deadLetterName) : undefined;
       return { url, fifo, deadLetterUrl };
@@ -99,7 +104,9 @@ export class SqsQueueDirectory {
   /** CreateQueue, or SetQueueAttributes when the queue exists with other attributes. */
   private async create(physicalName: string, attributes: Record<string, string>): Promise<string> {
     try {
-      const { QueueUrl } = await this.client.send(new CreateQueueCommand({ QueueName: physicalName, Attributes: attributes }));
+      const { QueueUrl } = await this.client.send(
+        new CreateQueueCommand({ QueueName: physicalName, Attributes: attributes }),
+      );
       if (!QueueUrl) throw new QueueError(`SQS returned no URL for ${physicalName}`);
       return QueueUrl;
     } catch (error) {
@@ -113,7 +120,9 @@ export class SqsQueueDirectory {
   }
 
   private async arnOf(url: string): Promise<string> {
-    const { Attributes } = await this.client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+    const { Attributes } = await this.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+    );
     if (!Attributes?.QueueArn) throw new QueueError(`SQS returned no ARN for ${url}`);
     return Attributes.QueueArn;
   }

@@ -57,7 +57,10 @@ export function createLocalSfmc(db: Db, configured: BusinessUnit[]): SfmcPort {
     async readClickLog(unit: BusinessUnit, request: ReadClickLogRequest): Promise<ClickLogPage> {
       const after = request.cursor ?? (request.from ? request.from.toISOString() : '');
       const rows = await log
-        .find({ bu: unit.name, processed: false, pos: { $gt: after } }, { sort: { pos: 1 }, limit: request.pageSize, projection: { values: 1, pos: 1 } })
+        .find(
+          { bu: unit.name, processed: false, pos: { $gt: after } },
+          { sort: { pos: 1 }, limit: request.pageSize, projection: { values: 1, pos: 1 } },
+        )
         .toArray();
       const last = rows.at(-1);
       return {
@@ -94,7 +97,14 @@ export function createLocalSfmc(db: Db, configured: BusinessUnit[]): SfmcPort {
       const documents = rows.map((values): ClickLogDocument => {
         const _id = new ObjectId();
         const date = eventDateOf(values);
-        return { _id, bu, values, processed: false, pos: `${date ? date.toISOString() : '~'}#${_id.toHexString()}`, importedAt };
+        return {
+          _id,
+          bu,
+          values,
+          processed: false,
+          pos: `${date ? date.toISOString() : '~'}#${_id.toHexString()}`,
+          importedAt,
+        };
       });
       await log.insertMany(documents, { ordered: false });
       return documents.length;

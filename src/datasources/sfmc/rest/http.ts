@@ -58,7 +58,11 @@ export async function requestJson(request: JsonRequest, policy: RetryPolicy, log
     try {
       const response = await fetch(request.url, {
         method: request.method,
-        headers: { accept: 'application/json', ...(request.body === undefined ? {} : { 'content-type': 'application/json' }), ...request.headers },
+        headers: {
+          accept: 'application/json',
+          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...request.headers,
+        },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: request.signal,
       });
@@ -68,14 +72,18 @@ export async function requestJson(request: JsonRequest, policy: RetryPolicy, log
       waitMs = retryAfterMs(response.headers.get('retry-after'));
     } catch (error) {
       if (request.signal?.aborted || error instanceof SfmcError) throw error;
-      if (attempt >= policy.attempts) throw new SfmcError(`${request.method} ${request.url}: ${(error as Error).message}`);
+      if (attempt >= policy.attempts)
+        throw new SfmcError(`${request.method} ${request.url}: ${(error as Error).message}`);
     }
     if (attempt >= policy.attempts) {
       throw new SfmcError(`${request.method} ${request.url}: HTTP ${status} after ${attempt} attempts`, status);
     }
     const backoff = policy.baseMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
     const delay = Math.min(policy.maxDelayMs, waitMs ?? backoff);
-    logger.warn({ url: request.url, status, attempt, delayMs: Math.round(delay) }, 'Marketing Cloud request will be retried');
+    logger.warn(
+      { url: request.url, status, attempt, delayMs: Math.round(delay) },
+      'Marketing Cloud request will be retried',
+    );
     await sleep(delay, request.signal);
   }
 }

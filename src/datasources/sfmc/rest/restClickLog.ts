@@ -48,7 +48,11 @@ export function createRestSfmc(options: RestSfmcOptions): SfmcPort {
   const ackChunk = options.ackChunk ?? 500;
 
   /** Sends with the unit's token; a 401 drops the token and retries once with a fresh one. */
-  const authorized = async (unit: BusinessUnit, send: (token: AccessToken) => Promise<{ status: number; body: unknown }>, signal?: AbortSignal) => {
+  const authorized = async (
+    unit: BusinessUnit,
+    send: (token: AccessToken) => Promise<{ status: number; body: unknown }>,
+    signal?: AbortSignal,
+  ) => {
     let token = await tokens.get(unit, signal);
     let response = await send(token);
     if (response.status === 401) {
@@ -63,7 +67,11 @@ export function createRestSfmc(options: RestSfmcOptions): SfmcPort {
   };
 
   const readClickLog = async (unit: BusinessUnit, request: ReadClickLogRequest): Promise<ClickLogPage> => {
-    const cursor: RestCursor = parseCursor(request.cursor) ?? { after: request.from ? formatSfmcDate(request.from) : null, page: 1, seen: [] };
+    const cursor: RestCursor = parseCursor(request.cursor) ?? {
+      after: request.from ? formatSfmcDate(request.from) : null,
+      page: 1,
+      seen: [],
+    };
     const filter = cursor.after ? `Processed eq false and EventDate gte '${cursor.after}'` : 'Processed eq false';
     const query = new URLSearchParams({
       $page: String(cursor.page),
@@ -76,7 +84,12 @@ export function createRestSfmc(options: RestSfmcOptions): SfmcPort {
       unit,
       (token) =>
         requestJson(
-          { method: 'GET', url: token.restBaseUrl + path, headers: { authorization: `Bearer ${token.value}` }, signal: request.signal },
+          {
+            method: 'GET',
+            url: token.restBaseUrl + path,
+            headers: { authorization: `Bearer ${token.value}` },
+            signal: request.signal,
+          },
           options.retry,
           options.logger,
         ),
@@ -105,12 +118,20 @@ export function createRestSfmc(options: RestSfmcOptions): SfmcPort {
     async markProcessed(unit, keys, signal) {
       const path = `/hub/v1/dataevents/key:${encodeURIComponent(unit.clickLogKey)}/rowset`;
       for (let start = 0; start < keys.length; start += ackChunk) {
-        const body = keys.slice(start, start + ackChunk).map((key) => ({ keys: JSON.parse(key) as unknown, values: { Processed: true } }));
+        const body = keys
+          .slice(start, start + ackChunk)
+          .map((key) => ({ keys: JSON.parse(key) as unknown, values: { Processed: true } }));
         await authorized(
           unit,
           (token) =>
             requestJson(
-              { method: 'POST', url: token.restBaseUrl + path, headers: { authorization: `Bearer ${token.value}` }, body, signal },
+              {
+                method: 'POST',
+                url: token.restBaseUrl + path,
+                headers: { authorization: `Bearer ${token.value}` },
+                body,
+                signal,
+              },
               options.retry,
               options.logger,
             ),
@@ -124,7 +145,11 @@ export function createRestSfmc(options: RestSfmcOptions): SfmcPort {
       const query = new URLSearchParams({ $page: '1', $pageSize: '1', $filter: 'Processed eq false' });
       const path = `/data/v1/customobjectdata/key/${encodeURIComponent(unit.clickLogKey)}/rowset?${query}`;
       const body = await authorized(unit, (token) =>
-        requestJson({ method: 'GET', url: token.restBaseUrl + path, headers: { authorization: `Bearer ${token.value}` } }, options.retry, options.logger),
+        requestJson(
+          { method: 'GET', url: token.restBaseUrl + path, headers: { authorization: `Bearer ${token.value}` } },
+          options.retry,
+          options.logger,
+        ),
       );
       const parsed = rowsetPage.safeParse(body);
       return parsed.success ? (parsed.data.count ?? null) : null;
@@ -132,7 +157,11 @@ export function createRestSfmc(options: RestSfmcOptions): SfmcPort {
   };
 }
 
-const restCursor = z.object({ after: z.string().nullable(), page: z.number().int().positive(), seen: z.array(z.string()) });
+const restCursor = z.object({
+  after: z.string().nullable(),
+  page: z.number().int().positive(),
+  seen: z.array(z.string()),
+});
 
 /** A stored position; one this engine did not write (another engine's) restarts the read. */
 function parseCursor(text: string | null): RestCursor | null {
@@ -151,7 +180,10 @@ function nextCursor(cursor: RestCursor, rows: SourceRow[]): RestCursor {
   if (lastDate) {
     const after = formatSfmcDate(lastDate);
     if (cursor.after === null || after > cursor.after) {
-      const seen = rows.filter((row) => { const date = eventDateOf(row.values); return date !== null && formatSfmcDate(date) === after; });
+      const seen = rows.filter((row) => {
+        const date = eventDateOf(row.values);
+        return date !== null && formatSfmcDate(date) === after;
+      });
       return { after, page: 1, seen: seen.map((row) => row.key) };
     }
   }

@@ -28,7 +28,8 @@ export interface TokenSettings {
   secret(name: string): string | undefined;
 }
 
-const withSubdomain = (template: string, subdomain: string) => template.replace('{subdomain}', subdomain).replace(/\/+$/, '');
+const withSubdomain = (template: string, subdomain: string) =>
+  template.replace('{subdomain}', subdomain).replace(/\/+$/, '');
 
 /**
  * OAuth 2 client-credentials tokens, one per business unit (account_id = its MID), cached until
@@ -72,21 +73,32 @@ export class TokenCache {
       {
         method: 'POST',
         url: `${withSubdomain(this.settings.authBaseUrl, unit.subdomain)}/v2/token`,
-        body: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, account_id: unit.mid },
+        body: {
+          grant_type: 'client_credentials',
+          client_id: clientId,
+          client_secret: clientSecret,
+          account_id: unit.mid,
+        },
         signal,
       },
       this.settings.retry,
       this.settings.logger,
     );
     if (response.status !== 200) {
-      throw new SfmcError(`business unit ${unit.name}: token request refused (HTTP ${response.status})`, response.status);
+      throw new SfmcError(
+        `business unit ${unit.name}: token request refused (HTTP ${response.status})`,
+        response.status,
+      );
     }
     const parsed = tokenResponse.safeParse(response.body);
     if (!parsed.success) throw new SfmcError(`business unit ${unit.name}: unexpected token response`);
     return {
       value: parsed.data.access_token,
       expiresAt: Date.now() + parsed.data.expires_in * 1000,
-      restBaseUrl: (parsed.data.rest_instance_url ?? withSubdomain(this.settings.restBaseUrl, unit.subdomain)).replace(/\/+$/, ''),
+      restBaseUrl: (parsed.data.rest_instance_url ?? withSubdomain(this.settings.restBaseUrl, unit.subdomain)).replace(
+        /\/+$/,
+        '',
+      ),
     };
   }
 }

@@ -91,7 +91,15 @@ export class EmbeddedBulkWriteResult implements BulkWriteResult {
     return undefined;
   }
   getRawResponse(): Document {
-    return { ok: 1, nInserted: this.insertedCount, nMatched: this.matchedCount, nModified: this.modifiedCount, nRemoved: this.deletedCount, nUpserted: this.upsertedCount, writeErrors: this.writeErrors.map((e) => e.toJSON()) };
+    return {
+      ok: 1,
+      nInserted: this.insertedCount,
+      nMatched: this.matchedCount,
+      nModified: this.modifiedCount,
+      nRemoved: this.deletedCount,
+      nUpserted: this.upsertedCount,
+      writeErrors: this.writeErrors.map((e) => e.toJSON()),
+    };
   }
   toString(): string {
     return `BulkWriteResult(${JSON.stringify(this.getRawResponse())})`;
@@ -149,7 +157,9 @@ function apply(
   }
   if ('deleteOne' in operation || 'deleteMany' in operation) {
     const many = 'deleteMany' in operation;
-    const filter = many ? operation.deleteMany.filter : (operation as { deleteOne: { filter: Document } }).deleteOne.filter;
+    const filter = many
+      ? operation.deleteMany.filter
+      : (operation as { deleteOne: { filter: Document } }).deleteOne.filter;
     result.deletedCount += deleteMatches(engine, collectionName, filter, many, undefined, evaluation).count;
     return;
   }
@@ -200,7 +210,15 @@ export async function bulkWrite(
         apply(engine, collectionName, operations[index]!, index, outcome, evaluations[index]);
       } catch (error) {
         if (!(error instanceof MongoServerError)) throw error;
-        outcome.writeErrors.push(new WriteError({ index, code: Number(error.code), errmsg: error.message, ...(error.errInfo ? { errInfo: error.errInfo } : {}), op: operations[index] as Document }));
+        outcome.writeErrors.push(
+          new WriteError({
+            index,
+            code: Number(error.code),
+            errmsg: error.message,
+            ...(error.errInfo ? { errInfo: error.errInfo } : {}),
+            op: operations[index] as Document,
+          }),
+        );
         if (ordered) break;
       }
     }

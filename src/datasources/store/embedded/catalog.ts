@@ -78,7 +78,9 @@ export function normalizeIndexKey(spec: unknown): Array<[string, 1 | -1]> {
 
 export class UnsupportedIndexError extends Error {
   constructor(field: string, direction: unknown) {
-    super(`the embedded store supports ascending (1) and descending (-1) indexes only, not ${JSON.stringify(direction)} on '${field}'`);
+    super(
+      `the embedded store supports ascending (1) and descending (-1) indexes only, not ${JSON.stringify(direction)} on '${field}'`,
+    );
   }
 }
 

@@ -17,7 +17,16 @@ const MAX_PENDING = 1000;
 /** `whenAvailable` and `required` read post-images, which the engine does not keep. */
 const FULL_DOCUMENT_MODES = new Set<string>(['default', 'updateLookup']);
 
-const EVENT_STAGES = new Set(['$match', '$project', '$addFields', '$set', '$unset', '$replaceRoot', '$replaceWith', '$redact']);
+const EVENT_STAGES = new Set([
+  '$match',
+  '$project',
+  '$addFields',
+  '$set',
+  '$unset',
+  '$replaceRoot',
+  '$replaceWith',
+  '$redact',
+]);
 
 export function resumeTokenOf(seq: number): { _data: string } {
   return { _data: seq.toString(16).padStart(16, '0') };
@@ -61,9 +70,9 @@ function matchedOperations(stage: Document | undefined): Set<string> | undefined
  * from a token (resumeAfter/startAfter) as long as the oplog still holds that point.
  */
 export class EmbeddedChangeStream<
-    TSchema extends Document = Document,
-    TChange extends Document = ChangeStreamDocument<TSchema>,
-  >
+  TSchema extends Document = Document,
+  TChange extends Document = ChangeStreamDocument<TSchema>,
+>
   extends EventEmitter
   implements ChangeStream<TSchema, TChange>
 {
@@ -93,7 +102,12 @@ export class EmbeddedChangeStream<
     }
     for (const stage of pipeline) {
       const [name] = isPlainObject(stage) ? Object.keys(stage) : [];
-      if (!name || !EVENT_STAGES.has(name)) throw serverError(40324, 'UnrecognizedPipelineStage', `${String(name)} is not permitted in a change stream pipeline`);
+      if (!name || !EVENT_STAGES.has(name))
+        throw serverError(
+          40324,
+          'UnrecognizedPipelineStage',
+          `${String(name)} is not permitted in a change stream pipeline`,
+        );
     }
     try {
       this.aggregator = pipeline.length > 0 ? new Aggregator(pipeline, mingoOptions()) : undefined;
@@ -115,7 +129,11 @@ export class EmbeddedChangeStream<
   private checkHistory(resumeSeq: number): void {
     const first = firstOplogSeq(this.engine);
     if (resumeSeq < this.engine.lastOplogSeq() && (first === undefined || first > resumeSeq + 1)) {
-      throw serverError(286, 'ChangeStreamHistoryLost', 'Resume of change stream was not possible, as the resume point may no longer be in the oplog.');
+      throw serverError(
+        286,
+        'ChangeStreamHistoryLost',
+        'Resume of change stream was not possible, as the resume point may no longer be in the oplog.',
+      );
     }
   }
 

@@ -122,13 +122,18 @@ export class EmbeddedFindCursor<T = Document> extends PulledCursor<T> implements
     const { plan, results } = runQuery(this.engine, this.collectionName, this.querySpec(), stats);
     let returned = 0;
     for (const _ of results) returned++;
-    const inputStage = plan.stage === 'IXSCAN'
-      ? { stage: 'IXSCAN', indexName: plan.indexName, direction: plan.reverse ? 'backward' : 'forward' }
-      : { stage: 'COLLSCAN' };
+    const inputStage =
+      plan.stage === 'IXSCAN'
+        ? { stage: 'IXSCAN', indexName: plan.indexName, direction: plan.reverse ? 'backward' : 'forward' }
+        : { stage: 'COLLSCAN' };
     const winningPlan = plan.stage === 'IXSCAN' ? { stage: 'FETCH', inputStage } : inputStage;
     return {
       queryPlanner: { namespace: `${this.engine.options.dbName}.${this.collectionName}`, winningPlan },
-      executionStats: { nReturned: returned, totalKeysExamined: stats.keysExamined, totalDocsExamined: stats.docsExamined },
+      executionStats: {
+        nReturned: returned,
+        totalKeysExamined: stats.keysExamined,
+        totalDocsExamined: stats.docsExamined,
+      },
     };
   }
 }

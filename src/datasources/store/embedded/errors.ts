@@ -31,7 +31,11 @@ function formatValue(value: unknown): string {
   return String(value);
 }
 
-export function duplicateKeyError(namespace: string, spec: Pick<IndexSpec, 'name' | 'key'>, document: Document): MongoServerError {
+export function duplicateKeyError(
+  namespace: string,
+  spec: Pick<IndexSpec, 'name' | 'key'>,
+  document: Document,
+): MongoServerError {
   const keyPattern: Document = {};
   const keyValue: Document = {};
   for (const [field, direction] of spec.key) {
@@ -39,7 +43,9 @@ export function duplicateKeyError(namespace: string, spec: Pick<IndexSpec, 'name
     const { values } = valuesAtPath(document, field);
     keyValue[field] = values.length === 1 ? (values[0] ?? null) : values;
   }
-  const dupKey = Object.entries(keyValue).map(([field, value]) => `${field}: ${formatValue(value)}`).join(', ');
+  const dupKey = Object.entries(keyValue)
+    .map(([field, value]) => `${field}: ${formatValue(value)}`)
+    .join(', ');
   const message = `E11000 duplicate key error collection: ${namespace} index: ${spec.name} dup key: { ${dupKey} }`;
   return serverError(11000, 'DuplicateKey', message, { keyPattern, keyValue });
 }
@@ -66,11 +72,19 @@ export function failedToParse(message: string): MongoServerError {
 }
 
 export function immutableId(): MongoServerError {
-  return serverError(66, 'ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+  return serverError(
+    66,
+    'ImmutableField',
+    "Performing an update on the path '_id' would modify the immutable field '_id'",
+  );
 }
 
 export function conflictingUpdate(path: string, other: string): MongoServerError {
-  return serverError(40, 'ConflictingUpdateOperators', `Updating the path '${path}' would create a conflict at '${other}'`);
+  return serverError(
+    40,
+    'ConflictingUpdateOperators',
+    `Updating the path '${path}' would create a conflict at '${other}'`,
+  );
 }
 
 export function indexNotFound(name: string): MongoServerError {
@@ -78,7 +92,11 @@ export function indexNotFound(name: string): MongoServerError {
 }
 
 export function indexOptionsConflict(name: string): MongoServerError {
-  return serverError(85, 'IndexOptionsConflict', `An existing index has the same name as the requested index but different options. Requested index name: ${name}`);
+  return serverError(
+    85,
+    'IndexOptionsConflict',
+    `An existing index has the same name as the requested index but different options. Requested index name: ${name}`,
+  );
 }
 
 export function invalidArgument(message: string): MongoInvalidArgumentError {
@@ -106,7 +124,9 @@ export function fromMingoError(error: unknown): unknown {
     return serverError(40324, 'UnrecognizedPipelineStage', `Unrecognized pipeline stage name: '${operator}'`);
   }
   if (/unknown update operator/i.test(message)) {
-    return failedToParse(`Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    return failedToParse(
+      `Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`,
+    );
   }
   if (/non-numeric/i.test(message)) return serverError(14, 'TypeMismatch', message);
   if (/undefined variable/i.test(message)) return serverError(17276, 'Location17276', message);

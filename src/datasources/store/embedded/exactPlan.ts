@@ -44,7 +44,8 @@ function isExactRange(condition: unknown, range: FieldPredicate): boolean {
  * operators on them (an ObjectId and its hex string, or NaN and null, write the same JSON).
  */
 function isJsonExact(condition: unknown): boolean {
-  const scalar = (value: unknown) => typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  const scalar = (value: unknown) =>
+    typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
   return scalar(condition) || (isPlainObject(condition) && Object.values(condition).every(scalar));
 }
 
@@ -63,6 +64,10 @@ export function isExact(filter: Document, candidate: Candidate): boolean {
     if (field === rangeField) return isExactRange(condition, candidate.range!);
     // A condition of the partial filter itself: every entry of the index meets it.
     if (partial === undefined || !(field in partial)) return false;
-    return isJsonExact(condition) && isJsonExact(partial[field]) && JSON.stringify(partial[field]) === JSON.stringify(condition);
+    return (
+      isJsonExact(condition) &&
+      isJsonExact(partial[field]) &&
+      JSON.stringify(partial[field]) === JSON.stringify(condition)
+    );
   });
 }

@@ -42,7 +42,9 @@ function isDecidable(stored: unknown): boolean {
   return stored instanceof Date || isObjectId(stored) || Array.isArray(stored) || isPlainObject(stored);
 }
 
-function isObjectId(value: unknown): value is { equals(other: unknown): boolean; toHexString(): string; id: Uint8Array } {
+function isObjectId(
+  value: unknown,
+): value is { equals(other: unknown): boolean; toHexString(): string; id: Uint8Array } {
   return (value as { _bsontype?: string } | null)?._bsontype === 'ObjectId';
 }
 
@@ -185,7 +187,8 @@ function operatorTest(operator: string, argument: unknown): ValueTest | undefine
   if (operator === '$ne') return isEqualityValue(argument) ? not(equalsTest(argument)) : undefined;
   if (operator === '$in') return isEqualityList(argument) ? inTest(argument) : undefined;
   if (operator === '$nin') return isEqualityList(argument) ? not(inTest(argument)) : undefined;
-  if (operator === '$exists') return typeof argument === 'boolean' ? (value) => (value !== undefined) === argument : undefined;
+  if (operator === '$exists')
+    return typeof argument === 'boolean' ? (value) => (value !== undefined) === argument : undefined;
   const accepts = RANGE_ACCEPTS[operator];
   return accepts && isExactScalar(argument) ? rangeTest(accepts, argument) : undefined;
 }

@@ -36,18 +36,28 @@ function bsonTypeName(value: unknown): string {
 function increment(document: Document, field: string, current: unknown, amount: unknown): number | undefined {
   if (typeof amount !== 'number') {
     if (numericValue(amount) !== undefined) return undefined;
-    throw serverError(14, 'TypeMismatch', `Cannot increment with non-numeric argument: {${field}: ${JSON.stringify(amount)}}`);
+    throw serverError(
+      14,
+      'TypeMismatch',
+      `Cannot increment with non-numeric argument: {${field}: ${JSON.stringify(amount)}}`,
+    );
   }
   if (current === undefined) return amount;
   if (typeof current === 'number') return current + amount;
   if (numericValue(current) !== undefined) return undefined;
-  throw serverError(14, 'TypeMismatch', `Cannot apply $inc to a value of non-numeric type. {_id: ${JSON.stringify(String(document._id))}} has the field '${field}' of non-numeric type ${bsonTypeName(current)}`);
+  throw serverError(
+    14,
+    'TypeMismatch',
+    `Cannot apply $inc to a value of non-numeric type. {_id: ${JSON.stringify(String(document._id))}} has the field '${field}' of non-numeric type ${bsonTypeName(current)}`,
+  );
 }
 
 function addToSet(field: string, current: unknown, spec: unknown): unknown[] | undefined {
   if (current !== undefined && !Array.isArray(current)) {
     // mingo leaves such a field alone; MongoDB refuses the update.
-    throw badValue(`Cannot apply $addToSet to non-array field. Field named '${field}' has non-array type ${bsonTypeName(current)}`);
+    throw badValue(
+      `Cannot apply $addToSet to non-array field. Field named '${field}' has non-array type ${bsonTypeName(current)}`,
+    );
   }
   let additions: unknown[] = [spec];
   if (isPlainObject(spec) && Object.keys(spec).some((key) => key.startsWith('$'))) {

@@ -1,5 +1,12 @@
 import { deserialize } from './bson';
-import { defaultIndexName, normalizeIndexKey, prefixOf, sameIndexDefinition, type CollectionEntry, type IndexSpec } from './catalog';
+import {
+  defaultIndexName,
+  normalizeIndexKey,
+  prefixOf,
+  sameIndexDefinition,
+  type CollectionEntry,
+  type IndexSpec,
+} from './catalog';
 import type { Engine } from './engine';
 import { badValue, duplicateKeyError, indexNotFound, indexOptionsConflict, serverError } from './errors';
 import { indexEntries } from './indexKeys';
@@ -24,12 +31,18 @@ export function indexDefinition(
     unique: options.unique === true,
     sparse: options.sparse === true,
   };
-  if (options.partialFilterExpression !== undefined) definition.partialFilterExpression = options.partialFilterExpression;
+  if (options.partialFilterExpression !== undefined)
+    definition.partialFilterExpression = options.partialFilterExpression;
   if (options.expireAfterSeconds !== undefined) {
     if (!Number.isFinite(options.expireAfterSeconds) || options.expireAfterSeconds < 0) {
-      throw badValue('TTL index \'expireAfterSeconds\' option must be a non-negative number');
+      throw badValue("TTL index 'expireAfterSeconds' option must be a non-negative number");
     }
-    if (key.length !== 1) throw serverError(67, 'CannotCreateIndex', 'TTL indexes are single-field indexes, compound indexes do not support TTL');
+    if (key.length !== 1)
+      throw serverError(
+        67,
+        'CannotCreateIndex',
+        'TTL indexes are single-field indexes, compound indexes do not support TTL',
+      );
     definition.expireAfterSeconds = options.expireAfterSeconds;
   }
   if (definition.name === '_id_') throw badValue("The index name '_id_' is reserved for the _id index");
@@ -38,7 +51,10 @@ export function indexDefinition(
 
 /** Adds every existing document's entries to a new index, enforcing uniqueness as it goes. */
 export function buildIndex(engine: Engine, collection: CollectionEntry, spec: IndexSpec): void {
-  for (const { key, value } of engine.docs.getRange({ start: prefixOf(collection.id), end: prefixOf(collection.id + 1) })) {
+  for (const { key, value } of engine.docs.getRange({
+    start: prefixOf(collection.id),
+    end: prefixOf(collection.id + 1),
+  })) {
     const document = deserialize(value);
     const idKey = Buffer.from(key.subarray(4));
     const { keys, multikey } = indexEntries(spec, document);
@@ -46,14 +62,19 @@ export function buildIndex(engine: Engine, collection: CollectionEntry, spec: In
     for (const component of keys) {
       const entry = entryKey(spec, component, idKey);
       const holder = spec.unique ? engine.index.get(entry) : undefined;
-      if (holder !== undefined && !holder.equals(idKey)) throw duplicateKeyError(namespaceOf(engine, collection), spec, document);
+      if (holder !== undefined && !holder.equals(idKey))
+        throw duplicateKeyError(namespaceOf(engine, collection), spec, document);
       engine.index.putSync(entry, idKey);
     }
   }
 }
 
 /** Creates the index if it does not exist; the same definition again is a no-op. */
-export async function createIndex(engine: Engine, collectionName: string, definition: Omit<IndexSpec, 'id' | 'multikey'>): Promise<string> {
+export async function createIndex(
+  engine: Engine,
+  collectionName: string,
+  definition: Omit<IndexSpec, 'id' | 'multikey'>,
+): Promise<string> {
   return engine.write(() =>
     engine.atomic(() => {
       refuseView(engine, collectionName, 'Cannot create indexes on a view');
@@ -65,7 +86,11 @@ export async function createIndex(engine: Engine, collectionName: string, defini
       }
       const sameKey = collection.indexes.find((spec) => JSON.stringify(spec.key) === JSON.stringify(definition.key));
       if (sameKey && !sameIndexDefinition(sameKey, { ...definition, name: sameKey.name })) {
-        throw serverError(86, 'IndexKeySpecsConflict', `An existing index has the same key pattern but different options: ${sameKey.name}`);
+        throw serverError(
+          86,
+          'IndexKeySpecsConflict',
+          `An existing index has the same key pattern but different options: ${sameKey.name}`,
+        );
       }
       if (sameKey) return sameKey.name;
       const spec: IndexSpec = { ...definition, id: engine.allocateId(), multikey: false };

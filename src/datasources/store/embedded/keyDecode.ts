@@ -28,7 +28,9 @@ function decodeOne(key: Buffer, offset: number): Decoded | undefined {
     case TAG.string:
       return decodeString(key, offset + 1);
     case TAG.objectId:
-      return offset + 13 <= key.length ? { value: new ObjectId(key.subarray(offset + 1, offset + 13)), end: offset + 13 } : undefined;
+      return offset + 13 <= key.length
+        ? { value: new ObjectId(key.subarray(offset + 1, offset + 13)), end: offset + 13 }
+        : undefined;
     case TAG.date: {
       if (offset + 9 > key.length) return undefined;
       // The inverse of writeOrderedDouble: positive numbers had their sign bit set, negative ones all bits flipped.

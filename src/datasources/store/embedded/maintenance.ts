@@ -15,7 +15,9 @@ export async function sweepExpired(engine: Engine, now = new Date()): Promise<nu
       if (spec.expireAfterSeconds === undefined) continue;
       const [field] = spec.key[0]!;
       const cutoff = new Date(now.getTime() - spec.expireAfterSeconds * 1000);
-      const { count } = await engine.write(() => deleteMatches(engine, collection.name, { [field]: { $lte: cutoff } }, true));
+      const { count } = await engine.write(() =>
+        deleteMatches(engine, collection.name, { [field]: { $lte: cutoff } }, true),
+      );
       deleted += count;
     }
   }

@@ -44,7 +44,8 @@ const FIRST_CHANGE = 8;
  * anything, and inserts (most upserts) add no BSON encoding of their own.
  */
 export function appendOplog(engine: Engine, entry: OplogEntry): void {
-  if (engine.oplogBatch.add(namePrefix(entry.coll), OP_CODES.indexOf(entry.op), entry.doc ?? bodyOf(entry))) engine.flushOplog();
+  if (engine.oplogBatch.add(namePrefix(entry.coll), OP_CODES.indexOf(entry.op), entry.doc ?? bodyOf(entry)))
+    engine.flushOplog();
 }
 
 /**
@@ -100,7 +101,11 @@ function decodeEntry(value: Buffer, nameEnd: number, end: number, coll: string, 
   const body = deserialize(value.subarray(nameEnd + FIXED_HEADER, end));
   if (op === 'insert' || op === 'replace') return { ...entry, id: body._id, fullDocument: body };
   if (!body.f) return { ...entry, id: body.i };
-  const upd: UpdateDescription = { updatedFields: body.f as Document, removedFields: (body.r as string[]) ?? [], truncatedArrays: (body.t as UpdateDescription['truncatedArrays']) ?? [] };
+  const upd: UpdateDescription = {
+    updatedFields: body.f as Document,
+    removedFields: (body.r as string[]) ?? [],
+    truncatedArrays: (body.t as UpdateDescription['truncatedArrays']) ?? [],
+  };
   return { ...entry, id: body.i, upd };
 }
 
@@ -201,7 +206,12 @@ function trimRecord(engine: Engine, key: Buffer, keepFrom: number): void {
  * burst of writes cannot fill the disk), in commits of 10,000 records; returns how many records
  * went or were cut.
  */
-export async function trimOplog(engine: Engine, retentionMs: number, maxEntries: number, now = Date.now()): Promise<number> {
+export async function trimOplog(
+  engine: Engine,
+  retentionMs: number,
+  maxEntries: number,
+  now = Date.now(),
+): Promise<number> {
   const cutoff = now - retentionMs;
   let removed = 0;
   for (;;) {

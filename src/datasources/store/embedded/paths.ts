@@ -41,4 +41,3 @@ export function valuesAtPath(document: unknown, path: string): { values: unknown
 function isBsonValue(value: object): boolean {
   return value instanceof Date || '_bsontype' in value || Buffer.isBuffer(value);
 }
-

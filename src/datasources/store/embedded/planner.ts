@@ -94,16 +94,21 @@ function predicateFor(condition: unknown): FieldPredicate | undefined {
     predicate.points = condition.$in;
   }
   for (const op of ['$gt', '$gte'] as const) {
-    if (op in condition && isRangeValue(condition[op])) predicate.lower = { value: condition[op], inclusive: op === '$gte' };
+    if (op in condition && isRangeValue(condition[op]))
+      predicate.lower = { value: condition[op], inclusive: op === '$gte' };
   }
   for (const op of ['$lt', '$lte'] as const) {
-    if (op in condition && isRangeValue(condition[op])) predicate.upper = { value: condition[op], inclusive: op === '$lte' };
+    if (op in condition && isRangeValue(condition[op]))
+      predicate.upper = { value: condition[op], inclusive: op === '$lte' };
   }
   return predicate.points || predicate.lower || predicate.upper ? predicate : undefined;
 }
 
 /** Per-field predicates an index can serve: top-level fields and those inside a top-level $and. */
-export function extractPredicates(filter: Document, out = new Map<string, FieldPredicate>()): Map<string, FieldPredicate> {
+export function extractPredicates(
+  filter: Document,
+  out = new Map<string, FieldPredicate>(),
+): Map<string, FieldPredicate> {
   for (const [field, condition] of Object.entries(filter)) {
     if (field === '$and' && Array.isArray(condition)) {
       for (const clause of condition) if (isPlainObject(clause)) extractPredicates(clause, out);
@@ -132,8 +137,18 @@ export interface Candidate {
   score: number;
 }
 
-function sortDirection(spec: IndexSpec, predicates: Map<string, FieldPredicate>, equalityCount: number, sort: SortPairs): 1 | -1 | undefined {
-  const fixed = new Set(spec.key.slice(0, equalityCount).filter(([field]) => predicates.get(field)?.points?.length === 1).map(([f]) => f));
+function sortDirection(
+  spec: IndexSpec,
+  predicates: Map<string, FieldPredicate>,
+  equalityCount: number,
+  sort: SortPairs,
+): 1 | -1 | undefined {
+  const fixed = new Set(
+    spec.key
+      .slice(0, equalityCount)
+      .filter(([field]) => predicates.get(field)?.points?.length === 1)
+      .map(([f]) => f),
+  );
   const pending = sort.filter(([field]) => !fixed.has(field));
   if (pending.length === 0) return 1;
   if (spec.multikey || fixed.size < equalityCount) return undefined;
@@ -151,7 +166,12 @@ function sortDirection(spec: IndexSpec, predicates: Map<string, FieldPredicate>,
   return direction;
 }
 
-function evaluate(spec: IndexSpec, filter: Document, predicates: Map<string, FieldPredicate>, sort: SortPairs): Candidate | undefined {
+function evaluate(
+  spec: IndexSpec,
+  filter: Document,
+  predicates: Map<string, FieldPredicate>,
+  sort: SortPairs,
+): Candidate | undefined {
   if (spec.partialFilterExpression && !coversPartialFilter(filter, spec.partialFilterExpression)) return undefined;
   let equalityCount = 0;
   for (const [field] of spec.key) {
@@ -168,7 +188,10 @@ function evaluate(spec: IndexSpec, filter: Document, predicates: Map<string, Fie
   // { $gt: 6, $lt: 4 }), so only one side can narrow the scan, as in MongoDB.
   if (range?.lower && range.upper && spec.multikey) range = { lower: range.lower };
   const direction = sort.length > 0 ? sortDirection(spec, predicates, equalityCount, sort) : undefined;
-  const usable = equalityCount > 0 || range !== undefined || (direction !== undefined && !spec.sparse && !spec.partialFilterExpression);
+  const usable =
+    equalityCount > 0 ||
+    range !== undefined ||
+    (direction !== undefined && !spec.sparse && !spec.partialFilterExpression);
   if (!usable) return undefined;
   // A whole key of a unique index (or `_id`) reaches at most one document per point: no other
   // index narrows more, whatever its equality prefix ({ _id, queue } on a { queue, _id } index
@@ -188,7 +211,13 @@ const equalityChoices = new WeakMap<CollectionEntry, Map<string, { candidate: Ca
 
 function planPlainEquality(collection: CollectionEntry, filter: Document, fields: string[]): Plan | undefined {
   // a partial index whose filter fields are all among the filter's may answer some values only
-  if (collection.indexes.some((spec) => spec.partialFilterExpression && Object.keys(spec.partialFilterExpression).every((field) => fields.includes(field)))) {
+  if (
+    collection.indexes.some(
+      (spec) =>
+        spec.partialFilterExpression &&
+        Object.keys(spec.partialFilterExpression).every((field) => fields.includes(field)),
+    )
+  ) {
     return undefined;
   }
   let choices = equalityChoices.get(collection);
@@ -220,11 +249,21 @@ function planPlainEquality(collection: CollectionEntry, filter: Document, fields
   };
 }
 
-function bestCandidate(collection: CollectionEntry, filter: Document, predicates: Map<string, FieldPredicate>, sort: SortPairs): Candidate | undefined {
+function bestCandidate(
+  collection: CollectionEntry,
+  filter: Document,
+  predicates: Map<string, FieldPredicate>,
+  sort: SortPairs,
+): Candidate | undefined {
   let best: Candidate | undefined;
   for (const spec of [ID_INDEX, ...collection.indexes]) {
     const candidate = evaluate(spec, filter, predicates, sort);
-    if (candidate && (!best || candidate.score > best.score || (candidate.score === best.score && spec.key.length < best.spec.key.length))) {
+    if (
+      candidate &&
+      (!best ||
+        candidate.score > best.score ||
+        (candidate.score === best.score && spec.key.length < best.spec.key.length))
+    ) {
       best = candidate;
     }
   }

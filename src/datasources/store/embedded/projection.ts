@@ -39,7 +39,12 @@ interface FieldProjection {
   keepId: boolean;
 }
 
-const flags = new Map<unknown, boolean>([[1, true], [true, true], [0, false], [false, false]]);
+const flags = new Map<unknown, boolean>([
+  [1, true],
+  [true, true],
+  [0, false],
+  [false, false],
+]);
 
 function fieldProjection(projection: Document): FieldProjection | undefined {
   let inclusive: boolean | undefined;
@@ -48,7 +53,8 @@ function fieldProjection(projection: Document): FieldProjection | undefined {
     const flag = flags.get(projection[field]);
     if (flag === undefined) return undefined;
     if (field === '_id') continue;
-    if (field.includes('.') || field.startsWith('$') || (inclusive !== undefined && flag !== inclusive)) return undefined;
+    if (field.includes('.') || field.startsWith('$') || (inclusive !== undefined && flag !== inclusive))
+      return undefined;
     inclusive = flag;
     fields.add(field);
   }
@@ -99,7 +105,8 @@ export function project(document: Document, projection: Document | undefined): D
   const fields = Object.entries(projection).filter(([field]) => field !== '_id');
   if (fields.length > 0 && fields.every(([, value]) => isSliceOnly(value))) {
     const copy = { ...document };
-    for (const [field, value] of fields) sliceAtPath(copy, field.split('.'), (value as { $slice: number | [number, number] }).$slice);
+    for (const [field, value] of fields)
+      sliceAtPath(copy, field.split('.'), (value as { $slice: number | [number, number] }).$slice);
     if (projection._id === 0 || projection._id === false) delete copy._id;
     return copy;
   }

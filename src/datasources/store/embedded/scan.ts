@@ -41,7 +41,12 @@ class ScannedDocument implements StoredDocument {
 }
 
 /** Entries of `table` in [start, end), forward or backward. */
-function* rangeEntries(table: Table, start: Buffer, end: Buffer, reverse: boolean): Generator<{ key: Buffer; value: Buffer }> {
+function* rangeEntries(
+  table: Table,
+  start: Buffer,
+  end: Buffer,
+  reverse: boolean,
+): Generator<{ key: Buffer; value: Buffer }> {
   if (!reverse) {
     yield* table.getRange({ start, end });
     return;
@@ -62,14 +67,24 @@ export type IndexPlan = Extract<Plan, { stage: 'IXSCAN' }>;
 
 /** Documents of a point plan: one `get` per key (an index entry, then the document). */
 /** The document under one whole key of a unique index (or `_id`), if any. */
-export function lookupPoint(engine: Engine, collection: CollectionEntry, plan: IndexPlan, key: Buffer): StoredDocument | undefined {
+export function lookupPoint(
+  engine: Engine,
+  collection: CollectionEntry,
+  plan: IndexPlan,
+  key: Buffer,
+): StoredDocument | undefined {
   const idKey = plan.spec ? engine.index.get(Buffer.concat([prefixOf(plan.spec.id), key])) : key;
   if (!idKey) return undefined;
   const bytes = engine.docs.get(Buffer.concat([prefixOf(collection.id), idKey]));
   return bytes ? new ScannedDocument(bytes, idKey, 0) : undefined;
 }
 
-function* pointLookups(engine: Engine, collectionPrefix: Buffer, plan: IndexPlan, stats: ScanStats): Generator<StoredDocument> {
+function* pointLookups(
+  engine: Engine,
+  collectionPrefix: Buffer,
+  plan: IndexPlan,
+  stats: ScanStats,
+): Generator<StoredDocument> {
   const bounds = plan.reverse ? [...plan.bounds].reverse() : plan.bounds;
   // A multikey unique index can hold one document under several of the requested keys.
   const seen = plan.spec?.multikey && bounds.length > 1 ? new Set<string>() : undefined;
@@ -112,7 +127,10 @@ class CoveredDocument implements StoredDocument {
  * index cannot cover: multikey (an entry holds one element of an array), descending, or a
  * field it does not hold.
  */
-function coveredReader(spec: IndexSpec, cover: Cover): ((key: Buffer, idKey: Buffer) => CoveredDocument | undefined) | undefined {
+function coveredReader(
+  spec: IndexSpec,
+  cover: Cover,
+): ((key: Buffer, idKey: Buffer) => CoveredDocument | undefined) | undefined {
   const fields = spec.key.map(([field]) => field);
   if (spec.multikey || spec.key.some(([field, direction]) => direction !== 1 || field.includes('.'))) return undefined;
   if (!cover.every((field) => field === '_id' || fields.includes(field))) return undefined;
@@ -137,7 +155,13 @@ function coveredReader(spec: IndexSpec, cover: Cover): ((key: Buffer, idKey: Buf
  * Candidate documents for a plan, read lazily from LMDB (never the whole collection in memory).
  * Works inside a write transaction too, where it sees that transaction's own writes.
  */
-export function* scan(engine: Engine, collection: CollectionEntry | undefined, plan: Plan, stats: ScanStats, cover?: Cover): Generator<StoredDocument> {
+export function* scan(
+  engine: Engine,
+  collection: CollectionEntry | undefined,
+  plan: Plan,
+  stats: ScanStats,
+  cover?: Cover,
+): Generator<StoredDocument> {
   if (!collection) return;
   const collectionPrefix = prefixOf(collection.id);
   if (plan.stage === 'COLLSCAN') {

@@ -24,7 +24,10 @@ const FIELD_PATH = /^\$[A-Za-z_][A-Za-z0-9_]*$/;
 
 function accumulatorOf(expression: unknown): Accumulator | undefined {
   if (!isPlainObject(expression) || Object.keys(expression).length !== 1) return undefined;
-  if ('$count' in expression) return isPlainObject(expression.$count) && Object.keys(expression.$count).length === 0 ? { kind: 'count' } : undefined;
+  if ('$count' in expression)
+    return isPlainObject(expression.$count) && Object.keys(expression.$count).length === 0
+      ? { kind: 'count' }
+      : undefined;
   const argument = expression.$sum;
   if (typeof argument === 'number' && !Number.isNaN(argument)) return { kind: 'sumConstant', amount: argument };
   if (typeof argument === 'string' && FIELD_PATH.test(argument)) return { kind: 'sumField', field: argument.slice(1) };
@@ -37,7 +40,13 @@ export function streamableGroup(stage: Document | undefined): GroupPlan | undefi
   const { _id: key, ...fields } = stage.$group;
   let keyField: string | undefined;
   if (typeof key === 'string' && FIELD_PATH.test(key)) keyField = key.slice(1);
-  else if (!(key === null || typeof key === 'number' || typeof key === 'boolean' || (typeof key === 'string' && !key.startsWith('$')))) return undefined;
+  else if (!(
+    key === null ||
+    typeof key === 'number' ||
+    typeof key === 'boolean' ||
+    (typeof key === 'string' && !key.startsWith('$'))
+  ))
+    return undefined;
   const outputs: GroupPlan['outputs'] = [];
   for (const [name, expression] of Object.entries(fields)) {
     const accumulator = accumulatorOf(expression);
@@ -56,7 +65,9 @@ interface RunningGroup {
 /** Folds the documents into one output document per group. */
 export function* foldGroups(documents: Iterable<Document>, plan: GroupPlan): Generator<Document> {
   const groups = new Map<string, RunningGroup>();
-  const sumFields = plan.outputs.map(([, accumulator]) => (accumulator.kind === 'sumField' ? accumulator.field : undefined));
+  const sumFields = plan.outputs.map(([, accumulator]) =>
+    accumulator.kind === 'sumField' ? accumulator.field : undefined,
+  );
   for (const document of documents) {
     const id = plan.keyField === undefined ? plan.constantKey : (document[plan.keyField] ?? null);
     // Keys compare as BSON values do: equal dates or ObjectIds are one group.

@@ -11,8 +11,21 @@ import { idFirst } from './writes';
 
 /** Update operators the engine accepts; anything else is an error, never silently ignored. */
 const OPERATORS = new Set([
-  '$set', '$unset', '$inc', '$mul', '$min', '$max', '$setOnInsert', '$push', '$addToSet',
-  '$pull', '$pullAll', '$pop', '$currentDate', '$rename', '$bit',
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$setOnInsert',
+  '$push',
+  '$addToSet',
+  '$pull',
+  '$pullAll',
+  '$pop',
+  '$currentDate',
+  '$rename',
+  '$bit',
 ]);
 
 export type UpdateSpec = Document | Document[];
@@ -56,7 +69,9 @@ type UpdateOperator = (expression: Document, arrayFilters?: Document[]) => (docu
 const updateOperators = require('mingo/operators/update') as Record<string, UpdateOperator>;
 
 function usesPositional(modifier: Document): boolean {
-  return Object.values(modifier).some((fields) => isPlainObject(fields) && Object.keys(fields).some((path) => /(^|\.)\$(\.|$)/.test(path)));
+  return Object.values(modifier).some(
+    (fields) => isPlainObject(fields) && Object.keys(fields).some((path) => /(^|\.)\$(\.|$)/.test(path)),
+  );
 }
 
 /** Validates an update document the way the driver and server do, before touching data. */
@@ -71,9 +86,12 @@ export function checkUpdate(update: UpdateSpec): void {
   const paths: string[] = [];
   for (const [operator, fields] of Object.entries(update)) {
     if (!OPERATORS.has(operator)) {
-      throw failedToParse(`Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`);
+      throw failedToParse(
+        `Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
     }
-    if (!isPlainObject(fields)) throw failedToParse(`Modifiers operate on fields but we found type ${typeof fields} instead`);
+    if (!isPlainObject(fields))
+      throw failedToParse(`Modifiers operate on fields but we found type ${typeof fields} instead`);
     for (const [path, value] of Object.entries(fields)) {
       paths.push(path);
       if (operator === '$rename') paths.push(String(value));
@@ -102,7 +120,12 @@ export function checkReplacement(replacement: Document): void {
  * Applies an operator or pipeline update to a copy of `document`. `$setOnInsert` applies only
  * when the update inserts (mingo has no such operator: it becomes `$set` there).
  */
-export function applyUpdate(document: Document, update: UpdateSpec, inserting: boolean, options: UpdateOptions = {}): Document {
+export function applyUpdate(
+  document: Document,
+  update: UpdateSpec,
+  inserting: boolean,
+  options: UpdateOptions = {},
+): Document {
   if (Array.isArray(update)) return applyPipelineUpdate(document, update, options.evaluation);
   const modifier = update.$setOnInsert === undefined ? update : foldSetOnInsert(update, inserting);
   const fast = options.arrayFilters ? undefined : fastUpdate(document, modifier);

@@ -26,12 +26,15 @@ function direction(value: unknown, field: string): 1 | -1 {
 export function normalizeSort(sort: unknown): SortPairs {
   if (sort === undefined || sort === null) return [];
   if (typeof sort === 'string') return [[sort, 1]];
-  if (sort instanceof Map) return [...sort.entries()].map(([field, value]) => [String(field), direction(value, String(field))]);
+  if (sort instanceof Map)
+    return [...sort.entries()].map(([field, value]) => [String(field), direction(value, String(field))]);
   if (Array.isArray(sort)) {
     if (sort.length === 2 && typeof sort[0] === 'string' && !Array.isArray(sort[1]) && typeof sort[1] !== 'string') {
       return [[sort[0], direction(sort[1], sort[0])]];
     }
-    return sort.map((entry) => (Array.isArray(entry) ? [String(entry[0]), direction(entry[1], String(entry[0]))] : [String(entry), 1]));
+    return sort.map((entry) =>
+      Array.isArray(entry) ? [String(entry[0]), direction(entry[1], String(entry[0]))] : [String(entry), 1],
+    );
   }
   if (typeof sort === 'object') {
     return Object.entries(sort as Document).map(([field, value]) => [field, direction(value, field)]);

@@ -69,13 +69,21 @@ function nextVersion(current: Document, change: Change, filter: Document, option
 function upsertDocument(filter: Document, change: Change, options: WriteOneOptions): Document {
   const seed = upsertSeed(filter);
   if (change.kind === 'replace') {
-    return seed._id !== undefined && change.replacement._id === undefined ? { _id: seed._id, ...change.replacement } : change.replacement;
+    return seed._id !== undefined && change.replacement._id === undefined
+      ? { _id: seed._id, ...change.replacement }
+      : change.replacement;
   }
   return applyUpdate(seed, change.update, true, updateOptionsOf(options));
 }
 
 /** Inside a write transaction: updates or replaces the first match, or upserts. */
-export function writeOne(engine: Engine, collectionName: string, filter: Document, change: Change, options: WriteOneOptions): WriteOneOutcome {
+export function writeOne(
+  engine: Engine,
+  collectionName: string,
+  filter: Document,
+  change: Change,
+  options: WriteOneOptions,
+): WriteOneOutcome {
   const current = firstMatch(engine, collectionName, filter, options.sort, options.evaluation);
   if (current) {
     const next = nextVersion(current.document, change, filter, options);
@@ -83,7 +91,12 @@ export function writeOne(engine: Engine, collectionName: string, filter: Documen
     const op = change.kind === 'replace' ? 'replace' : 'update';
     const describe = op === 'update' ? () => describeUpdate(current.document, next) : undefined;
     const written = rewriteDocument(engine, collection, current, next, op, describe);
-    return { matched: 1, modified: written ? 1 : 0, before: current.document, after: written ? next : current.document };
+    return {
+      matched: 1,
+      modified: written ? 1 : 0,
+      before: current.document,
+      after: written ? next : current.document,
+    };
   }
   if (!options.upsert) return { matched: 0, modified: 0 };
   const document = upsertDocument(filter, change, options);
@@ -110,14 +123,22 @@ function matchingDocuments(
 }
 
 /** Inside a write transaction: updates every match (or upserts one when none matches). */
-export function writeMany(engine: Engine, collectionName: string, filter: Document, update: UpdateSpec, options: WriteOneOptions): WriteOneOutcome {
+export function writeMany(
+  engine: Engine,
+  collectionName: string,
+  filter: Document,
+  update: UpdateSpec,
+  options: WriteOneOptions,
+): WriteOneOutcome {
   const matches = matchingDocuments(engine, collectionName, filter, options.evaluation);
   if (matches.length === 0) return writeOne(engine, collectionName, filter, { kind: 'update', update }, options);
   const collection = engine.ensureCollection(collectionName);
   let modified = 0;
   for (const current of matches) {
     const next = applyUpdate(current.document, update, false, { ...updateOptionsOf(options), filter });
-    const written = rewriteDocument(engine, collection, current, next, 'update', () => describeUpdate(current.document, next));
+    const written = rewriteDocument(engine, collection, current, next, 'update', () =>
+      describeUpdate(current.document, next),
+    );
     if (written) modified++;
   }
   return { matched: matches.length, modified };

@@ -38,10 +38,18 @@ export function entryKey(spec: IndexSpec, component: Buffer, idKey: Buffer): Buf
 }
 
 /** Throws E11000 when another document already holds one of these keys in a unique index. */
-function checkUnique(engine: Engine, collection: CollectionEntry, spec: IndexSpec, keys: Buffer[], idKey: Buffer, document: Document): void {
+function checkUnique(
+  engine: Engine,
+  collection: CollectionEntry,
+  spec: IndexSpec,
+  keys: Buffer[],
+  idKey: Buffer,
+  document: Document,
+): void {
   for (const key of keys) {
     const holder = engine.index.get(entryKey(spec, key, idKey));
-    if (holder !== undefined && !holder.equals(idKey)) throw duplicateKeyError(namespaceOf(engine, collection), spec, document);
+    if (holder !== undefined && !holder.equals(idKey))
+      throw duplicateKeyError(namespaceOf(engine, collection), spec, document);
   }
 }
 
@@ -67,7 +75,13 @@ function untouched(spec: IndexSpec, before: Document, after: Document): boolean 
 }
 
 /** Index entries to add and remove when a document goes from `before` to `after` (either may be absent). */
-function planIndexChanges(engine: Engine, collection: CollectionEntry, idKey: Buffer, before: Document | undefined, after: Document | undefined): IndexChange[] {
+function planIndexChanges(
+  engine: Engine,
+  collection: CollectionEntry,
+  idKey: Buffer,
+  before: Document | undefined,
+  after: Document | undefined,
+): IndexChange[] {
   const changes: IndexChange[] = [];
   for (const spec of collection.indexes) {
     if (before && after && !spec.partialFilterExpression && untouched(spec, before, after)) continue;
@@ -104,7 +118,11 @@ function applyIndexChanges(engine: Engine, idKey: Buffer, changes: IndexChange[]
  * returns whether the put was made, which its README documents and its typings omit.
  */
 function putNew(engine: Engine, key: Buffer, bytes: Buffer): boolean {
-  const put = engine.docs.putSync as unknown as (key: Buffer, value: Buffer, options: { noOverwrite: boolean }) => boolean;
+  const put = engine.docs.putSync as unknown as (
+    key: Buffer,
+    value: Buffer,
+    options: { noOverwrite: boolean },
+  ) => boolean;
   return put.call(engine.docs, key, bytes, { noOverwrite: true });
 }
 
@@ -170,7 +188,8 @@ export function insertDocument(
   const generated = assignId(input, upserted);
   const document = idFirst(input);
   if (!generated) checkIdField(document._id);
-  const takenId = () => duplicateKeyError(namespaceOf(engine, collection), { name: '_id_', key: [['_id', 1]] }, document);
+  const takenId = () =>
+    duplicateKeyError(namespaceOf(engine, collection), { name: '_id_', key: [['_id', 1]] }, document);
   if (Array.isArray(document._id)) throw takenId();
   const idKey = storedIdKey(document._id);
   const key = docKey(collection, idKey);
