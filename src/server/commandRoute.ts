@@ -13,6 +13,16 @@ export interface CommandAnswer {
   error?: string;
 }
 
+/**
+ * True for a connection from this host. The CLI that uses the route runs beside the service (it
+ * found the service through the data directory's lock file), and commands read files by path
+ * (import-clicks --file): a request that came through a load balancer or from another host is
+ * refused even with an ADMIN key.
+ */
+export function fromThisHost(remoteAddress: string | undefined): boolean {
+  return remoteAddress === '127.0.0.1' || remoteAddress === '::1' || remoteAddress === '::ffff:127.0.0.1';
+}
+
 function refuse(res: Response, code: string, message: string): void {
   res.status(httpStatusOf(code)).json({ errors: [{ message, extensions: { code } }] });
 }
@@ -35,7 +45,8 @@ function commandLineOf(body: unknown): { flags: Record<string, string | boolean>
 /**
  * `POST /admin/commands/:name`: runs a CLI command inside the service, with its app and feature
  * services, for the CLI run beside it: one process writes an embedded data directory, and while
- * the service holds it the CLI sends its writing commands here (docs/store.md). ADMIN keys only;
+ * the service holds it the CLI sends its writing commands here (docs/store.md). From this host and
+ * ADMIN keys only;
  * one command at a time, since commands such as demo are long bulk writes not meant to overlap.
  */
 export function mountCommandRoute(http: Express, app: App, features: readonly WiredFeature[]): void {
@@ -45,6 +56,9 @@ export function mountCommandRoute(http: Express, app: App, features: readonly Wi
     '/admin/commands/:name',
     express.json({ limit: app.config.BODY_LIMIT_BYTES }),
     async (req: Request<{ name: string }>, res: Response) => {
+      if (!fromThisHost(req.socket.remoteAddress)) {
+        return refuse(res, 'FORBIDDEN', 'CLI commands run in the service only for a CLI on the same host');
+      }
       let role: Role | undefined;
       try {
         role = (await resolvePrincipal(app.db, req.get('authorization'), { allowAnonymousViewer: false }))?.role;
