@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import type { App } from '../app';
 import type { ResolverClassRef, ResolverInstances } from '../context';
 import { queueIndexes } from '../datasources/queue';
