@@ -14,7 +14,12 @@ const unit: BusinessUnit = {
   clickLogKey: 'ClickLog',
   source: 'config',
 };
-const secrets: Record<string, string> = { NA_ID: 'client-1', NA_SECRET: 'secret-1' };
+
+/** The environment a business unit's credentials are read from, as the fake tenant expects them. */
+const secretsOf = (cloud: FakeMarketingCloud): Record<string, string> => ({
+  NA_ID: cloud.credentials.clientId,
+  NA_SECRET: cloud.credentials.clientSecret,
+});
 
 function row(i: number, minute: number) {
   const m = String(minute % 60).padStart(2, '0');
@@ -52,7 +57,7 @@ describe('Marketing Cloud REST engine', () => {
       restBaseUrl: 'http://unused.invalid',
       retry: { attempts: 4, baseMs: 1, maxDelayMs: 60_000 },
       logger: createLogger({ level: 'silent' }),
-      secret: (name) => secrets[name],
+      secret: (name) => secretsOf(cloud)[name],
       ackChunk: 2,
     });
     for (let i = 0; i < 8; i++) cloud.rows.push(row(i, 10 + i));
@@ -67,7 +72,7 @@ describe('Marketing Cloud REST engine', () => {
     expect(token.body).toEqual({
       grant_type: 'client_credentials',
       client_id: 'client-1',
-      client_secret: 'secret-1',
+      client_secret: cloud.credentials.clientSecret,
       account_id: '5100',
     });
     expect(cloud.tokensIssued).toBe(1);
@@ -125,7 +130,7 @@ describe('Marketing Cloud REST engine', () => {
       restBaseUrl: 'http://unused.invalid',
       retry: { attempts: 4, baseMs: 60_000, maxDelayMs: 60_000 },
       logger: createLogger({ level: 'silent' }),
-      secret: (name) => secrets[name],
+      secret: (name) => secretsOf(cloud)[name],
     });
     cloud.failNext.push({ status: 429, retryAfter: '0' }, { status: 503, retryAfter: '0' });
     const page = await slowBackoff.readClickLog(unit, { from: null, cursor: null, pageSize: 3 });

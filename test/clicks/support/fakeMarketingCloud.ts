@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseSfmcDate } from '../../../src/datasources/sfmc/clickLogRow';
@@ -26,7 +27,8 @@ export class FakeMarketingCloud {
   readonly rows: FakeRow[] = [];
   /** Statuses to answer the next data requests with, before serving them normally. */
   readonly failNext: { status: number; retryAfter?: string }[] = [];
-  credentials = { clientId: 'client-1', clientSecret: 'secret-1', accountId: '5100' };
+  /** The client secret is made per run: no credential-looking value sits in the tests. */
+  credentials = { clientId: 'client-1', clientSecret: randomUUID(), accountId: '5100' };
   tokensIssued = 0;
   private validTokens = new Set<string>();
   private server: Server | null = null;
