@@ -154,6 +154,39 @@ const schema = z.object({
   AUDIENCE_IMPORT_MAX_BYTES: int(1).default(512 * 1024 * 1024),
   AUDIENCE_IMPORT_MAX_ROWS: int(1).default(2_000_000),
   CAMPAIGN_EVENTS_EXPORT_LAG_SECONDS: int(0).default(120),
+
+  // Fan campaigns
+  /** POST /ingest/fans: the largest NDJSON body (its own limit, not BODY_LIMIT_BYTES). */
+  FAN_INGEST_MAX_BYTES: int(1024).default(64 * 1024 * 1024),
+  /** Queue that upstream producers send fan records to (one JSON record or an array per message). */
+  FAN_INGEST_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, '1-60 letters, digits, - and _')
+    .default('fan-records'),
+  /** Queue the code-assignment verdicts are published on, one message per batch. */
+  FAN_VERDICTS_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, '1-60 letters, digits, - and _')
+    .default('verdicts'),
+  /** Lake files: a record type's buffer is written as one Avro file at this many records or this age. */
+  FAN_LAKE_FLUSH_RECORDS: int(1, 1_000_000).default(10_000),
+  FAN_LAKE_FLUSH_SECONDS: int(1, 3600).default(60),
+  /** Record types the scheduled daily and monthly merges take (comma-separated). */
+  FAN_LAKE_MERGE_TYPES: z
+    .string()
+    .regex(/^\s*[A-Za-z]+\s*(,\s*[A-Za-z]+\s*)*$/, 'record types separated by commas')
+    .default('registration'),
+  /** Code assignments processed together: one lookup round and one verdict message per batch. */
+  FAN_ASSIGN_BATCH_SIZE: int(1, 1000).default(25),
+  SCORED_FILE_MAX_BYTES: int(1).default(2 * 1024 ** 3),
+  SCORED_FILE_MAX_ROWS: int(1).default(50_000_000),
+  FANLIST_MAX_BYTES: int(1).default(512 * 1024 * 1024),
+  FANLIST_MAX_ROWS: int(1).default(10_000_000),
+  CODES_UPLOAD_MAX_BYTES: int(1).default(256 * 1024 * 1024),
+  CODES_UPLOAD_MAX_ROWS: int(1).default(5_000_000),
+  /** Slack incoming webhook for fan-campaign stats; unset: messages go to the embedded Slack outbox. */
+  SLACK_WEBHOOK_URL: z.string().url().optional(),
+  SLACK_RETRY_ATTEMPTS: int(1, 20).default(5),
 });
 
 export type Config = z.infer<typeof schema> & {

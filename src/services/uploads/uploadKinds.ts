@@ -11,6 +11,9 @@ type IntSetting = { [K in keyof Config]: Config[K] extends number ? K : never }[
 const UPLOAD_KINDS = {
   audienceImport: { bytes: 'AUDIENCE_IMPORT_MAX_BYTES', rows: 'AUDIENCE_IMPORT_MAX_ROWS' },
   leadList: { bytes: 'UPLOAD_MAX_BYTES', rows: 'UPLOAD_MAX_ROWS' },
+  scoredFile: { bytes: 'SCORED_FILE_MAX_BYTES', rows: 'SCORED_FILE_MAX_ROWS' },
+  fanlist: { bytes: 'FANLIST_MAX_BYTES', rows: 'FANLIST_MAX_ROWS' },
+  fanCodes: { bytes: 'CODES_UPLOAD_MAX_BYTES', rows: 'CODES_UPLOAD_MAX_ROWS' },
 } as const satisfies Record<string, { bytes: IntSetting; rows: IntSetting }>;
 
 export type UploadKind = keyof typeof UPLOAD_KINDS;
