@@ -6,9 +6,11 @@ import type { Logger } from './logger';
 import type { AnalyticsPort } from './datasources/analytics/port';
 import type { MessagingPort } from './datasources/messaging/port';
 import type { MetricsPublisher } from './datasources/metrics/port';
+import type { NotifierPort } from './datasources/notifier/port';
 import type { ObjectStore } from './datasources/objects/port';
 import type { QueuePort } from './datasources/queue/port';
 import type { SfmcPort } from './datasources/sfmc/port';
+import type { SmsPort } from './datasources/sms/port';
 import type { Db, Store } from './datasources/store';
 import type { Jobs } from './jobs/jobType';
 
@@ -40,6 +42,10 @@ export interface Ports {
   objects: ObjectStore;
   /** Messages out: the outbox collection or SES. */
   messaging: MessagingPort;
+  /** Texts to fans (SMS_BACKEND): the smsOutbox collection, AWS End User Messaging SMS or Twilio. */
+  sms: SmsPort;
+  /** Team notices (fan-campaign stats): a Slack incoming webhook or the notifications outbox. */
+  notifier: NotifierPort;
   /** Marketing Cloud click logs: REST API or the local data extension. */
   sfmc: SfmcPort;
   /** Analytics SQL: Athena or DuckDB over local CloudFront logs. */

@@ -182,11 +182,85 @@ const schema = z.object({
   SCORED_FILE_MAX_ROWS: int(1).default(50_000_000),
   FANLIST_MAX_BYTES: int(1).default(512 * 1024 * 1024),
   FANLIST_MAX_ROWS: int(1).default(10_000_000),
+  /** How often scored/ and fanlist/uploaded/ on the objects port are listed for new files (0: never). */
+  FAN_FILES_POLL_SECONDS: int(0, 86_400).default(60),
   CODES_UPLOAD_MAX_BYTES: int(1).default(256 * 1024 * 1024),
   CODES_UPLOAD_MAX_ROWS: int(1).default(5_000_000),
   /** Slack incoming webhook for fan-campaign stats; unset: messages go to the embedded Slack outbox. */
   SLACK_WEBHOOK_URL: z.string().url().optional(),
   SLACK_RETRY_ATTEMPTS: int(1, 20).default(5),
+  /** uploadWave and createWaveFromPrep: the largest recipients file and its most rows. */
+  WAVE_UPLOAD_MAX_BYTES: int(1).default(128 * 1024 * 1024),
+  WAVE_UPLOAD_MAX_ROWS: int(1).default(500_000),
+  /** Segments per second a wave's sender may be given at most, by kind of sender. */
+  WAVE_RATE_LONG_CODE: z.coerce.number({ error: 'a number above 0' }).positive().default(1),
+  WAVE_RATE_TOLL_FREE: z.coerce.number({ error: 'a number above 0' }).positive().default(3),
+  WAVE_RATE_SHORT_CODE: z.coerce.number({ error: 'a number above 0' }).positive().default(100),
+  /** The external offer-code service; unset: offer codes are only kept in the service's own code store. */
+  OFFER_CODES_URL: z.string().url().optional(),
+  /** Sent as `Authorization: Bearer <key>` to OFFER_CODES_URL (a secret). */
+  OFFER_CODES_API_KEY: z.string().min(1).optional(),
+  OFFER_CODES_RETRY_ATTEMPTS: int(1, 20).default(5),
+  OFFER_CODES_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  /** Sending waves: segments per second over every sender together (the global cap of the limiter). */
+  WAVE_GLOBAL_SEGMENTS_PER_SECOND: z.coerce.number({ error: 'a number above 0' }).positive().default(1000),
+  /** How many milliseconds of a sender's rate may leave at once (the limiter's burst; at least 1 segment). */
+  WAVE_SEND_BURST_MS: int(0, 10_000).default(3),
+  /** Texts of one sender awaiting the provider's answer at once, per process. */
+  WAVE_SEND_CONCURRENCY: int(1, 256).default(6),
+  /** No texts between WAVE_QUIET_HOURS_START and WAVE_QUIET_HOURS_END in the recipient's time zone. */
+  WAVE_QUIET_HOURS: z.enum(['on', 'off']).default('on'),
+  WAVE_QUIET_HOURS_START: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM')
+    .default('21:00'),
+  WAVE_QUIET_HOURS_END: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM')
+    .default('08:00'),
+  /** Provider errors in a row after which a sending wave pauses itself. */
+  WAVE_MAX_CONSECUTIVE_ERRORS: int(1, 10_000).default(20),
+  /** Whom a STOP stops: the brand of the sender it was sent to, or every brand. */
+  WAVE_OPT_OUT_SCOPE: z.enum(['brand', 'global']).default('brand'),
+  WAVE_OPT_OUT_CONFIRMATION_TEXT: z
+    .string()
+    .min(1)
+    .max(320)
+    .default('You are unsubscribed and will get no more texts from us. Reply START to subscribe again.'),
+  WAVE_HELP_TEXT: z
+    .string()
+    .min(1)
+    .max(320)
+    .default('Fan offers by text. Msg & data rates may apply. Reply STOP to unsubscribe, START to subscribe again.'),
+
+  // SMS (the fan waves' texts; independent of MESSAGING_BACKEND)
+  SMS_BACKEND: z.enum(['outbox', 'aws', 'twilio']).default('outbox'),
+  /** Outbox engine: how long after a send it produces the text's delivery receipt. */
+  SMS_OUTBOX_RECEIPT_DELAY_MS: int(0, 3_600_000).default(2000),
+  /** Outbox engine: share of texts whose receipt is a failure, 0 to 1. */
+  SMS_OUTBOX_FAIL_RATE: z.coerce.number({ error: 'a number from 0 to 1' }).min(0).max(1).default(0),
+  SMS_OUTBOX_FAIL_CODES: z
+    .string()
+    .regex(/^\s*\d{5}\s*(,\s*\d{5}\s*)*$/, 'Twilio error numbers separated by commas')
+    .default('30003,30007'),
+  SMS_AWS_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Queue the configuration set's SNS event destination is subscribed to. */
+  SMS_AWS_EVENTS_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, '1-60 letters, digits, - and _')
+    .default('sms-events'),
+  /** Queue of the two-way SMS topic, when not the events queue. */
+  SMS_AWS_INBOUND_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, '1-60 letters, digits, - and _')
+    .optional(),
+  SMS_REQUEST_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'AC followed by 32 hexadecimal digits')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  TWILIO_API_BASE_URL: z.string().url().default('https://api.twilio.com'),
 });
 
 export type Config = z.infer<typeof schema> & {

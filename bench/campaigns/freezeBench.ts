@@ -50,6 +50,7 @@ export async function freezeBench(db: Db, memberships: number): Promise<{ campai
   const cpu = process.cpuUsage();
   const size = await freezeAudience(db, campaign);
   line(
+    'freeze',
     'freeze: covered audience ranges + bulk inserts',
     memberships,
     performance.now() - started,
@@ -81,6 +82,7 @@ export async function freezeBaseline(db: Db, audienceIds: string[], sample: numb
     });
   }
   line(
+    'freezeBaseline',
     'freeze baseline: one membership at a time',
     processed,
     performance.now() - started,

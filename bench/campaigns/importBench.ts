@@ -21,6 +21,7 @@ export async function importBench(db: Db, dir: string, rows: number): Promise<vo
     { audienceId: audience._id, file: createReadStream(file), filename: 'members.csv', mode: 'ADD', overwrite: false },
   );
   line(
+    'import',
     'import: importAudienceMembers (streamed CSV, bulk batches)',
     result.counts.accepted,
     performance.now() - started,
@@ -53,7 +54,14 @@ export async function importBaseline(rows: number): Promise<void> {
           { upsert: true },
         );
     }
-    line('import baseline: one row at a time', rows, performance.now() - started, 'rows', cpuSecondsSince(cpu));
+    line(
+      'importBaseline',
+      'import baseline: one row at a time',
+      rows,
+      performance.now() - started,
+      'rows',
+      cpuSecondsSince(cpu),
+    );
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { rm } from 'node:fs/promises';
 import { freezeBaseline, freezeBench } from './freezeBench';
 import { importBaseline, importBench } from './importBench';
-import { benchStore, intArg } from './support';
+import { printResult, startRun } from '../support/runInfo';
+import { benchStore, figures, intArg } from './support';
 import { trackingBench } from './trackingBench';
 
 /**
@@ -13,6 +14,7 @@ import { trackingBench } from './trackingBench';
  * freeze >= 100,000 memberships/s, tracking >= 5,000 events/s.
  */
 async function main(): Promise<void> {
+  startRun();
   const members = intArg('members', 1_000_000);
   const memberships = intArg('memberships', Math.min(1_000_000, members * 2));
   const events = intArg('events', 1_000_000);
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
   await trackingBench(events, intArg('recipients', 10_000), intArg('connections', 200), baseline);
+  printResult(figures);
 }
 
 main().catch((error) => {

@@ -6,6 +6,10 @@ import { once } from 'node:events';
 import { openStore, type Store } from '../../src/datasources/store';
 import { applyIndexes } from '../../src/datasources/store/indexes';
 import { campaignIndexes } from '../../src/services/campaigns/indexes';
+import type { Figures } from '../support/runInfo';
+
+/** Every figure `line` printed in this run, keyed `<key>PerSec` (and `<key>PerCpuSec`), for the JSON line. */
+export const figures: Figures = {};
 
 /** A fresh embedded store with the campaigns indexes, in a temp dir kept for the whole run. */
 export async function benchStore(label: string): Promise<{ store: Store; dir: string }> {
@@ -39,7 +43,9 @@ export function cpuSecondsSince(since: NodeJS.CpuUsage): number {
 }
 
 /** One figure: count, wall time and rate, and per CPU-second when `cpuSeconds` is given. */
-export function line(label: string, count: number, ms: number, unit: string, cpuSeconds?: number): void {
+export function line(key: string, label: string, count: number, ms: number, unit: string, cpuSeconds?: number): void {
+  figures[`${key}PerSec`] = Math.round((count / ms) * 1000);
+  if (cpuSeconds) figures[`${key}PerCpuSec`] = Math.round(count / cpuSeconds);
   const perCpu = cpuSeconds
     ? `  ${Math.round(count / cpuSeconds)
         .toLocaleString('en-US')

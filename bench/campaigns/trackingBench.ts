@@ -10,7 +10,7 @@ import { openStore, type Db } from '../../src/datasources/store';
 import { applyFeatureIndexes } from '../../src/features';
 import { C, newId, recipientId, type CampaignDoc, type RecipientDoc } from '../../src/services/campaigns/model';
 import { signTrackingToken } from '../../src/services/campaigns/trackingTokens';
-import { line } from './support';
+import { figures, line } from './support';
 
 const SECRET = 'bench-tracking-secret-0123456789abcdef';
 const LINKS = ['https://example.com/a', 'https://example.com/b', 'https://example.com/c'];
@@ -134,7 +134,8 @@ async function measureTracking(
   store = await openStore({ dataDir: dir });
   const stored = await store.db.collection(C.events).countDocuments({});
   const failed = result.errors + result.timeouts + result['4xx'] + result['5xx'];
-  line(`tracking: HTTP pixel+click, group commit (${failed} failed)`, stored, elapsed, 'events');
+  line('tracking', `tracking: HTTP pixel+click, group commit (${failed} failed)`, stored, elapsed, 'events');
+  figures.trackingServerPerCpuSec = Math.round(stored / cpu);
   console.log(
     `  server CPU ${cpu.toFixed(2)} s: ${Math.round(stored / cpu).toLocaleString('en-US')} events per CPU-second`,
   );
@@ -161,6 +162,7 @@ async function trackingLoad(child: ChildProcess, port: number, tokens: string[],
     amount: Math.min(events, 20_000),
   });
   line(
+    'healthzReference',
     'reference: GET /healthz on the same server (no store)',
     ceiling.requests.total,
     ceiling.duration * 1000,
@@ -215,5 +217,11 @@ async function trackingBaseline(db: Db, recipients: number, count: number): Prom
         { $set: { opened: true }, $min: { firstOpenedAt: at }, $max: { lastOpenedAt: at } },
       );
   }
-  line('tracking baseline: one event at a time (no HTTP)', count, performance.now() - started, 'events');
+  line(
+    'trackingBaseline',
+    'tracking baseline: one event at a time (no HTTP)',
+    count,
+    performance.now() - started,
+    'events',
+  );
 }

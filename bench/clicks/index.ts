@@ -14,6 +14,7 @@ import { createClickPipeline } from '../../src/services/clicks/pipeline';
 import { runClickSync } from '../../src/services/clicks/runClickSync';
 import { BASELINE_PREFIX, createBaselineIndexes, runBaseline } from './baseline';
 import { benchClickRows, type BenchRowsOptions } from './clickRows';
+import { printResult, startRun, type Figures } from '../support/runInfo';
 
 /**
  * npm run bench:clicks [-- --rows 1000000 --baseline-rows 50000]
@@ -68,10 +69,12 @@ async function sumOfN(db: Db, collection: string, bu: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  startRun();
   const total = flag('rows', 1_000_000);
   const sample = flag('baseline-rows', 50_000);
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-clicks-'));
   const store = await openStore({ dataDir, dbName: 'bench' });
+  let figures: Figures;
   try {
     await applyFeatureIndexes(store.db);
     await createBaselineIndexes(store.db);
@@ -138,10 +141,22 @@ async function main(): Promise<void> {
       `  memory: rss ${Math.round(memory.rss / 2 ** 20)} MiB (${fileBackedRss()}), heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB`,
     );
     await queue.close();
+    figures = {
+      eventsPerSec: Math.round(endToEnd),
+      eventsPerCpuSec: Math.round(total / pipelineCpuSeconds),
+      baselinePerSec: Math.round(baselineRate),
+      baselinePerCpuSec: Math.round(baseline.rows / baselineCpuSeconds),
+      ratio: Math.round((endToEnd / baselineRate) * 10) / 10,
+      ratioPerCpu: Math.round(perCpu * 10) / 10,
+      exact: counted === filled.distinctIds,
+      rssMb: Math.round(memory.rss / 2 ** 20),
+      heapUsedMb: Math.round(memory.heapUsed / 2 ** 20),
+    };
   } finally {
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+  printResult(figures);
 }
 
 main().catch((error) => {

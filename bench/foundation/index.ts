@@ -6,6 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import autocannon from 'autocannon';
 import express from 'express';
 import { startTestServer } from '../../test/support/server';
+import { printResult, startRun, type Figures } from '../support/runInfo';
 
 /**
  * GraphQL throughput of the whole HTTP stack (Express 5, Apollo 5, auth, limits, metrics,
@@ -83,6 +84,7 @@ async function apolloHelloWorld(): Promise<{ url: string; stop: () => Promise<vo
 }
 
 async function main(): Promise<void> {
+  startRun();
   const options = parseOptions(process.argv.slice(2));
   const query = JSON.stringify({ query: '{ health { status } }' });
   const me = JSON.stringify({ query: '{ me { name role } }' });
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
   const baseline = await rawBaseline(JSON.stringify({ data: { health: { status: 'OK' } } }));
   const framework = await apolloHelloWorld();
   const service = await startTestServer({ SCHEDULES: 'false', JOB_WORKERS: 'false' });
+  let figures: Figures;
   try {
     const key = await service.createApiKey('viewer', 'bench');
     // Warm-up (not reported): the first seconds of a fresh process measure the JIT, not the stack.
@@ -119,11 +122,19 @@ async function main(): Promise<void> {
     console.log(
       `of the Apollo hello world: __typename ${share(typename)}, health ${share(health)}, me ${share(authed)} (raw node:http: ${share(raw)})`,
     );
+    figures = {
+      rawPerSec: Math.round(raw),
+      frameworkPerSec: Math.round(bare),
+      typenamePerSec: Math.round(typename),
+      healthPerSec: Math.round(health),
+      mePerSec: Math.round(authed),
+    };
   } finally {
     baseline.server.close();
     await framework.stop();
     await service.stop();
   }
+  printResult(figures);
 }
 
 main().catch((error: unknown) => {

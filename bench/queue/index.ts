@@ -15,7 +15,8 @@ import { openStore, type Store } from '../../src/datasources/store';
 import { applyFeatureIndexes } from '../../src/features';
 import { createJobSystem, type JobType } from '../../src/jobs';
 import { createLogger } from '../../src/logger';
-import { print, sendReceiveDelete, timed, type Figure } from './throughput';
+import { printResult, startRun, type Figures } from '../support/runInfo';
+import { perSecond, print, sendReceiveDelete, timed, type Figure } from './throughput';
 
 /**
  * Queue and runner throughput, each beside a baseline of the same run:
@@ -157,9 +158,17 @@ async function runner(store: Store): Promise<[Figure, Figure]> {
   return [enqueued!, total];
 }
 
+/** A figure as the JSON line carries it: `<key>PerSec` and `<key>PerCpuSec`. */
+const keyed = (key: string, figure: Figure): Figures => ({
+  [`${key}PerSec`]: Math.round(perSecond(figure)),
+  [`${key}PerCpuSec`]: Math.round(figure.count / figure.cpuSeconds),
+});
+
 async function main(): Promise<void> {
+  startRun();
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-queue-'));
   const store = await openStore({ dataDir, dbName: 'bench', ttlIntervalMs: 60_000 });
+  let figures: Figures;
   try {
     await applyFeatureIndexes(store.db);
     console.log(`bench:queue  messages=${MESSAGES} jobs=${JOBS} concurrency=${CONCURRENCY}  (node ${process.version})`);
@@ -173,10 +182,19 @@ async function main(): Promise<void> {
     const [enqueue, jobs] = await runner(store);
     print(enqueue);
     print(jobs, embedded, 1000);
+    figures = {
+      ...keyed('rawStore', rawStore),
+      ...keyed('embedded', embedded),
+      ...keyed('rawSqs', rawSqs),
+      ...keyed('sqs', sqs),
+      ...keyed('enqueue', enqueue),
+      ...keyed('jobs', jobs),
+    };
   } finally {
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+  printResult(figures);
 }
 
 main().catch((error: unknown) => {

@@ -8,7 +8,8 @@ import { declaredIndexes } from '../../src/features';
 const indexes = declaredIndexes();
 import { CLICK_LOG } from '../../src/datasources/sfmc/local/localClickLog';
 import { C } from '../../src/services/campaigns/model';
-import { perSecond, printFigure, startClock } from './clock';
+import { printResult, startRun } from '../support/runInfo';
+import { printFigure, startClock, wallRate, type Rate } from './clock';
 
 /**
  * The store calls the services make most, each in the shape they make it, so the engine's cost
@@ -29,7 +30,7 @@ import { perSecond, printFigure, startClock } from './clock';
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const sized = (n: number) => Math.max(1000, Math.round(n * scale));
 
-async function freezeInserts(db: Db): Promise<string> {
+async function freezeInserts(db: Db): Promise<Rate> {
   const recipients = db.collection<{ _id: string; [field: string]: unknown }>('shape_recipients');
   // the recipients' own indexes, as the service declares them
   for (const { key, options } of indexes.filter((index) => index.collection === C.recipients))
@@ -51,10 +52,10 @@ async function freezeInserts(db: Db): Promise<string> {
     });
     await recipients.insertMany(batch, { ordered: false });
   }
-  return perSecond(count, stop());
+  return { count, measure: stop() };
 }
 
-async function importInserts(db: Db): Promise<string> {
+async function importInserts(db: Db): Promise<Rate> {
   const members = db.collection('shape_members');
   // the members' own indexes, as the service declares them
   for (const { key, options } of indexes.filter((index) => index.collection === C.members))
@@ -72,7 +73,7 @@ async function importInserts(db: Db): Promise<string> {
     }));
     await members.insertMany(batch, { ordered: false });
   }
-  return perSecond(count, stop());
+  return { count, measure: stop() };
 }
 
 /** Source rows as the local click log keeps them; answers their ids in page order. */
@@ -107,7 +108,7 @@ async function fillClickLog(db: Db, count: number): Promise<ObjectId[]> {
   return ids;
 }
 
-async function loaderPages(db: Db, count: number): Promise<string> {
+async function loaderPages(db: Db, count: number): Promise<Rate> {
   const log = db.collection('shape_click_log');
   const stop = startClock();
   let after = '';
@@ -124,17 +125,17 @@ async function loaderPages(db: Db, count: number): Promise<string> {
     after = page.at(-1)!.pos as string;
   }
   if (read !== count) throw new Error(`loader read ${read} of ${count}`);
-  return perSecond(read, stop());
+  return { count: read, measure: stop() };
 }
 
-async function acknowledge(db: Db, ids: ObjectId[]): Promise<string> {
+async function acknowledge(db: Db, ids: ObjectId[]): Promise<Rate> {
   const log = db.collection('shape_click_log');
   const stop = startClock();
   // as the local click log acknowledges: one updateMany per batch of row ids, scoped to the unit
   for (let i = 0; i < ids.length; i += 1000) {
     await log.updateMany({ _id: { $in: ids.slice(i, i + 1000) }, bu: 'BU1' }, { $set: { processed: true } });
   }
-  return perSecond(ids.length, stop());
+  return { count: ids.length, measure: stop() };
 }
 
 async function fillQueue(db: Db, count: number): Promise<string[]> {
@@ -155,7 +156,7 @@ async function fillQueue(db: Db, count: number): Promise<string[]> {
   return ids;
 }
 
-async function guardedWrites(db: Db, ids: string[]): Promise<string> {
+async function guardedWrites(db: Db, ids: string[]): Promise<Rate> {
   const messages = db.collection<{ _id: string }>('shape_queue');
   const stop = startClock();
   for (let i = 0; i < ids.length; i += 500) {
@@ -167,11 +168,11 @@ async function guardedWrites(db: Db, ids: string[]): Promise<string> {
         ),
     );
   }
-  return perSecond(ids.length, stop());
+  return { count: ids.length, measure: stop() };
 }
 
 /** Claim rounds of 100 messages, as the embedded queue makes them; answers messages per second. */
-async function claimRounds(db: Db, ids: string[]): Promise<string> {
+async function claimRounds(db: Db, ids: string[]): Promise<Rate> {
   const messages = db.collection<{ _id: string }>('shape_queue');
   const stop = startClock();
   for (let i = 0; i < ids.length; i += 100) {
@@ -188,10 +189,10 @@ async function claimRounds(db: Db, ids: string[]): Promise<string> {
     if (modifiedCount !== round.length || claimed.length !== round.length || deletedCount !== round.length)
       throw new Error('claim round lost messages');
   }
-  return perSecond(ids.length, stop());
+  return { count: ids.length, measure: stop() };
 }
 
-async function watchedElsewhere(db: Db): Promise<string> {
+async function watchedElsewhere(db: Db): Promise<Rate> {
   const stream = db
     .collection('shape_queue')
     .watch([{ $match: { operationType: 'insert' } }, { $project: { 'fullDocument.queue': 1 } }]);
@@ -210,11 +211,11 @@ async function watchedElsewhere(db: Db): Promise<string> {
   const measure = stop();
   await stream.close();
   if (seen !== 0) throw new Error('the watcher saw another collection');
-  return perSecond(count, measure);
+  return { count, measure };
 }
 
 /** Inserts followed by a change stream with a pipeline ($match on the operation, $project), as subscriptions watch. */
-async function watchedInserts(db: Db): Promise<string> {
+async function watchedInserts(db: Db): Promise<Rate> {
   const watched = db.collection('shape_watched');
   const stream = watched.watch([{ $match: { operationType: 'insert' } }, { $project: { 'fullDocument.queue': 1 } }]);
   let seen = 0;
@@ -236,48 +237,66 @@ async function watchedInserts(db: Db): Promise<string> {
   while (seen < count) await new Promise((resolve) => setTimeout(resolve, 1));
   const measure = stop();
   await stream.close();
-  return perSecond(count, measure);
+  return { count, measure };
 }
 
-export async function callShapes(dir: string): Promise<void> {
+/** Prints each call shape's figure; returns them per wall second, keyed for the JSON line. */
+export async function callShapes(dir: string): Promise<Record<string, number>> {
   const store = await openStore({ dataDir: join(dir, 'shapes'), dbName: 'bench' });
+  const figures: Record<string, number> = {};
+  const figure = (key: string, label: string, rate: Rate, feeds: string) => {
+    printFigure(label, rate, feeds);
+    figures[key] = wallRate(rate);
+  };
   try {
     const { db } = store;
-    printFigure(
+    figure(
+      'freezeInsertsPerSec',
       'freeze: insertMany recipients, their indexes',
       await freezeInserts(db),
       'docs; audience freeze (issue 8)',
     );
-    printFigure('import: insertMany members, their indexes', await importInserts(db), 'docs; member import (issue 8)');
+    figure(
+      'importInsertsPerSec',
+      'import: insertMany members, their indexes',
+      await importInserts(db),
+      'docs; member import (issue 8)',
+    );
     const rows = sized(100_000);
     const ids = await fillClickLog(db, rows);
-    printFigure(
+    figure(
+      'loaderPagesPerSec',
       'loader: find range, sort, limit, projection',
       await loaderPages(db, rows),
       'rows; click loader (issue 6)',
     );
-    printFigure(
+    figure(
+      'acknowledgePerSec',
       'acknowledge: updateMany $set by _id $in',
       await acknowledge(db, ids),
       'rows; click acknowledger (issue 6)',
     );
     const messageIds = await fillQueue(db, sized(50_000));
-    printFigure(
+    figure(
+      'guardedWritesPerSec',
       'guarded updateOne by _id + conditions',
       await guardedWrites(db, messageIds),
       'calls; queue visibility (issue 4)',
     );
-    printFigure(
+    figure(
+      'claimRoundsPerSec',
       'claim round: updateMany/find/deleteMany $in',
       await claimRounds(db, messageIds),
       'messages; queue receive+delete (issue 4)',
     );
-    printFigure(
+    figure(
+      'watchedInsertsPerSec',
       'insertMany of 100, watched ($match, $project)',
       await watchedInserts(db),
       'docs; writes under a filtered watcher',
     );
-    printFigure(
+    figure(
+      'watchedElsewherePerSec',
       'insertMany, watcher on another collection',
       await watchedElsewhere(db),
       'docs; every write beside a watcher',
@@ -285,11 +304,14 @@ export async function callShapes(dir: string): Promise<void> {
   } finally {
     await store.close();
   }
+  return figures;
 }
 
 if (require.main === module) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-shapes-'));
+  startRun();
   callShapes(dir)
+    .then(printResult)
     .catch((error) => {
       console.error(error);
       process.exitCode = 1;

@@ -17,6 +17,15 @@ export function startClock(): () => Measure {
   };
 }
 
+/** A count over a measured phase: printed per wall and per CPU-second, carried per wall second in the JSON line. */
+export interface Rate {
+  count: number;
+  measure: Measure;
+}
+
+/** Per wall second, as the benchmark's JSON line carries it. */
+export const wallRate = ({ count, measure }: Rate) => Math.round(count / measure.wall);
+
 export function perSecond(count: number, measure: Measure): string {
   const wall = Math.round(count / measure.wall).toLocaleString();
   const cpu = Math.round(count / measure.cpu).toLocaleString();
@@ -28,6 +37,7 @@ export function print(label: string, value: string, target: string): void {
 }
 
 /** A figure without a target of its own: `feeds` names the service figure it is part of. */
-export function printFigure(label: string, value: string, feeds: string): void {
+export function printFigure(label: string, rate: Rate, feeds: string): void {
+  const value = perSecond(rate.count, rate.measure);
   console.log(`${label.padEnd(44)} ${value.padStart(38)}   ${feeds}`);
 }

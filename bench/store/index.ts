@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { open } from 'lmdb';
 import { openStore, type AnyBulkWriteOperation, type Db } from '../../src/datasources/store';
 import { callShapes } from './callShapes';
-import { perSecond, print, startClock, type Measure } from './clock';
+import { printResult, startRun } from '../support/runInfo';
+import { perSecond, print, startClock, wallRate, type Measure, type Rate } from './clock';
 
 /**
  * Embedded store benchmark. Prints each figure beside the raw LMDB put/get rate measured in the
@@ -15,6 +16,10 @@ import { perSecond, print, startClock, type Measure } from './clock';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const sized = (n: number) => Math.max(1000, Math.round(n * scale));
+
+const text = (rate: Rate) => perSecond(rate.count, rate.measure);
+const round1 = (value: number) => Math.round(value * 10) / 10;
+const round2 = (value: number) => Math.round(value * 100) / 100;
 
 function mb(bytes: number): string {
   return `${(bytes / 1_048_576).toFixed(0)} MB`;
@@ -28,7 +33,7 @@ function memory(): string {
 }
 
 /** Raw LMDB on this disk: async puts batched per event turn, then random gets. */
-async function rawLmdb(dir: string): Promise<{ puts: string; gets: string }> {
+async function rawLmdb(dir: string): Promise<{ puts: Rate; gets: Rate }> {
   const env = open({ path: join(dir, 'raw'), maxDbs: 2 });
   const table = env.openDB<Buffer, Buffer>({ name: 'raw', encoding: 'binary', keyEncoding: 'binary' });
   const count = sized(200_000);
@@ -45,16 +50,16 @@ async function rawLmdb(dir: string): Promise<{ puts: string; gets: string }> {
     for (let j = i; j < Math.min(count, i + 1000); j++) writes.push(table.put(key(j), value));
     await Promise.all(writes);
   }
-  const puts = perSecond(count, stop());
+  const puts = { count, measure: stop() };
   stop = startClock();
   for (let i = 0; i < count; i++) table.get(key((i * 7919) % count));
-  const gets = perSecond(count, stop());
+  const gets = { count, measure: stop() };
   await env.close();
   return { puts, gets };
 }
 
 /** Single upserts with $inc/$addToSet/$max on a unique compound index, 500 in flight. */
-async function singleUpserts(db: Db): Promise<{ concurrent: string; sequential: string }> {
+async function singleUpserts(db: Db): Promise<{ concurrent: Rate; sequential: Rate }> {
   const clicks = db.collection('bench_clicks');
   await clicks.createIndex({ bu: 1, day: 1, url: 1 }, { unique: true });
   const upsert = (i: number) =>
@@ -80,16 +85,16 @@ async function singleUpserts(db: Db): Promise<{ concurrent: string; sequential: 
   for (let i = 0; i < count; i += 500) {
     await Promise.all(Array.from({ length: Math.min(500, count - i) }, (_, j) => upsert(i + j)));
   }
-  const concurrent = perSecond(count, stop());
+  const concurrent = { count, measure: stop() };
   // One at a time: each call waits for its own durable commit (fsync), the latency floor.
   const sequentialCount = 500;
   stop = startClock();
   for (let i = 0; i < sequentialCount; i++) await upsert(i);
-  const sequential = perSecond(sequentialCount, stop());
+  const sequential = { count: sequentialCount, measure: stop() };
   return { concurrent, sequential };
 }
 
-async function bulkUpserts(db: Db): Promise<string> {
+async function bulkUpserts(db: Db): Promise<Rate> {
   const totals = db.collection('bench_totals');
   await totals.createIndex({ key: 1 }, { unique: true });
   const batches = Math.max(10, Math.round(200 * scale));
@@ -102,7 +107,7 @@ async function bulkUpserts(db: Db): Promise<string> {
     }
     await totals.bulkWrite(operations, { ordered: false });
   }
-  return perSecond(batches * 1000, stop());
+  return { count: batches * 1000, measure: stop() };
 }
 
 async function indexedFindOne(db: Db): Promise<{ p50: number; p99: number }> {
@@ -118,7 +123,7 @@ async function indexedFindOne(db: Db): Promise<{ p50: number; p99: number }> {
   return { p50: samples[Math.floor(count * 0.5)]!, p99: samples[Math.floor(count * 0.99)]! };
 }
 
-async function groupOverMany(db: Db): Promise<{ count: number; group: Measure; load: string; heapAfter: number }> {
+async function groupOverMany(db: Db): Promise<{ count: number; group: Measure; load: Rate; heapAfter: number }> {
   const events = db.collection('bench_events');
   const count = sized(1_000_000);
   let stop = startClock();
@@ -130,7 +135,7 @@ async function groupOverMany(db: Db): Promise<{ count: number; group: Measure; l
     }));
     await events.insertMany(batch);
   }
-  const load = perSecond(count, stop());
+  const load = { count, measure: stop() };
   stop = startClock();
   const groups = await events
     .aggregate([{ $group: { _id: '$bu', total: { $sum: '$n' }, count: { $sum: 1 } } }])
@@ -142,24 +147,26 @@ async function groupOverMany(db: Db): Promise<{ count: number; group: Measure; l
 }
 
 async function main(): Promise<void> {
+  startRun();
   const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
+  let figures: Record<string, number>;
   try {
     console.log(`store benchmark, scale ${scale}, data in ${dir}; start: ${memory()}`);
     const raw = await rawLmdb(dir);
-    print('raw LMDB put (batched, durable)', raw.puts, 'ceiling');
-    print('raw LMDB get (random)', raw.gets, 'ceiling');
+    print('raw LMDB put (batched, durable)', text(raw.puts), 'ceiling');
+    print('raw LMDB get (random)', text(raw.gets), 'ceiling');
     const store = await openStore({ dataDir: join(dir, 'store'), dbName: 'bench' });
     const upserts = await singleUpserts(store.db);
-    print('upsert $inc/$addToSet/$max, 500 in flight', upserts.concurrent, '>= 30,000/s');
-    print('upsert, one at a time (commit each)', upserts.sequential, '(latency floor)');
+    print('upsert $inc/$addToSet/$max, 500 in flight', text(upserts.concurrent), '>= 30,000/s');
+    print('upsert, one at a time (commit each)', text(upserts.sequential), '(latency floor)');
     const bulk = await bulkUpserts(store.db);
-    print('bulkWrite upserts, 1,000 per batch (docs)', bulk, '>= 100,000/s');
+    print('bulkWrite upserts, 1,000 per batch (docs)', text(bulk), '>= 100,000/s');
     const find = await indexedFindOne(store.db);
     print('indexed findOne p50', `${find.p50.toFixed(1)} µs`, '< 50 µs');
     print('indexed findOne p99', `${find.p99.toFixed(1)} µs`, '');
     console.log(`memory after upserts and finds: ${memory()}`);
     const group = await groupOverMany(store.db);
-    print(`insertMany load of ${group.count.toLocaleString()} docs`, group.load, '');
+    print(`insertMany load of ${group.count.toLocaleString()} docs`, text(group.load), '');
     print(
       `$group over ${group.count.toLocaleString()} docs`,
       `${group.group.wall.toFixed(2)} s (CPU ${group.group.cpu.toFixed(2)} s)`,
@@ -168,10 +175,24 @@ async function main(): Promise<void> {
     console.log(`memory after $group: ${memory()} (heap before collection: ${mb(group.heapAfter)})`);
     await store.close();
     console.log("the services' call shapes (bench/store/callShapes.ts):");
-    await callShapes(dir);
+    const shapes = await callShapes(dir);
+    figures = {
+      rawPutsPerSec: wallRate(raw.puts),
+      rawGetsPerSec: wallRate(raw.gets),
+      singleUpsertsPerSec: wallRate(upserts.concurrent),
+      sequentialUpsertsPerSec: wallRate(upserts.sequential),
+      bulkPerSec: wallRate(bulk),
+      findOneP50Us: round1(find.p50),
+      findOneP99Us: round1(find.p99),
+      insertManyPerSec: wallRate(group.load),
+      groupSeconds: round2(group.group.wall),
+      groupCpuSeconds: round2(group.group.cpu),
+      ...shapes,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  printResult(figures);
 }
 
 main().catch((error) => {

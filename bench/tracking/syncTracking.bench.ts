@@ -9,6 +9,7 @@ import { DEFAULT_PUBLICATION_CODES } from '../../src/services/tracking/publicati
 import { syncTracking } from '../../src/services/tracking/syncTracking';
 import { aggregateRows, memoryAnalytics, writeOrders } from './dataset';
 import { seedHandlerLoop } from './seedHandler';
+import { printResult, startRun } from '../support/runInfo';
 
 /**
  * Tracking sync against the seed's row-at-a-time handler, on the embedded store, same data.
@@ -53,6 +54,7 @@ const perCpu = (rows: number, run: { cpuSeconds: number }) =>
   `${Math.round(rows / run.cpuSeconds)} rows per CPU-second`;
 
 async function main() {
+  startRun();
   const rowCount = flag('rows', 100_000);
   const orders = flag('orders', 2_000);
   const baselineRows = Math.min(flag('baseline-rows', 10_000), rowCount);
@@ -93,6 +95,14 @@ async function main() {
     `syncTracking (batch ${batchSize}): ${rows.length} rows in ${sync.seconds.toFixed(2)} s = ${Math.round(syncRate)} rows/s, ${perCpu(rows.length, sync)} ${JSON.stringify(sync.result.stats)}, ${entries} entries`,
   );
   console.log(`ratio: ${(syncRate / baselineRate).toFixed(1)}x (targets: >= 20000 rows/s and >= 10x)`);
+  printResult({
+    rowsPerSec: Math.round(syncRate),
+    baselinePerSec: Math.round(baselineRate),
+    ratio: Math.round((syncRate / baselineRate) * 10) / 10,
+    rowsPerCpuSec: Math.round(rows.length / sync.cpuSeconds),
+    baselinePerCpuSec: Math.round(baselineRows / baseline.cpuSeconds),
+    entries,
+  });
 }
 
 main().catch((error) => {

@@ -1,10 +1,93 @@
 import type { App } from '../app';
+import { FanCampaignResolver } from '../resolvers/fans/campaign.resolver';
+import { FanCampaignMarketResolver } from '../resolvers/fans/campaignMarket.resolver';
+import { FanEntryResolver } from '../resolvers/fans/entry.resolver';
+import { FanIngestResolver } from '../resolvers/fans/ingest.resolver';
+import { mountFanIngestRoute } from '../resolvers/fans/ingestRoute';
+import { NotificationsResolver } from '../resolvers/fans/notifications.resolver';
+import { FanStatsResolver } from '../resolvers/fans/stats.resolver';
+import { LakeResolver } from '../resolvers/fans/lake.resolver';
+import { CampaignDirectory } from '../services/fans/campaignDirectory';
+import { FanCampaigns } from '../services/fans/campaigns/fanCampaigns';
+import { FanEntries } from '../services/fans/entries/fanEntries';
+import { FanIngest } from '../services/fans/ingest/fanIngest';
+import { ensureIngestQueue, fanIngestConsumer } from '../services/fans/ingest/ingestQueue';
+import { createFanIngestMetrics } from '../services/fans/ingest/metrics';
+import { FanRegistrations } from '../services/fans/ingest/registrations';
+import { FanLakeWriter } from '../services/fans/lake/writer';
+import { LAKE_COMMAND, runLakeCommand } from '../services/fans/lake/lakeCommand';
+import { FANS_COMMAND, runFansCommand } from '../services/fans/import/importCommand';
+import { avroMergeJob, avroMergeMoveJob } from '../services/fans/lake/lakeMerge.job';
+import { lakeServices } from '../services/fans/lake/lakeServices';
 import { fanIndexes } from '../services/fans/indexes';
 import type { FanServices } from '../services/fans/services';
+import { fanStatsJob, slackStatsJob } from '../services/fans/stats/statsJobs';
+import { statsServices } from '../services/fans/stats/statsServices';
+import { scoringServices } from '../services/fans/scoring/scoringServices';
+import { runScoringCommand, SCORING_COMMAND } from '../services/fans/scoring/scoringCommand';
+import { BlacklistResolver } from '../resolvers/fans/blacklist.resolver';
+import { ScoringResolver } from '../resolvers/fans/scoring.resolver';
+import { resolvePrincipal } from '../auth/principal';
+import { CodePoolResolver } from '../resolvers/fans/codes.resolver';
+import { CODES_COMMAND, runCodesCommand } from '../services/fans/codes/codesCommand';
+import { codeServices } from '../services/fans/codes/codeServices';
 import { defineFeature } from './feature';
 
 function fanServices(app: App): FanServices {
-  return {};
+  const directory = new CampaignDirectory(app.db);
+  const entries = new FanEntries(app.db);
+  const ingestMetrics = createFanIngestMetrics(app.metrics);
+  const lake = new FanLakeWriter({
+    db: app.db,
+    objects: app.ports.objects,
+    logger: app.logger.child({ feature: 'fans', part: 'lake' }),
+    metrics: ingestMetrics,
+    flushRecords: app.config.FAN_LAKE_FLUSH_RECORDS,
+    flushSeconds: app.config.FAN_LAKE_FLUSH_SECONDS,
+  });
+  const registrations = new FanRegistrations({ db: app.db, directory, lake });
+  const codes = codeServices({ ...app, ...app.ports, directory, lake });
+  const scoring = scoringServices({
+    ...app,
+    objects: app.ports.objects,
+    notifier: app.ports.notifier,
+    lake,
+    directory,
+  });
+  return {
+    ...scoring,
+    ...codes,
+    directory,
+    entries,
+    campaigns: new FanCampaigns({ db: app.db, directory, entries }),
+    stats: statsServices({ db: app.db, notifier: app.ports.notifier, jobs: app.jobs }),
+    lake,
+    registrations,
+    ingest: new FanIngest({
+      handlers: {
+        registration: (records) => registrations.handle(records),
+        scoring: (records) => scoring.scoring.handle(records),
+        codeAssignment: (records) => codes.assignment.handle(records),
+      },
+      metrics: ingestMetrics,
+    }),
+    ...lakeServices({ ...app, objects: app.ports.objects }),
+  };
+}
+
+const builtFanServices = new WeakMap<App, FanServices>();
+
+/**
+ * The fan services of `app`, built once: the waves feature hands its code assignments and wave
+ * reservations to these same services (one code-assignment pipeline, one set of per-fan locks).
+ */
+export function fanServicesOf(app: App): FanServices {
+  let services = builtFanServices.get(app);
+  if (!services) {
+    services = fanServices(app);
+    builtFanServices.set(app, services);
+  }
+  return services;
 }
 
 /**
@@ -13,10 +96,28 @@ function fanServices(app: App): FanServices {
  */
 export const fansFeature = defineFeature({
   name: 'fans',
-  services: fanServices,
+  services: fanServicesOf,
   indexes: fanIndexes,
-  resolvers: [],
-  jobTypes: () => [],
+  resolvers: [
+    FanCampaignResolver,
+    FanCampaignMarketResolver,
+    FanEntryResolver,
+    FanIngestResolver,
+    FanStatsResolver,
+    NotificationsResolver,
+    LakeResolver,
+    BlacklistResolver,
+    ScoringResolver,
+    CodePoolResolver,
+  ],
+  jobTypes: (_app, services) => [
+    fanStatsJob(services.stats),
+    slackStatsJob(services.stats),
+    avroMergeJob(services.lakeMerge),
+    avroMergeMoveJob(services.lakeMerge),
+    ...services.scoring.jobTypes(),
+    ...services.codes.jobTypes(),
+  ],
   schedules: [
     {
       name: 'FAN_STATS',
@@ -47,5 +148,47 @@ export const fansFeature = defineFeature({
         "Merges the month before's Avro files of FAN_LAKE_MERGE_TYPES (seed 004 mergeAvroFiles: day 2, 09:00 UTC)",
     },
   ],
-  commands: {},
+  routes(router, app, services) {
+    mountFanIngestRoute(router, {
+      ingest: services.ingest,
+      authenticate: (authorization) => resolvePrincipal(app.db, authorization, { allowAnonymousViewer: false }),
+      maxBytes: app.config.FAN_INGEST_MAX_BYTES,
+      logger: app.logger,
+    });
+  },
+  async start(app, services) {
+    await ensureIngestQueue(app.ports.queue, app.config.FAN_INGEST_QUEUE);
+    await services.lake.start();
+    await services.assignment.start();
+    if (app.config.JOB_WORKERS) {
+      const logger = app.logger.child({ feature: 'fans', queue: app.config.FAN_INGEST_QUEUE });
+      app.jobs.consume(app.config.FAN_INGEST_QUEUE, fanIngestConsumer(services.ingest, logger));
+    }
+    services.scoring.poll.start();
+  },
+  async stop(_app, services) {
+    await services.scoring.poll.stop();
+    await services.lake.stop();
+  },
+  commands: {
+    lake: {
+      ...LAKE_COMMAND,
+      run: (_app, flags, positional, services, out) => runLakeCommand(services.lakeMerge, flags, positional, out),
+    },
+    codes: {
+      ...CODES_COMMAND,
+      run: (app, flags, positional, services, out) =>
+        runCodesCommand({ codes: services.codes, jobs: app.jobs }, flags, positional, out),
+    },
+    fans: {
+      ...FANS_COMMAND,
+      run: (app, flags, positional, _services, out) =>
+        runFansCommand({ db: app.db, objects: app.ports.objects }, flags, positional, out),
+    },
+    scoring: {
+      ...SCORING_COMMAND,
+      run: (app, flags, positional, services, out) =>
+        runScoringCommand({ scoring: services.scoring, jobs: app.jobs }, flags, positional, out),
+    },
+  },
 });

@@ -4,9 +4,11 @@ import type { Config } from '../config';
 import { createAnalyticsPort } from '../datasources/analytics';
 import { createMessagingPort } from '../datasources/messaging';
 import { createMetricsPublisher } from '../datasources/metrics';
+import { createNotifierPort } from '../datasources/notifier';
 import { createObjectStore } from '../datasources/objects';
 import { createQueuePort } from '../datasources/queue';
 import { createSfmcPort } from '../datasources/sfmc';
+import { createSmsPort } from '../datasources/sms';
 import type { Logger } from '../logger';
 
 /**
@@ -14,10 +16,13 @@ import type { Logger } from '../logger';
  * misconfigured engine throws here, so a bad deployment fails at start-up, not on first use.
  */
 export function createPorts(config: Config, db: Db, logger: Logger): Ports {
+  const queue = createQueuePort(config, db);
   return {
-    queue: createQueuePort(config, db),
+    queue,
     objects: createObjectStore(config),
     messaging: createMessagingPort(config, db),
+    sms: createSmsPort(config, db, { queue, logger: logger.child({ port: 'sms' }) }),
+    notifier: createNotifierPort(config, db, logger.child({ port: 'notifier' })),
     sfmc: createSfmcPort(config, db, { logger: logger.child({ port: 'sfmc' }) }),
     analytics: createAnalyticsPort(config, logger.child({ port: 'analytics' })),
     metricsPublisher: createMetricsPublisher(config),
@@ -26,5 +31,7 @@ export function createPorts(config: Config, db: Db, logger: Logger): Ports {
 
 /** Releases the ports that hold connections or engines (after jobs stopped, before the store closes). */
 export async function closePorts(ports: Ports): Promise<void> {
+  // the SMS event pollers read the queue: they stop before it closes
+  await ports.sms.stop();
   await Promise.all([ports.queue.close(), ports.analytics.close()]);
 }

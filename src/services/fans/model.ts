@@ -106,6 +106,8 @@ export interface CodeDoc {
   reservedAt: Date | null;
   assignedAt: Date | null;
   createdAt: Date;
+  /** The upload that brought the code in and its line there: a code twice in one file vs. a retried upload. */
+  upload?: { id: string; line: number };
 }
 
 export interface DemandDoc {

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../errors';
 import type { CodeKind } from './model';
 
 /**
@@ -71,6 +72,8 @@ export interface LakeWriter {
 export interface RecordOutcome {
   accepted: boolean;
   reason?: string;
+  /** The error code a single-record API call (registerFan) answers a rejection with. */
+  code?: ErrorCode;
 }
 
 /**

@@ -14,6 +14,7 @@ const UPLOAD_KINDS = {
   scoredFile: { bytes: 'SCORED_FILE_MAX_BYTES', rows: 'SCORED_FILE_MAX_ROWS' },
   fanlist: { bytes: 'FANLIST_MAX_BYTES', rows: 'FANLIST_MAX_ROWS' },
   fanCodes: { bytes: 'CODES_UPLOAD_MAX_BYTES', rows: 'CODES_UPLOAD_MAX_ROWS' },
+  waveFile: { bytes: 'WAVE_UPLOAD_MAX_BYTES', rows: 'WAVE_UPLOAD_MAX_ROWS' },
 } as const satisfies Record<string, { bytes: IntSetting; rows: IntSetting }>;
 
 export type UploadKind = keyof typeof UPLOAD_KINDS;

@@ -1,0 +1,52 @@
+import type { Registry } from 'prom-client';
+import type { ObjectStore } from '../../../datasources/objects/port';
+import type { QueuePort } from '../../../datasources/queue/port';
+import type { Db } from '../../../datasources/store';
+import type { Config } from '../../../config';
+import type { Jobs } from '../../../jobs/jobType';
+import type { Logger } from '../../../logger';
+import { uploadLimits } from '../../uploads/uploadKinds';
+import type { CampaignDirectory } from '../campaignDirectory';
+import type { LakeWriter } from '../records';
+import { CodeAssignment } from './codeAssignment';
+import { FanCodes } from './fanCodes';
+import { createCodeMetrics } from './metrics';
+
+export interface CodeServicesDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  metrics: Registry;
+  jobs: Pick<Jobs, 'enqueue'>;
+  objects: ObjectStore;
+  queue: QueuePort;
+  directory: CampaignDirectory;
+  lake: LakeWriter;
+}
+
+/** Code pools (`codes`) and the code-assignment pipeline (`assignment`) of the fans feature. */
+export function codeServices(deps: CodeServicesDeps): { codes: FanCodes; assignment: CodeAssignment } {
+  const { db, config, directory } = deps;
+  const metrics = createCodeMetrics(deps.metrics);
+  const assignment = new CodeAssignment({
+    db,
+    directory,
+    lake: deps.lake,
+    queue: deps.queue,
+    verdictsQueue: config.FAN_VERDICTS_QUEUE,
+    batchSize: config.FAN_ASSIGN_BATCH_SIZE,
+    metrics,
+    logger: deps.logger.child({ feature: 'fans', part: 'codes' }),
+  });
+  const codes = new FanCodes({
+    db,
+    objects: deps.objects,
+    jobs: deps.jobs,
+    directory,
+    dispenser: assignment.dispenser,
+    limits: uploadLimits(config, 'fanCodes'),
+    metrics,
+    handle: (records) => assignment.handle(records),
+  });
+  return { codes, assignment };
+}

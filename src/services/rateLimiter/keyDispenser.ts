@@ -1,0 +1,192 @@
+import { gcraTake, type RateLimit } from './gcra';
+import type { StoreBuckets } from './storeBuckets';
+
+/** A process reserves this much of a key's rate at once from the store (at least one unit). */
+const SLICE_SECONDS = 0.05;
+/** Units reserved and not used within this long go back to nobody: the store already counted them. */
+const STOCK_TTL_MS = 1000;
+
+interface Waiter {
+  amount: number;
+  resolve(): void;
+  reject(error: unknown): void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/**
+ * One key's units in this process: slices reserved from the store bucket (so the store is written
+ * once per slice, not per unit), handed out in arrival order and paced at the key's rate with its
+ * burst, so a slice never leaves in one lump. Across processes the store bucket holds the rate
+ * (plus a slice per process); within one, the pacing holds it to `burst + rate × L` per L seconds.
+ */
+export class KeyDispenser {
+  private stock = 0;
+  private stockAt = 0;
+  private pacerTat = 0;
+  private storeReadyAt = 0;
+  private fetching: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly waiters: Waiter[] = [];
+  private limit: RateLimit;
+
+  constructor(
+    private readonly key: string,
+    limit: RateLimit,
+    private readonly buckets: StoreBuckets,
+    private readonly now: () => number,
+  ) {
+    this.limit = limit;
+  }
+
+  /** True when nothing waits and nothing is held: the dispenser can be dropped. */
+  get idle(): boolean {
+    return this.waiters.length === 0 && !this.fetching && (this.stock === 0 || this.stockExpired());
+  }
+
+  acquire(amount: number, limit: RateLimit, signal?: AbortSignal): Promise<void> {
+    this.limit = limit;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { amount, resolve, reject, signal };
+      if (signal) {
+        waiter.onAbort = () => {
+          const index = this.waiters.indexOf(waiter);
+          if (index >= 0) this.waiters.splice(index, 1);
+          reject(signal.reason);
+          this.drain();
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      this.waiters.push(waiter);
+      this.drain();
+    });
+  }
+
+  /** Units now or a refusal with the wait, without queueing (API rate limits answer at once). */
+  async tryAcquire(amount: number, limit: RateLimit): Promise<{ granted: boolean; retryAfterMs: number }> {
+    this.limit = limit;
+    if (this.waiters.length > 0) return { granted: false, retryAfterMs: this.intervalMs() };
+    if (this.availableStock() < amount && this.now() >= this.storeReadyAt) await this.fetch(amount);
+    if (this.availableStock() < amount) {
+      return { granted: false, retryAfterMs: Math.max(1, Math.ceil(this.storeReadyAt - this.now())) };
+    }
+    const pace = gcraTake(this.pacerTat, this.now(), amount, this.limit);
+    if (pace.granted === 0) return { granted: false, retryAfterMs: Math.max(1, Math.ceil(pace.waitMs)) };
+    this.pacerTat = pace.tat;
+    this.stock -= amount;
+    return { granted: true, retryAfterMs: 0 };
+  }
+
+  /** Refuses every waiter (the limiter is closing). */
+  close(error: Error): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const waiter of this.waiters.splice(0)) this.settle(waiter, error);
+  }
+
+  private drain(): void {
+    while (this.waiters.length > 0) {
+      const head = this.waiters[0]!;
+      if (this.availableStock() < head.amount) {
+        this.refill(head.amount);
+        return;
+      }
+      const pace = gcraTake(this.pacerTat, this.now(), head.amount, this.limit);
+      if (pace.granted === 0) {
+        this.wakeIn(pace.waitMs);
+        return;
+      }
+      this.pacerTat = pace.tat;
+      this.stock -= head.amount;
+      this.waiters.shift();
+      this.settle(head);
+      this.prefetch();
+    }
+  }
+
+  /**
+   * While units are being taken, the next slice is reserved before the stock runs out, so a waiter
+   * does not wait for the store's commit.
+   */
+  private prefetch(): void {
+    if (this.fetching || this.stock >= this.sliceSize() / 2 || this.now() < this.storeReadyAt) return;
+    void this.fetch(this.stock + 1).then(
+      () => this.drain(),
+      () => undefined,
+    );
+  }
+
+  /** Starts a store reservation unless one runs or the store asked to wait. */
+  private refill(needed: number): void {
+    if (this.fetching) return;
+    const wait = this.storeReadyAt - this.now();
+    if (wait > 0) {
+      this.wakeIn(wait);
+      return;
+    }
+    void this.fetch(needed).then(
+      () => this.drain(),
+      (error: unknown) => {
+        for (const waiter of this.waiters.splice(0)) this.settle(waiter, error);
+      },
+    );
+  }
+
+  private sliceSize(): number {
+    return Math.max(1, Math.ceil(this.limit.ratePerSecond * SLICE_SECONDS));
+  }
+
+  private fetch(needed: number): Promise<void> {
+    if (this.fetching) return this.fetching;
+    const slice = this.sliceSize();
+    const missing = Math.max(1, needed - this.availableStock());
+    const wanted = Math.max(slice, missing);
+    // The store lets one slice go at once: a process may hold a slice ahead of its pacing.
+    const storeLimit = { ratePerSecond: this.limit.ratePerSecond, burst: Math.max(this.limit.burst, slice) };
+    this.fetching = this.buckets
+      .take(this.key, wanted, Math.min(missing, wanted), storeLimit, this.now)
+      .then((grant) => {
+        if (grant.granted > 0) {
+          this.stock = this.availableStock() + grant.granted;
+          this.stockAt = this.now();
+        } else {
+          this.storeReadyAt = this.now() + grant.waitMs;
+        }
+      })
+      .finally(() => {
+        this.fetching = null;
+      });
+    return this.fetching;
+  }
+
+  private availableStock(): number {
+    if (this.stock > 0 && this.stockExpired()) this.stock = 0;
+    return this.stock;
+  }
+
+  private stockExpired(): boolean {
+    return this.now() - this.stockAt > STOCK_TTL_MS;
+  }
+
+  private intervalMs(): number {
+    return Math.ceil(1000 / this.limit.ratePerSecond);
+  }
+
+  private wakeIn(ms: number): void {
+    if (this.timer) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.drain();
+      },
+      Math.max(0, Math.ceil(ms)),
+    );
+  }
+
+  private settle(waiter: Waiter, error?: unknown): void {
+    if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
+    if (error === undefined) waiter.resolve();
+    else waiter.reject(error);
+  }
+}

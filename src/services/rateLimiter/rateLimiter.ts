@@ -1,0 +1,85 @@
+import type { Db } from '../../datasources/store';
+import { checkRateLimit, type RateLimit } from './gcra';
+import { KeyDispenser } from './keyDispenser';
+import { StoreBuckets } from './storeBuckets';
+
+export type { RateLimit } from './gcra';
+
+/** One key and the rate it is held to, as a caller names it. */
+export interface LimitedKey {
+  key: string;
+  limit: RateLimit;
+}
+
+export interface RateLimiterOptions {
+  db: Db;
+  /** ms since the epoch; the store buckets compare it across processes, so a wall clock. */
+  now?: () => number;
+}
+
+/** Dispensers of keys nobody used for this long are dropped (API keys come and go). */
+const SWEEP_EVERY_CALLS = 1000;
+
+/**
+ * A rate limiter kept in the store (`rateLimits`, one token bucket per key) and shared by every
+ * worker and instance: SMS segments per sender and in all, API calls per key. Each process
+ * reserves small slices of a key's rate from the store and hands them out paced, so the store
+ * sees a write per slice, not per unit.
+ *
+ * - `acquire(keys, amount)` waits until `amount` units of every key are granted (in turn, in the
+ *   order given), in arrival order per key.
+ * - `tryAcquire(key, amount)` answers at once: granted, or refused with the wait.
+ */
+export class RateLimiter {
+  private readonly buckets: StoreBuckets;
+  private readonly dispensers = new Map<string, KeyDispenser>();
+  private readonly now: () => number;
+  private calls = 0;
+  private closed = false;
+
+  constructor(options: RateLimiterOptions) {
+    this.buckets = new StoreBuckets(options.db);
+    this.now = options.now ?? Date.now;
+  }
+
+  async acquire(keys: readonly LimitedKey[], amount: number, signal?: AbortSignal): Promise<void> {
+    checkAmount(amount);
+    for (const { key, limit } of keys) {
+      checkRateLimit(limit);
+      await this.dispenser(key, limit).acquire(amount, limit, signal);
+    }
+  }
+
+  tryAcquire(key: string, amount: number, limit: RateLimit): Promise<{ granted: boolean; retryAfterMs: number }> {
+    checkAmount(amount);
+    checkRateLimit(limit);
+    return this.dispenser(key, limit).tryAcquire(amount, limit);
+  }
+
+  /** Refuses the waiting callers; later calls throw. */
+  close(): void {
+    this.closed = true;
+    for (const dispenser of this.dispensers.values()) dispenser.close(new Error('The rate limiter is closed'));
+    this.dispensers.clear();
+  }
+
+  private dispenser(key: string, limit: RateLimit): KeyDispenser {
+    if (this.closed) throw new Error('The rate limiter is closed');
+    this.calls += 1;
+    if (this.calls % SWEEP_EVERY_CALLS === 0) this.sweep();
+    let dispenser = this.dispensers.get(key);
+    if (!dispenser) {
+      dispenser = new KeyDispenser(key, limit, this.buckets, this.now);
+      this.dispensers.set(key, dispenser);
+    }
+    return dispenser;
+  }
+
+  private sweep(): void {
+    for (const [key, dispenser] of this.dispensers) if (dispenser.idle) this.dispensers.delete(key);
+  }
+}
+
+function checkAmount(amount: number): void {
+  if (!Number.isInteger(amount) || amount < 1) throw new RangeError(`amount must be a positive integer (got ${amount})`);
+}
