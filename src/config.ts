@@ -189,6 +189,8 @@ const schema = z.object({
   /** Slack incoming webhook for fan-campaign stats; unset: messages go to the embedded Slack outbox. */
   SLACK_WEBHOOK_URL: z.string().url().optional(),
   SLACK_RETRY_ATTEMPTS: int(1, 20).default(5),
+  /** Fans the demo registers (`npm run demo`). */
+  DEMO_FAN_REGISTRATIONS: int(0, 1_000_000).default(50_000),
   /** uploadWave and createWaveFromPrep: the largest recipients file and its most rows. */
   WAVE_UPLOAD_MAX_BYTES: int(1).default(128 * 1024 * 1024),
   WAVE_UPLOAD_MAX_ROWS: int(1).default(500_000),

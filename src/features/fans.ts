@@ -31,6 +31,7 @@ import { resolvePrincipal } from '../auth/principal';
 import { CodePoolResolver } from '../resolvers/fans/codes.resolver';
 import { CODES_COMMAND, runCodesCommand } from '../services/fans/codes/codesCommand';
 import { codeServices } from '../services/fans/codes/codeServices';
+import { writeFanDemo } from '../services/fans/demo';
 import { defineFeature } from './feature';
 
 function fanServices(app: App): FanServices {
@@ -170,6 +171,7 @@ export const fansFeature = defineFeature({
     await services.scoring.poll.stop();
     await services.lake.stop();
   },
+  demo: (app, services) => writeFanDemo(services, app.config.DEMO_FAN_REGISTRATIONS, app.logger),
   commands: {
     lake: {
       ...LAKE_COMMAND,
