@@ -214,6 +214,24 @@ describe('code assignment', () => {
     expect((await entryDocs(db()).findOne({ _id: 'tour:u3' }))?.code).toBe('TOUR00005');
   });
 
+  it("keeps one fan's records in order across the batches of a call, though batches run at once", async () => {
+    await storeCampaign(db(), 'ordered');
+    await storeEntries(db(), 'ordered', ['o1', 'o2', 'o3', 'o4', 'o5', 'o6']);
+    await storePool(db(), 'ordered', 'p', codesOf('ORD', 6));
+    // batches of 3: o1's assignment in the first (fans by e-mail: its lookups take longest), its
+    // refresh in the third (by userId: no lookup), which must still wait for the first
+    const records = [
+      ...['o1', 'o2', 'o3'].map((userId) => assignment('ordered', null, { email: `${userId}@example.com` })),
+      ...['o4', 'o5', 'o6'].map((userId) => assignment('ordered', userId)),
+      assignment('ordered', 'o1', { refresh: true, selectedEvents: ['ev-late'] }),
+    ];
+    expect(await handle(records)).toEqual(records.map(() => ({ accepted: true })));
+    expect(await entryDocs(db()).findOne({ _id: 'ordered:o1' })).toMatchObject({
+      code: expect.stringMatching(/^ORD/),
+      selectedEvents: ['ev-late'],
+    });
+  });
+
   it('finishes a claim a crash cut off: the code already assigned to the fan is given to it, not a second one', async () => {
     await storeCampaign(db(), 'crash');
     await storeEntries(db(), 'crash', ['f1']);

@@ -41,19 +41,38 @@ type Plan =
  * on the embedded store, whose queue lives in it too.
  */
 export async function assignBatch(deps: AssignBatchDeps, asks: AssignmentAsk[]): Promise<AssignmentResult[]> {
-  const results: AssignmentResult[] = new Array(asks.length);
+  return commitBatch(deps, await prepareBatch(deps, asks));
+}
+
+/** A batch with its campaigns and fans looked up: what commitBatch works from. */
+export interface PreparedBatch {
+  asks: AssignmentAsk[];
+  /** Each record's entry id, or why its campaign or fan is unknown. */
+  fans: (string | AssignmentReject)[];
+}
+
+/** Looks up the batch's campaigns and fans (reads only: batches may prepare ahead of their turn). */
+export async function prepareBatch(deps: AssignBatchDeps, asks: AssignmentAsk[]): Promise<PreparedBatch> {
   const campaignIds = [...new Set(asks.map((ask) => ask.campaignId))];
   const campaigns = await Promise.all(campaignIds.map((id) => deps.directory.get(id)));
   const known = new Set(campaignIds.filter((_, index) => campaigns[index] !== null));
-  const fans = await resolveEntryIds(deps.entries, asks, known);
+  return { asks, fans: await resolveEntryIds(deps.entries, asks, known) };
+}
+
+/**
+ * Assigns a prepared batch under the locks of its fans. The locks are registered when this is
+ * called, before its first await: batches committed in order wait for each other in that order.
+ */
+export function commitBatch(deps: AssignBatchDeps, { asks, fans }: PreparedBatch): Promise<AssignmentResult[]> {
+  const results: AssignmentResult[] = new Array(asks.length);
   const pending: number[] = [];
   fans.forEach((fan, index) => {
     if (typeof fan === 'string') pending.push(index);
     else results[index] = { outcome: 'rejected', rejected: fan };
   });
-  if (pending.length === 0) return results;
+  if (pending.length === 0) return Promise.resolve(results);
   const batchFans = pending.map((index) => fans[index] as string);
-  await deps.locks.run(batchFans, async () => {
+  return deps.locks.run(batchFans, async () => {
     for (let left = pending; left.length > 0;) {
       const round: number[] = [];
       const later: number[] = [];
@@ -74,8 +93,8 @@ export async function assignBatch(deps: AssignBatchDeps, asks: AssignmentAsk[]):
       round.forEach((index, slot) => (results[index] = roundResults[slot]!));
       left = later;
     }
+    return results;
   });
-  return results;
 }
 
 /** Each record's entry id, or why its fan or campaign is unknown. */

@@ -116,9 +116,10 @@ export async function takePoolCodes(
       for (let round = 0; round < MAX_TAKE_ROUNDS && waiting.length > 0; round += 1) {
         const candidates = await dispenser.take(poolId, waiting.length);
         if (candidates.length === 0) break;
+        // the candidate is of this pool (a code never changes pool): its state alone decides
         const claimed = await Promise.all(
           candidates.map((code, slot) =>
-            codes.updateOne({ _id: code, poolId, state: 'AVAILABLE' }, assignedTo(requests[waiting[slot]!]!)),
+            codes.updateOne({ _id: code, state: 'AVAILABLE' }, assignedTo(requests[waiting[slot]!]!)),
           ),
         );
         const still: number[] = [];

@@ -4,13 +4,21 @@ import type { Logger } from '../../../logger';
 import type { CampaignDirectory } from '../campaignDirectory';
 import { CODES, CODE_POOLS, DEMAND, FAN_ENTRIES } from '../model';
 import type { CodeAssignmentRecord, LakeWriter, RecordOutcome } from '../records';
-import { assignBatch, type AssignBatchDeps, type AssignmentResult } from './assignBatch';
+import { commitBatch, prepareBatch, type AssignBatchDeps, type AssignmentResult } from './assignBatch';
 import { assignmentAsk, isReject, type AssignmentAsk } from './assignmentAsk';
 import { errorCodeOf, reasonText, type AssignmentReject } from './assignmentRejects';
 import { CodeDispenser } from './codeDispenser';
 import { EntryLocks } from './entryLocks';
 import type { CodeMetrics } from './metrics';
 import { publishVerdicts, type VerdictV1 } from './verdicts';
+
+/**
+ * Batches of one call handled at once. A batch spends much of its time waiting for its commits
+ * (the code claims, then the writes); with the next batches looking up their fans and claiming
+ * meanwhile, more writes share each commit. Four workers over 200,000 assignments went from about
+ * 3,000 to 7,200-9,600 a second on a shared, loaded 2-core machine (5 and 8 at once did no better).
+ */
+const BATCHES_IN_FLIGHT = 3;
 
 export interface CodeAssignmentOptions {
   db: Db;
@@ -74,21 +82,49 @@ export class CodeAssignment {
       else asks.push({ index, ask });
     });
     const { batchSize } = this.options;
-    for (let start = 0; start < asks.length; start += batchSize) {
-      const batch = asks.slice(start, start + batchSize);
-      const results = await this.runBatch(batch.map(({ ask }) => ask));
-      batch.forEach(({ index, ask }, slot) => {
-        const result = results[slot]!;
-        outcomes[index] =
-          result.outcome === 'rejected' ? this.rejected(ask.record, result.rejected) : { accepted: true };
-      });
-    }
+    const batches: { index: number; ask: AssignmentAsk }[][] = [];
+    for (let start = 0; start < asks.length; start += batchSize) batches.push(asks.slice(start, start + batchSize));
+    await this.runBatches(
+      batches.map((batch) => batch.map(({ ask }) => ask)),
+      (slot, results) => {
+        batches[slot]!.forEach(({ index, ask }, position) => {
+          const result = results[position]!;
+          outcomes[index] =
+            result.outcome === 'rejected' ? this.rejected(ask.record, result.rejected) : { accepted: true };
+        });
+      },
+    );
     for (const [index, first] of repeats) outcomes[index] = outcomes[first]!;
     return outcomes;
   }
 
-  private async runBatch(asks: AssignmentAsk[]): Promise<AssignmentResult[]> {
-    const results = await assignBatch(this.deps, asks);
+  /**
+   * Runs the batches with up to BATCHES_IN_FLIGHT at once: a batch looks up its fans while the one
+   * before it writes, and batches take their fans' locks in their order, so two records of one fan
+   * are still handled in the order given.
+   */
+  private async runBatches(
+    batches: AssignmentAsk[][],
+    done: (slot: number, results: AssignmentResult[]) => void,
+  ): Promise<void> {
+    const running: Promise<void>[] = [];
+    // resolves once the batch before has taken its place in the locks' queues
+    let queued: Promise<void> = Promise.resolve();
+    for (const [slot, asks] of batches.entries()) {
+      if (slot >= BATCHES_IN_FLIGHT) await Promise.allSettled([running[slot - BATCHES_IN_FLIGHT]]);
+      const prepared = prepareBatch(this.deps, asks);
+      let committed!: Promise<AssignmentResult[]>;
+      queued = Promise.all([prepared, queued]).then(([batch]) => {
+        committed = commitBatch(this.deps, batch);
+      });
+      running.push(queued.then(() => committed).then((results) => done(slot, this.counted(results))));
+    }
+    const settled = await Promise.allSettled(running);
+    const failed = settled.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }
+
+  private counted(results: AssignmentResult[]): AssignmentResult[] {
     const outcomes = new Map<string, number>();
     for (const { outcome } of results) {
       if (outcome !== 'rejected') outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
