@@ -61,13 +61,23 @@ export class CodeAssignment {
     };
   }
 
-  /** Creates the verdicts queue (idempotent, at every start). */
-  async start(): Promise<void> {
-    await this.options.queue.ensureQueue(this.options.verdictsQueue);
+  private verdictsQueue: Promise<void> | null = null;
+
+  /**
+   * Creates the verdicts queue (idempotent), once per process: at the service's start, or before
+   * the first batch where nothing started it (a CLI command, the demo).
+   */
+  start(): Promise<void> {
+    this.verdictsQueue ??= this.options.queue.ensureQueue(this.options.verdictsQueue).catch((error: unknown) => {
+      this.verdictsQueue = null;
+      throw error;
+    });
+    return this.verdictsQueue;
   }
 
   /** One outcome per record, in order; what it accepts is durable (store and lake buffer) and published. */
   async handle(records: CodeAssignmentRecord[]): Promise<RecordOutcome[]> {
+    await this.start();
     const outcomes: RecordOutcome[] = new Array(records.length);
     const firstOf = new Map<string, number>();
     const repeats: [index: number, first: number][] = [];
