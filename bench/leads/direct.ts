@@ -7,7 +7,7 @@ import type { App } from '../../src/app';
 import { Role } from '../../src/auth/roles';
 import { loadConfig } from '../../src/config';
 import { openStore } from '../../src/datasources/store';
-import { applyFeatureIndexes } from '../../src/features';
+import { applyFeatureIndexes, servicesFor } from '../../src/features';
 import { leadsFeature } from '../../src/features/leads';
 import type { Jobs } from '../../src/jobs/jobType';
 import { createLogger } from '../../src/logger';
@@ -37,7 +37,7 @@ export async function routeInProcess(leadCount: number, agentCount: number): Pro
     ports: {},
   } as App;
   await applyFeatureIndexes(store.db);
-  const { routing, uploads } = leadsFeature.services!(app);
+  const { routing, uploads } = servicesFor(app, leadsFeature);
   await routing.start();
   try {
     const timelines = new Map<string, AgentTimeline>();

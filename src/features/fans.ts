@@ -76,28 +76,13 @@ function fanServices(app: App): FanServices {
   };
 }
 
-const builtFanServices = new WeakMap<App, FanServices>();
-
-/**
- * The fan services of `app`, built once: the waves feature hands its code assignments and wave
- * reservations to these same services (one code-assignment pipeline, one set of per-fan locks).
- */
-export function fanServicesOf(app: App): FanServices {
-  let services = builtFanServices.get(app);
-  if (!services) {
-    services = fanServices(app);
-    builtFanServices.set(app, services);
-  }
-  return services;
-}
-
 /**
  * Verified Fan campaigns (seed 004, part 1): registrations, the Avro lake and its merges, scored
  * files, fanlist ranks, code pools and code assignment, stats for admins and Slack.
  */
 export const fansFeature = defineFeature({
   name: 'fans',
-  services: fanServicesOf,
+  services: fanServices,
   indexes: fanIndexes,
   resolvers: [
     FanCampaignResolver,

@@ -32,6 +32,12 @@ export interface CliCommand<S = unknown> {
   ): Promise<number | void>;
 }
 
+/**
+ * The services of a feature listed earlier (src/features/index.ts), for a feature whose work
+ * goes through another domain's own services (the waves hand code assignments to the fans').
+ */
+export type ServicesOf = <T>(feature: Feature<T>) => T;
+
 /** A resolver class: the schema is built from the class, each instance from the feature's services. */
 export type ResolverClass<S> = new (services: S) => object;
 
@@ -42,8 +48,8 @@ export type ResolverClass<S> = new (services: S) => object;
  */
 export interface Feature<S = unknown> {
   name: string;
-  /** Builds the domain's services from the ports of the app. */
-  services?(app: App): S;
+  /** Builds the domain's services from the ports of the app (and features listed before it). */
+  services?(app: App, servicesOf: ServicesOf): S;
   /** GraphQL resolvers, each constructed with the services (`new Resolver(services)`). */
   resolvers?: ResolverClass<S>[];
   /** The domain's store indexes, created at start-up on either engine. */

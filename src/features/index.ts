@@ -6,7 +6,7 @@ import type { Db } from '../datasources/store';
 import { applyIndexes, type IndexDeclaration, type RetiredIndex } from '../datasources/store/indexes';
 import { campaignsFeature } from './campaigns';
 import { clicksFeature } from './clicks';
-import type { AnyFeature, WiredFeature } from './feature';
+import type { AnyFeature, Feature, ServicesOf, WiredFeature } from './feature';
 import { fansFeature } from './fans';
 import { jobsFeature } from './jobs';
 import { leadsFeature } from './leads';
@@ -14,7 +14,7 @@ import { systemFeature } from './system';
 import { trackingFeature } from './tracking';
 import { wavesFeature } from './waves';
 
-export type { AnyFeature, CliCommand, FastRoute, Feature, WiredFeature } from './feature';
+export type { AnyFeature, CliCommand, FastRoute, Feature, ServicesOf, WiredFeature } from './feature';
 
 /** Every domain of the service. The composition root wires each one's services, resolvers, jobs, schedules and routes. */
 export const features: readonly AnyFeature[] = [
@@ -44,9 +44,26 @@ export function featureResolvers(of: readonly AnyFeature[] = features): Resolver
   return of.flatMap((feature) => feature.resolvers ?? []);
 }
 
-/** Builds each feature's services for one app, in the order of the list. */
+/**
+ * Builds each feature's services for one app, in the order of the list: a feature may use the
+ * services of one listed before it, never of one after it.
+ */
 export function wireFeatures(app: App, of: readonly AnyFeature[]): WiredFeature[] {
-  return of.map((feature) => ({ feature, services: feature.services?.(app) }));
+  const wired = new Map<AnyFeature, unknown>();
+  return of.map((feature) => {
+    const servicesOf: ServicesOf = <T>(used: Feature<T>): T => {
+      if (!wired.has(used)) throw new Error(`feature ${feature.name} uses ${used.name}, which is not wired before it`);
+      return wired.get(used) as T;
+    };
+    const services: unknown = feature.services?.(app, servicesOf);
+    wired.set(feature, services);
+    return { feature, services };
+  });
+}
+
+/** The services of one feature that uses no other, wired alone (tests and benchmarks of one domain). */
+export function servicesFor<S>(app: App, feature: Feature<S>): S {
+  return wireFeatures(app, [feature])[0]!.services as S;
 }
 
 /**

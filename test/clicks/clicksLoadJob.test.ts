@@ -3,6 +3,7 @@ import type { App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import type { JobRecord } from '../../src/jobs/jobType';
 import { createLogger } from '../../src/logger';
+import { servicesFor } from '../../src/features';
 import { clicksFeature } from '../../src/features/clicks';
 import { clicksLoadJob } from '../../src/services/clicks/clicksLoad.job';
 import { testJobContext } from '../support/jobContext';
@@ -30,7 +31,7 @@ describe('clicks-load job', () => {
         },
       },
     } as unknown as App;
-    job = clicksLoadJob(clicksFeature.services!(app).pipeline, app.jobs);
+    job = clicksLoadJob(servicesFor(app, clicksFeature).pipeline, app.jobs);
   });
   afterEach(() => h.close());
 

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Registry } from 'prom-client';
 import type { App } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { applyFeatureIndexes } from '../../src/features';
+import { applyFeatureIndexes, servicesFor } from '../../src/features';
 import { leadsFeature } from '../../src/features/leads';
 import type { Store } from '../../src/datasources/store';
 import type { Jobs } from '../../src/jobs/jobType';
@@ -25,7 +25,7 @@ export async function leadsInstance(store: Store, env: Record<string, string> = 
     ports: {},
   } as App;
   await applyFeatureIndexes(store.db);
-  const services = leadsFeature.services!(app);
+  const services = servicesFor(app, leadsFeature);
   const routing: LeadRouting = services.routing;
   await routing.start();
   return {
