@@ -2,6 +2,7 @@ import type { Document } from './bson';
 import { compareCollated } from './collation';
 import type { Engine } from './engine';
 import type { Evaluation } from './evaluation';
+import { countByIndex } from './indexCount';
 import { encodeKey } from './keyCodec';
 import { valuesAtPath } from './paths';
 import { runPipeline } from './pipelineRun';
@@ -40,6 +41,9 @@ export function countMatches(
   evaluation?: Evaluation,
 ): number {
   engine.refreshCatalog();
+  const collection = viewOf(engine, name) ? undefined : engine.collectionEntry(name);
+  const counted = collection && countByIndex(engine, collection, filter, skip, limit, evaluation);
+  if (counted !== undefined) return counted;
   let count = 0;
   for (const _ of matchingDocuments(engine, name, filter, skip, limit, evaluation)) count++;
   return count;

@@ -15,12 +15,16 @@ export function isExactScalar(value: unknown): boolean {
   return (value as { _bsontype?: string } | null)?._bsontype === 'ObjectId';
 }
 
-/** `'x'`, `{ $eq: 'x' }` or `{ $in: ['x', 'y'] }` on exact scalars: an index point answers it exactly. */
-function isExactCondition(condition: unknown): boolean {
-  if (isExactScalar(condition)) return true;
+/**
+ * `'x'`, `{ $eq: 'x' }` or `{ $in: ['x', 'y'] }` on exact scalars (and null, when `nulls`): an
+ * index point answers it exactly.
+ */
+function isExactCondition(condition: unknown, nulls: boolean): boolean {
+  const exact = nulls ? (value: unknown) => value === null || isExactScalar(value) : isExactScalar;
+  if (exact(condition)) return true;
   if (!isPlainObject(condition) || Object.keys(condition).length !== 1) return false;
-  if ('$eq' in condition) return isExactScalar(condition.$eq);
-  return Array.isArray(condition.$in) && condition.$in.length > 0 && condition.$in.every(isExactScalar);
+  if ('$eq' in condition) return exact(condition.$eq);
+  return Array.isArray(condition.$in) && condition.$in.length > 0 && condition.$in.every(exact);
 }
 
 /**
@@ -54,13 +58,19 @@ function isJsonExact(condition: unknown): boolean {
  * against it: each filter field is an exact equality or $in on the index's equality prefix, an
  * exact range on the next field, or a condition of a partial index's filter. (mingo tests $in
  * by a linear search, which made large $in lists quadratic.)
+ *
+ * With `nullsExact`, an equality to null on a top-level field is exact too when the index is
+ * neither sparse nor multikey: its null key then holds exactly the documents where the field is
+ * null or missing, which is what `{ field: null }` matches (an empty array, which it does not
+ * match, is also stored under null, and makes the index multikey).
  */
-export function isExact(filter: Document, candidate: Candidate): boolean {
+export function isExact(filter: Document, candidate: Candidate, nullsExact = false): boolean {
   const prefix = new Set(candidate.spec.key.slice(0, candidate.equalityCount).map(([field]) => field));
   const rangeField = candidate.range ? candidate.spec.key[candidate.equalityCount]![0] : undefined;
   const partial = candidate.spec.partialFilterExpression;
+  const nulls = nullsExact && !candidate.spec.multikey && !candidate.spec.sparse;
   return Object.entries(filter).every(([field, condition]) => {
-    if (prefix.has(field)) return isExactCondition(condition);
+    if (prefix.has(field)) return isExactCondition(condition, nulls && !field.includes('.'));
     if (field === rangeField) return isExactRange(condition, candidate.range!);
     // A condition of the partial filter itself: every entry of the index meets it.
     if (partial === undefined || !(field in partial)) return false;

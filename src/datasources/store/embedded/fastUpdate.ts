@@ -129,17 +129,32 @@ function applyOne(target: Document, operator: string, field: string, argument: u
   }
 }
 
+/**
+ * A copy of the document to update. V8 copies an object literal's spread cheaply by sharing its
+ * shape, but then gives each field added to such a copy a shape of its own: an upsert setting six
+ * fields on its seed took 5 µs there, against 0.2 µs on a copy made by Object.assign. So the
+ * spread when every field changed is already there (or when the document has a `__proto__` field,
+ * which Object.assign would make the copy's prototype).
+ */
+function copyFor(document: Document, reshapes: boolean): Document {
+  return reshapes && !Object.hasOwn(document, '__proto__') ? Object.assign({}, document) : { ...document };
+}
+
 /** The updated copy of `document`, or undefined when the update needs mingo. */
 export function fastUpdate(document: Document, modifier: Document): Document | undefined {
   // Key loops rather than Object.entries: this runs for every upsert, and the pair arrays
   // were a good part of its cost.
   const operators = Object.keys(modifier);
+  let reshapes = false;
   for (const operator of operators) {
     const fields = modifier[operator];
     if (!SIMPLE_OPERATORS.has(operator) || !isPlainObject(fields)) return undefined;
-    for (const field of Object.keys(fields)) if (!isTopLevel(field)) return undefined;
+    for (const field of Object.keys(fields)) {
+      if (!isTopLevel(field)) return undefined;
+      if (operator === '$unset' || document[field] === undefined) reshapes = true;
+    }
   }
-  const target: Document = { ...document };
+  const target = copyFor(document, reshapes);
   // One time for every $currentDate of the update, as on the server; most updates have none.
   let time: Date | undefined;
   const now = (): Date => (time ??= new Date());

@@ -73,7 +73,8 @@ function boundsShortened(candidate: Candidate, predicates: Map<string, FieldPred
   return values.some((value) => isShortened(value, limit));
 }
 
-function isPointValue(value: unknown): boolean {
+/** A value an index point can stand for: not a regex, an array, or an object of operators. */
+export function isPointValue(value: unknown): boolean {
   if (value === undefined || Array.isArray(value) || value instanceof RegExp) return false;
   if (isPlainObject(value) && isOperatorObject(value)) return false;
   const bsonType = (value as { _bsontype?: string } | null)?._bsontype;
@@ -203,11 +204,29 @@ function evaluate(
 
 /**
  * Index choices for plain-equality filters, per field set: the hot path of upserts and lookups
- * by key plans once per shape. Keyed by the catalog's collection entry, which is replaced
- * whenever the catalog changes. A partial index the filter could choose depends on its values:
- * such shapes are not cached.
+ * by key plans once per shape. Keyed by the catalog's collection entry, which is replaced when
+ * the catalog is read again, and kept while the entry's index list is the same one, as long:
+ * this process's createIndex adds to the list in place and dropIndex replaces it (a choice kept
+ * past a drop read the dropped index's removed entries, and found nothing). A partial index
+ * the filter could choose depends on its values: such shapes are not cached.
  */
-const equalityChoices = new WeakMap<CollectionEntry, Map<string, { candidate: Candidate; exact: boolean } | null>>();
+interface EqualityChoices {
+  indexes: IndexSpec[];
+  size: number;
+  byShape: Map<string, { candidate: Candidate; exact: boolean } | null>;
+}
+
+const equalityChoices = new WeakMap<CollectionEntry, EqualityChoices>();
+
+function choicesOf(collection: CollectionEntry): EqualityChoices['byShape'] {
+  const cached = equalityChoices.get(collection);
+  if (cached && cached.indexes === collection.indexes && cached.size === collection.indexes.length) {
+    return cached.byShape;
+  }
+  const fresh = { indexes: collection.indexes, size: collection.indexes.length, byShape: new Map() };
+  equalityChoices.set(collection, fresh);
+  return fresh.byShape;
+}
 
 function planPlainEquality(collection: CollectionEntry, filter: Document, fields: string[]): Plan | undefined {
   // a partial index whose filter fields are all among the filter's may answer some values only
@@ -220,8 +239,7 @@ function planPlainEquality(collection: CollectionEntry, filter: Document, fields
   ) {
     return undefined;
   }
-  let choices = equalityChoices.get(collection);
-  if (!choices) equalityChoices.set(collection, (choices = new Map()));
+  const choices = choicesOf(collection);
   const shape = fields.join('\0');
   let choice = choices.get(shape);
   if (choice === undefined) {
@@ -275,6 +293,10 @@ export function planQuery(collection: CollectionEntry | undefined, filter: Docum
   const fields = sort.length === 0 ? plainEqualityFields(filter) : undefined;
   const cached = fields && fields.length > 0 ? planPlainEquality(collection, filter, fields) : undefined;
   if (cached) return cached;
+  return planByCandidates(collection, filter, sort, false);
+}
+
+function planByCandidates(collection: CollectionEntry, filter: Document, sort: SortPairs, nullsExact: boolean): Plan {
   const predicates = extractPredicates(filter);
   const best = bestCandidate(collection, filter, predicates, sort);
   if (!best) return { stage: 'COLLSCAN' };
@@ -287,9 +309,28 @@ export function planQuery(collection: CollectionEntry | undefined, filter: Docum
     bounds,
     reverse: best.direction === -1,
     providesSort: best.direction !== undefined && (bounds.length === 1 || sort.length === 0),
-    exact: isExact(filter, best) && !boundsShortened(best, predicates),
+    exact: isExact(filter, best, nullsExact) && !boundsShortened(best, predicates),
     point: best.spec.unique && best.equalityCount === best.spec.key.length,
   };
+}
+
+/** `null`, `{ $eq: null }` or `{ $in: [..., null] }`: a condition an equality to null takes part in. */
+function equalsNull(condition: unknown): boolean {
+  if (condition === null) return true;
+  if (!isPlainObject(condition)) return false;
+  return condition.$eq === null || (Array.isArray(condition.$in) && condition.$in.includes(null));
+}
+
+/**
+ * The plan of a count: planQuery's, where equalities to null may also be exact (exactPlan.ts).
+ * That holds while the index holds no array, which a count reads in one synchronous pass, in
+ * the same snapshot as the catalog saying so (a cursor's later batches could see an array a
+ * later write added).
+ */
+export function planCount(collection: CollectionEntry | undefined, filter: Document): Plan {
+  const plan = planQuery(collection, filter);
+  if (!collection || plan.stage !== 'IXSCAN' || plan.exact || !Object.values(filter).some(equalsNull)) return plan;
+  return planByCandidates(collection, filter, [], true);
 }
 
 function buildBounds(candidate: Candidate, predicates: Map<string, FieldPredicate>): IndexBounds[] | undefined {
@@ -300,7 +341,9 @@ function buildBounds(candidate: Candidate, predicates: Map<string, FieldPredicat
     if (prefixes.length * points.length > MAX_POINTS) return undefined;
     const encoded = points.map((point) => storedKey(point, direction === -1, limit));
     encoded.sort(Buffer.compare);
-    prefixes = prefixes.flatMap((prefix) => encoded.map((component) => Buffer.concat([prefix, component])));
+    // Points equal as keys (`$in: [1, 1.0]`) once: a point lookup would read the document twice.
+    const distinct = encoded.filter((component, index) => index === 0 || !component.equals(encoded[index - 1]!));
+    prefixes = prefixes.flatMap((prefix) => distinct.map((component) => Buffer.concat([prefix, component])));
   }
   const rangeDirection = candidate.spec.key[candidate.equalityCount]?.[1] ?? 1;
   const suffix = candidate.range ? rangeSuffix(candidate.range, rangeDirection === -1, limit) : undefined;

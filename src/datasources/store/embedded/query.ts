@@ -67,14 +67,14 @@ export function filterMatcher(filter: Document, evaluation?: Evaluation): (docum
 }
 
 /** A value holding a string anywhere: index bounds, in binary order, cannot serve it under a collation. */
-function holdsString(value: unknown): boolean {
+export function holdsString(value: unknown): boolean {
   if (typeof value === 'string' || value instanceof RegExp) return true;
   if (Array.isArray(value)) return value.some(holdsString);
   return isPlainObject(value) && Object.values(value).some(holdsString);
 }
 
 /** What an index may narrow under a collation: the top-level conditions without strings. */
-function collationSafe(filter: Document): Document {
+export function collationSafe(filter: Document): Document {
   const safe: Document = {};
   for (const [field, condition] of Object.entries(filter)) {
     if (!field.startsWith('$') && !holdsString(condition)) safe[field] = condition;

@@ -65,7 +65,6 @@ function withPrefix(prefix: Buffer, bounds: IndexBounds): IndexBounds {
 
 export type IndexPlan = Extract<Plan, { stage: 'IXSCAN' }>;
 
-/** Documents of a point plan: one `get` per key (an index entry, then the document). */
 /** The document under one whole key of a unique index (or `_id`), if any. */
 export function lookupPoint(
   engine: Engine,
@@ -74,11 +73,16 @@ export function lookupPoint(
   key: Buffer,
 ): StoredDocument | undefined {
   const idKey = plan.spec ? engine.index.get(Buffer.concat([prefixOf(plan.spec.id), key])) : key;
-  if (!idKey) return undefined;
+  return idKey ? lookupId(engine, collection, idKey) : undefined;
+}
+
+/** The document stored under an encoded `_id`, if any. */
+export function lookupId(engine: Engine, collection: CollectionEntry, idKey: Buffer): StoredDocument | undefined {
   const bytes = engine.docs.get(Buffer.concat([prefixOf(collection.id), idKey]));
   return bytes ? new ScannedDocument(bytes, idKey, 0) : undefined;
 }
 
+/** Documents of a point plan: one `get` per key (an index entry, then the document). */
 function* pointLookups(
   engine: Engine,
   collectionPrefix: Buffer,

@@ -3,8 +3,8 @@ import { describeUpdate } from './diff';
 import type { Engine } from './engine';
 import type { Evaluation } from './evaluation';
 import { runQuery } from './query';
-import { planQuery } from './planner';
-import { emptyStats, lookupPoint } from './scan';
+import { emptyStats } from './scan';
+import { singleMatch } from './singleMatch';
 import { applyReplacement, applyUpdate, upsertSeed, type UpdateSpec } from './update';
 import { normalizeSort } from './values';
 import { insertDocument, removeDocument, rewriteDocument, type StoredDocument } from './writes';
@@ -44,11 +44,10 @@ function firstMatch(
   const collection = engine.collectionEntry(collectionName);
   if (!collection) return undefined;
   const sortPairs = normalizeSort(sort);
-  const plan = sortPairs.length === 0 && !evaluation ? planQuery(collection, filter) : undefined;
-  if (plan?.stage === 'IXSCAN' && plan.point && plan.exact && plan.bounds.length === 1) {
-    // A key of a unique index given whole (an upsert's usual filter): one lookup, no cursor.
-    return lookupPoint(engine, collection, plan, plan.bounds[0]!.start);
-  }
+  // A filter fixing `_id` or a unique key (an upsert's usual filter): one lookup, no cursor, and
+  // no sort, as at most one document matches.
+  const single = singleMatch(engine, collection, filter, evaluation);
+  if (single) return single.stored;
   const spec = { filter, sort: sortPairs, skip: 0, limit: 1, evaluation };
   const { results } = runQuery(engine, collectionName, spec, emptyStats());
   const first = results.next();
