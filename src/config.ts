@@ -207,7 +207,7 @@ const schema = z.object({
   /** Sending waves: segments per second over every sender together (the global cap of the limiter). */
   WAVE_GLOBAL_SEGMENTS_PER_SECOND: z.coerce.number({ error: 'a number above 0' }).positive().default(1000),
   /** How many milliseconds of a sender's rate may leave at once (the limiter's burst; at least 1 segment). */
-  WAVE_SEND_BURST_MS: int(0, 10_000).default(3),
+  WAVE_SEND_BURST_MS: int(0, 10_000).default(20),
   /** Texts of one sender awaiting the provider's answer at once, per process. */
   WAVE_SEND_CONCURRENCY: int(1, 256).default(6),
   /** No texts between WAVE_QUIET_HOURS_START and WAVE_QUIET_HOURS_END in the recipient's time zone. */

@@ -27,7 +27,9 @@ export function encodeCursor(position: CursorPosition): string {
 
 export function decodeCursor(cursor: string): CursorPosition {
   try {
-    const position = EJSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'), { relaxed: false });
+    // relaxed: numbers come back as numbers (strict parsing makes Int32/Double wrappers, which the
+    // embedded store's filters do not compare with stored numbers), dates and ObjectIds as themselves
+    const position = EJSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'), { relaxed: true });
     if (position && typeof position === 'object' && 'id' in position) return position as CursorPosition;
   } catch {
     // falls through to the error below

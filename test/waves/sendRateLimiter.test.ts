@@ -1,5 +1,6 @@
 import type { Store } from '../../src/datasources/store';
 import { gcraTake, type RateLimit } from '../../src/services/rateLimiter/gcra';
+import { SlidingWindow } from '../../src/services/rateLimiter/slidingWindow';
 import { RateLimiter } from '../../src/services/rateLimiter/rateLimiter';
 import { RATE_LIMITS, StoreBuckets, type RateLimitDoc } from '../../src/services/rateLimiter/storeBuckets';
 import { openTestStore } from '../support/store';
@@ -61,6 +62,49 @@ describe('gcraTake (the bucket arithmetic)', () => {
   });
 });
 
+describe("SlidingWindow (the last second's log)", () => {
+  it('grants up to the rate in any second, then waits for the oldest grants to leave it', () => {
+    const window = new SlidingWindow(3, 1);
+    expect(window.waitMs(1000, 2)).toBe(0);
+    window.add(1000, 2);
+    expect(window.waitMs(1100, 1)).toBe(0);
+    window.add(1100, 1);
+    expect(window.waitMs(1200, 1)).toBe(800); // the two of 1000 leave at 2000
+    expect(window.waitMs(2000, 2)).toBe(0);
+    expect(window.waitMs(2000, 3)).toBe(100); // the one of 1100 too
+  });
+
+  it('takes any amount into an empty window, and stretches the window below one unit a second', () => {
+    const slow = new SlidingWindow(0.5, 1);
+    expect(slow.waitMs(0, 5)).toBe(0);
+    slow.add(0, 5);
+    expect(slow.waitMs(1999, 1)).toBe(1);
+    expect(slow.waitMs(2000, 1)).toBe(0);
+  });
+
+  it('holds every 1-second window to the rate, on a controlled clock, whatever the asking pattern', () => {
+    const rate = 1000;
+    const window = new SlidingWindow(rate, 20);
+    const grants: { at: number; units: number }[] = [];
+    let now = 5_000_000;
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (let step = 0; step < 30_000; step += 1) {
+      now += random() < 0.02 ? 50 * random() : 0.8 * random();
+      const units = 1 + Math.floor(random() * 2);
+      if (window.waitMs(now, units) === 0) {
+        window.add(now, units);
+        grants.push({ at: now, units });
+      }
+    }
+    expect(maxInWindow(grants)).toBeLessThanOrEqual(rate);
+    expect(maxInWindow(grants)).toBeGreaterThan(rate * 0.9);
+  });
+});
+
 describe('RateLimiter (kept in the store)', () => {
   let store: Store;
   beforeAll(async () => {
@@ -68,7 +112,7 @@ describe('RateLimiter (kept in the store)', () => {
   });
   afterAll(() => store.close());
 
-  it('paces one process to rate + burst in every 1-second window', async () => {
+  it('paces one process to the rate in every 1-second window, bursts included', async () => {
     const limiter = new RateLimiter({ db: store.db });
     const limit = { ratePerSecond: 200, burst: 2 };
     const grants: { at: number; units: number }[] = [];
@@ -82,7 +126,7 @@ describe('RateLimiter (kept in the store)', () => {
     );
     limiter.close();
     expect(grants).toHaveLength(300);
-    expect(maxInWindow(grants)).toBeLessThanOrEqual(limit.ratePerSecond + limit.burst);
+    expect(maxInWindow(grants)).toBeLessThanOrEqual(limit.ratePerSecond);
     const bucket = await store.db.collection<RateLimitDoc>(RATE_LIMITS).findOne({ _id: 'test:one' });
     // The store's bucket lets a process reserve a slice (50 ms of the rate) at once.
     expect(bucket).toMatchObject({ ratePerSecond: 200, burst: 10 });

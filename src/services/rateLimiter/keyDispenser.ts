@@ -1,4 +1,5 @@
 import { gcraTake, type RateLimit } from './gcra';
+import { SlidingWindow } from './slidingWindow';
 import type { StoreBuckets } from './storeBuckets';
 
 /** A process reserves this much of a key's rate at once from the store (at least one unit). */
@@ -16,9 +17,10 @@ interface Waiter {
 
 /**
  * One key's units in this process: slices reserved from the store bucket (so the store is written
- * once per slice, not per unit), handed out in arrival order and paced at the key's rate with its
- * burst, so a slice never leaves in one lump. Across processes the store bucket holds the rate
- * (plus a slice per process); within one, the pacing holds it to `burst + rate × L` per L seconds.
+ * once per slice, not per unit), handed out in arrival order and paced: at most `burst` at once
+ * (a local bucket) and at most the rate in any second (the log of the last second's grants), so a
+ * slice never leaves in one lump and a late wake-up is caught up without a second ever holding
+ * more than the rate. Across processes the store bucket holds the rate, plus a slice per process.
  */
 export class KeyDispenser {
   private stock = 0;
@@ -29,6 +31,7 @@ export class KeyDispenser {
   private timer: NodeJS.Timeout | null = null;
   private readonly waiters: Waiter[] = [];
   private limit: RateLimit;
+  private readonly window: SlidingWindow;
 
   constructor(
     private readonly key: string,
@@ -37,6 +40,7 @@ export class KeyDispenser {
     private readonly now: () => number,
   ) {
     this.limit = limit;
+    this.window = new SlidingWindow(limit.ratePerSecond, limit.burst);
   }
 
   /** True when nothing waits and nothing is held: the dispenser can be dropped. */
@@ -45,7 +49,7 @@ export class KeyDispenser {
   }
 
   acquire(amount: number, limit: RateLimit, signal?: AbortSignal): Promise<void> {
-    this.limit = limit;
+    this.setLimit(limit);
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { amount, resolve, reject, signal };
@@ -65,17 +69,24 @@ export class KeyDispenser {
 
   /** Units now or a refusal with the wait, without queueing (API rate limits answer at once). */
   async tryAcquire(amount: number, limit: RateLimit): Promise<{ granted: boolean; retryAfterMs: number }> {
-    this.limit = limit;
+    this.setLimit(limit);
     if (this.waiters.length > 0) return { granted: false, retryAfterMs: this.intervalMs() };
     if (this.availableStock() < amount && this.now() >= this.storeReadyAt) await this.fetch(amount);
     if (this.availableStock() < amount) {
       return { granted: false, retryAfterMs: Math.max(1, Math.ceil(this.storeReadyAt - this.now())) };
     }
-    const pace = gcraTake(this.pacerTat, this.now(), amount, this.limit);
-    if (pace.granted === 0) return { granted: false, retryAfterMs: Math.max(1, Math.ceil(pace.waitMs)) };
-    this.pacerTat = pace.tat;
-    this.stock -= amount;
+    const now = this.now();
+    const wait = this.paceWait(now, amount);
+    if (wait !== null) return { granted: false, retryAfterMs: Math.max(1, Math.ceil(wait)) };
+    this.take(now, amount);
     return { granted: true, retryAfterMs: 0 };
+  }
+
+  private setLimit(limit: RateLimit): void {
+    if (limit.ratePerSecond !== this.limit.ratePerSecond || limit.burst !== this.limit.burst) {
+      this.window.setRate(limit.ratePerSecond, limit.burst);
+    }
+    this.limit = limit;
   }
 
   /** Refuses every waiter (the limiter is closing). */
@@ -92,17 +103,34 @@ export class KeyDispenser {
         this.refill(head.amount);
         return;
       }
-      const pace = gcraTake(this.pacerTat, this.now(), head.amount, this.limit);
-      if (pace.granted === 0) {
-        this.wakeIn(pace.waitMs);
+      const now = this.now();
+      const wait = this.paceWait(now, head.amount);
+      if (wait !== null) {
+        this.wakeIn(wait);
         return;
       }
-      this.pacerTat = pace.tat;
-      this.stock -= head.amount;
+      this.take(now, head.amount);
       this.waiters.shift();
       this.settle(head);
       this.prefetch();
     }
+  }
+
+  /**
+   * Null when `amount` units may go at `now` by both the local bucket (the burst) and the last
+   * second's log (the rate), else the wait.
+   */
+  private paceWait(now: number, amount: number): number | null {
+    const pace = gcraTake(this.pacerTat, now, amount, this.limit);
+    const windowWait = this.window.waitMs(now, amount);
+    return pace.granted === 0 || windowWait > 0 ? Math.max(pace.waitMs, windowWait) : null;
+  }
+
+  private take(now: number, amount: number): void {
+    // The bucket runs from now at the latest: units a late wake-up could not use are the log's to give back.
+    this.pacerTat = Math.max(this.pacerTat, now) + (amount * 1000) / this.limit.ratePerSecond;
+    this.window.add(now, amount);
+    this.stock -= amount;
   }
 
   /**

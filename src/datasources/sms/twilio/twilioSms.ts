@@ -15,6 +15,7 @@ import {
 import { smsBodyProblem } from '../segments';
 import type { SmsDeliveryStatus } from '../status';
 import { badSignature } from '../webhookErrors';
+import { FormPoster, responseOf, type FormAnswer } from './formPost';
 import { verifyTwilioSignature } from './signature';
 import { twilioHttpError, twilioNetworkError } from './twilioErrors';
 import { IDEMPOTENCY_KEY_PARAM, twilioWebhookEvents } from './twilioWebhooks';
@@ -62,7 +63,8 @@ const RECORD_STATUSES: Record<string, SmsDeliveryStatus> = {
 };
 
 /**
- * Twilio's Messages API over plain fetch. The sender is a Messaging Service SID (MG + 32 hex) or
+ * Twilio's Messages API over plain HTTP (no SDK): creates through node's http client on kept-alive
+ * connections (formPost.ts), lookups with fetch. The sender is a Messaging Service SID (MG + 32 hex) or
  * a From number; every message asks for status callbacks at PUBLIC_BASE_URL +
  * /webhooks/sms/twilio/status, with the send's idempotency key in the callback URL's query (part
  * of what Twilio signs), so a receipt names its send even before the send's answer was stored.
@@ -71,9 +73,11 @@ export class TwilioSms implements SmsPort {
   readonly engine = 'twilio' as const;
   private readonly hub = new SmsEventHub();
   private readonly clock: () => Date;
+  private readonly poster: FormPoster;
 
   constructor(private readonly options: TwilioSmsOptions) {
     this.clock = options.clock ?? (() => new Date());
+    this.poster = new FormPoster(options.apiBaseUrl);
   }
 
   async send(message: SmsMessage): Promise<SmsSendResult> {
@@ -86,37 +90,30 @@ export class TwilioSms implements SmsPort {
       ValidityPeriod: String(Math.min(VALIDITY.max, Math.max(VALIDITY.min, Math.round(message.validitySeconds)))),
       StatusCallback: this.statusCallbackUrl(message.idempotencyKey),
     });
-    // A timer of our own: AbortSignal.timeout costs about as much CPU as the request itself,
-    // which a wave at 1,000 texts a second cannot afford.
-    const timeout = new AbortController();
-    const timer = setTimeout(
-      () => timeout.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
-      this.options.timeoutMs,
-    );
-    let response: Response;
-    let created: Partial<TwilioMessage>;
+    let answer: FormAnswer;
     try {
-      try {
-        response = await fetch(this.apiUrl('/Messages.json'), {
-          method: 'POST',
-          headers: { authorization: this.authorization(), 'content-type': 'application/x-www-form-urlencoded' },
-          body: form.toString(),
-          signal: timeout.signal,
-        });
-      } catch (error) {
-        throw twilioNetworkError(error);
-      }
-      if (!response.ok) throw await twilioHttpError(response, this.clock());
-      created = (await response.json().catch(() => ({}))) as Partial<TwilioMessage>;
-    } finally {
-      clearTimeout(timer);
+      answer = await this.poster.post(
+        this.apiUrl('/Messages.json'),
+        { authorization: this.authorization(), 'content-type': 'application/x-www-form-urlencoded' },
+        form.toString(),
+        this.options.timeoutMs,
+      );
+    } catch (error) {
+      throw twilioNetworkError(error);
+    }
+    if (answer.status < 200 || answer.status >= 300) throw await twilioHttpError(responseOf(answer), this.clock());
+    let created: Partial<TwilioMessage> = {};
+    try {
+      created = (JSON.parse(answer.text) ?? {}) as Partial<TwilioMessage>;
+    } catch {
+      // not JSON: no sid, handled below
     }
     if (!created.sid) {
       throw new SmsSendError('Twilio answered without a message sid', {
         code: 'NO_SID',
         reason: 'PROVIDER_ERROR',
         mayHaveSent: true,
-        httpStatus: response.status,
+        httpStatus: answer.status,
       });
     }
     return { providerMessageId: created.sid, status: created.status === 'sent' ? 'SENT' : 'QUEUED' };
@@ -158,7 +155,9 @@ export class TwilioSms implements SmsPort {
 
   async start(): Promise<void> {}
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    this.poster.close();
+  }
 
   private statusCallbackUrl(idempotencyKey: string): string {
     const base = this.options.publicBaseUrl.replace(/\/+$/, '');

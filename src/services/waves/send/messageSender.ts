@@ -91,7 +91,8 @@ export class MessageSender {
     if (attempt.kind === 'lost') return;
     const attempts = (message.attempts ?? 0) + 1;
     if (attempt.kind === 'failed') return this.failed(message, attempt.wave, attempts, attempt.error);
-    await this.deps.transitions.move(
+    // The hot path: gathered into bulk writes. The sender's own change is the one that set its attempts.
+    await this.deps.transitions.moveSoon(
       message,
       {
         status: 'SENT',
@@ -103,6 +104,7 @@ export class MessageSender {
         reason: null,
       },
       guard,
+      (after) => after.attempts === attempts,
     );
     await run.providerSuccess();
   }

@@ -21,6 +21,9 @@ const counted = (doc: Pick<WaveMessageDoc, 'status' | 'sentAt' | 'reason' | 'seg
  * counts (`tally`), written with its status, so a wave can be recounted from its messages.
  */
 export class MessageTransitions {
+  private readonly gathered: GatheredMove[] = [];
+  private bulkTimer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly counts: CountsWriter,
@@ -41,6 +44,67 @@ export class MessageTransitions {
     if (result.modifiedCount !== 1) return false;
     this.counts.add(message.waveId, delta);
     return true;
+  }
+
+  /**
+   * `move`, gathered with the other moves of the next few milliseconds into one bulk write (a
+   * text sent costs a fraction of a write then). `applied` tells, reading the message afterwards,
+   * whether this change is the one that took (only needed when the bulk did not take them all:
+   * a receipt or a reconciliation got to some first).
+   */
+  moveSoon(
+    message: WaveMessageDoc,
+    change: MessageChange,
+    guard: Filter<WaveMessageDoc>,
+    applied: (after: WaveMessageDoc) => boolean,
+  ): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.gathered.push({ message, change, guard, applied, resolve, reject });
+      if (this.gathered.length >= BULK_MAX) void this.flushGathered();
+      else this.bulkTimer ??= setTimeout(() => void this.flushGathered(), BULK_WAIT_MS);
+    });
+  }
+
+  private async flushGathered(): Promise<void> {
+    if (this.bulkTimer) clearTimeout(this.bulkTimer);
+    this.bulkTimer = null;
+    const moves = this.gathered.splice(0);
+    if (moves.length === 0) return;
+    try {
+      const planned = moves.map((move) => {
+        const delta = countsDelta(counted(move.message), counted({ ...move.message, ...definedFields(move.change) }));
+        return { ...move, delta, tally: tallyAfter(move.message.tally, delta) };
+      });
+      const result = await this.messages.bulkWrite(
+        planned.map(({ message, change, guard, tally }) => ({
+          updateOne: {
+            filter: { ...guard, _id: message._id, status: message.status } as Filter<WaveMessageDoc>,
+            update: updateOf(change, tally),
+          },
+        })),
+        { ordered: false },
+      );
+      let taken = planned.map(() => true);
+      if (result.modifiedCount < planned.length) {
+        const ids = planned.map((move) => move.message._id);
+        const after = new Map(
+          (await this.messages.find({ _id: { $in: ids } } as Filter<WaveMessageDoc>).toArray()).map((doc) => [
+            doc._id,
+            doc,
+          ]),
+        );
+        taken = planned.map((move) => {
+          const doc = after.get(move.message._id);
+          return doc !== undefined && move.applied(doc);
+        });
+      }
+      planned.forEach((move, index) => {
+        if (taken[index]) this.counts.add(move.message.waveId, move.delta);
+        move.resolve(taken[index]!);
+      });
+    } catch (error) {
+      for (const move of moves) move.reject(error);
+    }
   }
 
   /**
@@ -72,6 +136,19 @@ export class MessageTransitions {
     if (result.modifiedCount > 0) this.counts.add(waveId, scaleDelta(delta, result.modifiedCount));
     return result.modifiedCount;
   }
+}
+
+/** Moves gathered for one bulk write: at most this many, or what came within this long. */
+const BULK_MAX = 64;
+const BULK_WAIT_MS = 10;
+
+interface GatheredMove {
+  message: WaveMessageDoc;
+  change: MessageChange;
+  guard: Filter<WaveMessageDoc>;
+  applied(after: WaveMessageDoc): boolean;
+  resolve(taken: boolean): void;
+  reject(error: unknown): void;
 }
 
 /** The change without its undefined fields (a $set of undefined would store null). */

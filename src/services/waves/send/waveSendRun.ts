@@ -88,7 +88,8 @@ export class WaveSendRun {
         nextRetries = Date.now() + RETRIES_MS;
       }
       const batch = claimSize(wave);
-      if (queue.length <= batch / 2 && !refill) {
+      // The next claim is under way before the queue runs dry: a claim's commit can take a while.
+      if (queue.length < batch && !refill) {
         refill = this.claimInto(queue, wave, batch).finally(() => {
           refill = null;
         });
