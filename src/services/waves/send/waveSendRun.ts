@@ -56,9 +56,16 @@ export class WaveSendRun {
     if (!watch) throw new PermanentJobError(`No wave ${this.waveId}`, 'NOT_FOUND');
     this.watch = watch;
     try {
-      await this.housekeeping();
-      const outcome = await this.loop();
-      await this.settleOwnClaims();
+      let outcome: WaveSendOutcome | 'EXPIRED';
+      try {
+        await this.housekeeping();
+        outcome = await this.loop();
+      } finally {
+        // Also when the run failed: what it holds goes back now rather than after the orphan grace.
+        await this.settleOwnClaims().catch((error: unknown) =>
+          this.deps.logger.warn({ err: error, waveId: this.waveId }, 'claims of the run not settled; reconciled later'),
+        );
+      }
       return await this.conclude(outcome);
     } finally {
       watch.stop();
