@@ -34,11 +34,13 @@ function waveServices(app: App, servicesOf: ServicesOf): WaveServices {
   const logger = app.logger.child({ feature: 'waves' });
   const registry = createOfferCodeRegistry(app.config, app.db.collection(CODES), logger);
   const offerCodes = new OfferCodes({ db: app.db, jobs: app.jobs, registry, logger });
+  const sending = sendServices(app);
   const lifecycle = new WaveLifecycle({
     db: app.db,
     jobs: app.jobs,
     assignment: fans.assignment,
     codes: fans.codes,
+    skipCancelled: (waveId) => sending.skipCancelled(waveId),
     logger,
   });
   return {
@@ -64,7 +66,7 @@ function waveServices(app: App, servicesOf: ServicesOf): WaveServices {
       limits: uploadLimits(app.config, 'waveFile'),
     }),
     queries: new WaveQueries(app.db),
-    sending: sendServices(app),
+    sending,
     fanCampaigns: fans.campaigns,
   };
 }

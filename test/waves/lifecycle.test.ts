@@ -237,4 +237,14 @@ describe('wave lifecycle', () => {
       extensions: { code: 'CONFLICT', status: 'CANCELLED' },
     });
   });
+
+  it('skips the PENDING messages of a wave cancelled while PAUSED at once', async () => {
+    const id = await draftWave(['u1', 'u2', 'u3', 'u4', 'u5', 'u6']);
+    await waves.gql(mutation('sendWaveNow'), { id });
+    await waves.gql(mutation('pauseWave'), { id });
+    await waves.gql(mutation('cancelWave'), { id });
+    const statuses = (await messagesOf(waves.app, id)).map((message) => message.status);
+    expect(statuses).not.toContain('PENDING');
+    expect(statuses).toContain('SKIPPED');
+  });
 });

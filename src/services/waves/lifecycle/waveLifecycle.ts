@@ -16,6 +16,8 @@ export interface WaveLifecycleOptions {
   assignment: Pick<CodeAssignment, 'handle'>;
   /** The fans feature's code pools: a cancelled wave gives its reserved NON_TM codes back. */
   codes: Pick<FanCodes, 'release'>;
+  /** Marks a cancelled wave's PENDING messages SKIPPED (a PAUSED wave has no sender to do it). */
+  skipCancelled(waveId: string): Promise<number>;
   logger: Logger;
 }
 
@@ -114,6 +116,7 @@ export class WaveLifecycle {
     });
     if (wave.scheduledJobId) await this.cancelJob(wave.scheduledJobId);
     await this.options.codes.release(id);
+    await this.options.skipCancelled(id);
     return cancelled;
   }
 
