@@ -9,7 +9,7 @@ const STOCK_TTL_MS = 1000;
 
 interface Waiter {
   amount: number;
-  resolve(): void;
+  resolve(grantedAt: number): void;
   reject(error: unknown): void;
   signal?: AbortSignal;
   onAbort?: () => void;
@@ -48,10 +48,11 @@ export class KeyDispenser {
     return this.waiters.length === 0 && !this.fetching && (this.stock === 0 || this.stockExpired());
   }
 
-  acquire(amount: number, limit: RateLimit, signal?: AbortSignal): Promise<void> {
+  /** Resolves with the time (the limiter's clock) the units were granted. */
+  acquire(amount: number, limit: RateLimit, signal?: AbortSignal): Promise<number> {
     this.setLimit(limit);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       const waiter: Waiter = { amount, resolve, reject, signal };
       if (signal) {
         waiter.onAbort = () => {
@@ -111,7 +112,7 @@ export class KeyDispenser {
       }
       this.take(now, head.amount);
       this.waiters.shift();
-      this.settle(head);
+      this.settle(head, undefined, now);
       this.prefetch();
     }
   }
@@ -212,9 +213,9 @@ export class KeyDispenser {
     );
   }
 
-  private settle(waiter: Waiter, error?: unknown): void {
+  private settle(waiter: Waiter, error?: unknown, grantedAt = this.now()): void {
     if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
-    if (error === undefined) waiter.resolve();
+    if (error === undefined) waiter.resolve(grantedAt);
     else waiter.reject(error);
   }
 }

@@ -31,7 +31,7 @@ const SWEEP_EVERY_CALLS = 1000;
  * sees a write per slice, not per unit.
  *
  * - `acquire(keys, amount)` waits until `amount` units of every key are granted (in turn, in the
- *   order given), in arrival order per key.
+ *   order given), in arrival order per key, and answers when they were.
  * - `tryAcquire(key, amount)` answers at once: granted, or refused with the wait.
  */
 export class RateLimiter {
@@ -46,12 +46,15 @@ export class RateLimiter {
     this.now = options.now ?? (() => performance.timeOrigin + performance.now());
   }
 
-  async acquire(keys: readonly LimitedKey[], amount: number, signal?: AbortSignal): Promise<void> {
+  /** Resolves with the time (the limiter's clock) the last key granted its units. */
+  async acquire(keys: readonly LimitedKey[], amount: number, signal?: AbortSignal): Promise<number> {
     checkAmount(amount);
+    let grantedAt = this.now();
     for (const { key, limit } of keys) {
       checkRateLimit(limit);
-      await this.dispenser(key, limit).acquire(amount, limit, signal);
+      grantedAt = await this.dispenser(key, limit).acquire(amount, limit, signal);
     }
+    return grantedAt;
   }
 
   tryAcquire(key: string, amount: number, limit: RateLimit): Promise<{ granted: boolean; retryAfterMs: number }> {
