@@ -10,7 +10,15 @@ import { layeringZones } from './eslint.layers.mjs';
 const useTheStorePort = 'Import the store port (src/datasources/store) instead of the driver.';
 
 export default defineConfig(
-  globalIgnores(['dist/', 'data/', 'coverage/', 'test-artifacts/', 'bench-results/', 'test/generated/']),
+  globalIgnores([
+    'dist/',
+    'data/',
+    'coverage/',
+    'test-artifacts/',
+    'bench-results/',
+    'test/generated/',
+    'web/src/generated/',
+  ]),
   {
     files: ['**/*.{js,mjs}'],
     extends: [js.configs.recommended],

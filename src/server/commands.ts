@@ -42,10 +42,25 @@ const appCommands: Record<string, RunnableCommand> = {
       const { key } = await createApiKey(app.db, { role: Role.ADMIN, name: `demo ${new Date().toISOString()}` });
       out.write(
         `Demo data is in the ${app.store.engine} store. ` +
-          `With the service running (npm start), open http://localhost:${app.config.PORT}/graphql\n` +
-          'and send this admin key as the header  Authorization: Bearer <key>\n' +
+          `With the service running (npm start), open http://localhost:${app.config.PORT}/ and sign in with this admin key\n` +
+          `(the explorer at http://localhost:${app.config.PORT}/graphql takes it as the header  Authorization: Bearer <key>)\n` +
           `${key}\n`,
       );
+    },
+  },
+  stats: {
+    description:
+      'rebuild: recomputes the dashboard figures kept beside the data (campaign stats, click and tracking rollups) from the data',
+    usage: 'stats rebuild [--domain campaigns|clicks|tracking]',
+    async run(app, flags, positional, features, out) {
+      const { domain } = checkFlags(flags, { optional: ['domain'] });
+      if (positional.join(' ') !== 'rebuild') throw new UsageError('stats: the only subcommand is "rebuild"');
+      const keepers = features.filter(({ feature }) => feature.rebuildStats && (!domain || feature.name === domain));
+      if (keepers.length === 0) throw new UsageError(`--domain: no domain named "${domain}" keeps figures`);
+      for (const { feature, services } of keepers) {
+        const rebuilt = await feature.rebuildStats!(app, services);
+        out.write(`${feature.name}: ${JSON.stringify(rebuilt)}\n`);
+      }
     },
   },
 };
