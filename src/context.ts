@@ -16,6 +16,8 @@ export interface GraphQLContext {
   principal: Principal | null;
   loaders: Loaders;
   requestId: string;
+  /** The caller's network address (behind one proxy: the address that proxy saw). */
+  clientAddress: string;
   /** type-graphql calls a subscription's subscribe function without its resolver: it finds it here. */
   resolvers: ResolverInstances;
 }

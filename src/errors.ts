@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
   | 'INTERNAL_SERVER_ERROR';
 
 /** The HTTP status that answers each code on plain HTTP routes (GraphQL answers 200 with the code). */
@@ -18,6 +19,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -41,6 +43,17 @@ export const forbidden = (message = 'You are not allowed to do this') => new App
 export const unauthenticated = (message = 'A valid API key is required') => new AppError('UNAUTHENTICATED', message);
 export const conflict = (message: string) => new AppError('CONFLICT', message);
 export const payloadTooLarge = (message: string) => new AppError('PAYLOAD_TOO_LARGE', message);
+
+/**
+ * RATE_LIMITED with the wait in whole seconds, as `extensions.retryAfterSeconds` and, over HTTP,
+ * as status 429 with a Retry-After header.
+ */
+export function rateLimited(message: string, retryAfterSeconds: number): AppError {
+  return new AppError('RATE_LIMITED', message, {
+    retryAfterSeconds,
+    http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+  });
+}
 
 /** Turns a zod error into BAD_USER_INPUT naming the first offending field. */
 export function fromZodError(

@@ -9,6 +9,10 @@ export const API_KEYS_COLLECTION = 'api_keys';
 const KEY_PREFIX = 'chk_';
 /** Characters after KEY_PREFIX kept in clear to find the key's document without its hash. */
 const LOOKUP_LENGTH = 10;
+/** lastUsedAt moves at most this often: a busy key costs a write a minute, not one per request. */
+export const KEY_USE_INTERVAL_MS = 60_000;
+/** Highest per-key rate limit a key may be given (requests or cost per minute). */
+export const MAX_KEY_RATE_PER_MINUTE = 1_000_000_000;
 
 /** The stored form of an API key: never the key itself, only its SHA-256. */
 export interface ApiKeyDocument {
@@ -23,12 +27,26 @@ export interface ApiKeyDocument {
   agentId?: string;
   createdAt: Date;
   revokedAt?: Date;
+  /** The key stops working then: set at creation, or by a rotation's grace period. */
+  expiresAt?: Date;
+  /** Last request with the key, to the minute: written at most once a minute (keyUse.ts). */
+  lastUsedAt?: Date;
+  /** The key's own rate limits, in place of its role's. */
+  requestsPerMinute?: number;
+  costPerMinute?: number;
+  /** The key this one replaced by rotation. */
+  rotatedFrom?: string;
+  /** The key that replaced this one by rotation. */
+  replacedBy?: string;
 }
 
 export interface CreateApiKeyInput {
   role: Role;
   name: string;
-  agentId?: string;
+  agentId?: string | null;
+  expiresAt?: Date | null;
+  requestsPerMinute?: number | null;
+  costPerMinute?: number | null;
 }
 
 function sha256(value: string): string {
@@ -47,15 +65,33 @@ export function parseRole(value: string): Role {
   );
 }
 
+function checkRatePerMinute(value: number | null | undefined, field: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_KEY_RATE_PER_MINUTE) {
+    throw badInput(`${field}: an integer from 1 to ${MAX_KEY_RATE_PER_MINUTE}`, field);
+  }
+  return value;
+}
+
 /**
  * Creates a key and stores its hash. The returned `key` is the only time the key exists in
- * clear: whoever asked must keep it.
+ * clear: whoever asked must keep it. `rotatedFrom` links a key made by rotation to the old one.
  */
-export async function createApiKey(db: Db, input: CreateApiKeyInput): Promise<{ key: string; apiKey: ApiKeyDocument }> {
+export async function createApiKey(
+  db: Db,
+  input: CreateApiKeyInput,
+  rotatedFrom?: string,
+): Promise<{ key: string; apiKey: ApiKeyDocument }> {
   const name = input.name.trim();
   if (name.length === 0 || name.length > 200) throw badInput('name: 1 to 200 characters', 'name');
   if (input.role === Role.AGENT && !input.agentId) throw badInput('agentId: required for role AGENT', 'agentId');
   if (input.role !== Role.AGENT && input.agentId) throw badInput('agentId: only for role AGENT', 'agentId');
+  const createdAt = new Date();
+  if (input.expiresAt && !(input.expiresAt.getTime() > createdAt.getTime())) {
+    throw badInput('expiresAt: a time in the future', 'expiresAt');
+  }
+  const requestsPerMinute = checkRatePerMinute(input.requestsPerMinute, 'requestsPerMinute');
+  const costPerMinute = checkRatePerMinute(input.costPerMinute, 'costPerMinute');
   const key = KEY_PREFIX + randomBytes(32).toString('base64url');
   const apiKey: ApiKeyDocument = {
     _id: randomUUID(),
@@ -64,13 +100,45 @@ export async function createApiKey(db: Db, input: CreateApiKeyInput): Promise<{ 
     role: input.role,
     name,
     ...(input.agentId ? { agentId: input.agentId } : {}),
-    createdAt: new Date(),
+    createdAt,
+    ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
+    ...(requestsPerMinute ? { requestsPerMinute } : {}),
+    ...(costPerMinute ? { costPerMinute } : {}),
+    ...(rotatedFrom ? { rotatedFrom } : {}),
   };
   await db.collection<ApiKeyDocument>(API_KEYS_COLLECTION).insertOne(apiKey);
   return { key, apiKey };
 }
 
-/** The principal a key stands for, or null when the key is unknown, malformed or revoked. */
+/** True once the key's expiry (from its creation or a rotation) has come. */
+export function hasExpired(doc: Pick<ApiKeyDocument, 'expiresAt'>, now = Date.now()): boolean {
+  return doc.expiresAt !== undefined && doc.expiresAt.getTime() <= now;
+}
+
+/** Keys whose lastUsedAt write is under way in this process: concurrent requests leave it to that one. */
+const keyUseWrites = new Set<string>();
+
+/**
+ * Moves the key's lastUsedAt to now when it is a minute old or more. The write does not hold the
+ * request up, and its condition makes it change the document once a minute whatever the number of
+ * instances; a failed write is no reason to refuse the request.
+ */
+function recordKeyUse(db: Db, key: Pick<ApiKeyDocument, '_id' | 'lastUsedAt'>, now = new Date()): void {
+  if (key.lastUsedAt && now.getTime() - key.lastUsedAt.getTime() < KEY_USE_INTERVAL_MS) return;
+  if (keyUseWrites.has(key._id)) return;
+  keyUseWrites.add(key._id);
+  const minuteAgo = new Date(now.getTime() - KEY_USE_INTERVAL_MS);
+  void db
+    .collection<ApiKeyDocument>(API_KEYS_COLLECTION)
+    .updateOne(
+      { _id: key._id, $or: [{ lastUsedAt: { $exists: false } }, { lastUsedAt: { $lte: minuteAgo } }] },
+      { $set: { lastUsedAt: now } },
+    )
+    .catch(() => undefined)
+    .finally(() => keyUseWrites.delete(key._id));
+}
+
+/** The principal a key stands for, or null when the key is unknown, malformed, revoked or expired. */
 export async function findPrincipalByKey(db: Db, key: string): Promise<Principal | null> {
   if (!key.startsWith(KEY_PREFIX) || key.length < KEY_PREFIX.length + LOOKUP_LENGTH + 16) return null;
   const candidates = await db
@@ -80,20 +148,34 @@ export async function findPrincipalByKey(db: Db, key: string): Promise<Principal
   const presented = Buffer.from(sha256(key), 'hex');
   // Compare hashes in constant time so response timing says nothing about how close a guess was.
   const match = candidates.find((doc) => timingSafeEqual(Buffer.from(doc.hash, 'hex'), presented));
-  if (!match || match.revokedAt) return null;
+  if (!match || match.revokedAt || hasExpired(match)) return null;
+  recordKeyUse(db, match);
   return principalOf(match);
 }
 
-/** True while the key exists and is not revoked: long-lived sockets re-check it per operation. */
+/**
+ * True while the key exists, is not revoked and has not expired: long-lived sockets re-check it
+ * per operation (which also counts as a use of the key).
+ */
 export async function isApiKeyLive(db: Db, keyId: string): Promise<boolean> {
   const doc = await db
     .collection<ApiKeyDocument>(API_KEYS_COLLECTION)
-    .findOne({ _id: keyId }, { projection: { revokedAt: 1 } });
-  return doc !== null && !doc.revokedAt;
+    .findOne({ _id: keyId }, { projection: { revokedAt: 1, expiresAt: 1, lastUsedAt: 1 } });
+  if (doc === null || doc.revokedAt || hasExpired(doc)) return false;
+  recordKeyUse(db, { _id: keyId, lastUsedAt: doc.lastUsedAt });
+  return true;
 }
 
 export function principalOf(doc: ApiKeyDocument): Principal {
-  return { keyId: doc._id, name: doc.name, role: doc.role, ...(doc.agentId ? { agentId: doc.agentId } : {}) };
+  return {
+    keyId: doc._id,
+    name: doc.name,
+    role: doc.role,
+    ...(doc.agentId ? { agentId: doc.agentId } : {}),
+    ...(doc.expiresAt ? { expiresAt: doc.expiresAt } : {}),
+    ...(doc.requestsPerMinute ? { requestsPerMinute: doc.requestsPerMinute } : {}),
+    ...(doc.costPerMinute ? { costPerMinute: doc.costPerMinute } : {}),
+  };
 }
 
 /** Marks a key revoked; it stops working on the next request. Revoking twice keeps the first date. */

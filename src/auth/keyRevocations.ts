@@ -6,23 +6,33 @@ const REOPEN_DELAY_MS = 1000;
 
 type KeyChange = ChangeStreamDocument<ApiKeyDocument>;
 
-/** The key a change takes away: revokedAt set, or the key deleted. */
-function revokedKeyOf(change: KeyChange): string | undefined {
+/** What a change does to a key: takes it away (revoked, deleted), or sets when it expires (now or later). */
+type KeyEvent = { keyId: string; revoked: true } | { keyId: string; expiresAt: Date };
+
+function keyEventOf(change: KeyChange): KeyEvent | undefined {
+  let fields: Partial<ApiKeyDocument> | undefined;
   switch (change.operationType) {
     case 'delete':
-      return change.documentKey._id;
+      return { keyId: change.documentKey._id, revoked: true };
     case 'update':
-      return change.updateDescription.updatedFields?.revokedAt ? change.documentKey._id : undefined;
+      fields = change.updateDescription.updatedFields;
+      break;
     case 'replace':
-      return change.fullDocument.revokedAt ? change.documentKey._id : undefined;
+      fields = change.fullDocument;
+      break;
     default:
       return undefined;
   }
+  const keyId = change.documentKey._id;
+  if (fields?.revokedAt) return { keyId, revoked: true };
+  return fields?.expiresAt instanceof Date ? { keyId, expiresAt: fields.expiresAt } : undefined;
 }
 
 export interface KeyRevocationHandlers {
   /** A key was revoked or deleted, by this instance or another on the same store. */
   onRevoked(keyId: string): void;
+  /** A key was given a time to expire, maybe already past (a rotation's grace period). */
+  onExpiresAt?(keyId: string, expiresAt: Date): void;
   /**
    * The stream failed and was opened again: revocations meanwhile were missed, so whoever relies
    * on keys being live checks them now.
@@ -36,7 +46,7 @@ export interface KeyRevocations {
 }
 
 /**
- * Follows API key revocations through the store's change stream (MongoDB change streams, or the
+ * Follows API key revocations and expiries through the store's change stream (MongoDB change streams, or the
  * embedded engine's oplog, which sees other processes' writes too), so that every instance hears
  * of a revocation within moments, whichever instance made it.
  */
@@ -69,8 +79,10 @@ export function watchKeyRevocations(db: Db, handlers: KeyRevocationHandlers): Ke
     }
     stream = current;
     current.on('change', (change) => {
-      const keyId = revokedKeyOf(change);
-      if (keyId) handlers.onRevoked(keyId);
+      const event = keyEventOf(change);
+      if (!event) return;
+      if ('revoked' in event) handlers.onRevoked(event.keyId);
+      else handlers.onExpiresAt?.(event.keyId, event.expiresAt);
     });
     current.on('error', (error) => failed(error, current));
     if (reopened) handlers.onReopened();

@@ -31,7 +31,9 @@ export async function resolvePrincipal(
   }
   const principal = await findPrincipalByKey(db, match[1]!);
   if (!principal) {
-    throw new AppError('UNAUTHENTICATED', 'The API key is not valid or was revoked', { http: { status: 401 } });
+    throw new AppError('UNAUTHENTICATED', 'The API key is not valid, was revoked or has expired', {
+      http: { status: 401 },
+    });
   }
   return principal;
 }

@@ -31,4 +31,9 @@ export interface Principal {
   /** The agent this key acts as, for role AGENT. */
   agentId?: string;
   anonymous?: boolean;
+  /** When the key stops working (it was created with an expiry, or rotated). */
+  expiresAt?: Date;
+  /** The key's own rate limits, in place of its role's (RATE_LIMIT_<ROLE>_*). */
+  requestsPerMinute?: number;
+  costPerMinute?: number;
 }

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import { parseRole, type CreateApiKeyInput } from '../auth/apiKeys';
+import type { CreateApiKeyInput } from '../auth/apiKeys';
 import type { Config } from '../config';
 import { foreignWriter, type WriterRecord } from '../datasources/store';
 import { AppError, type ErrorCode } from '../errors';
 import type { CliCommand } from '../features';
 import { checkFlags, UsageError, type ParsedArgs } from '../features/commandLine';
+import { apiKeyInputOf } from '../features/system';
 import type { CommandAnswer } from '../server/commandRoute';
 
 /**
@@ -70,9 +71,7 @@ type RemoteCommand = (flags: Record<string, string | boolean>, call: ServiceCall
 /** The commands that write and that the API offers, each printing what it prints when run here. */
 const remoteCommands: Record<string, RemoteCommand> = {
   async 'create-api-key'(flags, call) {
-    const values = checkFlags(flags, { required: ['role', 'name'], optional: ['agent-id'] });
-    const input = { role: parseRole(values.role!), name: values.name!, agentId: values['agent-id'] };
-    const { apiKey, key } = await createKeyThroughService(call, input);
+    const { apiKey, key } = await createKeyThroughService(call, apiKeyInputOf(flags));
     process.stdout.write(
       `Created API key ${apiKey.id} (${apiKey.role}, "${apiKey.name}"). ` +
         `It is shown only now; only its hash is stored.\n${key}\n`,

@@ -8,6 +8,7 @@ import type { GraphQLMetrics } from '../datasources/metrics';
 import type { Logger } from '../logger';
 import { queryDepthRule, type QueryLimits } from './limits';
 import { metricsPlugin, queryComplexityPlugin, requestLogPlugin } from './plugins';
+import type { ApiRateLimits } from './rateLimits';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
@@ -20,6 +21,7 @@ export interface ApolloOptions {
   logger: Logger;
   /** How long stop() lets in-flight HTTP requests finish before cutting their connections. */
   stopGracePeriodMs: number;
+  rateLimits: ApiRateLimits;
 }
 
 export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQLContext> {
@@ -49,7 +51,7 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQL
       }),
       // GET /graphql for browsers is our own offline explorer (explorer.ts), not Apollo's CDN page.
       ApolloServerPluginLandingPageDisabled(),
-      queryComplexityPlugin(options.limits.maxComplexity),
+      queryComplexityPlugin(options.limits.maxComplexity, options.rateLimits),
       metricsPlugin(options.metrics),
       requestLogPlugin(options.logger),
     ],

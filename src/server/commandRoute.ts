@@ -1,9 +1,11 @@
 import express, { type Express, type Request, type Response } from 'express';
 import type { App } from '../app';
 import { resolvePrincipal } from '../auth/principal';
-import { Role } from '../auth/roles';
+import { Role, type Principal } from '../auth/roles';
 import { AppError, httpStatusOf } from '../errors';
 import type { WiredFeature } from '../features';
+import { auditLogOf } from '../features/audit';
+import { clientAddressOf } from './clientAddress';
 import { allCommands, commandFailure } from './commands';
 
 /** What the route answers for a command that ran: `error` is what the CLI prints on stderr. */
@@ -51,6 +53,7 @@ function commandLineOf(body: unknown): { flags: Record<string, string | boolean>
  */
 export function mountCommandRoute(http: Express, app: App, features: readonly WiredFeature[]): void {
   const commands = allCommands(features.map((wired) => wired.feature));
+  const auditLog = auditLogOf(features);
   let running: string | undefined;
   http.post(
     '/admin/commands/:name',
@@ -59,16 +62,18 @@ export function mountCommandRoute(http: Express, app: App, features: readonly Wi
       if (!fromThisHost(req.socket.remoteAddress)) {
         return refuse(res, 'FORBIDDEN', 'CLI commands run in the service only for a CLI on the same host');
       }
-      let role: Role | undefined;
+      let principal: Principal | null;
       try {
-        role = (await resolvePrincipal(app.db, req.get('authorization'), { allowAnonymousViewer: false }))?.role;
+        principal = await resolvePrincipal(app.db, req.get('authorization'), { allowAnonymousViewer: false });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         refuse(res, error.code, error.message);
         return;
       }
-      if (!role) return refuse(res, 'UNAUTHENTICATED', 'Send an ADMIN key as Authorization: Bearer <key>');
-      if (role !== Role.ADMIN) return refuse(res, 'FORBIDDEN', 'Only an ADMIN key runs CLI commands in the service');
+      if (!principal) return refuse(res, 'UNAUTHENTICATED', 'Send an ADMIN key as Authorization: Bearer <key>');
+      if (principal.role !== Role.ADMIN) {
+        return refuse(res, 'FORBIDDEN', 'Only an ADMIN key runs CLI commands in the service');
+      }
       const { name } = req.params;
       const command = Object.hasOwn(commands, name) ? commands[name]! : undefined;
       if (!command) return refuse(res, 'NOT_FOUND', `No CLI command "${name}" runs in the service`);
@@ -76,6 +81,7 @@ export function mountCommandRoute(http: Express, app: App, features: readonly Wi
       if (typeof line === 'string') return refuse(res, 'BAD_USER_INPUT', line);
       if (running) return refuse(res, 'CONFLICT', `"${running}" is running in the service; try again once it ends`);
       running = name;
+      const at = new Date();
       const answer: CommandAnswer = { exitCode: 0, output: '' };
       const out = { write: (text: string) => (answer.output += text) };
       try {
@@ -87,6 +93,15 @@ export function mountCommandRoute(http: Express, app: App, features: readonly Wi
       } finally {
         running = undefined;
       }
+      await auditLog?.recordCommand({
+        command: name,
+        flags: line.flags,
+        positional: line.positional,
+        at,
+        exitCode: answer.exitCode,
+        by: { keyId: principal.keyId, keyName: principal.name, role: principal.role },
+        clientAddress: clientAddressOf(req),
+      });
       app.logger.info({ command: name, exitCode: answer.exitCode }, 'CLI command ran in the service');
       res.json(answer);
     },

@@ -10,6 +10,7 @@ const clientCodes = new Set([
   'NOT_FOUND',
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
   'INTERNAL_SERVER_ERROR',
 ]);
 

@@ -11,11 +11,15 @@ import type { GraphQLContext, ResolverInstances } from '../context';
 import { Loaders } from '../services/loaders';
 import { processUploadRequest } from '../resolvers/uploadedFile';
 import { largestUploadBytes } from '../services/uploads/uploadKinds';
+import { AppError } from '../errors';
 import { admitHttpQueries } from './admitHttpQueries';
+import { clientAddressOf } from './clientAddress';
 import { mountCommandRoute } from './commandRoute';
+import { mountDashboard } from './dashboard';
 import { mountExplorer } from './explorer';
 import { mountHealthRoutes } from './health';
 import { queryLimitsOf } from './limits';
+import type { ApiRateLimits } from './rateLimits';
 
 /** Most files one multipart GraphQL request may carry. */
 const MAX_UPLOAD_FILES = 10;
@@ -33,16 +37,25 @@ function requestIdOf(req: Request): string {
 async function graphqlContext(
   app: App,
   resolvers: ResolverInstances,
+  rateLimits: ApiRateLimits,
   req: Request,
   res: Response,
 ): Promise<GraphQLContext> {
   // Echoed to the client so a support request can name the log lines of its call.
   const requestId = requestIdOf(req);
   res.setHeader('x-request-id', requestId);
-  const principal = await resolvePrincipal(app.db, req.get('authorization'), {
-    allowAnonymousViewer: app.config.ALLOW_ANONYMOUS_VIEWER,
-  });
-  return { app, principal, loaders: new Loaders(app.db), requestId, resolvers };
+  const clientAddress = clientAddressOf(req);
+  try {
+    const principal = await resolvePrincipal(app.db, req.get('authorization'), {
+      allowAnonymousViewer: app.config.ALLOW_ANONYMOUS_VIEWER,
+    });
+    return { app, principal, loaders: new Loaders(app.db), requestId, clientAddress, resolvers };
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
+      throw (await rateLimits.admitUnauthenticated(clientAddress)) ?? error;
+    }
+    throw error;
+  }
 }
 
 /**
@@ -79,7 +92,7 @@ function errorHandler(app: App): ErrorRequestHandler {
 
 /**
  * The HTTP surface: the features' fast routes on the raw request, then Express with health,
- * metrics, the explorer, GraphQL (JSON and multipart uploads), the CLI's command route and every
+ * metrics, the explorer, the dashboard, GraphQL (JSON and multipart uploads), the CLI's command route and every
  * feature's plain routes, in that order.
  */
 export function createHttpApp(options: {
@@ -87,6 +100,7 @@ export function createHttpApp(options: {
   apollo: ApolloServer<GraphQLContext>;
   features: readonly WiredFeature[];
   resolvers: ResolverInstances;
+  rateLimits: ApiRateLimits;
   isStopping: () => boolean;
 }): RequestListener {
   const fastRoutes = options.features.flatMap(
@@ -110,6 +124,7 @@ function expressApp(options: Parameters<typeof createHttpApp>[0]): Express {
     res.type(app.metrics.contentType).send(await app.metrics.metrics());
   });
   mountExplorer(http, { publicBaseUrl: app.config.PUBLIC_BASE_URL });
+  mountDashboard(http);
   http.use(
     '/graphql',
     // Each kind of upload applies its own, smaller limit as its resolver reads the file; the
@@ -121,7 +136,9 @@ function expressApp(options: Parameters<typeof createHttpApp>[0]): Express {
     }),
     express.json({ limit: app.config.BODY_LIMIT_BYTES }),
     admitHttpQueries(queryLimitsOf(app.config)),
-    expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(app, options.resolvers, req, res) }),
+    expressMiddleware(apollo, {
+      context: ({ req, res }) => graphqlContext(app, options.resolvers, options.rateLimits, req, res),
+    }),
   );
   mountCommandRoute(http, app, features);
   const featureRouter = express.Router();

@@ -137,19 +137,21 @@ function selectedOperation(document: DocumentNode, operationName?: string | null
   return operations.length === 1 ? operations[0] : undefined;
 }
 
-/** A complexity error when the operation costs more than `maxComplexity`, else null. Run after validation. */
-export function checkQueryComplexity(
+/**
+ * The operation's estimated cost with its variables: 1 per field, a list field its selection
+ * times `first`. Null when it cannot be estimated (no such operation, bad variables: execution
+ * reports those precisely). Run after validation.
+ */
+export function queryComplexity(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> | undefined,
-  maxComplexity: number,
-): GraphQLError | null {
+): number | null {
   const operation = selectedOperation(document, operationName);
   if (!operation) return null;
-  let complexity: number;
   try {
-    complexity = getComplexity({
+    return getComplexity({
       schema,
       query: document,
       operationName: operation.name?.value,
@@ -160,14 +162,28 @@ export function checkQueryComplexity(
       maxQueryNodes: Number.MAX_SAFE_INTEGER,
     });
   } catch {
-    // Bad variables make the estimate impossible; execution reports them with a precise error.
     return null;
   }
-  if (complexity <= maxComplexity) return null;
+}
+
+/** The complexity error when an estimated `complexity` passes `maxComplexity`, else null. */
+export function complexityError(complexity: number | null, maxComplexity: number): GraphQLError | null {
+  if (complexity === null || complexity <= maxComplexity) return null;
   return limitError(
     'QUERY_TOO_COMPLEX',
     `The query's complexity is ${complexity}; the limit is ${maxComplexity}. Ask for fewer fields or smaller pages`,
     maxComplexity,
     complexity,
   );
+}
+
+/** A complexity error when the operation costs more than `maxComplexity`, else null. Run after validation. */
+export function checkQueryComplexity(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | undefined,
+  maxComplexity: number,
+): GraphQLError | null {
+  return complexityError(queryComplexity(schema, document, operationName, variables), maxComplexity);
 }

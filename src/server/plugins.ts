@@ -2,19 +2,27 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLContext } from '../context';
 import type { Logger } from '../logger';
 import { operationLabel, type GraphQLMetrics } from '../datasources/metrics';
-import { checkQueryComplexity } from './limits';
+import { complexityError, queryComplexity } from './limits';
+import type { ApiRateLimits } from './rateLimits';
 
 /**
  * Refuses operations over the complexity limit once the operation and its variables are known
- * and validated, before any resolver runs. (Depth is a validation rule: see limits.ts.)
+ * and validated, then counts the operation and its cost against the caller's rate limits, before
+ * any resolver runs. (Depth is a validation rule: see limits.ts.)
  */
-export function queryComplexityPlugin(maxComplexity: number): ApolloServerPlugin<GraphQLContext> {
+export function queryComplexityPlugin(
+  maxComplexity: number,
+  rateLimits?: ApiRateLimits,
+): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operationName, request }) {
-          const error = checkQueryComplexity(schema, document, operationName, request.variables, maxComplexity);
+        async didResolveOperation({ schema, document, operationName, request, contextValue }) {
+          const complexity = queryComplexity(schema, document, operationName, request.variables);
+          const error = complexityError(complexity, maxComplexity);
           if (error) throw error;
+          const limited = await rateLimits?.admit(contextValue, complexity ?? 1);
+          if (limited) throw limited;
         },
       };
     },

@@ -19,8 +19,10 @@ import type { GraphQLContext, ResolverInstances } from '../context';
 import { operationLabel, type GraphQLMetrics } from '../datasources/metrics';
 import { unauthenticated } from '../errors';
 import { Loaders } from '../services/loaders';
-import { checkQueryComplexity, type QueryLimits } from './limits';
+import { clientAddressOf } from './clientAddress';
+import { complexityError, queryComplexity, type QueryLimits } from './limits';
 import { KeySockets } from './keySockets';
+import type { ApiRateLimits } from './rateLimits';
 import { isDocument, ValidatedDocuments } from './validatedDocuments';
 
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -29,12 +31,13 @@ type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQL
 interface ConnectionState {
   socketId: string;
   principal: Principal | null;
+  clientAddress: string;
 }
 type SocketContext = Context<Record<string, unknown> | undefined, Extra & Partial<ConnectionState>>;
 
 /**
- * Admits (query limits), validates and prices one operation received on a socket, then gives it
- * a per-operation context: the HTTP pipeline's checks, for WebSocket clients.
+ * Admits (query limits), validates, prices and counts (rate limits) one operation received on a
+ * socket, then gives it a per-operation context: the HTTP pipeline's checks, for WebSocket clients.
  */
 async function prepareOperation(
   setup: {
@@ -43,33 +46,33 @@ async function prepareOperation(
     resolvers: ResolverInstances;
     limits: QueryLimits;
     documents: ValidatedDocuments;
+    rateLimits: ApiRateLimits;
   },
   payload: SubscribePayload,
-  principal: Principal | null,
+  connection: Pick<ConnectionState, 'principal' | 'clientAddress'>,
 ): Promise<ExecutionArgs | readonly GraphQLError[]> {
   const { schema, app, resolvers, limits } = setup;
+  const { principal, clientAddress } = connection;
   // The query limits first: a costly document is refused before any store read on its behalf.
   const document = setup.documents.check(payload.query);
   if (!isDocument(document)) return document;
   // The key was checked at connection_init; a socket lives for hours, so a revoked key must stop
   // working for the next operation too.
   if (principal && !principal.anonymous && !(await isApiKeyLive(app.db, principal.keyId))) {
-    return [unauthenticated('The API key of this connection was revoked')];
+    return [unauthenticated('The API key of this connection was revoked or has expired')];
   }
   const variables = payload.variables ?? undefined;
-  const complexityError = checkQueryComplexity(
-    schema,
-    document,
-    payload.operationName,
-    variables,
-    limits.maxComplexity,
-  );
-  if (complexityError) return [complexityError];
+  const complexity = queryComplexity(schema, document, payload.operationName, variables);
+  const tooComplex = complexityError(complexity, limits.maxComplexity);
+  if (tooComplex) return [tooComplex];
+  const limited = await setup.rateLimits.admit(connection, complexity ?? 1);
+  if (limited) return [limited];
   const contextValue: GraphQLContext = {
     app,
     principal,
     loaders: new Loaders(app.db),
     requestId: randomUUID(),
+    clientAddress,
     resolvers,
   };
   return { schema, document, operationName: payload.operationName, variableValues: variables, contextValue };
@@ -77,7 +80,8 @@ async function prepareOperation(
 
 /**
  * connection_init checks the key once and names the socket; open and close reach features
- * through app.sockets (presence of agents), and keySockets, which closes them if the key is revoked.
+ * through app.sockets (presence of agents), and keySockets, which closes them if the key is revoked
+ * or expires.
  */
 function connectionHooks(app: App, keySockets: KeySockets) {
   return {
@@ -94,7 +98,8 @@ function connectionHooks(app: App, keySockets: KeySockets) {
       }
       ctx.extra.socketId = randomUUID();
       ctx.extra.principal = principal;
-      if (principal && !principal.anonymous) keySockets.add(principal.keyId, ctx.extra.socket);
+      ctx.extra.clientAddress = clientAddressOf(ctx.extra.request);
+      if (principal && !principal.anonymous) keySockets.add(principal.keyId, ctx.extra.socket, principal.expiresAt);
       app.sockets.emit('connected', { socketId: ctx.extra.socketId, principal });
       return true;
     },
@@ -118,8 +123,8 @@ export interface WebSocketHandle {
 /**
  * graphql-ws on the HTTP server's port and /graphql path. The API key comes in
  * connectionParams.authorization; a wrong key closes the socket with 4403 Forbidden at
- * connection_init, and so does revoking the key later, on any instance. Operations go through the
- * same query limits and error shaping as HTTP.
+ * connection_init, and so does revoking the key later, on any instance, or its expiry. Operations
+ * go through the same query limits, rate limits and error shaping as HTTP.
  */
 export function attachWebSocketServer(options: {
   httpServer: Server;
@@ -130,8 +135,10 @@ export function attachWebSocketServer(options: {
   formatError: FormatError;
   /** The HTTP layer's GraphQL metrics: socket operations count under the same names. */
   metrics: GraphQLMetrics;
+  /** The HTTP layer's rate limits: a key's operations count alike over either. */
+  rateLimits: ApiRateLimits;
 }): WebSocketHandle {
-  const { httpServer, schema, app, resolvers, limits, formatError, metrics } = options;
+  const { httpServer, schema, app, resolvers, limits, formatError, metrics, rateLimits } = options;
   // A message is held whole before graphql-ws reads it: the HTTP body limit applies (1009 beyond it).
   const maxPayload = app.config.BODY_LIMIT_BYTES;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload });
@@ -151,7 +158,10 @@ export function attachWebSocketServer(options: {
       ...connectionHooks(app, keySockets),
       // Errors returned here reach the client through onError below, which shapes them.
       onSubscribe: (ctx: SocketContext, _id, payload) =>
-        prepareOperation({ schema, app, resolvers, limits, documents }, payload, ctx.extra.principal ?? null),
+        prepareOperation({ schema, app, resolvers, limits, documents, rateLimits }, payload, {
+          principal: ctx.extra.principal ?? null,
+          clientAddress: ctx.extra.clientAddress ?? 'unknown',
+        }),
       onOperation: (_ctx, _id, payload, args) => {
         const operation = getOperationAST(args.document, args.operationName);
         const name = operation?.name?.value ?? payload.operationName;

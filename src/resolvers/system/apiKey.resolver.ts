@@ -1,4 +1,5 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
 import { connectionComplexity } from '../../schema/complexity';
@@ -9,7 +10,7 @@ import type { SystemServices } from '../../services/system/systemServices';
 
 @ArgsType()
 class ApiKeysArgs extends PageArgs {
-  @Field({ nullable: true, defaultValue: false, description: 'Also list revoked keys' })
+  @Field({ nullable: true, defaultValue: false, description: 'Also list revoked and expired keys' })
   includeRevoked?: boolean;
 }
 
@@ -42,5 +43,26 @@ export class ApiKeyResolver {
     const revoked = await this.services.apiKeys.revoke(id);
     this.services.logger.info({ apiKeyId: id, revokedBy: principal?.keyId }, 'API key revoked');
     return ApiKey.fromDocument(revoked);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CreatedApiKey, {
+    description:
+      'Replaces a key by a new one with the same name, role, agent and limits; the old key keeps working for ' +
+      '`graceSeconds` (0 to 2592000, 30 days), then is refused as an expired key. The new key is in the answer and nowhere else',
+  })
+  async rotateApiKey(
+    @Arg('id', () => ID) id: string,
+    @Arg('graceSeconds', () => Int) graceSeconds: number,
+    @Arg('expiresAt', () => DateTimeResolver, { nullable: true, description: 'When the new key expires' })
+    expiresAt: Date | null,
+    @Ctx() { principal }: GraphQLContext,
+  ): Promise<CreatedApiKey> {
+    const { key, apiKey, previous } = await this.services.apiKeys.rotate(id, { graceSeconds, expiresAt });
+    this.services.logger.info(
+      { apiKeyId: id, replacedBy: apiKey._id, expiresAt: previous.expiresAt, rotatedBy: principal?.keyId },
+      'API key rotated',
+    );
+    return Object.assign(new CreatedApiKey(), { key, apiKey: ApiKey.fromDocument(apiKey) });
   }
 }

@@ -1,4 +1,5 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { Field, ID, InputType, Int } from 'type-graphql';
 import { Role } from '../../auth/roles';
 
 @InputType()
@@ -11,4 +12,22 @@ export class CreateApiKeyInput {
 
   @Field(() => ID, { nullable: true, description: 'Required for role AGENT: the agent the key acts as' })
   agentId?: string;
+
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'When the key stops working (refused as a revoked key is, its sockets closed); none by default',
+  })
+  expiresAt?: Date;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "GraphQL operations a minute this key may send, in place of its role's limit (RATE_LIMIT_<ROLE>_*)",
+  })
+  requestsPerMinute?: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Estimated cost of its operations a minute, in place of its role's limit",
+  })
+  costPerMinute?: number;
 }

@@ -1,5 +1,5 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { ApiKeyDocument } from '../../auth/apiKeys';
 import { Role } from '../../auth/roles';
 import { Connection } from '../connection';
@@ -27,6 +27,27 @@ export class ApiKey {
   @Field(() => DateTimeResolver, { nullable: true })
   revokedAt?: Date;
 
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'When the key stops working: set at creation, or by a rotation (the end of its grace period)',
+  })
+  expiresAt?: Date;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Last request with the key, to within a minute' })
+  lastUsedAt?: Date;
+
+  @Field(() => Int, { nullable: true, description: "The key's own limit of operations a minute (null: its role's)" })
+  requestsPerMinute?: number;
+
+  @Field(() => Int, { nullable: true, description: "The key's own limit of query cost a minute (null: its role's)" })
+  costPerMinute?: number;
+
+  @Field(() => ID, { nullable: true, description: 'The key this one replaced by rotation' })
+  rotatedFrom?: string;
+
+  @Field(() => ID, { nullable: true, description: 'The key that replaced this one by rotation' })
+  replacedBy?: string;
+
   static fromDocument(doc: ApiKeyDocument): ApiKey {
     return Object.assign(new ApiKey(), {
       id: doc._id,
@@ -36,6 +57,12 @@ export class ApiKey {
       agentId: doc.agentId,
       createdAt: doc.createdAt,
       revokedAt: doc.revokedAt,
+      expiresAt: doc.expiresAt,
+      lastUsedAt: doc.lastUsedAt,
+      requestsPerMinute: doc.requestsPerMinute,
+      costPerMinute: doc.costPerMinute,
+      rotatedFrom: doc.rotatedFrom,
+      replacedBy: doc.replacedBy,
     });
   }
 }
