@@ -1,21 +1,18 @@
 import 'reflect-metadata';
 import { writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../config';
 import { features as allFeatures, featureResolvers } from '../features';
+import { auditLogOf } from '../features/audit';
 import { checkFlags, parseArgs, type ParsedArgs } from '../features/commandLine';
 import { createLogger } from '../logger';
 import { printAppSchema } from '../schema';
 import { allCommands, commandFailure, EXIT_USAGE, type RunnableCommand } from '../server/commands';
 import { composeApp } from '../server/compose';
+import type { OfflineCommand } from './offlineCommand';
+import { storeCommands } from './storeCommands';
 import { runThroughService, takeKeyFlag, writerBeside } from './throughService';
-
-/** A command that needs no store (schema emission): runs before the app is composed. */
-interface OfflineCommand {
-  description: string;
-  usage: string;
-  run(args: ParsedArgs): Promise<number>;
-}
 
 const offlineCommands: Record<string, OfflineCommand> = {
   'emit-schema': {
@@ -29,6 +26,7 @@ const offlineCommands: Record<string, OfflineCommand> = {
       return 0;
     },
   },
+  ...storeCommands,
 };
 
 function usage(commands: Record<string, { description: string; usage?: string }>): string {
@@ -36,9 +34,18 @@ function usage(commands: Record<string, { description: string; usage?: string }>
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, command]) => `  ${command.usage ?? name}\n      ${command.description}`);
   const beside =
-    'While a service holds DATA_DIR (embedded store), every command but emit-schema runs through its API\n' +
-    'with --key KEY or CLI_API_KEY (an ADMIN key).';
+    'While a service holds DATA_DIR (embedded store), every command but emit-schema, backup and restore runs\n' +
+    'through its API with --key KEY or CLI_API_KEY (an ADMIN key).';
   return `Usage: npm run cli -- <command> [--flag value]\n\nCommands:\n${lines.join('\n')}\n\n${beside}\n`;
+}
+
+/** Who runs a command on the store itself, for the audit log: the user at the console. */
+function consoleUser(): string {
+  try {
+    return `cli (${userInfo().username})`;
+  } catch {
+    return 'cli';
+  }
 }
 
 async function runAppCommand(command: RunnableCommand, config: Config, args: ParsedArgs): Promise<number> {
@@ -47,10 +54,23 @@ async function runAppCommand(command: RunnableCommand, config: Config, args: Par
   if (writer) return runThroughService(args.command!, command, { ...args, flags }, key, writer, config);
   const logger = createLogger({ level: config.LOG_LEVEL, destination: process.stderr });
   const composed = await composeApp(config, { logger, holder: `cli ${args.command}` });
+  const at = new Date();
+  let exitCode = 0;
   try {
-    const code = await command.run(composed.app, flags, args.positional, composed.features, process.stdout);
-    return code ?? 0;
+    exitCode = (await command.run(composed.app, flags, args.positional, composed.features, process.stdout)) ?? 0;
+    return exitCode;
+  } catch (error) {
+    exitCode = commandFailure(error, args.command!, command.usage).exitCode;
+    throw error;
   } finally {
+    await auditLogOf(composed.features)?.recordCommand({
+      command: args.command!,
+      flags,
+      positional: args.positional,
+      at,
+      exitCode,
+      by: { keyName: consoleUser() },
+    });
     await composed.jobSystem.stop();
     await composed.close();
   }

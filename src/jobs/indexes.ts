@@ -1,4 +1,4 @@
-import type { IndexDeclaration } from '../datasources/store/indexes';
+import type { IndexDeclaration, RetiredIndex } from '../datasources/store/indexes';
 import { JOBS } from './jobStore';
 
 /** Indexes of the jobs collection (applied with the features' indexes at start-up). */
@@ -14,9 +14,15 @@ export const jobIndexes: IndexDeclaration[] = [
     },
   },
   // jobs(filter, first, after), newest first: alone, by type, by status (also the dispatcher's
-  // sweep of QUEUED jobs); a schedule's lastJob.
+  // sweep of QUEUED jobs); a schedule's lastJob. With _id, the list's order: a page reads only its rows.
   { collection: JOBS, key: { createdAt: -1, _id: -1 } },
+  { collection: JOBS, key: { type: 1, createdAt: -1, _id: -1 } },
+  { collection: JOBS, key: { status: 1, createdAt: -1, _id: -1 } },
+  { collection: JOBS, key: { schedule: 1, createdAt: -1 } },
+];
+
+/** Indexes earlier versions created: jobs by type and by status before they held _id. */
+export const retiredJobIndexes: RetiredIndex[] = [
   { collection: JOBS, key: { type: 1, createdAt: -1 } },
   { collection: JOBS, key: { status: 1, createdAt: -1 } },
-  { collection: JOBS, key: { schedule: 1, createdAt: -1 } },
 ];

@@ -191,6 +191,11 @@ export interface ScheduleDefinition {
   jobType: string;
   params?: unknown;
   description?: string;
+  /**
+   * Off until configured: fires only when CRON_<NAME> is set, to `on` (the default expression)
+   * or to an expression of its own.
+   */
+  optIn?: boolean;
 }
 
 /** A schedule as the `schedules` query shows it. */
@@ -203,6 +208,8 @@ export interface ScheduleView {
   cron: string | null;
   defaultCron: string;
   enabled: boolean;
+  /** Off until CRON_<NAME> turns it on. */
+  optIn: boolean;
   /** False when no feature registers the job type: listed, never fired. */
   registered: boolean;
   nextRunAt: Date | null;

@@ -42,11 +42,12 @@ export class Scheduler {
     }
   }
 
-  /** The expression in force, null when disabled; throws naming CRON_<NAME> when invalid. */
+  /** The expression in force, null when disabled (CRON_<NAME>=off, or an opt-in schedule left unset). */
   cronOf(definition: ScheduleDefinition): string | null {
-    const cron = this.deps.overrides[definition.name] ?? definition.cron;
-    if (cron.trim().toLowerCase() === 'off') return null;
-    return cron;
+    const override = this.deps.overrides[definition.name]?.trim().toLowerCase();
+    if (override === 'off' || (definition.optIn && override === undefined)) return null;
+    if (override === 'on') return definition.cron;
+    return this.deps.overrides[definition.name] ?? definition.cron;
   }
 
   async list(now = new Date()): Promise<ScheduleView[]> {
@@ -69,6 +70,7 @@ export class Scheduler {
         cron,
         defaultCron: definition.cron,
         enabled: cron !== null,
+        optIn: definition.optIn === true,
         registered,
         nextRunAt,
         lastTickAt: lastTicks.get(definition.name) ?? null,
@@ -85,7 +87,7 @@ export class Scheduler {
       try {
         new CronTimes(cron).dispose();
       } catch {
-        throw new Error(`CRON_${definition.name}: "${cron}" is not a cron expression (or "off")`);
+        throw new Error(`CRON_${definition.name}: "${cron}" is not a cron expression (nor "on" or "off")`);
       }
       if (!this.deps.types.has(definition.jobType)) {
         this.deps.logger.warn(

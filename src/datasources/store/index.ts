@@ -11,6 +11,7 @@ import { acquireWriterLock, refuseForeignWriter, type WriterLock } from './embed
 
 export * from './port';
 export { foreignWriter, WriterLockHeldError, WRITER_LOCK_FILE, type WriterRecord } from './embedded/writerLock';
+export { installSnapshot, STORE_FILE } from './embedded/snapshot';
 
 /**
  * The document store: the store port (port.ts, a subset of the MongoDB driver's API), on
@@ -22,6 +23,12 @@ export interface Store {
   close(): Promise<void>;
   /** Embedded writer: records where this process serves its API, so CLI commands run beside it go there. */
   announceApi?(url: string): void;
+  /**
+   * Embedded engine: writes a consistent, compacted copy of the whole store as `dir/data.mdb`
+   * (LMDB's own copy, in one read transaction; `dir` must exist and be empty). Writers go on
+   * meanwhile, in this process or beside it.
+   */
+  snapshot?(dir: string): Promise<void>;
 }
 
 export interface OpenStoreOptions {
@@ -98,6 +105,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     engine: 'embedded',
     db: new EmbeddedDb(engine),
     ...(lock ? { announceApi: (url: string) => lock.announce(url) } : {}),
+    snapshot: (dir: string) => engine.snapshot(dir),
     close: async () => {
       stopMaintenance?.();
       try {

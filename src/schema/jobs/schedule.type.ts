@@ -39,7 +39,8 @@ export class Schedule {
 
   static fromView(view: ScheduleView): Schedule {
     let note: string | undefined;
-    if (!view.enabled) note = `Disabled by CRON_${view.name}=off`;
+    if (!view.enabled && view.optIn) note = `Off until CRON_${view.name} is set (on, or a cron expression)`;
+    else if (!view.enabled) note = `Disabled by CRON_${view.name}=off`;
     else if (!view.registered) note = `Not fired: no job type ${view.jobType} is registered in this service`;
     return Object.assign(new Schedule(), { ...view, note });
   }
