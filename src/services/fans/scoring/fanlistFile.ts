@@ -6,7 +6,7 @@ import { badInput, payloadTooLarge } from '../../../errors';
 import { csvRowBatches, type RawRow } from '../../uploads/rawRows';
 import { entryId, FAN_ENTRIES, type FanCampaignDoc, type FanEntryDoc } from '../model';
 import type { ScoringRecord } from '../records';
-import { BestRows } from './bestRows';
+import { BestRows, type RowSet } from './bestRows';
 import { parseRank, RANK_FORMULAS } from './rankFormulas';
 
 /** Why a fanlist row is not scored: the `reason` column of the scored fanlist. */
@@ -37,7 +37,8 @@ export function fanlistColumns(header: readonly (string | null)[]): FanlistColum
 /** The first pass: columns, the best row per fan (lowest rank, earlier on a tie), the rank range, the checksum. */
 export interface FanlistScan {
   columns: FanlistColumns;
-  best: BestRows;
+  /** The rows that are their fan's best: every row the second pass asks about was offered. */
+  best: RowSet;
   rows: number;
   minRank: number | null;
   maxRank: number | null;
@@ -65,11 +66,12 @@ export async function scanFanlist(input: Readable, maxRows: number): Promise<Fan
       if (rank === null || fan === null) continue;
       minRank = Math.min(minRank ?? rank, rank);
       maxRank = Math.max(maxRank ?? rank, rank);
-      best.offer(fan, row.rowNumber, -rank);
+      // a fanlist is one campaign's: its fans are one scope
+      best.offer('', fan, row.rowNumber, -rank);
     }
   }
   if (columns === null) throw badInput('The fanlist is empty: a header row is required', 'file');
-  return { columns, best, rows, minRank, maxRank, sha256: hash.digest('hex') };
+  return { columns, best: best.bestRows(), rows, minRank, maxRank, sha256: hash.digest('hex') };
 }
 
 export interface FanlistPassOptions {
@@ -111,7 +113,7 @@ export async function* fanlistRecords(
       let score: number | null = null;
       if (rank === null) reason = 'INVALID_RANK';
       else if (fan === null) reason = 'MISSING_FAN';
-      else if (!scan.best.isBest(fan, row.rowNumber)) reason = 'DUPLICATE';
+      else if (!scan.best.has(row.rowNumber)) reason = 'DUPLICATE';
       else {
         const entry = fans.get(fan);
         if (!entry) reason = 'NOT_REGISTERED';

@@ -43,11 +43,12 @@ interface PendingRow {
 /**
  * Scrubs a scored file in two streamed passes over the stored file: the first finds each fan's
  * best row, the second gives every row its verdict and reason (reasons.ts, first that applies)
- * and writes it to `output` with the two columns added. Memory holds the best row per fan and
- * one chunk of lines, never the file. Answers the stats.
+ * and writes it to `output` with the two columns added. Memory holds the fans' best rows
+ * (bestRows.ts: typed arrays in the first pass, a bit per row in the second) and one chunk of
+ * lines, never the file. Answers the stats.
  */
 export async function scrubScoredFile(options: ScrubOptions): Promise<ScrubStats> {
-  const { columns, best, campaignIds } = await findBestRows(options);
+  const { columns, bestRows, campaignIds } = await findBestRows(options);
   const campaigns = new Map<string, FanCampaignDoc | null>();
   for (const campaignId of campaignIds) campaigns.set(campaignId, await options.directory.get(campaignId));
   const counter = new ScrubCounter();
@@ -60,7 +61,7 @@ export async function scrubScoredFile(options: ScrubOptions): Promise<ScrubStats
       const cells = line === null ? null : line.split('\t');
       const reason = rowReason(cells, columns, campaigns, options.campaignId);
       if (reason !== null) verdicts[index] = reason;
-      else if (!best.isBest(fanKey(cells!, columns), firstLine + index)) verdicts[index] = 'DUPLICATE';
+      else if (!bestRows.has(firstLine + index)) verdicts[index] = 'DUPLICATE';
       else pending.push({ index, cells: cells!, campaign: campaigns.get(cells![columns.campaignId]!.trim())! });
     });
     const entries = await entriesOf(options.db, pending, columns);
@@ -92,10 +93,13 @@ export async function scrubScoredFile(options: ScrubOptions): Promise<ScrubStats
   return counter.result();
 }
 
-/** The first pass: the header's columns, each fan's best row and the campaigns named. */
+/**
+ * The first pass: the header's columns, the rows that are their fan's best (a fan is a userId
+ * within its campaign) and the campaigns named. Every row the second pass asks about was offered
+ * here: the same file, read again.
+ */
 async function findBestRows(options: ScrubOptions) {
   const best = new BestRows();
-  const campaignIds = new Set<string>();
   let columns: ScoredFileColumns | null = null;
   let rows = 0;
   for await (const { firstLine, lines } of lineBatches(await options.open(), options.maxLineChars)) {
@@ -113,14 +117,15 @@ async function findBestRows(options: ScrubOptions) {
       const cells = line.split('\t');
       if (cells.length !== columns.count) return;
       const campaignId = cells[columns.campaignId]!.trim();
+      const userId = cells[columns.userId]!.trim();
       const score = parseScore(cells[columns.score]);
-      if (campaignId === '' || cells[columns.userId]!.trim() === '' || score === null) return;
-      campaignIds.add(campaignId);
-      best.offer(fanKey(cells, columns), firstLine + index, score);
+      if (campaignId === '' || userId === '' || score === null) return;
+      best.offer(campaignId, userId, firstLine + index, score);
     });
   }
-  if (columns === null) return { columns: scoredFileColumns(null), best, campaignIds };
-  return { columns: columns as ScoredFileColumns, best, campaignIds };
+  const found = { bestRows: best.bestRows(), campaignIds: [...best.scopesSeen] };
+  if (columns === null) return { columns: scoredFileColumns(null), ...found };
+  return { columns: columns as ScoredFileColumns, ...found };
 }
 
 /** The reasons a row can be judged by alone (its shape, score and campaign). */
@@ -169,9 +174,6 @@ async function entriesOf(db: Db, rows: PendingRow[], columns: ScoredFileColumns)
     .toArray();
   return new Map(found.map((entry) => [entry._id, entry as EntryView]));
 }
-
-const fanKey = (cells: string[], columns: ScoredFileColumns) =>
-  `${cells[columns.campaignId]!.trim()}\t${cells[columns.userId]!.trim()}`;
 
 /** The country a fan's phone is read in: its market's, else the campaign's first market's. */
 class CountryOfMarket {
