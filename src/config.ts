@@ -48,6 +48,19 @@ const schema = z.object({
   STORE_WATCH_POLL_MS: int(5, 10_000).default(25),
   /** The CLI's API key while a service holds DATA_DIR: its writing commands go through the service's API. */
   CLI_API_KEY: z.string().min(1).optional(),
+
+  // Backups (the STORE_BACKUP schedule, off until CRON_STORE_BACKUP is set) and retention: days
+  // each kind of data is kept (0: for good), enforced by the RETENTION schedule in batches
+  BACKUP_KEEP: int(1, 1000).default(7),
+  RETENTION_CLICK_EVENTS_DAYS: int(0).default(180),
+  RETENTION_OUTBOX_DAYS: int(0).default(90),
+  RETENTION_WAVE_MESSAGES_DAYS: int(0).default(180),
+  RETENTION_JOBS_DAYS: int(0).default(90),
+  RETENTION_AUDIT_DAYS: int(0).default(365),
+  RETENTION_LAKE_DAYS: int(0).default(730),
+  RETENTION_BATCH_SIZE: int(1, 10_000).default(500),
+  /** Between two batches of deletes, so pipelines' writes go on (the embedded store has one writer lock). */
+  RETENTION_BATCH_PAUSE_MS: int(0, 60_000).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_BASE_URL: z.string().url().optional(),
 
@@ -65,6 +78,20 @@ const schema = z.object({
   UNSAFE_EXPOSE_STACK_TRACES: bool.default(false),
   ALLOW_ANONYMOUS_VIEWER: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
+
+  // API rate limits: GraphQL operations and their estimated cost per minute, per API key by its
+  // role (a key may carry its own); requests without a valid key, per client address
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  RATE_LIMIT_ADMIN_REQUESTS_PER_MINUTE: int(1).default(6000),
+  RATE_LIMIT_ADMIN_COST_PER_MINUTE: int(1).default(1_200_000),
+  RATE_LIMIT_OPERATOR_REQUESTS_PER_MINUTE: int(1).default(3000),
+  RATE_LIMIT_OPERATOR_COST_PER_MINUTE: int(1).default(600_000),
+  RATE_LIMIT_AGENT_REQUESTS_PER_MINUTE: int(1).default(6000),
+  RATE_LIMIT_AGENT_COST_PER_MINUTE: int(1).default(600_000),
+  RATE_LIMIT_VIEWER_REQUESTS_PER_MINUTE: int(1).default(1200),
+  RATE_LIMIT_VIEWER_COST_PER_MINUTE: int(1).default(300_000),
+  RATE_LIMIT_ANONYMOUS_REQUESTS_PER_MINUTE: int(1).default(60),
+  RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE: int(1).default(6000),
 
   // Queues and jobs
   QUEUE_BACKEND: z.enum(['embedded', 'sqs']).default('embedded'),
@@ -154,6 +181,24 @@ const schema = z.object({
   AUDIENCE_IMPORT_MAX_BYTES: int(1).default(512 * 1024 * 1024),
   AUDIENCE_IMPORT_MAX_ROWS: int(1).default(2_000_000),
   CAMPAIGN_EVENTS_EXPORT_LAG_SECONDS: int(0).default(120),
+  /** The country (ISO 3166-1 alpha-2) a member's phone is read in when it has no + prefix and no country column. */
+  MEMBER_PHONE_COUNTRY: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'a two-letter country code')
+    .transform((code) => code.toUpperCase())
+    .default('US'),
+  /** The time zone quiet hours use for a member texted by a MOBILE campaign who has none. */
+  MEMBER_TIME_ZONE: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone')
+    .default('America/New_York'),
 
   // Fan campaigns
   /** POST /ingest/fans: the largest NDJSON body (its own limit, not BODY_LIMIT_BYTES). */
@@ -263,6 +308,12 @@ const schema = z.object({
     .optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
   TWILIO_API_BASE_URL: z.string().url().default('https://api.twilio.com'),
+
+  // Personal data (export, erasure, suppression)
+  /** Keys the hashes of erased and suppressed e-mails and numbers (a secret; never changed once set). */
+  PRIVACY_HASH_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** How long a personal-data export stays on the objects port before the daily sweep deletes it. */
+  PRIVACY_EXPORT_KEEP_DAYS: int(1, 365).default(7),
 });
 
 export type Config = z.infer<typeof schema> & {

@@ -6,12 +6,15 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { redactUri } from './logger';
 import { createGraphQLMetrics } from './datasources/metrics';
 import { featureResolvers, resolverContainer, type WiredFeature } from './features';
+import { auditLogOf } from './features/audit';
 import { buildAppSchema } from './schema';
 import { createApolloServer } from './server/apollo';
+import { auditMutations } from './server/auditMutations';
 import { composeApp, type ComposeOptions } from './server/compose';
 import { createFormatError } from './server/formatError';
 import { createHttpApp } from './server/http';
 import { queryLimitsOf } from './server/limits';
+import { ApiRateLimits } from './server/rateLimits';
 import { attachWebSocketServer } from './server/websocket';
 
 export type ServiceOptions = ComposeOptions;
@@ -53,6 +56,9 @@ async function createGraphQLServers(app: App, features: readonly WiredFeature[],
   const resolvers = featureResolvers(features.map(({ feature }) => feature));
   const resolverInstances = resolverContainer(features);
   const schema = await buildAppSchema(resolvers, resolverInstances);
+  const auditLog = auditLogOf(features);
+  if (auditLog) auditMutations(schema, auditLog);
+  const rateLimits = new ApiRateLimits(app);
   const apollo = createApolloServer({
     schema,
     httpServer,
@@ -63,6 +69,7 @@ async function createGraphQLServers(app: App, features: readonly WiredFeature[],
     metrics,
     // Leave a second of the shutdown budget for closing ports and the store.
     stopGracePeriodMs: Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 1000),
+    rateLimits,
   });
   const webSockets = attachWebSocketServer({
     httpServer,
@@ -72,8 +79,9 @@ async function createGraphQLServers(app: App, features: readonly WiredFeature[],
     limits,
     formatError,
     metrics,
+    rateLimits,
   });
-  return { apollo, webSockets, resolvers: resolverInstances };
+  return { apollo, webSockets, resolvers: resolverInstances, rateLimits };
 }
 
 /**
@@ -87,14 +95,17 @@ export async function createService(config: Config, options: ServiceOptions = {}
   let url = '';
   const httpServer = createServer();
   const graphQLServers = createGraphQLServers(app, features, httpServer);
-  const { apollo, webSockets, resolvers } = await graphQLServers.catch(async (error: unknown) => {
+  const { apollo, webSockets, resolvers, rateLimits } = await graphQLServers.catch(async (error: unknown) => {
     await composed.close();
     throw error;
   });
 
   async function start(): Promise<void> {
     await apollo.start();
-    httpServer.on('request', createHttpApp({ app, apollo, features, resolvers, isStopping: () => stopping }));
+    httpServer.on(
+      'request',
+      createHttpApp({ app, apollo, features, resolvers, rateLimits, isStopping: () => stopping }),
+    );
     url = await listen(httpServer, config);
     // CLI commands run beside the service send their writes here (docs/store.md).
     app.store.announceApi?.(url);

@@ -11,6 +11,7 @@ import {
 } from '../resolvers/campaigns/catalog.resolvers';
 import { CampaignLaunchResolver } from '../resolvers/campaigns/launch.resolver';
 import { OutboxResolver } from '../resolvers/campaigns/outbox.resolver';
+import { CampaignTextStatsResolver } from '../resolvers/campaigns/textStats.resolver';
 import { campaignFastRoutes, campaignRoutes } from '../resolvers/campaigns/tracking.routes';
 import { CampaignAnalytics } from '../services/campaigns/analytics';
 import { AudienceMembers } from '../services/campaigns/audienceMembers';
@@ -23,25 +24,47 @@ import { campaignIndexes, retiredCampaignIndexes } from '../services/campaigns/i
 import { CampaignLaunch } from '../services/campaigns/launch';
 import { OutboxMessages } from '../services/campaigns/outbox';
 import { CampaignEventRecorder } from '../services/campaigns/recordEvents';
+import { rebuildAllCampaignStats } from '../services/campaigns/rebuildStats';
 import { campaignSendJob } from '../services/campaigns/sendCampaign';
 import type { CampaignServices } from '../services/campaigns/services';
 import { CampaignTracking } from '../services/campaigns/tracking';
 import { trackingSite } from '../services/campaigns/trackingSite';
 import { leaseTiming } from '../services/uploads/importLease';
 import { StaleRecordSweep } from '../services/uploads/staleSweep';
+import { privacySecret } from '../services/suppression/privacySecret';
+import { SuppressionList } from '../services/suppression/suppressionList';
 import { uploadLimits } from '../services/uploads/uploadKinds';
-import { defineFeature } from './feature';
+import { CampaignTexts } from '../services/campaigns/sms/campaignTexts';
+import { defineFeature, type ServicesOf } from './feature';
+import { wavesFeature } from './waves';
 
-function campaignServices({ db, config, logger, jobs, ports }: App): CampaignServices {
+/**
+ * The campaigns' services. MOBILE campaigns go out as SMS waves: through the waves feature's
+ * lifecycle, opt-out list and sending, whose runs tell the campaign when its wave ended.
+ */
+function campaignServices(app: App, servicesOf: ServicesOf): CampaignServices {
+  const { db, config, logger, jobs, ports } = app;
   const site = trackingSite(config);
   const lease = leaseTiming(config.JOB_VISIBILITY_TIMEOUT_SECONDS);
-  const audienceMembers = new AudienceMembers(db, uploadLimits(config, 'audienceImport'), lease);
+  const phoneCountry = config.MEMBER_PHONE_COUNTRY;
+  const audienceMembers = new AudienceMembers(db, uploadLimits(config, 'audienceImport'), lease, phoneCountry);
+  const waves = servicesOf(wavesFeature);
+  const texts = new CampaignTexts({
+    db,
+    lifecycle: waves.lifecycle,
+    optOuts: waves.sending.optOuts,
+    rates: config,
+    timeZone: config.MEMBER_TIME_ZONE,
+    logger: logger.child({ feature: 'campaigns' }),
+  });
+  // Told inside the wave-send job, so listening from the start: no run ends unheard.
+  waves.sending.onRunEnded((wave) => texts.waveEnded(wave));
   return {
     senders: entityCatalog(db, entities.sender),
     templates: entityCatalog(db, entities.template),
     audiences: entityCatalog(db, entities.audience),
-    members: memberCatalog(db),
-    campaigns: campaignCatalog(db),
+    members: memberCatalog(db, phoneCountry),
+    campaigns: campaignCatalog(db, config),
     audienceMembers,
     importRecovery: new StaleRecordSweep(
       'audience imports',
@@ -49,18 +72,25 @@ function campaignServices({ db, config, logger, jobs, ports }: App): CampaignSer
       lease,
       logger,
     ),
-    launch: new CampaignLaunch({ db, logger, jobs }),
+    launch: new CampaignLaunch({ db, logger, jobs, texts }),
     analytics: new CampaignAnalytics({ db, objects: ports.objects, site }),
     // one recorder per app: the events of every tracking request group-commit together
     tracking: new CampaignTracking(db, site.secret, new CampaignEventRecorder(db)),
     outbox: new OutboxMessages(db),
-    sending: { db, messaging: ports.messaging, site },
+    sending: {
+      db,
+      messaging: ports.messaging,
+      site,
+      suppressions: new SuppressionList(db, privacySecret(config)),
+      texts,
+    },
+    texts,
     eventsExport: { db, objects: ports.objects, lagMs: config.CAMPAIGN_EVENTS_EXPORT_LAG_SECONDS * 1000 },
     site,
   };
 }
 
-/** Campaigns and audiences: templates, members, sends, tracking, analytics and the raw export. */
+/** Campaigns and audiences: templates, members, e-mail and text sends, tracking, analytics and the raw export. */
 export const campaignsFeature = defineFeature({
   name: 'campaigns',
   services: campaignServices,
@@ -76,6 +106,7 @@ export const campaignsFeature = defineFeature({
     CampaignReferencesResolver,
     CampaignLaunchResolver,
     CampaignAnalyticsResolver,
+    CampaignTextStatsResolver,
     OutboxResolver,
   ],
   jobTypes: (_app, services) => [campaignSendJob(services.sending), campaignEventsExportJob(services.eventsExport)],
@@ -91,6 +122,7 @@ export const campaignsFeature = defineFeature({
   routes: campaignRoutes,
   fastRoutes: campaignFastRoutes,
   demo: (app, services) => campaignsDemo(services.sending, app.logger),
+  rebuildStats: (app, services) => rebuildAllCampaignStats(app.db, services.tracking.recorder),
   start: (_app, services) => services.importRecovery.start(),
   // events accepted by the tracking endpoints are stored before the store closes
   stop: async (_app, services) => {

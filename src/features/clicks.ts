@@ -17,6 +17,7 @@ import { clickIndexes, retiredClickIndexes } from '../services/clicks/indexes';
 import { createClickPipeline } from '../services/clicks/pipeline';
 import { requestClickSync } from '../services/clicks/requestClickSync';
 import { runClickSync } from '../services/clicks/runClickSync';
+import { clickUnits, rebuildClickRollups } from '../services/clicks/rebuildClickRollups';
 import { checkFlags } from './commandLine';
 import { defineFeature, type CliCommand, type CommandOutput } from './feature';
 
@@ -109,6 +110,12 @@ export const clicksFeature = defineFeature({
     if (!app.config.JOB_WORKERS) return;
     app.jobs.consume(QUEUE_TO_PROCESS, clickProcessor(clicks.pipeline));
     app.jobs.consume(QUEUE_PROCESSED, clickAcknowledger(clicks.pipeline));
+  },
+  async rebuildStats(app, clicks) {
+    const known = (await clicks.pipeline.sfmc.businessUnits()).map((unit) => unit.name);
+    const units = await clickUnits(app.db, known);
+    for (const bu of units) await rebuildClickRollups(app.db, clicks.pipeline.unitWriters, bu);
+    return { businessUnits: units.length };
   },
   async demo(app, clicks) {
     const filled = await fillDemoClicks(clicks.pipeline.sfmc);

@@ -67,6 +67,8 @@ export interface Feature<S = unknown> {
   stop?(app: App, services: S): Promise<void>;
   /** Fills the store with this domain's part of the demo data set. */
   demo?(app: App, services: S): Promise<void>;
+  /** Recomputes the figures this domain keeps beside its data (`stats rebuild`); answers what it rebuilt. */
+  rebuildStats?(app: App, services: S): Promise<Record<string, number>>;
   commands?: Record<string, CliCommand<S>>;
 }
 

@@ -4,12 +4,16 @@ import type { ResolverClassRef, ResolverInstances } from '../context';
 import { queueIndexes } from '../datasources/queue';
 import type { Db } from '../datasources/store';
 import { applyIndexes, type IndexDeclaration, type RetiredIndex } from '../datasources/store/indexes';
+import { auditFeature } from './audit';
+import { backupsFeature } from './backups';
 import { campaignsFeature } from './campaigns';
 import { clicksFeature } from './clicks';
 import type { AnyFeature, Feature, ServicesOf, WiredFeature } from './feature';
 import { fansFeature } from './fans';
 import { jobsFeature } from './jobs';
 import { leadsFeature } from './leads';
+import { privacyFeature } from './privacy';
+import { retentionFeature } from './retention';
 import { systemFeature } from './system';
 import { trackingFeature } from './tracking';
 import { wavesFeature } from './waves';
@@ -19,13 +23,19 @@ export type { AnyFeature, CliCommand, FastRoute, Feature, ServicesOf, WiredFeatu
 /** Every domain of the service. The composition root wires each one's services, resolvers, jobs, schedules and routes. */
 export const features: readonly AnyFeature[] = [
   systemFeature,
+  auditFeature,
   jobsFeature,
-  campaignsFeature,
   trackingFeature,
   clicksFeature,
   leadsFeature,
   fansFeature,
   wavesFeature,
+  // after the waves: MOBILE campaigns are sent as SMS waves
+  campaignsFeature,
+  // after every domain whose personal data it finds, exports and erases
+  privacyFeature,
+  backupsFeature,
+  retentionFeature,
 ];
 
 /** The store indexes of the given features, with those of the embedded queue. */

@@ -1,6 +1,6 @@
 import type { App } from '../app';
 import { DeadLetterQueues } from '../jobs/deadLetters';
-import { jobIndexes } from '../jobs/indexes';
+import { jobIndexes, retiredJobIndexes } from '../jobs/indexes';
 import { decodeJobMessage } from '../jobs/jobMessage';
 import { DeadLetterResolver } from '../resolvers/jobs/deadLetter.resolver';
 import { JobResolver } from '../resolvers/jobs/job.resolver';
@@ -71,5 +71,6 @@ export const jobsFeature = defineFeature({
   }),
   resolvers: [JobResolver, ScheduleResolver, DeadLetterResolver],
   indexes: jobIndexes,
+  retiredIndexes: retiredJobIndexes,
   commands: jobCommands,
 });

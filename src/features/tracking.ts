@@ -5,16 +5,18 @@ import { TrackingSyncResolver } from '../resolvers/tracking/trackingSync.resolve
 import { writeTrackingDemo } from '../services/tracking/demo';
 import { AppError } from '../errors';
 import { PerformanceQueries } from '../services/tracking/performanceQueries';
+import { PerformanceRollups } from '../services/tracking/performanceRollups';
 import { RelatedDocuments } from '../services/tracking/relatedDocuments';
 import { failedSyncResult, runTrackingSync } from '../services/tracking/runTrackingSync';
 import { createSyncMetrics } from '../services/tracking/syncMetrics';
 import { syncInputFromFlags } from '../services/tracking/syncTrackingFlags';
 import { TRACKING_SYNC_JOB, trackingSyncJob } from '../services/tracking/trackingSync.job';
 import type { TrackingServices } from '../services/tracking/trackingServices';
-import { trackingIndexes } from '../services/tracking/indexes';
+import { retiredTrackingIndexes, trackingIndexes } from '../services/tracking/indexes';
 import { defineFeature } from './feature';
 
 function trackingServices(app: App): TrackingServices {
+  const rollups = new PerformanceRollups(app.db);
   return {
     sync: {
       db: app.db,
@@ -23,10 +25,12 @@ function trackingServices(app: App): TrackingServices {
       metrics: createSyncMetrics(app.metrics),
       publisher: app.ports.metricsPublisher,
       config: app.config,
+      rollups,
     },
     performance: new PerformanceQueries(app.db),
     related: new RelatedDocuments(app.db),
     jobs: app.jobs,
+    rollups,
   };
 }
 
@@ -34,6 +38,7 @@ function trackingServices(app: App): TrackingServices {
 export const trackingFeature = defineFeature({
   name: 'tracking',
   indexes: trackingIndexes,
+  retiredIndexes: retiredTrackingIndexes,
   resolvers: [PerformanceEntryResolver, TrackingSyncResolver],
   services: trackingServices,
   jobTypes: (_app, { sync }) => [trackingSyncJob(() => sync)],
@@ -69,6 +74,7 @@ export const trackingFeature = defineFeature({
       },
     },
   },
+  rebuildStats: async (_app, { rollups }) => ({ days: await rollups.rebuild() }),
   async demo(app) {
     const logsDir = trackingLogsDir(app.config);
     const written = await writeTrackingDemo(app.db, logsDir);

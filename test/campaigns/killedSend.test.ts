@@ -13,6 +13,8 @@ import { campaignIndexes } from '../../src/services/campaigns/indexes';
 import { C, type CampaignDoc, type RecipientDoc } from '../../src/services/campaigns/model';
 import { performSend } from '../../src/services/campaigns/sendCampaign';
 import { trackingSite } from '../../src/services/campaigns/trackingSite';
+import { privacySecret } from '../../src/services/suppression/privacySecret';
+import { SuppressionList } from '../../src/services/suppression/suppressionList';
 import { upsertMembersIntoAudience } from '../../src/services/campaigns/upsertMembers';
 import { testJobContext } from '../support/jobContext';
 
@@ -83,7 +85,12 @@ describe('a campaign send killed with kill -9', () => {
       DATA_DIR: dataDir,
       TRACKING_SECRET: 'child-tracking-secret-0123456789',
     });
-    const sending = { db: store.db, messaging: new OutboxMessaging(store.db), site: trackingSite(config) };
+    const sending = {
+      db: store.db,
+      messaging: new OutboxMessaging(store.db),
+      site: trackingSite(config),
+      suppressions: new SuppressionList(store.db, privacySecret(config)),
+    };
     const result = await performSend(
       sending,
       { campaignId: campaign._id, sendKey: 'k1' },

@@ -7,6 +7,8 @@ import { CampaignLaunch } from '../../src/services/campaigns/launch';
 import { C, type CampaignDoc, type MemberDoc, type RecipientDoc } from '../../src/services/campaigns/model';
 import { performSend, type CampaignSendParams } from '../../src/services/campaigns/sendCampaign';
 import { trackingSite } from '../../src/services/campaigns/trackingSite';
+import { privacySecret } from '../../src/services/suppression/privacySecret';
+import { SuppressionList } from '../../src/services/suppression/suppressionList';
 import { upsertMembersIntoAudience } from '../../src/services/campaigns/upsertMembers';
 import { testJobContext } from '../support/jobContext';
 import { openCampaignApp, type CampaignApp } from './fixture';
@@ -77,7 +79,12 @@ describe('sending a campaign', () => {
     new Set((await app.db.collection('outbox').find({}).toArray()).map((m) => m.to)).size;
   const pending = () => app.db.collection<RecipientDoc>(C.recipients).countDocuments({ campaignId, status: 'PENDING' });
   const run = (job: JobRecord) => {
-    const sending = { db: app.db, messaging, site: trackingSite(app.config) };
+    const sending = {
+      db: app.db,
+      messaging,
+      site: trackingSite(app.config),
+      suppressions: new SuppressionList(app.db, privacySecret(app.config)),
+    };
     return performSend(sending, job.params as CampaignSendParams, testJobContext({ jobId: job._id }));
   };
 

@@ -9,6 +9,8 @@ import { openStore } from '../../src/datasources/store';
 import { createLogger } from '../../src/logger';
 import { performSend } from '../../src/services/campaigns/sendCampaign';
 import { trackingSite } from '../../src/services/campaigns/trackingSite';
+import { privacySecret } from '../../src/services/suppression/privacySecret';
+import { SuppressionList } from '../../src/services/suppression/suppressionList';
 
 async function main(): Promise<void> {
   const [dataDir, campaignId, sendKey] = process.argv.slice(2);
@@ -39,7 +41,12 @@ async function main(): Promise<void> {
     progress: async () => undefined,
     setStats: async () => undefined,
   };
-  await performSend({ db: store.db, messaging, site: trackingSite(config) }, { campaignId, sendKey }, context);
+  const suppressions = new SuppressionList(store.db, privacySecret(config));
+  await performSend(
+    { db: store.db, messaging, site: trackingSite(config), suppressions },
+    { campaignId, sendKey },
+    context,
+  );
   process.stdout.write('done\n');
   await store.close();
 }

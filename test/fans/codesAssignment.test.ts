@@ -232,6 +232,24 @@ describe('code assignment', () => {
     });
   });
 
+  it('publishes one verdict message per batch, in record order, though the batches of a call are written together', async () => {
+    const fans = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7'];
+    await storeCampaign(db(), 'batches');
+    await storeEntries(db(), 'batches', fans);
+    await storePool(db(), 'batches', 'p', codesOf('BAT', 7));
+    const records = fans.map((userId) => assignment('batches', userId));
+    expect(await handle(records)).toEqual(records.map(() => ({ accepted: true })));
+    const messages = await drainVerdicts(server.app.ports.queue);
+    expect(messages.map((message) => message.verdicts.map((verdict) => verdict.userId))).toEqual([
+      ['b1', 'b2', 'b3'],
+      ['b4', 'b5', 'b6'],
+      ['b7'],
+    ]);
+    expect(new Set(messages.map((message) => message.messageId)).size).toBe(3);
+    const codes = messages.flatMap((message) => message.verdicts.map((verdict) => verdict.code));
+    expect(new Set(codes).size).toBe(7);
+  });
+
   it('finishes a claim a crash cut off: the code already assigned to the fan is given to it, not a second one', async () => {
     await storeCampaign(db(), 'crash');
     await storeEntries(db(), 'crash', ['f1']);

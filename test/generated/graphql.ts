@@ -6,8 +6,14 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 export type CreateApiKeyInput = {
   /** Required for role AGENT: the agent the key acts as */
   agentId?: string | null | undefined;
+  /** Estimated cost of its operations a minute, in place of its role's limit */
+  costPerMinute?: number | null | undefined;
+  /** When the key stops working (refused as a revoked key is, its sockets closed); none by default */
+  expiresAt?: string | null | undefined;
   /** Who or what uses the key, 1 to 200 characters */
   name: string;
+  /** GraphQL operations a minute this key may send, in place of its role's limit (RATE_LIMIT_<ROLE>_*) */
+  requestsPerMinute?: number | null | undefined;
   role: Role;
 };
 

@@ -146,6 +146,8 @@ describe('jobs over GraphQL', () => {
       schedules: {
         name: string;
         cron: string;
+        defaultCron: string;
+        enabled: boolean;
         registered: boolean;
         note: string | null;
         nextRunAt: string | null;
@@ -165,7 +167,16 @@ describe('jobs over GraphQL', () => {
       ]),
     );
     expect(byName.get('AVRO_MERGE_MONTHLY')).toMatchObject({ cron: '0 9 2 * *', lastJob: null });
+    // Off by default: on with CRON_STORE_BACKUP.
+    expect(byName.get('STORE_BACKUP')).toMatchObject({
+      cron: null,
+      defaultCron: '0 3 * * *',
+      enabled: false,
+      nextRunAt: null,
+      note: 'Off until CRON_STORE_BACKUP is set (on, or a cron expression)',
+    });
     for (const schedule of byName.values()) {
+      if (!schedule.enabled) continue;
       if (schedule.registered) expect(schedule.nextRunAt).not.toBeNull();
       else expect(schedule.note).toMatch(/no job type/);
     }

@@ -28,6 +28,13 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+const generousRateLimits = Object.fromEntries(
+  ['ADMIN', 'OPERATOR', 'AGENT', 'VIEWER', 'ANONYMOUS'].flatMap((who) => [
+    [`RATE_LIMIT_${who}_REQUESTS_PER_MINUTE`, '100000000'],
+    [`RATE_LIMIT_${who}_COST_PER_MINUTE`, '10000000000'],
+  ]),
+);
+
 /**
  * A real HTTP + WebSocket service on a random port over a fresh embedded store in a temp
  * directory, with silent logs. Schedules are off unless env sets SCHEDULES=true, so cron ticks do
@@ -47,6 +54,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       LOG_LEVEL: 'silent',
       SCHEDULES: 'false',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      // Rate limits stay on, far above what any test or benchmark sends unless it sets its own.
+      ...generousRateLimits,
       ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
       ...env,
     });

@@ -25,24 +25,39 @@ export class ClickStatsResolver {
     @Arg('groupLimit', () => Int, { nullable: true, description: groupLimitDescription }) groupLimit?: number | null,
     @Arg('topLinks', () => Int, { nullable: true, description: topLinksDescription }) topLinks?: number | null,
   ): Promise<ClickStats> {
-    const stats = await this.clicks.queries.stats(filter ?? {}, groupBy ?? [], { groupLimit, topLinks });
+    const answer = await this.clicks.queries.stats(filter ?? {}, groupBy ?? [], { groupLimit, topLinks });
+    return Object.assign(new ClickStats(), { answer });
+  }
+
+  @FieldResolver(() => Int, { description: 'Sum of n: distinct click event ids' })
+  totalClicks(@Root() stats: ClickStats): Promise<number> {
+    return stats.answer.totalClicks();
+  }
+
+  @FieldResolver(() => Int, { description: 'Distinct subscribers who clicked' })
+  uniqueClickers(@Root() stats: ClickStats): Promise<number> {
+    return stats.answer.uniqueClickers();
+  }
+
+  @FieldResolver(() => [ClickStatsGroup], { description: 'Per group, most clicks first' })
+  async groups(@Root() stats: ClickStats): Promise<ClickStatsGroup[]> {
     const { calendar } = this.clicks.pipeline;
-    return Object.assign(new ClickStats(), {
-      totalClicks: stats.totalClicks,
-      uniqueClickers: stats.uniqueClickers,
-      groups: stats.groups.map((g) =>
-        Object.assign(new ClickStatsGroup(), {
-          totalClicks: g.totalClicks,
-          uniqueClickers: g.uniqueClickers,
-          day: g.day ? calendar.dateOf(g.day) : undefined,
-          bu: g.bu,
-          sendId: g.send,
-          urlId: g.url,
-          subscriberId: g.subscriber,
-        }),
-      ),
-      topLinks: stats.topLinks.map((link) => LinkClicks.fromLink(link)),
-    });
+    return (await stats.answer.groups()).map((g) =>
+      Object.assign(new ClickStatsGroup(), {
+        totalClicks: g.totalClicks,
+        uniqueClickers: g.uniqueClickers,
+        day: g.day ? calendar.dateOf(g.day) : undefined,
+        bu: g.bu,
+        sendId: g.send,
+        urlId: g.url,
+        subscriberId: g.subscriber,
+      }),
+    );
+  }
+
+  @FieldResolver(() => [LinkClicks], { description: 'Most clicked links first' })
+  async topLinks(@Root() stats: ClickStats): Promise<LinkClicks[]> {
+    return (await stats.answer.topLinks()).map((link) => LinkClicks.fromLink(link));
   }
 }
 

@@ -1,6 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, InputType } from 'type-graphql';
 import { CampaignType, RecipientStatus } from './enums';
+import { CampaignSmsInput } from './sms.type';
 
 @InputType()
 export class CampaignInput {
@@ -10,6 +11,11 @@ export class CampaignInput {
   @Field(() => [ID]) audienceIds!: string[];
   @Field(() => CampaignType, { nullable: true, defaultValue: CampaignType.EMAIL }) type?: CampaignType;
   @Field(() => DateTimeResolver, { nullable: true }) expiresAt?: Date | null;
+  @Field(() => CampaignSmsInput, {
+    nullable: true,
+    description: "MOBILE campaigns: how they text (their template's sms is the text)",
+  })
+  sms?: CampaignSmsInput | null;
 }
 
 @InputType({ description: 'Only the fields given change; DRAFT or SCHEDULED campaigns only' })
@@ -20,6 +26,8 @@ export class CampaignUpdateInput {
   @Field(() => [ID], { nullable: true }) audienceIds?: string[];
   @Field(() => CampaignType, { nullable: true }) type?: CampaignType;
   @Field(() => DateTimeResolver, { nullable: true }) expiresAt?: Date | null;
+  @Field(() => CampaignSmsInput, { nullable: true, description: 'Replaces the SMS settings whole' })
+  sms?: CampaignSmsInput | null;
 }
 
 @InputType({ description: 'Recipients matching every flag given' })

@@ -3,6 +3,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { CampaignDoc, MemberDoc, RecipientDoc } from '../../services/campaigns/model';
 import { Connection } from '../connection';
 import { CampaignStatus, CampaignType, RecipientStatus } from './enums';
+import { CampaignSms } from './sms.type';
 
 @ObjectType({ description: 'A send of one template to the union of some audiences' })
 export class Campaign {
@@ -21,6 +22,13 @@ export class Campaign {
     number | null;
   @Field(() => ID, { nullable: true, description: 'The latest campaign-send job' }) sendJobId?: string | null;
   @Field(() => [String], { description: 'Tracked links (by index), frozen when sending started' }) links!: string[];
+  @Field(() => CampaignSms, { nullable: true, description: 'MOBILE campaigns: how they text' })
+  sms?: CampaignSms | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'MOBILE campaigns: the SMS wave that sends the texts, once launched',
+  })
+  smsWaveId?: string | null;
   @Field(() => DateTimeResolver) createdAt!: Date;
   @Field(() => DateTimeResolver) updatedAt!: Date;
   @Field(() => DateTimeResolver, { nullable: true }) startedAt?: Date | null;
@@ -41,6 +49,8 @@ export class Campaign {
       audienceSize: doc.audienceSize,
       sendJobId: doc.sendJobId,
       links: doc.content?.links ?? [],
+      sms: doc.sms ? CampaignSms.fromDocument(doc.sms) : null,
+      smsWaveId: doc.smsWaveId ?? null,
       createdAt: doc.createdAt,
       updatedAt: doc.updatedAt,
       startedAt: doc.startedAt,
@@ -59,6 +69,12 @@ export class CampaignRecipient {
   @Field(() => String, { nullable: true, description: "The member's name as it is now" }) name?: string | null;
   @Field(() => RecipientStatus) status!: RecipientStatus;
   @Field(() => DateTimeResolver, { nullable: true }) sentAt?: Date | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why it was not sent: NO_PHONE, NO_SMS_CONSENT, OPTED_OUT, EMPTY_TEXT, TEXT_TOO_LONG, ARCHIVED, or the reason of its text (EXPIRED, CANCELLED...)',
+  })
+  reason?: string | null;
   @Field() opened!: boolean;
   @Field(() => DateTimeResolver, { nullable: true }) firstOpenedAt?: Date | null;
   @Field(() => DateTimeResolver, { nullable: true }) lastOpenedAt?: Date | null;
@@ -75,6 +91,7 @@ export class CampaignRecipient {
     return Object.assign(new CampaignRecipient(), {
       id: _id,
       ...rest,
+      reason: rest.reason ?? null,
       email: member?.email ?? '',
       name: member?.name ?? null,
     });

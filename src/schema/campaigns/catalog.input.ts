@@ -24,6 +24,8 @@ export class TemplateInput {
   @Field() subject!: string;
   @Field(() => String, { nullable: true }) html?: string | null;
   @Field(() => String, { nullable: true }) text?: string | null;
+  @Field(() => String, { nullable: true, description: 'The text MOBILE campaigns send (at most 1,600 characters)' })
+  sms?: string | null;
 }
 
 @InputType({ description: 'Only the fields given change' })
@@ -33,6 +35,7 @@ export class TemplateUpdateInput {
   @Field({ nullable: true }) subject?: string;
   @Field(() => String, { nullable: true }) html?: string | null;
   @Field(() => String, { nullable: true }) text?: string | null;
+  @Field(() => String, { nullable: true }) sms?: string | null;
 }
 
 @InputType()
@@ -54,6 +57,14 @@ export class MemberInput {
   @Field() email!: string;
   @Field(() => String, { nullable: true }) name?: string | null;
   @Field(() => String, { nullable: true }) contact?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Stored in E.164; without a + prefix it is read in MEMBER_PHONE_COUNTRY',
+  })
+  phone?: string | null;
+  @Field(() => String, { nullable: true, description: 'IANA time zone (America/Chicago)' }) timeZone?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'true records SMS consent as given now; false removes it' })
+  smsConsent?: boolean | null;
   @Field(() => JSONObjectResolver, { nullable: true, description: 'String values only' }) attributes?: Record<
     string,
     string
@@ -65,5 +76,8 @@ export class MemberUpdateInput {
   @Field({ nullable: true }) email?: string;
   @Field(() => String, { nullable: true }) name?: string | null;
   @Field(() => String, { nullable: true }) contact?: string | null;
+  @Field(() => String, { nullable: true }) phone?: string | null;
+  @Field(() => String, { nullable: true }) timeZone?: string | null;
+  @Field(() => Boolean, { nullable: true }) smsConsent?: boolean | null;
   @Field(() => JSONObjectResolver, { nullable: true }) attributes?: Record<string, string>;
 }

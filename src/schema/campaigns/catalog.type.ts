@@ -28,14 +28,16 @@ export class Template {
   @Field() subject!: string;
   @Field(() => String, { nullable: true }) html?: string | null;
   @Field(() => String, { nullable: true }) text?: string | null;
+  @Field(() => String, { nullable: true, description: 'The text MOBILE campaigns send (at most 1,600 characters)' })
+  sms?: string | null;
   @Field(() => [String], { description: 'Placeholders the template uses' }) placeholders!: string[];
   @Field(() => DateTimeResolver) createdAt!: Date;
   @Field(() => DateTimeResolver) updatedAt!: Date;
   @Field(() => DateTimeResolver, { nullable: true }) archivedAt?: Date | null;
 
   static fromDocument(doc: TemplateDoc): Template {
-    const { _id, name, type, subject, html, text, createdAt, updatedAt, archivedAt } = doc;
-    const placeholders = placeholdersOf(subject, html, text);
+    const { _id, name, type, subject, html, text, sms, createdAt, updatedAt, archivedAt } = doc;
+    const placeholders = placeholdersOf(subject, html, text, sms);
     return Object.assign(new Template(), {
       id: _id,
       name,
@@ -43,6 +45,7 @@ export class Template {
       subject,
       html,
       text,
+      sms: sms ?? null,
       placeholders,
       createdAt,
       updatedAt,
@@ -79,17 +82,31 @@ export class Member {
   @Field() email!: string;
   @Field(() => String, { nullable: true }) name?: string | null;
   @Field(() => String, { nullable: true }) contact?: string | null;
+  @Field(() => String, { nullable: true, description: 'E.164: what MOBILE campaigns text' }) phone?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'IANA time zone of the quiet hours (MEMBER_TIME_ZONE when none)',
+  })
+  timeZone?: string | null;
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'When the member gave SMS consent; PROMOTIONAL texts go only to members who did',
+  })
+  smsConsentAt?: Date | null;
   @Field(() => JSONObjectResolver) attributes!: Record<string, string>;
   @Field(() => DateTimeResolver) createdAt!: Date;
   @Field(() => DateTimeResolver, { nullable: true }) archivedAt?: Date | null;
 
   static fromDocument(doc: MemberDoc): Member {
-    const { _id, email, name, contact, attributes, createdAt, archivedAt } = doc;
+    const { _id, email, name, contact, phone, timeZone, smsConsentAt, attributes, createdAt, archivedAt } = doc;
     return Object.assign(new Member(), {
       id: _id,
       email,
       name,
       contact,
+      phone: phone ?? null,
+      timeZone: timeZone ?? null,
+      smsConsentAt: smsConsentAt ?? null,
       attributes: attributes ?? {},
       createdAt,
       archivedAt,

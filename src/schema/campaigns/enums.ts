@@ -50,12 +50,15 @@ export enum OutboxStatus {
   UNCERTAIN = 'UNCERTAIN',
 }
 
-registerEnumType(CampaignType, { name: 'CampaignType', description: 'The kind of campaign, for reporting' });
+registerEnumType(CampaignType, {
+  name: 'CampaignType',
+  description: 'EMAIL campaigns are sent by e-mail, MOBILE ones by text (SMS waves); AD campaigns are only reported',
+});
 registerEnumType(CampaignStatus, { name: 'CampaignStatus', description: 'Where a campaign is in its life' });
 registerEnumType(RecipientStatus, {
   name: 'RecipientStatus',
   description:
-    'PENDING: not sent yet; UNCERTAIN: a crash hid whether the provider accepted it (never re-sent); SKIPPED: the member was archived after the audience was frozen (not sent)',
+    'PENDING: not sent yet; SENT: the provider accepted it; UNCERTAIN: a crash hid whether the provider accepted it (never re-sent); SKIPPED: not sent (the member archived after the audience was frozen; for a text, the reason says why)',
 });
 registerEnumType(ImportMode, {
   name: 'ImportMode',

@@ -2,6 +2,7 @@ import { DateTimeResolver, LocalDateResolver } from 'graphql-scalars';
 import { Field, InputType, Int, ObjectType, registerEnumType, ID } from 'type-graphql';
 import { ClickTotals, EmailUrl, LinkClicks, Subscriber } from './clickModels.type';
 import { EmailSend } from './emailSend.type';
+import type { ClickStatsAnswer } from '../../services/clicks/clickStatsAnswer';
 
 export enum ClickGroupByValue {
   DAY = 'DAY',
@@ -62,6 +63,9 @@ export class ClickStats extends ClickTotals {
 
   @Field(() => [LinkClicks], { description: 'Most clicked links first' })
   topLinks!: LinkClicks[];
+
+  /** Reads each part when the response asks for it (resolved by the ClickStats field resolvers). */
+  answer!: ClickStatsAnswer;
 }
 
 @ObjectType({ description: "Where one business unit's click loader stands" })

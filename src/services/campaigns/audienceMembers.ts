@@ -19,6 +19,8 @@ export class AudienceMembers {
     private readonly db: Db,
     private readonly importLimits: UploadLimits,
     private readonly lease: LeaseTiming = DEFAULT_LEASE_TIMING,
+    /** MEMBER_PHONE_COUNTRY: imported phones without a + prefix are read in it. */
+    private readonly phoneCountry?: string,
   ) {}
 
   /** Members of each audience (archived members included), in the order of `audienceIds`. */
@@ -77,7 +79,10 @@ export class AudienceMembers {
   }
 
   import(input: ImportMembersInput): Promise<AudienceImportDoc> {
-    return importAudienceMembers(this.db, this.importLimits, input, { lease: this.lease });
+    return importAudienceMembers(this.db, this.importLimits, input, {
+      lease: this.lease,
+      phoneCountry: this.phoneCountry,
+    });
   }
 
   /** Finishes the imports whose process died (FAILED with the reason, nothing published); answers how many. */

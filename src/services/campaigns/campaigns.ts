@@ -1,9 +1,11 @@
 import type { Db } from '../../datasources/store';
 import { z } from 'zod';
 import { conflict, fromZodError, notFound } from '../../errors';
+import type { RateSettings } from '../waves/upload/waveConfigInput';
 import { entities, requireActive } from './catalog';
 import { catalogList, type CatalogService } from './catalogService';
 import { C, newId, type CampaignDoc, type CampaignStatus } from './model';
+import { assertTextable, campaignSmsInput } from './sms/campaignSms';
 
 const campaignFields = z.object({
   name: z.string().trim().min(1).max(200),
@@ -12,6 +14,8 @@ const campaignFields = z.object({
   audienceIds: z.array(z.string().min(1)).min(1).max(50),
   type: z.enum(['EMAIL', 'MOBILE', 'AD']).default('EMAIL'),
   expiresAt: z.date().nullish(),
+  /** MOBILE campaigns: how they text. */
+  sms: campaignSmsInput.nullish(),
 });
 
 /** Statuses in which a campaign's definition may still change. */
@@ -30,7 +34,16 @@ async function checkReferences(db: Db, fields: Partial<z.infer<typeof campaignFi
     await requireActive(db, entities.audience, audienceId, 'audienceIds');
 }
 
-export async function createCampaign(db: Db, input: unknown, now = new Date()): Promise<CampaignDoc> {
+/**
+ * A DRAFT campaign. `rates` are the sender caps (WAVE_RATE_*) a MOBILE campaign's rate is held
+ * to; without them its rate is checked at launch.
+ */
+export async function createCampaign(
+  db: Db,
+  input: unknown,
+  now = new Date(),
+  rates?: RateSettings,
+): Promise<CampaignDoc> {
   const parsed = campaignFields.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error, 'input');
   await checkReferences(db, parsed.data);
@@ -38,6 +51,7 @@ export async function createCampaign(db: Db, input: unknown, now = new Date()): 
     ...parsed.data,
     audienceIds: [...new Set(parsed.data.audienceIds)],
     expiresAt: parsed.data.expiresAt ?? null,
+    sms: parsed.data.sms ?? null,
     _id: newId(),
     status: 'DRAFT',
     sendAt: null,
@@ -45,17 +59,27 @@ export async function createCampaign(db: Db, input: unknown, now = new Date()): 
     updatedAt: now,
     archivedAt: null,
   };
+  await assertTextable(db, campaign, rates);
   await db.collection<CampaignDoc>(C.campaigns).insertOne(campaign);
   return campaign;
 }
 
 /** Changes a campaign that has not started sending (its audience is frozen at send time). */
-export async function updateCampaign(db: Db, id: string, input: unknown, now = new Date()): Promise<CampaignDoc> {
+export async function updateCampaign(
+  db: Db,
+  id: string,
+  input: unknown,
+  now = new Date(),
+  rates?: RateSettings,
+): Promise<CampaignDoc> {
   const parsed = campaignFields.partial().safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error, 'input');
   await checkReferences(db, parsed.data);
   const set = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
   if (parsed.data.audienceIds) set.audienceIds = [...new Set(parsed.data.audienceIds)];
+  if (parsed.data.type || parsed.data.sms || parsed.data.templateId) {
+    await assertTextable(db, { ...(await getCampaign(db, id)), ...set }, rates);
+  }
   const updated = await db
     .collection<CampaignDoc>(C.campaigns)
     .findOneAndUpdate(
@@ -85,8 +109,8 @@ export interface CampaignNarrowing {
   status?: CampaignStatus | null;
 }
 
-/** Campaigns as a catalog kind: newest first, by status when asked. */
-export function campaignCatalog(db: Db): CatalogService<CampaignDoc, CampaignNarrowing> {
+/** Campaigns as a catalog kind: newest first, by status when asked; MOBILE rates held to `rates`. */
+export function campaignCatalog(db: Db, rates: RateSettings): CatalogService<CampaignDoc, CampaignNarrowing> {
   return {
     list: catalogList(db, {
       collection: C.campaigns,
@@ -95,8 +119,8 @@ export function campaignCatalog(db: Db): CatalogService<CampaignDoc, CampaignNar
       narrow: ({ status }) => (status ? { status } : {}),
     }),
     get: (id) => getCampaign(db, id),
-    create: (input) => createCampaign(db, input),
-    update: (id, input) => updateCampaign(db, id, input),
+    create: (input) => createCampaign(db, input, new Date(), rates),
+    update: (id, input) => updateCampaign(db, id, input, new Date(), rates),
     archive: (id, archived) => archiveCampaign(db, id, archived),
   };
 }

@@ -1,7 +1,9 @@
+import { smsBodyProblem } from '../../datasources/sms';
 import type { Db, Document } from '../../datasources/store';
 import { z } from 'zod';
 import { conflict, fromZodError, notFound } from '../../errors';
 import { normalizeEmail, isValidEmail } from './email';
+import { isTimeZone } from './memberContact';
 import { templateLinkProblems } from './templateLinks';
 import { C, newId, type AudienceDoc, type MemberDoc, type SenderDoc, type TemplateDoc } from './model';
 
@@ -25,15 +27,24 @@ const templateBody = (part: 'html' | 'text') =>
     .superRefine((body, context) => {
       for (const message of templateLinkProblems(part, body)) context.addIssue({ code: 'custom', message });
     });
+/** The text of MOBILE campaigns: what a text may hold (1,600 characters), before its placeholders are filled. */
+const smsBody = z
+  .string()
+  .nullish()
+  .superRefine((body, context) => {
+    const problem = body === null || body === undefined ? null : smsBodyProblem(body);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
 const templateFields = z.object({
   name,
   type: z.string().trim().min(1).max(100),
   subject: z.string().max(998),
   html: templateBody('html'),
   text: templateBody('text'),
+  sms: smsBody,
 });
-export const templateInput = templateFields.refine((t) => Boolean(t.html || t.text), {
-  message: 'a template needs an HTML or a text body',
+export const templateInput = templateFields.refine((t) => Boolean(t.html || t.text || t.sms), {
+  message: 'a template needs an HTML, a text or an SMS body',
   path: ['html'],
 });
 export const audienceInput = z.object({
@@ -41,10 +52,17 @@ export const audienceInput = z.object({
   segments: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
   locationType: optionalText,
 });
+/** Member fields as stored: the phone already read to E.164 and the consent to a time (memberContact.ts). */
 export const memberInput = z.object({
   email,
   name: optionalText,
   contact: optionalText,
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'a phone number in E.164')
+    .nullish(),
+  timeZone: z.string().refine(isTimeZone, 'not an IANA time zone (America/Chicago)').nullish(),
+  smsConsentAt: z.date().nullish(),
   attributes: z.record(z.string(), z.string().max(1000)).default({}),
 });
 

@@ -1,7 +1,9 @@
 import type { Db, Document, Filter } from '../../datasources/store';
+import { badInput } from '../../errors';
 import { paginate, type Page, type PageArgs } from '../pagination';
 import { archiveEntity, createEntity, entities, getEntity, updateEntity, type Entity } from './catalog';
 import { normalizeEmail } from './email';
+import { readPhone } from './memberContact';
 import type { MemberDoc } from './model';
 
 /** The arguments of every catalog list: a page, with archived documents only when asked. */
@@ -66,6 +68,34 @@ export interface MemberNarrowing {
   email?: string | null;
 }
 
-export function memberCatalog(db: Db): CatalogService<MemberDoc, MemberNarrowing> {
-  return entityCatalog(db, entities.member, ({ email }) => (email ? { email: normalizeEmail(email) } : {}));
+/**
+ * Members: the phone given is read to E.164 (in `phoneCountry` without a + prefix), and
+ * `smsConsent: true` records the consent as given now (false removes it).
+ */
+export function memberCatalog(db: Db, phoneCountry: string): CatalogService<MemberDoc, MemberNarrowing> {
+  const catalog = entityCatalog<MemberDoc, MemberNarrowing>(db, entities.member, ({ email }) =>
+    email ? { email: normalizeEmail(email) } : {},
+  );
+  const stored = (input: object) => memberFields(input as MemberContactInput, phoneCountry);
+  return {
+    ...catalog,
+    create: (input) => catalog.create(stored(input)),
+    update: (id, input) => catalog.update(id, stored(input)),
+  };
+}
+
+interface MemberContactInput {
+  phone?: string | null;
+  smsConsent?: boolean | null;
+}
+
+function memberFields({ phone, smsConsent, ...fields }: MemberContactInput, phoneCountry: string): object {
+  const stored: Record<string, unknown> = { ...fields };
+  if (phone !== undefined) {
+    const read = readPhone(phone, phoneCountry);
+    if ('problem' in read) throw badInput(`phone: ${read.problem}`, 'phone');
+    stored.phone = read.value;
+  }
+  if (smsConsent !== undefined && smsConsent !== null) stored.smsConsentAt = smsConsent ? new Date() : null;
+  return stored;
 }

@@ -22,9 +22,10 @@ function sequence(seed: number) {
 }
 
 /**
- * Demo data: a sender, two templates, three overlapping audiences (120 members, some in two or
- * three audiences), a campaign sent five days ago through the real send path, and opens, clicks
- * and conversions spread over the days since; plus a draft campaign. Skipped when present.
+ * Demo data: a sender, two e-mail templates and a text one, three overlapping audiences (120
+ * members, some in two or three audiences, most with a phone and SMS consent), a campaign sent
+ * five days ago through the real send path, and opens, clicks and conversions spread over the
+ * days since; plus a draft campaign. Skipped when present.
  */
 export async function campaignsDemo(deps: SendDeps, logger: Logger): Promise<void> {
   const { db } = deps;
@@ -55,6 +56,17 @@ export async function campaignsDemo(deps: SendDeps, logger: Logger): Promise<voi
     { name: 'Flash sale', type: 'minimalist', subject: '24 hours only', text: 'Shop now: https://example.com/sale' },
     sentAt,
   );
+  await createEntity(
+    db,
+    entities.template,
+    {
+      name: 'Spring text',
+      type: 'sms',
+      subject: '',
+      sms: 'Hi {{name}}, spring is in store in {{city}}: https://example.com/spring Reply STOP to opt out',
+    },
+    sentAt,
+  );
   const audiences = await Promise.all(
     [
       { name: 'NYC finance', segments: ['finance', 'professionals'], locationType: 'cities' },
@@ -62,10 +74,14 @@ export async function campaignsDemo(deps: SendDeps, logger: Logger): Promise<voi
       { name: 'Active subscribers', segments: ['active'], locationType: 'country' },
     ].map((input) => createEntity(db, entities.audience, input, sentAt)),
   );
-  // members 0-59 in NYC finance, 40-99 in College students, every third in Active subscribers
+  // members 0-59 in NYC finance, 40-99 in College students, every third in Active subscribers;
+  // four in five have a phone, most gave SMS consent, three in four have a time zone
   const member = (i: number) => ({
     email: `member${i}@example.com`,
     name: `Member ${i}`,
+    phone: i % 5 === 4 ? null : `+1212555${String(1000 + i)}`,
+    timeZone: [null, 'America/New_York', 'America/Chicago', 'America/Los_Angeles'][i % 4],
+    smsConsentAt: i % 7 === 3 ? null : sentAt,
     attributes: { city: i % 2 ? 'New York' : 'Boston' },
   });
   const ranges = [

@@ -8,6 +8,7 @@ import { withSpreadsheetDefaults } from '../uploads/uploadLimits';
 import { entities, requireActive } from './catalog';
 import { isValidEmail, normalizeEmail } from './email';
 import { holdAudience, markFailed, publishImport, settleImport } from './importHold';
+import { readPhone, readSmsConsent, readTimeZone } from './memberContact';
 import { C, newId, type AudienceImportDoc, type ImportMode, type ImportReject } from './model';
 import { upsertMembersIntoAudience, type MemberRow } from './upsertMembers';
 import { WritePipeline } from './writePipeline';
@@ -18,8 +19,10 @@ const BATCH_SIZE = 5000;
 /** Two batches stored at once: one commits while the other's documents are written. */
 const WRITES_IN_FLIGHT = 2;
 const MAX_STORED_REJECTS = 1000;
-/** Columns that map to member fields; every other column becomes an attribute. */
-const memberColumns = new Set(['email', 'name', 'contact', 'phone']);
+/** Columns that map to member fields; every other column (`country` too) becomes an attribute. */
+const memberColumns = new Set(['email', 'name', 'contact', 'phone', 'timezone', 'smsconsent']);
+/** MEMBER_PHONE_COUNTRY's default, for callers that do not give the setting. */
+const DEFAULT_PHONE_COUNTRY = 'US';
 
 export interface ImportMembersInput {
   audienceId: string;
@@ -34,11 +37,14 @@ export interface ImportMembersOptions {
   now?: Date;
   /** The import record's heartbeat and how long a silent one is given before it is finished as dead. */
   lease?: LeaseTiming;
+  /** The country a phone without a + prefix is read in when its row has no `country` (MEMBER_PHONE_COUNTRY). */
+  phoneCountry?: string;
 }
 
 /**
  * Streams a CSV/xlsx of members into an audience, all or nothing. Bad rows (invalid e-mail, an
- * e-mail seen earlier in the file) are rejected with their row number and the rest goes on.
+ * e-mail seen earlier in the file, a phone, time zone or SMS consent that cannot be read) are
+ * rejected with their row number and the reason, and the rest goes on.
  * Good rows are stored in batches as the file is read, but staged: their memberships carry the
  * import's id, and readers leave them out while the import record says it is staged. Once the
  * whole file went in, one update of the record publishes them (a REPLACE then deletes the
@@ -98,7 +104,8 @@ export async function importAudienceMembers(
   }
   lease.start();
   try {
-    await readIntoAudience(db, limits, { ...input, filename }, record, lease, now);
+    const reading = { phoneCountry: options.phoneCountry ?? DEFAULT_PHONE_COUNTRY, at: now };
+    await readIntoAudience(db, limits, { ...input, filename }, record, lease, reading);
     if (!(await publishImport(db, lease, record))) {
       throw conflict(`Import ${record._id} was given up as stopped before it was published; upload the file again`);
     }
@@ -133,8 +140,9 @@ async function readIntoAudience(
   input: ImportMembersInput,
   record: AudienceImportDoc,
   lease: RecordLease<AudienceImportDoc>,
-  now: Date,
+  reading: RowReading,
 ): Promise<void> {
+  const now = reading.at;
   const firstRowOf = new Map<string, number>();
   let batch: MemberRow[] = [];
   const reject = (entry: ImportReject) => {
@@ -166,9 +174,9 @@ async function readIntoAudience(
     for await (const rows of readRowBatches(input.file, input.filename, { ...limits, requiredHeaders: ['email'] })) {
       for (const { rowNumber, record: cells } of rows) {
         record.counts.rows += 1;
-        const row = memberRow(cells);
-        if (!row) {
-          reject({ rowNumber, email: text(cells.email), reason: 'invalid e-mail address' });
+        const row = memberRow(cells, reading);
+        if ('reason' in row) {
+          reject({ rowNumber, email: text(cells.email), reason: row.reason });
           continue;
         }
         const firstRow = firstRowOf.get(row.email);
@@ -192,17 +200,48 @@ async function readIntoAudience(
   await writes.drain();
 }
 
-/** The member a row describes, or null when its e-mail is missing or invalid. */
-export function memberRow(cells: Record<string, CellValue>): MemberRow | null {
+/** How an import reads rows: the country of phones without a + prefix, the time consent "yes" is given at. */
+export interface RowReading {
+  phoneCountry: string;
+  at: Date;
+}
+
+/**
+ * The member a row describes, or why it cannot be one. A phone is read to E.164 in the row's
+ * `country` (else `phoneCountry`); `phone`, `timeZone` and `smsConsent` are set only from a file
+ * that has the column, so an overwrite by a file without them keeps the member's.
+ */
+export function memberRow(cells: Record<string, CellValue>, reading: RowReading): MemberRow | { reason: string } {
   const email = normalizeEmail(text(cells.email) ?? '');
-  if (!isValidEmail(email)) return null;
-  const attributes: Record<string, string> = {};
+  if (!isValidEmail(email)) return { reason: 'invalid e-mail address' };
+  const row: MemberRow = {
+    email,
+    name: text(cells.name),
+    contact: text(cells.contact) ?? text(cells.phone),
+    attributes: {},
+  };
+  if ('phone' in cells) {
+    const phone = readPhone(text(cells.phone), text(cells.country) ?? reading.phoneCountry);
+    if ('problem' in phone) return { reason: `phone: ${phone.problem}` };
+    row.phone = phone.value;
+  }
+  if ('timezone' in cells) {
+    const timeZone = readTimeZone(text(cells.timezone));
+    if ('problem' in timeZone) return { reason: `timeZone: ${timeZone.problem}` };
+    row.timeZone = timeZone.value;
+  }
+  if ('smsconsent' in cells) {
+    const cell = cells.smsconsent;
+    const consent = readSmsConsent(cell instanceof Date ? cell : text(cell), reading.at);
+    if ('problem' in consent) return { reason: `smsConsent: ${consent.problem}` };
+    row.smsConsentAt = consent.value;
+  }
   for (const column in cells) {
     if (memberColumns.has(column)) continue;
     const asText = text(cells[column]);
-    if (asText) attributes[column] = asText;
+    if (asText) row.attributes[column] = asText;
   }
-  return { email, name: text(cells.name), contact: text(cells.contact) ?? text(cells.phone), attributes };
+  return row;
 }
 
 function text(value: CellValue | undefined): string | null {

@@ -20,6 +20,13 @@ export const campaignIndexes: IndexDeclaration[] = [
   { collection: C.senders, key: { name: 1, _id: 1 } },
   { collection: C.templates, key: { name: 1, _id: 1 } },
   { collection: C.audiences, key: { name: 1, _id: 1 } },
+  // The lists without archived documents (the default), by status for campaigns: a page reads
+  // its rows only, and totalCount is counted from the index.
+  { collection: C.campaigns, key: { archivedAt: 1, createdAt: -1, _id: -1 } },
+  { collection: C.campaigns, key: { status: 1, archivedAt: 1, createdAt: -1, _id: -1 } },
+  { collection: C.senders, key: { archivedAt: 1, name: 1, _id: 1 } },
+  { collection: C.templates, key: { archivedAt: 1, name: 1, _id: 1 } },
+  { collection: C.audiences, key: { archivedAt: 1, name: 1, _id: 1 } },
   { collection: C.recipients, key: { campaignId: 1, status: 1, _id: 1 } },
   { collection: C.events, key: { recordedAt: 1, _id: 1 } },
   { collection: C.events, key: { campaignId: 1, occurredAt: 1 } },

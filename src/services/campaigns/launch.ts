@@ -6,11 +6,14 @@ import { getCampaign } from './campaigns';
 import { CAMPAIGN_EVENTS_EXPORT_JOB } from './exportEvents';
 import { C, type CampaignDoc, type CampaignStatus } from './model';
 import { CAMPAIGN_SEND_JOB } from './sendCampaign';
+import type { CampaignTexts } from './sms/campaignTexts';
 
 export interface LaunchDeps {
   db: Db;
   logger: Logger;
   jobs: Pick<Jobs, 'enqueue' | 'cancel'>;
+  /** MOBILE campaigns' texts; without them (a service with no SMS waves) MOBILE campaigns are refused. */
+  texts?: Pick<CampaignTexts, 'check' | 'pause' | 'cancel'>;
 }
 
 /** What an operator starts, stops or exports: each launch moves the campaign and enqueues its send job. */
@@ -40,9 +43,14 @@ export class CampaignLaunch {
     return this.enqueueSend(campaign, requestedBy);
   }
 
-  /** The running send stops after its current batch; recipients not yet sent stay PENDING. */
-  pause(id: string): Promise<CampaignDoc> {
-    return this.transition(id, ['SCHEDULED', 'SENDING'], { status: 'PAUSED' }, 'pause');
+  /**
+   * The running send stops after its current batch; recipients not yet sent stay PENDING. A
+   * MOBILE campaign's wave stops taking recipients within a second.
+   */
+  async pause(id: string): Promise<CampaignDoc> {
+    const campaign = await this.transition(id, ['SCHEDULED', 'SENDING'], { status: 'PAUSED' }, 'pause');
+    if (campaign.type === 'MOBILE') await this.deps.texts?.pause(campaign);
+    return campaign;
   }
 
   /** Starts a new send job that continues with the recipients still PENDING. */
@@ -52,10 +60,14 @@ export class CampaignLaunch {
     return this.enqueueSend(campaign, requestedBy);
   }
 
-  /** Final: nothing more is sent. The running send stops after its current batch. */
+  /**
+   * Final: nothing more is sent. The running send stops after its current batch; a MOBILE
+   * campaign's wave is cancelled, its texts not sent yet SKIPPED.
+   */
   async cancel(id: string): Promise<CampaignDoc> {
     const set = { status: 'CANCELLED' as const, finishedAt: new Date() };
     const campaign = await this.transition(id, ['DRAFT', 'SCHEDULED', 'SENDING', 'PAUSED'], set, 'cancel');
+    if (campaign.type === 'MOBILE') await this.deps.texts?.cancel(campaign);
     if (campaign.sendJobId) {
       await this.deps.jobs.cancel(campaign.sendJobId).catch((error: unknown) => {
         // the job may already be finished; the campaign status alone stops a running send
@@ -111,14 +123,16 @@ export class CampaignLaunch {
   }
 
   /**
-   * Only e-mail campaigns are sent: the messaging engines deliver e-mail (SES has no SMS), and ad
-   * campaigns run on ad platforms. MOBILE and AD campaigns are kept, tracked and reported, but a
-   * launch is refused rather than sending their audience an e-mail they were not written for.
+   * EMAIL campaigns are sent by e-mail, MOBILE ones by text (their SMS settings and the SMS text
+   * of their template checked again now). AD campaigns run on ad platforms: they are kept, tracked
+   * and reported, but a launch is refused rather than sending their audience a message they were
+   * not written for.
    */
   private async assertSendable(id: string): Promise<void> {
-    const { type } = await getCampaign(this.deps.db, id);
-    if (type !== 'EMAIL') {
-      throw badInput(`type: only EMAIL campaigns are sent by this service; campaign ${id} is ${type}`, 'type');
-    }
+    const campaign = await getCampaign(this.deps.db, id);
+    const { type } = campaign;
+    if (type === 'EMAIL') return;
+    if (type === 'MOBILE' && this.deps.texts) return this.deps.texts.check(campaign);
+    throw badInput(`type: ${type} campaigns are not sent by this service (campaign ${id})`, 'type');
   }
 }

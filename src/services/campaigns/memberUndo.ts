@@ -45,7 +45,14 @@ export async function dropUndo(db: Db, importId: string): Promise<void> {
   await undoOf(db).deleteMany({ importId });
 }
 
+/** Fields a member may not have had: absent from its snapshot, they are removed again. */
+const OPTIONAL_FIELDS = ['phone', 'timeZone', 'smsConsentAt'] as const;
+
 function restoring({ _id: _ignored, importId, ...fields }: MemberSnapshot): Document {
   const set = { name: null, contact: null, archivedAt: null, ...fields };
-  return importId ? { $set: { ...set, importId } } : { $set: set, $unset: { importId: '' } };
+  const unset: Record<string, ''> = Object.fromEntries(
+    OPTIONAL_FIELDS.filter((field) => !(field in fields)).map((field) => [field, '']),
+  );
+  if (!importId) unset.importId = '';
+  return { $set: importId ? { ...set, importId } : set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) };
 }

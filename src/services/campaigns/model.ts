@@ -1,4 +1,6 @@
 import { ObjectId } from 'bson';
+import type { SmsMessageType } from '../../datasources/sms';
+import type { SenderKind } from '../waves/model';
 
 /**
  * Stored documents of the campaigns domain and their collections. Ids are strings (hex of an
@@ -46,6 +48,8 @@ export interface TemplateDoc extends Timestamps {
   subject: string;
   html?: string | null;
   text?: string | null;
+  /** The text of MOBILE campaigns, same placeholders; at most 1,600 characters. */
+  sms?: string | null;
 }
 
 export interface AudienceDoc extends Timestamps {
@@ -61,6 +65,12 @@ export interface MemberDoc extends Timestamps {
   email: string;
   name?: string | null;
   contact?: string | null;
+  /** E.164 (+14155550100): what MOBILE campaigns text. */
+  phone?: string | null;
+  /** IANA time zone: when quiet hours hold for the member (MEMBER_TIME_ZONE when absent). */
+  timeZone?: string | null;
+  /** When the member gave SMS consent; PROMOTIONAL texts go only to members who did. */
+  smsConsentAt?: Date | null;
   attributes: Record<string, string>;
   /**
    * The import that created this member or last overwrote it. While that import is not
@@ -72,7 +82,16 @@ export interface MemberDoc extends Timestamps {
 /** The fields an import's overwrite changes, as they were before it: what its failure restores. */
 export type MemberSnapshot = Pick<
   MemberDoc,
-  '_id' | 'name' | 'contact' | 'attributes' | 'updatedAt' | 'archivedAt' | 'importId'
+  | '_id'
+  | 'name'
+  | 'contact'
+  | 'phone'
+  | 'timeZone'
+  | 'smsConsentAt'
+  | 'attributes'
+  | 'updatedAt'
+  | 'archivedAt'
+  | 'importId'
 >;
 
 /**
@@ -107,9 +126,29 @@ export interface FrozenContent {
   subject: string;
   html?: string | null;
   text?: string | null;
+  /** The template's SMS text (MOBILE campaigns). */
+  sms?: string | null;
   /** The template's links in order; tracking redirects only to these, by index. */
   links: string[];
 }
+
+/** How a MOBILE campaign texts: its sender and the rules of its texts, as the SMS waves have them. */
+export interface CampaignSms {
+  /** Origination identity, Messaging Service SID or From number. */
+  sender: string;
+  senderKind: SenderKind;
+  /** PROMOTIONAL texts go only to members with recorded SMS consent. */
+  messageType: SmsMessageType;
+  /** Whose opt-out list applies (the sender when not given). */
+  brand: string;
+  /** At most the sender kind's cap (WAVE_RATE_*); null: that cap. */
+  segmentsPerSecond: number | null;
+  /** A text not sent this long after the send started is never sent (quiet hours included). */
+  validitySeconds: number;
+}
+
+/** Why a member of a MOBILE campaign's frozen audience gets no text. */
+export type TextSkipReason = 'ARCHIVED' | 'NO_PHONE' | 'NO_SMS_CONSENT' | 'OPTED_OUT' | 'EMPTY_TEXT' | 'TEXT_TOO_LONG';
 
 export interface CampaignDoc extends Timestamps {
   _id: string;
@@ -132,6 +171,12 @@ export interface CampaignDoc extends Timestamps {
   frozenAt?: Date | null;
   startedAt?: Date | null;
   finishedAt?: Date | null;
+  /** MOBILE campaigns: how they text. */
+  sms?: CampaignSms | null;
+  /** MOBILE campaigns: the SMS wave that sends the texts, made when the send starts. */
+  smsWaveId?: string | null;
+  /** MOBILE campaigns: members of the frozen audience given no text, by reason, once the wave is made. */
+  textSkips?: Partial<Record<TextSkipReason, number>> | null;
 }
 
 /**
@@ -145,12 +190,16 @@ export interface RecipientDoc {
   memberId: string;
   status: RecipientStatus;
   sentAt?: Date | null;
+  /** Why it was not sent (SKIPPED, FAILED): a TextSkipReason, or the SMS wave message's reason. */
+  reason?: string | null;
   opened: boolean;
   firstOpenedAt?: Date | null;
   lastOpenedAt?: Date | null;
   clicked: boolean;
   firstClickedAt?: Date | null;
   lastClickedAt?: Date | null;
+  /** Indexes of the links clicked (-1: a click that named none): each link's unique clickers. */
+  clickedLinks?: number[];
   converted: boolean;
   firstConvertedAt?: Date | null;
   lastConvertedAt?: Date | null;

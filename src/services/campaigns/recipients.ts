@@ -37,6 +37,7 @@ const columns = [
   'converted',
   'firstConvertedAt',
   'lastConvertedAt',
+  'reason',
 ] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed so spreadsheets do not run it as a formula. */

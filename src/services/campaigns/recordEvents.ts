@@ -1,5 +1,15 @@
 import type { AnyBulkWriteOperation, Db } from '../../datasources/store';
 import { C, newId, recipientId, type CampaignEventDoc, type CampaignEventType, type RecipientDoc } from './model';
+import { KeyedLock } from '../keyedLock';
+import { writtenTogether } from '../writtenTogether';
+import {
+  planStats,
+  recipientFlagsProjection,
+  STATS_COLLECTIONS,
+  type CampaignStatsDayDoc,
+  type CampaignStatsDoc,
+  type RecipientFlags,
+} from './statsRollup';
 
 export interface NewCampaignEvent {
   /** Given by the caller for idempotent retries (POST /conversions); generated otherwise. */
@@ -18,8 +28,13 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** Batches written at once: one commits while the next one's documents are written. */
-const BATCHES_IN_FLIGHT = 2;
+/**
+ * Batches written at once. One: a batch's figures are planned from what the batches before it
+ * stored (a recipient's first open is counted once), so each reads only after the previous one
+ * committed; events arriving meanwhile make the next batch larger.
+ */
+const BATCHES_IN_FLIGHT = 1;
+const STORE_KEY = 'events';
 
 /**
  * Writes engagement events with group commit: events arriving within a few milliseconds are
@@ -27,20 +42,26 @@ const BATCHES_IN_FLIGHT = 2;
  * promise settles only once its event is stored. Under load that is two round trips per
  * hundreds of events instead of two per event, with the same durability.
  *
- * Each event is inserted first (unique _id: a retried id is stored once), then applied to its
- * recipient with $set/$min/$max only, so applying an event twice changes nothing and the
- * recipient's flags can always be rebuilt from the events. Two batches may be in flight: their
- * updates commute, and the second one's insert shares a commit with the first one's updates.
+ * Each event is inserted once (unique _id: a retried id is stored once) and applied to its
+ * recipient with $set/$min/$max/$addToSet only, so applying an event twice changes nothing and
+ * the recipient's flags can always be rebuilt from the events. The campaign's figures
+ * (statsRollup.ts) change in the same commit.
  */
 export class CampaignEventRecorder {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly writing = new Set<Promise<void>>();
+  private readonly lock = new KeyedLock();
 
   constructor(
     private readonly db: Db,
     private readonly options: { maxBatch?: number; maxDelayMs?: number; clock?: () => Date } = {},
   ) {}
+
+  /** Runs `task` while no batch is being written (rebuilding the figures from the events). */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.lock.run(STORE_KEY, task);
+  }
 
   record(input: NewCampaignEvent): Promise<CampaignEventDoc> {
     const now = (this.options.clock ?? (() => new Date()))();
@@ -93,17 +114,17 @@ export class CampaignEventRecorder {
   private startBatch(): void {
     const batch = this.queue.splice(0, this.maxBatch);
     if (batch.length === 0) return;
-    const written: Promise<void> = storeEvents(
-      this.db,
-      batch.map((p) => p.event),
-    ).then(
-      () => {
-        for (const pending of batch) pending.resolve();
-      },
-      (error: unknown) => {
-        for (const pending of batch) pending.reject(error);
-      },
-    );
+    const events = batch.map((p) => p.event);
+    const written: Promise<void> = this.lock
+      .run(STORE_KEY, () => storeEvents(this.db, events))
+      .then(
+        () => {
+          for (const pending of batch) pending.resolve();
+        },
+        (error: unknown) => {
+          for (const pending of batch) pending.reject(error);
+        },
+      );
     this.writing.add(written);
     void written.finally(() => {
       this.writing.delete(written);
@@ -112,8 +133,49 @@ export class CampaignEventRecorder {
   }
 }
 
-/** Inserts events (an id already stored is skipped) and applies them all to their recipients. */
+/**
+ * Stores a batch of events: the new ones (an id already stored, or twice in the batch, is
+ * skipped), every event applied to its recipient, and the campaign figures they change. The
+ * writes are issued together, so on the embedded store they are one commit: a crash keeps all
+ * of them or none. Callers write one batch at a time (see BATCHES_IN_FLIGHT).
+ */
 export async function storeEvents(db: Db, events: CampaignEventDoc[]): Promise<void> {
+  if (events.length === 0) return;
+  const eventIds = [...new Set(events.map((event) => event._id))];
+  const recipientIds = [...new Set(events.map((event) => event.recipientId))];
+  const [stored, recipients] = await Promise.all([
+    db
+      .collection<CampaignEventDoc>(C.events)
+      .find({ _id: { $in: eventIds } }, { projection: { _id: 1 } })
+      .toArray(),
+    db
+      .collection<RecipientDoc>(C.recipients)
+      .find({ _id: { $in: recipientIds } }, { projection: recipientFlagsProjection })
+      .toArray(),
+  ]);
+  const known = new Set(stored.map((event) => event._id));
+  const unique = new Map<string, CampaignEventDoc>();
+  for (const event of events) if (!known.has(event._id) && !unique.has(event._id)) unique.set(event._id, event);
+  const fresh = [...unique.values()];
+  const plan = planStats(events, new Set(unique.keys()), new Map(recipients.map((r) => [r._id, r as RecipientFlags])));
+  const writes: Promise<unknown>[] = [];
+  if (fresh.length > 0) writes.push(insertNew(db, fresh));
+  writes.push(
+    db
+      .collection<RecipientDoc>(C.recipients)
+      .bulkWrite(withClickedLinks(recipientUpdates(events), plan.clickedLinks), { ordered: false }),
+  );
+  if (plan.totals.length > 0) {
+    writes.push(db.collection<CampaignStatsDoc>(STATS_COLLECTIONS.totals).bulkWrite(plan.totals, { ordered: false }));
+  }
+  if (plan.days.length > 0) {
+    writes.push(db.collection<CampaignStatsDayDoc>(STATS_COLLECTIONS.days).bulkWrite(plan.days, { ordered: false }));
+  }
+  await writtenTogether(writes);
+}
+
+/** Inserts events no one stored before; a concurrent writer's copy of one is left as it is. */
+async function insertNew(db: Db, events: CampaignEventDoc[]): Promise<void> {
   try {
     await db.collection<CampaignEventDoc>(C.events).insertMany(events, { ordered: false });
   } catch (error) {
@@ -123,7 +185,21 @@ export async function storeEvents(db: Db, events: CampaignEventDoc[]): Promise<v
       (!Array.isArray(writeErrors) || writeErrors.every((e) => e.code === 11000));
     if (!onlyDuplicates) throw error;
   }
-  await db.collection<RecipientDoc>(C.recipients).bulkWrite(recipientUpdates(events), { ordered: false });
+}
+
+/** Adds to each recipient's update the links its clicks in the batch clicked first. */
+function withClickedLinks(
+  updates: AnyBulkWriteOperation<RecipientDoc>[],
+  clickedLinks: ReadonlyMap<string, number[]>,
+): AnyBulkWriteOperation<RecipientDoc>[] {
+  if (clickedLinks.size === 0) return updates;
+  return updates.map((operation) => {
+    if (!('updateOne' in operation)) return operation;
+    const links = clickedLinks.get(String(operation.updateOne.filter._id));
+    if (!links) return operation;
+    const update = { ...operation.updateOne.update, $addToSet: { clickedLinks: { $each: links } } };
+    return { updateOne: { ...operation.updateOne, update } } as AnyBulkWriteOperation<RecipientDoc>;
+  });
 }
 
 /**

@@ -61,6 +61,11 @@ export function renderLink(link: string, recipient: RecipientVariables): string 
 
 export const hasPlaceholder = (text: string): boolean => new RegExp(placeholderPattern.source).test(text);
 
+/** A plain text (a MOBILE campaign's SMS) for one recipient: placeholders filled, links as written. */
+export function renderText(template: string, recipient: RecipientVariables): string {
+  return fill(template, lookupIn(recipient), (value) => value);
+}
+
 export function renderMessage(
   content: FrozenContent,
   recipient: RecipientVariables,

@@ -1,9 +1,11 @@
 import type { MessagingPort, OutboundMessage, SendResult } from '../../datasources/messaging/port';
 import type { AnyBulkWriteOperation, Db } from '../../datasources/store';
 import type { JobContext } from '../../jobs/jobType';
+import type { SuppressionList } from '../suppression/suppressionList';
 import { C, type CampaignDoc, type RecipientDoc, type RecipientStatus } from './model';
 import { membersOf, type RecipientMember } from './recipientMembers';
 import { renderMessage } from './render';
+import type { CampaignTexts } from './sms/campaignTexts';
 import type { TrackingSite } from './trackingSite';
 import { signTrackingToken } from './trackingTokens';
 
@@ -13,19 +15,23 @@ const PARALLEL_SENDS = 16;
 /** Provider errors that are about this one message: the recipient is FAILED, the send goes on. */
 const recipientErrors = new Set(['MessageRejected', 'BadRequestException', 'InvalidParameterValue']);
 
-/** What a campaign send uses: the store, the messaging port and where tracking links point. */
+/** What a campaign send uses: the store, the messaging port, where tracking links point and who is suppressed. */
 export interface SendDeps {
   db: Db;
   messaging: MessagingPort;
   site: TrackingSite;
+  /** Erased people: never sent to, whatever audience they are in again. */
+  suppressions: SuppressionList;
+  /** MOBILE campaigns' texts, through the SMS waves; absent where the service runs without them. */
+  texts?: CampaignTexts;
 }
 
 export type StopReason = 'PAUSED' | 'CANCELLED' | 'SUPERSEDED';
 
 /**
  * Sends every PENDING recipient in batches by id: render from the member as it is now (one
- * archived since the freeze is SKIPPED), hand to the messaging port with the recipient id as
- * idempotency key, then mark the batch in one bulk write. A crash between the
+ * archived since the freeze, or on the suppression list, is SKIPPED), hand to the messaging port
+ * with the recipient id as idempotency key, then mark the batch in one bulk write. A crash between the
  * send and the mark leaves the recipient PENDING; the next run sends again with the same key,
  * which the port answers as a duplicate without delivering twice. Between batches it reports
  * progress (which also throws if the job was cancelled) and stops when the campaign was paused,
@@ -55,10 +61,11 @@ export async function sendPendingRecipients(
     if (batch.length === 0) return { sent };
     lastId = batch[batch.length - 1]._id;
     const members = await membersOf(deps.db, batch);
+    const suppressed = await suppressedMembers(deps.suppressions, members);
     const outcomes = await mapLimit(batch, PARALLEL_SENDS, (recipient) => {
-      // a member archived since the freeze is not sent to
+      // a member archived since the freeze, or suppressed, is not sent to
       const member = members.get(recipient.memberId);
-      return member && !member.archivedAt
+      return member && !member.archivedAt && !suppressed.has(member._id)
         ? sendOne(deps, campaign, recipient, member, secret)
         : Promise.resolve<RecipientStatus>('SKIPPED');
     });
@@ -75,6 +82,16 @@ export async function sendPendingRecipients(
     await context.setStats({ audienceSize: total, processed: done });
     await context.progress(total === 0 ? 1 : Math.min(done / total, 1), `sent ${done} of ${total}`);
   }
+}
+
+/** The ids of the members whose e-mail is on the suppression list: one read per batch. */
+async function suppressedMembers(
+  suppressions: SuppressionList,
+  members: Map<string, RecipientMember>,
+): Promise<Set<string>> {
+  const listed = [...members.values()];
+  const flags = await suppressions.suppressed(listed.map((member) => ({ email: member.email })));
+  return new Set(listed.filter((_member, index) => flags[index]).map((member) => member._id));
 }
 
 async function stopReason(db: Db, campaign: CampaignDoc): Promise<StopReason | undefined> {

@@ -14,15 +14,19 @@ const params = z.object({ campaignId: z.string().min(1), sendKey: z.string().min
 export type CampaignSendParams = z.infer<typeof params>;
 
 export interface CampaignSendResult {
-  outcome: 'SENT' | 'PAUSED' | 'CANCELLED' | 'SUPERSEDED' | 'NOT_DUE';
+  /** TEXTING: a MOBILE campaign's SMS wave is sending its texts (the campaign follows it). */
+  outcome: 'SENT' | 'PAUSED' | 'CANCELLED' | 'SUPERSEDED' | 'NOT_DUE' | 'TEXTING';
   audienceSize: number;
   sent: number;
+  /** MOBILE campaigns: the SMS wave that sends the texts. */
+  waveId?: string;
 }
 
 /**
- * Sends a campaign: freeze the audience once, then send every PENDING recipient. Safe to run
- * again at any point (a retry after a crash, a resume after a pause): frozen recipients are
- * kept, and each recipient's send is idempotent by recipient id.
+ * Sends a campaign: freeze the audience once, then send every PENDING recipient (an e-mail
+ * campaign) or hand them to the campaign's SMS wave (a MOBILE one). Safe to run again at any
+ * point (a retry after a crash, a resume after a pause): frozen recipients are kept, and each
+ * recipient's send is idempotent by recipient id (by message id for texts).
  */
 export function campaignSendJob(deps: SendDeps): JobType<CampaignSendParams, CampaignSendResult> {
   return {
@@ -65,6 +69,11 @@ export async function performSend(
   const secret = await deps.site.secret();
   campaign = await markSending(deps.db, campaign, context.jobId, now());
   if (!campaign.frozenAt) campaign = await freeze(deps.db, campaign, context, now);
+  if (campaign.type === 'MOBILE') {
+    if (!deps.texts) throw new PermanentJobError('This service sends no texts: MOBILE campaigns are not sent', 'TYPE');
+    const texting = await deps.texts.send(campaign, context);
+    return { outcome: texting.outcome, audienceSize: campaign.audienceSize ?? 0, sent: 0, waveId: texting.waveId };
+  }
   const { stopped, sent } = await sendPendingRecipients(deps, campaign, secret, context, now);
   if (stopped) return { outcome: stopped, audienceSize: campaign.audienceSize ?? 0, sent };
   await deps.db
@@ -99,6 +108,7 @@ async function frozenContent(db: Db, campaign: CampaignDoc): Promise<FrozenConte
     subject: template.subject,
     html: template.html ?? null,
     text: template.text ?? null,
+    sms: template.sms ?? null,
     links: extractLinks(template),
   };
 }

@@ -7,6 +7,7 @@ import type { CampaignLaunch } from './launch';
 import type { AudienceDoc, CampaignDoc, MemberDoc, SenderDoc, TemplateDoc } from './model';
 import type { OutboxMessages } from './outbox';
 import type { SendDeps } from './sendBatch';
+import type { CampaignTexts } from './sms/campaignTexts';
 import type { CampaignTracking } from './tracking';
 import type { TrackingSite } from './trackingSite';
 import type { StaleRecordSweep } from '../uploads/staleSweep';
@@ -28,6 +29,8 @@ export interface CampaignServices {
   outbox: OutboxMessages;
   /** What the campaign-send job (and the demo's send) deliver with. */
   sending: SendDeps;
+  /** MOBILE campaigns, sent as SMS waves through the waves feature's sending. */
+  texts: CampaignTexts;
   eventsExport: EventsExportDeps;
   site: TrackingSite;
 }

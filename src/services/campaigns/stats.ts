@@ -1,7 +1,8 @@
 import type { Db } from '../../datasources/store';
 import { badInput } from '../../errors';
 import { getCampaign } from './campaigns';
-import { C, type CampaignEventType, type RecipientDoc } from './model';
+import { keptStats } from './keptStats';
+import { C, type CampaignDoc, type CampaignEventType, type RecipientDoc } from './model';
 import {
   bucketMs,
   bucketStarts,
@@ -51,9 +52,8 @@ export interface StatsRange {
 }
 
 /**
- * A campaign's analytics over [from, to) (default: from its creation to now). Audience size and
- * sent come from the recipients; engagement from the events in the range, grouped in the store
- * by type, recipient and link, so the service reads one row per engaged recipient, not per event.
+ * A campaign's analytics. Without a range: every event since its creation, from the figures kept
+ * as events are stored (keptStats.ts). Over a range: computed from the events in it.
  */
 export async function campaignStats(
   db: Db,
@@ -62,6 +62,23 @@ export async function campaignStats(
   now = new Date(),
 ): Promise<CampaignStats> {
   const campaign = await getCampaign(db, campaignId);
+  if (!range.from && !range.to) return keptStats(db, campaign, now);
+  return computedStats(db, campaign, range, now);
+}
+
+/**
+ * A campaign's analytics over [from, to) (default: from its creation to now), computed. Audience
+ * size and sent come from the recipients; engagement from the events in the range, grouped in the
+ * store by type, recipient and link, so the service reads one row per engaged recipient, not per
+ * event.
+ */
+export async function computedStats(
+  db: Db,
+  campaign: CampaignDoc,
+  range: StatsRange = {},
+  now = new Date(),
+): Promise<CampaignStats> {
+  const campaignId = campaign._id;
   const from = range.from ?? campaign.createdAt;
   const to = range.to ?? now;
   if (to.getTime() <= from.getTime()) throw badInput('range: "to" must be after "from"', 'range');

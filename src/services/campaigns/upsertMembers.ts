@@ -9,8 +9,16 @@ export interface MemberRow {
   email: string;
   name?: string | null;
   contact?: string | null;
+  /** Absent: the file has no such column, and an overwrite keeps the member's. */
+  phone?: string | null;
+  timeZone?: string | null;
+  smsConsentAt?: Date | null;
   attributes: Record<string, string>;
 }
+
+/** The SMS contact fields a row sets: only those its file has a column for. */
+const contactFields = ({ phone, timeZone, smsConsentAt }: MemberRow) =>
+  Object.fromEntries(Object.entries({ phone, timeZone, smsConsentAt }).filter(([, value]) => value !== undefined));
 
 export interface UpsertCounts {
   created: number;
@@ -78,7 +86,7 @@ export async function upsertMembersIntoAudience(
 function newMember(row: MemberRow, now: Date, importId: string | undefined): MemberDoc {
   const { email, name, contact, attributes } = row;
   const times = { createdAt: now, updatedAt: now, archivedAt: null };
-  const doc: MemberDoc = { _id: newId(), email, name, contact, attributes, ...times };
+  const doc: MemberDoc = { _id: newId(), email, name, contact, ...contactFields(row), attributes, ...times };
   if (importId) doc.importId = importId;
   return doc;
 }
@@ -103,7 +111,9 @@ async function insertNewMembers(db: Db, docs: MemberDoc[]): Promise<Set<number>>
 /** The members with these e-mails, by e-mail; with `asBefore`, with the fields an overwrite changes. */
 async function existingMembers(db: Db, emails: string[], asBefore: boolean): Promise<Map<string, FoundMember>> {
   if (emails.length === 0) return new Map();
-  const fields = asBefore ? { name: 1, contact: 1, attributes: 1, updatedAt: 1, archivedAt: 1 } : {};
+  const fields = asBefore
+    ? { name: 1, contact: 1, phone: 1, timeZone: 1, smsConsentAt: 1, attributes: 1, updatedAt: 1, archivedAt: 1 }
+    : {};
   const found = await db
     .collection<MemberDoc>(C.members)
     .find({ email: { $in: emails } }, { projection: { _id: 1, email: 1, importId: 1, ...fields } })
@@ -111,8 +121,12 @@ async function existingMembers(db: Db, emails: string[], asBefore: boolean): Pro
   return new Map(found.map((doc) => [doc.email, doc]));
 }
 
-function snapshot({ _id, name, contact, attributes, updatedAt, archivedAt, importId }: FoundMember): MemberSnapshot {
-  return { _id, name, contact, attributes: attributes ?? {}, updatedAt: updatedAt!, archivedAt, importId };
+function snapshot(member: FoundMember): MemberSnapshot {
+  const { _id, name, contact, phone, timeZone, smsConsentAt, attributes, updatedAt, archivedAt, importId } = member;
+  const sms = Object.fromEntries(
+    Object.entries({ phone, timeZone, smsConsentAt }).filter(([, value]) => value !== undefined),
+  );
+  return { _id, name, contact, ...sms, attributes: attributes ?? {}, updatedAt: updatedAt!, archivedAt, importId };
 }
 
 /**
@@ -132,6 +146,7 @@ async function overwriteMembers(
     const fields = {
       name: row.name,
       contact: row.contact,
+      ...contactFields(row),
       attributes: row.attributes,
       updatedAt: now,
       archivedAt: null,

@@ -6,6 +6,9 @@ import {
   type ClickEventDocument,
   type ClickEventIdDocument,
 } from './clickModels';
+import { writtenTogether } from '../writtenTogether';
+import { planClickRollups, storedPlaces, writeClickRollups, type KeyChange } from './clickRollups';
+import { CLICK_EVENTS } from './clickModels';
 import { clickEventKey } from './modelIds';
 import type { ClickRefs } from './relatedModels';
 
@@ -49,6 +52,9 @@ type HeldEvent = Pick<ClickEventDocument, '_id' | 'guids' | 'n' | 'overflowN' | 
 /** The write a key needs given what is stored. */
 interface PlannedWrite {
   operation: AnyBulkWriteOperation<ClickEventDocument>;
+  /** n as written, and n as it was stored (0 for a new key). */
+  n: number;
+  heldN: number;
   /** guids as written, when some ids did not fit and go to the overflow step. */
   spilledGuids?: string[];
 }
@@ -86,31 +92,57 @@ function planWrite(group: KeyedClicks, held: HeldEvent | undefined): PlannedWrit
       last: group.last,
       spilled,
     };
-    return { operation: { insertOne: { document } }, spilledGuids };
+    return { operation: { insertOne: { document } }, n, heldN: 0, spilledGuids };
   }
   const update = { $set: { guids: written, n, spilled }, $max: { last: group.last } };
-  return { operation: { updateOne: { filter: { _id: group._id, n: held.n }, update } }, spilledGuids };
+  return {
+    operation: { updateOne: { filter: { _id: group._id, n: held.n }, update } },
+    n,
+    heldN: held.n,
+    spilledGuids,
+  };
+}
+
+/** What a key's write changes in the figures (clickRollups.ts): `clicks` added, and whether it creates the key. */
+function keyChange(group: KeyedClicks, clicks: number, created: boolean): KeyChange {
+  return { bu: group.bu, day: group.day, ...group.refs, clicks, created };
 }
 
 export interface ClickEventWriteResult {
   keys: number;
   /** Keys past MAX_GUIDS_PER_EVENT that went through the overflow step. */
   overflowed: number;
+  /**
+   * Rounds in which another process changed some keys between this one's read and write: the
+   * figures of those keys may then be off until `stats rebuild` (one process writes a business
+   * unit's events at a time on the embedded store, so this happens only on a shared MongoDB).
+   */
+  conflicts: number;
 }
 
 /** Rounds of read-then-write before a batch gives up on keys other writers keep changing. */
 const MAX_WRITE_ROUNDS = 10;
 
 /**
- * Writes a batch's aggregated click events: reads the keys' stored ids once, writes every key
- * that gains ids in one unordered bulkWrite, then stores the overflow ids of keys that spilled.
- * If another processor changed some keys meanwhile (a conditional update matched nothing, or
- * an insert met a duplicate key), those keys are read and planned again.
+ * Writes a batch's aggregated click events (one business unit's): reads the keys' stored ids
+ * once, writes every key that gains ids in one unordered bulkWrite, then stores the overflow ids
+ * of keys that spilled. If another process changed some keys meanwhile (a conditional update
+ * matched nothing, or an insert met a duplicate key), those keys are read and planned again.
+ *
+ * The click figures (clickRollups.ts) change in the same commit as the events: they are planned
+ * from the keys' stored state and from the groups their subscribers clicked in before (read for
+ * all but `newSubscribers`, who have none), so the caller is the unit's only writer in this
+ * process from that read to that commit (processClicks.ts).
  */
-export async function upsertClickEvents(db: Db, groups: KeyedClicks[]): Promise<ClickEventWriteResult> {
+export async function upsertClickEvents(
+  db: Db,
+  groups: KeyedClicks[],
+  newSubscribers: ReadonlySet<string> = new Set(),
+): Promise<ClickEventWriteResult> {
   const { events } = clickCollections(db);
   let pending = groups;
   let overflowed = 0;
+  let conflicts = 0;
   for (let round = 1; pending.length > 0; round++) {
     if (round > MAX_WRITE_ROUNDS)
       throw new Error(`click events kept changing under this batch (${pending.length} keys); it will be retried`);
@@ -122,22 +154,40 @@ export async function upsertClickEvents(db: Db, groups: KeyedClicks[]): Promise<
       return write ? [{ group, write }] : [];
     });
     if (planned.length === 0) break;
-    const complete = await writeAll(
-      db,
-      planned.map(({ write }) => write.operation),
+    const newcomers = new Set<string>();
+    for (const { group, write } of planned) {
+      if (write.heldN === 0 && !newSubscribers.has(group.refs.subscriber)) newcomers.add(group.refs.subscriber);
+    }
+    const before = await storedPlaces(db, CLICK_EVENTS, [...newcomers]);
+    const figures = planClickRollups(
+      planned.map(({ group, write }) => keyChange(group, write.n - write.heldN, write.heldN === 0)),
+      before,
     );
+    const [complete] = await writtenTogether([
+      writeAll(
+        db,
+        planned.map(({ write }) => write.operation),
+      ),
+      ...writeClickRollups(db, figures),
+    ]);
     if (!complete) {
+      conflicts += 1;
       pending = planned.map(({ group }) => group);
       continue;
     }
     for (const { group, write } of planned) {
       if (!write.spilledGuids) continue;
-      await storeOverflow(db, { _id: group._id, guids: write.spilledGuids }, group);
+      const n = await storeOverflow(db, { _id: group._id, guids: write.spilledGuids }, group);
+      if (n !== write.n) {
+        await writtenTogether(
+          writeClickRollups(db, planClickRollups([keyChange(group, n - write.n, false)], new Map())),
+        );
+      }
       overflowed += 1;
     }
     pending = [];
   }
-  return { keys: groups.length, overflowed };
+  return { keys: groups.length, overflowed, conflicts };
 }
 
 /** Runs the writes; false when some met a concurrent change (no match, or a duplicate key). */
@@ -155,13 +205,13 @@ async function writeAll(db: Db, operations: AnyBulkWriteOperation<ClickEventDocu
  * Ids of a full key that are not in guids go to email_click_event_ids (unique on eventKey +
  * guid, so a redelivered id is stored once); n is then set from the count of that collection.
  * Counting rather than adding keeps n exact when a batch dies between the two writes and runs
- * again; $max keeps a slower concurrent writer from lowering it.
+ * again; $max keeps a slower concurrent writer from lowering it. Answers n as stored then.
  */
 async function storeOverflow(
   db: Db,
   event: Pick<ClickEventDocument, '_id' | 'guids'>,
   group: KeyedClicks,
-): Promise<void> {
+): Promise<number> {
   const { events, eventIds } = clickCollections(db);
   const held = new Set(event.guids);
   const overflow = [...group.ids].filter((id) => !held.has(id));
@@ -183,6 +233,8 @@ async function storeOverflow(
     { $set: { overflowN: { $max: [{ $ifNull: ['$overflowN', 0] }, counted] } } },
     { $set: { n: { $add: [{ $size: '$guids' }, '$overflowN'] } } },
   ]);
+  const stored = await events.findOne({ _id: event._id }, { projection: { n: 1 } });
+  return stored?.n ?? 0;
 }
 
 /** True when every failed insert was a duplicate key (the id was already stored). */

@@ -1,7 +1,8 @@
 import type { Collection, Db, Filter } from '../../datasources/store';
 import { clickCollections } from './clickModels';
 import type { CategoryDocument, EmailSendDocument, EmailUrlDocument, SubscriberDocument } from './clickModels';
-import { clickTotals, type ClickTotals, type TopLink } from './clickStats';
+import { CLICK_ROLLUPS, type ClickSendDocument } from './clickRollups';
+import type { ClickTotals, TopLink } from './clickStats';
 
 /** Documents with the given ids, in the order of the ids (null where there is none). */
 async function byIds<D extends { _id: string }>(
@@ -11,13 +12,6 @@ async function byIds<D extends { _id: string }>(
   const docs = (await collection.find({ _id: { $in: [...ids] } } as Filter<D>).toArray()) as D[];
   const found = new Map(docs.map((doc) => [String(doc._id), doc]));
   return ids.map((id) => found.get(String(id)) ?? null);
-}
-
-/** Clicks (sum of n) and the distinct subscribers who clicked, of one group. */
-interface GroupedClicks<K> {
-  _id: K;
-  totalClicks: number;
-  clickers: string[];
 }
 
 /**
@@ -43,33 +37,19 @@ export class ClickModelReads {
     return byIds(clickCollections(this.db).categories, ids);
   }
 
-  /** The links of each send with their clicks, most clicked first. */
+  /** The links of each send with their clicks and distinct clickers, most clicked first (kept figures). */
   async sendLinks(sendIds: readonly string[]): Promise<TopLink[][]> {
-    const rows = await this.clicksOfSends<{ send: string; url: string }>(sendIds, { send: '$send', url: '$url' });
-    const bySend = new Map<string, TopLink[]>(sendIds.map((id) => [id, []]));
-    for (const { _id, totalClicks, clickers } of rows) {
-      bySend.get(_id.send)?.push({ url: _id.url, totalClicks, uniqueClickers: clickers.length });
-    }
-    return sendIds.map((id) => bySend.get(id)!.sort((a, b) => b.totalClicks - a.totalClicks));
+    const figures = await byIds(this.db.collection<ClickSendDocument>(CLICK_ROLLUPS.sends), sendIds);
+    return figures.map((send) =>
+      Object.entries(send?.urls ?? {})
+        .map(([url, link]) => ({ url, totalClicks: link.clicks ?? 0, uniqueClickers: link.clickers ?? 0 }))
+        .sort((a, b) => b.totalClicks - a.totalClicks || (a.url < b.url ? -1 : a.url > b.url ? 1 : 0)),
+    );
   }
 
-  /** The clicks and distinct clickers of each send. */
+  /** The clicks and distinct clickers of each send (kept figures). */
   async sendTotals(sendIds: readonly string[]): Promise<ClickTotals[]> {
-    const rows = await this.clicksOfSends<string>(sendIds, '$send');
-    const bySend = new Map(rows.map((r) => [r._id, r]));
-    return sendIds.map((id) => {
-      const row = bySend.get(id);
-      return { totalClicks: row?.totalClicks ?? 0, uniqueClickers: row?.clickers.length ?? 0 };
-    });
-  }
-
-  /** The click events of the sends, grouped by `groupId`: one aggregation for every send asked for. */
-  private clicksOfSends<K>(sendIds: readonly string[], groupId: unknown): Promise<GroupedClicks<K>[]> {
-    return clickCollections(this.db)
-      .events.aggregate<GroupedClicks<K>>([
-        { $match: { send: { $in: [...sendIds] } } },
-        { $group: { _id: groupId, ...clickTotals } },
-      ])
-      .toArray();
+    const figures = await byIds(this.db.collection<ClickSendDocument>(CLICK_ROLLUPS.sends), sendIds);
+    return figures.map((send) => ({ totalClicks: send?.clicks ?? 0, uniqueClickers: send?.clickers ?? 0 }));
   }
 }

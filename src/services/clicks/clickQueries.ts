@@ -4,8 +4,10 @@ import type { Db, Filter } from '../../datasources/store';
 import { paginate, type Page, type PageArgs } from '../pagination';
 import { clickEventQuery, type ClickEventFilter } from './clickEventFilter';
 import { clickCollections, type ClickEventDocument } from './clickModels';
-import { clickStats, statsLimits, type ClickGroupBy, type ClickStatsLimits, type ClickStatsView } from './clickStats';
+import { ClickStatsAnswer } from './clickStatsAnswer';
+import { statsLimits, type ClickGroupBy, type ClickStatsLimits } from './clickStats';
 import { clickQueueDepths, clickSyncStatus, type ClickQueueDepths, type ClickSyncStatusView } from './clickSyncStatus';
+import type { KeptScope } from './keptClickStats';
 import type { ReportingCalendar } from './reportingDay';
 
 export interface ClickQueryDeps {
@@ -25,10 +27,23 @@ export class ClickQueries {
     return paginate(clickCollections(this.deps.db).events, query, args, { sortField: 'day', direction: -1, toNode });
   }
 
-  /** Clicks and distinct clickers of the filtered click events, overall, per group and per top link. */
-  async stats(filter: ClickEventFilter, groupBy: ClickGroupBy[], limits: ClickStatsLimits): Promise<ClickStatsView> {
+  /**
+   * Clicks and distinct clickers of the filtered click events, overall, per group and per top
+   * link: each part read when asked for, from the kept figures where they give it.
+   */
+  async stats(filter: ClickEventFilter, groupBy: ClickGroupBy[], limits: ClickStatsLimits): Promise<ClickStatsAnswer> {
     const checked = statsLimits(limits);
-    return clickStats(this.deps.db, await this.query(filter), groupBy, checked);
+    const query = await this.query(filter);
+    const scope: KeptScope | null =
+      filter.url || filter.subscriberKey
+        ? null
+        : {
+            bu: filter.bu ?? undefined,
+            send: filter.sendId ?? undefined,
+            from: (query.day as { $gte?: Date } | undefined)?.$gte,
+            to: (query.day as { $lte?: Date } | undefined)?.$lte,
+          };
+    return new ClickStatsAnswer(this.deps.db, query, scope, groupBy, checked);
   }
 
   syncStatus(): Promise<ClickSyncStatusView[]> {

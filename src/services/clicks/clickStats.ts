@@ -57,42 +57,70 @@ export function statsLimits(limits: ClickStatsLimits): { groups: number; topLink
 /** A $group's sum of n and set of subscribers (whose size is the distinct clickers). */
 export const clickTotals = { totalClicks: { $sum: '$n' }, clickers: { $addToSet: '$subscriber' } };
 
-/** Sum of n and distinct subscribers, overall and per group, with the most clicked links. */
+/**
+ * Sum of n and distinct subscribers of the filtered click events, overall, per group and per
+ * link, each computed from the events by one aggregation when asked for.
+ */
+export class ComputedClickStats {
+  constructor(
+    private readonly db: Db,
+    private readonly query: Filter<ClickEventDocument>,
+  ) {}
+
+  private run(pipeline: Document[]): Promise<Document[]> {
+    const { events } = clickCollections(this.db);
+    return events.aggregate<Document>([{ $match: this.query }, ...pipeline], { allowDiskUse: true }).toArray();
+  }
+
+  async overall(): Promise<ClickTotals> {
+    const [overall] = await this.run([{ $group: { _id: null, ...clickTotals } }, { $project: shape }]);
+    return { totalClicks: overall?.totalClicks ?? 0, uniqueClickers: overall?.uniqueClickers ?? 0 };
+  }
+
+  async groups(groupBy: ClickGroupBy[], limit: number): Promise<ClickGroup[]> {
+    if (groupBy.length === 0) return [];
+    const groupKey = Object.fromEntries([...new Set(groupBy)].map((g) => [groupFields[g], `$${groupFields[g]}`]));
+    const groups = await this.run([
+      { $group: { _id: groupKey, ...clickTotals } },
+      { $project: shape },
+      { $sort: { totalClicks: -1 } },
+      { $limit: limit },
+    ]);
+    return groups.map((g) => ({
+      ...(g._id as Record<string, unknown>),
+      totalClicks: g.totalClicks,
+      uniqueClickers: g.uniqueClickers,
+    }));
+  }
+
+  async topLinks(limit: number): Promise<TopLink[]> {
+    // $limit takes only a positive count: no links asked for still reads one.
+    const links = await this.run([
+      { $group: { _id: '$url', ...clickTotals } },
+      { $project: shape },
+      { $sort: { totalClicks: -1, _id: 1 } },
+      { $limit: Math.max(limit, 1) },
+    ]);
+    return links
+      .slice(0, limit)
+      .map((l) => ({ url: l._id as string, totalClicks: l.totalClicks, uniqueClickers: l.uniqueClickers }));
+  }
+}
+
+const shape = { _id: 1, totalClicks: 1, uniqueClickers: { $size: '$clickers' } };
+
+/** Sum of n and distinct subscribers, overall and per group, with the most clicked links, computed from the events. */
 export async function clickStats(
   db: Db,
   query: Filter<ClickEventDocument>,
   groupBy: ClickGroupBy[],
   limits: { groups: number; topLinks: number },
 ): Promise<ClickStatsView> {
-  const { events } = clickCollections(db);
-  const run = (pipeline: Document[]) =>
-    events.aggregate<Document>([{ $match: query }, ...pipeline], { allowDiskUse: true }).toArray();
-  const groupKey = Object.fromEntries([...new Set(groupBy)].map((g) => [groupFields[g], `$${groupFields[g]}`]));
-  const shape = { _id: 1, totalClicks: 1, uniqueClickers: { $size: '$clickers' } };
-  const byClicks = { $sort: { totalClicks: -1 } };
-  const [overall, groups, links] = await Promise.all([
-    run([{ $group: { _id: null, ...clickTotals } }, { $project: shape }]),
-    groupBy.length > 0
-      ? run([{ $group: { _id: groupKey, ...clickTotals } }, { $project: shape }, byClicks, { $limit: limits.groups }])
-      : Promise.resolve([]),
-    // $limit takes only a positive count: no links asked for still reads one.
-    run([
-      { $group: { _id: '$url', ...clickTotals } },
-      { $project: shape },
-      { $sort: { totalClicks: -1, _id: 1 } },
-      { $limit: Math.max(limits.topLinks, 1) },
-    ]),
+  const computed = new ComputedClickStats(db, query);
+  const [overall, groups, topLinks] = await Promise.all([
+    computed.overall(),
+    computed.groups(groupBy, limits.groups),
+    computed.topLinks(limits.topLinks),
   ]);
-  return {
-    totalClicks: overall[0]?.totalClicks ?? 0,
-    uniqueClickers: overall[0]?.uniqueClickers ?? 0,
-    groups: groups.map((g) => ({
-      ...(g._id as Record<string, unknown>),
-      totalClicks: g.totalClicks,
-      uniqueClickers: g.uniqueClickers,
-    })),
-    topLinks: links
-      .slice(0, limits.topLinks)
-      .map((l) => ({ url: l._id as string, totalClicks: l.totalClicks, uniqueClickers: l.uniqueClickers })),
-  };
+  return { ...overall, groups, topLinks };
 }

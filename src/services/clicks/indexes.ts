@@ -1,4 +1,5 @@
 import type { IndexDeclaration, RetiredIndex } from '../../datasources/store/indexes';
+import { CLICK_ROLLUPS } from './clickRollups';
 
 /** The click pipeline's indexes: the local data extension, click events and related models. */
 export const clickIndexes: IndexDeclaration[] = [
@@ -20,7 +21,9 @@ export const clickIndexes: IndexDeclaration[] = [
   { collection: 'email_click_events', key: { send: 1, day: 1 } },
   // clickEvents filtered by URL or by subscriber.
   { collection: 'email_click_events', key: { url: 1, day: 1 } },
-  { collection: 'email_click_events', key: { subscriber: 1, day: 1 } },
+  // By subscriber; send and URL too, so the groups a subscriber clicked in are read from the
+  // index alone when a write plans the click figures (clickRollups.ts).
+  { collection: 'email_click_events', key: { subscriber: 1, day: 1, send: 1, url: 1 } },
   // Overflow event ids of keys past 5,000 distinct ids: stored once per (key, id), counted per key.
   { collection: 'email_click_event_ids', key: { bu: 1, eventKey: 1, guid: 1 }, options: { unique: true } },
   { collection: 'email_sends', key: { bu: 1, jobId: 1 }, options: { unique: true } },
@@ -29,10 +32,21 @@ export const clickIndexes: IndexDeclaration[] = [
   { collection: 'subscribers', key: { bu: 1, subscriberKey: 1 }, options: { unique: true } },
   { collection: 'categories', key: { bu: 1, categoryId: 1 }, options: { unique: true } },
   { collection: 'email_click_rejects', key: { bu: 1, at: -1 } },
+  // Kept figures: days in a range, the most clicked sends and links (of every unit: a business
+  // unit's are read through it too, so each write of a figure moves one entry), a send's days.
+  { collection: CLICK_ROLLUPS.days, key: { day: 1 } },
+  { collection: CLICK_ROLLUPS.sends, key: { clicks: -1, _id: 1 } },
+  { collection: CLICK_ROLLUPS.urls, key: { clicks: -1, _id: 1 } },
+  { collection: CLICK_ROLLUPS.sendDays, key: { send: 1, day: 1 } },
+  { collection: CLICK_ROLLUPS.sendDays, key: { day: 1 } },
 ];
 
-/** Indexes earlier versions created: the backlog index before it was partial, and subscribers before business units. */
+/**
+ * Indexes earlier versions created: the backlog index before it was partial, subscribers before
+ * business units, and click events by subscriber before it held send and URL.
+ */
 export const retiredClickIndexes: RetiredIndex[] = [
   { collection: 'sfmc_click_log', key: { bu: 1, processed: 1, pos: 1 } },
   { collection: 'subscribers', key: { subscriberKey: 1 } },
+  { collection: 'email_click_events', key: { subscriber: 1, day: 1 } },
 ];

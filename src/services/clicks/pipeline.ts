@@ -7,6 +7,7 @@ import type { LoadClicksDeps } from './loadClicks';
 import type { ProcessClicksDeps } from './processClicks';
 import { ReportingCalendar } from './reportingDay';
 import { KnownModels } from './relatedModels';
+import { KeyedLock } from '../keyedLock';
 import type { ClickMetrics } from './clickMetrics';
 
 /** Everything the three steps need, built once per app from its ports and config. */
@@ -16,6 +17,8 @@ export type ClickPipelineDeps = LoadClicksDeps &
     metrics?: ClickMetrics;
     /** How long a received click message stays invisible; its worker extends it while it holds it. */
     visibilitySeconds: number;
+    /** Writers of one business unit's click events (and of its figures' rebuild) take turns. */
+    unitWriters: KeyedLock;
   };
 
 export interface ClickPipelineSettings {
@@ -49,6 +52,7 @@ export function createClickPipeline(settings: ClickPipelineSettings): ClickPipel
     leaseMs: (settings.leaseSeconds ?? 10) * 1000,
     visibilitySeconds: settings.visibilitySeconds ?? 10,
     known: new KnownModels(),
+    unitWriters: new KeyedLock(),
     metrics: settings.metrics,
   };
 }

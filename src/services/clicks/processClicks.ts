@@ -2,6 +2,7 @@ import type { Db } from '../../datasources/store';
 import type { QueuePort } from '../../datasources/queue';
 import type { SourceRow } from '../../datasources/sfmc';
 import type { Logger } from '../../logger';
+import { KeyedLock } from '../keyedLock';
 import { upsertClickEvents, groupByEventKey } from './clickEventWrites';
 import { clickCollections, QUEUE_PROCESSED, type ClickRejectDocument } from './clickModels';
 import { parseClickRow, type ClickEvent, type RejectedRow } from './clickRow';
@@ -19,6 +20,8 @@ export interface ProcessClicksDeps {
   ackBatchSize: number;
   /** URLs and subscribers already written by this process. */
   known?: KnownModels;
+  /** Writers of one business unit's clicks take turns (clickEventWrites.ts). */
+  unitWriters?: KeyedLock;
 }
 
 export interface ProcessClicksResult {
@@ -47,8 +50,18 @@ export async function processClicks(
     if (parsed.ok) clicks.push(parsed.click);
     else rejected.push({ row, rejection: parsed });
   }
-  const refs = await upsertRelatedModels(deps.db, clicks, deps.known);
-  const written = await upsertClickEvents(deps.db, groupByEventKey(clicks, refs));
+  // One writer of the unit at a time, from its related models to its click events and figures:
+  // what the figures are planned from is then what this batch alone changes (clickEventWrites.ts).
+  const written = await (deps.unitWriters ?? new KeyedLock()).run(bu, async () => {
+    const { refs, newSubscribers } = await upsertRelatedModels(deps.db, clicks, deps.known);
+    return upsertClickEvents(deps.db, groupByEventKey(clicks, refs), newSubscribers);
+  });
+  if (written.conflicts > 0) {
+    deps.logger.warn(
+      { bu, conflicts: written.conflicts },
+      'click events changed under this batch in another process; run `stats rebuild` if the click figures look off',
+    );
+  }
   if (rejected.length > 0) await recordRejects(deps, bu, rejected);
   const keys = rows.map((row) => row.key);
   const messages = chunkBySize(keys, deps.ackBatchSize).map((chunk) => ({ body: encodeKeys(bu, chunk) }));

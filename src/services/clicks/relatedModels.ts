@@ -48,17 +48,23 @@ export class KnownModels {
   }
 }
 
+/** Each click's refs, in order, and the subscribers this write created. */
+export interface RelatedModels {
+  refs: ClickRefs[];
+  /** Subscribers stored for the first time now: no click event of theirs is stored yet. */
+  newSubscribers: Set<string>;
+}
+
 /**
  * Upserts the send, URL, subscriber and category of a batch's clicks: one bulkWrite per
  * collection with one operation per distinct natural key (a batch repeats them a lot).
- * Returns each click's refs, in order.
  */
 export async function upsertRelatedModels(
   db: Db,
   clicks: ClickEvent[],
   known = new KnownModels(),
   now = new Date(),
-): Promise<ClickRefs[]> {
+): Promise<RelatedModels> {
   const c = clickCollections(db);
   const sendOf = memoized(sendId);
   const urlOf = memoized(urlId);
@@ -95,15 +101,19 @@ export async function upsertRelatedModels(
   });
   const sendOps = [...sends].map(([id, seen]) => sendUpsert(id, seen, now));
   // Unordered: the collections are independent and each operation is an idempotent upsert.
-  await Promise.all([
+  const subscriberIds = [...subscribers.keys()];
+  const [, , subscribersWritten] = await Promise.all([
     sendOps.length > 0 && c.sends.bulkWrite(sendOps, { ordered: false }),
     urls.size > 0 && c.urls.bulkWrite([...urls.values()], { ordered: false }),
     subscribers.size > 0 && c.subscribers.bulkWrite([...subscribers.values()], { ordered: false }),
     categories.size > 0 && c.categories.bulkWrite([...categories.values()], { ordered: false }),
   ]);
   known.remember(urls.keys());
-  known.remember(subscribers.keys());
-  return refs;
+  known.remember(subscriberIds);
+  // A subscriber's document is written before any of its click events, and stays under its id
+  // as long as they do: one created now has none stored.
+  const created = subscribersWritten ? Object.keys(subscribersWritten.upsertedIds) : [];
+  return { refs, newSubscribers: new Set(created.map((index) => subscriberIds[Number(index)]!)) };
 }
 
 function defined<T extends object>(fields: T): Partial<T> {

@@ -18,6 +18,8 @@ export const leadIndexes: IndexDeclaration[] = [
   // leads(filter: {importId}) and the leads list, newest upload first.
   { collection: 'leads', key: { importId: 1, createdAt: -1 } },
   { collection: 'leads', key: { createdAt: -1, _id: -1 } },
+  // leads(filter: {status}) newest upload first (the supervisor's queue): a page reads its rows only.
+  { collection: 'leads', key: { status: 1, createdAt: -1, _id: -1 } },
   { collection: 'lead_imports', key: { createdAt: -1, _id: -1 } },
   // The router's candidates: ONLINE agents.
   { collection: 'agents', key: { presence: 1 } },

@@ -1,3 +1,4 @@
+import { rotateApiKey, type RotateApiKeyInput, type RotatedApiKey } from '../../auth/apiKeyRotation';
 import {
   API_KEYS_COLLECTION,
   createApiKey,
@@ -5,21 +6,26 @@ import {
   type ApiKeyDocument,
   type CreateApiKeyInput,
 } from '../../auth/apiKeys';
-import type { Db } from '../../datasources/store';
+import type { Db, Filter } from '../../datasources/store';
 import { paginate, type Page, type PageArgs } from '../pagination';
 
 export interface ApiKeyPageArgs extends PageArgs {
-  /** Also list revoked keys. */
+  /** Also list revoked and expired keys. */
   includeRevoked?: boolean | null;
 }
 
-/** API key administration over the app's store: the GraphQL fields and the CLI command. */
+/** API key administration over the app's store: the GraphQL fields and the CLI commands. */
 export class ApiKeys {
   constructor(private readonly db: Db) {}
 
   /** Keys newest first, keyset-paginated. */
   page<N>({ includeRevoked, ...page }: ApiKeyPageArgs, toNode: (doc: ApiKeyDocument) => N): Promise<Page<N>> {
-    const filter = includeRevoked ? {} : { revokedAt: { $exists: false } };
+    const filter: Filter<ApiKeyDocument> = includeRevoked
+      ? {}
+      : {
+          revokedAt: { $exists: false },
+          $or: [{ expiresAt: { $exists: false } }, { expiresAt: { $gt: new Date() } }],
+        };
     return paginate(this.db.collection<ApiKeyDocument>(API_KEYS_COLLECTION), filter, page, {
       sortField: 'createdAt',
       direction: -1,
@@ -33,5 +39,9 @@ export class ApiKeys {
 
   revoke(id: string): Promise<ApiKeyDocument> {
     return revokeApiKey(this.db, id);
+  }
+
+  rotate(id: string, input: RotateApiKeyInput): Promise<RotatedApiKey> {
+    return rotateApiKey(this.db, id, input);
   }
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../../datasources/store';
 import type { Logger } from '../../logger';
+import type { PerformanceRollups } from './performanceRollups';
 import { entryKeyString, mergeCounts, type OrderMatch, type PendingEntry } from './performanceEntry';
 import type { TrackingRow } from './trackingRow';
 import { storedEntryKeys, writeEntries, type FailedEntry } from './writeEntries';
@@ -31,7 +32,14 @@ export class EntryWriter {
 
   constructor(
     private readonly db: Db,
-    private readonly options: { dryRun: boolean; batchSize: number; logger: Logger; now: () => Date },
+    private readonly options: {
+      dryRun: boolean;
+      batchSize: number;
+      logger: Logger;
+      now: () => Date;
+      /** The figures kept beside the entries, recomputed for the days each flush wrote. */
+      rollups?: PerformanceRollups;
+    },
   ) {}
 
   add(row: TrackingRow, match: OrderMatch): void {
@@ -103,11 +111,15 @@ export class EntryWriter {
     return entries;
   }
 
-  /** One look-up of the stored keys for the whole flush, then writes of `batchSize` entries. */
+  /**
+   * One look-up of the stored keys for the whole flush, then writes of `batchSize` entries,
+   * then the kept figures of the flush's days.
+   */
   private async write(entries: EntryInProgress[]): Promise<FlushResult> {
     const rows = rowsOf(entries);
     if (this.options.dryRun || entries.length === 0) return { synced: rows, errors: 0 };
-    const stored = await storedEntryKeys(this.db, [...new Set(entries.map((entry) => entry.reportDate))]);
+    const days = [...new Set(entries.map((entry) => entry.reportDate))];
+    const stored = await storedEntryKeys(this.db, days);
     let failedRows = 0;
     for (let i = 0; i < entries.length; i += this.options.batchSize) {
       const failed = await writeEntries(
@@ -119,6 +131,7 @@ export class EntryWriter {
       failedRows += rowsOf(failed.map((f) => f.entry));
       for (const failure of failed) this.logFailure(failure);
     }
+    await this.options.rollups?.recompute(days);
     return { synced: rows - failedRows, errors: failedRows };
   }
 

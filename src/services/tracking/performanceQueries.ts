@@ -1,5 +1,7 @@
 import type { Db, Document, Filter } from '../../datasources/store';
 import { badInput } from '../../errors';
+import { entrySums } from './entrySums';
+import { keptSummary } from './keptSummary';
 import { paginate, type Page, type PageArgs } from '../pagination';
 import { percentage } from './metrics';
 import { PERFORMANCE_ENTRIES } from './performanceEntry';
@@ -68,27 +70,6 @@ const groupKeys: Record<GroupDimension, [keyof SummaryRow, unknown]> = {
   ITEM: ['itemPath', '$itemPath'],
 };
 
-/**
- * Viewable impressions of an entry: stored by the tracking sync; for entries entered before
- * it was stored, derived back from their viewability ratio.
- */
-const viewableOf = {
-  $ifNull: [
-    '$metrics.viewableImpressions',
-    {
-      $round: [
-        {
-          $divide: [
-            { $multiply: [{ $ifNull: ['$metrics.viewability', 0] }, { $ifNull: ['$metrics.impressions', 0] }] },
-            100,
-          ],
-        },
-        0,
-      ],
-    },
-  ],
-};
-
 /** Reading performance entries: pages of them and grouped sums. */
 export class PerformanceQueries {
   constructor(private readonly db: Db) {}
@@ -103,10 +84,18 @@ export class PerformanceQueries {
   }
 
   /**
-   * Sums of the filtered entries per group (one aggregate). ctr and viewability come from the
+   * Sums of the filtered entries per group: from the kept figures when they give them
+   * (keptSummary.ts), else one aggregate over the entries. ctr and viewability come from the
    * sums, never from averaging the entries' ratios.
    */
   async summarize(filter: PerformanceFilter, groupBy: readonly GroupDimension[]): Promise<SummaryRow[]> {
+    performanceFilter(filter);
+    const kept = await keptSummary(this.db, filter, groupBy, MAX_SUMMARY_GROUPS);
+    return kept ?? this.computeSummary(filter, groupBy);
+  }
+
+  /** Sums of the filtered entries per group, by one aggregate over them. */
+  async computeSummary(filter: PerformanceFilter, groupBy: readonly GroupDimension[]): Promise<SummaryRow[]> {
     const dimensions = [...new Set(groupBy)];
     // With no dimension the whole filter is one group, and there is nothing to sort by.
     const id = dimensions.length > 0 ? Object.fromEntries(dimensions.map((d) => groupKeys[d])) : null;
@@ -117,14 +106,7 @@ export class PerformanceQueries {
       .aggregate([
         { $match: performanceFilter(filter) },
         {
-          $group: {
-            _id: id,
-            entries: { $sum: 1 },
-            impressions: { $sum: { $ifNull: ['$metrics.impressions', 0] } },
-            clicks: { $sum: { $ifNull: ['$metrics.clicks', 0] } },
-            viewableImpressions: { $sum: viewableOf },
-            reach: { $sum: { $ifNull: ['$metrics.reach', 0] } },
-          },
+          $group: { _id: id, ...entrySums },
         },
         ...sort,
         { $limit: MAX_SUMMARY_GROUPS + 1 },

@@ -5,6 +5,7 @@ import type { Db } from '../../datasources/store';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import { resolveDateRange } from './dateRange';
+import type { PerformanceRollups } from './performanceRollups';
 import { parsePublicationCodeMap } from './publicationCodes';
 import { recordSyncRun, type SyncMetrics } from './syncMetrics';
 import { syncTracking, type SyncStats, type SyncTrackingInput, type SyncTrackingResult } from './syncTracking';
@@ -17,6 +18,8 @@ export interface TrackingSyncHost {
   metrics: SyncMetrics;
   publisher: MetricsPublisher;
   config: Pick<Config, 'TRACKING_SYNC_BATCH_SIZE' | 'TRACKING_PUBLICATION_CODES'>;
+  /** The performance figures kept beside the entries (the app's one). */
+  rollups?: PerformanceRollups;
 }
 
 export interface RunOptions {
@@ -46,6 +49,7 @@ export async function runTrackingSync(
       signal: options.signal,
       onProgress: options.onProgress,
       onQuarantined: (files) => (quarantinedFiles += files.length),
+      rollups: host.rollups,
     });
     const run = { stats: result.stats, durationMs: result.duration, success: true, dryRun, quarantinedFiles };
     await recordSyncRun(host, run);

@@ -4,6 +4,7 @@ import type { Logger } from '../../logger';
 import { resolveDateRange, startOfDay, type DateRange } from './dateRange';
 import { EntryWriter } from './entryWriter';
 import { OrderMatcher } from './orderLookup';
+import { PerformanceRollups } from './performanceRollups';
 import { buildPublicationIndex, parsePublicationCodeInput } from './publicationCodes';
 import { dailyAggregatesQuery } from './trackingQuery';
 import { parseTrackingRow, type TrackingRow } from './trackingRow';
@@ -55,6 +56,8 @@ export interface SyncTrackingDeps {
   /** Called with the files moved aside, before the query: counted even if the run then fails. */
   onQuarantined?: (files: QuarantinedFile[]) => void;
   now?: () => Date;
+  /** The app's kept figures (one per app: recomputations of a day take turns); a run's own otherwise. */
+  rollups?: PerformanceRollups;
 }
 
 /**
@@ -75,7 +78,8 @@ export async function syncTracking(input: SyncTrackingInput, deps: SyncTrackingD
 
   const publicationIds = await loadPublicationIndex(deps.db, deps.publicationCodes);
   const orders = new OrderMatcher(deps.db);
-  const writer = new EntryWriter(deps.db, { dryRun, batchSize: deps.batchSize, logger: log, now });
+  const rollups = deps.rollups ?? new PerformanceRollups(deps.db);
+  const writer = new EntryWriter(deps.db, { dryRun, batchSize: deps.batchSize, logger: log, now, rollups });
   const stats: SyncStats = { rowsFromAthena: 0, synced: 0, skipped: 0, errors: 0 };
 
   const processBatch = async (rows: TrackingRow[]) => {

@@ -1,5 +1,6 @@
 import type { Jobs } from '../../jobs/jobType';
 import type { PerformanceQueries } from './performanceQueries';
+import type { PerformanceRollups } from './performanceRollups';
 import type { RelatedDocuments } from './relatedDocuments';
 import type { TrackingSyncHost } from './runTrackingSync';
 
@@ -11,4 +12,6 @@ export interface TrackingServices {
   related: RelatedDocuments;
   /** Where a requested sync is enqueued. */
   jobs: Pick<Jobs, 'enqueue'>;
+  /** The performance figures kept beside the entries (also in `sync`). */
+  rollups: PerformanceRollups;
 }

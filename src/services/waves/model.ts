@@ -67,6 +67,22 @@ export interface WaveCounts {
   segments: number;
 }
 
+/** The counts of a wave of `total` messages none of which went yet. */
+export const unsentCounts = (total: number): WaveCounts => ({
+  total,
+  ok: 0,
+  sms: 0,
+  email: 0,
+  failed: 0,
+  delivered: 0,
+  undelivered: 0,
+  optedOut: 0,
+  expired: 0,
+  uncertain: 0,
+  skipped: 0,
+  segments: 0,
+});
+
 /** The counts a message adds to once and for good; the others follow its current status. */
 export type WaveTallyKey =
   'sms' | 'segments' | 'delivered' | 'undelivered' | 'failed' | 'email' | 'optedOut' | 'expired' | 'skipped';
@@ -150,6 +166,18 @@ export interface WaveMessageDoc {
   /** Sending: what the message added to its wave's lasting counts (sms, delivered...), for recounts. */
   tally?: Partial<Record<WaveTallyKey, number>>;
 }
+
+/** The sending's fields of a message made to be sent: PENDING, never claimed, nothing known yet. */
+export const UNSENT_MESSAGE = {
+  status: 'PENDING',
+  claimedAt: null,
+  claimedBy: null,
+  providerMessageId: null,
+  errorCode: null,
+  reason: null,
+  sentAt: null,
+  deliveredAt: null,
+} as const satisfies Partial<WaveMessageDoc>;
 
 export interface OptOutDoc {
   /** `${brand}:${phone}`. */

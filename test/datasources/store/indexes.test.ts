@@ -132,6 +132,41 @@ describe.each(storeEngines)('store contract: indexes and duplicate keys (%s)', (
     expect(await accounts.countDocuments({ handle: 'a' })).toBe(1);
   });
 
+  it('moves the index entries of an update whose indexed values change, and only those', async () => {
+    const fans = ctx.db.collection(uniqueName('fans'));
+    await fans.createIndex({ campaignId: 1, verdict: 1 });
+    await fans.createIndex({ 'consent.source': 1 });
+    await fans.createIndex({ tags: 1 });
+    await fans.createIndex({ handle: 1 }, { unique: true });
+    await fans.insertMany([
+      { _id: 1, campaignId: 'c', verdict: null, consent: { source: 'web' }, tags: ['a', 'b'], handle: 'h1', n: 0 },
+      { _id: 2, campaignId: 'c', verdict: null, consent: { source: 'web' }, tags: ['a'], handle: 'h2', n: 0 },
+    ] as never[]);
+    const ids = async (filter: Document) => {
+      const stats = await examined(fans, filter);
+      expect(stats.totalDocsExamined).toBe(stats.nReturned);
+      return (await fans.find(filter).toArray()).map((doc) => doc._id).sort();
+    };
+    await fans.bulkWrite([
+      { updateOne: { filter: { _id: 1 }, update: { $set: { n: 1, verdict: true } } } },
+      { updateOne: { filter: { _id: 2 }, update: { $set: { n: 2, 'consent.source': 'sms', tags: ['b', 'c'] } } } },
+    ] as never[]);
+    expect(await ids({ campaignId: 'c', verdict: true })).toEqual([1]);
+    expect(await ids({ campaignId: 'c', verdict: null })).toEqual([2]);
+    expect(await ids({ 'consent.source': 'web' })).toEqual([1]);
+    expect(await ids({ 'consent.source': 'sms' })).toEqual([2]);
+    expect(await ids({ tags: 'a' })).toEqual([1]);
+    expect(await ids({ tags: 'b' })).toEqual([1, 2]);
+    expect(await ids({ tags: 'c' })).toEqual([2]);
+    // a unique key swapped for another is checked; one left as it was is not the document's own conflict
+    await fans.updateOne({ _id: 1 } as never, { $set: { handle: 'h3', n: 3 } });
+    await fans.updateOne({ _id: 2 } as never, { $set: { handle: 'h2', n: 4 } });
+    expect((await fans.updateOne({ _id: 2 } as never, { $set: { handle: 'h3' } }).catch((e) => e)).code).toBe(11000);
+    expect(await ids({ handle: 'h1' })).toEqual([]);
+    expect(await ids({ handle: 'h3' })).toEqual([1]);
+    expect(await ids({ handle: 'h2' })).toEqual([2]);
+  });
+
   it('reports duplicate keys of bulkWrite as writeErrors with the partial result', async () => {
     const rows = ctx.db.collection(uniqueName('rows'));
     await rows.createIndex({ k: 1 }, { unique: true });

@@ -67,11 +67,13 @@ interface IndexChange {
 
 /** True when no field of the index changed at the top level (same primitive, or both absent). */
 function untouched(spec: IndexSpec, before: Document, after: Document): boolean {
-  return spec.key.every(([field]) => {
-    const top = field.split('.', 1)[0]!;
+  for (const [field] of spec.key) {
+    const dot = field.indexOf('.');
+    const top = dot === -1 ? field : field.slice(0, dot);
     const old = before[top];
-    return old === after[top] && (old === null || old === undefined || typeof old !== 'object');
-  });
+    if (old !== after[top] || (old !== null && old !== undefined && typeof old === 'object')) return false;
+  }
+  return true;
 }
 
 /** Index entries to add and remove when a document goes from `before` to `after` (either may be absent). */
@@ -98,6 +100,10 @@ function planIndexChanges(
 /** Entries to add and to remove; an insert or a delete (one side empty) needs no comparison. */
 function diffKeys(oldKeys: Buffer[], newKeys: Buffer[]): { add: Buffer[]; remove: Buffer[] } {
   if (oldKeys.length === 0 || newKeys.length === 0) return { add: newKeys, remove: oldKeys };
+  // One entry before and after (an index without arrays): the same key, or one swapped for the other.
+  if (oldKeys.length === 1 && newKeys.length === 1) {
+    return oldKeys[0]!.equals(newKeys[0]!) ? { add: [], remove: [] } : { add: newKeys, remove: oldKeys };
+  }
   const oldSet = new Set(oldKeys.map((key) => key.toString('latin1')));
   const newSet = new Set(newKeys.map((key) => key.toString('latin1')));
   return {

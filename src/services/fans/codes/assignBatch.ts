@@ -17,14 +17,17 @@ export interface AssignBatchDeps {
   dispenser: CodeDispenser;
   locks: EntryLocks;
   lake: LakeWriter;
-  /** Publishes the batch's verdicts: issued with its last writes, in their turn (verdicts.ts). */
-  publish(results: AssignmentResult[]): Promise<unknown>;
+  /** Publishes each batch's verdicts (one message per batch and campaign), issued with the group's last writes. */
+  publish(batches: AssignmentResult[][]): Promise<unknown>;
 }
 
 /** What became of one record: a verdict to publish (with what was done), or the reason it was refused. */
 export type AssignmentResult =
   | { outcome: 'assigned' | 'unchanged' | 'refreshed'; campaignId: string; verdict: VerdictV1 }
   | { outcome: 'rejected'; rejected: AssignmentReject };
+
+/** The fields of an entry a round reads: the rest is left to the store (an entry held while its round runs is smaller). */
+const ENTRY_FIELDS = { campaignId: 1, userId: 1, email: 1, code: 1, codeKind: 1, selectedEvents: 1 } as const;
 
 /** What a record asks of its fan's entry as it is now. */
 type Plan =
@@ -34,36 +37,45 @@ type Plan =
   | { type: 'assign'; entry: FanEntryDoc; code: string | null; source: 'tm' | 'pool' | 'next' };
 
 /**
- * One batch of checked records: campaigns and fans looked up, then the fans' entries read and
- * changed under this process's per-fan locks, in rounds when a fan appears twice (the second
- * record sees what the first did). Codes are claimed by conditional updates; entries, demand, the
- * lake records and (with the last round) the batch's verdicts then go out in one turn: one commit
- * on the embedded store, whose queue lives in it too.
+ * A group of checked records, made of whole batches: campaigns and fans looked up, then the fans'
+ * entries read and changed under this process's per-fan locks, in rounds when a fan appears twice
+ * (the second record sees what the first did). Each round reads its entries in one query, claims
+ * its pool codes in one bulk write, and writes its entries, demand and lake records together; with
+ * the last round, each batch's verdicts go out. All of a round's writes are issued in one turn:
+ * one commit on the embedded store, whose queue lives in it too.
  */
-export async function assignBatch(deps: AssignBatchDeps, asks: AssignmentAsk[]): Promise<AssignmentResult[]> {
-  return commitBatch(deps, await prepareBatch(deps, asks));
+export async function assignGroup(
+  deps: AssignBatchDeps,
+  asks: AssignmentAsk[],
+  batchSize: number,
+): Promise<AssignmentResult[]> {
+  return commitGroup(deps, await prepareGroup(deps, asks, batchSize));
 }
 
-/** A batch with its campaigns and fans looked up: what commitBatch works from. */
-export interface PreparedBatch {
+/** A group with its campaigns and fans looked up. */
+interface PreparedGroup {
   asks: AssignmentAsk[];
   /** Each record's entry id, or why its campaign or fan is unknown. */
   fans: (string | AssignmentReject)[];
+  /** Records per batch: each batch's verdicts are published as a batch handled alone publishes them. */
+  batchSize: number;
 }
 
-/** Looks up the batch's campaigns and fans (reads only: batches may prepare ahead of their turn). */
-export async function prepareBatch(deps: AssignBatchDeps, asks: AssignmentAsk[]): Promise<PreparedBatch> {
+/** Looks up the group's campaigns and fans. */
+async function prepareGroup(deps: AssignBatchDeps, asks: AssignmentAsk[], batchSize: number): Promise<PreparedGroup> {
   const campaignIds = [...new Set(asks.map((ask) => ask.campaignId))];
   const campaigns = await Promise.all(campaignIds.map((id) => deps.directory.get(id)));
   const known = new Set(campaignIds.filter((_, index) => campaigns[index] !== null));
-  return { asks, fans: await resolveEntryIds(deps.entries, asks, known) };
+  return { asks, fans: await resolveEntryIds(deps.entries, asks, known), batchSize };
 }
 
 /**
- * Assigns a prepared batch under the locks of its fans. The locks are registered when this is
- * called, before its first await: batches committed in order wait for each other in that order.
+ * Assigns a prepared group under the locks of its fans. The locks are registered when this is
+ * called, before its first await: groups wait for the groups of other calls that registered a fan
+ * of theirs before them, in that order.
  */
-export function commitBatch(deps: AssignBatchDeps, { asks, fans }: PreparedBatch): Promise<AssignmentResult[]> {
+function commitGroup(deps: AssignBatchDeps, group: PreparedGroup): Promise<AssignmentResult[]> {
+  const { asks, fans } = group;
   const results: AssignmentResult[] = new Array(asks.length);
   const pending: number[] = [];
   fans.forEach((fan, index) => {
@@ -71,8 +83,8 @@ export function commitBatch(deps: AssignBatchDeps, { asks, fans }: PreparedBatch
     else results[index] = { outcome: 'rejected', rejected: fan };
   });
   if (pending.length === 0) return Promise.resolve(results);
-  const batchFans = pending.map((index) => fans[index] as string);
-  return deps.locks.run(batchFans, async () => {
+  const groupFans = pending.map((index) => fans[index] as string);
+  return deps.locks.run(groupFans, async () => {
     for (let left = pending; left.length > 0;) {
       const round: number[] = [];
       const later: number[] = [];
@@ -86,15 +98,48 @@ export function commitBatch(deps: AssignBatchDeps, { asks, fans }: PreparedBatch
         }
       }
       // the verdicts go out with the last round's writes, those of earlier rounds included
-      const publishWith = later.length === 0 ? results.filter(Boolean) : null;
+      const publish =
+        later.length === 0
+          ? (roundResults: AssignmentResult[]) => {
+              round.forEach((index, slot) => (results[index] = roundResults[slot]!));
+              return deps.publish(verdictsByBatch(group, results));
+            }
+          : null;
       const roundAsks = round.map((index) => asks[index]!);
       const roundIds = round.map((index) => fans[index] as string);
-      const roundResults = await assignRound(deps, roundAsks, roundIds, publishWith);
+      const roundResults = await assignRound(deps, roundAsks, roundIds, publish);
       round.forEach((index, slot) => (results[index] = roundResults[slot]!));
       left = later;
     }
     return results;
   });
+}
+
+/**
+ * The group's results cut into its batches, each in the order a batch handled alone publishes
+ * them: the records of its earlier rounds (a fan repeated within it), then those of its last,
+ * each in record order. A batch whose fans are all distinct keeps record order.
+ */
+function verdictsByBatch({ fans, batchSize }: PreparedGroup, results: AssignmentResult[]): AssignmentResult[][] {
+  const batches: AssignmentResult[][] = [];
+  for (let start = 0; start < results.length; start += batchSize) {
+    const end = Math.min(start + batchSize, results.length);
+    const seen = new Map<string, number>();
+    const rounds: number[] = [];
+    let last = 0;
+    for (let index = start; index < end; index++) {
+      const fan = fans[index]!;
+      const round = typeof fan === 'string' ? (seen.get(fan) ?? 0) + 1 : 0;
+      if (typeof fan === 'string') seen.set(fan, round);
+      rounds.push(round);
+      last = Math.max(last, round);
+    }
+    const earlier: AssignmentResult[] = [];
+    const lastRound: AssignmentResult[] = [];
+    rounds.forEach((round, offset) => (round === last ? lastRound : earlier).push(results[start + offset]!));
+    batches.push([...earlier, ...lastRound]);
+  }
+  return batches;
 }
 
 /** Each record's entry id, or why its fan or campaign is unknown. */
@@ -163,9 +208,9 @@ async function assignRound(
   deps: AssignBatchDeps,
   asks: AssignmentAsk[],
   ids: string[],
-  publishWith: AssignmentResult[] | null,
+  publish: ((results: AssignmentResult[]) => Promise<unknown>) | null,
 ): Promise<AssignmentResult[]> {
-  const docs = await deps.entries.find({ _id: { $in: ids } }).toArray();
+  const docs = await deps.entries.find({ _id: { $in: ids } }, { projection: ENTRY_FIELDS }).toArray();
   const byId = new Map(docs.map((doc) => [doc._id, doc]));
   const plans = asks.map((ask, index) => planOf(ask, byId.get(ids[index]!) ?? null));
   await claimCodes(deps, asks, plans);
@@ -212,7 +257,7 @@ async function assignRound(
     entryWrites.length > 0 ? deps.entries.bulkWrite(entryWrites, { ordered: false }) : null,
     demandWrites.length > 0 ? deps.demand.bulkWrite(demandWrites, { ordered: false }) : null,
     lakeRecords.length > 0 ? deps.lake.append('codeAssignment', lakeRecords) : null,
-    publishWith ? deps.publish([...publishWith, ...results]) : null,
+    publish ? publish(results) : null,
   ]);
   return results;
 }

@@ -36,18 +36,35 @@ function claimableFilter(claim: CodeClaim): Filter<CodeDoc> {
  * whose entry write a crash cut off) counts as the fan's.
  */
 export async function claimGivenCodes(codes: Collection<CodeDoc>, claims: CodeClaim[]): Promise<ClaimResult[]> {
-  const results: (ClaimResult | null)[] = await Promise.all(
-    claims.map(async (claim) => {
-      const { modifiedCount } = await codes.updateOne(claimableFilter(claim), assignedTo(claim));
-      return modifiedCount === 1 ? { ok: true as const } : null;
-    }),
+  const docs = await claimAll(
+    codes,
+    claims.map((claim) => ({ code: claim.code, filter: claimableFilter(claim), to: claim })),
   );
-  const refused = claims.filter((_, index) => results[index] === null);
-  if (refused.length === 0) return results as ClaimResult[];
-  const docs = await codes.find({ _id: { $in: refused.map((claim) => claim.code) } }).toArray();
-  const byCode = new Map(docs.map((doc) => [doc._id, doc]));
-  return claims.map((claim, index) => results[index] ?? explainRefusal(claim, byCode.get(claim.code) ?? null));
+  if (!docs) return claims.map(() => ({ ok: true }));
+  return claims.map((claim) => explainRefusal(claim, docs.get(claim.code) ?? null));
 }
+
+/**
+ * Claims codes by conditional updates (AVAILABLE, or RESERVED for the claim's wave, -> ASSIGNED),
+ * issued as one bulk write: one commit, each update atomic on its own. Answers null when every
+ * claim changed its code; otherwise the claimed codes as they are now, read back by _id, which
+ * tell the claims that won (the code ASSIGNED to the claim's entry) from those refused.
+ */
+async function claimAll(
+  codes: Collection<CodeDoc>,
+  claims: { code: string; filter: Filter<CodeDoc>; to: Pick<CodeClaim, 'entryId' | 'userId' | 'at'> }[],
+): Promise<Map<string, CodeDoc> | null> {
+  const { modifiedCount } = await codes.bulkWrite(
+    claims.map(({ filter, to }) => ({ updateOne: { filter, update: assignedTo(to) } })),
+    { ordered: false },
+  );
+  if (modifiedCount === claims.length) return null;
+  const docs = await codes.find({ _id: { $in: claims.map((claim) => claim.code) } }).toArray();
+  return new Map(docs.map((doc) => [doc._id, doc]));
+}
+
+/** Whether the code, as read back after a claim, is assigned to the claim's entry. */
+const heldBy = (doc: CodeDoc | undefined, entryId: string) => doc?.state === 'ASSIGNED' && doc.entryId === entryId;
 
 function explainRefusal(claim: CodeClaim, doc: CodeDoc | null): ClaimResult {
   const code = claim.code;
@@ -117,14 +134,18 @@ export async function takePoolCodes(
         const candidates = await dispenser.take(poolId, waiting.length);
         if (candidates.length === 0) break;
         // the candidate is of this pool (a code never changes pool): its state alone decides
-        const claimed = await Promise.all(
-          candidates.map((code, slot) =>
-            codes.updateOne({ _id: code, state: 'AVAILABLE' }, assignedTo(requests[waiting[slot]!]!)),
-          ),
+        const docs = await claimAll(
+          codes,
+          candidates.map((code, slot) => ({
+            code,
+            filter: { _id: code, state: 'AVAILABLE' },
+            to: requests[waiting[slot]!]!,
+          })),
         );
         const still: number[] = [];
         waiting.forEach((index, slot) => {
-          if (claimed[slot]?.modifiedCount === 1) given[index] = candidates[slot]!;
+          const code = candidates[slot];
+          if (code !== undefined && (!docs || heldBy(docs.get(code), requests[index]!.entryId))) given[index] = code;
           else still.push(index);
         });
         waiting = still;

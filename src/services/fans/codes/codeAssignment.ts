@@ -4,21 +4,22 @@ import type { Logger } from '../../../logger';
 import type { CampaignDirectory } from '../campaignDirectory';
 import { CODES, CODE_POOLS, DEMAND, FAN_ENTRIES } from '../model';
 import type { CodeAssignmentRecord, LakeWriter, RecordOutcome } from '../records';
-import { commitBatch, prepareBatch, type AssignBatchDeps, type AssignmentResult } from './assignBatch';
+import { assignGroup, type AssignBatchDeps, type AssignmentResult } from './assignBatch';
 import { assignmentAsk, isReject, type AssignmentAsk } from './assignmentAsk';
 import { errorCodeOf, reasonText, type AssignmentReject } from './assignmentRejects';
 import { CodeDispenser } from './codeDispenser';
 import { EntryLocks } from './entryLocks';
 import type { CodeMetrics } from './metrics';
-import { publishVerdicts, type VerdictV1 } from './verdicts';
+import { sendMessages, verdictMessages, type VerdictV1 } from './verdicts';
 
 /**
- * Batches of one call handled at once. A batch spends much of its time waiting for its commits
- * (the code claims, then the writes); with the next batches looking up their fans and claiming
- * meanwhile, more writes share each commit. Four workers over 200,000 assignments went from about
- * 3,000 to 7,200-9,600 a second on a shared, loaded 2-core machine (5 and 8 at once did no better).
+ * Records whose store work is done together: whole batches (each still one verdict message per
+ * campaign) up to this many records, read, claimed and written with one store call per collection.
+ * A call's groups run one after another; concurrent calls (queue workers, jobs) share commits. The
+ * records in flight bound what one commit of the embedded store holds, and so how long its
+ * transaction keeps the event loop (a few milliseconds per hundred records).
  */
-const BATCHES_IN_FLIGHT = 3;
+const GROUP_RECORDS = 100;
 
 export interface CodeAssignmentOptions {
   db: Db;
@@ -92,65 +93,44 @@ export class CodeAssignment {
       else asks.push({ index, ask });
     });
     const { batchSize } = this.options;
-    const batches: { index: number; ask: AssignmentAsk }[][] = [];
-    for (let start = 0; start < asks.length; start += batchSize) batches.push(asks.slice(start, start + batchSize));
-    await this.runBatches(
-      batches.map((batch) => batch.map(({ ask }) => ask)),
-      (slot, results) => {
-        batches[slot]!.forEach(({ index, ask }, position) => {
-          const result = results[position]!;
-          outcomes[index] =
-            result.outcome === 'rejected' ? this.rejected(ask.record, result.rejected) : { accepted: true };
-        });
-      },
-    );
+    const groupSize = batchSize * Math.max(1, Math.floor(GROUP_RECORDS / batchSize));
+    for (let start = 0; start < asks.length; start += groupSize) {
+      const group = asks.slice(start, start + groupSize);
+      const results = await assignGroup(
+        this.deps,
+        group.map(({ ask }) => ask),
+        batchSize,
+      );
+      this.count(results);
+      group.forEach(({ index, ask }, position) => {
+        const result = results[position]!;
+        outcomes[index] =
+          result.outcome === 'rejected' ? this.rejected(ask.record, result.rejected) : { accepted: true };
+      });
+    }
     for (const [index, first] of repeats) outcomes[index] = outcomes[first]!;
     return outcomes;
   }
 
-  /**
-   * Runs the batches with up to BATCHES_IN_FLIGHT at once: a batch looks up its fans while the one
-   * before it writes, and batches take their fans' locks in their order, so two records of one fan
-   * are still handled in the order given.
-   */
-  private async runBatches(
-    batches: AssignmentAsk[][],
-    done: (slot: number, results: AssignmentResult[]) => void,
-  ): Promise<void> {
-    const running: Promise<void>[] = [];
-    // resolves once the batch before has taken its place in the locks' queues
-    let queued: Promise<void> = Promise.resolve();
-    for (const [slot, asks] of batches.entries()) {
-      if (slot >= BATCHES_IN_FLIGHT) await Promise.allSettled([running[slot - BATCHES_IN_FLIGHT]]);
-      const prepared = prepareBatch(this.deps, asks);
-      let committed!: Promise<AssignmentResult[]>;
-      queued = Promise.all([prepared, queued]).then(([batch]) => {
-        committed = commitBatch(this.deps, batch);
-      });
-      running.push(queued.then(() => committed).then((results) => done(slot, this.counted(results))));
-    }
-    const settled = await Promise.allSettled(running);
-    const failed = settled.find((outcome) => outcome.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-  }
-
-  private counted(results: AssignmentResult[]): AssignmentResult[] {
+  private count(results: AssignmentResult[]): void {
     const outcomes = new Map<string, number>();
     for (const { outcome } of results) {
       if (outcome !== 'rejected') outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     }
     for (const [outcome, records] of outcomes) this.options.metrics.assignments.inc({ outcome, reason: '' }, records);
-    return results;
   }
 
-  /** A batch's verdicts on the verdicts queue: one message per campaign (split only past the size limit). */
-  private async publish(results: AssignmentResult[]): Promise<void> {
-    const verdicts: { campaignId: string; verdict: VerdictV1 }[] = [];
-    for (const result of results) {
-      if (result.outcome !== 'rejected') verdicts.push({ campaignId: result.campaignId, verdict: result.verdict });
-    }
-    const messages = await publishVerdicts(this.options.queue, this.options.verdictsQueue, verdicts);
-    this.options.metrics.verdictMessages.inc(messages);
+  /** Each batch's verdicts on the verdicts queue: one message per batch and campaign, sent together. */
+  private async publish(batches: AssignmentResult[][]): Promise<void> {
+    const messages = batches.flatMap((results) => {
+      const verdicts: { campaignId: string; verdict: VerdictV1 }[] = [];
+      for (const result of results) {
+        if (result.outcome !== 'rejected') verdicts.push({ campaignId: result.campaignId, verdict: result.verdict });
+      }
+      return verdictMessages(verdicts);
+    });
+    await sendMessages(this.options.queue, this.options.verdictsQueue, messages);
+    this.options.metrics.verdictMessages.inc(messages.length);
   }
 
   private rejected(record: CodeAssignmentRecord, rejected: AssignmentReject): RecordOutcome {

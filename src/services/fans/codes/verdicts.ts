@@ -64,15 +64,10 @@ function messageBodies(campaignId: string, verdicts: VerdictV1[], now: Date): st
   ];
 }
 
-/** Publishes a batch's verdicts; answers how many messages went out. */
-export async function publishVerdicts(
-  queue: QueuePort,
-  queueName: string,
-  verdicts: { campaignId: string; verdict: VerdictV1 }[],
-): Promise<number> {
-  if (verdicts.length === 0) return 0;
-  const messages: OutgoingMessage[] = verdictMessages(verdicts).map((body) => ({ body }));
+/** Sends message bodies together (sendBatch: as few calls as the queue allows); none, nothing is sent. */
+export async function sendMessages(queue: QueuePort, queueName: string, bodies: string[]): Promise<void> {
+  if (bodies.length === 0) return;
+  const messages: OutgoingMessage[] = bodies.map((body) => ({ body }));
   if (messages.length === 1) await queue.send(queueName, messages[0]!);
   else await queue.sendBatch(queueName, messages);
-  return messages.length;
 }

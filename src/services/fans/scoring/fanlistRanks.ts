@@ -6,6 +6,7 @@ import { badInput } from '../../../errors';
 import type { JobContext, JobRecord, Jobs, JobType } from '../../../jobs/jobType';
 import { PermanentJobError } from '../../../jobs/jobType';
 import type { Logger } from '../../../logger';
+import { isRewrite } from '../../suppression/objectRewrites';
 import type { UploadLimits } from '../../uploads/uploadLimits';
 import type { CampaignDirectory } from '../campaignDirectory';
 import type { FanCampaignDoc, ScoringType } from '../model';
@@ -120,8 +121,10 @@ export class FanlistRanks {
 
   /** A file found under fanlist/uploaded/ by the poll: one job per version of it. */
   async found(object: StoredObject): Promise<void> {
-    if (fanlistKeyParts(object.key))
-      await this.enqueue(object, { trigger: 'EVENT', requestedBy: 'objects:fanlist/uploaded/' });
+    if (!fanlistKeyParts(object.key)) return;
+    // an erasure took a person out of the file: the same file, already processed
+    if (await isRewrite(this.options.db, object.key, objectVersion(object))) return;
+    await this.enqueue(object, { trigger: 'EVENT', requestedBy: 'objects:fanlist/uploaded/' });
   }
 
   private enqueue(object: StoredObject, options: { trigger?: 'EVENT'; requestedBy?: string }): Promise<JobRecord> {

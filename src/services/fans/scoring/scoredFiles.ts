@@ -6,6 +6,7 @@ import type { ObjectStore, StoredObject } from '../../../datasources/objects/por
 import type { Db } from '../../../datasources/store';
 import type { JobContext, JobRecord, Jobs, JobType } from '../../../jobs/jobType';
 import type { Logger } from '../../../logger';
+import { isRewrite } from '../../suppression/objectRewrites';
 import type { UploadLimits } from '../../uploads/uploadLimits';
 import type { FanBlacklist } from '../blacklist/fanBlacklist';
 import type { CampaignDirectory } from '../campaignDirectory';
@@ -119,6 +120,8 @@ export class ScoredFiles {
   async found(object: StoredObject): Promise<void> {
     if (!object.key.startsWith(SCORED_PREFIX)) return;
     const version = objectVersion(object);
+    // an erasure took a person out of the file: the same file, already processed
+    if (await isRewrite(this.options.db, object.key, version)) return;
     const params = { key: object.key, scrubbedKey: scrubbedKeyOf(object.key), campaignId: null, version };
     await this.options.jobs.enqueue(this.jobType, params, {
       trigger: 'EVENT',

@@ -3,6 +3,7 @@ import { SmsSendError, type SmsPort } from '../../../datasources/sms';
 import type { Db } from '../../../datasources/store';
 import type { Logger } from '../../../logger';
 import type { RateLimiter } from '../../rateLimiter/rateLimiter';
+import type { SuppressionList } from '../../suppression/suppressionList';
 import type { WaveDoc, WaveMessageDoc } from '../model';
 import { CLAIM_FRESH_MS, renewClaim } from './claims';
 import { fallbackEmailOf, sendFallbackEmail } from './fallbackEmail';
@@ -21,6 +22,8 @@ export interface MessageSenderDeps {
   limiter: RateLimiter;
   transitions: MessageTransitions;
   optOuts: OptOutList;
+  /** Erased people: neither texted nor e-mailed, whatever brand. */
+  suppressions: SuppressionList;
   metrics: WaveSendMetrics;
   settings: SendSettings;
   logger: Logger;
@@ -34,6 +37,8 @@ export interface SendRun {
   signal: AbortSignal;
   /** Numbers of the claimed batches found on the opt-out list when claimed. */
   optedOut(phone: string): boolean;
+  /** Messages of the claimed batches whose number or e-mail was on the suppression list when claimed. */
+  suppressed(messageId: string): boolean;
   /** Told just before the provider call: from then on the message is never given back unsent. */
   calling(messageId: string): void;
   /** A provider error (not the recipient's fault): counted towards the wave's pause. */
@@ -73,6 +78,10 @@ export class MessageSender {
     if (wave.status !== 'SENDING') return this.giveBack(message);
     if (now.getTime() >= validUntil(wave)) {
       await this.deps.transitions.move(message, { status: 'EXPIRED', reason: 'VALIDITY_PASSED' }, guard);
+      return;
+    }
+    if (run.suppressed(message._id)) {
+      await this.deps.transitions.move(message, { status: 'SKIPPED', reason: 'SUPPRESSED' }, guard);
       return;
     }
     if (!message.phone) return this.fallback(message, wave, 'NO_PHONE', null);

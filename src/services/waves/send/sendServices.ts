@@ -6,6 +6,8 @@ import type { Jobs, JobType } from '../../../jobs/jobType';
 import type { Logger } from '../../../logger';
 import type { Channel } from '../../leads/channel';
 import { RateLimiter } from '../../rateLimiter/rateLimiter';
+import { privacySecret } from '../../suppression/privacySecret';
+import { SuppressionList } from '../../suppression/suppressionList';
 import { WAVES, type WaveDoc } from '../model';
 import { CountsWriter } from './countsWriter';
 import { InboundTexts } from './inbound';
@@ -42,6 +44,12 @@ export interface WaveSending {
    * PAUSED). Idempotent.
    */
   skipCancelled(waveId: string): Promise<number>;
+  /**
+   * Calls `listener` with the wave whenever a wave-send run ends and finds its wave no longer
+   * SENDING (SENT, PAUSED, CANCELLED), inside the run's job: a listener that throws fails the job,
+   * which runs again and calls it again, so it must be idempotent. Answers the unsubscribe.
+   */
+  onRunEnded(listener: (wave: WaveDoc) => Promise<void>): () => void;
   jobTypes(): JobType[];
   /** Takes the SMS port's events (before starting it), then settles what a crash left. */
   start(): Promise<void>;
@@ -81,18 +89,23 @@ export function sendServices(app: SendServicesDeps): WaveSending {
     slots,
     transitions,
     optOuts,
+    suppressions: new SuppressionList(app.db, privacySecret(app.config)),
     metrics,
     settings,
     logger,
     now,
   };
   const shutdown = new AbortController();
+  const endListeners = new Set<(wave: WaveDoc) => Promise<void>>();
   const deps: WaveSendDeps = {
     ...senderDeps,
     sender: new MessageSender(senderDeps),
     counts,
     reconciler,
     shutdown: shutdown.signal,
+    runEnded: async (wave) => {
+      for (const listener of endListeners) await listener(wave);
+    },
   };
   const runs = new Set<Promise<unknown>>();
   let unlisten: (() => void) | null = null;
@@ -114,6 +127,10 @@ export function sendServices(app: SendServicesDeps): WaveSending {
       const skipped = await transitions.moveMany(waveId, 'PENDING', {}, { status: 'SKIPPED', reason: 'CANCELLED' });
       await counts.flush();
       return skipped;
+    },
+    onRunEnded(listener) {
+      endListeners.add(listener);
+      return () => endListeners.delete(listener);
     },
     jobTypes: () => [waveSendJob(deps, app.jobs, runs) as JobType],
     async start() {

@@ -1,3 +1,4 @@
+import type { WaveDoc } from '../model';
 import type { CountsWriter } from './countsWriter';
 import type { MessageSender, MessageSenderDeps } from './messageSender';
 import type { Reconciler } from './reconcile';
@@ -9,4 +10,6 @@ export interface WaveSendDeps extends MessageSenderDeps {
   reconciler: Reconciler;
   /** Aborted when the service stops: runs end, their waves continue in a new job. */
   shutdown: AbortSignal;
+  /** Told, before the run's job ends, of a wave the run found or left no longer SENDING. */
+  runEnded(wave: WaveDoc): Promise<void>;
 }

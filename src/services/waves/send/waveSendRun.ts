@@ -36,6 +36,7 @@ export class WaveSendRun {
   private readonly tasks = new Set<Promise<void>>();
   private readonly calling = new Set<string>();
   private readonly optedOut = new Set<string>();
+  private readonly suppressed = new Set<string>();
   private readonly tokens: string[] = [];
   private readonly backlog: RunBacklog;
   private errorsSinceSuccess = false;
@@ -66,7 +67,11 @@ export class WaveSendRun {
           this.deps.logger.warn({ err: error, waveId: this.waveId }, 'claims of the run not settled; reconciled later'),
         );
       }
-      return await this.conclude(outcome);
+      const concluded = await this.conclude(outcome);
+      // Also when a redelivered job finds the wave already ended: a crash after the end is told again.
+      const wave = await this.watch.refresh();
+      if (wave.status !== 'SENDING') await this.deps.runEnded(wave);
+      return concluded;
     } finally {
       watch.stop();
       await this.deps.counts.flush();
@@ -141,6 +146,7 @@ export class WaveSendRun {
       wave: () => this.watch.current(),
       signal: this.context.signal,
       optedOut: (phone) => this.optedOut.has(phone),
+      suppressed: (messageId) => this.suppressed.has(messageId),
       calling: (messageId) => this.calling.add(messageId),
       providerError: (error) => this.providerError(error),
       providerSuccess: () => this.providerSuccess(),
@@ -168,6 +174,10 @@ export class WaveSendRun {
     this.stats.claimed += claimed.length;
     const phones = claimed.flatMap((message) => (message.phone ? [message.phone] : []));
     for (const phone of await this.deps.optOuts.optedOut(wave.config.brand, phones)) this.optedOut.add(phone);
+    const suppressed = await this.deps.suppressions.suppressed(claimed);
+    claimed.forEach((message, index) => {
+      if (suppressed[index]) this.suppressed.add(message._id);
+    });
     queue.push(...claimed);
   }
 

@@ -3,7 +3,15 @@ import type { Collection, Db } from '../../../datasources/store';
 import type { CampaignDirectory } from '../../fans/campaignDirectory';
 import { readRowBatches, type UploadRow } from '../../uploads/readRows';
 import type { UploadLimits } from '../../uploads/uploadLimits';
-import { WAVE_MESSAGES, WAVES, type WaveConfig, type WaveDoc, type WaveMessageDoc, type WaveReject } from '../model';
+import {
+  unsentCounts,
+  WAVE_MESSAGES,
+  WAVES,
+  type WaveConfig,
+  type WaveDoc,
+  type WaveMessageDoc,
+  type WaveReject,
+} from '../model';
 import { expectedDurationSeconds } from '../lifecycle/waveRules';
 import { checkRecipient, isMessage, SeenRecipients } from './recipientChecks';
 import { lookUpRecipients } from './recipientLookups';
@@ -110,7 +118,7 @@ export async function buildWave(
 }
 
 /** Inserts the messages, leaving those a previous run wrote as they are. */
-async function insertNew(messages: Collection<WaveMessageDoc>, docs: WaveMessageDoc[]): Promise<void> {
+export async function insertNew(messages: Collection<WaveMessageDoc>, docs: WaveMessageDoc[]): Promise<void> {
   if (docs.length === 0) return;
   try {
     await messages.insertMany(docs, { ordered: false });
@@ -135,20 +143,7 @@ function newWave(
     config,
     sourceKey: source.sourceKey,
     prepId: source.prepId,
-    counts: {
-      total: built.kept,
-      ok: 0,
-      sms: 0,
-      email: 0,
-      failed: 0,
-      delivered: 0,
-      undelivered: 0,
-      optedOut: 0,
-      expired: 0,
-      uncertain: 0,
-      skipped: 0,
-      segments: 0,
-    },
+    counts: unsentCounts(built.kept),
     rejects: built.rejects,
     rejectCount: built.rejectCount,
     totalSegments: built.totalSegments,

@@ -1,5 +1,5 @@
 import { measureSms, smsBodyProblem } from '../../../datasources/sms';
-import type { WaveConfig, WaveMessageDoc, WaveReject } from '../model';
+import { UNSENT_MESSAGE, type WaveConfig, type WaveMessageDoc, type WaveReject } from '../model';
 import { messageValues } from './messageValues';
 import type { RecipientFacts } from './recipientLookups';
 import type { RecipientDraft } from './recipientRow';
@@ -81,14 +81,7 @@ export function checkRecipient(draft: RecipientDraft, context: CheckContext): Wa
     fields: draft.fields,
     text: rendered.text,
     segments: measureSms(rendered.text).segments,
-    status: 'PENDING',
-    claimedAt: null,
-    claimedBy: null,
-    providerMessageId: null,
-    errorCode: null,
-    reason: null,
-    sentAt: null,
-    deliveredAt: null,
+    ...UNSENT_MESSAGE,
     updatedAt: context.now,
   };
 }

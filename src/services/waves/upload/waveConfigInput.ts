@@ -28,7 +28,7 @@ export interface WaveConfigInput {
 
 export const DEFAULT_VALIDITY_SECONDS = 4 * 3600;
 export const MAX_VALIDITY_SECONDS = 7 * 86_400;
-const MIN_VALIDITY_SECONDS = 60;
+export const MIN_VALIDITY_SECONDS = 60;
 const MAX_NAME = 200;
 const MAX_SENDER = 100;
 const MAX_EMAIL_TEMPLATE = 100_000;

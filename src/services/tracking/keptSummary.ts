@@ -1,0 +1,114 @@
+import type { Db, Document } from '../../datasources/store';
+import { badInput } from '../../errors';
+import { percentage } from './metrics';
+import type { GroupDimension, PerformanceFilter, SummaryRow } from './performanceQueries';
+import {
+  addSums,
+  monthStart,
+  PERFORMANCE_ROLLUPS,
+  type EntrySums,
+  type PerformanceRollupDoc,
+  type RollupDimension,
+} from './performanceRollups';
+
+const attributes: Partial<Record<GroupDimension, [RollupDimension, 'campaignId' | 'publicationId' | 'channel']>> = {
+  CAMPAIGN: ['campaign', 'campaignId'],
+  PUBLICATION: ['publication', 'publicationId'],
+  CHANNEL: ['channel', 'channel'],
+};
+const periods: Partial<Record<GroupDimension, 'day' | 'week' | 'month'>> = { DAY: 'day', WEEK: 'week', MONTH: 'month' };
+
+const DAY_MS = 86_400_000;
+const dayOf = (at: Date) => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+/** Monday 00:00 UTC of the week of `at` ($dateTrunc with startOfWeek monday). */
+const weekOf = (at: Date) => new Date(dayOf(at).getTime() - ((at.getUTCDay() + 6) % 7) * DAY_MS);
+const isMonthStart = (at: Date) => at.getTime() === monthStart(at).getTime();
+
+/** The one dimension a filter narrows to, or undefined; null when it narrows to more than the figures keep. */
+function filterDimension(filter: PerformanceFilter): [RollupDimension, unknown] | undefined | null {
+  if (filter.orderId || filter.source) return null;
+  const given: [RollupDimension, unknown][] = [];
+  if (filter.campaignId) given.push(['campaign', filter.campaignId]);
+  if (filter.publicationId !== undefined && filter.publicationId !== null)
+    given.push(['publication', filter.publicationId]);
+  if (filter.channel) given.push(['channel', filter.channel]);
+  if (given.length > 1) return null;
+  return given[0];
+}
+
+/**
+ * performanceSummary from the kept figures (performanceRollups.ts), or null when they cannot
+ * give it: a filter by order, item or source, two of campaign/publication/channel at once, or
+ * two periods. Month figures serve when no day of a month is cut off by the dates; day figures
+ * otherwise. Rows and their order are the computed summary's.
+ */
+export async function keptSummary(
+  db: Db,
+  filter: PerformanceFilter,
+  groupBy: readonly GroupDimension[],
+  maxGroups: number,
+): Promise<SummaryRow[] | null> {
+  const dimensions = [...new Set(groupBy)];
+  const narrowed = filterDimension(filter);
+  if (narrowed === null) return null;
+  const grouped = dimensions.filter((d) => attributes[d]);
+  const period = dimensions.filter((d) => periods[d]);
+  if (grouped.length + period.length !== dimensions.length || grouped.length > 1 || period.length > 1) return null;
+  const attribute = grouped[0] ? attributes[grouped[0]]! : undefined;
+  if (narrowed && attribute && narrowed[0] !== attribute[0]) return null;
+  const dim: RollupDimension = narrowed?.[0] ?? attribute?.[0] ?? 'all';
+  const unit = period[0] ? periods[period[0]]! : undefined;
+  const { dateFrom, dateTo } = filter;
+  const wholeMonths =
+    unit !== 'day' &&
+    unit !== 'week' &&
+    (!dateFrom || isMonthStart(dateFrom)) &&
+    (!dateTo || isMonthStart(new Date(dateTo.getTime() + 1)));
+  const query: Document = { level: wholeMonths ? 'month' : 'day', dim };
+  if (narrowed) query.value = narrowed[1];
+  if (dateFrom || dateTo) query.at = { ...(dateFrom ? { $gte: dateFrom } : {}), ...(dateTo ? { $lte: dateTo } : {}) };
+  const figures = await db.collection<PerformanceRollupDoc>(PERFORMANCE_ROLLUPS).find(query).toArray();
+  const rows = new Map<string, { key: Partial<SummaryRow>; sums: EntrySums }>();
+  for (const figure of figures) {
+    const key: Partial<SummaryRow> = {};
+    if (unit === 'day') key.day = dayOf(figure.at);
+    if (unit === 'week') key.week = weekOf(figure.at);
+    if (unit === 'month') key.month = monthStart(figure.at);
+    if (attribute) (key as Record<string, unknown>)[attribute[1]] = figure.value;
+    const id = JSON.stringify(key);
+    const row = rows.get(id) ?? {
+      key,
+      sums: { entries: 0, impressions: 0, clicks: 0, viewableImpressions: 0, reach: 0 },
+    };
+    addSums(row.sums, figure);
+    rows.set(id, row);
+  }
+  if (rows.size > maxGroups) {
+    throw badInput(`groupBy: more than ${maxGroups} groups; narrow the filter or group more coarsely`, 'groupBy');
+  }
+  const order = dimensions.map((d) => (periods[d] ?? attributes[d]![1]) as keyof SummaryRow);
+  return [...rows.values()]
+    .sort((a, b) => compareKeys(a.key, b.key, order))
+    .map(({ key, sums }) => ({
+      ...key,
+      ...sums,
+      ctr: percentage(sums.clicks, sums.impressions),
+      viewability: percentage(sums.viewableImpressions, sums.impressions),
+    }));
+}
+
+/** Ascending by each grouped field in turn, nulls first (as the store sorts them). */
+function compareKeys(a: Partial<SummaryRow>, b: Partial<SummaryRow>, order: (keyof SummaryRow)[]): number {
+  for (const field of order) {
+    const x = a[field] ?? null;
+    const y = b[field] ?? null;
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    const left = x instanceof Date ? x.getTime() : x;
+    const right = y instanceof Date ? y.getTime() : y;
+    if (left < right) return -1;
+    if (left > right) return 1;
+  }
+  return 0;
+}
