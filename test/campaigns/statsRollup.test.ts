@@ -134,6 +134,19 @@ describe('campaign figures kept beside the events', () => {
     expect(kept).toEqual(computed);
   });
 
+  it('are rebuilt by `stats rebuild` run in the service', async () => {
+    await db.collection(STATS_COLLECTIONS.totals).updateMany({}, { $inc: { uniqueClicks: 7 } });
+    const admin = await server.createApiKey('admin');
+    const response = await fetch(new URL('/admin/commands/stats', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ flags: { domain: 'campaigns' }, positional: ['rebuild'] }),
+    });
+    expect(await response.json()).toEqual({ exitCode: 0, output: 'campaigns: {"campaigns":2}\n' });
+    const { kept, computed } = await bothWays(db, campaign._id);
+    expect(kept).toEqual(computed);
+  });
+
   it('rebuild to exactly what the writes kept', async () => {
     const kept = await figures(db);
     await db.collection(STATS_COLLECTIONS.days).deleteMany({});

@@ -34,11 +34,6 @@ export interface TopLink extends ClickTotals {
   url: string;
 }
 
-export interface ClickStatsView extends ClickTotals {
-  groups: ClickGroup[];
-  topLinks: TopLink[];
-}
-
 /** How many groups and links a caller asks for. */
 export interface ClickStatsLimits {
   groupLimit?: number | null;
@@ -55,7 +50,8 @@ export function statsLimits(limits: ClickStatsLimits): { groups: number; topLink
 }
 
 /** A $group's sum of n and set of subscribers (whose size is the distinct clickers). */
-export const clickTotals = { totalClicks: { $sum: '$n' }, clickers: { $addToSet: '$subscriber' } };
+const clickTotals = { totalClicks: { $sum: '$n' }, clickers: { $addToSet: '$subscriber' } };
+const shape = { _id: 1, totalClicks: 1, uniqueClickers: { $size: '$clickers' } };
 
 /**
  * Sum of n and distinct subscribers of the filtered click events, overall, per group and per
@@ -105,22 +101,4 @@ export class ComputedClickStats {
       .slice(0, limit)
       .map((l) => ({ url: l._id as string, totalClicks: l.totalClicks, uniqueClickers: l.uniqueClickers }));
   }
-}
-
-const shape = { _id: 1, totalClicks: 1, uniqueClickers: { $size: '$clickers' } };
-
-/** Sum of n and distinct subscribers, overall and per group, with the most clicked links, computed from the events. */
-export async function clickStats(
-  db: Db,
-  query: Filter<ClickEventDocument>,
-  groupBy: ClickGroupBy[],
-  limits: { groups: number; topLinks: number },
-): Promise<ClickStatsView> {
-  const computed = new ComputedClickStats(db, query);
-  const [overall, groups, topLinks] = await Promise.all([
-    computed.overall(),
-    computed.groups(groupBy, limits.groups),
-    computed.topLinks(limits.topLinks),
-  ]);
-  return { ...overall, groups, topLinks };
 }

@@ -1,9 +1,9 @@
-import type { Db } from '../../datasources/store';
+import type { Db, Document } from '../../datasources/store';
 import type { Logger } from '../../logger';
-import type { PerformanceRollups } from './performanceRollups';
+import { pendingFigure, storedFigure, type EntryFigure, type PerformanceRollups } from './performanceRollups';
 import { entryKeyString, mergeCounts, type OrderMatch, type PendingEntry } from './performanceEntry';
 import type { TrackingRow } from './trackingRow';
-import { storedEntryKeys, writeEntries, type FailedEntry } from './writeEntries';
+import { storedEntries, writeEntries, type FailedEntry } from './writeEntries';
 
 /** What a flush did, in rows (not entries): several rows can land on one entry. */
 export interface FlushResult {
@@ -18,6 +18,15 @@ interface EntryInProgress extends PendingEntry {
 }
 
 const rowsOf = (entries: readonly EntryInProgress[]) => entries.reduce((sum, entry) => sum + entry.rows, 0);
+
+/** An entry's figure as stored before this write (none: a new entry) and as it writes it. */
+function entryChange(
+  entry: PendingEntry,
+  stored: ReadonlyMap<string, Document>,
+): { before?: EntryFigure; after: EntryFigure } {
+  const held = stored.get(entryKeyString(entry.match, entry.reportDate));
+  return { before: held ? storedFigure(held) : undefined, after: pendingFigure(entry) };
+}
 
 /**
  * Gathers matched rows into performance entries and writes them in unordered bulk calls.
@@ -112,27 +121,37 @@ export class EntryWriter {
   }
 
   /**
-   * One look-up of the stored keys for the whole flush, then writes of `batchSize` entries,
-   * then the kept figures of the flush's days.
+   * One look-up of the stored entries for the whole flush, then writes of `batchSize` entries,
+   * each with what it changes in the kept figures (one commit on the embedded store). The days
+   * of entries whose write failed or raced another run's get their figures recomputed from
+   * their entries.
    */
   private async write(entries: EntryInProgress[]): Promise<FlushResult> {
     const rows = rowsOf(entries);
     if (this.options.dryRun || entries.length === 0) return { synced: rows, errors: 0 };
     const days = [...new Set(entries.map((entry) => entry.reportDate))];
-    const stored = await storedEntryKeys(this.db, days);
-    let failedRows = 0;
-    for (let i = 0; i < entries.length; i += this.options.batchSize) {
-      const failed = await writeEntries(
-        this.db,
-        entries.slice(i, i + this.options.batchSize),
-        stored,
-        this.options.now(),
-      );
-      failedRows += rowsOf(failed.map((f) => f.entry));
-      for (const failure of failed) this.logFailure(failure);
-    }
-    await this.options.rollups?.recompute(days);
-    return { synced: rows - failedRows, errors: failedRows };
+    const { rollups } = this.options;
+    const flush = async (): Promise<FlushResult> => {
+      const stored = await storedEntries(this.db, days);
+      const storedKeys = new Set(stored.keys());
+      const unsure = new Set<string>();
+      let failedRows = 0;
+      for (let i = 0; i < entries.length; i += this.options.batchSize) {
+        const batch = entries.slice(i, i + this.options.batchSize);
+        const failed = await writeEntries(this.db, batch, storedKeys, this.options.now(), {
+          alongside: () => rollups?.change(batch.map((entry) => entryChange(entry, stored))) ?? [],
+          onRaced: (raced) => raced.forEach((entry) => unsure.add(entry.reportDate)),
+        });
+        failedRows += rowsOf(failed.map((f) => f.entry));
+        for (const failure of failed) {
+          unsure.add(failure.entry.reportDate);
+          this.logFailure(failure);
+        }
+      }
+      if (unsure.size > 0) await rollups?.recompute(unsure);
+      return { synced: rows - failedRows, errors: failedRows };
+    };
+    return rollups ? rollups.exclusive(days, flush) : flush();
   }
 
   /** A failed entry costs its rows; the rest of the batch goes on. */

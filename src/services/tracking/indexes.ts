@@ -11,11 +11,10 @@ export const trackingIndexes: IndexDeclaration[] = [
     key: { orderId: 1, itemPath: 1, dateStart: 1, source: 1 },
     options: { unique: true, partialFilterExpression: { source: 'automated' }, name: 'automated_entry_key_unique' },
   },
-  // performanceEntries(filter) newest day first, alone or by campaign / publication (with _id,
-  // the list's order: a page reads only its rows).
+  // performanceEntries(filter) newest day first, alone or by campaign / publication.
   { collection: 'performance_entries', key: { dateStart: -1, _id: -1 } },
-  { collection: 'performance_entries', key: { campaignId: 1, dateStart: -1, _id: -1 } },
-  { collection: 'performance_entries', key: { publicationId: 1, dateStart: -1, _id: -1 } },
+  { collection: 'performance_entries', key: { campaignId: 1, dateStart: -1 } },
+  { collection: 'performance_entries', key: { publicationId: 1, dateStart: -1 } },
   // Order lookup strategy 1: the tracking script of (creativeId, publicationId), per batch.
   { collection: 'tracking_scripts', key: { creativeId: 1, publicationId: 1 } },
   // Both strategies: the orders of a batch's campaigns on its publications.
@@ -25,14 +24,17 @@ export const trackingIndexes: IndexDeclaration[] = [
   { collection: 'publications', key: { publicationId: 1 } },
   // The entry's campaign field (ad campaigns by their campaignId).
   { collection: 'ad_campaigns', key: { campaignId: 1 }, options: { unique: true } },
-  // Kept figures (performanceRollups.ts): a dimension's periods, of one value or all, and a day's.
+  // Kept figures (performanceRollups.ts) by start, of one value of a dimension or of all; their
+  // _id starts with the start, so a day's are one _id range.
+  { collection: PERFORMANCE_ROLLUPS, key: { dim: 1, value: 1, at: 1 } },
+  { collection: PERFORMANCE_ROLLUPS, key: { dim: 1, at: 1 } },
+];
+
+/** Indexes an earlier version of the kept figures created (with month figures, and the entries' lists by _id). */
+export const retiredTrackingIndexes: RetiredIndex[] = [
+  { collection: 'performance_entries', key: { campaignId: 1, dateStart: -1, _id: -1 } },
+  { collection: 'performance_entries', key: { publicationId: 1, dateStart: -1, _id: -1 } },
   { collection: PERFORMANCE_ROLLUPS, key: { level: 1, dim: 1, value: 1, at: 1 } },
   { collection: PERFORMANCE_ROLLUPS, key: { level: 1, dim: 1, at: 1 } },
   { collection: PERFORMANCE_ROLLUPS, key: { level: 1, at: 1 } },
-];
-
-/** Indexes earlier versions created: entries by campaign and by publication before they held _id. */
-export const retiredTrackingIndexes: RetiredIndex[] = [
-  { collection: 'performance_entries', key: { campaignId: 1, dateStart: -1 } },
-  { collection: 'performance_entries', key: { publicationId: 1, dateStart: -1 } },
 ];

@@ -22,7 +22,6 @@ const DAY_MS = 86_400_000;
 const dayOf = (at: Date) => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
 /** Monday 00:00 UTC of the week of `at` ($dateTrunc with startOfWeek monday). */
 const weekOf = (at: Date) => new Date(dayOf(at).getTime() - ((at.getUTCDay() + 6) % 7) * DAY_MS);
-const isMonthStart = (at: Date) => at.getTime() === monthStart(at).getTime();
 
 /** The one dimension a filter narrows to, or undefined; null when it narrows to more than the figures keep. */
 function filterDimension(filter: PerformanceFilter): [RollupDimension, unknown] | undefined | null {
@@ -39,8 +38,8 @@ function filterDimension(filter: PerformanceFilter): [RollupDimension, unknown] 
 /**
  * performanceSummary from the kept figures (performanceRollups.ts), or null when they cannot
  * give it: a filter by order, item or source, two of campaign/publication/channel at once, or
- * two periods. Month figures serve when no day of a month is cut off by the dates; day figures
- * otherwise. Rows and their order are the computed summary's.
+ * two periods. It reads the figures of each entry start in the dates (one per day for synced
+ * entries). Rows and their order are the computed summary's.
  */
 export async function keptSummary(
   db: Db,
@@ -59,17 +58,14 @@ export async function keptSummary(
   const dim: RollupDimension = narrowed?.[0] ?? attribute?.[0] ?? 'all';
   const unit = period[0] ? periods[period[0]]! : undefined;
   const { dateFrom, dateTo } = filter;
-  const wholeMonths =
-    unit !== 'day' &&
-    unit !== 'week' &&
-    (!dateFrom || isMonthStart(dateFrom)) &&
-    (!dateTo || isMonthStart(new Date(dateTo.getTime() + 1)));
-  const query: Document = { level: wholeMonths ? 'month' : 'day', dim };
+  const query: Document = { dim };
   if (narrowed) query.value = narrowed[1];
   if (dateFrom || dateTo) query.at = { ...(dateFrom ? { $gte: dateFrom } : {}), ...(dateTo ? { $lte: dateTo } : {}) };
   const figures = await db.collection<PerformanceRollupDoc>(PERFORMANCE_ROLLUPS).find(query).toArray();
   const rows = new Map<string, { key: Partial<SummaryRow>; sums: EntrySums }>();
   for (const figure of figures) {
+    // a figure none of whose entries start there any more (they moved to another value)
+    if (figure.entries === 0) continue;
     const key: Partial<SummaryRow> = {};
     if (unit === 'day') key.day = dayOf(figure.at);
     if (unit === 'week') key.week = weekOf(figure.at);

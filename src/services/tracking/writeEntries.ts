@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, Db, Document } from '../../datasources/store';
 import { startOfDay } from './dateRange';
+import { writtenTogether } from '../writtenTogether';
 import {
   entryKeyString,
   newPerformanceEntry,
@@ -44,22 +45,28 @@ async function operationFailures(call: () => Promise<unknown>): Promise<WriteErr
 }
 
 /**
- * The upsert keys (entryKeyString) of the automated entries already stored on these days: one
+ * The automated entries already stored on these days, by upsert key (entryKeyString): one
  * query per day for a whole flush (usually one day), so entries known to be new can be inserted
- * rather than upserted. Whole documents and an equality per day: on the embedded engine a
- * projection or a `$in` over the dates costs several times the read itself.
+ * rather than upserted, and the kept figures change by what each write changes. Whole documents
+ * and an equality per day: on the embedded engine a projection or a `$in` over the dates costs
+ * several times the read itself.
  */
-export async function storedEntryKeys(db: Db, days: readonly string[]): Promise<Set<string>> {
-  const keys = new Set<string>();
+export async function storedEntries(db: Db, days: readonly string[]): Promise<Map<string, Document>> {
+  const entries = new Map<string, Document>();
   for (const day of days) {
     const stored = await db
       .collection(PERFORMANCE_ENTRIES)
       .find({ dateStart: startOfDay(day), source: 'automated' })
       .toArray();
     for (const doc of stored)
-      keys.add(entryKeyString({ orderId: String(doc.orderId), itemPath: String(doc.itemPath) }, day));
+      entries.set(entryKeyString({ orderId: String(doc.orderId), itemPath: String(doc.itemPath) }, day), doc);
   }
-  return keys;
+  return entries;
+}
+
+/** The upsert keys (entryKeyString) of the automated entries already stored on these days. */
+export async function storedEntryKeys(db: Db, days: readonly string[]): Promise<Set<string>> {
+  return new Set((await storedEntries(db, days)).keys());
 }
 
 /** An insert when the entry is known new (cheaper than an upsert's look-up), else the upsert. */
@@ -79,15 +86,22 @@ export async function writeEntries<T extends PendingEntry>(
   entries: readonly T[],
   stored: ReadonlySet<string>,
   now: Date,
+  options: {
+    /** Writes issued in the same turn as the bulkWrite (one commit on the embedded store). */
+    alongside?: () => Promise<unknown>[];
+    /** Told of the entries another run stored since the look-up, written again as upserts. */
+    onRaced?: (entries: T[]) => void;
+  } = {},
 ): Promise<FailedEntry<T>[]> {
   const collection = db.collection(PERFORMANCE_ENTRIES);
   const isNew = entries.map((entry) => !stored.has(entryKeyString(entry.match, entry.reportDate)));
-  const failures = await operationFailures(() =>
-    collection.bulkWrite(
+  const failures = await operationFailures(async () => {
+    const written = collection.bulkWrite(
       entries.map((entry, i) => entryWrite(entry, isNew[i], now)),
       { ordered: false },
-    ),
-  );
+    );
+    await writtenTogether([written, ...(options.alongside?.() ?? [])]);
+  });
   const failed: FailedEntry<T>[] = [];
   const raced: T[] = [];
   for (const error of failures) {
@@ -97,6 +111,7 @@ export async function writeEntries<T extends PendingEntry>(
     else failed.push({ entry, error });
   }
   if (raced.length === 0) return failed;
+  options.onRaced?.(raced);
   const retries = await operationFailures(() =>
     collection.bulkWrite(
       raced.map((entry) => performanceEntryUpsert(entry, now)),
