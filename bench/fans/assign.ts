@@ -12,6 +12,8 @@ export interface AssignFigures {
   accepted: number;
   rejected: number;
   seconds: number;
+  /** CPU time of the process (every thread) while the assignments ran. */
+  cpuSeconds: number;
   /** Codes on more than one entry of the campaign, counted in the store. */
   duplicateCodes: number;
   /** Entries of the campaign holding a code afterwards. */
@@ -105,11 +107,20 @@ export async function assignCodes(service: BenchService, count: number, workers:
     }
   };
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await Promise.all(Array.from({ length: workers }, (_, w) => worker(records.slice(w * slice, (w + 1) * slice))));
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   if (reasons.size > 0) {
     console.log(`  assignments rejected: ${JSON.stringify(Object.fromEntries(reasons)).slice(0, 500)}`);
   }
   const { duplicates, withCode } = await duplicateCodes(service);
-  return { accepted, rejected, seconds, duplicateCodes: duplicates, entriesWithCode: withCode };
+  return {
+    accepted,
+    rejected,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    duplicateCodes: duplicates,
+    entriesWithCode: withCode,
+  };
 }

@@ -149,7 +149,8 @@ async function assignment(service: BenchService, { assignments, workers }: Sizes
   if (assign) {
     console.log(
       `  assignment: ${n(assign.accepted)} accepted, ${n(assign.rejected)} rejected by ${workers} workers in ` +
-        `${assign.seconds.toFixed(1)} s; ${n(assign.entriesWithCode)} entries hold a code`,
+        `${assign.seconds.toFixed(1)} s (${((assign.cpuSeconds * 1e6) / Math.max(1, assign.accepted)).toFixed(0)} µs ` +
+        `of CPU each); ${n(assign.entriesWithCode)} entries hold a code`,
     );
   }
   printFigure({

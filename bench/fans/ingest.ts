@@ -1,6 +1,7 @@
 import { LAKE_BUFFER, LAKE_FLUSHES } from '../../src/services/fans/lake/writerModel';
 import { FAN_ENTRIES } from '../../src/services/fans/model';
-import { CAMPAIGN_ID, registrationLines } from './fanData';
+import { CAMPAIGN_ID } from './fanData';
+import { produce } from './producer';
 import type { BenchService } from './service';
 
 export interface IngestFigures {
@@ -11,24 +12,6 @@ export interface IngestFigures {
   rejected: number;
   /** Entries of the campaign in the store afterwards. */
   ingested: number;
-}
-
-interface IngestAnswer {
-  accepted?: number;
-  rejected?: number;
-  rejections?: { line: number; reason: string }[];
-}
-
-/** One NDJSON batch through POST /ingest/fans, as an upstream producer sends it. */
-async function postBatch(service: BenchService, body: string): Promise<IngestAnswer> {
-  const response = await fetch(new URL('/ingest/fans', service.origin), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${service.operatorKey}`, 'content-type': 'application/x-ndjson' },
-    body,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`POST /ingest/fans answered ${response.status}: ${text.slice(0, 500)}`);
-  return JSON.parse(text) as IngestAnswer;
 }
 
 /**
@@ -50,8 +33,10 @@ export async function lakeFlushed(service: BenchService): Promise<void> {
 
 /**
  * `total` registrations through the HTTP route in batches of `batchLines`, `inFlight` requests at
- * a time (the next batch is made while the service works on the last), then until the lake
- * buffer is flushed: accepted records are then durable store rows and lake files.
+ * a time, sent by a producer in its own thread (bench/fans/producer.ts: it makes the next batch
+ * while the service works on the last, as an upstream system would, without taking the service's
+ * thread), then until the lake buffer is flushed: accepted records are then durable store rows and
+ * lake files.
  */
 export async function ingestRegistrations(
   service: BenchService,
@@ -59,26 +44,12 @@ export async function ingestRegistrations(
   batchLines: number,
   inFlight: number,
 ): Promise<IngestFigures> {
-  let next = 0;
-  let accepted = 0;
-  let rejected = 0;
-  const reasons = new Map<string, number>();
   const started = performance.now();
-  const client = async () => {
-    while (next < total) {
-      const from = next;
-      next = Math.min(total, next + batchLines);
-      const answer = await postBatch(service, registrationLines(from, next));
-      accepted += answer.accepted ?? 0;
-      rejected += answer.rejected ?? 0;
-      for (const { reason } of answer.rejections ?? []) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, client));
+  const sent = await produce({ origin: service.origin, key: service.operatorKey, total, batchLines, inFlight });
   const answeredSeconds = (performance.now() - started) / 1000;
   await lakeFlushed(service);
   const seconds = (performance.now() - started) / 1000;
-  if (reasons.size > 0) console.log(`  rejected: ${JSON.stringify(Object.fromEntries(reasons))}`);
+  if (Object.keys(sent.reasons).length > 0) console.log(`  rejected: ${JSON.stringify(sent.reasons)}`);
   const ingested = await service.app.db.collection(FAN_ENTRIES).countDocuments({ campaignId: CAMPAIGN_ID });
-  return { seconds, answeredSeconds, accepted, rejected, ingested };
+  return { seconds, answeredSeconds, accepted: sent.accepted, rejected: sent.rejected, ingested };
 }

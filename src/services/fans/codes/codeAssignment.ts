@@ -19,7 +19,7 @@ import { sendMessages, verdictMessages, type VerdictV1 } from './verdicts';
  * records in flight bound what one commit of the embedded store holds, and so how long its
  * transaction keeps the event loop (a few milliseconds per hundred records).
  */
-const GROUP_RECORDS = 100;
+const GROUP_RECORDS = 250;
 
 export interface CodeAssignmentOptions {
   db: Db;
