@@ -94,10 +94,14 @@ async function singleUpserts(db: Db): Promise<{ concurrent: Rate; sequential: Ra
   return { concurrent, sequential };
 }
 
+/**
+ * `bulkWrite` of 1,000 upserts per batch, 1,000,000 operations: a unique single-field index, keys
+ * taken in order with repeats (100,000 distinct keys, each written ten times).
+ */
 async function bulkUpserts(db: Db): Promise<Rate> {
   const totals = db.collection('bench_totals');
   await totals.createIndex({ key: 1 }, { unique: true });
-  const batches = Math.max(10, Math.round(200 * scale));
+  const batches = Math.max(10, Math.round(1000 * scale));
   const stop = startClock();
   for (let b = 0; b < batches; b++) {
     const operations: AnyBulkWriteOperation[] = [];
@@ -110,17 +114,66 @@ async function bulkUpserts(db: Db): Promise<Rate> {
   return { count: batches * 1000, measure: stop() };
 }
 
-async function indexedFindOne(db: Db): Promise<{ p50: number; p99: number }> {
+/** A 64-bit pseudo-random hex key from a counter (splitmix64): distinct keys in no order. */
+function randomKey(i: number): string {
+  let z = BigInt.asUintN(64, BigInt(i + 1) * 0x9e3779b97f4a7c15n);
+  z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
+  z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
+  return (z ^ (z >> 31n)).toString(16).padStart(16, '0');
+}
+
+/**
+ * `bulkWrite` of 1,000 upserts per batch, 1,000,000 distinct keys in random order, on a collection
+ * with a unique key index and three secondary indexes (a compound, a string and a date one): every
+ * upsert inserts, and every index entry lands at a random place in its tree.
+ */
+async function bulkRandomFourIndexes(db: Db): Promise<Rate> {
+  const facts = db.collection('bench_facts');
+  await facts.createIndex({ key: 1 }, { unique: true });
+  await facts.createIndex({ bu: 1, day: 1 });
+  await facts.createIndex({ campaign: 1 });
+  await facts.createIndex({ at: 1 });
+  const batches = Math.max(10, Math.round(1000 * scale));
+  const stop = startClock();
+  for (let b = 0; b < batches; b++) {
+    const operations: AnyBulkWriteOperation[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const n = b * 1000 + i;
+      const key = randomKey(n);
+      operations.push({
+        updateOne: {
+          filter: { key },
+          update: {
+            $set: {
+              bu: `bu${key.charCodeAt(0) % 8}`,
+              day: key.charCodeAt(1) % 30,
+              campaign: `c${key.slice(2, 5)}`,
+              at: new Date(1_700_000_000_000 + parseInt(key.slice(5, 13), 16)),
+            },
+            $inc: { n: 1 },
+          },
+          upsert: true,
+        },
+      });
+    }
+    await facts.bulkWrite(operations, { ordered: false });
+  }
+  return { count: batches * 1000, measure: stop() };
+}
+
+async function indexedFindOne(db: Db): Promise<{ p50: number; p99: number; rate: Rate }> {
   const totals = db.collection('bench_totals');
   const samples: number[] = [];
   const count = sized(20_000);
+  const stop = startClock();
   for (let i = 0; i < count; i++) {
     const started = process.hrtime.bigint();
     await totals.findOne({ key: `k${(i * 7919) % 100_000}` });
     samples.push(Number(process.hrtime.bigint() - started) / 1000);
   }
+  const rate = { count, measure: stop() };
   samples.sort((a, b) => a - b);
-  return { p50: samples[Math.floor(count * 0.5)]!, p99: samples[Math.floor(count * 0.99)]! };
+  return { p50: samples[Math.floor(count * 0.5)]!, p99: samples[Math.floor(count * 0.99)]!, rate };
 }
 
 async function groupOverMany(db: Db): Promise<{ count: number; group: Measure; load: Rate; heapAfter: number }> {
@@ -160,10 +213,13 @@ async function main(): Promise<void> {
     print('upsert $inc/$addToSet/$max, 500 in flight', text(upserts.concurrent), '>= 30,000/s');
     print('upsert, one at a time (commit each)', text(upserts.sequential), '(latency floor)');
     const bulk = await bulkUpserts(store.db);
-    print('bulkWrite upserts, 1,000 per batch (docs)', text(bulk), '>= 100,000/s');
+    print('bulkWrite upserts, 1,000/batch, keys in order', text(bulk), '>= 100,000/s');
+    const bulkRandom = await bulkRandomFourIndexes(store.db);
+    print('bulkWrite upserts, random keys, 4 indexes', text(bulkRandom), '(no target yet)');
     const find = await indexedFindOne(store.db);
     print('indexed findOne p50', `${find.p50.toFixed(1)} µs`, '< 50 µs');
     print('indexed findOne p99', `${find.p99.toFixed(1)} µs`, '');
+    print('indexed findOne, one after another', text(find.rate), '');
     console.log(`memory after upserts and finds: ${memory()}`);
     const group = await groupOverMany(store.db);
     print(`insertMany load of ${group.count.toLocaleString()} docs`, text(group.load), '');
@@ -182,6 +238,8 @@ async function main(): Promise<void> {
       singleUpsertsPerSec: wallRate(upserts.concurrent),
       sequentialUpsertsPerSec: wallRate(upserts.sequential),
       bulkPerSec: wallRate(bulk),
+      bulkRandomFourIndexesPerSec: wallRate(bulkRandom),
+      findByIndexPerSec: wallRate(find.rate),
       findOneP50Us: round1(find.p50),
       findOneP99Us: round1(find.p99),
       insertManyPerSec: wallRate(group.load),
