@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { rm } from 'node:fs/promises';
 import { freezeBaseline, freezeBench } from './freezeBench';
-import { importBaseline, importBench } from './importBench';
+import { importBaseline, importBench, importViaApiBench } from './importBench';
 import { printResult, startRun } from '../support/runInfo';
 import { benchStore, figures, intArg } from './support';
 import { trackingBench } from './trackingBench';
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   try {
     await importBench(store.db, dir, members);
     await importBaseline(Math.min(baseline, members));
+    await importViaApiBench(members);
     const { audienceIds } = await freezeBench(store.db, memberships);
     await freezeBaseline(store.db, audienceIds, Math.min(baseline, memberships));
   } finally {

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FAN_ENTRIES } from '../../src/services/fans/model';
 import type { CodeAssignmentRecord } from '../../src/services/fans/records';
-import { finishedJob, upload } from './client';
+import { finishedJob, upload } from '../support/client';
 import { CAMPAIGN_ID, isBlacklisted, userIdOf } from './fanData';
 import type { BenchService } from './service';
 

@@ -1,4 +1,4 @@
-import { finishedJob, graphql } from './client';
+import { finishedJob, graphql } from '../support/client';
 import { countLakeRecords, dayPrefix } from './lakeCount';
 import type { BenchService } from './service';
 

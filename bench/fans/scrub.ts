@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { graphql, upload, type FinishedJob } from './client';
+import { graphql, upload, type FinishedJob } from '../support/client';
 import { BLACKLISTED_DOMAINS, blacklistedEmailOf, CAMPAIGN_ID } from './fanData';
 import { sampleRss, type RssPeak } from './rssSampler';
 import { writeScoredFile } from './scoredFile';

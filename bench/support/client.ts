@@ -1,6 +1,10 @@
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
-import type { BenchService } from './service';
+/** Where a benchmark reaches the service: its GraphQL endpoint, with an operator's API key. */
+export interface ServiceClient {
+  url: string;
+  operatorKey: string;
+}
 
 interface GraphQLAnswer<T> {
   data?: T | null;
@@ -15,7 +19,7 @@ function unwrap<T>(answer: GraphQLAnswer<T>, what: string): T {
 }
 
 /** A GraphQL call with the operator's key, as a client makes it; throws on any error. */
-export async function graphql<T>(service: BenchService, query: string, variables: Record<string, unknown> = {}) {
+export async function graphql<T>(service: ServiceClient, query: string, variables: Record<string, unknown> = {}) {
   const response = await fetch(service.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${service.operatorKey}` },
@@ -29,7 +33,7 @@ export async function graphql<T>(service: BenchService, query: string, variables
  * streamed from disk: the client does not hold the file in this process's memory.
  */
 export async function upload<T>(
-  service: BenchService,
+  service: ServiceClient,
   query: string,
   variables: Record<string, unknown>,
   path: string,
@@ -57,7 +61,7 @@ export interface FinishedJob {
 }
 
 /** Polls the job until it ends; throws unless it SUCCEEDED. */
-export async function finishedJob(service: BenchService, id: string, pollMs = 100): Promise<FinishedJob> {
+export async function finishedJob(service: ServiceClient, id: string, pollMs = 100): Promise<FinishedJob> {
   for (;;) {
     const { job } = await graphql<{ job: FinishedJob | null }>(
       service,
