@@ -53,6 +53,8 @@ const schema = z.object({
   // each kind of data is kept (0: for good), enforced by the RETENTION schedule in batches
   BACKUP_KEEP: int(1, 1000).default(7),
   RETENTION_CLICK_EVENTS_DAYS: int(0).default(180),
+  RETENTION_AGGREGATED_CLICK_EVENTS_DAYS: int(0).default(400),
+  RETENTION_CAMPAIGN_EVENTS_DAYS: int(0).default(400),
   RETENTION_OUTBOX_DAYS: int(0).default(90),
   RETENTION_WAVE_MESSAGES_DAYS: int(0).default(180),
   RETENTION_JOBS_DAYS: int(0).default(90),
@@ -78,6 +80,13 @@ const schema = z.object({
   UNSAFE_EXPOSE_STACK_TRACES: bool.default(false),
   ALLOW_ANONYMOUS_VIEWER: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
+  /** Queries run compiled by graphql-jit (src/server/execution); `off`: graphql's own execute. */
+  GRAPHQL_JIT: z.enum(['on', 'off']).default('on'),
+  GRAPHQL_JIT_MAX_DOCUMENTS: int(1).default(500),
+  /** Shared answers of the dashboard documents that depend only on the role (docs/api.md). */
+  RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
+  RESPONSE_CACHE_MAX_ENTRIES: int(1).default(5000),
+  RESPONSE_CACHE_MAX_BYTES: int(1024).default(67_108_864),
 
   // API rate limits: GraphQL operations and their estimated cost per minute, per API key by its
   // role (a key may carry its own); requests without a valid key, per client address

@@ -15,6 +15,9 @@ import { runClickSync } from '../../src/services/clicks/runClickSync';
 import { BASELINE_PREFIX, createBaselineIndexes, runBaseline } from './baseline';
 import { benchClickRows, type BenchRowsOptions } from './clickRows';
 import { printResult, startRun, type Figures } from '../support/runInfo';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { bytesWritten, mainThreadCpuSeconds, printLedger } from './ledger';
+import { startStageProfile } from './stageProfile';
 
 /**
  * npm run bench:clicks [-- --rows 1000000 --baseline-rows 50000]
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
   const total = flag('rows', 1_000_000);
   const sample = flag('baseline-rows', 50_000);
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-clicks-'));
-  const store = await openStore({ dataDir, dbName: 'bench' });
+  const store = await openStore({ dataDir, dbName: 'bench', ledger: true });
   let figures: Figures;
   try {
     await applyFeatureIndexes(store.db);
@@ -105,19 +108,39 @@ async function main(): Promise<void> {
       `  import into the local data extension: ${filled.seconds.toFixed(1)} s (${rate(total, filled.seconds)} rows/s, not part of the figures below)`,
     );
     const unit = (await sfmc.businessUnit('Bench'))!;
+    store.ledger!.take();
+    const stopProfile = await startStageProfile();
+    const written = bytesWritten();
+    const mainCpu = mainThreadCpuSeconds();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const pipelineCpu = process.cpuUsage();
     const summary = await runClickSync(deps, unit, { concurrency: 2 });
     const pipelineCpuSeconds = cpuSeconds(pipelineCpu);
+    const mainCpuSeconds = mainCpu === null ? null : mainThreadCpuSeconds()! - mainCpu;
+    loopDelay.disable();
+    const diskBytes = written === null ? null : bytesWritten()! - written;
+    const ledgerCounts = store.ledger!.take();
+    const profile = await stopProfile();
     const counted = await sumOfN(store.db, CLICK_EVENTS, 'Bench');
     const endToEnd = total / summary.seconds;
     console.log(
-      `  pipeline end to end (load -> clicks-to-process -> process -> clicks-processed -> acknowledge): ${summary.seconds.toFixed(1)} s, ${rate(total, summary.seconds)} events/s; CPU ${pipelineCpuSeconds.toFixed(1)} s, ${rate(total, pipelineCpuSeconds)} events per CPU-second`,
+      `  pipeline end to end (load -> clicks-to-process -> process -> clicks-processed -> acknowledge): ${summary.seconds.toFixed(1)} s, ${rate(total, summary.seconds)} events/s; CPU ${pipelineCpuSeconds.toFixed(1)} s, ${rate(total, pipelineCpuSeconds)} events per CPU-second, ${((pipelineCpuSeconds * 1e6) / total).toFixed(1)} CPU ms per 1,000 rows`,
     );
     console.log(
       `    rows ${summary.rows}, rejected ${summary.rejected}, event keys written ${summary.eventKeys}, acknowledged ${summary.acknowledged}, backlog ${summary.backlog}`,
     );
     console.log(
       `    sum of n ${counted} vs distinct valid event ids ${filled.distinctIds}: ${counted === filled.distinctIds ? 'exact' : 'MISMATCH'}`,
+    );
+    const ledger = printLedger(
+      total,
+      ledgerCounts,
+      profile,
+      pipelineCpuSeconds,
+      mainCpuSeconds,
+      diskBytes,
+      loopDelay.max / 1e6,
     );
 
     const baselineFill = await fill((rows) => sfmc.appendRows!('Baseline', rows), sample, shape);
@@ -137,8 +160,9 @@ async function main(): Promise<void> {
       `  pipeline / baseline: ${(endToEnd / baselineRate).toFixed(1)}x wall, ${perCpu.toFixed(1)}x per CPU-second   (targets: >= 20,000 events/s, >= 5x)`,
     );
     const memory = process.memoryUsage();
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     console.log(
-      `  memory: rss ${Math.round(memory.rss / 2 ** 20)} MiB (${fileBackedRss()}), heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB`,
+      `  memory: rss ${Math.round(memory.rss / 2 ** 20)} MiB (${fileBackedRss()}), peak ${peakRssMb} MiB, heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB`,
     );
     await queue.close();
     figures = {
@@ -149,6 +173,9 @@ async function main(): Promise<void> {
       ratio: Math.round((endToEnd / baselineRate) * 10) / 10,
       ratioPerCpu: Math.round(perCpu * 10) / 10,
       exact: counted === filled.distinctIds,
+      cpuMsPer1000: Math.round((pipelineCpuSeconds * 1e7) / total) / 10,
+      peakRssMb,
+      ...ledger,
       rssMb: Math.round(memory.rss / 2 ** 20),
       heapUsedMb: Math.round(memory.heapUsed / 2 ** 20),
     };

@@ -7,8 +7,9 @@ import type { RetentionServices } from '../services/retention/retentionServices'
 import { defineFeature } from './feature';
 
 /**
- * Retention: each kind of data (click rows, outboxes, wave messages, jobs, audit entries, lake
- * files) deleted once past its RETENTION_*_DAYS by a daily sweep, and shown in `health`.
+ * Retention: each kind of data (click rows, click and campaign events, outboxes, wave messages,
+ * jobs, audit entries, lake files) deleted once past its RETENTION_*_DAYS by a daily sweep, and
+ * shown in `health`.
  */
 export const retentionFeature = defineFeature({
   name: 'retention',

@@ -70,8 +70,19 @@ describe('retention', () => {
       { _id: 'old', bu: 'bu1', at: old },
       { _id: 'recent', bu: 'bu1', at: recent },
     ] as Document[]);
-    // Figures (click stats) are read from these: retention leaves them.
-    await db.collection('email_click_events').insertOne({ _id: 'figure', bu: 'bu1', day: old, n: 3 } as Document);
+    // Aggregated click events go by reporting day, per business unit with figures; campaign
+    // events by when they occurred, per campaign (their figures' tests: clickExpiry, campaignExpiry).
+    const older = daysAgo(500);
+    await db.collection('email_click_units').insertOne({ _id: 'bu1', clicks: 5, clickers: 1 } as Document);
+    await db.collection('email_click_events').insertMany([
+      { _id: 'older', bu: 'bu1', day: older, send: 's', url: 'u', subscriber: 'p', n: 2, guids: ['a', 'b'] },
+      { _id: 'recent', bu: 'bu1', day: recent, send: 's', url: 'u', subscriber: 'p', n: 3, guids: ['c', 'd', 'e'] },
+    ] as Document[]);
+    await db.collection('campaigns').insertOne({ _id: 'c1', createdAt: older } as Document);
+    await db.collection('campaign_events').insertMany([
+      { _id: 'older', campaignId: 'c1', recipientId: 'r', type: 'OPEN', occurredAt: older, recordedAt: older },
+      { _id: 'recent', campaignId: 'c1', recipientId: 'r', type: 'OPEN', occurredAt: recent, recordedAt: recent },
+    ] as Document[]);
     await db.collection('outbox').insertMany([
       { _id: 'old', createdAt: old, status: 'SENT' },
       { _id: 'recent', createdAt: recent, status: 'SENT' },
@@ -146,6 +157,8 @@ describe('retention', () => {
     const run = await retention().enforce({ now });
     expect(run).toEqual({
       CLICK_EVENTS: { cutoff: daysAgo(180).toISOString(), deleted: 2 },
+      AGGREGATED_CLICK_EVENTS: { cutoff: daysAgo(400).toISOString(), deleted: 1 },
+      CAMPAIGN_EVENTS: { cutoff: daysAgo(400).toISOString(), deleted: 1 },
       OUTBOX_MESSAGES: { cutoff: daysAgo(90).toISOString(), deleted: 3 },
       WAVE_MESSAGES: { cutoff: daysAgo(180).toISOString(), deleted: 3 },
       JOB_RECORDS: { cutoff: daysAgo(90).toISOString(), deleted: 2 },
@@ -155,7 +168,8 @@ describe('retention', () => {
     expect(await db.collection('sfmc_click_log').countDocuments({ processed: false })).toBe(1);
     expect(await db.collection('sfmc_click_log').countDocuments({ processed: true })).toBe(1);
     expect(await ids(db, 'email_click_rejects')).toEqual(['recent']);
-    expect(await ids(db, 'email_click_events')).toEqual(['figure']);
+    expect(await ids(db, 'email_click_events')).toEqual(['recent']);
+    expect(await ids(db, 'campaign_events')).toEqual(['recent']);
     expect(await ids(db, 'outbox')).toEqual(['recent']);
     expect(await ids(db, 'smsOutbox')).toEqual(['old-receipt-due', 'recent']);
     expect(await ids(db, 'notifications')).toEqual(['recent']);
@@ -186,7 +200,7 @@ describe('retention', () => {
 
     // A second sweep finds nothing more.
     const again = await retention().enforce({ now });
-    expect(Object.values(again).map(({ deleted }) => deleted)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Object.values(again).map(({ deleted }) => deleted)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('keeps a kind for good with a period of 0', async () => {
@@ -208,6 +222,13 @@ describe('retention', () => {
     const before = await subject.status();
     expect(before.map(({ kind, setting, days, lastSweep }) => ({ kind, setting, days, lastSweep }))).toEqual([
       { kind: 'CLICK_EVENTS', setting: 'RETENTION_CLICK_EVENTS_DAYS', days: 180, lastSweep: null },
+      {
+        kind: 'AGGREGATED_CLICK_EVENTS',
+        setting: 'RETENTION_AGGREGATED_CLICK_EVENTS_DAYS',
+        days: 400,
+        lastSweep: null,
+      },
+      { kind: 'CAMPAIGN_EVENTS', setting: 'RETENTION_CAMPAIGN_EVENTS_DAYS', days: 400, lastSweep: null },
       { kind: 'OUTBOX_MESSAGES', setting: 'RETENTION_OUTBOX_DAYS', days: 90, lastSweep: null },
       { kind: 'WAVE_MESSAGES', setting: 'RETENTION_WAVE_MESSAGES_DAYS', days: 180, lastSweep: null },
       { kind: 'JOB_RECORDS', setting: 'RETENTION_JOBS_DAYS', days: 90, lastSweep: null },
@@ -217,6 +238,8 @@ describe('retention', () => {
     const oldest = (status: typeof before) => Object.fromEntries(status.map(({ kind, oldestAt }) => [kind, oldestAt]));
     expect(oldest(before)).toEqual({
       CLICK_EVENTS: daysAgo(400),
+      AGGREGATED_CLICK_EVENTS: daysAgo(500),
+      CAMPAIGN_EVENTS: daysAgo(500),
       OUTBOX_MESSAGES: daysAgo(400),
       WAVE_MESSAGES: daysAgo(400),
       JOB_RECORDS: daysAgo(400),
@@ -230,6 +253,8 @@ describe('retention', () => {
     expect(oldest(after)).toEqual({
       // The unprocessed row stays; the rejects left are recent.
       CLICK_EVENTS: daysAgo(10),
+      AGGREGATED_CLICK_EVENTS: daysAgo(10),
+      CAMPAIGN_EVENTS: daysAgo(10),
       // The text whose receipt is due.
       OUTBOX_MESSAGES: daysAgo(400),
       // The waves still sending or ended lately were made 400 days ago.
@@ -243,7 +268,7 @@ describe('retention', () => {
       deleted: 4,
       cutoff: daysAgo(730),
     });
-    expect(await db.collection(RETENTION_SWEEPS).countDocuments({})).toBe(6);
+    expect(await db.collection(RETENTION_SWEEPS).countDocuments({})).toBe(8);
   });
 
   it('deletes in bounded batches, letting other writes through between them', async () => {
@@ -290,8 +315,12 @@ describe('retention', () => {
     const found = Object.fromEntries(
       await Promise.all(filters.map(async ([collection, filter]) => [collection, await examined(collection, filter)])),
     );
+    found.email_click_events = await examined('email_click_events', { bu: 'bu1', day: { $lt: cutoff } });
+    found.campaign_events = await examined('campaign_events', { campaignId: 'c1', occurredAt: { $lt: cutoff } });
     // Only the old documents are read (and, for jobs, the old finished ones of which a file's job stays).
     expect(found).toEqual({
+      email_click_events: 1,
+      campaign_events: 1,
       sfmc_click_log: 2,
       email_click_rejects: 1,
       outbox: 1,
@@ -330,7 +359,14 @@ describe('retention in the health query', () => {
       const query = '{ health { status retention { kind setting days oldestAt lastSweep { deleted } } } }';
       const answer = await graphql<{ health: { retention: Document[] } }>(server.url, query, {}, { key: viewer });
       expect(answer.errors).toBeUndefined();
-      expect(answer.data!.health.retention).toHaveLength(6);
+      expect(answer.data!.health.retention).toHaveLength(8);
+      expect(answer.data!.health.retention).toContainEqual({
+        kind: 'CAMPAIGN_EVENTS',
+        setting: 'RETENTION_CAMPAIGN_EVENTS_DAYS',
+        days: 400,
+        oldestAt: null,
+        lastSweep: null,
+      });
       expect(answer.data!.health.retention).toContainEqual({
         kind: 'JOB_RECORDS',
         setting: 'RETENTION_JOBS_DAYS',

@@ -2,16 +2,20 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { Db } from './port';
+import { countedChangeClock, watchedChangeClock, type ChangeClock } from './changeClock';
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../logger';
 import { EmbeddedDb } from './embedded/db';
 import { Engine } from './embedded/engine';
+import { StoreLedger } from './embedded/ledger';
 import { startMaintenance } from './embedded/maintenance';
 import { acquireWriterLock, refuseForeignWriter, type WriterLock } from './embedded/writerLock';
 
 export * from './port';
+export type { ChangeClock } from './changeClock';
 export { foreignWriter, WriterLockHeldError, WRITER_LOCK_FILE, type WriterRecord } from './embedded/writerLock';
 export { installSnapshot, STORE_FILE } from './embedded/snapshot';
+export type { LedgerCounts, TableCounts } from './embedded/ledger';
 
 /**
  * The document store: the store port (port.ts, a subset of the MongoDB driver's API), on
@@ -29,6 +33,10 @@ export interface Store {
    * meanwhile, in this process or beside it.
    */
   snapshot?(dir: string): Promise<void>;
+  /** Where each collection's committed changes stand (what the response cache checks its answers against). */
+  changeClock: ChangeClock;
+  /** Embedded engine opened with `ledger: true`: its counts of puts, gets, commits and transaction time. */
+  ledger?: StoreLedger;
 }
 
 export interface OpenStoreOptions {
@@ -58,6 +66,8 @@ export interface OpenStoreOptions {
   access?: 'writer' | 'readOnly';
   /** What the writer lock names as its holder, for the message a second writer gets. */
   holder?: string;
+  /** Embedded engine: count puts, gets, commits and time in write transactions (benchmarks). */
+  ledger?: boolean;
 }
 
 const logger = createLogger({ level: 'warn', name: 'store' });
@@ -65,7 +75,13 @@ const logger = createLogger({ level: 'warn', name: 'store' });
 async function openMongo(uri: string, dbName: string): Promise<Store> {
   const client = new MongoClient(uri);
   await client.connect();
-  return { engine: 'mongodb', db: client.db(dbName), close: () => client.close() };
+  const db = client.db(dbName);
+  const changeClock = watchedChangeClock(db, (error) => logger.warn({ err: error }, 'change stream failed; reopening'));
+  const close = async () => {
+    await changeClock.close();
+    await client.close();
+  };
+  return { engine: 'mongodb', db, changeClock, close };
 }
 
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
@@ -84,8 +100,10 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   }
   const lock = openAccess(dataDir, options);
   let engine: Engine;
+  const ledger = options.ledger ? new StoreLedger() : undefined;
   try {
     engine = new Engine({
+      ledger,
       dataDir,
       dbName,
       ttlIntervalMs: options.ttlIntervalMs ?? fromEnv().STORE_TTL_INTERVAL_SECONDS * 1000,
@@ -106,6 +124,8 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     db: new EmbeddedDb(engine),
     ...(lock ? { announceApi: (url: string) => lock.announce(url) } : {}),
     snapshot: (dir: string) => engine.snapshot(dir),
+    changeClock: countedChangeClock(engine.changeCounts),
+    ...(ledger ? { ledger } : {}),
     close: async () => {
       stopMaintenance?.();
       try {

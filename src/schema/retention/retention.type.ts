@@ -4,6 +4,8 @@ import type { RetentionStatus } from '../../services/retention/retention';
 
 export enum RetentionKind {
   CLICK_EVENTS = 'CLICK_EVENTS',
+  AGGREGATED_CLICK_EVENTS = 'AGGREGATED_CLICK_EVENTS',
+  CAMPAIGN_EVENTS = 'CAMPAIGN_EVENTS',
   OUTBOX_MESSAGES = 'OUTBOX_MESSAGES',
   WAVE_MESSAGES = 'WAVE_MESSAGES',
   JOB_RECORDS = 'JOB_RECORDS',
@@ -16,6 +18,10 @@ registerEnumType(RetentionKind, {
   description: 'A kind of data kept for a period (docs/operations.md#retention)',
   valuesConfig: {
     CLICK_EVENTS: { description: 'Raw click-log rows once processed, and rejected click rows' },
+    AGGREGATED_CLICK_EVENTS: {
+      description: 'Aggregated click events (clicks per subscriber, link, send and day); their figures stay',
+    },
+    CAMPAIGN_EVENTS: { description: "Campaign opens, clicks and conversions; the campaigns' figures stay" },
     OUTBOX_MESSAGES: { description: 'E-mail, SMS and notification outbox entries' },
     WAVE_MESSAGES: { description: 'Messages of waves that ended (sent, cancelled or failed)' },
     JOB_RECORDS: { description: 'Finished jobs' },

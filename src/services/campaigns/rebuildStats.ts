@@ -1,4 +1,6 @@
-import type { AnyBulkWriteOperation, Db } from '../../datasources/store';
+import type { AnyBulkWriteOperation, Db, Document } from '../../datasources/store';
+import { setImmediate } from 'node:timers/promises';
+import { campaignEventHorizon, daysOfEvents, expireCampaignEvents } from './campaignEventExpiry';
 import { C, type CampaignDoc, type CampaignEventType, type RecipientDoc } from './model';
 import { STATS_COLLECTIONS, statsDayId, type CampaignStatsDayDoc, type CampaignStatsDoc } from './statsRollup';
 
@@ -17,9 +19,6 @@ interface RecipientEngagement {
   links: Set<number>;
 }
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-
 const widen = (span: { first: Date; last: Date } | undefined, group: EngagementGroup) => ({
   first: span && span.first < group.first ? span.first : group.first,
   last: span && span.last > group.last ? span.last : group.last,
@@ -29,12 +28,17 @@ const widen = (span: { first: Date; last: Date } | undefined, group: EngagementG
  * Recomputes one campaign's figures from its events: the recipients' flags and clicked links
  * (set where the events say so), the totals and the days of the series, replacing what was
  * kept. Run while no event of the campaign is being stored (CampaignEventRecorder.exclusive).
+ * Once its events were expired, the days before the horizon stay as they were kept (an
+ * unfinished expiry is completed first) and the totals add them to the events kept.
  */
 export async function rebuildCampaignStats(db: Db, campaignId: string): Promise<CampaignStatsDoc> {
+  const horizon = await campaignEventHorizon(db, campaignId);
+  if (horizon) await expireCampaignEvents(db, campaignId, horizon, { size: 1000, between: () => setImmediate() });
+  const live = horizon ? { campaignId, occurredAt: { $gte: horizon } } : { campaignId };
   const groups = await db
     .collection(C.events)
     .aggregate<EngagementGroup>([
-      { $match: { campaignId } },
+      { $match: live },
       {
         $group: {
           _id: { type: '$type', recipientId: '$recipientId', linkIndex: '$linkIndex' },
@@ -79,17 +83,39 @@ export async function rebuildCampaignStats(db: Db, campaignId: string): Promise<
     const link = (totals.links[String(linkIndex ?? -1)] ??= { clicks: 0, uniqueClickers: 0 });
     link.clicks += group.events;
   }
+  const expiredDays = horizon ? await addExpiredDays(db, campaignId, horizon, totals) : 0;
   await repairRecipients(db, engagement);
   await countRecipients(db, campaignId, totals);
   const kept = db.collection<CampaignStatsDoc>(STATS_COLLECTIONS.totals);
   // a campaign no one engaged with has no figures, as when they are kept by the writes
-  if (groups.length === 0 && totals.uniqueOpens + totals.uniqueClicks + totals.conversions === 0) {
+  const engaged = groups.length > 0 || expiredDays > 0;
+  if (!engaged && totals.uniqueOpens + totals.uniqueClicks + totals.conversions === 0) {
     await kept.deleteOne({ _id: campaignId });
   } else {
     await kept.replaceOne({ _id: campaignId }, totals, { upsert: true });
   }
-  await rebuildDays(db, campaignId);
+  await rebuildDays(db, campaignId, horizon);
   return totals;
+}
+
+/** Adds to the totals the event counts of the kept days before the horizon; answers how many days. */
+async function addExpiredDays(db: Db, campaignId: string, horizon: Date, totals: CampaignStatsDoc): Promise<number> {
+  const days = await db
+    .collection<CampaignStatsDayDoc>(STATS_COLLECTIONS.days)
+    .find({ _id: { $gt: `${campaignId}:`, $lt: statsDayId(campaignId, horizon) } })
+    .toArray();
+  for (const day of days) {
+    // the writes set a count only once it is not zero
+    totals.opens += day.opens ?? 0;
+    totals.clicks += day.clicks ?? 0;
+    totals.conversionEvents += day.conversions ?? 0;
+    totals.conversionValue += day.conversionValue ?? 0;
+    for (const [index, clicks] of Object.entries(day.links ?? {})) {
+      const link = (totals.links[index] ??= { clicks: 0, uniqueClickers: 0 });
+      link.clicks += clicks;
+    }
+  }
+  return days.length;
 }
 
 /** Sets the flags, first and last times and clicked links the events give each recipient. */
@@ -110,8 +136,11 @@ async function repairRecipients(db: Db, engagement: Map<string, RecipientEngagem
       $min[first] = span.first;
       $max[last] = span.last;
     }
-    if (recipient.links.size > 0) $set.clickedLinks = [...recipient.links].sort((a, b) => a - b);
-    updates.push({ updateOne: { filter: { _id }, update: { $set, $min, $max } } });
+    const update: Document = { $set, $min, $max };
+    // added to, not replaced: links clicked in events since expired stay
+    if (recipient.links.size > 0)
+      update.$addToSet = { clickedLinks: { $each: [...recipient.links].sort((a, b) => a - b) } };
+    updates.push({ updateOne: { filter: { _id }, update } });
   }
   for (let i = 0; i < updates.length; i += 1000) {
     await db.collection<RecipientDoc>(C.recipients).bulkWrite(updates.slice(i, i + 1000), { ordered: false });
@@ -150,39 +179,17 @@ async function countRecipients(db: Db, campaignId: string, totals: CampaignStats
   }
 }
 
-/** Replaces the campaign's days with the events counted by UTC hour. */
-async function rebuildDays(db: Db, campaignId: string): Promise<void> {
-  const rows = await db
-    .collection(C.events)
-    .aggregate<{ _id: { type: CampaignEventType; hour: number }; events: number }>([
-      { $match: { campaignId } },
-      {
-        $group: {
-          _id: {
-            type: '$type',
-            hour: { $subtract: [{ $toLong: '$occurredAt' }, { $mod: [{ $toLong: '$occurredAt' }, HOUR_MS] }] },
-          },
-          events: { $sum: 1 },
-        },
-      },
-    ])
-    .toArray();
-  const days = new Map<string, CampaignStatsDayDoc>();
-  for (const { _id, events } of rows) {
-    const hourStart = Number(_id.hour);
-    const day = new Date(Math.floor(hourStart / DAY_MS) * DAY_MS);
-    const id = statsDayId(campaignId, day);
-    const doc = days.get(id) ?? { _id: id, campaignId, day, opens: 0, clicks: 0, conversions: 0, hours: {} };
-    days.set(id, doc);
-    const field = _id.type === 'OPEN' ? 'opens' : _id.type === 'CLICK' ? 'clicks' : 'conversions';
-    const hour = String(new Date(hourStart).getUTCHours()).padStart(2, '0');
-    const counts = (doc.hours[hour] ??= { opens: 0, clicks: 0, conversions: 0 });
-    counts[field] += events;
-    doc[field] += events;
-  }
+/** Replaces the campaign's days (from the horizon on, if any) with its events counted by UTC hour. */
+async function rebuildDays(db: Db, campaignId: string, horizon: Date | null): Promise<void> {
+  const days = await daysOfEvents(
+    db,
+    campaignId,
+    horizon ? { campaignId, occurredAt: { $gte: horizon } } : { campaignId },
+  );
   const collection = db.collection<CampaignStatsDayDoc>(STATS_COLLECTIONS.days);
-  await collection.deleteMany({ _id: { $gt: `${campaignId}:`, $lt: `${campaignId};` } });
-  if (days.size > 0) await collection.insertMany([...days.values()]);
+  const first = horizon ? statsDayId(campaignId, horizon) : `${campaignId}:`;
+  await collection.deleteMany({ _id: { $gte: first, $lt: `${campaignId};` } });
+  if (days.length > 0) await collection.insertMany(days);
 }
 
 /** Every campaign's id, for a rebuild of all of them. */

@@ -1,5 +1,6 @@
 import type { Db } from '../../datasources/store';
 import { badInput } from '../../errors';
+import { assertCampaignEventsRetained } from './campaignEventExpiry';
 import { getCampaign } from './campaigns';
 import { keptStats } from './keptStats';
 import { C, type CampaignDoc, type CampaignEventType, type RecipientDoc } from './model';
@@ -70,7 +71,7 @@ export async function campaignStats(
  * A campaign's analytics over [from, to) (default: from its creation to now), computed. Audience
  * size and sent come from the recipients; engagement from the events in the range, grouped in the
  * store by type, recipient and link, so the service reads one row per engaged recipient, not per
- * event.
+ * event. The range must start where the events are still kept (campaignEventExpiry.ts).
  */
 export async function computedStats(
   db: Db,
@@ -82,6 +83,7 @@ export async function computedStats(
   const from = range.from ?? campaign.createdAt;
   const to = range.to ?? now;
   if (to.getTime() <= from.getTime()) throw badInput('range: "to" must be after "from"', 'range');
+  await assertCampaignEventsRetained(db, campaignId, from);
   const recipients = db.collection<RecipientDoc>(C.recipients);
   const match = { campaignId, occurredAt: { $gte: from, $lt: to } };
   const [audienceSize, sent, groups] = await Promise.all([

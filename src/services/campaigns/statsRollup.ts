@@ -26,12 +26,19 @@ export interface BucketCounts {
   conversions: number;
 }
 
-/** One UTC day of a campaign's events, with its hours ("00" to "23"); `_id` is `<campaignId>:<YYYY-MM-DD>`. */
+/**
+ * One UTC day of a campaign's events, with its hours ("00" to "23"); `_id` is
+ * `<campaignId>:<YYYY-MM-DD>`. With its conversions' value and clicks per link, the days hold
+ * every event total, so the totals of days whose events were expired are kept in them.
+ */
 export interface CampaignStatsDayDoc extends BucketCounts {
   _id: string;
   campaignId: string;
   day: Date;
   hours: Record<string, BucketCounts>;
+  conversionValue?: number;
+  /** Clicks by link index ("-1": clicks that named no link). */
+  links?: Record<string, number>;
 }
 
 export const STATS_COLLECTIONS = { totals: 'campaign_stats', days: 'campaign_stats_days' } as const;
@@ -86,6 +93,8 @@ function countEvent(delta: CampaignDelta, event: CampaignEventDoc): void {
   }
   bump(bucket.counts, field);
   bump(bucket.counts, `hours.${String(at.getUTCHours()).padStart(2, '0')}.${field}`);
+  if (event.type === 'CONVERSION') bump(bucket.counts, 'conversionValue', event.value ?? 0);
+  if (event.type === 'CLICK') bump(bucket.counts, `links.${linkKey(event)}`);
 }
 
 /** Counts the flags an event turns on for its recipient (a click is an open too). */

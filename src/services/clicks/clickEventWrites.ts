@@ -9,6 +9,7 @@ import {
 import { writtenTogether } from '../writtenTogether';
 import { planClickRollups, storedPlaces, writeClickRollups, type KeyChange } from './clickRollups';
 import { CLICK_EVENTS } from './clickModels';
+import { CLICK_HISTORY } from './clickExpiry';
 import { clickEventKey } from './modelIds';
 import type { ClickRefs } from './relatedModels';
 
@@ -158,7 +159,7 @@ export async function upsertClickEvents(
     for (const { group, write } of planned) {
       if (write.heldN === 0 && !newSubscribers.has(group.refs.subscriber)) newcomers.add(group.refs.subscriber);
     }
-    const before = await storedPlaces(db, CLICK_EVENTS, [...newcomers]);
+    const before = await storedPlaces(db, CLICK_EVENTS, [...newcomers], CLICK_HISTORY);
     const figures = planClickRollups(
       planned.map(({ group, write }) => keyChange(group, write.n - write.heldN, write.heldN === 0)),
       before,

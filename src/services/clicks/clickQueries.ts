@@ -1,7 +1,9 @@
 import type { QueuePort } from '../../datasources/queue';
 import type { SfmcPort } from '../../datasources/sfmc';
 import type { Db, Filter } from '../../datasources/store';
-import { paginate, type Page, type PageArgs } from '../pagination';
+import type { Page, PageArgs } from '../pagination';
+import { assertEventsRetained } from './clickExpiry';
+import { pageClickEvents } from './clickEventPage';
 import { clickEventQuery, type ClickEventFilter } from './clickEventFilter';
 import { clickCollections, type ClickEventDocument } from './clickModels';
 import { ClickStatsAnswer } from './clickStatsAnswer';
@@ -21,10 +23,10 @@ export interface ClickQueryDeps {
 export class ClickQueries {
   constructor(private readonly deps: ClickQueryDeps) {}
 
-  /** A page of the filtered click events, latest reporting day first. */
+  /** A page of the filtered click events, latest reporting day first (clickEventPage.ts). */
   async events<N>(filter: ClickEventFilter, args: PageArgs, toNode: (doc: ClickEventDocument) => N): Promise<Page<N>> {
     const query = await this.query(filter);
-    return paginate(clickCollections(this.deps.db).events, query, args, { sortField: 'day', direction: -1, toNode });
+    return pageClickEvents(clickCollections(this.deps.db).events, query, args, toNode);
   }
 
   /**
@@ -43,7 +45,10 @@ export class ClickQueries {
             from: (query.day as { $gte?: Date } | undefined)?.$gte,
             to: (query.day as { $lte?: Date } | undefined)?.$lte,
           };
-    return new ClickStatsAnswer(this.deps.db, query, scope, groupBy, checked);
+    const from = (query.day as { $gte?: Date } | undefined)?.$gte;
+    const retained = () =>
+      assertEventsRetained(this.deps.db, filter.bu ?? undefined, from, (day) => this.deps.calendar.dateOf(day));
+    return new ClickStatsAnswer(this.deps.db, query, scope, groupBy, checked, retained);
   }
 
   syncStatus(): Promise<ClickSyncStatusView[]> {

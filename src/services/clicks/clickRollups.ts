@@ -64,6 +64,9 @@ export interface KeyPlace {
   url: string;
 }
 
+/** A group a subscriber clicked in before: an event key, or what expiry kept of one (no day). */
+export type HeldPlace = Omit<KeyPlace, 'day'> & { day?: Date };
+
 /** An event key's change in a write: its clicks added, and whether the write creates it. */
 export interface KeyChange extends KeyPlace {
   bu: string;
@@ -75,7 +78,7 @@ export interface KeyChange extends KeyPlace {
 class Footprint {
   private readonly groups = new Set<string>();
 
-  constructor(places: Iterable<KeyPlace>) {
+  constructor(places: Iterable<HeldPlace>) {
     for (const place of places) this.add(place);
   }
 
@@ -94,28 +97,44 @@ class Footprint {
     return firsts;
   }
 
-  private add(place: KeyPlace): void {
-    const day = place.day.getTime();
-    this.groups.add(`d${day}`);
+  private add(place: HeldPlace): void {
     this.groups.add(`s${place.send}`);
     this.groups.add(`u${place.url}`);
     this.groups.add(`su${place.send}|${place.url}`);
+    if (!place.day) return;
+    const day = place.day.getTime();
+    this.groups.add(`d${day}`);
     this.groups.add(`sd${place.send}|${day}`);
   }
 }
 
 /**
  * The stored event keys of some subscribers, read from the (subscriber, day, send, url) index
- * alone: the groups each has clicked in before a write.
+ * alone, and what expiry kept of their expired ones (`history`, by its (subscriber, send, url)
+ * index): the groups each has clicked in before a write.
  */
-export async function storedPlaces(db: Db, events: string, subscribers: string[]): Promise<Map<string, KeyPlace[]>> {
-  const places = new Map<string, KeyPlace[]>();
+export async function storedPlaces(
+  db: Db,
+  events: string,
+  subscribers: string[],
+  history?: string,
+): Promise<Map<string, HeldPlace[]>> {
+  const places = new Map<string, HeldPlace[]>();
   if (subscribers.length === 0) return places;
-  const stored = await db
-    .collection<Document>(events)
-    .find({ subscriber: { $in: subscribers } }, { projection: { _id: 0, subscriber: 1, day: 1, send: 1, url: 1 } })
-    .toArray();
-  for (const place of stored as unknown as KeyPlace[]) {
+  const bySubscriber = { subscriber: { $in: subscribers } };
+  const [stored, expired] = await Promise.all([
+    db
+      .collection<Document>(events)
+      .find(bySubscriber, { projection: { _id: 0, subscriber: 1, day: 1, send: 1, url: 1 } })
+      .toArray(),
+    history
+      ? db
+          .collection<Document>(history)
+          .find(bySubscriber, { projection: { _id: 0, subscriber: 1, send: 1, url: 1 } })
+          .toArray()
+      : [],
+  ]);
+  for (const place of [...stored, ...expired] as unknown as HeldPlace[]) {
     const list = places.get(place.subscriber);
     if (list) list.push(place);
     else places.set(place.subscriber, [place]);
@@ -168,7 +187,7 @@ const noFirsts = { unit: false, day: false, send: false, url: false, sendUrl: fa
  * the groups each subscriber had clicked in before (`before`). Only upserts with $inc, one per
  * group touched.
  */
-export function planClickRollups(changes: readonly KeyChange[], before: Map<string, KeyPlace[]>): ClickRollupWrites {
+export function planClickRollups(changes: readonly KeyChange[], before: Map<string, HeldPlace[]>): ClickRollupWrites {
   const footprints = new Map<string, Footprint>();
   const links = new Map<string, { clicks: string; clickers: string }>();
   const linkFields = (url: string) => {

@@ -27,7 +27,14 @@ export interface ClickEvent {
 }
 
 export type RejectReason =
-  'MISSING_JOB_ID' | 'MISSING_SUBSCRIBER_KEY' | 'MISSING_URL' | 'URL_TOO_LONG' | 'BAD_EVENT_DATE' | 'BAD_EVENT_ID';
+  | 'MISSING_JOB_ID'
+  | 'MISSING_SUBSCRIBER_KEY'
+  | 'MISSING_URL'
+  | 'URL_TOO_LONG'
+  | 'BAD_EVENT_DATE'
+  | 'BAD_EVENT_ID'
+  /** A reporting day whose click events were expired (clickExpiry.ts): a redelivery could not be recognized. */
+  | 'DAY_EXPIRED';
 
 export interface RejectedRow {
   /** The id the source knows the row by, so it can still be acknowledged; null if none. */

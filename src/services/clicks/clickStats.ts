@@ -55,15 +55,20 @@ const shape = { _id: 1, totalClicks: 1, uniqueClickers: { $size: '$clickers' } }
 
 /**
  * Sum of n and distinct subscribers of the filtered click events, overall, per group and per
- * link, each computed from the events by one aggregation when asked for.
+ * link, each computed from the events by one aggregation when asked for. `retained` throws when
+ * the filter reaches days whose events were expired (clickExpiry.ts).
  */
 export class ComputedClickStats {
+  private checked: Promise<void> | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly query: Filter<ClickEventDocument>,
+    private readonly retained: () => Promise<void> = async () => {},
   ) {}
 
-  private run(pipeline: Document[]): Promise<Document[]> {
+  private async run(pipeline: Document[]): Promise<Document[]> {
+    await (this.checked ??= this.retained());
     const { events } = clickCollections(this.db);
     return events.aggregate<Document>([{ $match: this.query }, ...pipeline], { allowDiskUse: true }).toArray();
   }

@@ -5,7 +5,8 @@ import { KeptClickStats, type KeptScope } from './keptClickStats';
 
 /**
  * The click statistics of one request, each part read when the response asks for it: from the
- * kept figures where they answer it exactly (keptClickStats.ts), else from the events.
+ * kept figures where they answer it exactly (keptClickStats.ts), else from the events, only
+ * over days whose events are still kept (`retained` refuses the others).
  */
 export class ClickStatsAnswer {
   private readonly kept: KeptClickStats | null;
@@ -19,9 +20,10 @@ export class ClickStatsAnswer {
     scope: KeptScope | null,
     private readonly groupBy: ClickGroupBy[],
     private readonly limits: { groups: number; topLinks: number },
+    retained?: () => Promise<void>,
   ) {
     this.kept = scope ? new KeptClickStats(db, scope) : null;
-    this.computed = new ComputedClickStats(db, query);
+    this.computed = new ComputedClickStats(db, query, retained);
   }
 
   private once<T>(name: string, read: () => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import type { IndexDeclaration, RetiredIndex } from '../../datasources/store/indexes';
+import { CLICK_HISTORY } from './clickExpiry';
 import { CLICK_ROLLUPS } from './clickRollups';
 
 /** The click pipeline's indexes: the local data extension, click events and related models. */
@@ -24,6 +25,12 @@ export const clickIndexes: IndexDeclaration[] = [
   // By subscriber; send and URL too, so the groups a subscriber clicked in are read from the
   // index alone when a write plans the click figures (clickRollups.ts).
   { collection: 'email_click_events', key: { subscriber: 1, day: 1, send: 1, url: 1 } },
+  // clickEvents pages by send or business unit: the _id starts with the day, so one range of
+  // these is the page in the order it is returned (clickEventPage.ts).
+  { collection: 'email_click_events', key: { send: 1, _id: 1 } },
+  { collection: 'email_click_events', key: { bu: 1, _id: 1 } },
+  // What expiry keeps of a subscriber's expired events: the groups it clicked in (clickExpiry.ts).
+  { collection: CLICK_HISTORY, key: { subscriber: 1, send: 1, url: 1 } },
   // Overflow event ids of keys past 5,000 distinct ids: stored once per (key, id), counted per key.
   { collection: 'email_click_event_ids', key: { bu: 1, eventKey: 1, guid: 1 }, options: { unique: true } },
   { collection: 'email_sends', key: { bu: 1, jobId: 1 }, options: { unique: true } },

@@ -4,6 +4,7 @@ import type { SourceRow } from '../../datasources/sfmc';
 import type { Logger } from '../../logger';
 import { KeyedLock } from '../keyedLock';
 import { upsertClickEvents, groupByEventKey } from './clickEventWrites';
+import { clickHorizon } from './clickExpiry';
 import { clickCollections, QUEUE_PROCESSED, type ClickRejectDocument } from './clickModels';
 import { parseClickRow, type ClickEvent, type RejectedRow } from './clickRow';
 import { chunkBySize, encodeKeys } from './messages';
@@ -45,9 +46,12 @@ export async function processClicks(
 ): Promise<ProcessClicksResult> {
   const clicks: ClickEvent[] = [];
   const rejected: { row: SourceRow; rejection: RejectedRow }[] = [];
+  const horizon = await clickHorizon(deps.db, bu);
   for (const row of rows) {
     const parsed = parseClickRow(bu, row.values, deps.calendar);
-    if (parsed.ok) clicks.push(parsed.click);
+    if (parsed.ok && horizon && parsed.click.day < horizon)
+      rejected.push({ row, rejection: expiredDay(parsed.click, deps.calendar) });
+    else if (parsed.ok) clicks.push(parsed.click);
     else rejected.push({ row, rejection: parsed });
   }
   // One writer of the unit at a time, from its related models to its click events and figures:
@@ -72,6 +76,15 @@ export async function processClicks(
     rejected: rejected.length,
     eventKeys: written.keys,
     overflowed: written.overflowed,
+  };
+}
+
+/** A click of a day past retention: its day's figures stay as they were kept. */
+function expiredDay(click: ClickEvent, calendar: ReportingCalendar): RejectedRow {
+  return {
+    eventId: click.eventId,
+    reason: 'DAY_EXPIRED',
+    message: `reporting day ${calendar.dateOf(click.day)}: its click events were expired, so this click is not counted`,
   };
 }
 

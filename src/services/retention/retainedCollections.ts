@@ -24,8 +24,8 @@ const byTime = (field: string): RetainedCollection['oldest'] => ({ filter: {}, s
 const FINISHED_JOBS = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
 /**
- * The collections of each kind kept in the store (wave messages and lake files have their own
- * sweeps). Collections the figures are computed from are not here: see docs/operations.md#retention.
+ * The collections of each kind kept in the store (wave messages, lake files, aggregated click
+ * events and campaign events have their own sweeps: see docs/operations.md#retention).
  */
 export const RETAINED_COLLECTIONS: Partial<Record<RetentionKind, RetainedCollection[]>> = {
   CLICK_EVENTS: [

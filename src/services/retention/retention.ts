@@ -1,8 +1,10 @@
 import type { ObjectStore } from '../../datasources/objects/port';
 import type { Db } from '../../datasources/store';
 import type { Logger } from '../../logger';
+import { ReportingCalendar } from '../clicks/reportingDay';
 import { collectionSweeper } from './collectionSweeper';
 import type { BatchPolicy } from './deleteInBatches';
+import { campaignEventsSweeper, clickEventsSweeper } from './eventSweepers';
 import { lakeSweeper } from './lakeSweeper';
 import { RETAINED_COLLECTIONS } from './retainedCollections';
 import {
@@ -68,6 +70,10 @@ export class Retention {
   constructor(private readonly deps: RetentionDeps) {
     const { db, objects } = deps;
     this.sweepers = (Object.keys(RETENTION_KINDS) as RetentionKind[]).map((kind) => {
+      if (kind === 'AGGREGATED_CLICK_EVENTS') {
+        return clickEventsSweeper(db, new ReportingCalendar(deps.config.REPORTING_TIME_ZONE));
+      }
+      if (kind === 'CAMPAIGN_EVENTS') return campaignEventsSweeper(db);
       if (kind === 'WAVE_MESSAGES') return waveMessagesSweeper(db);
       if (kind === 'LAKE_FILES') return lakeSweeper(db, objects);
       return collectionSweeper(db, kind, RETAINED_COLLECTIONS[kind] ?? []);

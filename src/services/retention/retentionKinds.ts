@@ -3,6 +3,8 @@ import type { Config } from '../../config';
 /** The kinds of data kept for a period, each with its RETENTION_*_DAYS setting. */
 export const RETENTION_KINDS = {
   CLICK_EVENTS: 'RETENTION_CLICK_EVENTS_DAYS',
+  AGGREGATED_CLICK_EVENTS: 'RETENTION_AGGREGATED_CLICK_EVENTS_DAYS',
+  CAMPAIGN_EVENTS: 'RETENTION_CAMPAIGN_EVENTS_DAYS',
   OUTBOX_MESSAGES: 'RETENTION_OUTBOX_DAYS',
   WAVE_MESSAGES: 'RETENTION_WAVE_MESSAGES_DAYS',
   JOB_RECORDS: 'RETENTION_JOBS_DAYS',
@@ -14,7 +16,10 @@ export type RetentionKind = keyof typeof RETENTION_KINDS;
 export type RetentionSetting = (typeof RETENTION_KINDS)[RetentionKind];
 
 /** What retention reads of the configuration. */
-export type RetentionConfig = Pick<Config, RetentionSetting | 'RETENTION_BATCH_SIZE' | 'RETENTION_BATCH_PAUSE_MS'>;
+export type RetentionConfig = Pick<
+  Config,
+  RetentionSetting | 'RETENTION_BATCH_SIZE' | 'RETENTION_BATCH_PAUSE_MS' | 'REPORTING_TIME_ZONE'
+>;
 
 const DAY_MS = 86_400_000;
 

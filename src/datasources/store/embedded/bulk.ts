@@ -223,7 +223,7 @@ export async function bulkWrite(
       }
     }
     return outcome;
-  });
+  }, collectionName);
   if (result.writeErrors.length > 0) {
     const first = result.writeErrors[0]!;
     const details = { message: first.errmsg, code: first.code, writeErrors: result.writeErrors as never };

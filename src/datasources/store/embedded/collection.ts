@@ -115,7 +115,7 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     return this.engine.write(() => {
       refuseView(this.engine, this.collectionName);
       return action();
-    });
+    }, this.collectionName);
   }
 
   /** The evaluation of a read's options; a collation is refused on a view, as MongoDB refuses it. */

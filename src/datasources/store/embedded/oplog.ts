@@ -44,6 +44,7 @@ const FIRST_CHANGE = 8;
  * anything, and inserts (most upserts) add no BSON encoding of their own.
  */
 export function appendOplog(engine: Engine, entry: OplogEntry): void {
+  engine.changeCounts.note(entry.coll);
   if (engine.oplogBatch.add(namePrefix(entry.coll), OP_CODES.indexOf(entry.op), entry.doc ?? bodyOf(entry)))
     engine.flushOplog();
 }

@@ -1,5 +1,6 @@
 import { ObjectId } from 'bson';
 import { serialize, type Document } from './bson';
+import { patchedBytes } from './bsonPatch';
 import { prefixOf, type CollectionEntry, type IndexSpec } from './catalog';
 import type { Engine } from './engine';
 import { duplicateKeyError, serverError } from './errors';
@@ -230,8 +231,10 @@ export function rewriteDocument(
   op: 'update' | 'replace',
   describe?: () => UpdateDescription,
 ): StoredDocument | undefined {
-  const bytes = serialize(next);
-  if (bytes.equals(previous.bytes)) return undefined;
+  // Changes that keep the document's layout (a flag, a date, a counter) are written over a copy
+  // of the stored bytes rather than encoding the whole document again.
+  const bytes = patchedBytes(previous.bytes, previous.document, next) ?? serialize(next);
+  if (bytes === previous.bytes || bytes.equals(previous.bytes)) return undefined;
   const changes = planIndexChanges(engine, collection, previous.idKey, previous.document, next);
   engine.docs.putSync(docKey(collection, previous.idKey), bytes);
   applyIndexChanges(engine, previous.idKey, changes);

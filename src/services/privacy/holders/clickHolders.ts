@@ -7,6 +7,7 @@ import {
   type ClickEventDocument,
   type SubscriberDocument,
 } from '../../clicks/clickModels';
+import { CLICK_HISTORY, clickHistoryId, type ClickHistoryDocument } from '../../clicks/clickExpiry';
 import { clickEventKey, subscriberId } from '../../clicks/modelIds';
 import type { Pseudonyms } from '../pseudonyms';
 import type { PersonTrail, TrailSubscriber } from '../trail';
@@ -35,7 +36,8 @@ const bySubscriberKeys = (trail: PersonTrail) =>
 /**
  * Click sync: the subscriber and its click events move to a pseudonymous subscriber of the same
  * business unit, so clicks and unique clickers count as before; an event keeps its click count
- * and loses the event ids (some are hashes of the subscriber key). Rejected rows go; rows of the
+ * and loses the event ids (some are hashes of the subscriber key), and what expiry kept of its
+ * expired events moves with it. Rejected rows go; rows of the
  * local data extension keep their clicks under the pseudonymous key.
  */
 export const clickHolders: StoreHolder[] = [
@@ -56,6 +58,19 @@ export const clickHolders: StoreHolder[] = [
     action: 'ANONYMIZE',
     filter: (trail) => (trail.subscriberIds.length ? { subscriber: { $in: trail.subscriberIds } } : null),
     erase: moveClickEvents,
+  },
+  {
+    collection: CLICK_HISTORY,
+    domain: 'clicks',
+    action: 'ANONYMIZE',
+    filter: (trail) => (trail.subscriberIds.length ? { subscriber: { $in: trail.subscriberIds } } : null),
+    erase: (context, filter, trail) => {
+      const subscribers = new Map(trail.subscribers.map((subscriber) => [subscriber._id, subscriber]));
+      return rekeyMatching<ClickHistoryDocument>(context, CLICK_HISTORY, filter, (history) => {
+        const subscriber = renamed(context.pseudonyms, subscribers.get(history.subscriber)!).id;
+        return { ...history, _id: clickHistoryId(history.bu, history.send, history.url, subscriber), subscriber };
+      });
+    },
   },
   {
     collection: CLICK_EVENT_IDS,
