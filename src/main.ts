@@ -16,6 +16,9 @@ import { createHttpApp } from './server/http';
 import { queryLimitsOf } from './server/limits';
 import { ApiRateLimits } from './server/rateLimits';
 import { attachWebSocketServer } from './server/websocket';
+import { cachedDocuments } from './server/execution/cachedDocuments';
+import { createExecutor } from './server/execution/executionGateway';
+import { ResponseCache } from './server/execution/responseCache';
 
 export type ServiceOptions = ComposeOptions;
 
@@ -70,6 +73,21 @@ async function createGraphQLServers(app: App, features: readonly WiredFeature[],
     // Leave a second of the shutdown budget for closing ports and the store.
     stopGracePeriodMs: Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 1000),
     rateLimits,
+    executor: createExecutor(schema, {
+      jit: config.GRAPHQL_JIT === 'on',
+      maxDocuments: config.GRAPHQL_JIT_MAX_DOCUMENTS,
+    }),
+    ...(config.RESPONSE_CACHE === 'on'
+      ? {
+          responseCache: new ResponseCache({
+            documents: cachedDocuments,
+            clock: app.store.changeClock,
+            maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES,
+            maxBytes: config.RESPONSE_CACHE_MAX_BYTES,
+            registry: app.metrics,
+          }),
+        }
+      : {}),
   });
   const webSockets = attachWebSocketServer({
     httpServer,

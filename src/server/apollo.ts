@@ -1,6 +1,9 @@
 import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { GraphQLContext } from '../context';
@@ -9,6 +12,10 @@ import type { Logger } from '../logger';
 import { queryDepthRule, type QueryLimits } from './limits';
 import { metricsPlugin, queryComplexityPlugin, requestLogPlugin } from './plugins';
 import type { ApiRateLimits } from './rateLimits';
+import { executionGateway, type GatewayExecutor } from './execution/executionGateway';
+import { noStorePlugin } from './execution/noStorePlugin';
+import type { ResponseCache } from './execution/responseCache';
+import { responseCachePlugin } from './execution/responseCachePlugin';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
@@ -22,6 +29,10 @@ export interface ApolloOptions {
   /** How long stop() lets in-flight HTTP requests finish before cutting their connections. */
   stopGracePeriodMs: number;
   rateLimits: ApiRateLimits;
+  /** Runs operations in place of Apollo's own execute (compiled queries: execution/). */
+  executor: GatewayExecutor;
+  /** Shared answers of allowlisted documents, when RESPONSE_CACHE is on. */
+  responseCache?: ResponseCache;
 }
 
 export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQLContext> {
@@ -29,7 +40,8 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQL
     options.logger.warn('UNSAFE_EXPOSE_STACK_TRACES is on: error responses carry stack traces');
   }
   return new ApolloServer<GraphQLContext>({
-    schema: options.schema,
+    // Apollo Server 5 takes a custom executor only through a gateway: this one serves our schema.
+    gateway: executionGateway(options.schema, options.executor),
     logger: options.logger,
     formatError: options.formatError,
     // The HTTP route admits each query within the limits first (admitQuery.ts); these hold for any
@@ -51,7 +63,10 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQL
       }),
       // GET /graphql for browsers is our own offline explorer (explorer.ts), not Apollo's CDN page.
       ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
       queryComplexityPlugin(options.limits.maxComplexity, options.rateLimits),
+      ...(options.responseCache ? [responseCachePlugin(options.responseCache)] : []),
       metricsPlugin(options.metrics),
       requestLogPlugin(options.logger),
     ],

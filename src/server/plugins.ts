@@ -2,7 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLContext } from '../context';
 import type { Logger } from '../logger';
 import { operationLabel, type GraphQLMetrics } from '../datasources/metrics';
-import { complexityError, queryComplexity } from './limits';
+import { complexityError } from './limits';
+import { ComplexityMemo } from './execution/complexityMemo';
 import type { ApiRateLimits } from './rateLimits';
 
 /**
@@ -14,11 +15,12 @@ export function queryComplexityPlugin(
   maxComplexity: number,
   rateLimits?: ApiRateLimits,
 ): ApolloServerPlugin<GraphQLContext> {
+  const complexities = new ComplexityMemo();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operationName, request, contextValue }) {
-          const complexity = queryComplexity(schema, document, operationName, request.variables);
+          const complexity = complexities.estimate(schema, document, operationName, request.variables);
           const error = complexityError(complexity, maxComplexity);
           if (error) throw error;
           const limited = await rateLimits?.admit(contextValue, complexity ?? 1);
