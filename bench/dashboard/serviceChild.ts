@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { createApiKey } from '../../src/auth/apiKeys';
+import { Role } from '../../src/auth/roles';
+import { loadConfig } from '../../src/config';
+import { createService } from '../../src/main';
+import { startLiveWrites, type LiveWriteRates } from './liveWrites';
+
+/**
+ * The service as the benchmark runs it: a child process (forked by bench/dashboard/index.ts, its
+ * environment the service's configuration) so the load generator's CPU is not the service's.
+ * Messages: it sends `{ ready, url, key }` once listening (the key is the benchmark's own, a
+ * VIEWER key with the limits it was sent); `{ writes }` starts the live writes, `{ stop }` stops
+ * them and the service, answers `{ stopped, counts }` and exits.
+ */
+export interface ChildStart {
+  requestsPerMinute: number;
+  costPerMinute: number;
+}
+
+export type ToChild = { writes: LiveWriteRates } | { stop: true };
+export type FromChild =
+  | { ready: true; url: string; key: string }
+  | { stopped: true; counts: ReturnType<typeof startLiveWrites>['counts'] | null }
+  | { writeError: string };
+
+const send = (message: FromChild) => process.send!(message);
+
+async function main(): Promise<void> {
+  const limits = JSON.parse(process.argv[2]!) as ChildStart;
+  const service = await createService(loadConfig());
+  await service.start();
+  const { key } = await createApiKey(service.app.db, {
+    role: Role.VIEWER,
+    name: 'dashboards benchmark',
+    requestsPerMinute: limits.requestsPerMinute,
+    costPerMinute: limits.costPerMinute,
+  });
+  let writes: ReturnType<typeof startLiveWrites> | undefined;
+  let lastError = 0;
+  process.on('message', (message: ToChild) => {
+    if ('writes' in message) {
+      writes = startLiveWrites(service, message.writes, (error) => {
+        // One line a second at most: a failing writer should not drown the figures.
+        if (Date.now() - lastError < 1000) return;
+        lastError = Date.now();
+        send({ writeError: error instanceof Error ? error.message : String(error) });
+      });
+      return;
+    }
+    void (async () => {
+      const counts = writes ? await writes.stop() : null;
+      await service.stop();
+      send({ stopped: true, counts });
+      process.disconnect();
+    })();
+  });
+  send({ ready: true, url: service.url, key });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
