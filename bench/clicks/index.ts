@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       queue,
       logger: createLogger({ level: 'error' }),
       timeZone: 'America/Chicago',
+      writeRows: flag('write-rows', 5000),
     });
     const shape: BenchRowsOptions = {
       sends: 40,

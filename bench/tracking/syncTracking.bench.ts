@@ -28,7 +28,7 @@ const TRACKING = new Set(['performance_entries', 'tracking_scripts', 'publicatio
 
 async function freshStore(orders: number): Promise<{ store: Store; dir: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-tracking-'));
-  const store = await openStore({ dataDir: dir, dbName: 'bench' });
+  const store = await openStore({ dataDir: dir, dbName: 'bench', ledger: true });
   await applyIndexes(
     store.db,
     trackingIndexes.filter((i) => TRACKING.has(i.collection)),
@@ -58,7 +58,7 @@ async function main() {
   const rowCount = flag('rows', 100_000);
   const orders = flag('orders', 2_000);
   const baselineRows = Math.min(flag('baseline-rows', 10_000), rowCount);
-  const batchSize = flag('batch', 1_000);
+  const batchSize = flag('batch', 1000);
   const rows = aggregateRows(orders, rowCount);
   console.log(
     `tracking sync bench: ${rows.length} daily_aggregates rows, ${orders} orders, embedded store, node ${process.version}`,
@@ -70,6 +70,7 @@ async function main() {
   await rm(base.dir, { recursive: true, force: true });
 
   const ours = await freshStore(orders);
+  ours.store.ledger!.take();
   const sync = await measure(() =>
     syncTracking(
       { date: String(rows.at(-1)!.report_date), days: 366 },
@@ -82,6 +83,7 @@ async function main() {
       },
     ),
   );
+  const ledger = ours.store.ledger!.take();
   const entries = await ours.store.db.collection('performance_entries').countDocuments({});
   await ours.store.close();
   await rm(ours.dir, { recursive: true, force: true });
@@ -94,6 +96,9 @@ async function main() {
   console.log(
     `syncTracking (batch ${batchSize}): ${rows.length} rows in ${sync.seconds.toFixed(2)} s = ${Math.round(syncRate)} rows/s, ${perCpu(rows.length, sync)} ${JSON.stringify(sync.result.stats)}, ${entries} entries`,
   );
+  console.log(
+    `  write transactions of the sync: ${ledger.commits}, longest ${ledger.longestTransactionMs.toFixed(1)} ms of main thread, ${ledger.transactionsOver20Ms} over 20 ms`,
+  );
   console.log(`ratio: ${(syncRate / baselineRate).toFixed(1)}x (targets: >= 20000 rows/s and >= 10x)`);
   printResult({
     rowsPerSec: Math.round(syncRate),
@@ -102,6 +107,9 @@ async function main() {
     rowsPerCpuSec: Math.round(rows.length / sync.cpuSeconds),
     baselinePerCpuSec: Math.round(baselineRows / baseline.cpuSeconds),
     entries,
+    longestTransactionMs: Math.round(ledger.longestTransactionMs * 10) / 10,
+    transactionsOver20Ms: ledger.transactionsOver20Ms,
+    commits: ledger.commits,
   });
 }
 

@@ -37,6 +37,7 @@ function clickServices(app: App): ClickServices {
     pageSize: app.config.CLICKS_PAGE_SIZE,
     batchSize: app.config.CLICKS_BATCH_SIZE,
     ackBatchSize: app.config.CLICKS_ACK_BATCH_SIZE,
+    writeRows: app.config.CLICKS_WRITE_ROWS,
     lookbackMinutes: app.config.CLICKS_LOOKBACK_MINUTES,
     leaseSeconds: app.config.CLICKS_LOAD_LEASE_SECONDS,
     visibilitySeconds: app.config.CLICKS_VISIBILITY_SECONDS,

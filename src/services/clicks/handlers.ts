@@ -68,7 +68,11 @@ export async function handleClickBatches(
   return result;
 }
 
-/** Processes the rows of several messages of one unit in one pass; false if it failed. */
+/**
+ * Processes the rows of several messages of one unit, in passes of at most `writeRows` rows
+ * (each pass one commit of its click events and figures, kept short for the readers); false if
+ * a pass failed.
+ */
 async function processTogether(
   deps: ClickPipelineDeps,
   bu: string,
@@ -76,14 +80,13 @@ async function processTogether(
   totals: HandledTotals,
 ): Promise<boolean> {
   try {
-    const result = await processClicks(
-      deps,
-      bu,
-      received.flatMap(({ batch }) => batch.rows),
-    );
-    deps.metrics?.rows(bu, 'processed', result.clicks);
-    deps.metrics?.rows(bu, 'rejected', result.rejected);
-    add(totals, result);
+    const rows = received.flatMap(({ batch }) => batch.rows);
+    for (let start = 0; start < rows.length; start += deps.writeRows) {
+      const result = await processClicks(deps, bu, rows.slice(start, start + deps.writeRows));
+      deps.metrics?.rows(bu, 'processed', result.clicks);
+      deps.metrics?.rows(bu, 'rejected', result.rejected);
+      add(totals, result);
+    }
     return true;
   } catch (error) {
     const ids = received.map(({ message }) => message.id);

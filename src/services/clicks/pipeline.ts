@@ -19,6 +19,8 @@ export type ClickPipelineDeps = LoadClicksDeps &
     visibilitySeconds: number;
     /** Writers of one business unit's click events (and of its figures' rebuild) take turns. */
     unitWriters: KeyedLock;
+    /** Rows the processor writes per pass (one commit of their click events and figures). */
+    writeRows: number;
   };
 
 export interface ClickPipelineSettings {
@@ -30,6 +32,8 @@ export interface ClickPipelineSettings {
   pageSize?: number;
   batchSize?: number;
   ackBatchSize?: number;
+  /** CLICKS_WRITE_ROWS. */
+  writeRows?: number;
   lookbackMinutes?: number;
   /** CLICKS_LOAD_LEASE_SECONDS. */
   leaseSeconds?: number;
@@ -48,6 +52,7 @@ export function createClickPipeline(settings: ClickPipelineSettings): ClickPipel
     pageSize: settings.pageSize ?? 2500,
     batchSize: settings.batchSize ?? 500,
     ackBatchSize: settings.ackBatchSize ?? 2000,
+    writeRows: settings.writeRows ?? 5000,
     lookbackMs: (settings.lookbackMinutes ?? 60) * 60_000,
     leaseMs: (settings.leaseSeconds ?? 10) * 1000,
     visibilitySeconds: settings.visibilitySeconds ?? 10,

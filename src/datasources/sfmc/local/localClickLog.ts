@@ -5,6 +5,8 @@ import type { ClickLogPage, ReadClickLogRequest, SfmcPort } from '../port';
 
 export const CLICK_LOG = 'sfmc_click_log';
 export const LOCAL_UNITS = 'sfmc_business_units';
+/** Rows marked processed per write: each write is one short commit (docs/store.md). */
+export const MARK_CHUNK_ROWS = 250;
 
 /** A row of the local data extension. */
 export interface ClickLogDocument {
@@ -73,7 +75,11 @@ export function createLocalSfmc(db: Db, configured: BusinessUnit[]): SfmcPort {
       const ids = keys.filter((key) => ObjectId.isValid(key)).map((key) => new ObjectId(key));
       if (ids.length === 0) return 0;
       // The unit too, so keys handed out for one business unit never mark another's rows.
-      await log.updateMany({ _id: { $in: ids }, bu: unit.name }, { $set: { processed: true } });
+      // Marking is idempotent: keys of a call that dies half-way are simply marked again.
+      for (let start = 0; start < ids.length; start += MARK_CHUNK_ROWS) {
+        const chunk = ids.slice(start, start + MARK_CHUNK_ROWS);
+        await log.updateMany({ _id: { $in: chunk }, bu: unit.name }, { $set: { processed: true } });
+      }
       return ids.length;
     },
 

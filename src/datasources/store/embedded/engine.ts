@@ -41,6 +41,25 @@ export const STORE_DURABILITY = {
   compression: false,
 } as const;
 
+/**
+ * A write transaction takes in more waiting turns of write calls only while it has held the main
+ * thread less than this: with turns of at most this long, no transaction holds it over 20 ms.
+ */
+export const TRANSACTION_BUDGET_MS = 10;
+
+interface QueuedWrite {
+  action: () => unknown;
+  label: string;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+interface WriteOutcome {
+  value?: unknown;
+  error?: unknown;
+  changed?: ReadonlySet<string>;
+}
+
 const CATALOG_KEY = 'catalog';
 const CATALOG_VERSION_KEY = 'catalogVersion';
 const FORMAT_KEY = 'format';
@@ -84,6 +103,14 @@ export class Engine {
    * in between and the catalog and the sequence need not be read again.
    */
   private txnState: { id: number; seq: number | undefined } | undefined;
+  /** Write calls waiting for the writer, grouped by the event-loop turn that issued them. */
+  private readonly waitingGroups: QueuedWrite[][] = [];
+  /** The group of the current turn, open to more write calls until the turn ends. */
+  private openGroup: QueuedWrite[] | undefined;
+  /** The running transaction, settled once it is durable. */
+  private transaction: Promise<void> | undefined;
+  /** Transactions this engine ran (LMDB's id does not move when one wrote nothing). */
+  private transactions = 0;
 
   constructor(readonly options: EngineOptions) {
     if (!options.readOnly) mkdirSync(options.dataDir, { recursive: true });
@@ -193,40 +220,107 @@ export class Engine {
   }
 
   /**
-   * Runs `action` inside LMDB's write transaction (batched with the other writes of this event
-   * turn into one durable commit) and resolves once that commit is on disk. LMDB's write lock
-   * is shared by every process on the data directory, so the action's reads and writes are
-   * atomic across processes. Write primitives check everything before they write, so an action
-   * that throws leaves no half-written document; `atomic` adds a rollback where that is not so.
+   * Runs `action` inside LMDB's write transaction and resolves once that commit is on disk.
+   * LMDB's write lock is shared by every process on the data directory, so the action's reads
+   * and writes are atomic across processes. Write primitives check everything before they write,
+   * so an action that throws leaves no half-written document; `atomic` adds a rollback where
+   * that is not so.
+   *
+   * Write calls issued in the same event-loop turn always share one commit. The turns waiting
+   * for the writer are batched into one transaction until it has held the main thread for
+   * TRANSACTION_BUDGET_MS; the rest wait for the next one, so a burst of writers never holds
+   * the event loop much longer than its largest single turn of writes (docs/store.md).
    */
   async write<T>(action: () => T, label = 'other'): Promise<T> {
     if (this.closed) throw new Error('the store is closed');
     if (this.options.readOnly) {
       throw serverError(10107, 'NotWritablePrimary', 'the store is open read-only: writes are refused');
     }
-    let changed: ReadonlySet<string> | undefined;
-    try {
-      const result = await this.env.transaction(() => {
-        this.beginCallback();
-        this.changeCounts.begin();
-        const ledger = this.options.ledger;
-        try {
-          return ledger ? ledger.timed(label, this.txnState!.id, action) : action();
-        } finally {
-          // Writes made before a throw stay in the transaction: their changes are recorded too.
-          this.flushOplog();
-          changed = this.changeCounts.end();
-        }
+    return new Promise<T>((resolve, reject) => {
+      this.enqueue({ action, label, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  /** Adds a write call to this turn's group, and starts a transaction if none is running. */
+  private enqueue(write: QueuedWrite): void {
+    let group = this.openGroup;
+    if (!group) {
+      const opened: QueuedWrite[] = [];
+      group = this.openGroup = opened;
+      this.waitingGroups.push(opened);
+      setImmediate(() => {
+        if (this.openGroup === opened) this.openGroup = undefined;
       });
-      this.announceCommit();
-      return result;
+    }
+    group.push(write);
+    this.startTransaction();
+  }
+
+  /**
+   * One LMDB transaction over the waiting groups, whole groups only, starting another while
+   * the transaction has held the main thread less than TRANSACTION_BUDGET_MS; then, once it is
+   * durable, the next transaction for what is left.
+   */
+  private startTransaction(): void {
+    if (this.transaction || this.waitingGroups.length === 0) return;
+    const ran: { write: QueuedWrite; outcome: WriteOutcome }[] = [];
+    const committed = this.env.transaction(() => {
+      this.transactions += 1;
+      const started = performance.now();
+      while (
+        this.waitingGroups.length > 0 &&
+        (ran.length === 0 || performance.now() - started < TRANSACTION_BUDGET_MS)
+      ) {
+        const group = this.waitingGroups.shift()!;
+        if (group === this.openGroup) this.openGroup = undefined;
+        for (const write of group) ran.push({ write, outcome: this.runWrite(write) });
+      }
+    });
+    this.transaction = committed.then(
+      () => this.settle(ran, undefined),
+      (error: unknown) => this.settle(ran, error),
+    );
+  }
+
+  /** Inside the write transaction: one write call, its changes recorded in the oplog. */
+  private runWrite(write: QueuedWrite): WriteOutcome {
+    const outcome: WriteOutcome = {};
+    this.beginCallback();
+    this.changeCounts.begin();
+    const ledger = this.options.ledger;
+    try {
+      outcome.value = ledger ? ledger.timed(write.label, this.transactions, write.action) : write.action();
     } catch (error) {
+      outcome.error = error ?? new Error('write failed');
       // The in-memory catalog may hold changes the action made before it failed: reload it.
       this.catalogData = { ...this.catalogData, version: -1 };
-      throw error;
     } finally {
-      this.changeCounts.count(changed);
+      // Writes made before a throw stay in the transaction: their changes are recorded too.
+      try {
+        this.flushOplog();
+      } catch (error) {
+        outcome.error ??= error;
+        this.catalogData = { ...this.catalogData, version: -1 };
+      }
+      outcome.changed = this.changeCounts.end();
     }
+    return outcome;
+  }
+
+  /** After the commit (or its failure): answers the write calls it ran, then starts the next. */
+  private settle(ran: { write: QueuedWrite; outcome: WriteOutcome }[], failure: unknown): void {
+    this.transaction = undefined;
+    if (failure !== undefined) this.catalogData = { ...this.catalogData, version: -1 };
+    for (const { write, outcome } of ran) {
+      this.changeCounts.count(outcome.changed);
+      if (failure !== undefined) write.reject(failure);
+      else if (outcome.error !== undefined) write.reject(outcome.error);
+      else {
+        this.announceCommit();
+        write.resolve(outcome.value);
+      }
+    }
+    this.startTransaction();
   }
 
   /** Inside a write transaction: a nested transaction, rolled back entirely if `action` throws. */
@@ -324,6 +418,8 @@ export class Engine {
     this.closed = true;
     if (this.poller) clearInterval(this.poller);
     this.poller = undefined;
+    // Write calls accepted before the close are committed first.
+    while (this.transaction) await this.transaction;
     this.commits.emit('close');
     this.commits.removeAllListeners();
     // lmdb-js renews its read transaction on a setTimeout(0) after reads: let that timer run
