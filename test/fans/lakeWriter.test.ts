@@ -179,6 +179,30 @@ describe('the lake writer', () => {
     });
   });
 
+  it('catches up a backlog in one cycle: a file per full batch, the rest left for the next flush', async () => {
+    await server.servicesOf(fansFeature).lake.stop();
+    const writer = new FanLakeWriter({
+      db: server.app.db,
+      objects: objects(),
+      logger: server.app.logger,
+      metrics: createFanIngestMetrics(new Registry()),
+      flushRecords: 4,
+      flushSeconds: 3600,
+    });
+    const records = Array.from({ length: 23 }, (_, i) => record(`backlog${i}`, day('2026-04-14T10:00:00Z')));
+    for (let start = 0; start < records.length; start += 2) {
+      await writer.append('registration', records.slice(start, start + 2));
+    }
+    expect(await writer.flush('registration', { all: false })).toMatchObject({ files: 5, records: 20, remaining: 3 });
+    const keys = await lakeKeys('avro/registration/2026/04/14/');
+    const files = await Promise.all(keys.map((key) => readLakeFile(objects(), key)));
+    expect(files.map((file) => file.records.length)).toEqual([4, 4, 4, 4, 4]);
+    expect(files.flatMap((file) => file.records.map((r) => r.userId))).toEqual(
+      records.slice(0, 20).map((r) => r.userId),
+    );
+    expect(await writer.flush('registration')).toMatchObject({ files: 1, records: 3, remaining: 0 });
+  });
+
   it('writes what is buffered when it stops', async () => {
     const writer = new FanLakeWriter({
       db: server.app.db,

@@ -95,24 +95,41 @@ async function finishPending(
   return { files: 0, records: 0 };
 }
 
-/** The oldest buffered chunks, up to a batch of records; the count of every buffered record when fewer. */
-async function nextBatch(
+/**
+ * Batches a flush writes at most in one cycle: a backlog (a burst of ingestion, or flushes that
+ * waited for the store behind it) is caught up with one cycle's commits, not a cycle per batch.
+ */
+const BATCHES_PER_CYCLE = 16;
+
+/**
+ * The oldest buffered chunks cut into batches of at least `batchRecords` records (chunks are not
+ * split), at most BATCHES_PER_CYCLE of them; with `all`, a last smaller batch too. `leftover`
+ * counts the records read and not taken: the buffered rest when the read reached the end.
+ */
+async function nextBatches(
   deps: LakeFlushDeps,
   recordType: FanRecordType,
-): Promise<{ chunks: LakeChunkDoc[]; records: number }> {
-  const chunks: LakeChunkDoc[] = [];
+  all: boolean,
+): Promise<{ batches: LakeChunkDoc[][]; leftover: number }> {
+  const batches: LakeChunkDoc[][] = [];
+  let current: LakeChunkDoc[] = [];
   let records = 0;
   const cursor = deps.chunks.find({ _id: chunkRange(recordType) }, { sort: { _id: 1 } });
   try {
     for await (const chunk of cursor) {
-      chunks.push(chunk);
+      current.push(chunk);
       records += chunk.count;
-      if (records >= deps.batchRecords) break;
+      if (records < deps.batchRecords) continue;
+      batches.push(current);
+      current = [];
+      records = 0;
+      if (batches.length === BATCHES_PER_CYCLE) break;
     }
   } finally {
     await cursor.close();
   }
-  return { chunks, records };
+  if (all && current.length > 0) return { batches: [...batches, current], leftover: 0 };
+  return { batches, leftover: records };
 }
 
 /** One file per UTC day of the batch, named after its first chunk. */
@@ -143,7 +160,7 @@ export async function flushRecordType(
 ): Promise<FlushOutcome> {
   const outcome: FlushOutcome = { files: 0, records: 0, remaining: 0, heldElsewhere: false };
   for (;;) {
-    // Taken again per batch: it renews the hold while a long backlog is flushed.
+    // Taken again per cycle: it renews the hold while a long backlog is flushed.
     const hold = await takeHold(deps, recordType);
     if (!hold) return { ...outcome, heldElsewhere: true };
     if (hold.pending?.length) {
@@ -152,15 +169,16 @@ export async function flushRecordType(
       outcome.files += finished.files;
       continue;
     }
-    const batch = await nextBatch(deps, recordType);
-    if (batch.chunks.length === 0 || (batch.records < deps.batchRecords && !options.all)) {
+    const { batches, leftover } = await nextBatches(deps, recordType, options.all);
+    if (batches.length === 0) {
       await deps.flushes.updateOne(held(deps, recordType), { $set: { holder: null, heldUntil: null } });
-      return { ...outcome, remaining: batch.records };
+      return { ...outcome, remaining: leftover };
     }
-    const files = filesOf(recordType, batch.chunks);
+    const files = batches.flatMap((batch) => filesOf(recordType, batch));
     const recorded = await deps.flushes.updateOne(held(deps, recordType), { $set: { pending: files } });
     if (recorded.matchedCount === 0) return { ...outcome, heldElsewhere: true };
-    outcome.records += await writeFiles(deps, recordType, files, new Map(batch.chunks.map((c) => [c._id, c])));
+    const chunks = new Map(batches.flat().map((chunk) => [chunk._id, chunk]));
+    outcome.records += await writeFiles(deps, recordType, files, chunks);
     outcome.files += files.length;
   }
 }
