@@ -13,7 +13,7 @@ import { printResult, startRun } from '../support/runInfo';
 
 /**
  * Tracking sync against the seed's row-at-a-time handler, on the embedded store, same data.
- *   node -r @swc-node/register bench/tracking/syncTracking.bench.ts [--rows 100000] [--orders 2000]
+ *   node -r @swc-node/register bench/tracking/syncTracking.bench.ts [--rows 1000000] [--orders 2000]
  *     [--baseline-rows 10000] [--batch 1000]
  * Rows come from an in-memory analytics port (the same rows DuckDB's daily_aggregates would
  * give), so both sides measure look-ups and writes only. The baseline runs on the first
@@ -55,7 +55,7 @@ const perCpu = (rows: number, run: { cpuSeconds: number }) =>
 
 async function main() {
   startRun();
-  const rowCount = flag('rows', 100_000);
+  const rowCount = flag('rows', 1_000_000);
   const orders = flag('orders', 2_000);
   const baselineRows = Math.min(flag('baseline-rows', 10_000), rowCount);
   const batchSize = flag('batch', 1000);
