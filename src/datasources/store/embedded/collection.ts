@@ -9,13 +9,13 @@ import { dropCollection } from './dropCollection';
 import type { Engine } from './engine';
 import { evaluationOf, type Evaluation } from './evaluation';
 import { createIndex, dropIndex, indexDefinition, listIndexes } from './indexAdmin';
-import { gateFor, optionGate } from './optionGate';
+import { gates } from './collectionGates';
+import { findAndModifyResult, updateResult } from './collectionResults';
 import { project } from './projection';
 import { checkFilter } from './query';
 import { checkReplacement, checkUpdate } from './update';
 import { notOnView, refuseCollationOnView, refuseView, viewOf } from './views';
 import { deleteMatches, insertOneInTxn, writeMany, writeOne, type Change, type WriteOneOptions } from './writeOps';
-import { INDEX_DESCRIPTION_FIELDS } from '../optionSupport';
 import type {
   AggregateOptions,
   AggregationCursor,
@@ -51,37 +51,6 @@ import type {
   WithId,
   WithoutId,
 } from '../port';
-
-/** Each method's options gate (optionSupport.ts), built once. */
-const gates = {
-  insertOne: optionGate('collection.insertOne'),
-  insertMany: optionGate('collection.insertMany'),
-  bulkWrite: optionGate('collection.bulkWrite'),
-  find: optionGate('collection.find'),
-  findOne: optionGate('collection.findOne'),
-  countDocuments: optionGate('collection.countDocuments'),
-  count: optionGate('collection.count'),
-  estimatedDocumentCount: optionGate('collection.estimatedDocumentCount'),
-  distinct: optionGate('collection.distinct'),
-  aggregate: optionGate('collection.aggregate'),
-  updateOne: optionGate('collection.updateOne'),
-  updateMany: optionGate('collection.updateMany'),
-  replaceOne: optionGate('collection.replaceOne'),
-  deleteOne: optionGate('collection.deleteOne'),
-  deleteMany: optionGate('collection.deleteMany'),
-  findOneAndUpdate: optionGate('collection.findOneAndUpdate'),
-  findOneAndReplace: optionGate('collection.findOneAndReplace'),
-  findOneAndDelete: optionGate('collection.findOneAndDelete'),
-  createIndex: optionGate('collection.createIndex'),
-  createIndexes: optionGate('collection.createIndexes'),
-  indexDescription: gateFor('an index description of collection.createIndexes', INDEX_DESCRIPTION_FIELDS),
-  indexes: optionGate('collection.indexes'),
-  listIndexes: optionGate('collection.listIndexes'),
-  indexExists: optionGate('collection.indexExists'),
-  dropIndex: optionGate('collection.dropIndex'),
-  drop: optionGate('collection.drop'),
-  watch: optionGate('collection.watch'),
-};
 
 /** A write's filter, checked before any data is touched. */
 function checkMatch(filter: Document, evaluation: Evaluation | undefined): void {
@@ -406,34 +375,4 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     if (viewOf(this.engine, this.collectionName)) notOnView(this.engine, this.collectionName);
     return new EmbeddedChangeStream<TLocal, TChange>(this.engine, this.collectionName, pipeline, options);
   }
-}
-
-function updateResult<TSchema extends Document>(outcome: {
-  matched: number;
-  modified: number;
-  upsertedId?: unknown;
-}): UpdateResult<TSchema> {
-  const upserted = outcome.upsertedId !== undefined;
-  return {
-    acknowledged: true,
-    matchedCount: outcome.matched,
-    modifiedCount: outcome.modified,
-    upsertedCount: upserted ? 1 : 0,
-    upsertedId: upserted ? (outcome.upsertedId as UpdateResult<TSchema>['upsertedId']) : null,
-  };
-}
-
-function findAndModifyResult<TSchema extends Document>(
-  outcome: { matched: number; upsertedId?: unknown; before?: Document; after?: Document },
-  options: FindOneAndReplaceOptions,
-): ModifyResult<TSchema> | WithId<TSchema> | null {
-  const chosen = options.returnDocument === 'after' ? outcome.after : outcome.before;
-  const value = chosen ? (project(chosen, options.projection) as WithId<TSchema>) : null;
-  if (!options.includeResultMetadata) return value;
-  const lastErrorObject: Document = {
-    n: outcome.matched + (outcome.upsertedId !== undefined ? 1 : 0),
-    updatedExisting: outcome.matched > 0,
-  };
-  if (outcome.upsertedId !== undefined) lastErrorObject.upserted = outcome.upsertedId;
-  return { value, ok: 1, lastErrorObject };
 }

@@ -9,6 +9,7 @@ import { LONG_KEYS_FORMAT, rekeyLongIds } from './longKeyUpgrade';
 import type { StoreLedger } from './ledger';
 import { ChangeCounts } from './changeCounts';
 import { OplogBatch } from './oplogBatch';
+import { WriteBatches, type WriteOutcome } from './writeBatches';
 
 export interface EngineOptions {
   dataDir: string;
@@ -40,25 +41,6 @@ export const STORE_DURABILITY = {
   overlappingSync: false,
   compression: false,
 } as const;
-
-/**
- * A write transaction takes in more waiting turns of write calls only while it has held the main
- * thread less than this: with turns of at most this long, no transaction holds it over 20 ms.
- */
-export const TRANSACTION_BUDGET_MS = 10;
-
-interface QueuedWrite {
-  action: () => unknown;
-  label: string;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
-interface WriteOutcome {
-  value?: unknown;
-  error?: unknown;
-  changed?: ReadonlySet<string>;
-}
 
 const CATALOG_KEY = 'catalog';
 const CATALOG_VERSION_KEY = 'catalogVersion';
@@ -103,14 +85,16 @@ export class Engine {
    * in between and the catalog and the sequence need not be read again.
    */
   private txnState: { id: number; seq: number | undefined } | undefined;
-  /** Write calls waiting for the writer, grouped by the event-loop turn that issued them. */
-  private readonly waitingGroups: QueuedWrite[][] = [];
-  /** The group of the current turn, open to more write calls until the turn ends. */
-  private openGroup: QueuedWrite[] | undefined;
-  /** The running transaction, settled once it is durable. */
-  private transaction: Promise<void> | undefined;
-  /** Transactions this engine ran (LMDB's id does not move when one wrote nothing). */
-  private transactions = 0;
+  /** Write calls batched into transactions, one transaction at a time. */
+  private readonly batches = new WriteBatches({
+    transaction: (callback) => this.env.transaction(callback),
+    run: (action, label, transaction) => this.runWrite(action, label, transaction),
+    settled: (outcome, failure) => {
+      if (failure !== undefined) this.catalogData = { ...this.catalogData, version: -1 };
+      this.changeCounts.count(outcome.changed);
+      if (failure === undefined && outcome.error === undefined) this.announceCommit();
+    },
+  });
 
   constructor(readonly options: EngineOptions) {
     if (!options.readOnly) mkdirSync(options.dataDir, { recursive: true });
@@ -226,70 +210,25 @@ export class Engine {
    * so an action that throws leaves no half-written document; `atomic` adds a rollback where
    * that is not so.
    *
-   * Write calls issued in the same event-loop turn always share one commit. The turns waiting
-   * for the writer are batched into one transaction until it has held the main thread for
-   * TRANSACTION_BUDGET_MS; the rest wait for the next one, so a burst of writers never holds
-   * the event loop much longer than its largest single turn of writes (docs/store.md).
+   * Write calls issued in the same event-loop turn always share one commit; how turns are
+   * batched into transactions: writeBatches.ts.
    */
   async write<T>(action: () => T, label = 'other'): Promise<T> {
     if (this.closed) throw new Error('the store is closed');
     if (this.options.readOnly) {
       throw serverError(10107, 'NotWritablePrimary', 'the store is open read-only: writes are refused');
     }
-    return new Promise<T>((resolve, reject) => {
-      this.enqueue({ action, label, resolve: resolve as (value: unknown) => void, reject });
-    });
-  }
-
-  /** Adds a write call to this turn's group, and starts a transaction if none is running. */
-  private enqueue(write: QueuedWrite): void {
-    let group = this.openGroup;
-    if (!group) {
-      const opened: QueuedWrite[] = [];
-      group = this.openGroup = opened;
-      this.waitingGroups.push(opened);
-      setImmediate(() => {
-        if (this.openGroup === opened) this.openGroup = undefined;
-      });
-    }
-    group.push(write);
-    this.startTransaction();
-  }
-
-  /**
-   * One LMDB transaction over the waiting groups, whole groups only, starting another while
-   * the transaction has held the main thread less than TRANSACTION_BUDGET_MS; then, once it is
-   * durable, the next transaction for what is left.
-   */
-  private startTransaction(): void {
-    if (this.transaction || this.waitingGroups.length === 0) return;
-    const ran: { write: QueuedWrite; outcome: WriteOutcome }[] = [];
-    const committed = this.env.transaction(() => {
-      this.transactions += 1;
-      const started = performance.now();
-      while (
-        this.waitingGroups.length > 0 &&
-        (ran.length === 0 || performance.now() - started < TRANSACTION_BUDGET_MS)
-      ) {
-        const group = this.waitingGroups.shift()!;
-        if (group === this.openGroup) this.openGroup = undefined;
-        for (const write of group) ran.push({ write, outcome: this.runWrite(write) });
-      }
-    });
-    this.transaction = committed.then(
-      () => this.settle(ran, undefined),
-      (error: unknown) => this.settle(ran, error),
-    );
+    return this.batches.submit(action, label);
   }
 
   /** Inside the write transaction: one write call, its changes recorded in the oplog. */
-  private runWrite(write: QueuedWrite): WriteOutcome {
+  private runWrite(action: () => unknown, label: string, transaction: number): WriteOutcome {
     const outcome: WriteOutcome = {};
     this.beginCallback();
     this.changeCounts.begin();
     const ledger = this.options.ledger;
     try {
-      outcome.value = ledger ? ledger.timed(write.label, this.transactions, write.action) : write.action();
+      outcome.value = ledger ? ledger.timed(label, transaction, action) : action();
     } catch (error) {
       outcome.error = error ?? new Error('write failed');
       // The in-memory catalog may hold changes the action made before it failed: reload it.
@@ -305,22 +244,6 @@ export class Engine {
       outcome.changed = this.changeCounts.end();
     }
     return outcome;
-  }
-
-  /** After the commit (or its failure): answers the write calls it ran, then starts the next. */
-  private settle(ran: { write: QueuedWrite; outcome: WriteOutcome }[], failure: unknown): void {
-    this.transaction = undefined;
-    if (failure !== undefined) this.catalogData = { ...this.catalogData, version: -1 };
-    for (const { write, outcome } of ran) {
-      this.changeCounts.count(outcome.changed);
-      if (failure !== undefined) write.reject(failure);
-      else if (outcome.error !== undefined) write.reject(outcome.error);
-      else {
-        this.announceCommit();
-        write.resolve(outcome.value);
-      }
-    }
-    this.startTransaction();
   }
 
   /** Inside a write transaction: a nested transaction, rolled back entirely if `action` throws. */
@@ -419,7 +342,7 @@ export class Engine {
     if (this.poller) clearInterval(this.poller);
     this.poller = undefined;
     // Write calls accepted before the close are committed first.
-    while (this.transaction) await this.transaction;
+    await this.batches.drain();
     this.commits.emit('close');
     this.commits.removeAllListeners();
     // lmdb-js renews its read transaction on a setTimeout(0) after reads: let that timer run
