@@ -1,11 +1,9 @@
 import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import autocannon from 'autocannon';
-import express from 'express';
 import { startTestServer } from '../../test/support/server';
+import { startApolloHelloWorld } from '../support/helloWorld';
 import { printResult, startRun, type Figures } from '../support/runInfo';
 
 /**
@@ -63,26 +61,6 @@ async function rawBaseline(answer: string): Promise<{ url: string; server: Serve
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, server };
 }
 
-/** The framework alone: Express 5 + Apollo 5 with a one-field schema, nothing of ours. */
-async function apolloHelloWorld(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const apollo = new ApolloServer({
-    typeDefs: 'type Query { health: Health } type Health { status: String }',
-    resolvers: { Query: { health: () => ({ status: 'OK' }) } },
-  });
-  await apollo.start();
-  const app = express();
-  app.use('/graphql', express.json(), expressMiddleware(apollo));
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
-    stop: async () => {
-      await apollo.stop();
-      server.close();
-    },
-  };
-}
-
 async function main(): Promise<void> {
   startRun();
   const options = parseOptions(process.argv.slice(2));
@@ -93,7 +71,7 @@ async function main(): Promise<void> {
   );
 
   const baseline = await rawBaseline(JSON.stringify({ data: { health: { status: 'OK' } } }));
-  const framework = await apolloHelloWorld();
+  const framework = await startApolloHelloWorld();
   const service = await startTestServer({ SCHEDULES: 'false', JOB_WORKERS: 'false' });
   let figures: Figures;
   try {

@@ -28,7 +28,7 @@ const TRACKING = new Set(['performance_entries', 'tracking_scripts', 'publicatio
 
 async function freshStore(orders: number): Promise<{ store: Store; dir: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-tracking-'));
-  const store = await openStore({ dataDir: dir, dbName: 'bench', ledger: true });
+  const store = await openStore({ dataDir: dir, dbName: 'bench', ledger: 'transactions' });
   await applyIndexes(
     store.db,
     trackingIndexes.filter((i) => TRACKING.has(i.collection)),

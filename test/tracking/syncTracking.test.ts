@@ -225,7 +225,8 @@ describe('syncTracking end to end (DuckDB over generated CloudFront logs, embedd
     expect([...reports].sort((a, b) => a - b)).toEqual(reports);
   });
 
-  test('a store failure fails the sync with the error', async () => {
+  test.each([1000, 2])('a store failure fails the sync with the error (batch size %s)', async (batchSize) => {
+    let writing = 0;
     const failingDb = new Proxy(fixture.db, {
       get(target, property, receiver) {
         if (property !== 'collection') return Reflect.get(target, property, receiver);
@@ -234,13 +235,17 @@ describe('syncTracking end to end (DuckDB over generated CloudFront logs, embedd
           if (name !== 'performance_entries') return collection;
           return Object.assign(Object.create(collection), {
             bulkWrite: async () => {
+              writing += 1;
+              await new Promise((resolve) => setImmediate(resolve));
+              writing -= 1;
               throw new Error('connection reset by peer');
             },
           });
         };
       },
     }) as Db;
-    await expect(syncTracking(RANGE, deps({ db: failingDb }))).rejects.toThrow('connection reset by peer');
+    await expect(syncTracking(RANGE, deps({ db: failingDb, batchSize }))).rejects.toThrow('connection reset by peer');
+    expect(writing).toBe(0);
   });
 
   test('rows landing on one placement add up instead of overwriting each other', async () => {

@@ -66,8 +66,12 @@ export interface OpenStoreOptions {
   access?: 'writer' | 'readOnly';
   /** What the writer lock names as its holder, for the message a second writer gets. */
   holder?: string;
-  /** Embedded engine: count puts, gets, commits and time in write transactions (benchmarks). */
-  ledger?: boolean;
+  /**
+   * Embedded engine: count puts, gets, commits and time in write transactions (benchmarks);
+   * 'transactions' counts only commits and time in write transactions, leaving lmdb-js's table
+   * methods untouched.
+   */
+  ledger?: boolean | 'transactions';
 }
 
 const logger = createLogger({ level: 'warn', name: 'store' });
@@ -100,7 +104,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   }
   const lock = openAccess(dataDir, options);
   let engine: Engine;
-  const ledger = options.ledger ? new StoreLedger() : undefined;
+  const ledger = options.ledger ? new StoreLedger({ tables: options.ledger === true }) : undefined;
   try {
     engine = new Engine({
       ledger,

@@ -19,6 +19,30 @@ interface EntryInProgress extends PendingEntry {
 
 const rowsOf = (entries: readonly EntryInProgress[]) => entries.reduce((sum, entry) => sum + entry.rows, 0);
 
+/** Batch writes under way at once: the next one is prepared while the last one commits. */
+const WRITES_IN_FLIGHT = 2;
+
+/**
+ * Writes `items` in batches, each issued in its own event-loop turn (its own commit), at most
+ * WRITES_IN_FLIGHT at a time. A failure is thrown once every batch issued has settled.
+ */
+async function inTurns<T>(items: readonly T[], size: number, write: (batch: T[]) => Promise<void>): Promise<void> {
+  const running: Promise<void>[] = [];
+  try {
+    for (let i = 0; i < items.length; i += size) {
+      const written = write(items.slice(i, i + size));
+      written.catch(() => undefined); // awaited below, in order
+      running.push(written);
+      if (running.length >= WRITES_IN_FLIGHT) await running.shift();
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(running);
+  } catch (error) {
+    await Promise.allSettled(running);
+    throw error;
+  }
+}
+
 /** An entry's figure as stored before this write (none: a new entry) and as it writes it. */
 function entryChange(
   entry: PendingEntry,
@@ -136,8 +160,7 @@ export class EntryWriter {
       const storedKeys = new Set(stored.keys());
       const unsure = new Set<string>();
       let failedRows = 0;
-      for (let i = 0; i < entries.length; i += this.options.batchSize) {
-        const batch = entries.slice(i, i + this.options.batchSize);
+      const writeBatch = async (batch: EntryInProgress[]) => {
         const failed = await writeEntries(this.db, batch, storedKeys, this.options.now(), {
           alongside: () => rollups?.change(batch.map((entry) => entryChange(entry, stored))) ?? [],
           onRaced: (raced) => raced.forEach((entry) => unsure.add(entry.reportDate)),
@@ -147,7 +170,8 @@ export class EntryWriter {
           unsure.add(failure.entry.reportDate);
           this.logFailure(failure);
         }
-      }
+      };
+      await inTurns(entries, this.options.batchSize, writeBatch);
       if (unsure.size > 0) await rollups?.recompute(unsure);
       return { synced: rows - failedRows, errors: failedRows };
     };

@@ -117,7 +117,7 @@ export class Engine {
     this.index = this.env.openDB({ name: 'index', encoding: 'binary', keyEncoding: 'binary' });
     this.oplog = this.env.openDB({ name: 'oplog', encoding: 'binary', keyEncoding: 'binary' });
     this.meta = this.env.openDB({ name: 'meta', encoding: 'binary' });
-    if (options.ledger) {
+    if (options.ledger?.countsTables) {
       for (const [name, table] of [
         ['docs', this.docs],
         ['index', this.index],

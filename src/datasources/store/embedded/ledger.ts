@@ -33,15 +33,21 @@ const emptyTable = (): TableCounts => ({ puts: 0, putsInKeyOrder: 0, removes: 0,
 /**
  * Counts of the engine's work, for benchmarks (`openStore({ ledger: true })`): puts, gets and
  * bytes per table, commits, and time inside write transactions per collection. Off by default:
- * the engine then runs lmdb-js's methods untouched.
+ * the engine then runs lmdb-js's methods untouched; with `tables` false, only commits and
+ * transaction time are counted and the tables' methods stay lmdb-js's own.
  */
 export class StoreLedger {
+  readonly countsTables: boolean;
   private counts: LedgerCounts = StoreLedger.empty();
   /** Last key put per table and prefix, to tell puts in key order from scattered ones. */
   private readonly lastKeys = new Map<string, Map<number, Buffer>>();
   private lastTxn = -1;
   private txnMicros = 0;
   private txnBy: Record<string, number> = {};
+
+  constructor(options: { tables?: boolean } = {}) {
+    this.countsTables = options.tables ?? true;
+  }
 
   private static empty(): LedgerCounts {
     return {

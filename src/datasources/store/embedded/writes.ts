@@ -136,10 +136,26 @@ function putNew(engine: Engine, key: Buffer, bytes: Buffer): boolean {
 /** ObjectIds this process generated for inserts not yet made: no stored document holds them. */
 const generatedIds = new WeakSet<object>();
 
-/** Gives the document an ObjectId `_id` when it has none and puts `_id` first, as the server stores it. */
+/**
+ * Documents of inserts encoded when the call was made, as the driver encodes a command when it
+ * sends it: the transaction then only writes them. A document that cannot be encoded is left to
+ * fail inside the transaction, where its error is that one operation's.
+ */
+const encodedInserts = new WeakMap<Document, Buffer>();
+
+/**
+ * Gives the document an ObjectId `_id` when it has none and puts `_id` first, as the server
+ * stores it, and encodes it for the insert to come.
+ */
 export function withId(document: Document): Document {
   if (assignId(document)) generatedIds.add(document._id);
-  return idFirst(document);
+  const prepared = idFirst(document);
+  try {
+    encodedInserts.set(prepared, serialize(prepared));
+  } catch {
+    // encoded again, and refused, by the insert itself
+  }
+  return prepared;
 }
 
 /**
@@ -204,7 +220,9 @@ export function insertDocument(
   // exist yet. A remembered one is consumed, so inserting the same object again is checked
   // (and fails with E11000, as on MongoDB).
   const fresh = generated || (typeof document._id === 'object' && generatedIds.delete(document._id));
-  const bytes = serialize(document);
+  const encoded = encodedInserts.get(document);
+  if (encoded) encodedInserts.delete(document);
+  const bytes = encoded ?? serialize(document);
   let changes: IndexChange[];
   try {
     changes = planIndexChanges(engine, collection, idKey, undefined, document);
