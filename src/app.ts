@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Registry } from 'prom-client';
+import type { ApiKeyLookup } from './auth/apiKeys';
 import type { Principal } from './auth/roles';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -23,6 +24,8 @@ export interface App {
   logger: Logger;
   store: Store;
   db: Db;
+  /** Who a presented API key stands for (remembered while the keys do not change). */
+  apiKeys: ApiKeyLookup;
   jobs: Jobs;
   /** Prometheus registry served at /metrics; every domain registers its metrics here. */
   metrics: Registry;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Registry } from 'prom-client';
 import type { App } from '../../src/app';
+import { ApiKeyLookup } from '../../src/auth/apiKeys';
 import { Role } from '../../src/auth/roles';
 import { loadConfig } from '../../src/config';
 import { openStore } from '../../src/datasources/store';
@@ -32,6 +33,7 @@ export async function routeInProcess(leadCount: number, agentCount: number): Pro
     logger: createLogger({ level: 'silent' }),
     store,
     db: store.db,
+    apiKeys: new ApiKeyLookup(store.db, store.changeClock),
     jobs: {} as Jobs,
     metrics: new Registry(),
     ports: {},

@@ -138,19 +138,68 @@ function recordKeyUse(db: Db, key: Pick<ApiKeyDocument, '_id' | 'lastUsedAt'>, n
     .finally(() => keyUseWrites.delete(key._id));
 }
 
-/** The principal a key stands for, or null when the key is unknown, malformed, revoked or expired. */
-export async function findPrincipalByKey(db: Db, key: string): Promise<Principal | null> {
-  if (!key.startsWith(KEY_PREFIX) || key.length < KEY_PREFIX.length + LOOKUP_LENGTH + 16) return null;
+const wellFormed = (key: string) => key.startsWith(KEY_PREFIX) && key.length >= KEY_PREFIX.length + LOOKUP_LENGTH + 16;
+
+/** The stored key a presented key matches, revoked or not, or null. */
+async function storedKey(db: Db, key: string, hash: string): Promise<ApiKeyDocument | null> {
   const candidates = await db
     .collection<ApiKeyDocument>(API_KEYS_COLLECTION)
     .find({ prefix: key.slice(0, KEY_PREFIX.length + LOOKUP_LENGTH) })
     .toArray();
-  const presented = Buffer.from(sha256(key), 'hex');
+  const presented = Buffer.from(hash, 'hex');
   // Compare hashes in constant time so response timing says nothing about how close a guess was.
-  const match = candidates.find((doc) => timingSafeEqual(Buffer.from(doc.hash, 'hex'), presented));
-  if (!match || match.revokedAt || hasExpired(match)) return null;
-  recordKeyUse(db, match);
-  return principalOf(match);
+  return candidates.find((doc) => timingSafeEqual(Buffer.from(doc.hash, 'hex'), presented)) ?? null;
+}
+
+/** A live key's principal (its use recorded), or null when it is revoked or expired. */
+function principalIfLive(db: Db, doc: ApiKeyDocument | null): Principal | null {
+  if (!doc || doc.revokedAt || hasExpired(doc)) return null;
+  recordKeyUse(db, doc);
+  return principalOf(doc);
+}
+
+/** The principal a key stands for, or null when the key is unknown, malformed, revoked or expired. */
+export async function findPrincipalByKey(db: Db, key: string): Promise<Principal | null> {
+  if (!wellFormed(key)) return null;
+  return principalIfLive(db, await storedKey(db, key, sha256(key)));
+}
+
+/** Live keys a lookup remembers at most (the oldest is forgotten first). */
+const REMEMBERED_KEYS = 10_000;
+
+/**
+ * Finds the principals of presented keys as findPrincipalByKey does, remembering the live keys
+ * it found while the keys' collection has not changed since: a request with a known key reads
+ * nothing from the store. Any change to the collection (a revocation, a new key, a key's use
+ * recorded once a minute) makes every remembered key be read again, so a revoked key is refused
+ * from the request after the revocation commits (on MongoDB, once its change stream delivers
+ * it: milliseconds). Expiry is checked at each use. Unknown keys are never remembered.
+ */
+export class ApiKeyLookup {
+  /** By the key's SHA-256: the stored key and the collection's position when it was read. */
+  private readonly live = new Map<string, { doc: ApiKeyDocument; position: number }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: { position(collection: string): number | undefined },
+  ) {}
+
+  async principal(key: string): Promise<Principal | null> {
+    if (!wellFormed(key)) return null;
+    const hash = sha256(key);
+    // read before the document: a change committed meanwhile moves it past what is remembered
+    const position = this.clock.position(API_KEYS_COLLECTION);
+    const held = this.live.get(hash);
+    if (held && position !== undefined && held.position === position) return principalIfLive(this.db, held.doc);
+    const doc = await storedKey(this.db, key, hash);
+    const principal = principalIfLive(this.db, doc);
+    this.live.delete(hash);
+    if (principal && position !== undefined) {
+      if (this.live.size >= REMEMBERED_KEYS) this.live.delete(this.live.keys().next().value!);
+      this.live.set(hash, { doc: doc!, position });
+    }
+    return principal;
+  }
 }
 
 /**

@@ -1,6 +1,5 @@
-import type { Db } from '../datasources/store';
 import { AppError } from '../errors';
-import { findPrincipalByKey } from './apiKeys';
+import type { ApiKeyLookup } from './apiKeys';
 import { Role, type Principal } from './roles';
 
 /** Who calls without a key when ALLOW_ANONYMOUS_VIEWER=true. */
@@ -18,7 +17,7 @@ export const anonymousViewer: Principal = Object.freeze({
  * key must hear about it rather than silently get less data.
  */
 export async function resolvePrincipal(
-  db: Db,
+  keys: ApiKeyLookup,
   authorization: unknown,
   options: { allowAnonymousViewer: boolean },
 ): Promise<Principal | null> {
@@ -29,7 +28,7 @@ export async function resolvePrincipal(
   if (!match) {
     throw new AppError('UNAUTHENTICATED', 'Authorization must be "Bearer <API key>"', { http: { status: 401 } });
   }
-  const principal = await findPrincipalByKey(db, match[1]!);
+  const principal = await keys.principal(match[1]!);
   if (!principal) {
     throw new AppError('UNAUTHENTICATED', 'The API key is not valid, was revoked or has expired', {
       http: { status: 401 },

@@ -137,7 +137,7 @@ export const fansFeature = defineFeature({
   routes(router, app, services) {
     mountFanIngestRoute(router, {
       ingest: services.ingest,
-      authenticate: (authorization) => resolvePrincipal(app.db, authorization, { allowAnonymousViewer: false }),
+      authenticate: (authorization) => resolvePrincipal(app.apiKeys, authorization, { allowAnonymousViewer: false }),
       maxBytes: app.config.FAN_INGEST_MAX_BYTES,
       logger: app.logger,
     });

@@ -79,7 +79,7 @@ export const leadsFeature = defineFeature({
   routes(router, app, services) {
     mountLeadUploadRoute(router, {
       uploads: services.uploads,
-      authenticate: (authorization) => resolvePrincipal(app.db, authorization, { allowAnonymousViewer: false }),
+      authenticate: (authorization) => resolvePrincipal(app.apiKeys, authorization, { allowAnonymousViewer: false }),
       logger: app.logger,
     });
   },

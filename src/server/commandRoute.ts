@@ -64,7 +64,7 @@ export function mountCommandRoute(http: Express, app: App, features: readonly Wi
       }
       let principal: Principal | null;
       try {
-        principal = await resolvePrincipal(app.db, req.get('authorization'), { allowAnonymousViewer: false });
+        principal = await resolvePrincipal(app.apiKeys, req.get('authorization'), { allowAnonymousViewer: false });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         refuse(res, error.code, error.message);

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { App, SocketEventMap } from '../app';
+import { ApiKeyLookup } from '../auth/apiKeys';
 import type { Config } from '../config';
 import {
   features as allFeatures,
@@ -59,7 +60,8 @@ export async function composeApp(config: Config, options: ComposeOptions = {}): 
     const ports = createPorts(config, store.db, logger);
     const jobSystem = createJobSystem({ db: store.db, config, logger, metrics, queue: ports.queue });
     const sockets = new EventEmitter<SocketEventMap>();
-    const app: App = { config, logger, store, db: store.db, jobs: jobSystem.jobs, metrics, ports, sockets };
+    const apiKeys = new ApiKeyLookup(store.db, store.changeClock);
+    const app: App = { config, logger, store, db: store.db, apiKeys, jobs: jobSystem.jobs, metrics, ports, sockets };
     const wired = wireFeatures(app, features);
     for (const { feature, services } of wired) {
       jobSystem.register(feature.jobTypes?.(app, services) ?? []);

@@ -46,7 +46,7 @@ async function graphqlContext(
   res.setHeader('x-request-id', requestId);
   const clientAddress = clientAddressOf(req);
   try {
-    const principal = await resolvePrincipal(app.db, req.get('authorization'), {
+    const principal = await resolvePrincipal(app.apiKeys, req.get('authorization'), {
       allowAnonymousViewer: app.config.ALLOW_ANONYMOUS_VIEWER,
     });
     return { app, principal, loaders: new Loaders(app.db), requestId, clientAddress, resolvers };

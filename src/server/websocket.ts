@@ -90,7 +90,7 @@ function connectionHooks(app: App, keySockets: KeySockets) {
       try {
         // Some clients copy the HTTP header's capitalisation into the params.
         const params = ctx.connectionParams ?? {};
-        principal = await resolvePrincipal(app.db, params.authorization ?? params.Authorization, {
+        principal = await resolvePrincipal(app.apiKeys, params.authorization ?? params.Authorization, {
           allowAnonymousViewer: app.config.ALLOW_ANONYMOUS_VIEWER,
         });
       } catch {

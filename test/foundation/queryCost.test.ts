@@ -122,6 +122,18 @@ describe('query cost over HTTP and WebSocket', () => {
     },
   );
 
+  it('checks a text again each time it is refused, and answers an admitted text each time it comes', async () => {
+    const [name] = Object.keys(attacks) as (keyof typeof attacks)[];
+    for (let i = 0; i < 3; i++) {
+      const refused = await graphql(server.url, attacks[name!], {}, { key: viewer });
+      expect(refused.status).toBe(400);
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ reason: expectedReasons[name!] });
+      expect((await graphql(server.url, '{ health { status } }', {}, { key: viewer })).data).toEqual({
+        health: { status: 'OK' },
+      });
+    }
+  });
+
   function refusalOverSocket(client: Client, query: string): Promise<Record<string, unknown> | undefined> {
     return new Promise((resolve, reject) => {
       client.subscribe(

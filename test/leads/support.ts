@@ -7,6 +7,7 @@ import { leadsFeature } from '../../src/features/leads';
 import type { Store } from '../../src/datasources/store';
 import type { Jobs } from '../../src/jobs/jobType';
 import { createLogger } from '../../src/logger';
+import { ApiKeyLookup } from '../../src/auth/apiKeys';
 import { Role, type Principal } from '../../src/auth/roles';
 import { ensureAgent } from '../../src/services/leads/agents';
 import type { LeadRouting } from '../../src/services/leads/leadRouting';
@@ -20,6 +21,7 @@ export async function leadsInstance(store: Store, env: Record<string, string> = 
     logger: createLogger({ level: 'silent' }),
     store,
     db: store.db,
+    apiKeys: new ApiKeyLookup(store.db, store.changeClock),
     jobs: {} as Jobs,
     metrics: new Registry(),
     ports: {},

@@ -28,7 +28,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 function conversions(app: App, tracking: CampaignTracking): Handler {
   return async (req, res) => {
     try {
-      const principal = await resolvePrincipal(app.db, req.headers.authorization, { allowAnonymousViewer: false });
+      const principal = await resolvePrincipal(app.apiKeys, req.headers.authorization, { allowAnonymousViewer: false });
       if (!principal) throw new AppError('UNAUTHENTICATED', 'A valid API key is required');
       if (!holdsRole(principal.role, Role.OPERATOR))
         throw new AppError('FORBIDDEN', 'Recording conversions needs the role OPERATOR');
