@@ -45,7 +45,7 @@ export function dashboardPages(ids: PageIds, now = new Date()): DashboardPage[] 
     page('tracking', 'tracking performance', TrackingPageDocument, {
       filter: { dateFrom: `${daysAgo(30, now)}T00:00:00.000Z` },
     }),
-    page('clicks', 'e-mail clicks', ClicksPageDocument, { filter: { dayFrom: daysAgo(30, now), bu: null } }),
+    page('clicks', 'e-mail clicks', ClicksPageDocument, { dayFrom: daysAgo(30, now), bu: null }),
     page('leads', 'lead routing supervisor', LeadsPageDocument, {}),
     page('jobs', 'jobs', JobsPageDocument, { first: 25 }),
     page('fanCampaign', 'one fan campaign', FanCampaignPageDocument, { id: ids.fanCampaignId }),

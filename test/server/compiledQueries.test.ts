@@ -54,7 +54,7 @@ describe('compiled queries (graphql-jit) answer as graphql execute does', () => 
     const campaignId = firstId(campaigns, 'campaigns');
     await both(dashboard.CampaignRatesDocument, { id: campaignId });
     await both(dashboard.CampaignPageDocument, { id: campaignId, clickers: 10 });
-    await both(dashboard.ClicksPageDocument, { filter: {} });
+    await both(dashboard.ClicksPageDocument, { dayFrom: '2026-01-01', bu: null });
     await both(dashboard.TrackingPageDocument, { filter: {} });
     const jobs = await both(dashboard.JobsPageDocument, { first: 20 });
     expect(jobs.errors).toBeUndefined();

@@ -137,14 +137,27 @@ describeWithBrowser('the web dashboard at GET /', () => {
     await expectRows(page, 'tracking-by-channel');
   }, 60_000);
 
-  it('shows e-mail clicks per day, top links, per send and the loaders', async () => {
+  it('shows e-mail clicks per day over the last 30 days, links and sends over all time, and the loaders', async () => {
     const { page } = watched;
     await open(page, '/#/clicks', 'E-mail clicks');
-    await expectFigure(page, 'total-clicks', POSITIVE);
+    await page.getByRole('heading', { level: 2, name: 'The last 30 days', exact: true }).waitFor({ timeout: 10_000 });
+    expect(await page.getByLabel('Days charted').inputValue()).toBe('30');
+    await expectFigure(page, 'range-clicks', POSITIVE);
     await expectDrawnChart(page, 'clicks-per-day');
+    await page.getByRole('heading', { level: 2, name: 'All time', exact: true }).waitFor();
+    await expectFigure(page, 'all-time-clicks', POSITIVE);
+    await expectFigure(page, 'all-time-clickers', POSITIVE);
+    await page.getByRole('region', { name: 'Top links, all time' }).waitFor();
     await expectRows(page, 'click-top-links');
+    await page.getByRole('region', { name: 'Per send, all time' }).waitFor();
     await expectRows(page, 'click-sends');
     await expectRows(page, 'click-loaders');
+    // another range redraws the days; the all-time figures stay as they were
+    const allTime = await figure(page, 'all-time-clicks').innerText();
+    await page.getByLabel('Days charted').selectOption('7');
+    await page.getByRole('heading', { level: 2, name: 'The last 7 days', exact: true }).waitFor({ timeout: 10_000 });
+    await expectDrawnChart(page, 'clicks-per-day');
+    expect(await figure(page, 'all-time-clicks').innerText()).toBe(allTime);
   }, 60_000);
 
   it('shows the lead queue and follows it live as leads arrive', async () => {

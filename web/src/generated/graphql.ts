@@ -25,21 +25,6 @@ export type CampaignType =
   | 'EMAIL'
   | 'MOBILE';
 
-/** Which aggregated click events to read; every field narrows */
-export type ClickEventFilter = {
-  /** Business unit name */
-  bu?: string | null | undefined;
-  /** First reporting day (inclusive) */
-  dayFrom?: string | null | undefined;
-  /** Last reporting day (inclusive) */
-  dayTo?: string | null | undefined;
-  /** EmailSend id */
-  sendId?: string | null | undefined;
-  subscriberKey?: string | null | undefined;
-  /** The link, as clicked */
-  url?: string | null | undefined;
-};
-
 /** NON_TM: from an uploaded pool; TM: issued by the ticketing side; OFFER: generated for a wave */
 export type CodeKind =
   | 'NON_TM'
@@ -166,11 +151,12 @@ export type CampaignRatesQueryVariables = Exact<{
 export type CampaignRatesQuery = { campaignStats: { campaignId: string, sent: number, openRate: number, clickRate: number, clickToOpenRate: number, conversionRate: number } };
 
 export type ClicksPageQueryVariables = Exact<{
-  filter: ClickEventFilter;
+  dayFrom: string;
+  bu?: string | null | undefined;
 }>;
 
 
-export type ClicksPageQuery = { perDay: { totalClicks: number, uniqueClickers: number, groups: Array<{ day: string | null, totalClicks: number, uniqueClickers: number }>, topLinks: Array<{ totalClicks: number, uniqueClickers: number, url: { id: string, bu: string, url: string, linkName: string | null } | null }> }, perSend: { groups: Array<{ totalClicks: number, uniqueClickers: number, send: { id: string, bu: string, jobId: string, emailName: string | null, firstClickAt: string, lastClickAt: string, category: { id: string, name: string | null } | null } | null }> }, clickSyncStatus: Array<{ bu: string, source: string, running: boolean, backlog: number | null, oldestUnprocessedAgeSeconds: number | null, lastRunAt: string | null, lastRunRows: number | null, watermark: string | null }> };
+export type ClicksPageQuery = { perDay: { totalClicks: number, groups: Array<{ day: string | null, totalClicks: number, uniqueClickers: number }> }, allTime: { totalClicks: number, uniqueClickers: number, topLinks: Array<{ totalClicks: number, uniqueClickers: number, url: { id: string, bu: string, url: string, linkName: string | null } | null }>, groups: Array<{ totalClicks: number, uniqueClickers: number, send: { id: string, bu: string, jobId: string, emailName: string | null, firstClickAt: string, lastClickAt: string, category: { id: string, name: string | null } | null } | null }> }, clickSyncStatus: Array<{ bu: string, source: string, running: boolean, backlog: number | null, oldestUnprocessedAgeSeconds: number | null, lastRunAt: string | null, lastRunRows: number | null, watermark: string | null }> };
 
 export type SyncClicksMutationVariables = Exact<{
   bu: string;
@@ -548,20 +534,27 @@ export const CampaignRatesDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CampaignRatesQuery, CampaignRatesQueryVariables>;
 export const ClicksPageDocument = new TypedDocumentString(`
-    query ClicksPage($filter: ClickEventFilter!) {
+    query ClicksPage($dayFrom: LocalDate!, $bu: String) {
   perDay: clickStats(
-    filter: $filter
+    filter: {dayFrom: $dayFrom, bu: $bu}
     groupBy: [DAY]
     groupLimit: 120
-    topLinks: 10
   ) {
     totalClicks
-    uniqueClickers
     groups {
       day
       totalClicks
       uniqueClickers
     }
+  }
+  allTime: clickStats(
+    filter: {bu: $bu}
+    groupBy: [SEND]
+    groupLimit: 20
+    topLinks: 10
+  ) {
+    totalClicks
+    uniqueClickers
     topLinks {
       totalClicks
       uniqueClickers
@@ -572,13 +565,6 @@ export const ClicksPageDocument = new TypedDocumentString(`
         linkName
       }
     }
-  }
-  perSend: clickStats(
-    filter: $filter
-    groupBy: [SEND]
-    groupLimit: 20
-    topLinks: 1
-  ) {
     groups {
       totalClicks
       uniqueClickers

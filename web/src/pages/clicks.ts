@@ -27,50 +27,54 @@ function loadButton(context: PageContext, row: LoaderRow, reload: () => Promise<
   return h('div', { class: 'cell-actions' }, button, status.element);
 }
 
-function draw(
-  target: HTMLElement,
-  context: PageContext,
-  clicks: ClicksPageQuery,
-  reload: () => Promise<void>,
-  signal: AbortSignal,
-): void {
+/** The range's clicks and each reporting day's clicks and distinct clickers. */
+function rangeSection(clicks: ClicksPageQuery, range: number, signal: AbortSignal): HTMLElement {
   const days = [...clicks.perDay.groups].sort((a, b) => (a.day ?? '').localeCompare(b.day ?? ''));
-  fill(
-    target,
+  return section(
+    'click-range',
+    `The last ${range} days`,
+    figures([{ name: 'range-clicks', label: `Clicks, last ${range} days`, value: count(clicks.perDay.totalClicks) }]),
+    h(
+      'p',
+      { class: 'hint' },
+      'Distinct clickers are counted per reporting day: someone who clicked on two days counts on both.',
+    ),
+    timeChart({
+      name: 'clicks-per-day',
+      title: `Clicks and distinct clickers per reporting day, last ${range} days`,
+      times: days.map((row) => seconds(row.day!)),
+      series: [
+        { label: 'Clicks', values: days.map((row) => row.totalClicks) },
+        { label: 'Clickers', values: days.map((row) => row.uniqueClickers) },
+      ],
+      timeLabel: (at) => utcDay(new Date(at * 1000).toISOString()),
+      format: count,
+      utc: true,
+      signal,
+    }),
+  );
+}
+
+/** Clicks, distinct clickers, top links and sends since the first click loaded. */
+function allTimeSections(clicks: ClicksPageQuery): HTMLElement[] {
+  const { allTime } = clicks;
+  return [
     section(
-      'click-figures',
-      'Clicks in this range',
+      'click-all-time',
+      'All time',
       figures([
-        { name: 'total-clicks', label: 'Clicks', value: count(clicks.perDay.totalClicks) },
-        { name: 'unique-clickers', label: 'Distinct clickers', value: count(clicks.perDay.uniqueClickers) },
-        { name: 'sends', label: 'Sends clicked', value: count(clicks.perSend.groups.length) },
+        { name: 'all-time-clicks', label: 'Clicks, all time', value: count(allTime.totalClicks) },
+        { name: 'all-time-clickers', label: 'Distinct clickers, all time', value: count(allTime.uniqueClickers) },
       ]),
     ),
     section(
-      'click-days',
-      'Per day',
-      timeChart({
-        name: 'clicks-per-day',
-        title: 'Clicks and distinct clickers per reporting day',
-        times: days.map((row) => seconds(row.day!)),
-        series: [
-          { label: 'Clicks', values: days.map((row) => row.totalClicks) },
-          { label: 'Clickers', values: days.map((row) => row.uniqueClickers) },
-        ],
-        timeLabel: (at) => utcDay(new Date(at * 1000).toISOString()),
-        format: count,
-        utc: true,
-        signal,
-      }),
-    ),
-    section(
       'click-links',
-      'Top links',
+      'Top links, all time',
       dataTable({
         name: 'click-top-links',
-        caption: 'The most clicked links',
-        rows: clicks.perDay.topLinks,
-        empty: 'No clicks in this range.',
+        caption: 'The most clicked links of all time',
+        rows: allTime.topLinks,
+        empty: 'No clicks yet.',
         columns: [
           { header: 'Link', cell: (row) => h('span', { class: 'url' }, row.url?.url ?? '–') },
           { header: 'Name', cell: (row) => row.url?.linkName ?? '–' },
@@ -82,12 +86,12 @@ function draw(
     ),
     section(
       'click-sends',
-      'Per send',
+      'Per send, all time',
       dataTable({
         name: 'click-sends',
-        caption: 'Sends, most clicks first',
-        rows: clicks.perSend.groups,
-        empty: 'No clicks in this range.',
+        caption: 'Sends of all time, most clicks first',
+        rows: allTime.groups,
+        empty: 'No clicks yet.',
         columns: [
           { header: 'E-mail', cell: (row) => row.send?.emailName ?? '–' },
           { header: 'Business unit', cell: (row) => row.send?.bu ?? '–' },
@@ -99,32 +103,39 @@ function draw(
         ],
       }),
     ),
-    section(
-      'click-loaders',
-      'Loaders',
-      dataTable({
-        name: 'click-loaders',
-        caption: "Each business unit's click loader",
-        rows: clicks.clickSyncStatus,
-        empty: 'No business unit is configured or imported yet.',
-        columns: [
-          { header: 'Business unit', cell: (row) => row.bu },
-          { header: 'Source', cell: (row) => row.source },
-          { header: 'Loading', cell: (row) => (row.running ? 'Yes' : 'No') },
-          { header: 'Rows waiting', numeric: true, cell: (row) => count(row.backlog) },
-          { header: 'Oldest waiting', numeric: true, cell: (row) => duration(row.oldestUnprocessedAgeSeconds) },
-          { header: 'Last run', cell: (row) => when(row.lastRunAt) },
-          { header: 'Rows last run', numeric: true, cell: (row) => count(row.lastRunRows) },
-          ...(context.canOperate
-            ? [{ header: 'Action', cell: (row: LoaderRow) => loadButton(context, row, reload) }]
-            : []),
-        ],
-      }),
-    ),
+  ];
+}
+
+function loadersSection(context: PageContext, clicks: ClicksPageQuery, reload: () => Promise<void>): HTMLElement {
+  return section(
+    'click-loaders',
+    'Loaders',
+    dataTable({
+      name: 'click-loaders',
+      caption: "Each business unit's click loader",
+      rows: clicks.clickSyncStatus,
+      empty: 'No business unit is configured or imported yet.',
+      columns: [
+        { header: 'Business unit', cell: (row) => row.bu },
+        { header: 'Source', cell: (row) => row.source },
+        { header: 'Loading', cell: (row) => (row.running ? 'Yes' : 'No') },
+        { header: 'Rows waiting', numeric: true, cell: (row) => count(row.backlog) },
+        { header: 'Oldest waiting', numeric: true, cell: (row) => duration(row.oldestUnprocessedAgeSeconds) },
+        { header: 'Last run', cell: (row) => when(row.lastRunAt) },
+        { header: 'Rows last run', numeric: true, cell: (row) => count(row.lastRunRows) },
+        ...(context.canOperate
+          ? [{ header: 'Action', cell: (row: LoaderRow) => loadButton(context, row, reload) }]
+          : []),
+      ],
+    }),
   );
 }
 
-/** E-mail clicks: per day, top links, per send, and where each business unit's loader stands. */
+/**
+ * E-mail clicks: per reporting day over a range; clicks, distinct clickers, top links and sends
+ * over all time (distinct clickers over several days are kept only for all time); and where each
+ * business unit's loader stands.
+ */
 export const clicksPage: Page = async (context) => {
   const { root, api, signal } = context;
   const content = h('div');
@@ -138,12 +149,17 @@ export const clicksPage: Page = async (context) => {
   const nextDrawing = redrawing(signal);
 
   async function load(): Promise<void> {
-    const filter = { dayFrom: daysAgo(Number(range.value)), bu: unit.value || null };
-    const clicks = await api.request(ClicksPageDocument, { filter }, signal);
+    const days = Number(range.value);
+    const clicks = await api.request(ClicksPageDocument, { dayFrom: daysAgo(days), bu: unit.value || null }, signal);
     if (unit.options.length === 1) {
       unit.append(...clicks.clickSyncStatus.map((row) => h('option', { value: row.bu }, row.bu)));
     }
-    draw(content, context, clicks, load, nextDrawing());
+    fill(
+      content,
+      rangeSection(clicks, days, nextDrawing()),
+      ...allTimeSections(clicks),
+      loadersSection(context, clicks, load),
+    );
   }
 
   for (const select of [range, unit]) select.addEventListener('change', () => void attempt(load, status, signal));
@@ -153,7 +169,7 @@ export const clicksPage: Page = async (context) => {
     h(
       'div',
       { class: 'toolbar' },
-      h('label', { for: 'clicks-range' }, 'Range'),
+      h('label', { for: 'clicks-range' }, 'Days charted'),
       range,
       h('label', { for: 'clicks-bu' }, 'Business unit'),
       unit,
