@@ -12,12 +12,18 @@ export const MAX_SYNC_DAYS = 366;
 const DAY_MS = 86_400_000;
 const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** The day isIsoDate last found valid: a sync's rows come a day at a time, each row naming it. */
+let lastValidDay = '';
+
 /** True when `value` is YYYY-MM-DD and names a real calendar day. */
 export function isIsoDate(value: string): boolean {
+  if (value === lastValidDay) return true;
   const match = isoDate.exec(value);
   if (!match) return false;
   const parsed = new Date(`${value}T00:00:00.000Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+  const valid = !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+  if (valid) lastValidDay = value;
+  return valid;
 }
 
 export function formatIsoDate(date: Date): string {

@@ -12,6 +12,8 @@ export interface FlushResult {
 }
 
 interface EntryInProgress extends PendingEntry {
+  /** Its upsert key as entryKeyString gives it. */
+  key: string;
   publicationCode: string;
   creativeIds: Set<string>;
   sizes: Set<string>;
@@ -45,10 +47,10 @@ async function inTurns<T>(items: readonly T[], size: number, write: (batch: T[])
 
 /** An entry's figure as stored before this write (none: a new entry) and as it writes it. */
 function entryChange(
-  entry: PendingEntry,
+  entry: EntryInProgress,
   stored: ReadonlyMap<string, Document>,
 ): { before?: EntryFigure; after: EntryFigure } {
-  const held = stored.get(entryKeyString(entry.match, entry.reportDate));
+  const held = stored.get(entry.key);
   return { before: held ? storedFigure(held) : undefined, after: pendingFigure(entry) };
 }
 
@@ -80,6 +82,7 @@ export class EntryWriter {
     const entry = this.pending.get(key);
     if (!entry) {
       this.pending.set(key, {
+        key,
         match,
         reportDate: row.reportDate,
         dimensions: row.adSize,
