@@ -10,6 +10,7 @@ import { LakeResolver } from '../resolvers/fans/lake.resolver';
 import { CampaignDirectory } from '../services/fans/campaignDirectory';
 import { FanCampaigns } from '../services/fans/campaigns/fanCampaigns';
 import { FanEntries } from '../services/fans/entries/fanEntries';
+import { FanMarketCounts } from '../services/fans/entries/marketCounts';
 import { FanIngest } from '../services/fans/ingest/fanIngest';
 import { ensureIngestQueue, fanIngestConsumer } from '../services/fans/ingest/ingestQueue';
 import { createFanIngestMetrics } from '../services/fans/ingest/metrics';
@@ -37,6 +38,7 @@ import { defineFeature } from './feature';
 function fanServices(app: App): FanServices {
   const directory = new CampaignDirectory(app.db);
   const entries = new FanEntries(app.db);
+  const marketCounts = new FanMarketCounts(app.db);
   const ingestMetrics = createFanIngestMetrics(app.metrics);
   const lake = new FanLakeWriter({
     db: app.db,
@@ -46,7 +48,7 @@ function fanServices(app: App): FanServices {
     flushRecords: app.config.FAN_LAKE_FLUSH_RECORDS,
     flushSeconds: app.config.FAN_LAKE_FLUSH_SECONDS,
   });
-  const registrations = new FanRegistrations({ db: app.db, directory, lake });
+  const registrations = new FanRegistrations({ db: app.db, directory, lake, marketCounts });
   const codes = codeServices({ ...app, ...app.ports, directory, lake });
   const scoring = scoringServices({
     ...app,
@@ -60,6 +62,7 @@ function fanServices(app: App): FanServices {
     ...codes,
     directory,
     entries,
+    marketCounts,
     campaigns: new FanCampaigns({ db: app.db, directory, entries }),
     stats: statsServices({ db: app.db, notifier: app.ports.notifier, jobs: app.jobs }),
     lake,
@@ -143,6 +146,9 @@ export const fansFeature = defineFeature({
     });
   },
   async start(app, services) {
+    const recounted = await services.marketCounts.recountMissing();
+    if (recounted > 0)
+      app.logger.info({ feature: 'fans', campaigns: recounted }, 'market counts built from the entries');
     await ensureIngestQueue(app.ports.queue, app.config.FAN_INGEST_QUEUE);
     await services.lake.start();
     await services.assignment.start();
@@ -156,6 +162,7 @@ export const fansFeature = defineFeature({
     await services.scoring.poll.stop();
     await services.lake.stop();
   },
+  rebuildStats: async (_app, { marketCounts }) => ({ campaigns: await marketCounts.rebuild() }),
   demo: (app, services) => writeFanDemo(services, app.config.DEMO_FAN_REGISTRATIONS, app.logger),
   commands: {
     lake: {
@@ -169,8 +176,8 @@ export const fansFeature = defineFeature({
     },
     fans: {
       ...FANS_COMMAND,
-      run: (app, flags, positional, _services, out) =>
-        runFansCommand({ db: app.db, objects: app.ports.objects }, flags, positional, out),
+      run: (app, flags, positional, { marketCounts }, out) =>
+        runFansCommand({ db: app.db, objects: app.ports.objects, marketCounts }, flags, positional, out),
     },
     scoring: {
       ...SCORING_COMMAND,

@@ -50,8 +50,8 @@ const appCommands: Record<string, RunnableCommand> = {
   },
   stats: {
     description:
-      'rebuild: recomputes the dashboard figures kept beside the data (campaign stats, click and tracking rollups) from the data',
-    usage: 'stats rebuild [--domain campaigns|clicks|tracking]',
+      'rebuild: recomputes the dashboard figures kept beside the data (campaign stats, click and tracking rollups, fan registrations per market) from the data',
+    usage: 'stats rebuild [--domain campaigns|clicks|tracking|fans]',
     async run(app, flags, positional, features, out) {
       const { domain } = checkFlags(flags, { optional: ['domain'] });
       if (positional.join(' ') !== 'rebuild') throw new UsageError('stats: the only subcommand is "rebuild"');

@@ -1,4 +1,5 @@
 import type { Db } from '../../src/datasources/store';
+import { FanMarketCounts } from '../../src/services/fans/entries/marketCounts';
 import { entryId, FAN_ENTRIES, type FanEntryDoc } from '../../src/services/fans/model';
 import { graphql, type GraphQLResponse } from '../support/graphql';
 
@@ -113,5 +114,8 @@ export function entryDoc(campaignId: string, userId: string, extra: Partial<FanE
   };
 }
 
-export const insertEntries = (db: Db, entries: FanEntryDoc[]) =>
-  db.collection<FanEntryDoc>(FAN_ENTRIES).insertMany(entries);
+/** Stores entries directly, then counts their markets as `stats rebuild` does. */
+export async function insertEntries(db: Db, entries: FanEntryDoc[]): Promise<void> {
+  await db.collection<FanEntryDoc>(FAN_ENTRIES).insertMany(entries);
+  await new FanMarketCounts(db).rebuild();
+}

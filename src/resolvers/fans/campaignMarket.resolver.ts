@@ -3,7 +3,7 @@ import type { GraphQLContext } from '../../context';
 import { Market } from '../../schema/fans/campaign.type';
 import type { FanServices } from '../../services/fans/services';
 
-/** A market's registrations against its limit: one index count per market, once per request. */
+/** A market's registrations against its limit: the campaign's kept counts, read once per request. */
 @Resolver(() => Market)
 export class FanCampaignMarketResolver {
   constructor(private readonly services: FanServices) {}
@@ -31,7 +31,7 @@ export class FanCampaignMarketResolver {
       }
       const counts = new Map<string, number>();
       for (const [campaignId, marketIds] of byCampaign) {
-        const perMarket = await this.services.entries.registrationsPerMarket(campaignId, marketIds);
+        const perMarket = await this.services.marketCounts.read(campaignId, marketIds);
         for (const [marketId, count] of perMarket) counts.set(JSON.stringify([campaignId, marketId]), count);
       }
       return keys.map((key) => counts.get(key) ?? 0);

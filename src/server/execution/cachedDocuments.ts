@@ -1,7 +1,15 @@
 import { JOBS } from '../../jobs/jobStore';
 import { C } from '../../services/campaigns/model';
 import { STATS_COLLECTIONS } from '../../services/campaigns/statsRollup';
-import { ADMIN_STATS, CODE_POOLS, CODES, DEMAND, FAN_CAMPAIGNS, FAN_ENTRIES } from '../../services/fans/model';
+import {
+  ADMIN_STATS,
+  CODE_POOLS,
+  CODES,
+  DEMAND,
+  FAN_CAMPAIGNS,
+  FAN_ENTRIES,
+  FAN_ENTRY_COUNTS,
+} from '../../services/fans/model';
 import { AD_CAMPAIGNS } from '../../services/tracking/relatedDocuments';
 import { INSERTION_ORDERS, TRACKING_SCRIPTS } from '../../services/tracking/orderLookup';
 import { PERFORMANCE_ENTRIES } from '../../services/tracking/performanceEntry';
@@ -28,7 +36,7 @@ const tracking = [
   INSERTION_ORDERS,
   TRACKING_SCRIPTS,
 ];
-const fans = [FAN_CAMPAIGNS, FAN_ENTRIES, DEMAND, ADMIN_STATS, CODE_POOLS, CODES];
+const fans = [FAN_CAMPAIGNS, FAN_ENTRIES, FAN_ENTRY_COUNTS, DEMAND, ADMIN_STATS, CODE_POOLS, CODES];
 
 const JOB_ROW = `fragment JobRow on Job {
   id type status trigger attempts maxAttempts createdAt startedAt finishedAt runAt cancelRequested

@@ -11,6 +11,8 @@ export const CODES = 'codes';
 /** Selected events per (campaign, fan): the seed's DynamoDB demandTable. */
 export const DEMAND = 'demand';
 export const ADMIN_STATS = 'adminStats';
+/** Registrations per market kept with the entries (entries/marketCounts.ts). */
+export const FAN_ENTRY_COUNTS = 'fanEntryCounts';
 export const BLACKLIST = 'blacklist';
 
 export type FanCampaignStatus = 'DRAFT' | 'OPEN' | 'CLOSED';

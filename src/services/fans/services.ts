@@ -3,6 +3,7 @@ import type { CodeAssignment } from './codes/codeAssignment';
 import type { FanCodes } from './codes/fanCodes';
 import type { FanCampaigns } from './campaigns/fanCampaigns';
 import type { FanEntries } from './entries/fanEntries';
+import type { FanMarketCounts } from './entries/marketCounts';
 import type { FanIngest } from './ingest/fanIngest';
 import type { FanRegistrations } from './ingest/registrations';
 import type { FanLakeWriter } from './lake/writer';
@@ -22,6 +23,8 @@ export interface FanServices {
   directory: CampaignDirectory;
   campaigns: FanCampaigns;
   entries: FanEntries;
+  /** Registrations per market kept with the entries (read by the markets' figures, `stats rebuild`). */
+  marketCounts: FanMarketCounts;
   /** Admin stats snapshots, the Slack stats report and the notifications read back. */
   stats: StatsServices;
   /** Validated records into the lake buffer and from it to Avro files (the pipelines' LakeWriter). */

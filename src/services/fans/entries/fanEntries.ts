@@ -58,8 +58,8 @@ export class FanEntries {
     };
   }
 
-  /** Registrations per market (by first preference), one index range count each. */
-  async registrationsPerMarket(campaignId: string, marketIds: readonly string[]): Promise<Map<string, number>> {
+  /** Entries per market (by first preference), one index range count each. */
+  private async firstChoiceCounts(campaignId: string, marketIds: readonly string[]): Promise<Map<string, number>> {
     const counts = await Promise.all(marketIds.map((market) => this.collection.countDocuments({ campaignId, market })));
     return new Map(marketIds.map((market, index) => [market, counts[index]!]));
   }
@@ -71,7 +71,7 @@ export class FanEntries {
    */
   async marketsWithEntries(campaignId: string, marketIds: readonly string[]): Promise<string[]> {
     if (marketIds.length === 0) return [];
-    const firstChoices = await this.registrationsPerMarket(campaignId, marketIds);
+    const firstChoices = await this.firstChoiceCounts(campaignId, marketIds);
     const used = marketIds.filter((market) => firstChoices.get(market)! > 0);
     const rest = marketIds.filter((market) => !used.includes(market));
     if (rest.length === 0) return used;

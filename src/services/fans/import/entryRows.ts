@@ -1,6 +1,8 @@
 import type { Db } from '../../../datasources/store';
+import { writtenTogether } from '../../writtenTogether';
 import { formatSelectedEvents, SELECTED_EVENTS_RULE } from '../codes/codeFormat';
 import { marketOf } from '../campaignDirectory';
+import { FanMarketCounts, MarketCountChanges } from '../entries/marketCounts';
 import { toE164 } from '../ingest/phone';
 import { isEmail } from '../ingest/recordRules';
 import { entryId, FAN_ENTRIES, type FanEntryDoc } from '../model';
@@ -73,6 +75,7 @@ export async function loadEntries(
   campaigns: CampaignCache,
   rows: ImportRow[],
   now: Date,
+  marketCounts = new FanMarketCounts(db),
 ): Promise<BatchOutcome> {
   await campaigns.load(rows);
   const docs: FanEntryDoc[] = [];
@@ -84,6 +87,36 @@ export async function loadEntries(
       rejects.push(rowRefusal(row, error));
     }
   }
-  const written = await insertMissing(db.collection<FanEntryDoc>(FAN_ENTRIES), docs);
-  return { loaded: written.inserted, existing: written.existing, rejects };
+  const inserted = await marketCounts.exclusive(
+    docs.map((doc) => doc.campaignId),
+    () => insertCounted(db, marketCounts, docs),
+  );
+  return { loaded: inserted, existing: docs.length - inserted, rejects };
+}
+
+/**
+ * The entries not stored yet, inserted with the market counts they add in one commit (planned
+ * from the entries stored before); answers how many it inserted. An entry another process
+ * inserted meanwhile gives its planned count back.
+ */
+async function insertCounted(db: Db, marketCounts: FanMarketCounts, docs: FanEntryDoc[]): Promise<number> {
+  const stored = await marketCounts.storedMarkets(docs.map((doc) => doc._id));
+  const planned = new Map<string, FanEntryDoc>();
+  for (const doc of docs) if (!stored.has(doc._id) && !planned.has(doc._id)) planned.set(doc._id, doc);
+  const missing = [...planned.values()];
+  const changes = new MarketCountChanges();
+  for (const doc of missing) changes.add(doc.campaignId, doc.market, 1);
+  const [written] = (await writtenTogether([
+    insertMissing(db.collection<FanEntryDoc>(FAN_ENTRIES), missing),
+    ...marketCounts.write(changes),
+  ])) as [Awaited<ReturnType<typeof insertMissing>>];
+  if (written.inserted < missing.length) {
+    const inserted = new Set(written.insertedIndexes);
+    const givenBack = new MarketCountChanges();
+    missing.forEach((doc, index) => {
+      if (!inserted.has(index)) givenBack.add(doc.campaignId, doc.market, -1);
+    });
+    await writtenTogether(marketCounts.write(givenBack));
+  }
+  return written.inserted;
 }

@@ -6,6 +6,7 @@ import { CampaignCache } from './campaignCache';
 import { loadCampaigns } from './campaignRows';
 import { loadCodes } from './codeRows';
 import { loadDemand } from './demandRows';
+import { FanMarketCounts } from '../entries/marketCounts';
 import { loadEntries } from './entryRows';
 import { importFile, type ImportFileResult } from './importResult';
 import { importFormat } from './importRows';
@@ -35,18 +36,21 @@ export interface FanImportResult {
  * store yet are written, so a rerun (after fixing refused rows) loads what is missing.
  */
 export async function importFans(
-  deps: { db: Db; objects: ObjectStore },
+  deps: { db: Db; objects: ObjectStore; marketCounts?: FanMarketCounts },
   sources: FanImportSources,
   now = new Date(),
 ): Promise<FanImportResult> {
   await checkSources(sources);
   const { db } = deps;
+  const marketCounts = deps.marketCounts ?? new FanMarketCounts(db);
   const campaigns = new CampaignCache(db);
   const result: FanImportResult = {};
   if (sources.campaigns)
     result.campaigns = await importFile(sources.campaigns, 'campaigns', (rows) => loadCampaigns(db, rows, now));
   if (sources.entries) {
-    result.entries = await importFile(sources.entries, 'entries', (rows) => loadEntries(db, campaigns, rows, now));
+    result.entries = await importFile(sources.entries, 'entries', (rows) =>
+      loadEntries(db, campaigns, rows, now, marketCounts),
+    );
   }
   if (sources.codes)
     result.codes = await importFile(sources.codes, 'codes', (rows) => loadCodes(db, campaigns, rows, now));

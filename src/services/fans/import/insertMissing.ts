@@ -8,11 +8,15 @@ import type { AnyBulkWriteOperation, Collection, Document } from '../../../datas
 export async function insertMissing<D extends Document & { _id: string }>(
   collection: Collection<D>,
   docs: D[],
-): Promise<{ inserted: number; existing: number }> {
-  if (docs.length === 0) return { inserted: 0, existing: 0 };
+): Promise<{ inserted: number; existing: number; insertedIndexes: number[] }> {
+  if (docs.length === 0) return { inserted: 0, existing: 0, insertedIndexes: [] };
   const operations = docs.map(({ _id, ...fields }) => ({
     updateOne: { filter: { _id }, update: { $setOnInsert: fields }, upsert: true },
   })) as AnyBulkWriteOperation<D>[];
   const result = await collection.bulkWrite(operations, { ordered: false });
-  return { inserted: result.upsertedCount, existing: result.matchedCount };
+  return {
+    inserted: result.upsertedCount,
+    existing: result.matchedCount,
+    insertedIndexes: Object.keys(result.upsertedIds).map(Number),
+  };
 }
