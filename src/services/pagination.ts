@@ -45,7 +45,13 @@ export async function paginate<D extends Document, N>(
   collection: Collection<D>,
   filter: Filter<D>,
   args: PageArgs,
-  options: { sortField?: string; direction?: 1 | -1; toNode: (doc: D) => N },
+  options: {
+    sortField?: string;
+    direction?: 1 | -1;
+    toNode: (doc: D) => N;
+    /** The filter's total when a figure kept with the data holds it: then the documents are not counted. */
+    totalCount?: number;
+  },
 ): Promise<Page<N>> {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
@@ -66,7 +72,7 @@ export async function paginate<D extends Document, N>(
   const sort: Sort = sortField === '_id' ? { _id: direction } : { [sortField]: direction, _id: direction };
   const [docs, totalCount] = await Promise.all([
     collection.find(pageFilter as Filter<D>, { sort, limit: first + 1 }).toArray(),
-    collection.countDocuments(filter),
+    options.totalCount ?? collection.countDocuments(filter),
   ]);
   const pageDocs = docs.slice(0, first) as D[];
   const edges = pageDocs.map((doc) => ({

@@ -38,8 +38,9 @@ export class PerformanceEntryResolver {
   async performanceSummary(
     @Arg('filter', () => PerformanceEntryFilter, { nullable: true }) filter: PerformanceEntryFilter | null,
     @Arg('groupBy', () => [PerformanceGroupBy], { defaultValue: [] }) groupBy: PerformanceGroupBy[],
+    @Ctx() { loaders }: GraphQLContext,
   ): Promise<PerformanceSummaryRow[]> {
-    const rows = await this.services.performance.summarize(filter ?? {}, groupBy);
+    const rows = await this.services.performance.summarize(filter ?? {}, groupBy, loaders);
     return rows.map((row) => Object.assign(new PerformanceSummaryRow(), row));
   }
 

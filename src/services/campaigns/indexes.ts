@@ -1,5 +1,5 @@
 import type { IndexDeclaration, RetiredIndex } from '../../datasources/store/indexes';
-import { archivedMemberFilter, C } from './model';
+import { archivedMemberFilter, C, recipientFlags } from './model';
 
 /**
  * The campaigns domain's indexes.
@@ -28,6 +28,13 @@ export const campaignIndexes: IndexDeclaration[] = [
   { collection: C.templates, key: { archivedAt: 1, name: 1, _id: 1 } },
   { collection: C.audiences, key: { archivedAt: 1, name: 1, _id: 1 } },
   { collection: C.recipients, key: { campaignId: 1, status: 1, _id: 1 } },
+  // Who opened, clicked or converted, in _id order: each index holds only the recipients whose
+  // flag is on, so a page of them reads its rows only, and a freeze writes none of them.
+  ...recipientFlags.map((flag): IndexDeclaration => ({
+    collection: C.recipients,
+    key: { campaignId: 1, [flag]: 1, _id: 1 },
+    options: { partialFilterExpression: { [flag]: true } },
+  })),
   { collection: C.events, key: { recordedAt: 1, _id: 1 } },
   { collection: C.events, key: { campaignId: 1, occurredAt: 1 } },
   { collection: C.imports, key: { audienceId: 1, createdAt: -1 } },

@@ -1,14 +1,9 @@
 import type { Db } from '../../datasources/store';
-import { C, type CampaignDoc, type RecipientDoc } from './model';
+import type { CampaignDoc } from './model';
 import { bucketMs, bucketStarts, engagementRates, granularityFor, rate, type EngagementCounts } from './rates';
+import { keptRecipientCounts } from './recipientCounts';
 import type { CampaignStats, TimeBucket } from './stats';
-import {
-  STATS_COLLECTIONS,
-  statsDayId,
-  type BucketCounts,
-  type CampaignStatsDayDoc,
-  type CampaignStatsDoc,
-} from './statsRollup';
+import { STATS_COLLECTIONS, statsDayId, type BucketCounts, type CampaignStatsDayDoc } from './statsRollup';
 
 const DAY_MS = 86_400_000;
 
@@ -17,20 +12,18 @@ const utcDay = (at: Date) => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS
 /**
  * A campaign's analytics since its creation, from the figures kept as its events are stored
  * (statsRollup.ts): one document of totals, one per day of the series (whose hours make the
- * hourly series), and the recipients' counts from their index. Reads no event.
+ * hourly series), and the recipients' counts kept as they are frozen and sent
+ * (recipientCounts.ts). Reads no event and no recipient.
  */
 export async function keptStats(db: Db, campaign: CampaignDoc, now: Date): Promise<CampaignStats> {
   const campaignId = campaign._id;
   const from = campaign.createdAt;
   const to = now.getTime() > from.getTime() ? now : new Date(from.getTime() + 1);
-  const recipients = db.collection<RecipientDoc>(C.recipients);
   const granularity = granularityFor(from, to);
   const starts = bucketStarts(from, to, granularity);
   const lastDay = utcDay(starts.at(-1) ?? from);
-  const [audienceSize, sent, totals, days] = await Promise.all([
-    recipients.countDocuments({ campaignId }),
-    recipients.countDocuments({ campaignId, status: 'SENT' }),
-    db.collection<CampaignStatsDoc>(STATS_COLLECTIONS.totals).findOne({ _id: campaignId }),
+  const [{ audienceSize, sent, totals }, days] = await Promise.all([
+    keptRecipientCounts(db, campaign),
     db
       .collection<CampaignStatsDayDoc>(STATS_COLLECTIONS.days)
       .find({ _id: { $gte: statsDayId(campaignId, utcDay(from)), $lte: statsDayId(campaignId, lastDay) } })

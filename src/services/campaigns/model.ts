@@ -205,6 +205,10 @@ export interface RecipientDoc {
   lastConvertedAt?: Date | null;
 }
 
+/** What a recipient did, each a flag that once on stays on. */
+export const recipientFlags = ['opened', 'clicked', 'converted'] as const;
+export type RecipientFlag = (typeof recipientFlags)[number];
+
 /** The source of truth for engagement: written once (unique _id), then applied to the recipient. */
 export interface CampaignEventDoc {
   _id: string;

@@ -28,8 +28,10 @@ const widen = (span: { first: Date; last: Date } | undefined, group: EngagementG
  * Recomputes one campaign's figures from its events: the recipients' flags and clicked links
  * (set where the events say so), the totals and the days of the series, replacing what was
  * kept. Run while no event of the campaign is being stored (CampaignEventRecorder.exclusive).
- * Once its events were expired, the days before the horizon stay as they were kept (an
- * unfinished expiry is completed first) and the totals add them to the events kept.
+ * The recipients sent are recounted from their statuses: a batch a send marks while that runs
+ * may be left out (rebuild again once the send ended). Once its events were expired, the days
+ * before the horizon stay as they were kept (an unfinished expiry is completed first) and the
+ * totals add them to the events kept.
  */
 export async function rebuildCampaignStats(db: Db, campaignId: string): Promise<CampaignStatsDoc> {
   const horizon = await campaignEventHorizon(db, campaignId);
@@ -87,12 +89,16 @@ export async function rebuildCampaignStats(db: Db, campaignId: string): Promise<
   await repairRecipients(db, engagement);
   await countRecipients(db, campaignId, totals);
   const kept = db.collection<CampaignStatsDoc>(STATS_COLLECTIONS.totals);
-  // a campaign no one engaged with has no figures, as when they are kept by the writes
+  // a campaign no one engaged with has only its sent count, as when its figures are kept by the writes
   const engaged = groups.length > 0 || expiredDays > 0;
-  if (!engaged && totals.uniqueOpens + totals.uniqueClicks + totals.conversions === 0) {
-    await kept.deleteOne({ _id: campaignId });
-  } else {
+  if (engaged || totals.uniqueOpens + totals.uniqueClicks + totals.conversions > 0) {
     await kept.replaceOne({ _id: campaignId }, totals, { upsert: true });
+  } else if (totals.sent) {
+    await kept.replaceOne({ _id: campaignId }, { _id: campaignId, sent: totals.sent } as CampaignStatsDoc, {
+      upsert: true,
+    });
+  } else {
+    await kept.deleteOne({ _id: campaignId });
   }
   await rebuildDays(db, campaignId, horizon);
   return totals;
@@ -147,9 +153,10 @@ async function repairRecipients(db: Db, engagement: Map<string, RecipientEngagem
   }
 }
 
-/** The unique counts follow the recipients' flags, as the kept figures do. */
+/** The unique counts follow the recipients' flags, as the kept figures do; sent, their status. */
 async function countRecipients(db: Db, campaignId: string, totals: CampaignStatsDoc): Promise<void> {
   const recipients = db.collection<RecipientDoc>(C.recipients);
+  totals.sent = await recipients.countDocuments({ campaignId, status: 'SENT' });
   const [flags] = await recipients
     .aggregate<{ opened: number; clicked: number; converted: number }>([
       { $match: { campaignId } },

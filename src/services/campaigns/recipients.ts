@@ -4,7 +4,8 @@ import type { ObjectStore } from '../../datasources/objects/port';
 import type { Db, Filter } from '../../datasources/store';
 import { paginate, type Page, type PageArgs } from '../pagination';
 import { getCampaign } from './campaigns';
-import { C, type RecipientDoc, type RecipientStatus } from './model';
+import { C, recipientFlags, type CampaignDoc, type RecipientDoc, type RecipientStatus } from './model';
+import { flagTotals, keptRecipientCounts } from './recipientCounts';
 import { membersOf, type RecipientMember } from './recipientMembers';
 import type { TrackingSite } from './trackingSite';
 
@@ -15,9 +16,13 @@ export interface RecipientFilter {
   status?: RecipientStatus | null;
 }
 
+/**
+ * The store filter of a campaign's recipients matching `filter`. A status, or a flag that must be
+ * on, has an index listing its recipients in _id order (indexes.ts): a page reads its rows only.
+ */
 export function recipientQuery(campaignId: string, filter: RecipientFilter = {}): Filter<RecipientDoc> {
   const query: Filter<RecipientDoc> = { campaignId };
-  for (const flag of ['opened', 'clicked', 'converted', 'status'] as const) {
+  for (const flag of [...recipientFlags, 'status'] as const) {
     if (filter[flag] !== undefined && filter[flag] !== null) (query as Record<string, unknown>)[flag] = filter[flag];
   }
   return query;
@@ -74,6 +79,26 @@ async function* csvLines(db: Db, query: Filter<RecipientDoc>, counter: { rows: n
 /** What a listed recipient becomes, given its member as it is now. */
 export type RecipientNode<N> = (recipient: RecipientDoc, member: RecipientMember | undefined) => N;
 
+/**
+ * How many recipients match `filter` by the campaign's kept figures (recipientCounts.ts): all of
+ * them, those sent, and those with one flag on or off. Undefined for a filter they do not answer
+ * (another status, or several conditions at once), whose recipients are counted.
+ */
+export async function keptRecipientTotal(
+  db: Db,
+  campaign: CampaignDoc,
+  filter: RecipientFilter,
+): Promise<number | undefined> {
+  const given = (['status', ...recipientFlags] as const).filter((field) => (filter[field] ?? null) !== null);
+  if (given.length > 1 || (filter.status && filter.status !== 'SENT')) return undefined;
+  const { audienceSize, sent, totals } = await keptRecipientCounts(db, campaign);
+  const condition = given[0];
+  if (!condition) return audienceSize;
+  if (condition === 'status') return sent;
+  const flagged = totals?.[flagTotals[condition]] ?? 0;
+  return filter[condition] ? flagged : audienceSize - flagged;
+}
+
 /** A page of a campaign's recipients matching `filter`. */
 export async function recipientsPage<N>(
   db: Db,
@@ -82,9 +107,10 @@ export async function recipientsPage<N>(
   page: PageArgs,
   toNode: RecipientNode<N>,
 ): Promise<Page<N>> {
-  await getCampaign(db, campaignId);
+  const campaign = await getCampaign(db, campaignId);
   const found = await paginate(db.collection<RecipientDoc>(C.recipients), recipientQuery(campaignId, filter), page, {
     toNode: (doc: RecipientDoc) => doc,
+    totalCount: await keptRecipientTotal(db, campaign, filter),
   });
   const members = await membersOf(
     db,

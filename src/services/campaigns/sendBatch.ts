@@ -1,7 +1,8 @@
 import type { MessagingPort, OutboundMessage, SendResult } from '../../datasources/messaging/port';
-import type { AnyBulkWriteOperation, Db } from '../../datasources/store';
+import type { Db } from '../../datasources/store';
 import type { JobContext } from '../../jobs/jobType';
 import type { SuppressionList } from '../suppression/suppressionList';
+import { markRecipients, movableRecipients } from './markRecipients';
 import { C, type CampaignDoc, type RecipientDoc, type RecipientStatus } from './model';
 import { membersOf, type RecipientMember } from './recipientMembers';
 import { renderMessage } from './render';
@@ -14,6 +15,7 @@ const BATCH_SIZE = 200;
 const PARALLEL_SENDS = 16;
 /** Provider errors that are about this one message: the recipient is FAILED, the send goes on. */
 const recipientErrors = new Set(['MessageRejected', 'BadRequestException', 'InvalidParameterValue']);
+const PENDING: RecipientStatus[] = ['PENDING'];
 
 /** What a campaign send uses: the store, the messaging port, where tracking links point and who is suppressed. */
 export interface SendDeps {
@@ -31,11 +33,12 @@ export type StopReason = 'PAUSED' | 'CANCELLED' | 'SUPERSEDED';
 /**
  * Sends every PENDING recipient in batches by id: render from the member as it is now (one
  * archived since the freeze, or on the suppression list, is SKIPPED), hand to the messaging port
- * with the recipient id as idempotency key, then mark the batch in one bulk write. A crash between the
- * send and the mark leaves the recipient PENDING; the next run sends again with the same key,
- * which the port answers as a duplicate without delivering twice. Between batches it reports
- * progress (which also throws if the job was cancelled) and stops when the campaign was paused,
- * cancelled or taken over by a newer send job.
+ * with the recipient id as idempotency key, then mark the batch in one commit with the count of
+ * those sent (markRecipients.ts). A crash between the send and the mark leaves the recipient
+ * PENDING; the next run sends again with the same key, which the port answers as a duplicate
+ * without delivering twice. Between batches it reports progress (which also throws if the job
+ * was cancelled) and stops when the campaign was paused, cancelled or taken over by a newer send
+ * job.
  */
 export async function sendPendingRecipients(
   deps: SendDeps,
@@ -70,13 +73,9 @@ export async function sendPendingRecipients(
         : Promise.resolve<RecipientStatus>('SKIPPED');
     });
     const sentAt = now();
-    const marks: AnyBulkWriteOperation<RecipientDoc>[] = batch.map((recipient, index) => ({
-      updateOne: {
-        filter: { _id: recipient._id, status: 'PENDING' },
-        update: { $set: { status: outcomes[index], sentAt } },
-      },
-    }));
-    await recipients.bulkWrite(marks, { ordered: false });
+    const ids = batch.map((recipient) => recipient._id);
+    const marks = ids.map((recipientId, index) => ({ recipientId, set: { status: outcomes[index]!, sentAt } }));
+    await markRecipients(deps.db, campaign._id, marks, PENDING, await movableRecipients(deps.db, ids, PENDING));
     sent += outcomes.filter((status) => status === 'SENT').length;
     done += batch.length;
     await context.setStats({ audienceSize: total, processed: done });

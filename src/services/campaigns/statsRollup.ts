@@ -17,6 +17,11 @@ export interface CampaignStatsDoc {
   conversions: number;
   /** By link index ("-1": clicks that named no link). */
   links: Record<string, { clicks: number; uniqueClickers: number }>;
+  /**
+   * Recipients sent (status SENT), counted in the commit that marks them; absent from totals kept
+   * before it was, until a rebuild.
+   */
+  sent?: number;
 }
 
 /** Event counts of one bucket of a campaign's time series. */

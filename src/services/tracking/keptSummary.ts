@@ -1,5 +1,7 @@
+import { EJSON } from 'bson';
 import type { Db, Document } from '../../datasources/store';
 import { badInput } from '../../errors';
+import type { Loaders } from '../loaders';
 import { percentage } from './metrics';
 import type { GroupDimension, PerformanceFilter, SummaryRow } from './performanceQueries';
 import {
@@ -16,12 +18,14 @@ const attributes: Partial<Record<GroupDimension, [RollupDimension, 'campaignId' 
   PUBLICATION: ['publication', 'publicationId'],
   CHANNEL: ['channel', 'channel'],
 };
-const periods: Partial<Record<GroupDimension, 'day' | 'week' | 'month'>> = { DAY: 'day', WEEK: 'week', MONTH: 'month' };
+type Period = 'day' | 'week' | 'month';
+const periods: Partial<Record<GroupDimension, Period>> = { DAY: 'day', WEEK: 'week', MONTH: 'month' };
 
 const DAY_MS = 86_400_000;
 const dayOf = (at: Date) => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
 /** Monday 00:00 UTC of the week of `at` ($dateTrunc with startOfWeek monday). */
 const weekOf = (at: Date) => new Date(dayOf(at).getTime() - ((at.getUTCDay() + 6) % 7) * DAY_MS);
+const periodStart: Record<Period, (at: Date) => Date> = { day: dayOf, week: weekOf, month: monthStart };
 
 /** The one dimension a filter narrows to, or undefined; null when it narrows to more than the figures keep. */
 function filterDimension(filter: PerformanceFilter): [RollupDimension, unknown] | undefined | null {
@@ -35,6 +39,26 @@ function filterDimension(filter: PerformanceFilter): [RollupDimension, unknown] 
   return given[0];
 }
 
+/** Reads the kept figures a query selects. */
+export type FigureReader = (query: Document) => Promise<PerformanceRollupDoc[]>;
+
+export const storedFigures =
+  (db: Db): FigureReader =>
+  (query) =>
+    db.collection<PerformanceRollupDoc>(PERFORMANCE_ROLLUPS).find(query).toArray();
+
+/**
+ * A reader for the summaries of one request: the figures of a query are read once however many
+ * of its summaries ask for them (a page's total and its rows by day read the same days).
+ */
+export function requestFigures(db: Db, loaders: Loaders): FigureReader {
+  const read = storedFigures(db);
+  const loader = loaders.custom<string, PerformanceRollupDoc[]>('tracking:figures', (keys) =>
+    Promise.all(keys.map((key) => read(EJSON.parse(key) as Document))),
+  );
+  return (query) => loader.load(EJSON.stringify(query));
+}
+
 /**
  * performanceSummary from the kept figures (performanceRollups.ts), or null when they cannot
  * give it: a filter by order, item or source, two of campaign/publication/channel at once, or
@@ -46,6 +70,7 @@ export async function keptSummary(
   filter: PerformanceFilter,
   groupBy: readonly GroupDimension[],
   maxGroups: number,
+  readFigures: FigureReader = storedFigures(db),
 ): Promise<SummaryRow[] | null> {
   const dimensions = [...new Set(groupBy)];
   const narrowed = filterDimension(filter);
@@ -61,23 +86,23 @@ export async function keptSummary(
   const query: Document = { dim };
   if (narrowed) query.value = narrowed[1];
   if (dateFrom || dateTo) query.at = { ...(dateFrom ? { $gte: dateFrom } : {}), ...(dateTo ? { $lte: dateTo } : {}) };
-  const figures = await db.collection<PerformanceRollupDoc>(PERFORMANCE_ROLLUPS).find(query).toArray();
+  const figures = await readFigures(query);
   const rows = new Map<string, { key: Partial<SummaryRow>; sums: EntrySums }>();
+  const periodOf = unit ? periodStart[unit] : undefined;
   for (const figure of figures) {
     // a figure none of whose entries start there any more (they moved to another value)
     if (figure.entries === 0) continue;
-    const key: Partial<SummaryRow> = {};
-    if (unit === 'day') key.day = dayOf(figure.at);
-    if (unit === 'week') key.week = weekOf(figure.at);
-    if (unit === 'month') key.month = monthStart(figure.at);
-    if (attribute) (key as Record<string, unknown>)[attribute[1]] = figure.value;
-    const id = JSON.stringify(key);
-    const row = rows.get(id) ?? {
-      key,
-      sums: { entries: 0, impressions: 0, clicks: 0, viewableImpressions: 0, reach: 0 },
-    };
+    const start = periodOf?.(figure.at);
+    const id = `${start?.getTime() ?? ''}|${typeof figure.value}|${String(figure.value)}`;
+    let row = rows.get(id);
+    if (!row) {
+      const key: Partial<SummaryRow> = {};
+      if (unit && start) key[unit] = start;
+      if (attribute) (key as Record<string, unknown>)[attribute[1]] = figure.value;
+      row = { key, sums: { entries: 0, impressions: 0, clicks: 0, viewableImpressions: 0, reach: 0 } };
+      rows.set(id, row);
+    }
     addSums(row.sums, figure);
-    rows.set(id, row);
   }
   if (rows.size > maxGroups) {
     throw badInput(`groupBy: more than ${maxGroups} groups; narrow the filter or group more coarsely`, 'groupBy');

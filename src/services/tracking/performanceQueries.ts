@@ -1,7 +1,8 @@
 import type { Db, Document, Filter } from '../../datasources/store';
 import { badInput } from '../../errors';
 import { entrySums } from './entrySums';
-import { keptSummary } from './keptSummary';
+import { keptSummary, requestFigures, storedFigures } from './keptSummary';
+import type { Loaders } from '../loaders';
 import { paginate, type Page, type PageArgs } from '../pagination';
 import { percentage } from './metrics';
 import { PERFORMANCE_ENTRIES } from './performanceEntry';
@@ -86,11 +87,17 @@ export class PerformanceQueries {
   /**
    * Sums of the filtered entries per group: from the kept figures when they give them
    * (keptSummary.ts), else one aggregate over the entries. ctr and viewability come from the
-   * sums, never from averaging the entries' ratios.
+   * sums, never from averaging the entries' ratios. With a request's loaders, its summaries read
+   * each set of figures once.
    */
-  async summarize(filter: PerformanceFilter, groupBy: readonly GroupDimension[]): Promise<SummaryRow[]> {
+  async summarize(
+    filter: PerformanceFilter,
+    groupBy: readonly GroupDimension[],
+    loaders?: Loaders,
+  ): Promise<SummaryRow[]> {
     performanceFilter(filter);
-    const kept = await keptSummary(this.db, filter, groupBy, MAX_SUMMARY_GROUPS);
+    const figures = loaders ? requestFigures(this.db, loaders) : storedFigures(this.db);
+    const kept = await keptSummary(this.db, filter, groupBy, MAX_SUMMARY_GROUPS, figures);
     return kept ?? this.computeSummary(filter, groupBy);
   }
 

@@ -1,9 +1,12 @@
-import type { AnyBulkWriteOperation, Db, Filter } from '../../../datasources/store';
+import type { Db, Filter } from '../../../datasources/store';
 import { WAVE_MESSAGES, type WaveMessageDoc } from '../../waves/model';
-import { C, recipientId, type RecipientDoc, type RecipientStatus } from '../model';
+import { markRecipients, movableRecipients, type RecipientMark } from '../markRecipients';
+import { recipientId, type RecipientDoc, type RecipientStatus } from '../model';
 
 /** Recipients written together. */
 const BATCH = 1000;
+/** The statuses a text's outcome may still move a recipient from: the others are final. */
+const UNSETTLED: RecipientStatus[] = ['PENDING', 'UNCERTAIN'];
 
 type TextOutcome = Pick<RecipientDoc, 'status' | 'sentAt' | 'reason'>;
 
@@ -37,32 +40,32 @@ export function textOutcome(message: Pick<WaveMessageDoc, 'status' | 'sentAt' | 
 
 /**
  * Writes each text's outcome on its campaign recipient (the text's `userId` is the member) once
- * the wave ended: recipients still PENDING or UNCERTAIN move, the others are final. One pass over
- * the wave's messages (a range of the _id index). Idempotent; answers how many recipients moved.
+ * the wave ended: recipients still PENDING or UNCERTAIN move, the others are final, and those
+ * moved to SENT are counted in the campaign's totals in the same commit (markRecipients.ts). One
+ * pass over the wave's messages (a range of the _id index). Idempotent; answers how many
+ * recipients moved.
  */
 export async function recordTextOutcomes(db: Db, campaignId: string, waveId: string): Promise<number> {
-  const recipients = db.collection<RecipientDoc>(C.recipients);
   const range = { _id: { $gt: `${waveId}:`, $lt: `${waveId};` } } as Filter<WaveMessageDoc>;
   const messages = db
     .collection<WaveMessageDoc>(WAVE_MESSAGES)
     .find(range, { projection: { status: 1, sentAt: 1, reason: 1, userId: 1 } });
-  let batch: AnyBulkWriteOperation<RecipientDoc>[] = [];
+  let batch: RecipientMark[] = [];
   let moved = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    const result = await recipients.bulkWrite(batch, { ordered: false });
-    moved += result.modifiedCount;
+    const movable = await movableRecipients(
+      db,
+      batch.map((mark) => mark.recipientId),
+      UNSETTLED,
+    );
+    moved += await markRecipients(db, campaignId, batch, UNSETTLED, movable);
     batch = [];
   };
   for await (const message of messages) {
     const outcome = textOutcome(message);
     if (!outcome || !message.userId) continue;
-    batch.push({
-      updateOne: {
-        filter: { _id: recipientId(campaignId, message.userId), status: { $in: ['PENDING', 'UNCERTAIN'] } },
-        update: { $set: outcome },
-      },
-    });
+    batch.push({ recipientId: recipientId(campaignId, message.userId), set: outcome });
     if (batch.length >= BATCH) await flush();
   }
   await flush();
