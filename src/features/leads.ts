@@ -12,6 +12,7 @@ import { writeDemoLeadLists } from '../services/leads/demo';
 import { LeadFeeds } from '../services/leads/feeds';
 import { leadIndexes, retiredLeadIndexes } from '../services/leads/indexes';
 import { LeadQueries } from '../services/leads/leadQueries';
+import { LeadQueueView } from '../services/leads/leadQueue';
 import { LeadRouting } from '../services/leads/leadRouting';
 import type { LeadServices } from '../services/leads/leadServices';
 import { LeadUploads } from '../services/leads/leadUploads';
@@ -34,11 +35,12 @@ function leadServices(app: App): LeadServices {
   });
   const limits = uploadLimits(config, 'leadList');
   const lease = leaseTiming(config.JOB_VISIBILITY_TIMEOUT_SECONDS);
+  const queueView = new LeadQueueView(db, app.store.changeClock);
   return {
     routing,
     agents: new LeadAgents(db),
-    queries: new LeadQueries(db),
-    feeds: new LeadFeeds(routing, db),
+    queries: new LeadQueries(db, queueView),
+    feeds: new LeadFeeds(routing, db, queueView),
     uploads: new LeadUploads({ db, routing, limits, logger: app.logger, lease }),
   };
 }

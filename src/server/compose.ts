@@ -57,7 +57,10 @@ export async function composeApp(config: Config, options: ComposeOptions = {}): 
   try {
     await applyFeatureIndexes(store.db, features);
     const metrics = createMetricsRegistry();
-    const ports = createPorts(config, store.db, logger);
+    // The local click log's backlogs follow the embedded engine's change counts; on MongoDB
+    // following the log would stream one change event per row written.
+    const clickLogChanges = store.engine === 'embedded' ? store.changeClock : undefined;
+    const ports = createPorts(config, store.db, logger, clickLogChanges);
     const jobSystem = createJobSystem({ db: store.db, config, logger, metrics, queue: ports.queue });
     const sockets = new EventEmitter<SocketEventMap>();
     const apiKeys = new ApiKeyLookup(store.db, store.changeClock);

@@ -1,4 +1,4 @@
-import type { Db } from '../datasources/store';
+import type { ChangeClock, Db } from '../datasources/store';
 import type { Ports } from '../app';
 import type { Config } from '../config';
 import { createAnalyticsPort } from '../datasources/analytics';
@@ -15,7 +15,7 @@ import type { Logger } from '../logger';
  * Builds every port other than the store, each factory choosing its engine from config. A
  * misconfigured engine throws here, so a bad deployment fails at start-up, not on first use.
  */
-export function createPorts(config: Config, db: Db, logger: Logger): Ports {
+export function createPorts(config: Config, db: Db, logger: Logger, clickLogChanges?: ChangeClock): Ports {
   const queue = createQueuePort(config, db);
   return {
     queue,
@@ -23,7 +23,7 @@ export function createPorts(config: Config, db: Db, logger: Logger): Ports {
     messaging: createMessagingPort(config, db),
     sms: createSmsPort(config, db, { queue, logger: logger.child({ port: 'sms' }) }),
     notifier: createNotifierPort(config, db, logger.child({ port: 'notifier' })),
-    sfmc: createSfmcPort(config, db, { logger: logger.child({ port: 'sfmc' }) }),
+    sfmc: createSfmcPort(config, db, { logger: logger.child({ port: 'sfmc' }), changes: clickLogChanges }),
     analytics: createAnalyticsPort(config, logger.child({ port: 'analytics' })),
     metricsPublisher: createMetricsPublisher(config),
   };

@@ -73,6 +73,20 @@ describe('reporting day in America/Chicago around daylight-saving changes', () =
     );
   });
 
+  it('answers dates and midnights asked again as it answered them first, every minute around a change of day', () => {
+    const asked = new ReportingCalendar('Asia/Kolkata');
+    for (let minute = 0; minute < 120; minute++) {
+      const instant = new Date(Date.UTC(2026, 2, 7, 17, 30 + minute, 59));
+      const fresh = new ReportingCalendar('Asia/Kolkata');
+      expect([asked.dateOf(instant), asked.dateOf(instant)]).toEqual([fresh.dateOf(instant), fresh.dateOf(instant)]);
+      const date = fresh.dateOf(instant);
+      expect(asked.startOf(date).toISOString()).toBe(fresh.startOf(date).toISOString());
+    }
+    // a midnight handed out is the caller's own: changing it changes no later answer
+    asked.startOf('2026-03-07').setTime(0);
+    expect(asked.startOf('2026-03-07').toISOString()).toBe('2026-03-06T18:30:00.000Z');
+  });
+
   it('rejects an unknown zone', () => {
     expect(() => ReportingCalendar.assertTimeZone('Mars/Olympus')).toThrow(RangeError);
   });

@@ -2,6 +2,7 @@ import type { Db } from '../store';
 import { readSecretEnv, type Config } from '../../config';
 import { createLogger, type Logger } from '../../logger';
 import { parseBusinessUnits } from './businessUnits';
+import type { ChangePositions } from '../rememberedFigures';
 import { createLocalSfmc } from './local/localClickLog';
 import { createRestSfmc } from './rest/restClickLog';
 import type { SfmcPort } from './port';
@@ -13,6 +14,8 @@ export interface SfmcPortOptions {
   logger?: Logger;
   /** Where the business units' client ids and secrets are read (default: the environment). */
   secret?: (name: string) => string | undefined;
+  /** The store's change clock: the local engine remembers its backlog counts while the log is unchanged. */
+  changes?: ChangePositions;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface SfmcPortOptions {
  */
 export function createSfmcPort(config: Config, db: Db, options: SfmcPortOptions = {}): SfmcPort {
   const units = parseBusinessUnits(config.SFMC_BUSINESS_UNITS);
-  if (config.SFMC_BACKEND === 'local') return createLocalSfmc(db, units);
+  if (config.SFMC_BACKEND === 'local') return createLocalSfmc(db, units, options.changes);
   return createRestSfmc({
     units,
     authBaseUrl: config.SFMC_AUTH_BASE_URL,

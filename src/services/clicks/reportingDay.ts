@@ -7,6 +7,10 @@ export class ReportingCalendar {
   private readonly parts: Intl.DateTimeFormat;
   /** Day by 15-minute bucket: every zone's offset changes on a quarter hour, so this is exact. */
   private readonly dayCache = new Map<number, Date>();
+  /** `YYYY-MM-DD` by 15-minute bucket, for the same reason. */
+  private readonly dateCache = new Map<number, string>();
+  /** Local midnight by `YYYY-MM-DD`: dashboards ask the same few dates again and again. */
+  private readonly startCache = new Map<string, number>();
 
   constructor(readonly timeZone: string) {
     this.parts = new Intl.DateTimeFormat('en-US', {
@@ -41,15 +45,28 @@ export class ReportingCalendar {
 
   /** `YYYY-MM-DD` of the reporting day containing `instant`. */
   dateOf(instant: Date): string {
-    const { year, month, day } = this.wallClock(instant);
-    return `${String(year).padStart(4, '0')}-${pad(month)}-${pad(day)}`;
+    const bucket = Math.floor(instant.getTime() / 900_000);
+    let date = this.dateCache.get(bucket);
+    if (date === undefined) {
+      const { year, month, day } = this.wallClock(instant);
+      date = `${String(year).padStart(4, '0')}-${pad(month)}-${pad(day)}`;
+      if (this.dateCache.size > 50_000) this.dateCache.clear();
+      this.dateCache.set(bucket, date);
+    }
+    return date;
   }
 
   /** The instant of local midnight starting the calendar date `YYYY-MM-DD`. */
   startOf(date: string): Date {
-    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-    if (!match) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
-    return this.midnight(Number(match[1]), Number(match[2]), Number(match[3]));
+    let start = this.startCache.get(date);
+    if (start === undefined) {
+      const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+      if (!match) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
+      start = this.midnight(Number(match[1]), Number(match[2]), Number(match[3])).getTime();
+      if (this.startCache.size > 50_000) this.startCache.clear();
+      this.startCache.set(date, start);
+    }
+    return new Date(start);
   }
 
   private midnight(year: number, month: number, day: number): Date {

@@ -1,7 +1,7 @@
 import type { Db } from '../../datasources/store';
 import { Channel } from './channel';
 import type { LeadRouting } from './leadRouting';
-import { leadQueueSnapshot, type LeadQueueSnapshot } from './leadQueue';
+import type { LeadQueueSnapshot, LeadQueueView } from './leadQueue';
 import { AGENTS, LEADS, type LeadDoc, type LeadEventDoc, type LeadEventKind } from './model';
 
 /** What an agent is told on myLeadAssignments. */
@@ -16,6 +16,7 @@ export class LeadFeeds {
   constructor(
     private readonly routing: LeadRouting,
     private readonly db: Db,
+    private readonly queueView: LeadQueueView,
   ) {}
 
   /**
@@ -53,7 +54,7 @@ export class LeadFeeds {
     let pending: NodeJS.Timeout | null = null;
     const publish = () => {
       pending = null;
-      leadQueueSnapshot(this.db).then(
+      this.queueView.snapshot().then(
         (snapshot) => channel.push(snapshot),
         () => undefined,
       );

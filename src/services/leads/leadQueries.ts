@@ -1,6 +1,6 @@
 import type { Db, Filter } from '../../datasources/store';
 import { paginate, type Page, type PageArgs } from '../pagination';
-import { leadQueueSnapshot, type LeadQueueSnapshot } from './leadQueue';
+import type { LeadQueueSnapshot, LeadQueueView } from './leadQueue';
 import { LEAD_IMPORTS, LEADS, type LeadDoc, type LeadImportDoc, type LeadStatus } from './model';
 
 /** What the leads list can be narrowed by; every field is optional and they combine with AND. */
@@ -19,7 +19,10 @@ const NEWEST_FIRST = { sortField: 'createdAt', direction: -1 } as const;
 
 /** The operators' and supervisors' reads: the leads, the uploaded lists and the queue. */
 export class LeadQueries {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly queueView: LeadQueueView,
+  ) {}
 
   /** A page of leads, newest upload first. */
   leads<N>(filter: LeadListFilter | undefined, page: PageArgs, toNode: (lead: LeadDoc) => N): Promise<Page<N>> {
@@ -33,7 +36,7 @@ export class LeadQueries {
 
   /** The supervisor view now. */
   queue(): Promise<LeadQueueSnapshot> {
-    return leadQueueSnapshot(this.db);
+    return this.queueView.snapshot();
   }
 }
 

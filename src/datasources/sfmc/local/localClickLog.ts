@@ -1,3 +1,4 @@
+import { RememberedFigures, type ChangePositions } from '../../rememberedFigures';
 import { ObjectId, type Db } from '../../store';
 import type { BusinessUnit } from '../businessUnits';
 import { eventDateOf, type ClickLogRow } from '../clickLogRow';
@@ -35,17 +36,35 @@ interface LocalUnitDocument {
  * filled by the demo and by `import-clicks`. Business units not in SFMC_BUSINESS_UNITS are
  * registered locally the first time rows are imported for them.
  */
-export function createLocalSfmc(db: Db, configured: BusinessUnit[]): SfmcPort {
+export function createLocalSfmc(db: Db, configured: BusinessUnit[], changes?: ChangePositions): SfmcPort {
   const log = db.collection<ClickLogDocument>(CLICK_LOG);
   const units = db.collection<LocalUnitDocument>(LOCAL_UNITS);
+  const remembered = new RememberedFigures(changes);
 
-  const businessUnits = async (): Promise<BusinessUnit[]> => {
+  const readBusinessUnits = async (): Promise<BusinessUnit[]> => {
     const names = new Set(configured.map((u) => u.name.toLowerCase()));
     const local = await units.find({}, { sort: { _id: 1 } }).toArray();
     const registered = local
       .filter((u) => !names.has(u._id))
       .map((u): BusinessUnit => ({ name: u.name, clickLogKey: u.clickLogKey, source: 'local' }));
     return [...configured, ...registered];
+  };
+  const businessUnits = async (): Promise<BusinessUnit[]> => [
+    ...(await remembered.get('units', [LOCAL_UNITS], readBusinessUnits)),
+  ];
+
+  const readPage = async (bu: string, after: string, pageSize: number): Promise<ClickLogPage> => {
+    const rows = await log
+      .find(
+        { bu, processed: false, pos: { $gt: after } },
+        { sort: { pos: 1 }, limit: pageSize, projection: { values: 1, pos: 1 } },
+      )
+      .toArray();
+    const last = rows.at(-1);
+    return {
+      rows: rows.map((row) => ({ key: row._id.toHexString(), values: row.values })),
+      next: rows.length === pageSize && last ? last.pos : null,
+    };
   };
 
   return {
@@ -58,17 +77,12 @@ export function createLocalSfmc(db: Db, configured: BusinessUnit[]): SfmcPort {
 
     async readClickLog(unit: BusinessUnit, request: ReadClickLogRequest): Promise<ClickLogPage> {
       const after = request.cursor ?? (request.from ? request.from.toISOString() : '');
-      const rows = await log
-        .find(
-          { bu: unit.name, processed: false, pos: { $gt: after } },
-          { sort: { pos: 1 }, limit: request.pageSize, projection: { values: 1, pos: 1 } },
-        )
-        .toArray();
-      const last = rows.at(-1);
-      return {
-        rows: rows.map((row) => ({ key: row._id.toHexString(), values: row.values })),
-        next: rows.length === request.pageSize && last ? last.pos : null,
-      };
+      // The oldest unprocessed row alone (the sync status's age): remembered until the log changes.
+      if (after === '' && request.pageSize === 1) {
+        const head = await remembered.get(`head:${unit.name}`, [CLICK_LOG], () => readPage(unit.name, after, 1));
+        return { ...head, rows: [...head.rows] };
+      }
+      return readPage(unit.name, after, request.pageSize);
     },
 
     async markProcessed(unit, keys) {
@@ -84,7 +98,9 @@ export function createLocalSfmc(db: Db, configured: BusinessUnit[]): SfmcPort {
     },
 
     async backlog(unit) {
-      return log.countDocuments({ bu: unit.name, processed: false });
+      return remembered.get(`backlog:${unit.name}`, [CLICK_LOG], () =>
+        log.countDocuments({ bu: unit.name, processed: false }),
+      );
     },
 
     async appendRows(unitName, rows) {
