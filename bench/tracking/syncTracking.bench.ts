@@ -97,7 +97,7 @@ async function main() {
     `syncTracking (batch ${batchSize}): ${rows.length} rows in ${sync.seconds.toFixed(2)} s = ${Math.round(syncRate)} rows/s, ${perCpu(rows.length, sync)} ${JSON.stringify(sync.result.stats)}, ${entries} entries`,
   );
   console.log(
-    `  write transactions of the sync: ${ledger.commits}, longest ${ledger.longestTransactionMs.toFixed(1)} ms of main thread, ${ledger.transactionsOver20Ms} over 20 ms`,
+    `  write transactions of the sync: ${ledger.commits}, longest ${ledger.longestTransactionMs.toFixed(1)} ms of main thread (ms by collection: ${JSON.stringify(Object.fromEntries(Object.entries(ledger.longestTransactionBy).map(([name, ms]) => [name, Math.round(ms * 10) / 10])))}), ${ledger.transactionsOver20Ms} over 20 ms`,
   );
   console.log(`ratio: ${(syncRate / baselineRate).toFixed(1)}x (targets: >= 20000 rows/s and >= 10x)`);
   printResult({

@@ -42,6 +42,14 @@ export const STORE_DURABILITY = {
   compression: false,
 } as const;
 
+/**
+ * Address space mapped for the data file from the start (the file itself grows only as data is
+ * written). lmdb-js otherwise starts with a small map and remaps a larger one whenever the data
+ * outgrows it, which holds a write transaction for tens of milliseconds each time; it still does
+ * past this size.
+ */
+const MAP_RESERVATION_BYTES = 2 ** 38;
+
 const CATALOG_KEY = 'catalog';
 const CATALOG_VERSION_KEY = 'catalogVersion';
 const FORMAT_KEY = 'format';
@@ -110,6 +118,7 @@ export class Engine {
       noSubdir: false,
       maxDbs: 8,
       noMemInit: true,
+      mapSize: MAP_RESERVATION_BYTES,
       ...STORE_DURABILITY,
       readOnly: options.readOnly === true,
     });
