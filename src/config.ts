@@ -135,7 +135,7 @@ const schema = z.object({
   ATHENA_POLL_INTERVAL_MS: int(10).default(500),
   ATHENA_MAX_POLL_INTERVAL_MS: int(10).default(5_000),
   ATHENA_RETRY_BACKOFF_MS: int(0).default(2_000),
-  TRACKING_SYNC_BATCH_SIZE: int(1, 50_000).default(1_000),
+  TRACKING_SYNC_BATCH_SIZE: int(1, 50_000).default(250),
   TRACKING_PUBLICATION_CODES: z
     .string()
     .regex(

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openStore, type Store } from '../../src/datasources/store';
 import { applyIndexes } from '../../src/datasources/store/indexes';
+import { loadConfig } from '../../src/config';
 import { trackingIndexes } from '../../src/services/tracking/indexes';
 import { createLogger } from '../../src/logger';
 import { DEFAULT_PUBLICATION_CODES } from '../../src/services/tracking/publicationCodes';
@@ -14,7 +15,7 @@ import { printResult, startRun } from '../support/runInfo';
 /**
  * Tracking sync against the seed's row-at-a-time handler, on the embedded store, same data.
  *   node -r @swc-node/register bench/tracking/syncTracking.bench.ts [--rows 1000000] [--orders 2000]
- *     [--baseline-rows 10000] [--batch 1000]
+ *     [--baseline-rows 10000] [--batch <TRACKING_SYNC_BATCH_SIZE's default>]
  * Rows come from an in-memory analytics port (the same rows DuckDB's daily_aggregates would
  * give), so both sides measure look-ups and writes only. The baseline runs on the first
  * --baseline-rows rows (it is slow); its rate is what is compared.
@@ -58,7 +59,7 @@ async function main() {
   const rowCount = flag('rows', 1_000_000);
   const orders = flag('orders', 2_000);
   const baselineRows = Math.min(flag('baseline-rows', 10_000), rowCount);
-  const batchSize = flag('batch', 1000);
+  const batchSize = flag('batch', loadConfig({}).TRACKING_SYNC_BATCH_SIZE);
   const rows = aggregateRows(orders, rowCount);
   console.log(
     `tracking sync bench: ${rows.length} daily_aggregates rows, ${orders} orders, embedded store, node ${process.version}`,
