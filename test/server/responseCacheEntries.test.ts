@@ -26,6 +26,33 @@ function setUp(options: { maxBytes?: number } = {}) {
 const answer = { running: { totalCount: 1 } };
 
 describe('ResponseCache', () => {
+  it('keeps an answer that moves with the clock no longer than its document allows', () => {
+    const leadsPage = cachedDocuments.find((cached) => cached.name === 'LeadsPage')!;
+    expect(leadsPage.maxAgeMs).toBeGreaterThan(0);
+    const clock: ChangeClock = { position: () => 1, close: async () => {} };
+    const cache = new ResponseCache({
+      documents: cachedDocuments,
+      clock,
+      maxEntries: 10,
+      maxBytes: 1_000_000,
+      registry: new Registry(),
+    });
+    const document = parse(leadsPage.text);
+    const lookup = () => cache.lookup(document, 'LeadsPage', {}, 'VIEWER');
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    try {
+      const first = lookup();
+      if (!first || !('pending' in first)) throw new Error('expected a miss');
+      cache.settle(first.pending, { leadQueue: { backlog: 3 } });
+      now.mockReturnValue(1_000_000 + leadsPage.maxAgeMs!);
+      expect(lookup()).toEqual({ data: { leadQueue: { backlog: 3 } } });
+      now.mockReturnValue(1_000_001 + leadsPage.maxAgeMs!);
+      expect(lookup()).toHaveProperty('pending');
+    } finally {
+      now.mockRestore();
+    }
+  });
+
   it('keeps an answer per role and variables until a collection it read moves', () => {
     const { cache, lookup, move } = setUp();
     const first = lookup();

@@ -9,6 +9,8 @@ import type { SfmcPort } from './port';
 
 export type { SfmcPort, SourceRow, ClickLogPage, ReadClickLogRequest } from './port';
 export { SfmcError } from './port';
+/** The local engine's collections: its click logs and business units, in the store. */
+export { CLICK_LOG, LOCAL_UNITS } from './local/localClickLog';
 
 export interface SfmcPortOptions {
   logger?: Logger;

@@ -1,6 +1,10 @@
+import { CLICK_LOG, LOCAL_UNITS } from '../../datasources/sfmc';
 import { JOBS } from '../../jobs/jobStore';
 import { C } from '../../services/campaigns/model';
 import { STATS_COLLECTIONS } from '../../services/campaigns/statsRollup';
+import { CLICK_HORIZONS } from '../../services/clicks/clickExpiry';
+import { CATEGORIES, CLICK_SYNC_STATE, EMAIL_SENDS, EMAIL_URLS } from '../../services/clicks/clickModels';
+import { CLICK_ROLLUPS } from '../../services/clicks/clickRollups';
 import {
   ADMIN_STATS,
   CODE_POOLS,
@@ -15,6 +19,7 @@ import { INSERTION_ORDERS, TRACKING_SCRIPTS } from '../../services/tracking/orde
 import { PERFORMANCE_ENTRIES } from '../../services/tracking/performanceEntry';
 import { PERFORMANCE_ROLLUPS } from '../../services/tracking/performanceRollups';
 import { PUBLICATIONS } from '../../services/tracking/syncTracking';
+import { AGENTS, LEAD_IMPORTS, LEADS } from '../../services/leads/model';
 import { WAVES } from '../../services/waves/model';
 
 /** A dashboard document whose answer depends only on the caller's role, and every collection it reads. */
@@ -24,6 +29,11 @@ export interface CachedDocument {
   /** The document, as the dashboard sends it (web/src/queries); whitespace, comments and the order of definitions aside, a request must match it. */
   text: string;
   collections: readonly string[];
+  /**
+   * Set when the answer also moves with the clock (an age in seconds, a series that runs up to the
+   * current hour) or reads outside the store: kept at most this long, whatever the collections do.
+   */
+  maxAgeMs?: number;
 }
 
 const campaignCatalog = [C.campaigns, C.senders, C.templates, C.audiences, C.memberships];
@@ -47,11 +57,19 @@ const JOB_ROW = `fragment JobRow on Job {
 const jobsList = (alias: string, status: string) =>
   `${alias}: jobs(filter: { status: ${status} }, first: $first) { totalCount edges { node { ...JobRow } } }`;
 
+/** Answers with ages in seconds, or read from outside the store (Marketing Cloud's backlog): at most a second old. */
+const AGES_MS = 1000;
+/** Answers with a series that runs up to the current hour or day: at most a minute old. */
+const SERIES_MS = 60_000;
+
+const WAVE_PROGRESS = `fragment WaveProgress on Wave {
+  id name status statusReason progress expectedFinishAt startedAt finishedAt totalSegments
+  counts { total ok sms email delivered undelivered failed expired skipped optedOut uncertain }
+}`;
+
 /**
  * The response cache's allowlist. Left out on purpose: the caller's own identity (SignedIn),
- * personal data (CampaignPage lists who clicked), figures that move with the clock or come from
- * outside the store (ClicksPage's click sync status reads Marketing Cloud and ages its backlog;
- * LeadsPage ages its queue), queue statistics (DeadLetterQueue) and everything scoped to a key.
+ * queue statistics (DeadLetterQueue) and everything scoped to a key (an agent's own leads).
  */
 export const cachedDocuments: readonly CachedDocument[] = [
   {
@@ -165,5 +183,87 @@ export const cachedDocuments: readonly CachedDocument[] = [
       }
     }`,
     collections: [WAVES],
+  },
+  {
+    name: 'WavePage',
+    text: `query WavePage($id: ID!) {
+      wave(id: $id) {
+        ...WaveProgress
+        createdAt rejectCount
+        config { campaignId brand sender senderKind messageType segmentsPerSecond notifyDate validitySeconds }
+      }
+    }
+    ${WAVE_PROGRESS}`,
+    collections: [WAVES],
+  },
+  {
+    name: 'CampaignPage',
+    text: `query CampaignPage($id: ID!, $clickers: Int!) {
+      campaign(id: $id) {
+        id name status type sendAt startedAt finishedAt audienceSize
+        sender { id name }
+        template { id name subject }
+        audiences { id name }
+      }
+      campaignStats(id: $id) {
+        sent uniqueOpens uniqueClicks totalClicks conversions conversionValue
+        openRate clickRate clickToOpenRate conversionRate granularity
+        series { start opens clicks conversions }
+        links { index url clicks uniqueClickers clickThroughRate }
+      }
+      campaignRecipients(id: $id, filter: { clicked: true }, first: $clickers) {
+        totalCount
+        edges { node { id name email firstClickedAt lastClickedAt converted } }
+      }
+    }`,
+    collections: [...new Set([...campaignCatalog, ...campaignFigures])],
+    maxAgeMs: SERIES_MS,
+  },
+  {
+    name: 'ClicksPage',
+    text: `query ClicksPage($dayFrom: LocalDate!, $bu: String) {
+      perDay: clickStats(filter: { dayFrom: $dayFrom, bu: $bu }, groupBy: [DAY], groupLimit: 120) {
+        totalClicks
+        groups { day totalClicks uniqueClickers }
+      }
+      allTime: clickStats(filter: { bu: $bu }, groupBy: [SEND], groupLimit: 20, topLinks: 10) {
+        totalClicks uniqueClickers
+        topLinks { totalClicks uniqueClickers url { id bu url linkName } }
+        groups {
+          totalClicks uniqueClickers
+          send { id bu jobId emailName firstClickAt lastClickAt category { id name } }
+        }
+      }
+      clickSyncStatus {
+        bu source running backlog oldestUnprocessedAgeSeconds lastRunAt lastRunRows watermark
+      }
+    }`,
+    collections: [
+      ...Object.values(CLICK_ROLLUPS),
+      CLICK_HORIZONS,
+      EMAIL_SENDS,
+      EMAIL_URLS,
+      CATEGORIES,
+      CLICK_SYNC_STATE,
+      CLICK_LOG,
+      LOCAL_UNITS,
+    ],
+    maxAgeMs: AGES_MS,
+  },
+  {
+    name: 'LeadsPage',
+    text: `query LeadsPage {
+      leadQueue { ...SupervisorView }
+      leadImports(first: 5) {
+        totalCount
+        edges { node { id listName filename total accepted rejected duplicatesOfExisting createdAt } }
+      }
+    }
+    fragment SupervisorView on LeadQueue {
+      at backlog assigned oldestAgeSeconds oldestQueuedAt
+      agents { id name presence capacity openLeads answeredToday idleSince lastAssignedAt }
+    }`,
+    collections: [LEADS, AGENTS, LEAD_IMPORTS],
+    maxAgeMs: AGES_MS,
   },
 ];

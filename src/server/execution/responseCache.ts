@@ -18,6 +18,8 @@ type Answer = Record<string, unknown>;
 /** An answer being computed: requests for the same key and positions meanwhile wait for it. */
 interface Computation {
   stamp: number[];
+  /** When its computation began (ms since the epoch). */
+  at: number;
   answer: Promise<Answer | null>;
   resolve(answer: Answer | null): void;
 }
@@ -33,6 +35,8 @@ export interface PendingAnswer {
 
 interface Entry {
   stamp: number[];
+  /** When its computation began (ms since the epoch). */
+  at: number;
   data: Answer;
 }
 
@@ -43,7 +47,9 @@ type Lookup = { data: Answer } | { computing: Promise<Answer | null> } | { pendi
  * kept by document, variables and role. Each answer carries the change positions of the
  * collections its document reads, taken when its computation began, and is served only while
  * none of them has moved: so no caller sees a figure older than the last committed change it
- * depends on. Bounded in entries and in bytes (of the answers' JSON).
+ * depends on. A document whose answer also moves with the clock (an age, a series up to now) is
+ * kept no longer than its `maxAgeMs` besides. Bounded in entries and in bytes (of the answers'
+ * JSON).
  */
 export class ResponseCache {
   private readonly byDocument = new WeakMap<DocumentNode, CachedDocument | null>();
@@ -126,8 +132,11 @@ export class ResponseCache {
     if (!stamp) return null;
     const operation = { operation: cached.name };
     const key = `${cached.name}\n${operationName ?? ''}\n${role}\n${stableJson(variables ?? {})}`;
+    const now = Date.now();
+    const current = (held: { stamp: number[]; at: number }) =>
+      sameStamp(held.stamp, stamp) && now - held.at <= (cached.maxAgeMs ?? Number.POSITIVE_INFINITY);
     const entry = this.entries.get(key);
-    if (entry && sameStamp(entry.stamp, stamp)) {
+    if (entry && current(entry)) {
       this.hits.inc(operation);
       return { data: entry.data };
     }
@@ -136,14 +145,14 @@ export class ResponseCache {
       this.invalidations.inc(operation);
     }
     const running = this.computing.get(key);
-    if (running && sameStamp(running.stamp, stamp)) {
+    if (running && current(running)) {
       this.hits.inc(operation);
       return { computing: running.answer };
     }
     this.misses.inc(operation);
     let resolve: Computation['resolve'] = () => {};
     const answer = new Promise<Answer | null>((settle) => (resolve = settle));
-    const computation = { stamp, answer, resolve };
+    const computation = { stamp, at: now, answer, resolve };
     this.computing.set(key, computation);
     return { pending: { key, document: cached, stamp, computation } };
   }
@@ -159,7 +168,7 @@ export class ResponseCache {
     if (!data || !now || !sameStamp(now, pending.stamp)) return;
     this.entries.set(
       pending.key,
-      { stamp: pending.stamp, data },
+      { stamp: pending.stamp, at: pending.computation.at, data },
       Buffer.byteLength(JSON.stringify(data)) + pending.key.length,
     );
   }
