@@ -49,6 +49,8 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<GraphQL
     parseOptions: { maxTokens: options.limits.maxTokens },
     validationRules: [queryDepthRule(options.limits.maxDepth)],
     includeStacktraceInErrorResponses: options.exposeStackTraces,
+    // A kept answer's JSON is written once, when the response cache keeps it.
+    ...(options.responseCache ? { stringifyResult: (result) => options.responseCache!.stringify(result) } : {}),
     // Introspection stays on in production: the schema is public in schema.graphql anyway, and
     // operators use the explorer against production.
     introspection: true,

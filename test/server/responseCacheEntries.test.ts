@@ -26,6 +26,22 @@ function setUp(options: { maxBytes?: number } = {}) {
 const answer = { running: { totalCount: 1 } };
 
 describe('ResponseCache', () => {
+  it("writes a kept answer's body from the JSON it kept, byte for byte what Apollo writes", () => {
+    const { cache, lookup } = setUp();
+    const first = lookup();
+    if (!first || !('pending' in first)) throw new Error('expected a miss');
+    const data = { running: { totalCount: 1, edges: [{ node: { id: 'j1', progress: null } }] } };
+    cache.settle(first.pending, data);
+    const hit = lookup();
+    if (!hit || !('data' in hit)) throw new Error('expected a hit');
+    const apollo = (result: object) => `${JSON.stringify(result)}\n`;
+    expect(cache.stringify({ data: hit.data })).toBe(apollo({ data }));
+    const computed = { data: { running: { totalCount: 2 } } };
+    expect(cache.stringify(computed)).toBe(apollo(computed));
+    const withErrors = { errors: [{ message: 'no' }], data: hit.data };
+    expect(cache.stringify(withErrors)).toBe(apollo(withErrors));
+  });
+
   it('keeps an answer that moves with the clock no longer than its document allows', () => {
     const leadsPage = cachedDocuments.find((cached) => cached.name === 'LeadsPage')!;
     expect(leadsPage.maxAgeMs).toBeGreaterThan(0);

@@ -56,6 +56,8 @@ export class ResponseCache {
   private readonly byKey: Map<string, CachedDocument>;
   private readonly entries: BoundedLru<string, Entry>;
   private readonly computing = new Map<string, Computation>();
+  /** The JSON of each kept answer, written once: every caller it is served to gets these bytes. */
+  private readonly json = new WeakMap<Answer, string>();
   private readonly clock: ChangeClock;
   private readonly hits: Counter<'operation'>;
   private readonly misses: Counter<'operation'>;
@@ -166,11 +168,25 @@ export class ResponseCache {
     if (this.computing.get(pending.key) === pending.computation) this.computing.delete(pending.key);
     const now = this.positions(pending.document);
     if (!data || !now || !sameStamp(now, pending.stamp)) return;
+    const json = JSON.stringify(data);
+    this.json.set(data, json);
     this.entries.set(
       pending.key,
       { stamp: pending.stamp, at: pending.computation.at, data },
-      Buffer.byteLength(JSON.stringify(data)) + pending.key.length,
+      Buffer.byteLength(json) + pending.key.length,
     );
+  }
+
+  /**
+   * A response's body as Apollo writes it (JSON and a new line): for a kept answer without
+   * errors or extensions, from its JSON written when it was kept.
+   */
+  stringify(result: { data?: unknown; errors?: unknown; extensions?: unknown }): string {
+    const kept =
+      result.errors === undefined && result.extensions === undefined && result.data
+        ? this.json.get(result.data as Answer)
+        : undefined;
+    return kept === undefined ? `${JSON.stringify(result)}\n` : `{"data":${kept}}\n`;
   }
 
   private positions(document: CachedDocument): number[] | null {
