@@ -1,28 +1,7 @@
 import { ApiKeyLookup, createApiKey, revokeApiKey, API_KEYS_COLLECTION } from '../../src/auth/apiKeys';
 import { Role } from '../../src/auth/roles';
-import type { Db, Store } from '../../src/datasources/store';
-import { openTestStore } from '../support/store';
-
-/** The store as the lookup sees it, counting the reads of the keys' collection. */
-function countingReads(db: Db): { db: Db; reads: () => number } {
-  let reads = 0;
-  const counted = new Proxy(db, {
-    get(target, property, receiver) {
-      if (property !== 'collection') return Reflect.get(target, property, receiver);
-      return (name: string) => {
-        const collection = target.collection(name);
-        if (name !== API_KEYS_COLLECTION) return collection;
-        return Object.assign(Object.create(collection), {
-          find: (...args: Parameters<typeof collection.find>) => {
-            reads += 1;
-            return collection.find(...args);
-          },
-        });
-      };
-    },
-  }) as Db;
-  return { db: counted, reads: () => reads };
-}
+import type { Store } from '../../src/datasources/store';
+import { countingFinds, openTestStore } from '../support/store';
 
 describe('API key lookups', () => {
   let store: Store;
@@ -35,7 +14,7 @@ describe('API key lookups', () => {
 
   it('reads a live key once, then answers from memory while the keys do not change', async () => {
     const { key, apiKey } = await createApiKey(store.db, { role: Role.VIEWER, name: 'dashboard' });
-    const { db, reads } = countingReads(store.db);
+    const { db, finds: reads } = countingFinds(store.db, API_KEYS_COLLECTION);
     const lookup = new ApiKeyLookup(db, store.changeClock);
     expect(await lookup.principal(key)).toMatchObject({ keyId: apiKey._id, role: Role.VIEWER });
     // The first lookup records the key's use: once that write commits, the key is read again.
@@ -74,7 +53,7 @@ describe('API key lookups', () => {
   });
 
   it('answers null for malformed and unknown keys, and remembers neither', async () => {
-    const { db, reads } = countingReads(store.db);
+    const { db, finds: reads } = countingFinds(store.db, API_KEYS_COLLECTION);
     const lookup = new ApiKeyLookup(db, store.changeClock);
     expect(await lookup.principal('not-a-key')).toBeNull();
     expect(reads()).toBe(0);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type OpenStoreOptions, type Store } from '../../src/datasources/store';
+import { openStore, type Db, type OpenStoreOptions, type Store } from '../../src/datasources/store';
 
 /**
  * A fresh embedded store in its own temporary directory, removed on close. Watchers poll often
@@ -17,4 +17,28 @@ export async function openTestStore(options: Omit<OpenStoreOptions, 'uri' | 'dat
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The store, counting the `find` calls made on one of its collections (how many reads a code path makes). */
+export function countingFinds(db: Db, collectionName: string): { db: Db; finds: () => number } {
+  let finds = 0;
+  const counted = new Proxy(db, {
+    get(target, property, receiver) {
+      if (property !== 'collection') return Reflect.get(target, property, receiver);
+      return (name: string) => {
+        const collection = target.collection(name);
+        if (name !== collectionName) return collection;
+        return new Proxy(collection, {
+          get(inner, key, innerReceiver) {
+            if (key !== 'find') return Reflect.get(inner, key, innerReceiver);
+            return (...args: Parameters<typeof inner.find>) => {
+              finds += 1;
+              return inner.find(...args);
+            };
+          },
+        });
+      };
+    },
+  }) as Db;
+  return { db: counted, finds: () => finds };
 }

@@ -1,4 +1,3 @@
-import type { Db } from '../../src/datasources/store';
 import { trackingFeature } from '../../src/features/tracking';
 import { Loaders } from '../../src/services/loaders';
 import { PERFORMANCE_ENTRIES } from '../../src/services/tracking/performanceEntry';
@@ -6,30 +5,7 @@ import { PerformanceQueries, type GroupDimension } from '../../src/services/trac
 import { PERFORMANCE_ROLLUPS } from '../../src/services/tracking/performanceRollups';
 import { runTrackingSync } from '../../src/services/tracking/runTrackingSync';
 import { startTestServer, type TestServer } from '../support/server';
-
-/** The store, counting the queries of the kept figures. */
-function countingFigureReads(db: Db): { db: Db; reads: () => number } {
-  let reads = 0;
-  const counted = new Proxy(db, {
-    get(target, property, receiver) {
-      if (property !== 'collection') return Reflect.get(target, property, receiver);
-      return (name: string) => {
-        const collection = target.collection(name);
-        if (name !== PERFORMANCE_ROLLUPS) return collection;
-        return new Proxy(collection, {
-          get(inner, key, innerReceiver) {
-            if (key !== 'find') return Reflect.get(inner, key, innerReceiver);
-            return (...args: Parameters<typeof inner.find>) => {
-              reads += 1;
-              return inner.find(...args);
-            };
-          },
-        });
-      };
-    },
-  });
-  return { db: counted, reads: () => reads };
-}
+import { countingFinds } from '../support/store';
 
 describe("one request's performance summaries", () => {
   let server: TestServer;
@@ -50,7 +26,7 @@ describe("one request's performance summaries", () => {
   it('read each set of figures once and answer as summaries read alone', async () => {
     const alone = new PerformanceQueries(server.app.db);
     const expected = await Promise.all(page.map((groupBy) => alone.summarize({ dateFrom }, groupBy)));
-    const { db, reads } = countingFigureReads(server.app.db);
+    const { db, finds: reads } = countingFinds(server.app.db, PERFORMANCE_ROLLUPS);
     const queries = new PerformanceQueries(db);
     const loaders = new Loaders(db);
     const answered = await Promise.all(page.map((groupBy) => queries.summarize({ dateFrom }, groupBy, loaders)));
