@@ -117,6 +117,8 @@ function expressApp(options: Parameters<typeof createHttpApp>[0]): Express {
   const { app, apollo, features } = options;
   const http = express();
   http.disable('x-powered-by');
+  // GraphQL answers are POSTed and change with the data: an ETag would hash every answer for nothing.
+  http.disable('etag');
   // Behind one proxy (load balancer), req.protocol and req.ip come from X-Forwarded-*.
   http.set('trust proxy', 1);
   mountHealthRoutes(http, app, options.isStopping);

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../../src/config';
 import { createQueuePort, type QueuePort } from '../../../src/datasources/queue';
 import { createSfmcPort, type SfmcPort } from '../../../src/datasources/sfmc';
-import type { Db } from '../../../src/datasources/store';
+import type { Db, WriteHolds } from '../../../src/datasources/store';
 import { applyFeatureIndexes } from '../../../src/features';
 import { createLogger } from '../../../src/logger';
 import { type ClickLogRow } from '../../../src/datasources/sfmc/clickLogRow';
@@ -14,6 +14,8 @@ export interface Harness {
   queue: QueuePort;
   sfmc: SfmcPort;
   deps: ClickPipelineDeps;
+  /** The store's record of how long its writes held the event loop. */
+  writeHolds: WriteHolds;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function openHarness(
     queue,
     sfmc,
     deps,
+    writeHolds: store.writeHolds!,
     async close() {
       await queue.close();
       await store.close();
