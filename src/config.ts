@@ -164,8 +164,6 @@ const schema = z.object({
   CLICKS_BATCH_SIZE: int(1, 5000).default(500),
   CLICKS_ACK_BATCH_SIZE: int(1, 5000).default(2000),
   CLICKS_WRITE_ROWS: int(1, 5000).default(5000),
-  /** Embedded store: how long one pass's writes may hold the event loop; passes are sized to it. */
-  CLICKS_WRITE_HOLD_MS: int(1, 1000).default(15),
   CLICKS_LOOKBACK_MINUTES: int(0).default(60),
   /** A loader's hold on its business unit, renewed by a heartbeat: how long a dead loader blocks the next one. */
   CLICKS_LOAD_LEASE_SECONDS: int(1, 3600).default(10),

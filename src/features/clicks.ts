@@ -38,8 +38,6 @@ function clickServices(app: App): ClickServices {
     batchSize: app.config.CLICKS_BATCH_SIZE,
     ackBatchSize: app.config.CLICKS_ACK_BATCH_SIZE,
     writeRows: app.config.CLICKS_WRITE_ROWS,
-    writeHoldMs: app.config.CLICKS_WRITE_HOLD_MS,
-    writeHolds: app.store.writeHolds,
     lookbackMinutes: app.config.CLICKS_LOOKBACK_MINUTES,
     leaseSeconds: app.config.CLICKS_LOAD_LEASE_SECONDS,
     visibilitySeconds: app.config.CLICKS_VISIBILITY_SECONDS,

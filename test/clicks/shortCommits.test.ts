@@ -3,17 +3,10 @@ import type { QueueMessage } from '../../src/datasources/queue';
 import { createSfmcPort, type SourceRow } from '../../src/datasources/sfmc';
 import { MARK_CHUNK_ROWS } from '../../src/datasources/sfmc/local/localClickLog';
 import type { Db, Document } from '../../src/datasources/store';
-import {
-  CLICK_EVENTS,
-  clickCollections,
-  EMAIL_SENDS,
-  EMAIL_URLS,
-  SUBSCRIBERS,
-} from '../../src/services/clicks/clickModels';
+import { clickCollections } from '../../src/services/clicks/clickModels';
 import { CLICK_ROLLUPS } from '../../src/services/clicks/clickRollups';
 import { handleClickBatches } from '../../src/services/clicks/handlers';
 import { rebuildClickRollups } from '../../src/services/clicks/rebuildClickRollups';
-import { PassSizer } from '../../src/services/passSizer';
 import { withFault } from './support/faults';
 import { clickRow, openHarness, type Harness } from './support/harness';
 
@@ -47,7 +40,7 @@ async function figures(db: Db): Promise<Document[][]> {
 }
 
 /**
- * The processor writes a received batch in passes of at most CLICKS_WRITE_ROWS rows, and the local
+ * The processor writes a received batch in passes of CLICKS_WRITE_ROWS rows, and the local
  * source marks processed rows in chunks, each its own commit: a process that dies between two
  * of them leaves a state the redelivery completes exactly.
  */
@@ -59,8 +52,7 @@ describe('short commits of the click pipeline', () => {
   afterEach(() => h.close());
 
   it('a processor that dies between two passes of one batch: the redelivery counts exactly', async () => {
-    const passes = new PassSizer({ maxRows: 100, minRows: 100, firstRows: 100, holdBudgetMs: 15, collections: [] });
-    const deps = { ...h.deps, passes };
+    const deps = { ...h.deps, writeRows: 100 };
     // killed once the first pass is committed, before it hands its keys on
     const queue = { ...h.queue, sendBatch: async () => Promise.reject(new Error('killed')) } as typeof h.queue;
     const received = [message({ bu: 'NA', rows: rows() })];
@@ -80,32 +72,6 @@ describe('short commits of the click pipeline', () => {
     expect(kept[0]).toEqual([{ _id: 'NA', clicks: 150, clickers: 10 }]);
     await rebuildClickRollups(h.db, deps.unitWriters, 'NA');
     expect(await figures(h.db)).toEqual(kept);
-  });
-
-  it('passes sized to the time their writes hold the event loop: a tight budget splits a batch, the counts stay exact', async () => {
-    const passes = new PassSizer({
-      maxRows: 5000,
-      minRows: 10,
-      firstRows: 100,
-      holdBudgetMs: 0.001,
-      collections: [CLICK_EVENTS, SUBSCRIBERS, EMAIL_URLS, EMAIL_SENDS],
-      holds: h.writeHolds,
-    });
-    const sizes: number[] = [];
-    const measure = passes.measure.bind(passes);
-    passes.measure = (rowCount, pass) => {
-      sizes.push(rowCount);
-      return measure(rowCount, pass);
-    };
-    const result = await handleClickBatches({ ...h.deps, passes }, [message({ bu: 'NA', rows: rows() })]);
-    expect(result.retry).toHaveLength(0);
-    expect(sizes[0]).toBe(100);
-    expect(sizes.slice(1).every((size) => size === 10)).toBe(true);
-    expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(300);
-    const events = await clickCollections(h.db).events.find({}).toArray();
-    expect(events).toHaveLength(30);
-    expect(events.every((e) => e.n === 5)).toBe(true);
-    expect((await figures(h.db))[0]).toEqual([{ _id: 'NA', clicks: 150, clickers: 10 }]);
   });
 
   it('an acknowledger that dies between two chunks: marking again leaves no row unprocessed', async () => {

@@ -8,7 +8,6 @@ import { createLogger } from '../../logger';
 import { EmbeddedDb } from './embedded/db';
 import { Engine } from './embedded/engine';
 import { StoreLedger } from './embedded/ledger';
-import type { WriteHolds } from './embedded/writeHolds';
 import { startMaintenance } from './embedded/maintenance';
 import { acquireWriterLock, refuseForeignWriter, type WriterLock } from './embedded/writerLock';
 
@@ -17,7 +16,6 @@ export type { ChangeClock } from './changeClock';
 export { foreignWriter, WriterLockHeldError, WRITER_LOCK_FILE, type WriterRecord } from './embedded/writerLock';
 export { installSnapshot, STORE_FILE } from './embedded/snapshot';
 export type { LedgerCounts, TableCounts } from './embedded/ledger';
-export type { WriteHolds } from './embedded/writeHolds';
 
 /**
  * The document store: the store port (port.ts, a subset of the MongoDB driver's API), on
@@ -39,11 +37,6 @@ export interface Store {
   changeClock: ChangeClock;
   /** Embedded engine opened with `ledger: true`: its counts of puts, gets, commits and transaction time. */
   ledger?: StoreLedger;
-  /**
-   * Embedded engine: how long recent writes held the event loop inside their transactions, so a
-   * writer can size its commits to keep them short (MongoDB's writes never hold it).
-   */
-  writeHolds?: WriteHolds;
 }
 
 export interface OpenStoreOptions {
@@ -136,7 +129,6 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     ...(lock ? { announceApi: (url: string) => lock.announce(url) } : {}),
     snapshot: (dir: string) => engine.snapshot(dir),
     changeClock: countedChangeClock(engine.changeCounts),
-    writeHolds: engine.writeHolds,
     ...(ledger ? { ledger } : {}),
     close: async () => {
       stopMaintenance?.();

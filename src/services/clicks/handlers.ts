@@ -69,8 +69,9 @@ export async function handleClickBatches(
 }
 
 /**
- * Processes the rows of several messages of one unit, in passes sized to keep each commit of
- * their click events and figures short for the readers (`passes`); false if a pass failed.
+ * Processes the rows of several messages of one unit, in passes of at most `writeRows` rows
+ * (each pass one commit of its click events and figures, kept short for the readers); false if
+ * a pass failed.
  */
 async function processTogether(
   deps: ClickPipelineDeps,
@@ -80,10 +81,8 @@ async function processTogether(
 ): Promise<boolean> {
   try {
     const rows = received.flatMap(({ batch }) => batch.rows);
-    for (let start = 0; start < rows.length;) {
-      const pass = rows.slice(start, start + deps.passes.rows());
-      start += pass.length;
-      const result = await deps.passes.measure(pass.length, () => processClicks(deps, bu, pass));
+    for (let start = 0; start < rows.length; start += deps.writeRows) {
+      const result = await processClicks(deps, bu, rows.slice(start, start + deps.writeRows));
       deps.metrics?.rows(bu, 'processed', result.clicks);
       deps.metrics?.rows(bu, 'rejected', result.rejected);
       add(totals, result);

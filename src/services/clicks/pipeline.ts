@@ -1,6 +1,6 @@
 import type { QueuePort } from '../../datasources/queue';
 import type { SfmcPort } from '../../datasources/sfmc';
-import type { Db, WriteHolds } from '../../datasources/store';
+import type { Db } from '../../datasources/store';
 import type { Logger } from '../../logger';
 import type { AcknowledgeClicksDeps } from './acknowledgeClicks';
 import type { LoadClicksDeps } from './loadClicks';
@@ -9,13 +9,6 @@ import { ReportingCalendar } from './reportingDay';
 import { KnownModels } from './relatedModels';
 import { KeyedLock } from '../keyedLock';
 import type { ClickMetrics } from './clickMetrics';
-import { PassSizer } from '../passSizer';
-import { CLICK_EVENTS, EMAIL_SENDS, EMAIL_URLS, SUBSCRIBERS } from './clickModels';
-
-/** Rows of the processor's first pass, before it has measured any. */
-const FIRST_PASS_ROWS = 250;
-/** Fewest rows per pass: below that, a pass's fixed costs outweigh what it saves the readers. */
-const MIN_PASS_ROWS = 50;
 
 /** Everything the three steps need, built once per app from its ports and config. */
 export type ClickPipelineDeps = LoadClicksDeps &
@@ -26,8 +19,8 @@ export type ClickPipelineDeps = LoadClicksDeps &
     visibilitySeconds: number;
     /** Writers of one business unit's click events (and of its figures' rebuild) take turns. */
     unitWriters: KeyedLock;
-    /** How many rows the processor writes per pass (one commit of their click events and figures). */
-    passes: PassSizer;
+    /** Rows the processor writes per pass (one commit of their click events and figures). */
+    writeRows: number;
   };
 
 export interface ClickPipelineSettings {
@@ -41,10 +34,6 @@ export interface ClickPipelineSettings {
   ackBatchSize?: number;
   /** CLICKS_WRITE_ROWS. */
   writeRows?: number;
-  /** CLICKS_WRITE_HOLD_MS. */
-  writeHoldMs?: number;
-  /** The embedded engine's record of its writes' holds (`Store.writeHolds`): passes are sized by it. */
-  writeHolds?: WriteHolds;
   lookbackMinutes?: number;
   /** CLICKS_LOAD_LEASE_SECONDS. */
   leaseSeconds?: number;
@@ -63,14 +52,7 @@ export function createClickPipeline(settings: ClickPipelineSettings): ClickPipel
     pageSize: settings.pageSize ?? 2500,
     batchSize: settings.batchSize ?? 500,
     ackBatchSize: settings.ackBatchSize ?? 2000,
-    passes: new PassSizer({
-      maxRows: settings.writeRows ?? 5000,
-      minRows: Math.min(MIN_PASS_ROWS, settings.writeRows ?? 5000),
-      firstRows: Math.min(FIRST_PASS_ROWS, settings.writeRows ?? 5000),
-      holdBudgetMs: settings.writeHoldMs ?? 15,
-      collections: [CLICK_EVENTS, SUBSCRIBERS, EMAIL_URLS, EMAIL_SENDS],
-      holds: settings.writeHolds,
-    }),
+    writeRows: settings.writeRows ?? 5000,
     lookbackMs: (settings.lookbackMinutes ?? 60) * 60_000,
     leaseMs: (settings.leaseSeconds ?? 10) * 1000,
     visibilitySeconds: settings.visibilitySeconds ?? 10,

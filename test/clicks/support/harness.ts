@@ -1,7 +1,7 @@
 import { loadConfig } from '../../../src/config';
 import { createQueuePort, type QueuePort } from '../../../src/datasources/queue';
 import { createSfmcPort, type SfmcPort } from '../../../src/datasources/sfmc';
-import type { Db, WriteHolds } from '../../../src/datasources/store';
+import type { Db } from '../../../src/datasources/store';
 import { applyFeatureIndexes } from '../../../src/features';
 import { createLogger } from '../../../src/logger';
 import { type ClickLogRow } from '../../../src/datasources/sfmc/clickLogRow';
@@ -14,8 +14,6 @@ export interface Harness {
   queue: QueuePort;
   sfmc: SfmcPort;
   deps: ClickPipelineDeps;
-  /** The store's record of how long its writes held the event loop. */
-  writeHolds: WriteHolds;
   close(): Promise<void>;
 }
 
@@ -47,7 +45,6 @@ export async function openHarness(
     queue,
     sfmc,
     deps,
-    writeHolds: store.writeHolds!,
     async close() {
       await queue.close();
       await store.close();

@@ -8,7 +8,6 @@ import { buildIndex, removeIndexEntries } from './indexAdmin';
 import { LONG_KEYS_FORMAT, rekeyLongIds } from './longKeyUpgrade';
 import type { StoreLedger } from './ledger';
 import { ChangeCounts } from './changeCounts';
-import { WriteHolds } from './writeHolds';
 import { OplogBatch } from './oplogBatch';
 import { WriteBatches, type WriteOutcome } from './writeBatches';
 
@@ -81,8 +80,6 @@ export class Engine {
   readonly oplogBatch = new OplogBatch();
   /** Per collection, the write calls that changed it, counted once durable (the change clock). */
   readonly changeCounts = new ChangeCounts();
-  /** How long recent groups of write calls held the main thread, by the collections they changed. */
-  readonly writeHolds = new WriteHolds();
   private catalogData: CatalogData = emptyCatalog();
   private closed = false;
   private watchers = 0;
@@ -105,7 +102,6 @@ export class Engine {
       this.changeCounts.count(outcome.changed);
       if (failure === undefined && outcome.error === undefined) this.announceCommit();
     },
-    held: (ms, changed) => this.writeHolds.record(ms, changed),
   });
 
   constructor(readonly options: EngineOptions) {

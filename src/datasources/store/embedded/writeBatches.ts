@@ -25,8 +25,6 @@ export interface WriteBatchesDeps {
   run(action: () => unknown, label: string, transaction: number): WriteOutcome;
   /** After the commit, or its failure, for each write call it ran, before the call is answered. */
   settled(outcome: WriteOutcome, failure: unknown): void;
-  /** Inside the transaction, after each group of write calls: how long it ran, and what it changed. */
-  held?(ms: number, changed: ReadonlySet<string>): void;
 }
 
 /**
@@ -93,14 +91,9 @@ export class WriteBatches {
       ) {
         const group = this.waitingGroups.shift()!;
         if (group === this.openGroup) this.openGroup = undefined;
-        const began = performance.now();
-        const changed = new Set<string>();
         for (const write of group) {
-          const outcome = this.deps.run(write.action, write.label, this.transactions);
-          for (const name of outcome.changed ?? []) changed.add(name);
-          ran.push({ write, outcome });
+          ran.push({ write, outcome: this.deps.run(write.action, write.label, this.transactions) });
         }
-        this.deps.held?.(performance.now() - began, changed);
       }
     });
     this.transaction = committed.then(
