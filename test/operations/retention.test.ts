@@ -9,6 +9,8 @@ import { ObjectId, type Db, type Document, type Store } from '../../src/datasour
 import { applyFeatureIndexes } from '../../src/features';
 import { retentionFeature } from '../../src/features/retention';
 import { createLogger } from '../../src/logger';
+import { clickEventsBefore } from '../../src/services/clicks/clickExpiry';
+import { clickEventKey } from '../../src/services/clicks/modelIds';
 import { deleteInBatches } from '../../src/services/retention/deleteInBatches';
 import { lakePeriodOf } from '../../src/services/retention/lakePeriods';
 import { RETAINED_COLLECTIONS } from '../../src/services/retention/retainedCollections';
@@ -27,6 +29,9 @@ const objectIdAt = (at: Date) =>
       .toString(16)
       .padStart(8, '0') + randomBytes(8).toString('hex'),
   );
+
+/** An aggregated click event's key (modelIds.ts): its day first. */
+const clickKey = (day: Date) => clickEventKey('bu1', day, 's', 'u', 'p');
 
 const ids = async (db: Db, collection: string) =>
   (
@@ -75,8 +80,17 @@ describe('retention', () => {
     const older = daysAgo(500);
     await db.collection('email_click_units').insertOne({ _id: 'bu1', clicks: 5, clickers: 1 } as Document);
     await db.collection('email_click_events').insertMany([
-      { _id: 'older', bu: 'bu1', day: older, send: 's', url: 'u', subscriber: 'p', n: 2, guids: ['a', 'b'] },
-      { _id: 'recent', bu: 'bu1', day: recent, send: 's', url: 'u', subscriber: 'p', n: 3, guids: ['c', 'd', 'e'] },
+      { _id: clickKey(older), bu: 'bu1', day: older, send: 's', url: 'u', subscriber: 'p', n: 2, guids: ['a', 'b'] },
+      {
+        _id: clickKey(recent),
+        bu: 'bu1',
+        day: recent,
+        send: 's',
+        url: 'u',
+        subscriber: 'p',
+        n: 3,
+        guids: ['c', 'd', 'e'],
+      },
     ] as Document[]);
     await db.collection('campaigns').insertOne({ _id: 'c1', createdAt: older } as Document);
     await db.collection('campaign_events').insertMany([
@@ -168,7 +182,7 @@ describe('retention', () => {
     expect(await db.collection('sfmc_click_log').countDocuments({ processed: false })).toBe(1);
     expect(await db.collection('sfmc_click_log').countDocuments({ processed: true })).toBe(1);
     expect(await ids(db, 'email_click_rejects')).toEqual(['recent']);
-    expect(await ids(db, 'email_click_events')).toEqual(['recent']);
+    expect(await ids(db, 'email_click_events')).toEqual([clickKey(daysAgo(10))]);
     expect(await ids(db, 'campaign_events')).toEqual(['recent']);
     expect(await ids(db, 'outbox')).toEqual(['recent']);
     expect(await ids(db, 'smsOutbox')).toEqual(['old-receipt-due', 'recent']);
@@ -315,7 +329,7 @@ describe('retention', () => {
     const found = Object.fromEntries(
       await Promise.all(filters.map(async ([collection, filter]) => [collection, await examined(collection, filter)])),
     );
-    found.email_click_events = await examined('email_click_events', { bu: 'bu1', day: { $lt: cutoff } });
+    found.email_click_events = await examined('email_click_events', clickEventsBefore('bu1', cutoff));
     found.campaign_events = await examined('campaign_events', { campaignId: 'c1', occurredAt: { $lt: cutoff } });
     // Only the old documents are read (and, for jobs, the old finished ones of which a file's job stays).
     expect(found).toEqual({

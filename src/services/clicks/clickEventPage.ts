@@ -2,16 +2,15 @@ import type { Collection, Filter } from '../../datasources/store';
 import { badInput } from '../../errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, type Page, type PageArgs } from '../pagination';
 import type { ClickEventDocument } from './clickModels';
-
-/** The start of a click event's _id: the UTC date of its reporting day's start (modelIds.ts). */
-const dayPrefix = (day: Date) => day.toISOString().slice(0, 10).replaceAll('-', '');
+import type { ClickEventKeyRange } from './modelIds';
 
 /**
  * A page of click events, latest reporting day first. A click event's _id starts with its day,
  * so _id order is day order: the page is one range of an index ending in _id (the documents
- * themselves, or (send, _id), (bu, _id)), read backwards from the cursor, and the reporting days
- * asked for bound that range too. No more events are read than the page holds (and one more, to
- * tell whether another page follows).
+ * themselves, or (send, _id), (url, _id), (bu, _id)), read backwards from the cursor, and the
+ * reporting days asked for (the query's range of _id, clickEventFilter.ts) bound that range too.
+ * No more events are read than the page holds (and one more, to tell whether another page
+ * follows).
  */
 export async function pageClickEvents<N>(
   events: Collection<ClickEventDocument>,
@@ -23,11 +22,7 @@ export async function pageClickEvents<N>(
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw badInput(`first: between 0 and ${MAX_PAGE_SIZE}`, 'first');
   }
-  const days = query.day as { $gte?: Date; $lte?: Date } | undefined;
-  const ids: { $gte?: string; $lt?: string } = {};
-  if (days?.$gte) ids.$gte = `${dayPrefix(days.$gte)}-`;
-  // '.' follows '-': every id of the last day is before it
-  if (days?.$lte) ids.$lt = `${dayPrefix(days.$lte)}.`;
+  const ids: ClickEventKeyRange = { ...(query._id as ClickEventKeyRange | undefined) };
   if (args.after) {
     const { id } = decodeCursor(args.after);
     if (typeof id !== 'string') throw badInput('after: not a cursor returned by this connection', 'after');

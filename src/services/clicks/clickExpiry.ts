@@ -3,6 +3,7 @@ import { badInput } from '../../errors';
 import { CLICK_EVENT_IDS, CLICK_EVENTS, type ClickEventDocument } from './clickModels';
 import { CLICK_ROLLUPS } from './clickRollups';
 import { naturalId } from './eventId';
+import { clickEventKeyRange } from './modelIds';
 
 /**
  * What is left of expired click events: one document per (business unit, send, URL, subscriber),
@@ -53,13 +54,16 @@ export async function clickUnitNames(db: Db): Promise<string[]> {
   return (await db.collection(CLICK_ROLLUPS.units).distinct('_id')).map(String).sort();
 }
 
-/** The reporting day of a business unit's oldest click event (its (bu, day, ...) index), or null. */
+/** The reporting day of a business unit's oldest click event (the first of its (bu, _id) index), or null. */
 export async function oldestClickDay(db: Db, bu: string): Promise<Date | null> {
   const oldest = await db
     .collection<ClickEventDocument>(CLICK_EVENTS)
-    .findOne({ bu }, { sort: { bu: 1, day: 1 }, projection: { _id: 0, day: 1 } });
+    .findOne({ bu }, { sort: { _id: 1 }, projection: { _id: 0, day: 1 } });
   return oldest?.day ?? null;
 }
+
+/** A business unit's click events of the reporting days before `before`: one range of its (bu, _id) index. */
+export const clickEventsBefore = (bu: string, before: Date) => ({ bu, _id: clickEventKeyRange({ $lt: before }) });
 
 type ExpiringEvent = Pick<ClickEventDocument, '_id' | 'day' | 'send' | 'url' | 'subscriber' | 'n' | 'spilled'>;
 
@@ -83,7 +87,8 @@ function onlyDuplicates(error: unknown): boolean {
 }
 
 /**
- * Expires a business unit's click events of the reporting days before `before`: the horizon is
+ * Expires a business unit's click events of the reporting days before `before` (a reporting
+ * day's start, as `day` holds it): the horizon is
  * raised first (rows of those days are rejected from then on: their events, which recognize a
  * redelivered click, are going), then each batch is folded into the history and deleted with
  * its overflow ids. Repeating it after a crash folds nothing twice. Answers the events deleted.
@@ -94,7 +99,7 @@ export async function expireClickEvents(db: Db, bu: string, before: Date, batche
     .updateOne({ _id: bu }, { $max: { expiredBefore: before } }, { upsert: true });
   const events = db.collection<ClickEventDocument>(CLICK_EVENTS);
   const history = db.collection<ClickHistoryDocument>(CLICK_HISTORY);
-  const expired = { bu, day: { $lt: before } };
+  const expired = clickEventsBefore(bu, before);
   const projection = { _id: 1, day: 1, send: 1, url: 1, subscriber: 1, n: 1, spilled: 1 };
   let deleted = 0;
   for (;;) {
@@ -113,7 +118,7 @@ export async function expireClickEvents(db: Db, bu: string, before: Date, batche
     if (spilled.length > 0) {
       await db.collection<Document>(CLICK_EVENT_IDS).deleteMany({ bu, eventKey: { $in: spilled } });
     }
-    const result = await events.deleteMany({ ...expired, _id: { $in: batch.map((event) => event._id) } });
+    const result = await events.deleteMany({ bu, _id: { $in: batch.map((event) => event._id) } });
     deleted += result.deletedCount;
     if (batch.length < batches.size) return deleted;
     await batches.between();

@@ -4,7 +4,7 @@ import type { Db, Filter } from '../../datasources/store';
 import type { Page, PageArgs } from '../pagination';
 import { assertEventsRetained } from './clickExpiry';
 import { pageClickEvents } from './clickEventPage';
-import { clickEventQuery, type ClickEventFilter } from './clickEventFilter';
+import { clickEventDays, clickEventQuery, type ClickEventFilter } from './clickEventFilter';
 import { clickCollections, type ClickEventDocument } from './clickModels';
 import { ClickStatsAnswer } from './clickStatsAnswer';
 import { statsLimits, type ClickGroupBy, type ClickStatsLimits } from './clickStats';
@@ -36,16 +36,11 @@ export class ClickQueries {
   async stats(filter: ClickEventFilter, groupBy: ClickGroupBy[], limits: ClickStatsLimits): Promise<ClickStatsAnswer> {
     const checked = statsLimits(limits);
     const query = await this.query(filter);
+    const { $gte: from, $lte: to } = clickEventDays(filter, this.deps.calendar);
     const scope: KeptScope | null =
       filter.url || filter.subscriberKey
         ? null
-        : {
-            bu: filter.bu ?? undefined,
-            send: filter.sendId ?? undefined,
-            from: (query.day as { $gte?: Date } | undefined)?.$gte,
-            to: (query.day as { $lte?: Date } | undefined)?.$lte,
-          };
-    const from = (query.day as { $gte?: Date } | undefined)?.$gte;
+        : { bu: filter.bu ?? undefined, send: filter.sendId ?? undefined, from, to };
     const retained = () =>
       assertEventsRetained(this.deps.db, filter.bu ?? undefined, from, (day) => this.deps.calendar.dateOf(day));
     return new ClickStatsAnswer(this.deps.db, query, scope, groupBy, checked, retained);

@@ -12,22 +12,17 @@ export const clickIndexes: IndexDeclaration[] = [
     key: { bu: 1, pos: 1 },
     options: { partialFilterExpression: { processed: false }, name: 'unprocessed_pos' },
   },
-  // Aggregated click events: one document per (bu, day, send, url, subscriber).
-  {
-    collection: 'email_click_events',
-    key: { bu: 1, day: 1, send: 1, url: 1, subscriber: 1 },
-    options: { unique: true },
-  },
-  // emailSend(id) stats and clickEvents(filter: {sendId}) by day.
-  { collection: 'email_click_events', key: { send: 1, day: 1 } },
-  // clickEvents filtered by URL or by subscriber.
-  { collection: 'email_click_events', key: { url: 1, day: 1 } },
-  // By subscriber; send and URL too, so the groups a subscriber clicked in are read from the
-  // index alone when a write plans the click figures (clickRollups.ts).
+  // Aggregated click events: one document per (bu, day, send, url, subscriber), whose _id is
+  // derived from those five fields and starts with the day (modelIds.ts): the _id keeps them
+  // unique, and a range of days is a range of _id. By subscriber; day, send and URL too, so the
+  // groups a subscriber clicked in are read from the index alone when a write plans the click
+  // figures (clickRollups.ts).
   { collection: 'email_click_events', key: { subscriber: 1, day: 1, send: 1, url: 1 } },
-  // clickEvents pages by send or business unit: the _id starts with the day, so one range of
-  // these is the page in the order it is returned (clickEventPage.ts).
+  // By send, link or business unit, over reporting days (one range of each: the emailSend
+  // stats, clickEvents pages and their counts, expiry and rebuilds), in the order a page is
+  // returned (clickEventPage.ts).
   { collection: 'email_click_events', key: { send: 1, _id: 1 } },
+  { collection: 'email_click_events', key: { url: 1, _id: 1 } },
   { collection: 'email_click_events', key: { bu: 1, _id: 1 } },
   // What expiry keeps of a subscriber's expired events: the groups it clicked in (clickExpiry.ts).
   { collection: CLICK_HISTORY, key: { subscriber: 1, send: 1, url: 1 } },
@@ -50,10 +45,14 @@ export const clickIndexes: IndexDeclaration[] = [
 
 /**
  * Indexes earlier versions created: the backlog index before it was partial, subscribers before
- * business units, and click events by subscriber before it held send and URL.
+ * business units, click events by subscriber before it held send and URL, and click events'
+ * unique (bu, day, send, url, subscriber), (send, day) and (url, day), which the _id answers.
  */
 export const retiredClickIndexes: RetiredIndex[] = [
   { collection: 'sfmc_click_log', key: { bu: 1, processed: 1, pos: 1 } },
   { collection: 'subscribers', key: { subscriberKey: 1 } },
   { collection: 'email_click_events', key: { subscriber: 1, day: 1 } },
+  { collection: 'email_click_events', key: { bu: 1, day: 1, send: 1, url: 1, subscriber: 1 } },
+  { collection: 'email_click_events', key: { send: 1, day: 1 } },
+  { collection: 'email_click_events', key: { url: 1, day: 1 } },
 ];

@@ -3,6 +3,7 @@ import type { KeyedLock } from '../keyedLock';
 import { setImmediate } from 'node:timers/promises';
 import { CLICK_HISTORY, clickHorizon, expireClickEvents } from './clickExpiry';
 import { CLICK_EVENTS } from './clickModels';
+import { clickEventKeyRange } from './modelIds';
 import {
   CLICK_ROLLUPS,
   clickDayId,
@@ -43,7 +44,7 @@ function clicksPerSubscriber(db: Db, collection: string, match: Document, fields
  * horizon on.
  */
 async function figuresBy(db: Db, bu: string, fields: string[], horizon: Date | null): Promise<Figure[]> {
-  const live = horizon ? { bu, day: { $gte: horizon } } : { bu };
+  const live = horizon ? { bu, _id: clickEventKeyRange({ $gte: horizon }) } : { bu };
   const [events, expired] = await Promise.all([
     clicksPerSubscriber(db, CLICK_EVENTS, live, fields, 'n'),
     fields.includes('day') ? [] : clicksPerSubscriber(db, CLICK_HISTORY, { bu }, fields, 'clicks'),
