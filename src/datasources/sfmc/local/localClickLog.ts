@@ -8,6 +8,8 @@ export const CLICK_LOG = 'sfmc_click_log';
 export const LOCAL_UNITS = 'sfmc_business_units';
 /** Rows marked processed per write: each write is one short commit (docs/store.md). */
 export const MARK_CHUNK_ROWS = 250;
+/** Rows appended per write, for the same reason. */
+const APPEND_CHUNK_ROWS = 250;
 
 /** A row of the local data extension. */
 export interface ClickLogDocument {
@@ -128,7 +130,10 @@ export function createLocalSfmc(db: Db, configured: BusinessUnit[], changes?: Ch
           importedAt,
         };
       });
-      await log.insertMany(documents, { ordered: false });
+      // A call that dies half-way leaves its first chunks appended: rows delivered twice count once.
+      for (let start = 0; start < documents.length; start += APPEND_CHUNK_ROWS) {
+        await log.insertMany(documents.slice(start, start + APPEND_CHUNK_ROWS), { ordered: false });
+      }
       return documents.length;
     },
   };
