@@ -11,6 +11,9 @@ const HOUR = 3600_000;
 /** An EventDate `hoursAgo` before now, with its offset, so the rows stay recent whatever day the suite runs. */
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * HOUR).toISOString();
 
+const clicksOf = async (h: Harness) =>
+  (await clickCollections(h.db).events.find({}).toArray()).reduce((sum, event) => sum + event.n, 0);
+
 /**
  * A row that reaches Marketing Cloud after the loader went past its EventDate (by more than the
  * lookback) is still loaded, once, by a scheduled load; clickSyncStatus shows how old the oldest
@@ -23,8 +26,7 @@ describe('click rows that arrive late', () => {
   });
   afterEach(() => h.close());
 
-  const clicks = async () =>
-    (await clickCollections(h.db).events.find({}).toArray()).reduce((sum, event) => sum + event.n, 0);
+  const clicks = () => clicksOf(h);
 
   it('are loaded by the next scheduled load, without `since`, and counted once', async () => {
     await h.sfmc.appendRows!('NA', [
@@ -68,6 +70,35 @@ describe('click rows that arrive late', () => {
     await runClickSync(h.deps, unit);
     expect(await h.sfmc.backlog(unit)).toBe(0);
     expect(await clicks()).toBe(3);
+  });
+});
+
+describe('loads while earlier rows are in flight', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+  afterEach(() => h.close());
+
+  it('queue only rows newer than the last load, never the ones still on their way', async () => {
+    await h.sfmc.appendRows!(
+      'NA',
+      Array.from({ length: 30 }, (_, i) => clickRow({ EventID: `first-${i}`, EventDate: hoursAgo(0.5 - i / 1000) })),
+    );
+    const unit = (await h.sfmc.businessUnit('NA'))!;
+    // the first load's rows wait for the processor
+    expect((await loadClicks(h.deps, unit)).rows).toBe(30);
+    await h.sfmc.appendRows!(
+      'NA',
+      Array.from({ length: 10 }, (_, i) => clickRow({ EventID: `next-${i}`, EventDate: hoursAgo(0.1 - i / 1000) })),
+    );
+    // the new rows, and the first load's last row: rows dated at the watermark itself may be new
+    const second = await loadClicks(h.deps, unit);
+    expect(second).toMatchObject({ rows: 11, readAll: false });
+
+    await runClickSync(h.deps, unit);
+    expect(await h.sfmc.backlog(unit)).toBe(0);
+    expect(await clicksOf(h)).toBe(40);
   });
 });
 

@@ -51,8 +51,9 @@ export interface LoadClicksResult {
  * the processor. When the click queues are empty, every row loaded before has been processed and
  * acknowledged, so any row still unprocessed at the source was never loaded: the load reads all
  * of them, however old their EventDate (rows Marketing Cloud wrote late). While the queues still
- * hold rows, unprocessed rows may be in flight, so the load reads only from the watermark minus
- * the lookback and leaves older ones for a later load. The position is stored after every page,
+ * hold rows, unprocessed rows may be in flight, so the load reads only from the watermark (minus
+ * the lookback, 0 by default: any more queues again the rows of that window still in flight) and
+ * leaves older ones for a later load. The position is stored after every page,
  * so a loader that dies is resumed by the next one from the page it was on; pages it had queued
  * already may be queued twice, which the idempotent processor absorbs.
  */

@@ -53,7 +53,7 @@ export function createClickPipeline(settings: ClickPipelineSettings): ClickPipel
     batchSize: settings.batchSize ?? 500,
     ackBatchSize: settings.ackBatchSize ?? 2000,
     writeRows: settings.writeRows ?? 5000,
-    lookbackMs: (settings.lookbackMinutes ?? 60) * 60_000,
+    lookbackMs: (settings.lookbackMinutes ?? 0) * 60_000,
     leaseMs: (settings.leaseSeconds ?? 10) * 1000,
     visibilitySeconds: settings.visibilitySeconds ?? 10,
     known: new KnownModels(),
