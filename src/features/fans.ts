@@ -149,6 +149,8 @@ export const fansFeature = defineFeature({
     const recounted = await services.marketCounts.recountMissing();
     if (recounted > 0)
       app.logger.info({ feature: 'fans', campaigns: recounted }, 'market counts built from the entries');
+    const pools = await services.codeCounts.recountMissing();
+    if (pools > 0) app.logger.info({ feature: 'fans', pools }, 'code pool counts built from the codes');
     await ensureIngestQueue(app.ports.queue, app.config.FAN_INGEST_QUEUE);
     await services.lake.start();
     await services.assignment.start();
@@ -162,7 +164,10 @@ export const fansFeature = defineFeature({
     await services.scoring.poll.stop();
     await services.lake.stop();
   },
-  rebuildStats: async (_app, { marketCounts }) => ({ campaigns: await marketCounts.rebuild() }),
+  rebuildStats: async (_app, { marketCounts, codeCounts }) => ({
+    campaigns: await marketCounts.rebuild(),
+    codePools: await codeCounts.rebuild(),
+  }),
   demo: (app, services) => writeFanDemo(services, app.config.DEMO_FAN_REGISTRATIONS, app.logger),
   commands: {
     lake: {
@@ -176,8 +181,8 @@ export const fansFeature = defineFeature({
     },
     fans: {
       ...FANS_COMMAND,
-      run: (app, flags, positional, { marketCounts }, out) =>
-        runFansCommand({ db: app.db, objects: app.ports.objects, marketCounts }, flags, positional, out),
+      run: (app, flags, positional, { marketCounts, codeCounts }, out) =>
+        runFansCommand({ db: app.db, objects: app.ports.objects, marketCounts, codeCounts }, flags, positional, out),
     },
     scoring: {
       ...SCORING_COMMAND,

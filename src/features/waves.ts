@@ -32,7 +32,7 @@ import { fansFeature } from './fans';
 function waveServices(app: App, servicesOf: ServicesOf): WaveServices {
   const fans = servicesOf(fansFeature);
   const logger = app.logger.child({ feature: 'waves' });
-  const registry = createOfferCodeRegistry(app.config, app.db.collection(CODES), logger);
+  const registry = createOfferCodeRegistry(app.config, app.db.collection(CODES), logger, fans.codeCounts);
   const offerCodes = new OfferCodes({ db: app.db, jobs: app.jobs, registry, logger });
   const sending = sendServices(app);
   const lifecycle = new WaveLifecycle({

@@ -1,6 +1,7 @@
 import type { Db } from '../../src/datasources/store';
 import type { QueuePort } from '../../src/datasources/queue/port';
 import { fansFeature } from '../../src/features/fans';
+import { CodePoolCounts } from '../../src/services/fans/codes/poolCounts';
 import {
   CODES,
   CODE_POOLS,
@@ -42,7 +43,7 @@ export async function storeEntries(db: Db, campaignId: string, userIds: string[]
   await db.collection<FanEntryDoc>(FAN_ENTRIES).insertMany(docs);
 }
 
-/** A pool of AVAILABLE codes, stored directly (uploads have their own tests). */
+/** A pool of AVAILABLE codes, stored directly (uploads have their own tests), then counted as `stats rebuild` does. */
 export async function storePool(
   db: Db,
   campaignId: string,
@@ -71,6 +72,7 @@ export async function storePool(
       createdAt: now,
     })),
   );
+  await new CodePoolCounts(db).rebuild();
 }
 
 /** A code assignment record as a producer sends it (after the ingestion's formatting). */

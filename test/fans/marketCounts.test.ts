@@ -162,7 +162,7 @@ describe('registrations per market kept with the entries', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
       body: JSON.stringify({ flags: { domain: 'fans' }, positional: ['rebuild'] }),
     });
-    expect(await response.json()).toEqual({ exitCode: 0, output: 'fans: {"campaigns":4}\n' });
+    expect(await response.json()).toEqual({ exitCode: 0, output: 'fans: {"campaigns":4,"codePools":0}\n' });
     for (const campaignId of ['redelivered', 'moved', 'raced', 'imported']) await expectExact(campaignId);
     expect(
       (await db().collection<FanEntryCountsDoc>(FAN_ENTRY_COUNTS).findOne({ _id: 'moved' }))?.markets,

@@ -1,6 +1,7 @@
 import type { App } from '../../src/app';
 import { fansFeature } from '../../src/features/fans';
 import { wavesFeature } from '../../src/features/waves';
+import { CodePoolCounts } from '../../src/services/fans/codes/poolCounts';
 import {
   CODES,
   CODE_POOLS,
@@ -152,7 +153,7 @@ export async function storeFans(app: App, campaignId: string, fans: FanSeed[]): 
   await app.db.collection<FanEntryDoc>(FAN_ENTRIES).insertMany(docs);
 }
 
-/** A NON_TM pool of AVAILABLE codes. */
+/** A NON_TM pool of AVAILABLE codes, counted as `stats rebuild` does. */
 export async function storePool(app: App, campaignId: string, name: string, codes: string[]): Promise<void> {
   const now = new Date();
   const poolId = `${campaignId}:${name}`;
@@ -174,6 +175,7 @@ export async function storePool(app: App, campaignId: string, name: string, code
       createdAt: now,
     })),
   );
+  await new CodePoolCounts(app.db).rebuild();
 }
 
 export const csv = (...lines: string[]) => `${lines.join('\n')}\n`;

@@ -3,7 +3,7 @@ import type { Logger } from '../../logger';
 import type { Collection } from '../store';
 import { EmbeddedOfferCodes, type OfferCodeDocument } from './embedded/embeddedOfferCodes';
 import { HttpOfferCodes } from './http/httpOfferCodes';
-import type { OfferCodeRegistry } from './port';
+import type { LocalCodeCounts, OfferCodeRegistry } from './port';
 
 export * from './port';
 export { EmbeddedOfferCodes, offerPoolId, type OfferCodeDocument } from './embedded/embeddedOfferCodes';
@@ -16,14 +16,16 @@ export type OfferCodesConfig = Pick<
 
 /**
  * The offer-code registry: the http engine when OFFER_CODES_URL is set, else the embedded one.
- * `codes` is the fan campaigns' code collection, the local record of both.
+ * `codes` is the fan campaigns' code collection, the local record of both; `counts` its kept
+ * counts per pool and state.
  */
 export function createOfferCodeRegistry(
   config: OfferCodesConfig,
   codes: Collection<OfferCodeDocument>,
   logger: Logger,
+  counts?: LocalCodeCounts,
 ): OfferCodeRegistry {
-  const local = new EmbeddedOfferCodes(codes);
+  const local = new EmbeddedOfferCodes(codes, counts);
   if (!config.OFFER_CODES_URL) return local;
   return new HttpOfferCodes({
     baseUrl: config.OFFER_CODES_URL.replace(/\/+$/, ''),

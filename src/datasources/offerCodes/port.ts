@@ -29,6 +29,17 @@ export interface OfferCodeRegistry {
 
 export type OfferCodeEngine = 'embedded' | 'http';
 
+/**
+ * Figures kept beside the local record's codes (the fan campaigns' codes per pool and state),
+ * changed in the commits that add or drop codes.
+ */
+export interface LocalCodeCounts {
+  /** Runs `task` as the only writer of these codes in this process. */
+  exclusive<T>(codes: Iterable<string>, task: () => Promise<T>): Promise<T>;
+  /** The writes that count these codes in (`by` 1) or out (-1), issued in the turn of the codes' write. */
+  counted(codes: readonly { poolId: string; campaignId: string; state: 'ASSIGNED' }[], by: 1 | -1): Promise<unknown>[];
+}
+
 /** The local record both engines keep (the embedded engine is it; the http engine writes it first). */
 export interface LocalOfferCodes extends OfferCodeRegistry {
   /** Drops codes registered locally for the wave that the external service refused. */

@@ -8,6 +8,7 @@ import { CLICK_ROLLUPS } from '../../services/clicks/clickRollups';
 import {
   ADMIN_STATS,
   CODE_POOLS,
+  CODE_POOL_COUNTS,
   CODES,
   DEMAND,
   FAN_CAMPAIGNS,
@@ -46,7 +47,7 @@ const tracking = [
   INSERTION_ORDERS,
   TRACKING_SCRIPTS,
 ];
-const fans = [FAN_CAMPAIGNS, FAN_ENTRIES, FAN_ENTRY_COUNTS, DEMAND, ADMIN_STATS, CODE_POOLS, CODES];
+const fans = [FAN_CAMPAIGNS, FAN_ENTRIES, FAN_ENTRY_COUNTS, DEMAND, ADMIN_STATS, CODE_POOLS, CODES, CODE_POOL_COUNTS];
 
 const JOB_ROW = `fragment JobRow on Job {
   id type status trigger attempts maxAttempts createdAt startedAt finishedAt runAt cancelRequested

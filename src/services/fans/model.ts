@@ -13,6 +13,8 @@ export const DEMAND = 'demand';
 export const ADMIN_STATS = 'adminStats';
 /** Registrations per market kept with the entries (entries/marketCounts.ts). */
 export const FAN_ENTRY_COUNTS = 'fanEntryCounts';
+/** Codes per pool and state kept with the codes (codes/poolCounts.ts). */
+export const CODE_POOL_COUNTS = 'codePoolCounts';
 export const BLACKLIST = 'blacklist';
 
 export type FanCampaignStatus = 'DRAFT' | 'OPEN' | 'CLOSED';

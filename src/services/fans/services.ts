@@ -1,6 +1,7 @@
 import type { CampaignDirectory } from './campaignDirectory';
 import type { CodeAssignment } from './codes/codeAssignment';
 import type { FanCodes } from './codes/fanCodes';
+import type { CodePoolCounts } from './codes/poolCounts';
 import type { FanCampaigns } from './campaigns/fanCampaigns';
 import type { FanEntries } from './entries/fanEntries';
 import type { FanMarketCounts } from './entries/marketCounts';
@@ -47,4 +48,6 @@ export interface FanServices {
   codes: FanCodes;
   /** The code-assignment pipeline: the codeAssignment record handler. */
   assignment: CodeAssignment;
+  /** Codes per pool and state kept with the codes (read by codePools, `stats rebuild`). */
+  codeCounts: CodePoolCounts;
 }

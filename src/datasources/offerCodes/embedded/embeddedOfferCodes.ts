@@ -1,5 +1,5 @@
 import type { Collection } from '../../store';
-import type { LocalOfferCodes, OfferCodeGrant, OfferCodeInfo, RegisterOutcome } from '../port';
+import type { LocalCodeCounts, LocalOfferCodes, OfferCodeGrant, OfferCodeInfo, RegisterOutcome } from '../port';
 
 /**
  * An offer code as the fan campaigns' `codes` collection keeps it (the shape of its CodeDoc, with
@@ -27,14 +27,28 @@ const DUPLICATE_KEY = 11000;
 /** The pool a wave's offer codes are kept in. */
 export const offerPoolId = (waveId: string) => `offer:${waveId}`;
 
-/** The embedded engine: the service's own code store (see port.ts). */
+/** Counts nothing: a registry whose codes have no kept figures (used on its own). */
+const UNCOUNTED: LocalCodeCounts = { exclusive: (_codes, task) => task(), counted: () => [] };
+
+/**
+ * The embedded engine: the service's own code store (see port.ts). Codes are written with their
+ * kept `counts` in one commit: only the codes read as missing are inserted, and only those read
+ * as present are deleted, while this registry is their only writer in the process.
+ */
 export class EmbeddedOfferCodes implements LocalOfferCodes {
   readonly engine = 'embedded' as const;
 
-  constructor(private readonly codes: Collection<OfferCodeDocument>) {}
+  constructor(
+    private readonly codes: Collection<OfferCodeDocument>,
+    private readonly counts: LocalCodeCounts = UNCOUNTED,
+  ) {}
 
   async register(grants: OfferCodeGrant[]): Promise<RegisterOutcome> {
-    const refused = await this.insertAll(grants.map(documentOf));
+    const docs = grants.map(documentOf);
+    const refused = await this.counts.exclusive(
+      docs.map((doc) => doc._id),
+      () => this.insertCounted(docs),
+    );
     if (refused.length === 0) return { registered: grants.length, collisions: [] };
     const existing = await this.codes.find({ _id: { $in: refused.map((grant) => grant.code) } }).toArray();
     const byCode = new Map(existing.map((doc) => [doc._id, doc]));
@@ -49,7 +63,19 @@ export class EmbeddedOfferCodes implements LocalOfferCodes {
   }
 
   async forget(waveId: string, codes: string[]): Promise<void> {
-    if (codes.length > 0) await this.codes.deleteMany({ _id: { $in: codes }, waveId, kind: 'OFFER' });
+    if (codes.length === 0) return;
+    await this.counts.exclusive(codes, async () => {
+      const held = await this.codes
+        .find({ _id: { $in: codes }, waveId, kind: 'OFFER' }, { projection: { _id: 1, poolId: 1, campaignId: 1 } })
+        .toArray();
+      const [results] = await Promise.all([
+        Promise.all(held.map((doc) => this.codes.deleteOne({ _id: doc._id, waveId, kind: 'OFFER' }))),
+        ...this.counts.counted(held.map(countedOf), -1),
+      ]);
+      // deleted meanwhile by another process, which counted them out itself
+      const kept = held.filter((_, index) => results[index]!.deletedCount === 0);
+      await Promise.all(this.counts.counted(kept.map(countedOf), 1));
+    });
   }
 
   async lookup(code: string): Promise<OfferCodeInfo | null> {
@@ -62,8 +88,32 @@ export class EmbeddedOfferCodes implements LocalOfferCodes {
     return this.lookup(code);
   }
 
-  /** Inserts the codes; answers the grants whose code the unique `_id` refused. */
-  private async insertAll(docs: OfferCodeDocument[]): Promise<OfferCodeGrant[]> {
+  /**
+   * Inserts the codes not stored yet (a code twice among them: its first), counted in the same
+   * commit; answers the grants whose code was stored already or was refused by the unique `_id`
+   * (inserted by another process meanwhile: its count is given back).
+   */
+  private async insertCounted(docs: OfferCodeDocument[]): Promise<OfferCodeGrant[]> {
+    const stored = await this.codes
+      .find({ _id: { $in: [...new Set(docs.map((doc) => doc._id))] } }, { projection: { _id: 1 } })
+      .toArray();
+    const taken = new Set(stored.map((doc) => doc._id));
+    const fresh: OfferCodeDocument[] = [];
+    const present: OfferCodeDocument[] = [];
+    for (const doc of docs) {
+      if (taken.has(doc._id)) present.push(doc);
+      else {
+        taken.add(doc._id);
+        fresh.push(doc);
+      }
+    }
+    const [refused] = await Promise.all([this.insertAll(fresh), ...this.counts.counted(fresh.map(countedOf), 1)]);
+    if (refused.length > 0) await Promise.all(this.counts.counted(refused.map(countedOf), -1));
+    return [...present, ...refused].map(grantOf);
+  }
+
+  /** Inserts the codes; answers those the unique `_id` refused. */
+  private async insertAll(docs: OfferCodeDocument[]): Promise<OfferCodeDocument[]> {
     if (docs.length === 0) return [];
     try {
       await this.codes.insertMany(docs, { ordered: false });
@@ -73,7 +123,7 @@ export class EmbeddedOfferCodes implements LocalOfferCodes {
       const { writeErrors } = error as { writeErrors?: WriteError | WriteError[] };
       const failed = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
       if (failed.length === 0 || failed.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
-      return failed.map((writeError) => grantOf(docs[writeError.index]!));
+      return failed.map((writeError) => docs[writeError.index]!);
     }
   }
 }
@@ -100,6 +150,12 @@ function documentOf(grant: OfferCodeGrant): OfferCodeDocument {
     redeemedAt: null,
   };
 }
+
+const countedOf = (doc: Pick<OfferCodeDocument, 'poolId' | 'campaignId'>) => ({
+  poolId: doc.poolId,
+  campaignId: doc.campaignId,
+  state: 'ASSIGNED' as const,
+});
 
 const grantOf = (doc: OfferCodeDocument): OfferCodeGrant => ({
   code: doc._id,

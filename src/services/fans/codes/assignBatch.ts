@@ -7,6 +7,7 @@ import { reject, type AssignmentReject } from './assignmentRejects';
 import { claimGivenCodes, takePoolCodes } from './claimCodes';
 import type { CodeDispenser } from './codeDispenser';
 import type { EntryLocks } from './entryLocks';
+import type { CodePoolCounts } from './poolCounts';
 import type { VerdictV1 } from './verdicts';
 
 export interface AssignBatchDeps {
@@ -15,6 +16,8 @@ export interface AssignBatchDeps {
   codes: Collection<CodeDoc>;
   directory: CampaignDirectory;
   dispenser: CodeDispenser;
+  /** The pools' counts, changed in the claims' commits. */
+  counts: CodePoolCounts;
   locks: EntryLocks;
   lake: LakeWriter;
   /** Publishes each batch's verdicts (one message per batch and campaign), issued with the group's last writes. */
@@ -280,13 +283,14 @@ async function claimCodes(deps: AssignBatchDeps, asks: AssignmentAsk[], plans: P
       ? []
       : claimGivenCodes(
           deps.codes,
+          deps.counts,
           given.map((index) => ({
             ...claimOf(index),
             code: asks[index]!.code!,
             kind: asks[index]!.kind as CodeDoc['kind'],
           })),
         ),
-    next.length === 0 ? [] : takePoolCodes(deps.codes, deps.dispenser, next.map(claimOf)),
+    next.length === 0 ? [] : takePoolCodes(deps.codes, deps, next.map(claimOf)),
   ]);
   given.forEach((index, slot) => {
     const result = claimed[slot]!;

@@ -10,6 +10,7 @@ import { errorCodeOf, reasonText, type AssignmentReject } from './assignmentReje
 import { CodeDispenser } from './codeDispenser';
 import { EntryLocks } from './entryLocks';
 import type { CodeMetrics } from './metrics';
+import type { CodePoolCounts } from './poolCounts';
 import { sendMessages, verdictMessages, type VerdictV1 } from './verdicts';
 
 /**
@@ -32,6 +33,8 @@ export interface CodeAssignmentOptions {
   batchSize: number;
   metrics: CodeMetrics;
   logger: Logger;
+  /** The pools' counts, changed in the claims' commits. */
+  counts: CodePoolCounts;
 }
 
 /**
@@ -56,6 +59,7 @@ export class CodeAssignment {
       codes: db.collection(CODES),
       directory: options.directory,
       dispenser: this.dispenser,
+      counts: options.counts,
       locks: new EntryLocks(),
       lake: options.lake,
       publish: (results) => this.publish(results),

@@ -96,3 +96,26 @@ export class CodeDispenser {
     return docs.length;
   }
 }
+
+/**
+ * Of these codes of the pool, those AVAILABLE now (each once), read from the pool's
+ * (poolId, state, _id) index alone: one range per ascending run of the candidates (a take hands
+ * out codes in code order, starting over once at most), so only the index entries between a
+ * run's first and last code are read, and no code document.
+ */
+export async function freeCodes(codes: Collection<CodeDoc>, poolId: string, candidates: string[]): Promise<string[]> {
+  const runs: string[][] = [];
+  for (const code of candidates) {
+    const run = runs.at(-1);
+    if (run && code > run.at(-1)!) run.push(code);
+    else runs.push([code]);
+  }
+  const reads = runs.map((run) =>
+    codes
+      .find({ poolId, state: 'AVAILABLE', _id: { $gte: run[0]!, $lte: run.at(-1)! } }, { projection: { _id: 1 } })
+      .toArray(),
+  );
+  const free = new Set((await Promise.all(reads)).flat().map((doc) => doc._id));
+  // a code handed out twice (the take started over) is answered once
+  return candidates.filter((code) => free.delete(code));
+}

@@ -11,6 +11,7 @@ import type { LakeWriter } from '../records';
 import { CodeAssignment } from './codeAssignment';
 import { FanCodes } from './fanCodes';
 import { createCodeMetrics } from './metrics';
+import { CodePoolCounts } from './poolCounts';
 
 export interface CodeServicesDeps {
   db: Db;
@@ -24,10 +25,18 @@ export interface CodeServicesDeps {
   lake: LakeWriter;
 }
 
-/** Code pools (`codes`) and the code-assignment pipeline (`assignment`) of the fans feature. */
-export function codeServices(deps: CodeServicesDeps): { codes: FanCodes; assignment: CodeAssignment } {
+/**
+ * Code pools (`codes`), the code-assignment pipeline (`assignment`) and the pools' kept counts
+ * (`codeCounts`) of the fans feature.
+ */
+export function codeServices(deps: CodeServicesDeps): {
+  codes: FanCodes;
+  assignment: CodeAssignment;
+  codeCounts: CodePoolCounts;
+} {
   const { db, config, directory } = deps;
   const metrics = createCodeMetrics(deps.metrics);
+  const codeCounts = new CodePoolCounts(db);
   const assignment = new CodeAssignment({
     db,
     directory,
@@ -37,6 +46,7 @@ export function codeServices(deps: CodeServicesDeps): { codes: FanCodes; assignm
     batchSize: config.FAN_ASSIGN_BATCH_SIZE,
     metrics,
     logger: deps.logger.child({ feature: 'fans', part: 'codes' }),
+    counts: codeCounts,
   });
   const codes = new FanCodes({
     db,
@@ -46,7 +56,8 @@ export function codeServices(deps: CodeServicesDeps): { codes: FanCodes; assignm
     dispenser: assignment.dispenser,
     limits: uploadLimits(config, 'fanCodes'),
     metrics,
+    counts: codeCounts,
     handle: (records) => assignment.handle(records),
   });
-  return { codes, assignment };
+  return { codes, assignment, codeCounts };
 }

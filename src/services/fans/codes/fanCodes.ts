@@ -9,8 +9,9 @@ import { uploadFileName } from '../../uploads/fileName';
 import { readRowBatches, uploadFormat } from '../../uploads/readRows';
 import { withSpreadsheetDefaults, type UploadLimits } from '../../uploads/uploadLimits';
 import type { CampaignDirectory } from '../campaignDirectory';
-import { CODES, CODE_POOLS, type CodeDoc, type CodePoolDoc, type CodeState } from '../model';
+import { CODES, CODE_POOLS, type CodeDoc, type CodePoolDoc } from '../model';
 import type { CodeDispenser } from './codeDispenser';
+import type { CodePoolCounts, PoolCounts } from './poolCounts';
 import { codeFileFormat, codeFileRows } from './codeFileRows';
 import { checkPoolName, poolIdOf } from './codeFormat';
 import type { CodeAssignmentRecord, RecordOutcome } from '../records';
@@ -27,11 +28,7 @@ import type { CodeMetrics } from './metrics';
 import { codesUploadJob, FAN_CODES_UPLOAD_JOB, type CodesUploadParams } from './uploadCodes.job';
 
 /** A pool with how many of its codes are in each state. */
-export interface CodePoolView extends CodePoolDoc {
-  available: number;
-  reserved: number;
-  assigned: number;
-}
+export interface CodePoolView extends CodePoolDoc, PoolCounts {}
 
 export interface UploadCodesInput {
   campaignId: string;
@@ -60,6 +57,8 @@ export interface FanCodesOptions {
   /** The fanCodes upload kind (CODES_UPLOAD_MAX_BYTES, CODES_UPLOAD_MAX_ROWS). */
   limits: UploadLimits;
   metrics: CodeMetrics;
+  /** Codes per pool and state, kept by every writer of codes. */
+  counts: CodePoolCounts;
   /** The code-assignment pipeline the fan-codes-assign job feeds (CodeAssignment.handle). */
   handle(records: CodeAssignmentRecord[]): Promise<RecordOutcome[]>;
 }
@@ -182,9 +181,9 @@ export class FanCodes {
 
   /** The job types behind uploadCodes and assignCodes. */
   jobTypes(): JobType[] {
-    const { db, objects, limits, metrics, handle } = this.options;
+    const { db, objects, limits, metrics, counts, handle } = this.options;
     return [
-      codesUploadJob({ db, objects, limits, metrics }) as JobType,
+      codesUploadJob({ db, objects, limits, metrics, counts }) as JobType,
       assignCodesJob({ objects, limits, handle }) as JobType,
     ];
   }
@@ -196,19 +195,25 @@ export class FanCodes {
       sortField: 'createdAt',
       toNode: (doc) => doc,
     });
-    const nodes = await Promise.all(found.edges.map((edge) => this.withCounts(edge.node)));
-    return { ...found, edges: found.edges.map((edge, index) => ({ cursor: edge.cursor, node: nodes[index]! })) };
+    const counts = await this.options.counts.read(found.edges.map((edge) => edge.node._id));
+    return {
+      ...found,
+      edges: found.edges.map((edge) => ({
+        cursor: edge.cursor,
+        node: { ...edge.node, ...counts.get(edge.node._id)! },
+      })),
+    };
   }
 
   /** See reservations.ts: the wave holds `count` codes of the campaign afterwards, or CONFLICT. */
   async reserve(campaignId: string, waveId: string, count: number): Promise<WaveReservation> {
     await this.options.directory.require(campaignId);
-    return reserveCodes(this.codes, this.options.dispenser, { campaignId, waveId, count });
+    return reserveCodes(this.codes, this.options, { campaignId, waveId, count });
   }
 
   /** Gives the wave's RESERVED codes back to their pools; answers how many. */
   release(waveId: string): Promise<number> {
-    return releaseCodes(this.codes, waveId);
+    return releaseCodes(this.codes, this.options.counts, waveId);
   }
 
   reservedCodes(waveId: string): Promise<string[]> {
@@ -225,15 +230,5 @@ export class FanCodes {
     if (pool!.kind !== 'NON_TM') throw conflict(`Pool ${name} of campaign ${campaignId} holds ${pool!.kind} codes`);
     this.options.dispenser.forget(campaignId);
     return pool!;
-  }
-
-  private async withCounts(pool: CodePoolDoc): Promise<CodePoolView> {
-    const count = (state: CodeState) => this.codes.countDocuments({ poolId: pool._id, state });
-    const [available, reserved, assigned] = await Promise.all([
-      count('AVAILABLE'),
-      count('RESERVED'),
-      count('ASSIGNED'),
-    ]);
-    return { ...pool, available, reserved, assigned };
   }
 }

@@ -6,6 +6,7 @@ import type { UploadLimits } from '../../uploads/uploadLimits';
 import { CODES, CODE_POOLS, type CodeDoc, type CodePoolDoc } from '../model';
 import { codeFileRows } from './codeFileRows';
 import { insertCodes, type RejectedCodeRow } from './insertCodes';
+import type { CodePoolCounts } from './poolCounts';
 import type { CodeMetrics } from './metrics';
 
 export const FAN_CODES_UPLOAD_JOB = 'fan-codes-upload';
@@ -47,6 +48,8 @@ export interface CodesUploadDeps {
   objects: ObjectStore;
   limits: UploadLimits;
   metrics: CodeMetrics;
+  /** The pools' counts, changed with the codes. */
+  counts: CodePoolCounts;
 }
 
 /**
@@ -86,7 +89,7 @@ async function uploadCodes(
     rejects: [],
   };
   for await (const rows of codeFileRows(stored.body, params.format, deps.limits)) {
-    const inserted = await insertCodes(codes, pool, params.uploadId, rows);
+    const inserted = await insertCodes(codes, deps.counts, pool, params.uploadId, rows);
     result.rows += rows.length;
     result.added += inserted.added;
     result.alreadyInPool += inserted.alreadyInPool;

@@ -1,5 +1,6 @@
 import type { Db } from '../../../datasources/store';
 import { checkPoolName, CODE_RULE, formatCode, poolIdOf } from '../codes/codeFormat';
+import { CodeCountChanges, type CodePoolCounts } from '../codes/poolCounts';
 import { CODE_POOLS, CODES, entryId, type CodeDoc, type CodePoolDoc } from '../model';
 import type { CampaignCache } from './campaignCache';
 import type { ImportRow, UnreadableRow } from './importRows';
@@ -53,7 +54,13 @@ export function codeOf(row: ImportRow, campaigns: CampaignCache, now: Date): { c
  * Loads a batch of code rows. A code is unique across campaigns: one the store holds for another
  * campaign is refused, never moved; its pool is made when missing.
  */
-export async function loadCodes(db: Db, campaigns: CampaignCache, rows: ImportRow[], now: Date): Promise<BatchOutcome> {
+export async function loadCodes(
+  db: Db,
+  campaigns: CampaignCache,
+  rows: ImportRow[],
+  now: Date,
+  counts: CodePoolCounts,
+): Promise<BatchOutcome> {
   await campaigns.load(rows);
   const valid: { row: ImportRow; code: CodeDoc; pool: CodePoolDoc }[] = [];
   const rejects: UnreadableRow[] = [];
@@ -64,6 +71,23 @@ export async function loadCodes(db: Db, campaigns: CampaignCache, rows: ImportRo
       rejects.push(rowRefusal(row, error));
     }
   }
+  return counts.exclusive(
+    valid.map(({ code }) => code._id),
+    () => insertCounted(db, counts, valid, rejects),
+  );
+}
+
+/**
+ * Writes the codes of the batch not stored yet (a code twice in the batch: its first row), with
+ * their pools' counts in the same commit; one another process inserted meanwhile has its count
+ * given back.
+ */
+async function insertCounted(
+  db: Db,
+  counts: CodePoolCounts,
+  valid: { row: ImportRow; code: CodeDoc; pool: CodePoolDoc }[],
+  rejects: UnreadableRow[],
+): Promise<BatchOutcome> {
   const codes = db.collection<CodeDoc>(CODES);
   const stored = await codes
     .find({ _id: { $in: valid.map(({ code }) => code._id) } }, { projection: { campaignId: 1 } })
@@ -78,9 +102,25 @@ export async function loadCodes(db: Db, campaigns: CampaignCache, rows: ImportRo
   });
   const pools = new Map(accepted.map(({ pool }) => [pool._id, pool]));
   await insertMissing(db.collection<CodePoolDoc>(CODE_POOLS), [...pools.values()]);
-  const written = await insertMissing(
-    codes,
-    accepted.map(({ code }) => code),
-  );
+  const storedIds = new Set(stored.map((code) => code._id));
+  const fresh = new Set<number>();
+  const changes = new CodeCountChanges();
+  accepted.forEach(({ code }, index) => {
+    if (storedIds.has(code._id)) return;
+    storedIds.add(code._id);
+    fresh.add(index);
+    changes.add(code, 1);
+  });
+  const [written] = await Promise.all([
+    insertMissing(
+      codes,
+      accepted.map(({ code }) => code),
+    ),
+    ...counts.write(changes),
+  ]);
+  const inserted = new Set(written.insertedIndexes);
+  const givenBack = new CodeCountChanges();
+  for (const index of fresh) if (!inserted.has(index)) givenBack.add(accepted[index]!.code, -1);
+  await Promise.all(counts.write(givenBack));
   return { loaded: written.inserted, existing: written.existing, rejects };
 }

@@ -7,6 +7,7 @@ import { loadCampaigns } from './campaignRows';
 import { loadCodes } from './codeRows';
 import { loadDemand } from './demandRows';
 import { FanMarketCounts } from '../entries/marketCounts';
+import { CodePoolCounts } from '../codes/poolCounts';
 import { loadEntries } from './entryRows';
 import { importFile, type ImportFileResult } from './importResult';
 import { importFormat } from './importRows';
@@ -36,13 +37,14 @@ export interface FanImportResult {
  * store yet are written, so a rerun (after fixing refused rows) loads what is missing.
  */
 export async function importFans(
-  deps: { db: Db; objects: ObjectStore; marketCounts?: FanMarketCounts },
+  deps: { db: Db; objects: ObjectStore; marketCounts?: FanMarketCounts; codeCounts?: CodePoolCounts },
   sources: FanImportSources,
   now = new Date(),
 ): Promise<FanImportResult> {
   await checkSources(sources);
   const { db } = deps;
   const marketCounts = deps.marketCounts ?? new FanMarketCounts(db);
+  const codeCounts = deps.codeCounts ?? new CodePoolCounts(db);
   const campaigns = new CampaignCache(db);
   const result: FanImportResult = {};
   if (sources.campaigns)
@@ -53,7 +55,7 @@ export async function importFans(
     );
   }
   if (sources.codes)
-    result.codes = await importFile(sources.codes, 'codes', (rows) => loadCodes(db, campaigns, rows, now));
+    result.codes = await importFile(sources.codes, 'codes', (rows) => loadCodes(db, campaigns, rows, now, codeCounts));
   if (sources.demand) {
     result.demand = await importFile(sources.demand, 'demand', (rows) => loadDemand(db, campaigns, rows, now));
   }

@@ -2,6 +2,7 @@ import { badInput } from '../../../errors';
 import type { ObjectStore } from '../../../datasources/objects/port';
 import type { Db } from '../../../datasources/store';
 import type { FanMarketCounts } from '../entries/marketCounts';
+import type { CodePoolCounts } from '../codes/poolCounts';
 import { commandFlags } from '../lake/commandFlags';
 import { importFans, type FanImportResult } from './fanImport';
 import type { ImportFileResult } from './importResult';
@@ -24,7 +25,7 @@ export const FANS_COMMAND = {
 
 /** `fans import`; exit code 1 when some rows or files were refused (the rest is loaded). */
 export async function runFansCommand(
-  deps: { db: Db; objects: ObjectStore; marketCounts?: FanMarketCounts },
+  deps: { db: Db; objects: ObjectStore; marketCounts?: FanMarketCounts; codeCounts?: CodePoolCounts },
   flags: Record<string, string | boolean>,
   positional: string[],
   out: Output,
