@@ -35,8 +35,12 @@ import { privacySecret } from '../services/suppression/privacySecret';
 import { SuppressionList } from '../services/suppression/suppressionList';
 import { uploadLimits } from '../services/uploads/uploadKinds';
 import { CampaignTexts } from '../services/campaigns/sms/campaignTexts';
+import { RememberedFigures } from '../datasources/rememberedFigures';
 import { defineFeature, type ServicesOf } from './feature';
 import { wavesFeature } from './waves';
+
+/** Pages, campaigns and stats the dashboards read, remembered at most (RememberedFigures). */
+const REMEMBERED_READS = 1000;
 
 /**
  * The campaigns' services. MOBILE campaigns go out as SMS waves: through the waves feature's
@@ -49,6 +53,11 @@ function campaignServices(app: App, servicesOf: ServicesOf): CampaignServices {
   const phoneCountry = config.MEMBER_PHONE_COUNTRY;
   const audienceMembers = new AudienceMembers(db, uploadLimits(config, 'audienceImport'), lease, phoneCountry);
   const waves = servicesOf(wavesFeature);
+  // on MongoDB the recipients' change stream would carry one event per recipient a send marks
+  const figures = new RememberedFigures(
+    app.store.engine === 'embedded' ? app.store.changeClock : undefined,
+    REMEMBERED_READS,
+  );
   const texts = new CampaignTexts({
     db,
     lifecycle: waves.lifecycle,
@@ -64,7 +73,7 @@ function campaignServices(app: App, servicesOf: ServicesOf): CampaignServices {
     templates: entityCatalog(db, entities.template),
     audiences: entityCatalog(db, entities.audience),
     members: memberCatalog(db, phoneCountry),
-    campaigns: campaignCatalog(db, config),
+    campaigns: campaignCatalog(db, config, figures),
     audienceMembers,
     importRecovery: new StaleRecordSweep(
       'audience imports',
@@ -73,7 +82,7 @@ function campaignServices(app: App, servicesOf: ServicesOf): CampaignServices {
       logger,
     ),
     launch: new CampaignLaunch({ db, logger, jobs, texts }),
-    analytics: new CampaignAnalytics({ db, objects: ports.objects, site }),
+    analytics: new CampaignAnalytics({ db, objects: ports.objects, site }, figures),
     // one recorder per app: the events of every tracking request group-commit together
     tracking: new CampaignTracking(db, site.secret, new CampaignEventRecorder(db)),
     outbox: new OutboxMessages(db),

@@ -46,8 +46,12 @@ function clickServices(app: App): ClickServices {
   const syncRequests = { sfmc: pipeline.sfmc, jobs: app.jobs, logger: pipeline.logger };
   return {
     pipeline,
-    queries: new ClickQueries(pipeline),
-    models: new ClickModelReads(app.db),
+    // on MongoDB the figures' change streams would carry one event per figure a load changes
+    queries: new ClickQueries({
+      ...pipeline,
+      changes: app.store.engine === 'embedded' ? app.store.changeClock : undefined,
+    }),
+    models: new ClickModelReads(app.db, app.store.changeClock),
     requestSync: (bu, since, requestedBy) => requestClickSync(syncRequests, bu, since, requestedBy),
   };
 }

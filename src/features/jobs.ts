@@ -64,7 +64,7 @@ export const jobsFeature = defineFeature({
   name: 'jobs',
   services: (app: App): JobsServices => ({
     jobs: app.jobs,
-    history: new JobHistory(app.db),
+    history: new JobHistory(app.db, app.store.changeClock),
     deadLetters: new DeadLetterQueues(app.ports.queue),
     queue: app.ports.queue,
     logger: app.logger,

@@ -8,7 +8,7 @@ import type { App } from '../app';
 import type { WiredFeature } from '../features';
 import { resolvePrincipal } from '../auth/principal';
 import type { GraphQLContext, ResolverInstances } from '../context';
-import { Loaders } from '../services/loaders';
+import { Loaders, loadsRememberedBy } from '../services/loaders';
 import { processUploadRequest } from '../resolvers/uploadedFile';
 import { largestUploadBytes } from '../services/uploads/uploadKinds';
 import { AppError } from '../errors';
@@ -49,7 +49,9 @@ async function graphqlContext(
     const principal = await resolvePrincipal(app.apiKeys, req.get('authorization'), {
       allowAnonymousViewer: app.config.ALLOW_ANONYMOUS_VIEWER,
     });
-    return { app, principal, loaders: new Loaders(app.db), requestId, clientAddress, resolvers };
+    // on MongoDB the change streams of every collection loaded would cost more than the loads
+    const remembered = app.store.engine === 'embedded' ? loadsRememberedBy(app.store.changeClock) : undefined;
+    return { app, principal, loaders: new Loaders(app.db, remembered), requestId, clientAddress, resolvers };
   } catch (error) {
     if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
       throw (await rateLimits.admitUnauthenticated(clientAddress)) ?? error;

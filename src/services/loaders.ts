@@ -1,14 +1,35 @@
+import { EJSON } from 'bson';
 import DataLoader from 'dataloader';
+import { RememberedFigures, type ChangePositions } from '../datasources/rememberedFigures';
 import type { Db, Document } from '../datasources/store';
+
+/** Loads remembered at most per change clock: a dashboard's requests load the same few documents. */
+const REMEMBERED_LOADS = 1000;
+
+const rememberedLoads = new WeakMap<ChangePositions, RememberedFigures>();
+
+/** The loads remembered across requests while their collection is unchanged: one memory per change clock. */
+export function loadsRememberedBy(changes: ChangePositions): RememberedFigures {
+  let figures = rememberedLoads.get(changes);
+  if (!figures) {
+    figures = new RememberedFigures(changes, REMEMBERED_LOADS);
+    rememberedLoads.set(changes, figures);
+  }
+  return figures;
+}
 
 /**
  * Per-request DataLoaders, created in the GraphQL context so every related-document field
- * costs one query per collection per request, never one per row.
+ * costs one query per collection per request, never one per row. With `remembered`
+ * (loadsRememberedBy), the same keys of a collection are read once per change to it.
  */
 export class Loaders {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly remembered?: RememberedFigures,
+  ) {}
 
   /** Documents of `collection` by `_id` (ObjectId or string, compared by string form). */
   byId<T extends Document>(collection: string): DataLoader<unknown, T | null> {
@@ -18,10 +39,14 @@ export class Loaders {
   /** First document of `collection` whose `field` equals each key. */
   byField<T extends Document>(collection: string, field: string): DataLoader<unknown, T | null> {
     return this.custom<unknown, T | null>(`${collection}:${field}`, async (keys) => {
-      const docs = await this.db
-        .collection(collection)
-        .find({ [field]: { $in: [...keys] } })
-        .toArray();
+      const read = () =>
+        this.db
+          .collection(collection)
+          .find({ [field]: { $in: [...keys] } })
+          .toArray();
+      const docs = this.remembered
+        ? await this.remembered.get(`${collection}:${field}|${EJSON.stringify([...keys])}`, [collection], read)
+        : await read();
       const found = new Map(docs.map((doc) => [String(doc[field]), doc as unknown as T]));
       return keys.map((key) => found.get(String(key)) ?? null);
     });

@@ -1,4 +1,5 @@
 import { EJSON } from 'bson';
+import type { RememberedFigures } from '../datasources/rememberedFigures';
 import type { Collection, Document, Filter, Sort } from '../datasources/store';
 import { badInput } from '../errors';
 
@@ -84,6 +85,26 @@ export async function paginate<D extends Document, N>(
     pageInfo: { hasNextPage: docs.length > first, endCursor: edges.at(-1)?.cursor ?? null },
     totalCount,
   };
+}
+
+/**
+ * `paginate`'s page, its documents read once per change to `collection` (RememberedFigures), however
+ * many callers ask for the same page in between; each caller gets its own nodes of them.
+ */
+export async function rememberedPage<D extends Document, N>(
+  figures: RememberedFigures,
+  collection: Collection<D>,
+  filter: Filter<D>,
+  args: PageArgs,
+  options: { sortField?: string; direction?: 1 | -1; toNode: (doc: D) => N },
+): Promise<Page<N>> {
+  const { sortField, direction, toNode } = options;
+  const { collectionName } = collection;
+  const key = `page|${collectionName}|${EJSON.stringify({ filter, first: args.first, after: args.after, sortField, direction }, { relaxed: false })}`;
+  const page = await figures.get(key, [collectionName], () =>
+    paginate(collection, filter, args, { sortField, direction, toNode: (doc: D) => doc }),
+  );
+  return { ...page, edges: page.edges.map(({ cursor, node }) => ({ cursor, node: toNode(node) })) };
 }
 
 function readPath(doc: Document, path: string): unknown {

@@ -272,6 +272,29 @@ describe('campaigns over HTTP', () => {
     expect(job.result.files.reduce((sum: number, file: { events: number }) => sum + file.events, 0)).toBe(6);
   });
 
+  it("answers the campaign page's figures and clickers anew once a click changes them", async () => {
+    const page = `query($id: ID!) {
+      campaignStats(id: $id) { uniqueClicks totalClicks links { clicks uniqueClickers } }
+      campaignRecipients(id: $id, filter: { clicked: true }, first: 50) { totalCount edges { node { email } } }
+    }`;
+    const before = await gql(page, { id: campaignId }, viewer);
+    expect(await gql(page, { id: campaignId }, viewer)).toEqual(before);
+    expect(before.campaignRecipients.totalCount).toBe(2);
+    await fetch(`${base}/c/${tokens[2]}?l=0`, { redirect: 'manual' });
+    let after = before;
+    for (let i = 0; i < 100 && after.campaignStats.totalClicks === before.campaignStats.totalClicks; i++) {
+      after = await gql(page, { id: campaignId }, viewer);
+    }
+    expect(after.campaignStats).toMatchObject({ uniqueClicks: 3, totalClicks: before.campaignStats.totalClicks + 1 });
+    expect(after.campaignStats.links[0].clicks).toBe(before.campaignStats.links[0].clicks + 1);
+    expect(after.campaignRecipients.totalCount).toBe(3);
+    expect(after.campaignRecipients.edges.map((e: any) => e.node.email).sort()).toEqual([
+      'ann@example.com',
+      'bob@example.com',
+      'cy@example.com',
+    ]);
+  });
+
   it('answers zero rates, never a division by zero, for a campaign nobody was sent', async () => {
     const { campaign } = await gql(`query($id: ID!) { campaign(id: $id) { templateId senderId audienceIds } }`, {
       id: campaignId,

@@ -118,6 +118,20 @@ describe('the dashboard clicks page', () => {
     }
   });
 
+  it('answers anew, equal to the events, once a load changes the figures it remembered', async () => {
+    const variables: Record<string, unknown> = { ...page.variables, bu: null };
+    const before = await ask(variables);
+    expect(await ask(variables)).toEqual(before);
+    const name = UNITS[0]!;
+    const rows = demoClickRows(name, 7, { rowsPerUnit: 200, sendsPerUnit: 2, linksPerSend: 2, subscribersPerUnit: 40 });
+    await clicks.pipeline.sfmc.appendRows!(name, rows);
+    await runClickSync(clicks.pipeline, (await clicks.pipeline.sfmc.businessUnit(name))!, { concurrency: 2 });
+    const after = await ask(variables);
+    expect(after.data!.allTime.totalClicks).toBeGreaterThan(before.data!.allTime.totalClicks);
+    const expected = await fromEvents(clicks, { dayFrom: variables.dayFrom as string, bu: null }, { bu: null });
+    expect(pageFigures(after.data!)).toEqual(expected);
+  });
+
   it("would read the events for a range's distinct clickers, which it does not ask", async () => {
     const overall = jest.spyOn(ComputedClickStats.prototype, 'overall');
     const ranged = await graphql<{ clickStats: { uniqueClickers: number } }>(

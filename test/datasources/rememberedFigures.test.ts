@@ -50,6 +50,18 @@ describe('figures remembered while their collections are unchanged', () => {
     expect(counted.reads).toBe(1);
   });
 
+  it('holds at most `most` figures, forgetting the one read longest ago', async () => {
+    const figures = new RememberedFigures(store.changeClock, 2);
+    const reads: string[] = [];
+    const figure = (key: string) =>
+      figures.get(key, ['a'], async () => {
+        reads.push(key);
+        return key;
+      });
+    for (const key of ['x', 'y', 'x', 'z', 'x', 'y']) await figure(key);
+    expect(reads).toEqual(['x', 'y', 'z', 'x', 'y']);
+  });
+
   it('forgets a read that failed, and reads every time without a change clock', async () => {
     const figures = new RememberedFigures(store.changeClock);
     await expect(figures.get('a', ['a'], () => Promise.reject(new Error('store down')))).rejects.toThrow('store down');

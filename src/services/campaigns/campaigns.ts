@@ -1,3 +1,4 @@
+import type { RememberedFigures } from '../../datasources/rememberedFigures';
 import type { Db } from '../../datasources/store';
 import { z } from 'zod';
 import { conflict, fromZodError, notFound } from '../../errors';
@@ -109,16 +110,28 @@ export interface CampaignNarrowing {
   status?: CampaignStatus | null;
 }
 
-/** Campaigns as a catalog kind: newest first, by status when asked; MOBILE rates held to `rates`. */
-export function campaignCatalog(db: Db, rates: RateSettings): CatalogService<CampaignDoc, CampaignNarrowing> {
+/**
+ * Campaigns as a catalog kind: newest first, by status when asked; MOBILE rates held to `rates`.
+ * With `figures`, a page of the list and a campaign are read once per change to the campaigns.
+ */
+export function campaignCatalog(
+  db: Db,
+  rates: RateSettings,
+  figures?: RememberedFigures,
+): CatalogService<CampaignDoc, CampaignNarrowing> {
   return {
-    list: catalogList(db, {
-      collection: C.campaigns,
-      sortField: 'createdAt',
-      direction: -1,
-      narrow: ({ status }) => (status ? { status } : {}),
-    }),
-    get: (id) => getCampaign(db, id),
+    list: catalogList(
+      db,
+      {
+        collection: C.campaigns,
+        sortField: 'createdAt',
+        direction: -1,
+        narrow: ({ status }) => (status ? { status } : {}),
+      },
+      figures,
+    ),
+    get: (id) =>
+      figures ? figures.get(`campaign|${id}`, [C.campaigns], () => getCampaign(db, id)) : getCampaign(db, id),
     create: (input) => createCampaign(db, input, new Date(), rates),
     update: (id, input) => updateCampaign(db, id, input, new Date(), rates),
     archive: (id, archived) => archiveCampaign(db, id, archived),

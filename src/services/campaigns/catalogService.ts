@@ -1,6 +1,7 @@
+import type { RememberedFigures } from '../../datasources/rememberedFigures';
 import type { Db, Document, Filter } from '../../datasources/store';
 import { badInput } from '../../errors';
-import { paginate, type Page, type PageArgs } from '../pagination';
+import { paginate, rememberedPage, type Page, type PageArgs } from '../pagination';
 import { archiveEntity, createEntity, entities, getEntity, updateEntity, type Entity } from './catalog';
 import { normalizeEmail } from './email';
 import { readPhone } from './memberContact';
@@ -37,14 +38,18 @@ export function archivedFilter(includeArchived?: boolean | null): Document {
   return includeArchived ? {} : { archivedAt: null };
 }
 
+/** A kind's list; with `figures`, each page is read once per change to the kind's collection. */
 export function catalogList<Doc extends Document, Narrowing extends object>(
   db: Db,
   listing: Listing<Doc, Narrowing>,
+  figures?: RememberedFigures,
 ): CatalogService<Doc, Narrowing>['list'] {
   return ({ first, after, includeArchived, ...narrowing }, toNode) => {
     const filter = { ...archivedFilter(includeArchived), ...listing.narrow?.(narrowing as Narrowing) } as Filter<Doc>;
     const order = { sortField: listing.sortField, direction: listing.direction, toNode };
-    return paginate(db.collection<Doc>(listing.collection), filter, { first, after }, order);
+    const collection = db.collection<Doc>(listing.collection);
+    if (figures) return rememberedPage(figures, collection, filter, { first, after }, order);
+    return paginate(collection, filter, { first, after }, order);
   };
 }
 

@@ -1,5 +1,7 @@
+import type { RememberedFigures } from '../../datasources/rememberedFigures';
 import type { Db } from '../../datasources/store';
-import type { CampaignDoc } from './model';
+import { getCampaign } from './campaigns';
+import { C } from './model';
 import { bucketMs, bucketStarts, engagementRates, granularityFor, rate, type EngagementCounts } from './rates';
 import { keptRecipientCounts } from './recipientCounts';
 import type { CampaignStats, TimeBucket } from './stats';
@@ -9,26 +11,43 @@ const DAY_MS = 86_400_000;
 
 const utcDay = (at: Date) => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
 
+/** What a campaign's kept analytics are made of: its figures change with any of these collections. */
+const KEPT_COLLECTIONS = [C.campaigns, C.recipients, STATS_COLLECTIONS.totals, STATS_COLLECTIONS.days];
+
+/** The campaign, its recipients' counts and totals, and every day of its series (statsRollup.ts). */
+async function readKept(db: Db, campaignId: string) {
+  const campaign = await getCampaign(db, campaignId);
+  const [counts, days] = await Promise.all([
+    keptRecipientCounts(db, campaign),
+    db
+      .collection<CampaignStatsDayDoc>(STATS_COLLECTIONS.days)
+      .find({ _id: { $gte: statsDayId(campaignId, utcDay(campaign.createdAt)), $lt: `${campaignId};` } })
+      .toArray(),
+  ]);
+  return { campaign, counts, days };
+}
+
 /**
  * A campaign's analytics since its creation, from the figures kept as its events are stored
  * (statsRollup.ts): one document of totals, one per day of the series (whose hours make the
  * hourly series), and the recipients' counts kept as they are frozen and sent
- * (recipientCounts.ts). Reads no event and no recipient.
+ * (recipientCounts.ts). Reads no event and no recipient; with `figures`, reads them once per
+ * change to them, the series worked out from them at `now` each time.
  */
-export async function keptStats(db: Db, campaign: CampaignDoc, now: Date): Promise<CampaignStats> {
-  const campaignId = campaign._id;
+export async function keptStats(
+  db: Db,
+  campaignId: string,
+  now: Date,
+  figures?: RememberedFigures,
+): Promise<CampaignStats> {
+  const read = () => readKept(db, campaignId);
+  const kept = figures ? await figures.get(`keptStats|${campaignId}`, KEPT_COLLECTIONS, read) : await read();
+  const { campaign, days } = kept;
+  const { audienceSize, sent, totals } = kept.counts;
   const from = campaign.createdAt;
   const to = now.getTime() > from.getTime() ? now : new Date(from.getTime() + 1);
   const granularity = granularityFor(from, to);
   const starts = bucketStarts(from, to, granularity);
-  const lastDay = utcDay(starts.at(-1) ?? from);
-  const [{ audienceSize, sent, totals }, days] = await Promise.all([
-    keptRecipientCounts(db, campaign),
-    db
-      .collection<CampaignStatsDayDoc>(STATS_COLLECTIONS.days)
-      .find({ _id: { $gte: statsDayId(campaignId, utcDay(from)), $lte: statsDayId(campaignId, lastDay) } })
-      .toArray(),
-  ]);
   const counts: EngagementCounts = {
     audienceSize,
     sent,

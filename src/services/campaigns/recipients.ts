@@ -1,11 +1,13 @@
 import { Readable } from 'node:stream';
 import { signDownload } from '../../datasources/objects/downloadLinks';
 import type { ObjectStore } from '../../datasources/objects/port';
+import type { RememberedFigures } from '../../datasources/rememberedFigures';
 import type { Db, Filter } from '../../datasources/store';
 import { paginate, type Page, type PageArgs } from '../pagination';
 import { getCampaign } from './campaigns';
 import { C, recipientFlags, type CampaignDoc, type RecipientDoc, type RecipientStatus } from './model';
 import { flagTotals, keptRecipientCounts } from './recipientCounts';
+import { STATS_COLLECTIONS } from './statsRollup';
 import { membersOf, type RecipientMember } from './recipientMembers';
 import type { TrackingSite } from './trackingSite';
 
@@ -99,14 +101,10 @@ export async function keptRecipientTotal(
   return filter[condition] ? flagged : audienceSize - flagged;
 }
 
-/** A page of a campaign's recipients matching `filter`. */
-export async function recipientsPage<N>(
-  db: Db,
-  campaignId: string,
-  filter: RecipientFilter,
-  page: PageArgs,
-  toNode: RecipientNode<N>,
-): Promise<Page<N>> {
+/** What a page of recipients is read from: the page changes with any of these collections. */
+const PAGE_COLLECTIONS = [C.campaigns, C.recipients, C.members, STATS_COLLECTIONS.totals];
+
+async function readRecipientsPage(db: Db, campaignId: string, filter: RecipientFilter, page: PageArgs) {
   const campaign = await getCampaign(db, campaignId);
   const found = await paginate(db.collection<RecipientDoc>(C.recipients), recipientQuery(campaignId, filter), page, {
     toNode: (doc: RecipientDoc) => doc,
@@ -116,6 +114,24 @@ export async function recipientsPage<N>(
     db,
     found.edges.map((edge) => edge.node),
   );
+  return { found, members };
+}
+
+/**
+ * A page of a campaign's recipients matching `filter`; with `figures`, read once per change to
+ * what it is read from, however many callers ask for it in between.
+ */
+export async function recipientsPage<N>(
+  db: Db,
+  campaignId: string,
+  filter: RecipientFilter,
+  page: PageArgs,
+  toNode: RecipientNode<N>,
+  figures?: RememberedFigures,
+): Promise<Page<N>> {
+  const read = () => readRecipientsPage(db, campaignId, filter, page);
+  const key = `recipients|${JSON.stringify([campaignId, recipientQuery(campaignId, filter), page.first, page.after])}`;
+  const { found, members } = figures ? await figures.get(key, PAGE_COLLECTIONS, read) : await read();
   const edges = found.edges.map(({ cursor, node }) => ({ cursor, node: toNode(node, members.get(node.memberId)) }));
   return { ...found, edges };
 }

@@ -1,3 +1,4 @@
+import type { RememberedFigures } from '../../datasources/rememberedFigures';
 import type { Db } from '../../datasources/store';
 import { badInput } from '../../errors';
 import { assertCampaignEventsRetained } from './campaignEventExpiry';
@@ -54,17 +55,18 @@ export interface StatsRange {
 
 /**
  * A campaign's analytics. Without a range: every event since its creation, from the figures kept
- * as events are stored (keptStats.ts). Over a range: computed from the events in it.
+ * as events are stored (keptStats.ts; with `figures`, read once per change to them). Over a
+ * range: computed from the events in it.
  */
 export async function campaignStats(
   db: Db,
   campaignId: string,
   range: StatsRange = {},
   now = new Date(),
+  figures?: RememberedFigures,
 ): Promise<CampaignStats> {
-  const campaign = await getCampaign(db, campaignId);
-  if (!range.from && !range.to) return keptStats(db, campaign, now);
-  return computedStats(db, campaign, range, now);
+  if (!range.from && !range.to) return keptStats(db, campaignId, now, figures);
+  return computedStats(db, await getCampaign(db, campaignId), range, now);
 }
 
 /**

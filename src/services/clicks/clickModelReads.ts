@@ -1,3 +1,4 @@
+import { RememberedFigures, type ChangePositions } from '../../datasources/rememberedFigures';
 import type { Collection, Db, Filter } from '../../datasources/store';
 import { clickCollections } from './clickModels';
 import type { CategoryDocument, EmailSendDocument, EmailUrlDocument, SubscriberDocument } from './clickModels';
@@ -14,19 +15,35 @@ async function byIds<D extends { _id: string }>(
   return ids.map((id) => found.get(String(id)) ?? null);
 }
 
+/** Reads of sends, links and categories remembered at most: a dashboard asks the same ids again and again. */
+const REMEMBERED_READS = 1000;
+
 /**
  * The models related to click events, read many at a time: each call answers every id a
- * request asked for with one query, in the order of the ids.
+ * request asked for with one query, in the order of the ids. With the store's change clock,
+ * the same ids of sends, links and categories are read again only once their collection changed.
  */
 export class ClickModelReads {
-  constructor(private readonly db: Db) {}
+  private readonly figures: RememberedFigures;
+
+  constructor(
+    private readonly db: Db,
+    changes?: ChangePositions,
+  ) {
+    this.figures = new RememberedFigures(changes, REMEMBERED_READS);
+  }
+
+  private remembered<D extends { _id: string }>(collection: Collection<D>, ids: readonly string[]) {
+    const { collectionName } = collection;
+    return this.figures.get(`${collectionName}|${JSON.stringify(ids)}`, [collectionName], () => byIds(collection, ids));
+  }
 
   sends(ids: readonly string[]): Promise<(EmailSendDocument | null)[]> {
-    return byIds(clickCollections(this.db).sends, ids);
+    return this.remembered(clickCollections(this.db).sends, ids);
   }
 
   urls(ids: readonly string[]): Promise<(EmailUrlDocument | null)[]> {
-    return byIds(clickCollections(this.db).urls, ids);
+    return this.remembered(clickCollections(this.db).urls, ids);
   }
 
   subscribers(ids: readonly string[]): Promise<(SubscriberDocument | null)[]> {
@@ -34,7 +51,7 @@ export class ClickModelReads {
   }
 
   categories(ids: readonly string[]): Promise<(CategoryDocument | null)[]> {
-    return byIds(clickCollections(this.db).categories, ids);
+    return this.remembered(clickCollections(this.db).categories, ids);
   }
 
   /** The links of each send with their clicks and distinct clickers, most clicked first (kept figures). */

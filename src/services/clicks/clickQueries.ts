@@ -1,4 +1,5 @@
 import type { QueuePort } from '../../datasources/queue';
+import { RememberedFigures, type ChangePositions } from '../../datasources/rememberedFigures';
 import type { SfmcPort } from '../../datasources/sfmc';
 import type { Db, Filter } from '../../datasources/store';
 import type { Page, PageArgs } from '../pagination';
@@ -17,11 +18,20 @@ export interface ClickQueryDeps {
   sfmc: SfmcPort;
   queue: QueuePort;
   calendar: ReportingCalendar;
+  /** The store's change clock: the kept figures are then read once per change to them. */
+  changes?: ChangePositions;
 }
+
+/** Kept figures' reads remembered at most, one per scope and grouping asked. */
+const REMEMBERED_READS = 1000;
 
 /** What the API reads of the click pipeline: click events, their statistics and the sync's state. */
 export class ClickQueries {
-  constructor(private readonly deps: ClickQueryDeps) {}
+  private readonly figures: RememberedFigures;
+
+  constructor(private readonly deps: ClickQueryDeps) {
+    this.figures = new RememberedFigures(deps.changes, REMEMBERED_READS);
+  }
 
   /** A page of the filtered click events, latest reporting day first (clickEventPage.ts). */
   async events<N>(filter: ClickEventFilter, args: PageArgs, toNode: (doc: ClickEventDocument) => N): Promise<Page<N>> {
@@ -43,11 +53,11 @@ export class ClickQueries {
         : { bu: filter.bu ?? undefined, send: filter.sendId ?? undefined, from, to };
     const retained = () =>
       assertEventsRetained(this.deps.db, filter.bu ?? undefined, from, (day) => this.deps.calendar.dateOf(day));
-    return new ClickStatsAnswer(this.deps.db, query, scope, groupBy, checked, retained);
+    return new ClickStatsAnswer(this.deps.db, query, scope, groupBy, checked, retained, this.figures);
   }
 
   syncStatus(): Promise<ClickSyncStatusView[]> {
-    return clickSyncStatus(this.deps.db, this.deps.sfmc);
+    return clickSyncStatus(this.deps.db, this.deps.sfmc, this.figures);
   }
 
   queueDepths(): Promise<ClickQueueDepths> {

@@ -1,3 +1,4 @@
+import type { RememberedFigures } from '../../datasources/rememberedFigures';
 import type { Db, Filter } from '../../datasources/store';
 import type { ClickEventDocument } from './clickModels';
 import { ComputedClickStats, type ClickGroup, type ClickGroupBy, type TopLink } from './clickStats';
@@ -13,7 +14,10 @@ export class ClickStatsAnswer {
   private readonly computed: ComputedClickStats;
   private readonly memo = new Map<string, Promise<unknown>>();
 
-  /** `scope` is null when the filter narrows by something the figures do not keep (a URL, a subscriber). */
+  /**
+   * `scope` is null when the filter narrows by something the figures do not keep (a URL, a
+   * subscriber); `figures` remembers the kept figures' reads across answers (keptClickStats.ts).
+   */
   constructor(
     db: Db,
     query: Filter<ClickEventDocument>,
@@ -21,8 +25,9 @@ export class ClickStatsAnswer {
     private readonly groupBy: ClickGroupBy[],
     private readonly limits: { groups: number; topLinks: number },
     retained?: () => Promise<void>,
+    figures?: RememberedFigures,
   ) {
-    this.kept = scope ? new KeptClickStats(db, scope) : null;
+    this.kept = scope ? new KeptClickStats(db, scope, figures) : null;
     this.computed = new ComputedClickStats(db, query, retained);
   }
 

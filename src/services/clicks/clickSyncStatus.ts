@@ -1,4 +1,5 @@
 import type { QueuePort } from '../../datasources/queue';
+import type { RememberedFigures } from '../../datasources/rememberedFigures';
 import type { SfmcPort } from '../../datasources/sfmc';
 import type { BusinessUnit } from '../../datasources/sfmc/businessUnits';
 import { eventDateOf } from '../../datasources/sfmc/clickLogRow';
@@ -22,12 +23,22 @@ export interface ClickSyncStatusView {
   oldestUnprocessedAgeSeconds: number | null;
 }
 
-/** The loader's position and the source backlog of every business unit. */
-export async function clickSyncStatus(db: Db, sfmc: SfmcPort): Promise<ClickSyncStatusView[]> {
+/**
+ * The loader's position and the source backlog of every business unit; with `figures`, the
+ * loaders' states are read once per change to them.
+ */
+export async function clickSyncStatus(
+  db: Db,
+  sfmc: SfmcPort,
+  figures?: RememberedFigures,
+): Promise<ClickSyncStatusView[]> {
   const units = await sfmc.businessUnits();
-  const states = await clickCollections(db)
-    .syncState.find({ _id: { $in: units.map((u) => u.name) } })
-    .toArray();
+  const { syncState } = clickCollections(db);
+  const names = units.map((u) => u.name);
+  const read = () => syncState.find({ _id: { $in: names } }).toArray();
+  const states = figures
+    ? await figures.get(`syncStates|${JSON.stringify(names)}`, [syncState.collectionName], read)
+    : await read();
   const byUnit = new Map(states.map((s) => [s._id, s]));
   return Promise.all(
     units.map(async (unit) => {

@@ -1,3 +1,4 @@
+import type { RememberedFigures } from '../../datasources/rememberedFigures';
 import type { Db, Document, Filter } from '../../datasources/store';
 import {
   CLICK_ROLLUPS,
@@ -36,6 +37,9 @@ function ranked(rows: { key: GroupKey; clicks: number; clickers: number }[], lim
     .map(([, group]) => group);
 }
 
+/** Every collection of the figures: an answer is worked out again once any of them changed. */
+const ROLLUP_COLLECTIONS = Object.values(CLICK_ROLLUPS);
+
 const figures = (doc: Partial<ClickFigures> | undefined) => ({
   clicks: doc?.clicks ?? 0,
   clickers: doc?.clickers ?? 0,
@@ -46,13 +50,34 @@ const figures = (doc: Partial<ClickFigures> | undefined) => ({
  * filter of business unit, send and reporting days. Clicks always add up; distinct clickers
  * only within the groups the figures keep them for. Each answer is null when the figures cannot
  * give it exactly (the events are read then): distinct clickers over several days but not per
- * day, or links by day.
+ * day, or links by day. Each collection of figures is read once per answer; with `figures`, each
+ * answer is worked out once per change to the figures, however many callers ask in between.
  */
 export class KeptClickStats {
+  private readonly reads = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly db: Db,
     private readonly scope: KeptScope,
+    private readonly figures?: RememberedFigures,
   ) {}
+
+  private once<T>(what: string, read: () => Promise<T>): Promise<T> {
+    let held = this.reads.get(what) as Promise<T> | undefined;
+    if (!held) {
+      held = read();
+      this.reads.set(what, held);
+    }
+    return held;
+  }
+
+  /** An answer worked out from the figures, remembered by `figures` while none of them changes. */
+  private remembered<T>(what: string, work: () => Promise<T>): Promise<T> {
+    if (!this.figures) return work();
+    const { bu, send, from, to } = this.scope;
+    const key = `${what}|${JSON.stringify([bu, send, from?.getTime(), to?.getTime()])}`;
+    return this.figures.get(key, ROLLUP_COLLECTIONS, work);
+  }
 
   private get ranged(): boolean {
     return Boolean(this.scope.from || this.scope.to);
@@ -76,39 +101,68 @@ export class KeptClickStats {
 
   private units(): Promise<ClickUnitDocument[]> {
     const filter = this.scope.bu ? { _id: this.scope.bu } : {};
-    return this.db.collection<ClickUnitDocument>(CLICK_ROLLUPS.units).find(filter).toArray();
+    return this.once('units', () => this.db.collection<ClickUnitDocument>(CLICK_ROLLUPS.units).find(filter).toArray());
   }
 
   private days(): Promise<ClickDayDocument[]> {
-    return this.db
-      .collection<ClickDayDocument>(CLICK_ROLLUPS.days)
-      .find({ ...this.dayRange(), ...this.unitFilter() } as Filter<ClickDayDocument>)
-      .toArray();
+    return this.once('days', () =>
+      this.db
+        .collection<ClickDayDocument>(CLICK_ROLLUPS.days)
+        .find({ ...this.dayRange(), ...this.unitFilter() } as Filter<ClickDayDocument>)
+        .toArray(),
+    );
   }
 
   private sendDays(): Promise<ClickSendDayDocument[]> {
     const send = this.scope.send ? { send: this.scope.send } : {};
-    return this.db
-      .collection<ClickSendDayDocument>(CLICK_ROLLUPS.sendDays)
-      .find({ ...send, ...this.dayRange(), ...this.unitFilter() } as Filter<ClickSendDayDocument>)
-      .toArray();
+    return this.once('sendDays', () =>
+      this.db
+        .collection<ClickSendDayDocument>(CLICK_ROLLUPS.sendDays)
+        .find({ ...send, ...this.dayRange(), ...this.unitFilter() } as Filter<ClickSendDayDocument>)
+        .toArray(),
+    );
   }
 
   /** The send asked for, or the most clicked sends (all of them without `limit`), from their index. */
   private sends(limit?: number): Promise<ClickSendDocument[]> {
     const collection = this.db.collection<ClickSendDocument>(CLICK_ROLLUPS.sends);
-    if (this.scope.send) return collection.find({ _id: this.scope.send, ...this.unitFilter() }).toArray();
-    return collection.find(this.unitFilter(), { sort: { clicks: -1, _id: 1 }, ...(limit ? { limit } : {}) }).toArray();
+    if (this.scope.send) {
+      return this.once('send', () => collection.find({ _id: this.scope.send, ...this.unitFilter() }).toArray());
+    }
+    return this.once(`sends:${limit ?? 'all'}`, () =>
+      collection.find(this.unitFilter(), { sort: { clicks: -1, _id: 1 }, ...(limit ? { limit } : {}) }).toArray(),
+    );
   }
 
   private urls(limit: number): Promise<ClickUrlDocument[]> {
-    return this.db
-      .collection<ClickUrlDocument>(CLICK_ROLLUPS.urls)
-      .find(this.unitFilter(), { sort: { clicks: -1, _id: 1 }, limit })
-      .toArray();
+    return this.once(`urls:${limit}`, () =>
+      this.db
+        .collection<ClickUrlDocument>(CLICK_ROLLUPS.urls)
+        .find(this.unitFilter(), { sort: { clicks: -1, _id: 1 }, limit })
+        .toArray(),
+    );
   }
 
-  async totalClicks(): Promise<number> {
+  totalClicks(): Promise<number> {
+    return this.remembered('totalClicks', () => this.workTotalClicks());
+  }
+
+  uniqueClickers(): Promise<number | null> {
+    return this.remembered('uniqueClickers', () => this.workUniqueClickers());
+  }
+
+  groups(groupBy: readonly ClickGroupBy[], limit: number): Promise<ClickGroup[] | null> {
+    return this.remembered(`groups:${[...new Set(groupBy)].sort().join(',')}:${limit}`, () =>
+      this.workGroups(groupBy, limit),
+    );
+  }
+
+  /** The most clicked links with their distinct clickers, or null when they are not kept for the scope. */
+  topLinks(limit: number): Promise<TopLink[] | null> {
+    return this.remembered(`topLinks:${limit}`, () => this.workTopLinks(limit));
+  }
+
+  private async workTotalClicks(): Promise<number> {
     if (!this.ranged) {
       if (this.scope.send) return figures((await this.sends(1))[0]).clicks;
       return (await this.units()).reduce((sum, unit) => sum + unit.clicks, 0);
@@ -117,7 +171,7 @@ export class KeptClickStats {
     return rows.reduce((sum, row) => sum + row.clicks, 0);
   }
 
-  async uniqueClickers(): Promise<number | null> {
+  private async workUniqueClickers(): Promise<number | null> {
     if (!this.ranged) {
       if (this.scope.send) return figures((await this.sends(1))[0]).clickers;
       return (await this.units()).reduce((sum, unit) => sum + unit.clickers, 0);
@@ -127,7 +181,7 @@ export class KeptClickStats {
     return rows.reduce((sum, row) => sum + row.clickers, 0);
   }
 
-  async groups(groupBy: readonly ClickGroupBy[], limit: number): Promise<ClickGroup[] | null> {
+  private async workGroups(groupBy: readonly ClickGroupBy[], limit: number): Promise<ClickGroup[] | null> {
     const by = new Set(groupBy);
     if (by.size === 0) return [];
     if (by.has('SUBSCRIBER')) return null;
@@ -140,8 +194,7 @@ export class KeptClickStats {
     ).map(({ bu, ...group }) => (withUnit ? { bu, ...group } : group));
   }
 
-  /** The most clicked links with their distinct clickers, or null when they are not kept for the scope. */
-  async topLinks(limit: number): Promise<TopLink[] | null> {
+  private async workTopLinks(limit: number): Promise<TopLink[] | null> {
     if (limit === 0) return [];
     const rows = await this.groupRows(false, false, true, limit);
     if (!rows) return null;
