@@ -27,7 +27,8 @@ function trackingServices(app: App): TrackingServices {
       config: app.config,
       rollups,
     },
-    performance: new PerformanceQueries(app.db),
+    // on MongoDB the figures' change stream would carry one event per figure a sync changes
+    performance: new PerformanceQueries(app.db, app.store.engine === 'embedded' ? app.store.changeClock : undefined),
     related: new RelatedDocuments(app.db),
     jobs: app.jobs,
     rollups,
@@ -75,6 +76,10 @@ export const trackingFeature = defineFeature({
     },
   },
   rebuildStats: async (_app, { rollups }) => ({ days: await rollups.rebuild() }),
+  async start(app, { rollups }) {
+    const days = await rollups.buildMissing();
+    if (days > 0) app.logger.info({ feature: 'tracking', days }, 'performance figures built from the entries');
+  },
   async demo(app) {
     const logsDir = trackingLogsDir(app.config);
     const written = await writeTrackingDemo(app.db, logsDir);

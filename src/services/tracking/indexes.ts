@@ -26,8 +26,8 @@ export const trackingIndexes: IndexDeclaration[] = [
   { collection: 'publications', key: { publicationId: 1 } },
   // The entry's campaign field (ad campaigns by their campaignId).
   { collection: 'ad_campaigns', key: { campaignId: 1 }, options: { unique: true } },
-  // Kept figures (performanceRollups.ts) by start, of one value of a dimension or of all; their
-  // _id starts with the start, so a day's are one _id range.
+  // Kept figures (performanceRollups.ts) by start: a campaign's, or a start's document (overall,
+  // per publication and per channel); their _id starts with the start, so a day's are one _id range.
   { collection: PERFORMANCE_ROLLUPS, key: { dim: 1, value: 1, at: 1 } },
   { collection: PERFORMANCE_ROLLUPS, key: { dim: 1, at: 1 } },
 ];

@@ -6,11 +6,13 @@ import { percentage } from './metrics';
 import type { GroupDimension, PerformanceFilter, SummaryRow } from './performanceQueries';
 import {
   addSums,
+  groupKey,
   monthStart,
   PERFORMANCE_ROLLUPS,
   type EntrySums,
   type PerformanceRollupDoc,
   type RollupDimension,
+  type StartFiguresDoc,
 } from './performanceRollups';
 
 const attributes: Partial<Record<GroupDimension, [RollupDimension, 'campaignId' | 'publicationId' | 'channel']>> = {
@@ -39,31 +41,74 @@ function filterDimension(filter: PerformanceFilter): [RollupDimension, unknown] 
   return given[0];
 }
 
-/** Reads the kept figures a query selects. */
-export type FigureReader = (query: Document) => Promise<PerformanceRollupDoc[]>;
+/** Reads the kept figures a query selects: campaigns' or starts' documents. */
+export type FigureReader = (query: Document) => Promise<Document[]>;
 
 export const storedFigures =
   (db: Db): FigureReader =>
   (query) =>
-    db.collection<PerformanceRollupDoc>(PERFORMANCE_ROLLUPS).find(query).toArray();
+    db.collection(PERFORMANCE_ROLLUPS).find(query).toArray();
 
 /**
  * A reader for the summaries of one request: the figures of a query are read once however many
- * of its summaries ask for them (a page's total and its rows by day read the same days).
+ * of its summaries ask for them (a page's total and its rows by day, publication and channel
+ * read the same starts' documents).
  */
 export function requestFigures(db: Db, loaders: Loaders): FigureReader {
   const read = storedFigures(db);
-  const loader = loaders.custom<string, PerformanceRollupDoc[]>('tracking:figures', (keys) =>
+  const loader = loaders.custom<string, Document[]>('tracking:figures', (keys) =>
     Promise.all(keys.map((key) => read(EJSON.parse(key) as Document))),
   );
   return (query) => loader.load(EJSON.stringify(query));
 }
 
+/** Told of each figure read: its start, its group's value and its sums. */
+type FigureVisitor = (at: Date, value: unknown, sums: EntrySums) => void;
+
+/** The campaign figures of the dates, of one campaign or all. */
+async function visitCampaigns(
+  readFigures: FigureReader,
+  at: Document | undefined,
+  narrowed: unknown,
+  visit: FigureVisitor,
+): Promise<void> {
+  const query: Document = { dim: 'campaign' };
+  if (narrowed !== undefined) query.value = narrowed;
+  if (at) query.at = at;
+  for (const figure of (await readFigures(query)) as PerformanceRollupDoc[]) visit(figure.at, figure.value, figure);
+}
+
+/** The figures of the dates' starts: overall, or per publication or channel (of one value, or all). */
+async function visitStarts(
+  readFigures: FigureReader,
+  at: Document | undefined,
+  dim: 'all' | 'publication' | 'channel',
+  narrowed: unknown,
+  visit: FigureVisitor,
+): Promise<void> {
+  const starts = (await readFigures(at ? { dim: 'start', at } : { dim: 'start' })) as StartFiguresDoc[];
+  const only = narrowed === undefined ? undefined : groupKey(narrowed);
+  for (const start of starts) {
+    if (dim === 'all') {
+      visit(start.at, null, start.all);
+      continue;
+    }
+    const groups = start[dim] ?? {};
+    if (only !== undefined) {
+      const group = groups[only];
+      if (group) visit(start.at, group.value, group);
+      continue;
+    }
+    for (const key in groups) visit(start.at, groups[key]!.value, groups[key]!);
+  }
+}
+
 /**
  * performanceSummary from the kept figures (performanceRollups.ts), or null when they cannot
  * give it: a filter by order, item or source, two of campaign/publication/channel at once, or
- * two periods. It reads the figures of each entry start in the dates (one per day for synced
- * entries). Rows and their order are the computed summary's.
+ * two periods. It reads the figures of each entry start in the dates (one document per day for
+ * synced entries; per campaign for a summary by campaign). Rows and their order are the
+ * computed summary's.
  */
 export async function keptSummary(
   db: Db,
@@ -83,27 +128,27 @@ export async function keptSummary(
   const dim: RollupDimension = narrowed?.[0] ?? attribute?.[0] ?? 'all';
   const unit = period[0] ? periods[period[0]]! : undefined;
   const { dateFrom, dateTo } = filter;
-  const query: Document = { dim };
-  if (narrowed) query.value = narrowed[1];
-  if (dateFrom || dateTo) query.at = { ...(dateFrom ? { $gte: dateFrom } : {}), ...(dateTo ? { $lte: dateTo } : {}) };
-  const figures = await readFigures(query);
+  const at =
+    dateFrom || dateTo ? { ...(dateFrom ? { $gte: dateFrom } : {}), ...(dateTo ? { $lte: dateTo } : {}) } : undefined;
   const rows = new Map<string, { key: Partial<SummaryRow>; sums: EntrySums }>();
   const periodOf = unit ? periodStart[unit] : undefined;
-  for (const figure of figures) {
+  const add: FigureVisitor = (start, value, sums) => {
     // a figure none of whose entries start there any more (they moved to another value)
-    if (figure.entries === 0) continue;
-    const start = periodOf?.(figure.at);
-    const id = `${start?.getTime() ?? ''}|${typeof figure.value}|${String(figure.value)}`;
+    if (sums.entries === 0) return;
+    const periodAt = periodOf?.(start);
+    const id = `${periodAt?.getTime() ?? ''}|${typeof value}|${String(value)}`;
     let row = rows.get(id);
     if (!row) {
       const key: Partial<SummaryRow> = {};
-      if (unit && start) key[unit] = start;
-      if (attribute) (key as Record<string, unknown>)[attribute[1]] = figure.value;
+      if (unit && periodAt) key[unit] = periodAt;
+      if (attribute) (key as Record<string, unknown>)[attribute[1]] = value;
       row = { key, sums: { entries: 0, impressions: 0, clicks: 0, viewableImpressions: 0, reach: 0 } };
       rows.set(id, row);
     }
-    addSums(row.sums, figure);
-  }
+    addSums(row.sums, sums);
+  };
+  if (dim === 'campaign') await visitCampaigns(readFigures, at, narrowed?.[1], add);
+  else await visitStarts(readFigures, at, dim, narrowed?.[1], add);
   if (rows.size > maxGroups) {
     throw badInput(`groupBy: more than ${maxGroups} groups; narrow the filter or group more coarsely`, 'groupBy');
   }

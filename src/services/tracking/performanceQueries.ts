@@ -1,3 +1,5 @@
+import { EJSON } from 'bson';
+import { RememberedFigures, type ChangePositions } from '../../datasources/rememberedFigures';
 import type { Db, Document, Filter } from '../../datasources/store';
 import { badInput } from '../../errors';
 import { entrySums } from './entrySums';
@@ -6,6 +8,7 @@ import type { Loaders } from '../loaders';
 import { paginate, type Page, type PageArgs } from '../pagination';
 import { percentage } from './metrics';
 import { PERFORMANCE_ENTRIES } from './performanceEntry';
+import { PERFORMANCE_ROLLUPS } from './performanceRollups';
 
 export interface PerformanceFilter {
   campaignId?: string | null;
@@ -71,9 +74,22 @@ const groupKeys: Record<GroupDimension, [keyof SummaryRow, unknown]> = {
   ITEM: ['itemPath', '$itemPath'],
 };
 
-/** Reading performance entries: pages of them and grouped sums. */
+/** Summaries from the kept figures remembered at most, one per filter and grouping asked. */
+const REMEMBERED_SUMMARIES = 100;
+
+/**
+ * Reading performance entries: pages of them and grouped sums. With the store's change clock, a
+ * summary from the kept figures is computed again only once the figures changed.
+ */
 export class PerformanceQueries {
-  constructor(private readonly db: Db) {}
+  private readonly summaries: RememberedFigures;
+
+  constructor(
+    private readonly db: Db,
+    changes?: ChangePositions,
+  ) {
+    this.summaries = new RememberedFigures(changes, REMEMBERED_SUMMARIES);
+  }
 
   /** Entries newest day first, keyset-paginated. */
   list<N>(filter: PerformanceFilter, page: PageArgs, toNode: (doc: Document) => N): Promise<Page<N>> {
@@ -88,7 +104,8 @@ export class PerformanceQueries {
    * Sums of the filtered entries per group: from the kept figures when they give them
    * (keptSummary.ts), else one aggregate over the entries. ctr and viewability come from the
    * sums, never from averaging the entries' ratios. With a request's loaders, its summaries read
-   * each set of figures once.
+   * each set of figures once; with the change clock, a kept summary is answered again as it was
+   * until the figures change.
    */
   async summarize(
     filter: PerformanceFilter,
@@ -97,7 +114,10 @@ export class PerformanceQueries {
   ): Promise<SummaryRow[]> {
     performanceFilter(filter);
     const figures = loaders ? requestFigures(this.db, loaders) : storedFigures(this.db);
-    const kept = await keptSummary(this.db, filter, groupBy, MAX_SUMMARY_GROUPS, figures);
+    // the rows are shared by every asker until the figures change: never changed by them
+    const kept = await this.summaries.get(EJSON.stringify({ filter, groupBy }), [PERFORMANCE_ROLLUPS], () =>
+      keptSummary(this.db, filter, groupBy, MAX_SUMMARY_GROUPS, figures),
+    );
     return kept ?? this.computeSummary(filter, groupBy);
   }
 
