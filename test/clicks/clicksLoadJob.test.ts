@@ -21,6 +21,7 @@ describe('clicks-load job', () => {
     app = {
       config: loadConfig({}),
       logger: createLogger({ level: 'silent' }),
+      store: h.store,
       db: h.db,
       metrics: new Registry(),
       ports: { sfmc: h.sfmc, queue: h.queue },

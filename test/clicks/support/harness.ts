@@ -1,7 +1,7 @@
 import { loadConfig } from '../../../src/config';
 import { createQueuePort, type QueuePort } from '../../../src/datasources/queue';
 import { createSfmcPort, type SfmcPort } from '../../../src/datasources/sfmc';
-import type { Db } from '../../../src/datasources/store';
+import type { Db, Store } from '../../../src/datasources/store';
 import { applyFeatureIndexes } from '../../../src/features';
 import { createLogger } from '../../../src/logger';
 import { type ClickLogRow } from '../../../src/datasources/sfmc/clickLogRow';
@@ -10,6 +10,7 @@ import { ensureClickQueues } from '../../../src/services/clicks/clickWorkers';
 import { openTestStore } from '../../support/store';
 
 export interface Harness {
+  store: Store;
   db: Db;
   queue: QueuePort;
   sfmc: SfmcPort;
@@ -41,6 +42,7 @@ export async function openHarness(
   };
   await ensureClickQueues(deps);
   return {
+    store,
     db: store.db,
     queue,
     sfmc,
