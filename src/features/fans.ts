@@ -33,7 +33,7 @@ import { CodePoolResolver } from '../resolvers/fans/codes.resolver';
 import { CODES_COMMAND, runCodesCommand } from '../services/fans/codes/codesCommand';
 import { codeServices } from '../services/fans/codes/codeServices';
 import { writeFanDemo } from '../services/fans/demo';
-import { defineFeature } from './feature';
+import { defineFeature, rememberedReads } from './feature';
 
 function fanServices(app: App): FanServices {
   const directory = new CampaignDirectory(app.db);
@@ -49,7 +49,8 @@ function fanServices(app: App): FanServices {
     flushSeconds: app.config.FAN_LAKE_FLUSH_SECONDS,
   });
   const registrations = new FanRegistrations({ db: app.db, directory, lake, marketCounts });
-  const codes = codeServices({ ...app, ...app.ports, directory, lake });
+  const remembered = rememberedReads(app);
+  const codes = codeServices({ ...app, ...app.ports, directory, lake, remembered });
   const scoring = scoringServices({
     ...app,
     objects: app.ports.objects,
@@ -63,8 +64,8 @@ function fanServices(app: App): FanServices {
     directory,
     entries,
     marketCounts,
-    campaigns: new FanCampaigns({ db: app.db, directory, entries }),
-    stats: statsServices({ db: app.db, notifier: app.ports.notifier, jobs: app.jobs }),
+    campaigns: new FanCampaigns({ db: app.db, directory, entries, remembered }),
+    stats: statsServices({ db: app.db, notifier: app.ports.notifier, jobs: app.jobs, remembered }),
     lake,
     registrations,
     ingest: new FanIngest({

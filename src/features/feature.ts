@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { App } from '../app';
+import { RememberedFigures } from '../datasources/rememberedFigures';
 import type { IndexDeclaration, RetiredIndex } from '../datasources/store/indexes';
 import type { JobType, ScheduleDefinition } from '../jobs/jobType';
 import type { FastRoute } from '../resolvers/routes';
@@ -88,4 +89,16 @@ export function defineFeature<S = undefined>(feature: Feature<S>): Feature<S> {
 export interface WiredFeature<S = unknown> {
   feature: Feature<S>;
   services: S;
+}
+
+/** Reads remembered at most per feature that remembers them. */
+const REMEMBERED_READS = 1000;
+
+/**
+ * What a feature's readers share to read a page or a record once per change to its collection
+ * (RememberedFigures) on the embedded store's change clock; undefined on MongoDB, where following
+ * a collection's changes would stream one event per write.
+ */
+export function rememberedReads(app: App): RememberedFigures | undefined {
+  return app.store.engine === 'embedded' ? new RememberedFigures(app.store.changeClock, REMEMBERED_READS) : undefined;
 }

@@ -21,7 +21,7 @@ import { WavePreps } from '../services/waves/prep/wavePreps';
 import { WaveQueries } from '../services/waves/queries/waveQueries';
 import type { WaveServices } from '../services/waves/services';
 import { WaveUploads } from '../services/waves/upload/waveUploads';
-import { defineFeature, type ServicesOf } from './feature';
+import { defineFeature, rememberedReads, type ServicesOf } from './feature';
 import { fansFeature } from './fans';
 
 /**
@@ -65,7 +65,7 @@ function waveServices(app: App, servicesOf: ServicesOf): WaveServices {
       codes: fans.codes,
       limits: uploadLimits(app.config, 'waveFile'),
     }),
-    queries: new WaveQueries(app.db),
+    queries: new WaveQueries(app.db, rememberedReads(app)),
     sending,
     fanCampaigns: fans.campaigns,
   };

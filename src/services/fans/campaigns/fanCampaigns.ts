@@ -1,4 +1,5 @@
 import { ObjectId } from 'bson';
+import type { RememberedFigures } from '../../../datasources/rememberedFigures';
 import type { Db, Filter } from '../../../datasources/store';
 import { notFound } from '../../../errors';
 import { paginate, type Page, type PageArgs } from '../../pagination';
@@ -16,6 +17,8 @@ interface Deps {
   /** Forgotten after every change, so this process's pipelines see it at once. */
   directory: CampaignDirectory;
   entries: FanEntries;
+  /** On the embedded store: a campaign is read once per change to the campaigns. */
+  remembered?: RememberedFigures;
 }
 
 /**
@@ -30,7 +33,8 @@ export class FanCampaigns {
   }
 
   find(id: string): Promise<FanCampaignDoc | null> {
-    return this.collection.findOne({ _id: id });
+    const read = () => this.collection.findOne({ _id: id });
+    return this.deps.remembered ? this.deps.remembered.get(`fanCampaign|${id}`, [FAN_CAMPAIGNS], read) : read();
   }
 
   async get(id: string): Promise<FanCampaignDoc> {

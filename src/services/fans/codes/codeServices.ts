@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { ObjectStore } from '../../../datasources/objects/port';
 import type { QueuePort } from '../../../datasources/queue/port';
+import type { RememberedFigures } from '../../../datasources/rememberedFigures';
 import type { Db } from '../../../datasources/store';
 import type { Config } from '../../../config';
 import type { Jobs } from '../../../jobs/jobType';
@@ -23,6 +24,8 @@ export interface CodeServicesDeps {
   queue: QueuePort;
   directory: CampaignDirectory;
   lake: LakeWriter;
+  /** On the embedded store: reads remembered until their collections change. */
+  remembered?: RememberedFigures;
 }
 
 /**
@@ -57,6 +60,7 @@ export function codeServices(deps: CodeServicesDeps): {
     limits: uploadLimits(config, 'fanCodes'),
     metrics,
     counts: codeCounts,
+    remembered: deps.remembered,
     handle: (records) => assignment.handle(records),
   });
   return { codes, assignment, codeCounts };

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { ObjectStore } from '../../../datasources/objects/port';
+import type { RememberedFigures } from '../../../datasources/rememberedFigures';
 import type { Db } from '../../../datasources/store';
 import { badInput, conflict } from '../../../errors';
 import type { JobRecord, Jobs, JobType } from '../../../jobs/jobType';
-import { paginate, type Page, type PageArgs } from '../../pagination';
+import { paginate, rememberedPage, type Page, type PageArgs } from '../../pagination';
 import { uploadFileName } from '../../uploads/fileName';
 import { readRowBatches, uploadFormat } from '../../uploads/readRows';
 import { withSpreadsheetDefaults, type UploadLimits } from '../../uploads/uploadLimits';
@@ -59,6 +60,8 @@ export interface FanCodesOptions {
   metrics: CodeMetrics;
   /** Codes per pool and state, kept by every writer of codes. */
   counts: CodePoolCounts;
+  /** On the embedded store: a page of pools is read once per change to the pools. */
+  remembered?: RememberedFigures;
   /** The code-assignment pipeline the fan-codes-assign job feeds (CodeAssignment.handle). */
   handle(records: CodeAssignmentRecord[]): Promise<RecordOutcome[]>;
 }
@@ -191,10 +194,11 @@ export class FanCodes {
   /** The campaign's pools, oldest first (the order no-code assignments take from), with counts by state. */
   async list(campaignId: string, page: PageArgs): Promise<Page<CodePoolView>> {
     await this.options.directory.require(campaignId);
-    const found = await paginate(this.pools, { campaignId }, page, {
-      sortField: 'createdAt',
-      toNode: (doc) => doc,
-    });
+    const order = { sortField: 'createdAt', toNode: (doc: CodePoolDoc) => doc };
+    const { remembered } = this.options;
+    const found = remembered
+      ? await rememberedPage(remembered, this.pools, { campaignId }, page, order)
+      : await paginate(this.pools, { campaignId }, page, order);
     const counts = await this.options.counts.read(found.edges.map((edge) => edge.node._id));
     return {
       ...found,

@@ -1,3 +1,4 @@
+import type { RememberedFigures } from '../../../datasources/rememberedFigures';
 import type { Db } from '../../../datasources/store';
 import { badInput } from '../../../errors';
 import { ADMIN_STATS, FAN_CAMPAIGNS, type AdminStatsDoc, type FanCampaignDoc } from '../model';
@@ -24,6 +25,8 @@ export class StatsSnapshots {
   constructor(
     private readonly db: Db,
     private readonly clock: () => Date = () => new Date(),
+    /** On the embedded store: the latest snapshot is read once per change to the snapshots. */
+    private readonly remembered?: RememberedFigures,
   ) {}
 
   /**
@@ -59,7 +62,8 @@ export class StatsSnapshots {
   }
 
   latest(campaignId: string): Promise<AdminStatsDoc | null> {
-    return this.db.collection<AdminStatsDoc>(ADMIN_STATS).findOne({ campaignId }, { sort: { at: -1 } });
+    const read = () => this.db.collection<AdminStatsDoc>(ADMIN_STATS).findOne({ campaignId }, { sort: { at: -1 } });
+    return this.remembered ? this.remembered.get(`latestStats|${campaignId}`, [ADMIN_STATS], read) : read();
   }
 
   /** Snapshots taken in [from, to), oldest first: a chart's series. */

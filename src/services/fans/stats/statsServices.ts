@@ -1,4 +1,5 @@
 import type { NotifierPort } from '../../../datasources/notifier/port';
+import type { RememberedFigures } from '../../../datasources/rememberedFigures';
 import type { Db } from '../../../datasources/store';
 import type { Jobs } from '../../../jobs/jobType';
 import { NotificationLog } from './notifications';
@@ -14,8 +15,14 @@ export interface StatsServices {
   notifications: NotificationLog;
 }
 
-export function statsServices({ db, notifier, jobs }: { db: Db; notifier: NotifierPort; jobs: Jobs }): StatsServices {
-  const snapshots = new StatsSnapshots(db);
+export function statsServices(deps: {
+  db: Db;
+  notifier: NotifierPort;
+  jobs: Jobs;
+  remembered?: RememberedFigures;
+}): StatsServices {
+  const { db, notifier, jobs } = deps;
+  const snapshots = new StatsSnapshots(db, undefined, deps.remembered);
   return {
     snapshots,
     slack: new SlackStatsReporter(db, notifier),

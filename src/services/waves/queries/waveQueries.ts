@@ -1,5 +1,6 @@
+import type { RememberedFigures } from '../../../datasources/rememberedFigures';
 import type { Db, Filter } from '../../../datasources/store';
-import { paginate, type Page, type PageArgs } from '../../pagination';
+import { paginate, rememberedPage, type Page, type PageArgs } from '../../pagination';
 import { WAVES, type WaveDoc, type WaveStatus } from '../model';
 
 export interface WaveFilter {
@@ -9,21 +10,28 @@ export interface WaveFilter {
 
 /** waves(filter) and wave(id): stored waves, newest first; the schema turns them into its types. */
 export class WaveQueries {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** On the embedded store: a wave or a page of waves is read once per change to the waves. */
+    private readonly remembered?: RememberedFigures,
+  ) {}
 
   private get waves() {
     return this.db.collection<WaveDoc>(WAVES);
   }
 
   get(id: string): Promise<WaveDoc | null> {
-    return this.waves.findOne({ _id: id });
+    const read = () => this.waves.findOne({ _id: id });
+    return this.remembered ? this.remembered.get(`wave|${id}`, [WAVES], read) : read();
   }
 
   list(filter: WaveFilter, page: PageArgs): Promise<Page<WaveDoc>> {
     const query: Filter<WaveDoc> = {};
     if (filter.campaignId) query['config.campaignId'] = filter.campaignId;
     if (filter.status) query.status = filter.status;
-    return paginate(this.waves, query, page, { sortField: 'createdAt', direction: -1, toNode: (doc) => doc });
+    const order = { sortField: 'createdAt', direction: -1 as const, toNode: (doc: WaveDoc) => doc };
+    if (this.remembered) return rememberedPage(this.remembered, this.waves, query, page, order);
+    return paginate(this.waves, query, page, order);
   }
 }
 
