@@ -38,7 +38,8 @@ import { defineFeature, rememberedReads } from './feature';
 function fanServices(app: App): FanServices {
   const directory = new CampaignDirectory(app.db);
   const entries = new FanEntries(app.db);
-  const marketCounts = new FanMarketCounts(app.db);
+  const remembered = rememberedReads(app);
+  const marketCounts = new FanMarketCounts(app.db, remembered);
   const ingestMetrics = createFanIngestMetrics(app.metrics);
   const lake = new FanLakeWriter({
     db: app.db,
@@ -49,7 +50,6 @@ function fanServices(app: App): FanServices {
     flushSeconds: app.config.FAN_LAKE_FLUSH_SECONDS,
   });
   const registrations = new FanRegistrations({ db: app.db, directory, lake, marketCounts });
-  const remembered = rememberedReads(app);
   const codes = codeServices({ ...app, ...app.ports, directory, lake, remembered });
   const scoring = scoringServices({
     ...app,

@@ -39,7 +39,7 @@ export function codeServices(deps: CodeServicesDeps): {
 } {
   const { db, config, directory } = deps;
   const metrics = createCodeMetrics(deps.metrics);
-  const codeCounts = new CodePoolCounts(db);
+  const codeCounts = new CodePoolCounts(db, deps.remembered);
   const assignment = new CodeAssignment({
     db,
     directory,

@@ -1,4 +1,5 @@
 import type { LocalCodeCounts } from '../../../datasources/offerCodes';
+import type { RememberedFigures } from '../../../datasources/rememberedFigures';
 import type { AnyBulkWriteOperation, Collection, Db } from '../../../datasources/store';
 import { CODE_POOLS, CODE_POOL_COUNTS, CODES, type CodeDoc, type CodePoolDoc, type CodeState } from '../model';
 import { EntryLocks } from './entryLocks';
@@ -82,7 +83,11 @@ export class CodePoolCounts implements LocalCodeCounts {
   private readonly idle: (() => void)[] = [];
   private recounting: Promise<void> | null = null;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** On the embedded store: the counts of a page of pools are read once per change to the counts. */
+    private readonly remembered?: RememberedFigures,
+  ) {}
 
   private get counts(): Collection<CodePoolCountsDoc> {
     return this.db.collection<CodePoolCountsDoc>(CODE_POOL_COUNTS);
@@ -116,7 +121,12 @@ export class CodePoolCounts implements LocalCodeCounts {
 
   /** The counts of these pools (0 for a pool with no code counted). */
   async read(poolIds: readonly string[]): Promise<Map<string, PoolCounts>> {
-    const docs = poolIds.length === 0 ? [] : await this.counts.find({ _id: { $in: [...poolIds] } }).toArray();
+    const find = () => this.counts.find({ _id: { $in: [...poolIds] } }).toArray();
+    const { remembered } = this;
+    const docs =
+      poolIds.length === 0
+        ? []
+        : await (remembered ? remembered.get(`codePoolCounts|${poolIds.join('|')}`, [CODE_POOL_COUNTS], find) : find());
     const byPool = new Map(docs.map((doc) => [doc._id, doc]));
     return new Map(
       poolIds.map((poolId) => {

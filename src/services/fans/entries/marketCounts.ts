@@ -1,3 +1,4 @@
+import type { RememberedFigures } from '../../../datasources/rememberedFigures';
 import type { AnyBulkWriteOperation, Collection, Db } from '../../../datasources/store';
 import { KeyedLock } from '../../keyedLock';
 import { FAN_CAMPAIGNS, FAN_ENTRIES, FAN_ENTRY_COUNTS, type FanCampaignDoc, type FanEntryDoc } from '../model';
@@ -63,7 +64,11 @@ export class MarketCountChanges {
 export class FanMarketCounts {
   private readonly writers = new KeyedLock();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** On the embedded store: a campaign's counts are read once per change to the counts. */
+    private readonly remembered?: RememberedFigures,
+  ) {}
 
   private get counts(): Collection<FanEntryCountsDoc> {
     return this.db.collection<FanEntryCountsDoc>(FAN_ENTRY_COUNTS);
@@ -95,7 +100,9 @@ export class FanMarketCounts {
 
   /** Registrations per market of the campaign, for `marketIds` (0 for a market none prefers first). */
   async read(campaignId: string, marketIds: readonly string[]): Promise<Map<string, number>> {
-    const doc = await this.counts.findOne({ _id: campaignId });
+    const find = () => this.counts.findOne({ _id: campaignId });
+    const { remembered } = this;
+    const doc = await (remembered ? remembered.get(`fanEntryCounts|${campaignId}`, [FAN_ENTRY_COUNTS], find) : find());
     return new Map(marketIds.map((market) => [market, doc?.markets[market] ?? 0]));
   }
 
