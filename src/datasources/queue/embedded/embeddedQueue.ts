@@ -190,15 +190,16 @@ export class EmbeddedQueuePort implements QueuePort {
   async stats(queue: string): Promise<QueueStats> {
     const definition = await this.definition(queue);
     const now = new Date();
-    const [visible, inFlight, delayed, deadLettered] = await Promise.all([
+    // Counted from index entries alone: a message's body is never read to count it.
+    const [visible, hidden, delayed, deadLettered] = await Promise.all([
       this.messages.countDocuments({ queue, visibleAt: { $lte: now } }),
-      this.messages.countDocuments({ queue, visibleAt: { $gt: now }, receiveCount: { $gt: 0 } }),
-      this.messages.countDocuments({ queue, visibleAt: { $gt: now }, receiveCount: 0 }),
+      this.messages.countDocuments({ queue, visibleAt: { $gt: now } }),
+      this.messages.countDocuments({ queue, receiveCount: 0, visibleAt: { $gt: now } }),
       definition.deadLetterQueue
         ? this.messages.countDocuments({ queue: definition.deadLetterQueue })
         : Promise.resolve(0),
     ]);
-    return { visible, inFlight, delayed, deadLettered };
+    return { visible, inFlight: hidden - delayed, delayed, deadLettered };
   }
 
   async deadLetters(queue: string, options: { first?: number } = {}): Promise<DeadLetter[]> {
