@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createApiKey } from '../../src/auth/apiKeys';
 import { Role } from '../../src/auth/roles';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config';
 import { createService } from '../../src/main';
 import { startLiveWrites, type LiveWriteRates } from './liveWrites';
@@ -20,7 +21,10 @@ export interface ChildStart {
 export type ToChild = { writes: LiveWriteRates } | { stop: true };
 export type FromChild =
   | { ready: true; url: string; key: string }
-  | { stopped: true; counts: ReturnType<typeof startLiveWrites>['counts'] | null }
+  | {
+      stopped: true;
+      counts: (ReturnType<typeof startLiveWrites>['counts'] & { loopDelayP99Ms: number; loopDelayMaxMs: number }) | null;
+    }
   | { writeError: string };
 
 const send = (message: FromChild) => process.send!(message);
@@ -36,9 +40,12 @@ async function main(): Promise<void> {
     costPerMinute: limits.costPerMinute,
   });
   let writes: ReturnType<typeof startLiveWrites> | undefined;
+  // How long the event loop waited behind other work while the data changed (pages' requests included).
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   let lastError = 0;
   process.on('message', (message: ToChild) => {
     if ('writes' in message) {
+      loopDelay.enable();
       writes = startLiveWrites(service, message.writes, (error) => {
         // One line a second at most: a failing writer should not drown the figures.
         if (Date.now() - lastError < 1000) return;
@@ -48,7 +55,14 @@ async function main(): Promise<void> {
       return;
     }
     void (async () => {
-      const counts = writes ? await writes.stop() : null;
+      const written = writes ? await writes.stop() : null;
+      loopDelay.disable();
+      const ms = (nanoseconds: number) => Math.round(nanoseconds / 1e5) / 10;
+      const counts = written && {
+        ...written,
+        loopDelayP99Ms: ms(loopDelay.percentile(99)),
+        loopDelayMaxMs: ms(loopDelay.max),
+      };
       await service.stop();
       send({ stopped: true, counts });
       process.disconnect();
