@@ -38,6 +38,7 @@ function clickServices(app: App): ClickServices {
     batchSize: app.config.CLICKS_BATCH_SIZE,
     ackBatchSize: app.config.CLICKS_ACK_BATCH_SIZE,
     writeRows: app.config.CLICKS_WRITE_ROWS,
+    liveWriteRows: app.config.CLICKS_LIVE_WRITE_ROWS,
     lookbackMinutes: app.config.CLICKS_LOOKBACK_MINUTES,
     leaseSeconds: app.config.CLICKS_LOAD_LEASE_SECONDS,
     visibilitySeconds: app.config.CLICKS_VISIBILITY_SECONDS,

@@ -74,6 +74,23 @@ describe('short commits of the click pipeline', () => {
     expect(await figures(h.db)).toEqual(kept);
   });
 
+  it('writes rows received together in passes of CLICKS_WRITE_ROWS when they fill one, else of CLICKS_LIVE_WRITE_ROWS', async () => {
+    // killed once the first pass is committed: the figures show how many rows it wrote
+    const queue = { ...h.queue, sendBatch: async () => Promise.reject(new Error('killed')) } as typeof h.queue;
+    const received = [message({ bu: 'NA', rows: rows() })];
+    await handleClickBatches({ ...h.deps, queue, writeRows: 5000, liveWriteRows: 100 }, received);
+    expect((await figures(h.db))[0]).toEqual([{ _id: 'NA', clicks: 50, clickers: 10 }]);
+
+    const other = await openHarness();
+    try {
+      const behind = { ...other.deps, queue: { ...other.queue, sendBatch: queue.sendBatch } as typeof other.queue };
+      await handleClickBatches({ ...behind, writeRows: 300, liveWriteRows: 100 }, received);
+      expect((await figures(other.db))[0]).toEqual([{ _id: 'NA', clicks: 150, clickers: 10 }]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('an acknowledger that dies between two chunks: marking again leaves no row unprocessed', async () => {
     const config = loadConfig({ QUEUE_POLL_INTERVAL_MS: '10' });
     const total = MARK_CHUNK_ROWS * 2 + 10;

@@ -69,9 +69,11 @@ export async function handleClickBatches(
 }
 
 /**
- * Processes the rows of several messages of one unit, in passes of at most `writeRows` rows
- * (each pass one commit of its click events and figures, kept short for the readers); false if
- * a pass failed.
+ * Processes the rows of several messages of one unit in passes, each one commit of its click
+ * events and figures; false if a pass failed. Rows received together that fill a pass of
+ * `writeRows` mean the processors are behind: passes of `writeRows`, the fewest commits per row.
+ * Fewer rows are the live trickle of a source kept up with: passes of `liveWriteRows`, so no
+ * commit holds the event loop long while dashboards read.
  */
 async function processTogether(
   deps: ClickPipelineDeps,
@@ -81,8 +83,9 @@ async function processTogether(
 ): Promise<boolean> {
   try {
     const rows = received.flatMap(({ batch }) => batch.rows);
-    for (let start = 0; start < rows.length; start += deps.writeRows) {
-      const result = await processClicks(deps, bu, rows.slice(start, start + deps.writeRows));
+    const passRows = rows.length >= deps.writeRows ? deps.writeRows : Math.min(deps.liveWriteRows, deps.writeRows);
+    for (let start = 0; start < rows.length; start += passRows) {
+      const result = await processClicks(deps, bu, rows.slice(start, start + passRows));
       deps.metrics?.rows(bu, 'processed', result.clicks);
       deps.metrics?.rows(bu, 'rejected', result.rejected);
       add(totals, result);

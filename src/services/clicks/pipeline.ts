@@ -19,8 +19,10 @@ export type ClickPipelineDeps = LoadClicksDeps &
     visibilitySeconds: number;
     /** Writers of one business unit's click events (and of its figures' rebuild) take turns. */
     unitWriters: KeyedLock;
-    /** Rows the processor writes per pass (one commit of their click events and figures). */
+    /** Rows the processor writes per pass (one commit of their click events and figures) while behind. */
     writeRows: number;
+    /** Rows per pass when what it received together is less than one pass of writeRows. */
+    liveWriteRows: number;
   };
 
 export interface ClickPipelineSettings {
@@ -34,6 +36,8 @@ export interface ClickPipelineSettings {
   ackBatchSize?: number;
   /** CLICKS_WRITE_ROWS. */
   writeRows?: number;
+  /** CLICKS_LIVE_WRITE_ROWS. */
+  liveWriteRows?: number;
   lookbackMinutes?: number;
   /** CLICKS_LOAD_LEASE_SECONDS. */
   leaseSeconds?: number;
@@ -53,6 +57,7 @@ export function createClickPipeline(settings: ClickPipelineSettings): ClickPipel
     batchSize: settings.batchSize ?? 500,
     ackBatchSize: settings.ackBatchSize ?? 2000,
     writeRows: settings.writeRows ?? 5000,
+    liveWriteRows: settings.liveWriteRows ?? 250,
     lookbackMs: (settings.lookbackMinutes ?? 0) * 60_000,
     leaseMs: (settings.leaseSeconds ?? 10) * 1000,
     visibilitySeconds: settings.visibilitySeconds ?? 10,
