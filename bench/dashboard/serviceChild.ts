@@ -23,7 +23,8 @@ export type FromChild =
   | { ready: true; url: string; key: string }
   | {
       stopped: true;
-      counts: (ReturnType<typeof startLiveWrites>['counts'] & { loopDelayP99Ms: number; loopDelayMaxMs: number }) | null;
+      counts:
+        (ReturnType<typeof startLiveWrites>['counts'] & { loopDelayP99Ms: number; loopDelayMaxMs: number }) | null;
     }
   | { writeError: string };
 
