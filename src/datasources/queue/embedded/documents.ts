@@ -2,17 +2,24 @@ import type { QueueMessage } from '../port';
 
 /** Collections of the embedded queue engine (indexes in src/datasources/store/indexes.ts). */
 export const MESSAGES = 'queue_messages';
+/** Each message's body, under the message's _id: claims and visibility changes never rewrite it. */
+export const BODIES = 'queue_bodies';
 export const DEFINITIONS = 'queue_definitions';
 export const DEDUPLICATION = 'queue_deduplication';
 /** One document per queue, bumped after sends, that other processes' long polls watch. */
 export const SIGNALS = 'queue_signals';
 
-/** A message as stored: the queue it is in now (a dead-lettered message moves to `<name>-dlq`). */
+/**
+ * A message's delivery state as stored: the queue it is in now (a dead-lettered message moves to
+ * `<name>-dlq`). Its body is a document of its own in BODIES: a receive, a visibility change or a
+ * dead-lettering then rewrites this small document, never the body, however large.
+ */
 export interface MessageDocument {
   /** ObjectId hex: ordered by send time within a process, the FIFO order of a group. */
   _id: string;
   queue: string;
-  body: string;
+  /** Only in messages stored before bodies had their own documents. */
+  body?: string;
   groupId?: string;
   sentAt: Date;
   /** Receivable from this time on; in the future while delayed or in flight. */
@@ -20,6 +27,12 @@ export interface MessageDocument {
   receiveCount: number;
   /** Token of the latest receive; receipt handles carry it so stale ones do nothing. */
   receipt?: string;
+}
+
+export interface BodyDocument {
+  /** The message's _id. */
+  _id: string;
+  body: string;
 }
 
 export interface QueueDefinition {
@@ -52,10 +65,10 @@ export function parseReceiptHandle(handle: string): { _id: string; receipt: stri
   return { _id: handle.slice(0, dot), receipt: handle.slice(dot + 1) };
 }
 
-export function toQueueMessage(doc: MessageDocument): QueueMessage {
+export function toQueueMessage(doc: MessageDocument, body: string): QueueMessage {
   return {
     id: doc._id,
-    body: doc.body,
+    body,
     receiptHandle: receiptHandleOf(doc),
     receiveCount: doc.receiveCount,
     groupId: doc.groupId,

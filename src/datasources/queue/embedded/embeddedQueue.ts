@@ -19,10 +19,12 @@ import {
 import { claimFifo } from './claim';
 import { isDuplicate, rememberDeduplicationId } from './deduplication';
 import {
+  BODIES,
   DEFINITIONS,
   MESSAGES,
   parseReceiptHandle,
   toQueueMessage,
+  type BodyDocument,
   type MessageDocument,
   type QueueDefinition,
 } from './documents';
@@ -46,10 +48,14 @@ const MAX_RACE_RETRIES = 5;
 
 const secondsFrom = (now: Date, seconds: number) => new Date(now.getTime() + Math.max(0, seconds) * 1000);
 
+/** How long a send may take between storing its bodies and its messages: older lone bodies are swept. */
+const SEND_MARGIN_MS = 10 * 60_000;
+
 /** The queue port kept in the document store: durable, shared by every process on the store. */
 export class EmbeddedQueuePort implements QueuePort {
   readonly engine = 'embedded' as const;
   private readonly messages: Collection<MessageDocument>;
+  private readonly bodies: Collection<BodyDocument>;
   private readonly definitions: Collection<QueueDefinition>;
   private readonly known = new Map<string, QueueDefinition>();
   private readonly wakeups = new Wakeups();
@@ -58,12 +64,14 @@ export class EmbeddedQueuePort implements QueuePort {
   private readonly standardClaims: StandardClaims;
   private readonly pollIntervalMs: number;
   private closed = false;
+  private swept: Promise<unknown> | undefined;
 
   constructor(
     private readonly db: Db,
     options: EmbeddedQueueOptions = {},
   ) {
     this.messages = db.collection<MessageDocument>(MESSAGES);
+    this.bodies = db.collection<BodyDocument>(BODIES);
     this.definitions = db.collection<QueueDefinition>(DEFINITIONS);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.standardClaims = new StandardClaims(this.messages);
@@ -74,6 +82,9 @@ export class EmbeddedQueuePort implements QueuePort {
 
   async ensureQueue(name: string, options: EnsureQueueOptions = {}): Promise<void> {
     checkQueueName(name);
+    // Once per process, as its queues are set up: what an earlier one left half-written goes.
+    this.swept ??= this.sweepLoneBodies();
+    await this.swept;
     const fifo = options.fifo ?? false;
     const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
     const definition: QueueDefinition = {
@@ -105,6 +116,7 @@ export class EmbeddedQueuePort implements QueuePort {
     const now = new Date();
     const sent: SentMessage[] = [];
     const documents: MessageDocument[] = [];
+    const bodies: BodyDocument[] = [];
     for (const message of outgoing) {
       const doc = this.toDocument(queue, definition, message, now);
       if (definition.fifo && message.deduplicationId) {
@@ -116,9 +128,12 @@ export class EmbeddedQueuePort implements QueuePort {
         }
       }
       documents.push(doc);
+      bodies.push({ _id: doc._id, body: message.body });
       sent.push({ id: doc._id });
     }
     if (documents.length > 0) {
+      // Bodies first: a message is receivable only once stored, and by then its body is there.
+      await this.bodies.insertMany(bodies);
       await this.messages.insertMany(documents);
       this.sendSignals.sent(queue);
     }
@@ -157,11 +172,35 @@ export class EmbeddedQueuePort implements QueuePort {
       if (ids) ids.push(parsed._id);
       else byReceipt.set(parsed.receipt, [parsed._id]);
     }
-    await Promise.all(
-      [...byReceipt].map(([receipt, ids]) => this.messages.deleteMany({ _id: { $in: ids }, queue, receipt })),
-    );
+    await Promise.all([...byReceipt].map(([receipt, ids]) => this.deleteHeld(queue, receipt, ids)));
     // A deleted FIFO head frees its group for a waiting receiver.
     if (byReceipt.size > 0 && (await this.definition(queue)).fifo) this.wakeups.notify(queue, byReceipt.size);
+  }
+
+  /** Deletes the messages still held under `receipt`, then the bodies of those deleted. */
+  private async deleteHeld(queue: string, receipt: string, ids: string[]): Promise<void> {
+    const { deletedCount } = await this.messages.deleteMany({ _id: { $in: ids }, queue, receipt });
+    if (deletedCount === 0) return;
+    let gone = ids;
+    if (deletedCount < ids.length) {
+      // A stale handle among them: its message lives on (received again), and so does its body.
+      const kept = await this.messages.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray();
+      const keptIds = new Set(kept.map((doc) => doc._id));
+      gone = ids.filter((id) => !keptIds.has(id));
+    }
+    await this.bodies.deleteMany({ _id: { $in: gone } });
+  }
+
+  /**
+   * Deletes bodies left without a message by a process that stopped between the two deletes (or
+   * the two inserts of a send): those older than every stored message and than SEND_MARGIN_MS.
+   */
+  async sweepLoneBodies(now = new Date()): Promise<number> {
+    const oldest = await this.messages.findOne({}, { sort: { _id: 1 }, projection: { _id: 1 } });
+    const margin = ObjectId.createFromTime(Math.floor((now.getTime() - SEND_MARGIN_MS) / 1000)).toHexString();
+    const bound = oldest && oldest._id < margin ? oldest._id : margin;
+    const { deletedCount } = await this.bodies.deleteMany({ _id: { $lt: bound } });
+    return deletedCount;
   }
 
   async changeVisibility(queue: string, receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void> {
@@ -207,9 +246,10 @@ export class EmbeddedQueuePort implements QueuePort {
     const docs = await this.messages
       .find({ queue: deadLetterQueue }, { sort: { _id: 1 }, limit: options.first ?? 20 })
       .toArray();
-    return docs.map(({ _id, body, receiveCount, groupId, sentAt }) => ({
+    const bodies = await this.bodiesOf(docs);
+    return docs.map(({ _id, receiveCount, groupId, sentAt }) => ({
       id: _id,
-      body,
+      body: bodies.get(_id) ?? '',
       receiveCount,
       groupId,
       sentAt,
@@ -260,7 +300,24 @@ export class EmbeddedQueuePort implements QueuePort {
       );
     }
     // Dead-lettered messages made room: others may be waiting, so do not sleep on this result.
-    return { received: deliver.map(toQueueMessage), contended: contended || poisoned.length > 0 };
+    const bodies = await this.bodiesOf(deliver);
+    return {
+      received: deliver.map((doc) => toQueueMessage(doc, bodies.get(doc._id) ?? '')),
+      contended: contended || poisoned.length > 0,
+    };
+  }
+
+  /** The bodies of stored messages by _id (a message stored with its body inline keeps that one). */
+  private async bodiesOf(docs: MessageDocument[]): Promise<Map<string, string>> {
+    const bodies = new Map<string, string>();
+    const separate: string[] = [];
+    for (const doc of docs) {
+      if (doc.body !== undefined) bodies.set(doc._id, doc.body);
+      else separate.push(doc._id);
+    }
+    if (separate.length === 0) return bodies;
+    for (const { _id, body } of await this.bodies.find({ _id: { $in: separate } }).toArray()) bodies.set(_id, body);
+    return bodies;
   }
 
   private toDocument(queue: string, definition: QueueDefinition, message: OutgoingMessage, now: Date): MessageDocument {
@@ -268,7 +325,6 @@ export class EmbeddedQueuePort implements QueuePort {
     const doc: MessageDocument = {
       _id: new ObjectId().toHexString(),
       queue,
-      body: message.body,
       sentAt: now,
       visibleAt: secondsFrom(now, message.delaySeconds ?? 0),
       receiveCount: 0,
