@@ -19,7 +19,7 @@ import { LeadUploads } from '../services/leads/leadUploads';
 import { createLeadMetrics } from '../services/leads/metrics';
 import { leaseTiming } from '../services/uploads/importLease';
 import { uploadLimits } from '../services/uploads/uploadKinds';
-import { defineFeature } from './feature';
+import { defineFeature, rememberedReads } from './feature';
 
 /** Lead routing's services for one app, from its store, config, logger and metrics registry. */
 function leadServices(app: App): LeadServices {
@@ -39,7 +39,7 @@ function leadServices(app: App): LeadServices {
   return {
     routing,
     agents: new LeadAgents(db),
-    queries: new LeadQueries(db, queueView),
+    queries: new LeadQueries(db, queueView, rememberedReads(app)),
     feeds: new LeadFeeds(routing, db, queueView),
     uploads: new LeadUploads({ db, routing, limits, logger: app.logger, lease }),
   };

@@ -1,5 +1,6 @@
+import type { RememberedFigures } from '../../datasources/rememberedFigures';
 import type { Db, Filter } from '../../datasources/store';
-import { paginate, type Page, type PageArgs } from '../pagination';
+import { paginate, rememberedPage, type Page, type PageArgs } from '../pagination';
 import type { LeadQueueSnapshot, LeadQueueView } from './leadQueue';
 import { LEAD_IMPORTS, LEADS, type LeadDoc, type LeadImportDoc, type LeadStatus } from './model';
 
@@ -22,6 +23,8 @@ export class LeadQueries {
   constructor(
     private readonly db: Db,
     private readonly queueView: LeadQueueView,
+    /** On the embedded store: a page of uploaded lists is read once per change to them. */
+    private readonly remembered?: RememberedFigures,
   ) {}
 
   /** A page of leads, newest upload first. */
@@ -31,7 +34,10 @@ export class LeadQueries {
 
   /** A page of uploaded lead lists, newest first. */
   imports<N>(page: PageArgs, toNode: (leadImport: LeadImportDoc) => N): Promise<Page<N>> {
-    return paginate(this.db.collection<LeadImportDoc>(LEAD_IMPORTS), {}, page, { ...NEWEST_FIRST, toNode });
+    const imports = this.db.collection<LeadImportDoc>(LEAD_IMPORTS);
+    const order = { ...NEWEST_FIRST, toNode };
+    if (this.remembered) return rememberedPage(this.remembered, imports, {}, page, order);
+    return paginate(imports, {}, page, order);
   }
 
   /** The supervisor view now. */
