@@ -164,7 +164,7 @@ const schema = z.object({
   CLICKS_BATCH_SIZE: int(1, 5000).default(500),
   CLICKS_ACK_BATCH_SIZE: int(1, 5000).default(2000),
   CLICKS_WRITE_ROWS: int(1, 5000).default(5000),
-  CLICKS_LIVE_WRITE_ROWS: int(1, 5000).default(250),
+  CLICKS_LIVE_WRITE_ROWS: int(1, 5000).default(80),
   CLICKS_LOOKBACK_MINUTES: int(0).default(0),
   /** A loader's hold on its business unit, renewed by a heartbeat: how long a dead loader blocks the next one. */
   CLICKS_LOAD_LEASE_SECONDS: int(1, 3600).default(10),
