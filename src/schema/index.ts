@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from './dateTime';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
 import type { ResolverClassRef } from '../context';
@@ -36,7 +36,7 @@ export async function buildAppSchema(
     authChecker,
     validate: false,
     validateFn: checkLookupLengths,
-    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    scalarsMap: [{ type: Date, scalar: DateTime }],
     pubSub: changeStreamsOnly,
   });
 }

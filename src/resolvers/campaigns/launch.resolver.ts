@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../../schema/dateTime';
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
@@ -17,7 +17,7 @@ export class CampaignLaunchResolver {
   })
   async scheduleCampaign(
     @Arg('id', () => ID) id: string,
-    @Arg('sendAt', () => DateTimeResolver) sendAt: Date,
+    @Arg('sendAt', () => DateTime) sendAt: Date,
     @Ctx() { principal }: GraphQLContext,
   ): Promise<Job> {
     return Job.fromRecord(await this.campaigns.launch.schedule(id, sendAt, principal?.keyId));
@@ -55,8 +55,8 @@ export class CampaignLaunchResolver {
       'Re-exports campaign events recorded in [from, to) (whole UTC hours) to raw/campaign_events/; rewrites the same files',
   })
   async exportCampaignEvents(
-    @Arg('from', () => DateTimeResolver) from: Date,
-    @Arg('to', () => DateTimeResolver) to: Date,
+    @Arg('from', () => DateTime) from: Date,
+    @Arg('to', () => DateTime) to: Date,
     @Ctx() { principal }: GraphQLContext,
   ): Promise<Job> {
     return Job.fromRecord(await this.campaigns.launch.exportEvents(from, to, principal?.keyId));

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../../schema/dateTime';
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
@@ -17,7 +17,7 @@ export class ClickSyncResolver {
   async syncClicks(
     @Arg('bu', () => String) bu: string,
     @Ctx() ctx: GraphQLContext,
-    @Arg('since', () => DateTimeResolver, { nullable: true }) since?: Date | null,
+    @Arg('since', () => DateTime, { nullable: true }) since?: Date | null,
   ): Promise<Job> {
     return toJob(await this.clicks.requestSync(bu, since, ctx.principal?.keyId));
   }

@@ -1,5 +1,5 @@
 import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../../schema/dateTime';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
@@ -37,8 +37,8 @@ export class FanStatsResolver {
   })
   async statsHistory(
     @Root() campaign: FanCampaign,
-    @Arg('from', () => DateTimeResolver, { nullable: true }) from?: Date | null,
-    @Arg('to', () => DateTimeResolver, { nullable: true }) to?: Date | null,
+    @Arg('from', () => DateTime, { nullable: true }) from?: Date | null,
+    @Arg('to', () => DateTime, { nullable: true }) to?: Date | null,
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
   ): Promise<AdminStats[]> {
     const docs = await this.services.stats.snapshots.history(campaign.id, { from, to, first });

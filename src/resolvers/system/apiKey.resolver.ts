@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../../schema/dateTime';
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { GraphQLContext } from '../../context';
@@ -54,7 +54,7 @@ export class ApiKeyResolver {
   async rotateApiKey(
     @Arg('id', () => ID) id: string,
     @Arg('graceSeconds', () => Int) graceSeconds: number,
-    @Arg('expiresAt', () => DateTimeResolver, { nullable: true, description: 'When the new key expires' })
+    @Arg('expiresAt', () => DateTime, { nullable: true, description: 'When the new key expires' })
     expiresAt: Date | null,
     @Ctx() { principal }: GraphQLContext,
   ): Promise<CreatedApiKey> {

@@ -1,5 +1,5 @@
 import GraphQLUpload, { type FileUpload } from 'graphql-upload/GraphQLUpload.mjs';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../../schema/dateTime';
 import {
   Arg,
   Args,
@@ -110,7 +110,7 @@ export class WaveResolver {
   })
   async scheduleWave(
     @Arg('id', () => ID) id: string,
-    @Arg('notifyDate', () => DateTimeResolver, { nullable: true }) notifyDate: Date | null,
+    @Arg('notifyDate', () => DateTime, { nullable: true }) notifyDate: Date | null,
   ): Promise<Wave> {
     return Wave.fromDocument(await this.services.lifecycle.schedule(id, notifyDate ?? null));
   }

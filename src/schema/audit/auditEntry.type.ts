@@ -1,4 +1,5 @@
-import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { JSONObjectResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Role } from '../../auth/roles';
 import type { AuditEntryDocument } from '../../services/audit/auditLog';
@@ -23,7 +24,7 @@ export class AuditEntry {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => DateTimeResolver, { description: 'When the change was asked for' })
+  @Field(() => DateTime, { description: 'When the change was asked for' })
   at!: Date;
 
   @Field(() => ID, { nullable: true, description: "The API key's id; null for a CLI command run on the store itself" })

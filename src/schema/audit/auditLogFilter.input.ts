@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, InputType } from 'type-graphql';
 
 @InputType({ description: 'Which audit entries to list; every field narrows the list' })
@@ -12,9 +12,9 @@ export class AuditLogFilter {
   @Field(() => String, { nullable: true, description: 'A mutation (launchWave), or cli:<command>' })
   operation?: string;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'At or after' })
+  @Field(() => DateTime, { nullable: true, description: 'At or after' })
   from?: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Before' })
+  @Field(() => DateTime, { nullable: true, description: 'Before' })
   to?: Date;
 }

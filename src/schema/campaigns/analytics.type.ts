@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { StatsGranularity } from './enums';
 
@@ -13,7 +13,7 @@ export class CampaignLinkStats {
 
 @ObjectType()
 export class CampaignStatsBucket {
-  @Field(() => DateTimeResolver, { description: 'Bucket start (UTC)' }) start!: Date;
+  @Field(() => DateTime, { description: 'Bucket start (UTC)' }) start!: Date;
   @Field(() => Int) opens!: number;
   @Field(() => Int) clicks!: number;
   @Field(() => Int) conversions!: number;
@@ -22,8 +22,8 @@ export class CampaignStatsBucket {
 @ObjectType({ description: 'Counts over the range; every rate is a ratio of counts, and 0 when its denominator is 0' })
 export class CampaignStats {
   @Field(() => ID) campaignId!: string;
-  @Field(() => DateTimeResolver) from!: Date;
-  @Field(() => DateTimeResolver) to!: Date;
+  @Field(() => DateTime) from!: Date;
+  @Field(() => DateTime) to!: Date;
   @Field(() => Int) audienceSize!: number;
   @Field(() => Int) sent!: number;
   @Field(() => Int, { description: 'Recipients who opened (a click counts as an open)' }) uniqueOpens!: number;
@@ -44,7 +44,7 @@ export class CampaignStats {
 export class FileExport {
   @Field() key!: string;
   @Field() url!: string;
-  @Field(() => DateTimeResolver) expiresAt!: Date;
+  @Field(() => DateTime) expiresAt!: Date;
   @Field(() => Int) rows!: number;
 }
 
@@ -55,5 +55,5 @@ export class CampaignEvent {
   @Field(() => ID) campaignId!: string;
   @Field(() => ID) recipientId!: string;
   @Field(() => Float, { nullable: true }) value?: number | null;
-  @Field(() => DateTimeResolver) occurredAt!: Date;
+  @Field(() => DateTime) occurredAt!: Date;
 }

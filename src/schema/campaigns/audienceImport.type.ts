@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { AudienceImportDoc } from '../../services/campaigns/model';
 import { ImportMode, ImportStatus } from './enums';
@@ -34,8 +34,8 @@ export class AudienceImport {
   @Field(() => AudienceImportCounts) counts!: AudienceImportCounts;
   @Field(() => [ImportRejectedRow], { description: 'The first 1,000 rejected rows' }) rejects!: ImportRejectedRow[];
   @Field(() => String, { nullable: true }) error?: string | null;
-  @Field(() => DateTimeResolver) createdAt!: Date;
-  @Field(() => DateTimeResolver, { nullable: true }) finishedAt?: Date | null;
+  @Field(() => DateTime) createdAt!: Date;
+  @Field(() => DateTime, { nullable: true }) finishedAt?: Date | null;
 
   static fromDocument(doc: AudienceImportDoc): AudienceImport {
     const { _id, ...rest } = doc;

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, InputType } from 'type-graphql';
 import { CampaignType, RecipientStatus } from './enums';
 import { CampaignSmsInput } from './sms.type';
@@ -10,7 +10,7 @@ export class CampaignInput {
   @Field(() => ID) senderId!: string;
   @Field(() => [ID]) audienceIds!: string[];
   @Field(() => CampaignType, { nullable: true, defaultValue: CampaignType.EMAIL }) type?: CampaignType;
-  @Field(() => DateTimeResolver, { nullable: true }) expiresAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) expiresAt?: Date | null;
   @Field(() => CampaignSmsInput, {
     nullable: true,
     description: "MOBILE campaigns: how they text (their template's sms is the text)",
@@ -25,7 +25,7 @@ export class CampaignUpdateInput {
   @Field(() => ID, { nullable: true }) senderId?: string;
   @Field(() => [ID], { nullable: true }) audienceIds?: string[];
   @Field(() => CampaignType, { nullable: true }) type?: CampaignType;
-  @Field(() => DateTimeResolver, { nullable: true }) expiresAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) expiresAt?: Date | null;
   @Field(() => CampaignSmsInput, { nullable: true, description: 'Replaces the SMS settings whole' })
   sms?: CampaignSmsInput | null;
 }
@@ -40,8 +40,8 @@ export class RecipientFilterInput {
 
 @InputType({ description: 'A time range [from, to); open ends default to the campaign creation and now' })
 export class TimeRangeInput {
-  @Field(() => DateTimeResolver, { nullable: true }) from?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true }) to?: Date | null;
+  @Field(() => DateTime, { nullable: true }) from?: Date | null;
+  @Field(() => DateTime, { nullable: true }) to?: Date | null;
 }
 
 @InputType({ description: 'Name the recipient by token, or by campaignId and email' })
@@ -52,5 +52,5 @@ export class ConversionInput {
   @Field({ nullable: true }) value?: number;
   @Field({ nullable: true, description: 'Your id for this conversion: retries with it are stored once' })
   eventId?: string;
-  @Field(() => DateTimeResolver, { nullable: true }) occurredAt?: Date;
+  @Field(() => DateTime, { nullable: true }) occurredAt?: Date;
 }

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { CampaignDoc, MemberDoc, RecipientDoc } from '../../services/campaigns/model';
 import { Connection } from '../connection';
@@ -14,9 +14,9 @@ export class Campaign {
   @Field(() => ID) templateId!: string;
   @Field(() => ID) senderId!: string;
   @Field(() => [ID]) audienceIds!: string[];
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When sending starts (or started)' })
+  @Field(() => DateTime, { nullable: true, description: 'When sending starts (or started)' })
   sendAt?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true, description: 'No send starts after this time' })
+  @Field(() => DateTime, { nullable: true, description: 'No send starts after this time' })
   expiresAt?: Date | null;
   @Field(() => Int, { nullable: true, description: 'Recipients frozen when sending started' }) audienceSize?:
     number | null;
@@ -29,11 +29,11 @@ export class Campaign {
     description: 'MOBILE campaigns: the SMS wave that sends the texts, once launched',
   })
   smsWaveId?: string | null;
-  @Field(() => DateTimeResolver) createdAt!: Date;
-  @Field(() => DateTimeResolver) updatedAt!: Date;
-  @Field(() => DateTimeResolver, { nullable: true }) startedAt?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true }) finishedAt?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true }) archivedAt?: Date | null;
+  @Field(() => DateTime) createdAt!: Date;
+  @Field(() => DateTime) updatedAt!: Date;
+  @Field(() => DateTime, { nullable: true }) startedAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) finishedAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) archivedAt?: Date | null;
 
   static fromDocument(doc: CampaignDoc): Campaign {
     return Object.assign(new Campaign(), {
@@ -68,7 +68,7 @@ export class CampaignRecipient {
   @Field({ description: "The member's e-mail as it is now" }) email!: string;
   @Field(() => String, { nullable: true, description: "The member's name as it is now" }) name?: string | null;
   @Field(() => RecipientStatus) status!: RecipientStatus;
-  @Field(() => DateTimeResolver, { nullable: true }) sentAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) sentAt?: Date | null;
   @Field(() => String, {
     nullable: true,
     description:
@@ -76,14 +76,14 @@ export class CampaignRecipient {
   })
   reason?: string | null;
   @Field() opened!: boolean;
-  @Field(() => DateTimeResolver, { nullable: true }) firstOpenedAt?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true }) lastOpenedAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) firstOpenedAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) lastOpenedAt?: Date | null;
   @Field() clicked!: boolean;
-  @Field(() => DateTimeResolver, { nullable: true }) firstClickedAt?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true }) lastClickedAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) firstClickedAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) lastClickedAt?: Date | null;
   @Field() converted!: boolean;
-  @Field(() => DateTimeResolver, { nullable: true }) firstConvertedAt?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true }) lastConvertedAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) firstConvertedAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) lastConvertedAt?: Date | null;
 
   /** The member's current e-mail and name go along (a member is never deleted, only archived). */
   static fromDocument(doc: RecipientDoc, member: Pick<MemberDoc, 'email' | 'name'> | undefined): CampaignRecipient {

@@ -1,4 +1,5 @@
-import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { JSONObjectResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { AudienceDoc, MemberDoc, SenderDoc, TemplateDoc } from '../../services/campaigns/model';
 import { placeholdersOf } from '../../services/campaigns/render';
@@ -11,8 +12,8 @@ export class Sender {
   @Field() email!: string;
   @Field(() => String, { nullable: true }) department?: string | null;
   @Field(() => String, { nullable: true }) contact?: string | null;
-  @Field(() => DateTimeResolver) createdAt!: Date;
-  @Field(() => DateTimeResolver, { nullable: true }) archivedAt?: Date | null;
+  @Field(() => DateTime) createdAt!: Date;
+  @Field(() => DateTime, { nullable: true }) archivedAt?: Date | null;
 
   static fromDocument(doc: SenderDoc): Sender {
     const { _id, name, email, department, contact, createdAt, archivedAt } = doc;
@@ -31,9 +32,9 @@ export class Template {
   @Field(() => String, { nullable: true, description: 'The text MOBILE campaigns send (at most 1,600 characters)' })
   sms?: string | null;
   @Field(() => [String], { description: 'Placeholders the template uses' }) placeholders!: string[];
-  @Field(() => DateTimeResolver) createdAt!: Date;
-  @Field(() => DateTimeResolver) updatedAt!: Date;
-  @Field(() => DateTimeResolver, { nullable: true }) archivedAt?: Date | null;
+  @Field(() => DateTime) createdAt!: Date;
+  @Field(() => DateTime) updatedAt!: Date;
+  @Field(() => DateTime, { nullable: true }) archivedAt?: Date | null;
 
   static fromDocument(doc: TemplateDoc): Template {
     const { _id, name, type, subject, html, text, sms, createdAt, updatedAt, archivedAt } = doc;
@@ -60,8 +61,8 @@ export class Audience {
   @Field() name!: string;
   @Field(() => [String], { description: 'Segment tags (young, college, active...)' }) segments!: string[];
   @Field(() => String, { nullable: true, description: 'northeast, cities, country...' }) locationType?: string | null;
-  @Field(() => DateTimeResolver) createdAt!: Date;
-  @Field(() => DateTimeResolver, { nullable: true }) archivedAt?: Date | null;
+  @Field(() => DateTime) createdAt!: Date;
+  @Field(() => DateTime, { nullable: true }) archivedAt?: Date | null;
 
   static fromDocument(doc: AudienceDoc): Audience {
     const { _id, name, segments, locationType, createdAt, archivedAt } = doc;
@@ -88,14 +89,14 @@ export class Member {
     description: 'IANA time zone of the quiet hours (MEMBER_TIME_ZONE when none)',
   })
   timeZone?: string | null;
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'When the member gave SMS consent; PROMOTIONAL texts go only to members who did',
   })
   smsConsentAt?: Date | null;
   @Field(() => JSONObjectResolver) attributes!: Record<string, string>;
-  @Field(() => DateTimeResolver) createdAt!: Date;
-  @Field(() => DateTimeResolver, { nullable: true }) archivedAt?: Date | null;
+  @Field(() => DateTime) createdAt!: Date;
+  @Field(() => DateTime, { nullable: true }) archivedAt?: Date | null;
 
   static fromDocument(doc: MemberDoc): Member {
     const { _id, email, name, contact, phone, timeZone, smsConsentAt, attributes, createdAt, archivedAt } = doc;

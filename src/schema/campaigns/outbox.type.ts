@@ -1,4 +1,5 @@
-import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { JSONObjectResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { OutboxDocument } from '../../datasources/messaging/port';
 import { Connection } from '../connection';
@@ -19,8 +20,8 @@ export class OutboxMessage {
   @Field() engine!: string;
   @Field(() => OutboxStatus) status!: OutboxStatus;
   @Field(() => String, { nullable: true }) providerMessageId?: string | null;
-  @Field(() => DateTimeResolver) createdAt!: Date;
-  @Field(() => DateTimeResolver, { nullable: true }) sentAt?: Date | null;
+  @Field(() => DateTime) createdAt!: Date;
+  @Field(() => DateTime, { nullable: true }) sentAt?: Date | null;
 
   static fromDocument(doc: OutboxDocument): OutboxMessage {
     const { _id, ...rest } = doc;

@@ -1,4 +1,5 @@
-import { DateTimeResolver, LocalDateResolver } from 'graphql-scalars';
+import { LocalDateResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { ArgsType, Field, ID, Int, ObjectType } from 'type-graphql';
 import type { ClickEventDocument } from '../../services/clicks/clickModels';
 import type { ReportingCalendar } from '../../services/clicks/reportingDay';
@@ -21,7 +22,7 @@ export class ClickEvent {
   @Field(() => Int, { description: 'Distinct click event ids (a redelivered click counts once)' })
   n!: number;
 
-  @Field(() => DateTimeResolver, { description: 'Latest click' })
+  @Field(() => DateTime, { description: 'Latest click' })
   last!: Date;
 
   @Field(() => EmailSend, { nullable: true })

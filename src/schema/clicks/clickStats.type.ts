@@ -1,4 +1,5 @@
-import { DateTimeResolver, LocalDateResolver } from 'graphql-scalars';
+import { LocalDateResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, InputType, Int, ObjectType, registerEnumType, ID } from 'type-graphql';
 import { ClickTotals, EmailUrl, LinkClicks, Subscriber } from './clickModels.type';
 import { EmailSend } from './emailSend.type';
@@ -76,7 +77,7 @@ export class ClickSyncStatus {
   @Field({ description: 'config (SFMC_BUSINESS_UNITS) or local (registered by an import)' })
   source!: string;
 
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTime, {
     nullable: true,
     description:
       'Latest EventDate loaded; while the click queues hold rows, a load starts there minus CLICKS_LOOKBACK_MINUTES',
@@ -86,13 +87,13 @@ export class ClickSyncStatus {
   @Field({ description: 'A load is in progress (or died and will be resumed from its stored page)' })
   running!: boolean;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   runStartedAt!: Date | null;
 
   @Field(() => Int, { description: 'Rows queued by the load in progress' })
   runRows!: number;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   lastRunAt!: Date | null;
 
   @Field(() => Int, { nullable: true })
@@ -104,7 +105,7 @@ export class ClickSyncStatus {
   })
   backlog!: number | null;
 
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'EventDate of the oldest unprocessed row at the source (null: none waiting)',
   })

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { EmailSendDocument } from '../../services/clicks/clickModels';
 import { Category, ClickTotals, LinkClicks } from './clickModels.type';
@@ -17,10 +17,10 @@ export class EmailSend {
   @Field(() => String, { nullable: true })
   emailName?: string;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   firstClickAt!: Date;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   lastClickAt!: Date;
 
   @Field(() => Category, { nullable: true })

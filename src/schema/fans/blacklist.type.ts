@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { BlacklistDoc } from '../../services/fans/model';
 import { Connection } from '../connection';
@@ -20,7 +20,7 @@ export class BlacklistEntry {
   @Field({ description: 'As compared: the normalized address (masked for viewers) or the lower-case domain' })
   value!: string;
   @Field({ description: 'The name of the API key that added it' }) addedBy!: string;
-  @Field(() => DateTimeResolver) addedAt!: Date;
+  @Field(() => DateTime) addedAt!: Date;
 
   static fromDocument(doc: BlacklistDoc): BlacklistEntry {
     return Object.assign(new BlacklistEntry(), {

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { ScoringType } from './enums';
 
@@ -24,8 +24,8 @@ export class FanCampaignInput {
   @Field() name!: string;
   @Field() artist!: string;
   @Field(() => ScoringType) scoringType!: ScoringType;
-  @Field(() => DateTimeResolver, { nullable: true }) registrationOpensAt?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true }) registrationClosesAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) registrationOpensAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) registrationClosesAt?: Date | null;
   @Field(() => [MarketInput], { nullable: true, defaultValue: [] }) markets?: MarketInput[];
 }
 
@@ -38,7 +38,7 @@ export class FanCampaignUpdateInput {
   @Field({ nullable: true }) name?: string;
   @Field({ nullable: true }) artist?: string;
   @Field(() => ScoringType, { nullable: true }) scoringType?: ScoringType;
-  @Field(() => DateTimeResolver, { nullable: true }) registrationOpensAt?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true }) registrationClosesAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) registrationOpensAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) registrationClosesAt?: Date | null;
   @Field(() => [MarketInput], { nullable: true }) markets?: MarketInput[];
 }

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { FanCampaignDoc, MarketDoc } from '../../services/fans/model';
 import { Connection } from '../connection';
@@ -40,13 +40,13 @@ export class FanCampaign {
   @Field() artist!: string;
   @Field(() => FanCampaignStatus) status!: FanCampaignStatus;
   @Field(() => ScoringType) scoringType!: ScoringType;
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Registration window start (null: when opened)' })
+  @Field(() => DateTime, { nullable: true, description: 'Registration window start (null: when opened)' })
   registrationOpensAt!: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Registration window end (null: until closed)' })
+  @Field(() => DateTime, { nullable: true, description: 'Registration window end (null: until closed)' })
   registrationClosesAt!: Date | null;
   @Field(() => [Market]) markets!: Market[];
-  @Field(() => DateTimeResolver) createdAt!: Date;
-  @Field(() => DateTimeResolver) updatedAt!: Date;
+  @Field(() => DateTime) createdAt!: Date;
+  @Field(() => DateTime) updatedAt!: Date;
 
   static fromDocument(doc: FanCampaignDoc): FanCampaign {
     return Object.assign(new FanCampaign(), {

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { CodePoolView } from '../../services/fans/codes/fanCodes';
 import { Connection } from '../connection';
@@ -14,7 +14,7 @@ export class CodePool {
   @Field(() => ID) campaignId!: string;
   @Field({ description: 'Unique within the campaign; uploads to the same name add to the pool' }) name!: string;
   @Field(() => CodeKind) kind!: CodeKind;
-  @Field(() => DateTimeResolver) createdAt!: Date;
+  @Field(() => DateTime) createdAt!: Date;
   @Field({ description: 'The API key (id) of the first upload' }) createdBy!: string;
   @Field(() => Int) available!: number;
   @Field(() => Int, { description: 'Held for a wave' }) reserved!: number;

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import type { FanEntryDoc, SmsConsent as StoredSmsConsent } from '../../services/fans/model';
 import { Connection } from '../connection';
@@ -7,7 +7,7 @@ import { CodeKind } from './enums';
 @ObjectType({ description: 'Where and when a fan agreed to receive SMS' })
 export class SmsConsent {
   @Field({ description: 'Registration form, import, ...' }) source!: string;
-  @Field(() => DateTimeResolver) at!: Date;
+  @Field(() => DateTime) at!: Date;
 
   static fromStored(consent: StoredSmsConsent): SmsConsent {
     return Object.assign(new SmsConsent(), { source: consent.source, at: consent.at });
@@ -31,7 +31,7 @@ export class FanEntry {
   @Field(() => String, { nullable: true, description: 'The first preference: what market limits count' })
   market!: string | null;
   @Field(() => SmsConsent, { nullable: true }) smsConsent!: SmsConsent | null;
-  @Field(() => DateTimeResolver) registeredAt!: Date;
+  @Field(() => DateTime) registeredAt!: Date;
   @Field(() => Float, { nullable: true, description: 'In [0, 1]; null until scored' }) score!: number | null;
   @Field(() => Boolean, { nullable: true, description: 'true: selected; false: dropped; null: not decided' })
   verdict!: boolean | null;
@@ -40,7 +40,7 @@ export class FanEntry {
   @Field(() => String, { nullable: true }) code!: string | null;
   @Field(() => CodeKind, { nullable: true }) codeKind!: CodeKind | null;
   @Field(() => [String]) selectedEvents!: string[];
-  @Field(() => DateTimeResolver) updatedAt!: Date;
+  @Field(() => DateTime) updatedAt!: Date;
 
   /** Every stored field, contact details whole: the entry resolver masks email and phone for viewers. */
   static fromDocument(doc: FanEntryDoc): FanEntry {

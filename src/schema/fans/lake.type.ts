@@ -1,4 +1,5 @@
-import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
+import { SafeIntResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { ArgsType, Field, ObjectType, registerEnumType } from 'type-graphql';
 import type { LakeFileView } from '../../services/fans/lake/lakeFiles';
 import { Connection, PageArgs } from '../connection';
@@ -52,7 +53,7 @@ export class LakeFile {
   })
   records!: number | null;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   lastModified!: Date;
 
   @Field(() => String, { nullable: true, description: 'The merge that wrote it (MERGED and SUPERSEDED files)' })

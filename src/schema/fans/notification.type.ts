@@ -1,4 +1,5 @@
-import { DateTimeResolver, JSONObjectResolver, JSONResolver } from 'graphql-scalars';
+import { JSONObjectResolver, JSONResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { NotificationDocument } from '../../datasources/notifier/port';
 import { Connection } from '../connection';
@@ -28,9 +29,9 @@ export class Notification {
   blocks!: unknown[] | null;
   @Field(() => JSONObjectResolver, { description: 'What it is about (kind, campaignId, jobId)' })
   metadata!: Record<string, string>;
-  @Field(() => DateTimeResolver) at!: Date;
+  @Field(() => DateTime) at!: Date;
   @Field(() => Int, { description: 'HTTP requests made to Slack (0 for the outbox)' }) attempts!: number;
-  @Field(() => DateTimeResolver, { nullable: true }) sentAt!: Date | null;
+  @Field(() => DateTime, { nullable: true }) sentAt!: Date | null;
   @Field(() => String, { nullable: true, description: "Why it failed (Slack's answer, e.g. invalid_payload)" })
   error!: string | null;
 

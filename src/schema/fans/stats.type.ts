@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { AdminStatsDoc, CountBy } from '../../services/fans/model';
 
@@ -35,7 +35,7 @@ export class AdminStatsCodes {
 @ObjectType({ description: "A snapshot of a fan campaign's figures, taken every 5 minutes while it is OPEN" })
 export class AdminStats {
   @Field(() => ID) campaignId!: string;
-  @Field(() => DateTimeResolver, { description: 'When the snapshot was taken' }) at!: Date;
+  @Field(() => DateTime, { description: 'When the snapshot was taken' }) at!: Date;
   @Field(() => AdminStatsRegistrations) registrations!: AdminStatsRegistrations;
   @Field(() => Int, { description: 'Entries with a score' }) scored!: number;
   @Field(() => AdminStatsVerdicts) verdicts!: AdminStatsVerdicts;

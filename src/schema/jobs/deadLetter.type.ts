@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { DeadLetter as DeadLetterMessage, QueueStats as QueueStatsRecord } from '../../datasources/queue';
 import { decodeJobMessage } from '../../jobs/jobMessage';
@@ -36,7 +36,7 @@ export class DeadLetter {
   @Field(() => String, { nullable: true })
   groupId?: string;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   sentAt!: Date;
 
   static from(message: DeadLetterMessage): DeadLetter {

@@ -1,4 +1,5 @@
-import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { JSONResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { JobRecord } from '../../jobs/jobType';
 import { Connection } from '../connection';
@@ -84,16 +85,16 @@ export class Job {
   @Field(() => Boolean, { description: 'A cancel was asked for; a running job stops at its next progress report' })
   cancelRequested!: boolean;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   createdAt!: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Not run before this time' })
+  @Field(() => DateTime, { nullable: true, description: 'Not run before this time' })
   runAt?: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Start of the latest attempt' })
+  @Field(() => DateTime, { nullable: true, description: 'Start of the latest attempt' })
   startedAt?: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   finishedAt?: Date;
 
   /** What leaves the server of a stored job (never its run bookkeeping). */

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, InputType } from 'type-graphql';
 import { JobStatusValue } from './job.type';
 
@@ -10,9 +10,9 @@ export class JobFilter {
   @Field(() => JobStatusValue, { nullable: true })
   status?: JobStatusValue;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Created at or after' })
+  @Field(() => DateTime, { nullable: true, description: 'Created at or after' })
   from?: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Created before' })
+  @Field(() => DateTime, { nullable: true, description: 'Created before' })
   to?: Date;
 }

@@ -1,4 +1,5 @@
-import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { JSONResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ObjectType } from 'type-graphql';
 import type { ScheduleView } from '../../jobs';
 
@@ -31,10 +32,10 @@ export class Schedule {
   @Field(() => String, { nullable: true, description: 'Why the schedule does not fire, when it does not' })
   note?: string;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   nextRunAt!: Date | null;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'The latest tick that enqueued its Job' })
+  @Field(() => DateTime, { nullable: true, description: 'The latest tick that enqueued its Job' })
   lastTickAt!: Date | null;
 
   static fromView(view: ScheduleView): Schedule {

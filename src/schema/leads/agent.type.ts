@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { AgentDoc } from '../../services/leads/model';
 import { AgentPresence } from './enums';
@@ -23,15 +23,15 @@ export class Agent {
   @Field(() => Int, { description: 'Leads answered since midnight UTC' })
   answeredToday!: number;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   lastAssignedAt!: Date | null;
 
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTime, {
     description: 'Since when the agent has had a slot free (LEAST_ACTIVE prefers the longest idle)',
   })
   idleSince!: Date;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   presenceChangedAt!: Date;
 
   static fromDocument(doc: AgentDoc): Agent {

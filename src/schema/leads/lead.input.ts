@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, InputType } from 'type-graphql';
 import { LeadStatus } from './enums';
 
@@ -13,9 +13,9 @@ export class LeadFilter {
   @Field(() => ID, { nullable: true })
   importId?: string;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Uploaded at or after' })
+  @Field(() => DateTime, { nullable: true, description: 'Uploaded at or after' })
   createdFrom?: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Uploaded before' })
+  @Field(() => DateTime, { nullable: true, description: 'Uploaded before' })
   createdTo?: Date;
 }

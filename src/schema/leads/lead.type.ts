@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { LeadDoc, LeadHistoryEntry as StoredHistoryEntry } from '../../services/leads/model';
 import { Connection } from '../connection';
@@ -15,7 +15,7 @@ export class LeadAttribute {
 
 @ObjectType({ description: 'One state change of a lead: when, what, and who caused it' })
 export class LeadHistoryEntry {
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   at!: Date;
 
   @Field(() => LeadChange)
@@ -72,12 +72,12 @@ export class Lead {
   @Field(() => LeadStatus)
   status!: LeadStatus;
 
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTime, {
     description: "The lead's timestamp (or upload time): the queue serves the oldest first",
   })
   queuedAt!: Date;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   createdAt!: Date;
 
   @Field(() => ID)
@@ -89,13 +89,13 @@ export class Lead {
   @Field(() => ID, { nullable: true, description: 'The agent working it now' })
   assignedTo!: string | null;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   assignedAt!: Date | null;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When it goes back to the queue if not answered' })
+  @Field(() => DateTime, { nullable: true, description: 'When it goes back to the queue if not answered' })
   expiresAt!: Date | null;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   resolvedAt!: Date | null;
 
   @Field(() => LeadOutcome, { nullable: true })

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ObjectType } from 'type-graphql';
 import type { LeadEventDoc } from '../../services/leads/model';
 import { AgentPresence, LeadAssignmentEventKind } from './enums';
@@ -9,7 +9,7 @@ export class LeadAssignmentEvent {
   @Field(() => LeadAssignmentEventKind)
   kind!: LeadAssignmentEventKind;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   at!: Date;
 
   @Field(() => Lead, { nullable: true, description: 'The lead, for ASSIGNED, TIMED_OUT and RELEASED' })

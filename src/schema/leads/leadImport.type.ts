@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { LeadImportDoc } from '../../services/leads/model';
 import { Connection } from '../connection';
@@ -33,7 +33,7 @@ export class LeadImport {
   @Field()
   uploadedBy!: string;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   createdAt!: Date;
 
   @Field(() => Int, { description: 'Data rows read: accepted + rejected + duplicatesOfExisting' })

@@ -1,17 +1,17 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import type { LeadQueueSnapshot } from '../../services/leads/leadQueue';
 import { Agent } from './agent.type';
 
 @ObjectType({ description: 'The supervisor view of lead routing' })
 export class LeadQueue {
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   at!: Date;
 
   @Field(() => Int, { description: 'Leads waiting for an agent' })
   backlog!: number;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'queuedAt of the lead served next' })
+  @Field(() => DateTime, { nullable: true, description: 'queuedAt of the lead served next' })
   oldestQueuedAt!: Date | null;
 
   @Field(() => Float, { nullable: true, description: 'Age in seconds of the lead served next' })

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { PrivacyExportDoc } from '../../services/privacy/model';
 import type { CollectionFinding, PersonalDataReport } from '../../services/privacy/personalData';
@@ -66,7 +66,7 @@ export class PersonalData {
 })
 export class PersonalDataDownload {
   @Field() url!: string;
-  @Field(() => DateTimeResolver) expiresAt!: Date;
+  @Field(() => DateTime) expiresAt!: Date;
 }
 
 @ObjectType({ description: 'A personal-data export (exportPersonalData), kept PRIVACY_EXPORT_KEEP_DAYS days' })
@@ -76,8 +76,8 @@ export class PersonalDataExport {
   @Field(() => Int, { description: 'Rows of files (scored files, fanlists, wave preps and uploads, exports)' })
   fileRows!: number;
   @Field(() => Int, { description: 'Records of the Avro lake' }) lakeRecords!: number;
-  @Field(() => DateTimeResolver) createdAt!: Date;
-  @Field(() => DateTimeResolver, { description: 'When the daily sweep deletes it' }) expiresAt!: Date;
+  @Field(() => DateTime) createdAt!: Date;
+  @Field(() => DateTime, { description: 'When the daily sweep deletes it' }) expiresAt!: Date;
   /** The stored export, for the download link. */
   document!: PrivacyExportDoc;
 

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { RetentionStatus } from '../../services/retention/retention';
 
@@ -32,10 +32,10 @@ registerEnumType(RetentionKind, {
 
 @ObjectType({ description: 'One run of the retention sweep over one kind of data' })
 export class RetentionSweep {
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   at!: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'What was older went; null: kept for good' })
+  @Field(() => DateTime, { nullable: true, description: 'What was older went; null: kept for good' })
   cutoff!: Date | null;
 
   @Field(() => Int)
@@ -53,7 +53,7 @@ export class RetentionStatusView {
   @Field(() => Int, { nullable: true, description: 'Days kept; null: kept for good' })
   days!: number | null;
 
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'Time of the oldest item kept (lake files: as the last sweep found it); null when there is none',
   })

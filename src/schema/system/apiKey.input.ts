@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { Role } from '../../auth/roles';
 
@@ -13,7 +13,7 @@ export class CreateApiKeyInput {
   @Field(() => ID, { nullable: true, description: 'Required for role AGENT: the agent the key acts as' })
   agentId?: string;
 
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'When the key stops working (refused as a revoked key is, its sockets closed); none by default',
   })

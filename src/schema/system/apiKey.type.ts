@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { ApiKeyDocument } from '../../auth/apiKeys';
 import { Role } from '../../auth/roles';
@@ -21,19 +21,19 @@ export class ApiKey {
   @Field(() => ID, { nullable: true })
   agentId?: string;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTime)
   createdAt!: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   revokedAt?: Date;
 
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'When the key stops working: set at creation, or by a rotation (the end of its grace period)',
   })
   expiresAt?: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Last request with the key, to within a minute' })
+  @Field(() => DateTime, { nullable: true, description: 'Last request with the key, to within a minute' })
   lastUsedAt?: Date;
 
   @Field(() => Int, { nullable: true, description: "The key's own limit of operations a minute (null: its role's)" })

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum StoreEngine {
@@ -19,6 +19,6 @@ export class Health {
   @Field(() => Float, { description: 'Seconds since this process started' })
   uptimeSeconds!: number;
 
-  @Field(() => DateTimeResolver, { description: "This instance's clock" })
+  @Field(() => DateTime, { description: "This instance's clock" })
   serverTime!: Date;
 }

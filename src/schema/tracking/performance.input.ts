@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 
 @InputType({ description: 'Which performance entries; every field narrows, all optional' })
@@ -7,9 +7,9 @@ export class PerformanceEntryFilter {
   @Field(() => ID, { nullable: true }) orderId?: string | null;
   @Field(() => Int, { nullable: true }) publicationId?: number | null;
   @Field(() => String, { nullable: true }) channel?: string | null;
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Entries whose day starts at or after this' })
+  @Field(() => DateTime, { nullable: true, description: 'Entries whose day starts at or after this' })
   dateFrom?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Entries whose day starts at or before this' })
+  @Field(() => DateTime, { nullable: true, description: 'Entries whose day starts at or before this' })
   dateTo?: Date | null;
   @Field(() => String, { nullable: true, description: 'e.g. "automated"' }) source?: string | null;
 }

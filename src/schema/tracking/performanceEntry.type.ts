@@ -1,4 +1,5 @@
-import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
+import { SafeIntResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import type { Document } from '../../datasources/store';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../connection';
@@ -32,13 +33,13 @@ export class PerformanceEntry {
   @Field(() => String, { nullable: true }) itemName?: string | null;
   @Field(() => String, { nullable: true }) channel?: string | null;
   @Field(() => String, { nullable: true, description: 'Ad sizes, e.g. 300x250' }) dimensions?: string | null;
-  @Field(() => DateTimeResolver) dateStart!: Date;
-  @Field(() => DateTimeResolver) dateEnd!: Date;
+  @Field(() => DateTime) dateStart!: Date;
+  @Field(() => DateTime) dateEnd!: Date;
   @Field(() => PerformanceMetrics) metrics!: PerformanceMetrics;
   @Field({ description: '"automated" for tracking sync, otherwise how it was entered' }) source!: string;
   @Field(() => String, { nullable: true }) enteredBy?: string | null;
-  @Field(() => DateTimeResolver, { nullable: true }) createdAt?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true }) updatedAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) createdAt?: Date | null;
+  @Field(() => DateTime, { nullable: true }) updatedAt?: Date | null;
 
   static fromDocument(doc: Document): PerformanceEntry {
     const metrics = doc.metrics ?? {};

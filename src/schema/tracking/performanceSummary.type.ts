@@ -1,12 +1,13 @@
-import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
+import { SafeIntResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'Sums over the entries of one group; ratios are recomputed from the sums' })
 export class PerformanceSummaryRow {
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Group by DAY: the day (UTC midnight)' })
+  @Field(() => DateTime, { nullable: true, description: 'Group by DAY: the day (UTC midnight)' })
   day?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Group by WEEK: its Monday' }) week?: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Group by MONTH: its first day' }) month?: Date | null;
+  @Field(() => DateTime, { nullable: true, description: 'Group by WEEK: its Monday' }) week?: Date | null;
+  @Field(() => DateTime, { nullable: true, description: 'Group by MONTH: its first day' }) month?: Date | null;
   @Field(() => Int, { nullable: true }) publicationId?: number | null;
   @Field(() => String, { nullable: true }) channel?: string | null;
   @Field(() => ID, { nullable: true }) campaignId?: string | null;

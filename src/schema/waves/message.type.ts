@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { WaveMessageDoc } from '../../services/waves/model';
 import { Connection } from '../connection';
@@ -46,16 +46,16 @@ export class WaveMessage {
     description: 'Why it is where it is: OPTED_OUT, NO_PHONE, INVALID_RECIPIENT, THROTTLED, WORKER_LOST, CANCELLED...',
   })
   reason!: string | null;
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When a worker claimed it (or renewed its claim)' })
+  @Field(() => DateTime, { nullable: true, description: 'When a worker claimed it (or renewed its claim)' })
   claimedAt!: Date | null;
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'Not tried again before this (an error that may pass)',
   })
   retryAt!: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true }) sentAt!: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true }) deliveredAt!: Date | null;
-  @Field(() => DateTimeResolver) updatedAt!: Date;
+  @Field(() => DateTime, { nullable: true }) sentAt!: Date | null;
+  @Field(() => DateTime, { nullable: true }) deliveredAt!: Date | null;
+  @Field(() => DateTime) updatedAt!: Date;
 
   static fromDocument(doc: WaveMessageDoc): WaveMessage {
     return Object.assign(new WaveMessage(), {

@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { OfferCodeInfo } from '../../datasources/offerCodes';
 
@@ -10,7 +10,7 @@ export class OfferCode {
   @Field(() => ID, { nullable: true }) waveId!: string | null;
   @Field(() => ID, { nullable: true, description: 'The fan it was given to' }) userId!: string | null;
   @Field() redeemed!: boolean;
-  @Field(() => DateTimeResolver, { nullable: true }) redeemedAt!: Date | null;
+  @Field(() => DateTime, { nullable: true }) redeemedAt!: Date | null;
 
   static of(asked: string, info: OfferCodeInfo | null): OfferCode {
     return Object.assign(new OfferCode(), {

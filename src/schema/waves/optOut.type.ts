@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { OptOutDoc } from '../../services/waves/model';
 import { Connection } from '../connection';
@@ -13,7 +13,7 @@ export class OptOut {
   @Field() brand!: string;
   @Field({ description: 'E.164; masked (+1******2671) unless the key is an OPERATOR' }) phone!: string;
   @Field({ description: 'keyword:STOP (the text received), provider:21610, receipt:<code>...' }) source!: string;
-  @Field(() => DateTimeResolver) at!: Date;
+  @Field(() => DateTime) at!: Date;
 
   static fromDocument(doc: OptOutDoc): OptOut {
     return Object.assign(new OptOut(), {

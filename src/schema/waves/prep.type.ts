@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { WavePrepDoc } from '../../services/waves/model';
 import { Connection } from '../connection';
@@ -13,7 +13,7 @@ export class WavePrepMarketCount {
 @ObjectType({ description: "A signed link to a prep's zip, served by this service under /files/" })
 export class WavePrepDownload {
   @Field() url!: string;
-  @Field(() => DateTimeResolver) expiresAt!: Date;
+  @Field(() => DateTime) expiresAt!: Date;
 }
 
 @ObjectType({
@@ -37,7 +37,7 @@ export class WavePrep {
   @Field(() => String, { nullable: true, description: 'The zip on the objects port, once PREPPED' })
   objectKey!: string | null;
   @Field(() => ID, { description: 'The wave-prep job' }) jobId!: string;
-  @Field(() => DateTimeResolver) createdAt!: Date;
+  @Field(() => DateTime) createdAt!: Date;
   /** The stored prep, for the download link. */
   document!: WavePrepDoc;
 

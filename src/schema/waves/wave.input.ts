@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { SenderKind, SmsMessageType, WaveStatus } from './enums';
 
@@ -7,7 +7,7 @@ export class WaveConfigInput {
   @Field(() => ID, { description: 'The fan campaign the wave is of' }) campaignId!: string;
   @Field(() => String, { nullable: true, description: "Shown in lists; the file's name when absent" })
   name?: string | null;
-  @Field(() => DateTimeResolver, { description: 'When it starts: ahead, and at most 35 days ahead' })
+  @Field(() => DateTime, { description: 'When it starts: ahead, and at most 35 days ahead' })
   notifyDate!: Date;
   @Field({ nullable: true, defaultValue: false, description: 'Give each row an offer code, shown by {{code}}' })
   generateOfferCode?: boolean;

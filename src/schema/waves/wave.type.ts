@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTime } from '../dateTime';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { expectedDurationSeconds } from '../../services/waves/lifecycle/waveRules';
 import type { WaveConfig as WaveConfigDoc, WaveDoc, WaveReject as WaveRejectDoc } from '../../services/waves/model';
@@ -10,7 +10,7 @@ import { SenderKind, SmsMessageType, WaveStatus } from './enums';
 @ObjectType({ description: "A wave's settings, as checked at upload" })
 export class WaveConfig {
   @Field(() => ID) campaignId!: string;
-  @Field(() => DateTimeResolver) notifyDate!: Date;
+  @Field(() => DateTime) notifyDate!: Date;
   @Field() generateOfferCode!: boolean;
   @Field() messageTemplate!: string;
   @Field(() => String, { nullable: true }) emailSubjectTemplate!: string | null;
@@ -57,7 +57,7 @@ export class Wave {
   @Field(() => Int, { description: 'Segments of all its texts: what its rate is counted in' }) totalSegments!: number;
   @Field(() => Int, { description: 'Seconds the send takes at its rate, quiet hours aside' })
   expectedDurationSeconds!: number;
-  @Field(() => DateTimeResolver, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'When the send should end (quiet hours included once sending)',
   })
@@ -71,10 +71,10 @@ export class Wave {
   @Field(() => ID, { nullable: true, description: 'The job that starts it at notifyDate' }) scheduledJobId!:
     string | null;
   @Field({ description: 'The API key (id) that uploaded it' }) createdBy!: string;
-  @Field(() => DateTimeResolver) createdAt!: Date;
-  @Field(() => DateTimeResolver) updatedAt!: Date;
-  @Field(() => DateTimeResolver, { nullable: true }) startedAt!: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => DateTime) createdAt!: Date;
+  @Field(() => DateTime) updatedAt!: Date;
+  @Field(() => DateTime, { nullable: true }) startedAt!: Date | null;
+  @Field(() => DateTime, { nullable: true }) finishedAt!: Date | null;
   /** The rows refused at upload (the first 1,000), paged by the rejects field. */
   storedRejects!: WaveRejectDoc[];
 
