@@ -34,9 +34,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * The production writes a dashboard sees change under it, run inside the service process and
  * held to their rates on average (a slow second is caught up in the next, not dropped): new rows
- * in the bench business unit's click log every tenth of a second and a click sync requested each second (the clicks-load
- * job and the queue workers take them in, as in production); and a lead list uploaded each second
- * whose leads the routing assigns to the bench's agents, who answer each at once.
+ * in the bench business unit's click log every tenth of a second and a click sync requested each
+ * second (the clicks-load job and the queue workers take them in, as in production); and a lead
+ * list uploaded each second whose leads the routing assigns to the bench's agents, who answer
+ * each at once.
  */
 export function startLiveWrites(service: Service, rates: LiveWriteRates, onError: (error: unknown) => void) {
   const clicks = servicesOf(service, clicksFeature);
