@@ -14,8 +14,9 @@ interface Profile {
 
 /**
  * Where a main-thread sample belongs: the innermost frame of the click pipeline's own code
- * names its stage. Samples inside write transactions have no caller on their stack (lmdb-js
- * runs the callbacks of a turn together); the store ledger splits them by collection.
+ * names its stage. Samples inside write transactions have none of the pipeline's frames on their
+ * stack (lmdb-js runs the write batches' transaction callback on its own); the store ledger
+ * splits them by collection.
  */
 const STAGES: { stage: string; test: (url: string, fn: string) => boolean }[] = [
   { stage: 'parse (JSON + message shape)', test: (url, fn) => url.includes('clicks/handlers') && fn === 'parseBody' },
@@ -31,7 +32,7 @@ const STAGES: { stage: string; test: (url: string, fn: string) => boolean }[] = 
   { stage: 'queue', test: (url) => url.includes('datasources/queue') || url.includes('jobs/queueConsumer') },
   {
     stage: 'store write transactions',
-    test: (url, fn) => url.includes('store/embedded/engine') && (fn === '' || fn === 'write'),
+    test: (url) => url.includes('store/embedded/writeBatches'),
   },
 ];
 

@@ -5,6 +5,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config';
 import { createService } from '../../src/main';
 import { startLiveWrites, type LiveWriteRates } from './liveWrites';
+import { countTransactionHolds, type TransactionHolds } from './transactionHolds';
 
 /**
  * The service as the benchmark runs it: a child process (forked by bench/dashboard/index.ts, its
@@ -24,7 +25,12 @@ export type FromChild =
   | {
       stopped: true;
       counts:
-        (ReturnType<typeof startLiveWrites>['counts'] & { loopDelayP99Ms: number; loopDelayMaxMs: number }) | null;
+        | (ReturnType<typeof startLiveWrites>['counts'] & {
+            loopDelayP99Ms: number;
+            loopDelayMaxMs: number;
+            transactionHolds: TransactionHolds | null;
+          })
+        | null;
     }
   | { writeError: string };
 
@@ -43,10 +49,12 @@ async function main(): Promise<void> {
   let writes: ReturnType<typeof startLiveWrites> | undefined;
   // How long the event loop waited behind other work while the data changed (pages' requests included).
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  let holds: (() => TransactionHolds | null) | undefined;
   let lastError = 0;
   process.on('message', (message: ToChild) => {
     if ('writes' in message) {
       loopDelay.enable();
+      holds = countTransactionHolds(service.app.store);
       writes = startLiveWrites(service, message.writes, (error) => {
         // One line a second at most: a failing writer should not drown the figures.
         if (Date.now() - lastError < 1000) return;
@@ -58,11 +66,13 @@ async function main(): Promise<void> {
     void (async () => {
       const written = writes ? await writes.stop() : null;
       loopDelay.disable();
+      const transactionHolds = holds?.() ?? null;
       const ms = (nanoseconds: number) => Math.round(nanoseconds / 1e5) / 10;
       const counts = written && {
         ...written,
         loopDelayP99Ms: ms(loopDelay.percentile(99)),
         loopDelayMaxMs: ms(loopDelay.max),
+        transactionHolds,
       };
       await service.stop();
       send({ stopped: true, counts });

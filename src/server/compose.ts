@@ -9,7 +9,7 @@ import {
   type AnyFeature,
   type WiredFeature,
 } from '../features';
-import { createMetricsRegistry } from '../datasources/metrics';
+import { createMetricsRegistry, registerStoreMetrics } from '../datasources/metrics';
 import { openStore } from '../datasources/store';
 import { createJobSystem, type JobSystem } from '../jobs';
 import { createLogger, type Logger } from '../logger';
@@ -57,6 +57,7 @@ export async function composeApp(config: Config, options: ComposeOptions = {}): 
   try {
     await applyFeatureIndexes(store.db, features);
     const metrics = createMetricsRegistry();
+    registerStoreMetrics(metrics, store);
     // The local click log's backlogs follow the embedded engine's change counts; on MongoDB
     // following the log would stream one change event per row written.
     const clickLogChanges = store.engine === 'embedded' ? store.changeClock : undefined;

@@ -4,7 +4,13 @@ import { CloudWatchPublisher } from './cloudwatch/cloudwatch';
 import type { MetricsPublisher } from './port';
 
 export type { MetricDatum, MetricsPublisher } from './port';
-export { createMetricsRegistry, createGraphQLMetrics, operationLabel, type GraphQLMetrics } from './prometheus';
+export {
+  createMetricsRegistry,
+  createGraphQLMetrics,
+  operationLabel,
+  registerStoreMetrics,
+  type GraphQLMetrics,
+} from './prometheus';
 
 const prometheusOnly: MetricsPublisher = {
   engine: 'prometheus',

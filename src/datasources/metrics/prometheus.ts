@@ -49,3 +49,26 @@ export function operationLabel(name: string | null | undefined): string {
   if (!name) return 'anonymous';
   return name.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 64);
 }
+
+/** Buckets of `store_write_transaction_held_seconds`, one at the 20 ms no transaction should pass. */
+const HELD_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+/**
+ * The embedded store's write transactions: how long each held the event loop (its work on the
+ * main thread; the commit's sync runs on LMDB's write thread), by the collection of its longest
+ * write call. Requests wait behind every one of them. MongoDB's writes hold no such time here.
+ */
+export function registerStoreMetrics(
+  registry: Registry,
+  store: { onTransactionHeld?(listener: (ms: number, collection: string) => void): () => void },
+): void {
+  if (!store.onTransactionHeld) return;
+  const held = new Histogram({
+    name: 'store_write_transaction_held_seconds',
+    help: "Time each embedded store write transaction held the event loop, by its longest write call's collection",
+    labelNames: ['collection'],
+    buckets: HELD_BUCKETS,
+    registers: [registry],
+  });
+  store.onTransactionHeld((ms, collection) => held.observe({ collection }, ms / 1000));
+}

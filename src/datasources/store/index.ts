@@ -6,7 +6,7 @@ import { countedChangeClock, watchedChangeClock, type ChangeClock } from './chan
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../logger';
 import { EmbeddedDb } from './embedded/db';
-import { Engine } from './embedded/engine';
+import { Engine, type TransactionHoldListener } from './embedded/engine';
 import { StoreLedger } from './embedded/ledger';
 import { startMaintenance } from './embedded/maintenance';
 import { acquireWriterLock, refuseForeignWriter, type WriterLock } from './embedded/writerLock';
@@ -16,6 +16,7 @@ export type { ChangeClock } from './changeClock';
 export { foreignWriter, WriterLockHeldError, WRITER_LOCK_FILE, type WriterRecord } from './embedded/writerLock';
 export { installSnapshot, STORE_FILE } from './embedded/snapshot';
 export type { LedgerCounts, TableCounts } from './embedded/ledger';
+export type { TransactionHoldListener } from './embedded/engine';
 
 /**
  * The document store: the store port (port.ts, a subset of the MongoDB driver's API), on
@@ -37,6 +38,12 @@ export interface Store {
   changeClock: ChangeClock;
   /** Embedded engine opened with `ledger: true`: its counts of puts, gets, commits and transaction time. */
   ledger?: StoreLedger;
+  /**
+   * Embedded engine: calls `listener` after each write transaction's work on the main thread
+   * (how long it held the event loop, and the collection of its longest write call); answers
+   * the function that stops it. MongoDB's writes do not hold this process's event loop.
+   */
+  onTransactionHeld?(listener: TransactionHoldListener): () => void;
 }
 
 export interface OpenStoreOptions {
@@ -129,6 +136,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     ...(lock ? { announceApi: (url: string) => lock.announce(url) } : {}),
     snapshot: (dir: string) => engine.snapshot(dir),
     changeClock: countedChangeClock(engine.changeCounts),
+    onTransactionHeld: (listener) => engine.onTransactionHeld(listener),
     ...(ledger ? { ledger } : {}),
     close: async () => {
       stopMaintenance?.();

@@ -47,4 +47,23 @@ describe("the embedded store's ledger", () => {
     expect(counts.transactionMicros.events).toBeGreaterThan(0);
     expect(await store.db.collection('events').findOne({ _id: 'a' } as never)).toEqual({ _id: 'a', n: 2 });
   });
+
+  it('tells listeners how long each write transaction held the main thread, by its longest write', async () => {
+    store = await openStore({ dataDir: dir, dbName: 'ledger' });
+    const held: { ms: number; collection: string }[] = [];
+    const stop = store.onTransactionHeld!((ms, collection) => held.push({ ms, collection }));
+    const events = store.db.collection<{ _id: number; text: string }>('events');
+    const notes = store.db.collection<{ _id: string }>('notes');
+    // One turn: both calls share a transaction, whose longest write is the 2,000 documents.
+    await Promise.all([
+      notes.insertOne({ _id: 'one' }),
+      events.insertMany(Array.from({ length: 2000 }, (_, i) => ({ _id: i, text: 'x'.repeat(200) }))),
+    ]);
+    expect(held).toHaveLength(1);
+    expect(held[0]!.collection).toBe('events');
+    expect(held[0]!.ms).toBeGreaterThan(0);
+    stop();
+    await notes.insertOne({ _id: 'two' });
+    expect(held).toHaveLength(1);
+  });
 });

@@ -28,6 +28,8 @@ export interface EngineOptions {
   ledger?: StoreLedger;
 }
 
+export type TransactionHoldListener = (ms: number, collection: string) => void;
+
 /**
  * LMDB's durability settings, as every environment is opened with them (and as benchmarks report
  * them): each commit synced to disk before it is acknowledged, pages written through LMDB's own
@@ -93,6 +95,8 @@ export class Engine {
    * in between and the catalog and the sequence need not be read again.
    */
   private txnState: { id: number; seq: number | undefined } | undefined;
+  /** Told of every write transaction: how long it held the main thread, and its heaviest write's collection. */
+  private readonly holdListeners = new Set<TransactionHoldListener>();
   /** Write calls batched into transactions, one transaction at a time. */
   private readonly batches = new WriteBatches({
     transaction: (callback) => this.env.transaction(callback),
@@ -101,6 +105,9 @@ export class Engine {
       if (failure !== undefined) this.catalogData = { ...this.catalogData, version: -1 };
       this.changeCounts.count(outcome.changed);
       if (failure === undefined && outcome.error === undefined) this.announceCommit();
+    },
+    held: (ms, heaviest) => {
+      for (const listener of this.holdListeners) listener(ms, heaviest);
     },
   });
 
@@ -222,6 +229,16 @@ export class Engine {
    * Write calls issued in the same event-loop turn always share one commit; how turns are
    * batched into transactions: writeBatches.ts.
    */
+  /**
+   * Calls `listener` after each write transaction's work on the main thread, with the
+   * milliseconds it held the thread and the collection its longest write call wrote (`other`
+   * for calls not on one collection). Answers the function that stops it.
+   */
+  onTransactionHeld(listener: TransactionHoldListener): () => void {
+    this.holdListeners.add(listener);
+    return () => this.holdListeners.delete(listener);
+  }
+
   async write<T>(action: () => T, label = 'other'): Promise<T> {
     if (this.closed) throw new Error('the store is closed');
     if (this.options.readOnly) {

@@ -25,6 +25,11 @@ export interface WriteBatchesDeps {
   run(action: () => unknown, label: string, transaction: number): WriteOutcome;
   /** After the commit, or its failure, for each write call it ran, before the call is answered. */
   settled(outcome: WriteOutcome, failure: unknown): void;
+  /**
+   * Once the transaction's callback returns: how long it held the main thread, and the label
+   * of the write call that held it longest.
+   */
+  held?(ms: number, heaviest: string): void;
 }
 
 /**
@@ -85,16 +90,19 @@ export class WriteBatches {
     const committed = this.deps.transaction(() => {
       this.transactions += 1;
       const started = performance.now();
-      while (
-        this.waitingGroups.length > 0 &&
-        (ran.length === 0 || performance.now() - started < TRANSACTION_BUDGET_MS)
-      ) {
+      let now = started;
+      let heaviest = { label: '', ms: -1 };
+      while (this.waitingGroups.length > 0 && (ran.length === 0 || now - started < TRANSACTION_BUDGET_MS)) {
         const group = this.waitingGroups.shift()!;
         if (group === this.openGroup) this.openGroup = undefined;
         for (const write of group) {
+          const before = now;
           ran.push({ write, outcome: this.deps.run(write.action, write.label, this.transactions) });
+          now = performance.now();
+          if (now - before > heaviest.ms) heaviest = { label: write.label, ms: now - before };
         }
       }
+      this.deps.held?.(now - started, heaviest.label);
     });
     this.transaction = committed.then(
       () => this.settle(ran, undefined),
