@@ -109,7 +109,9 @@ export function goalLines(runs: Runs): { lines: string[]; figures: Figures } {
     }
     figures.worstUncachedRatio = round(worst, 3);
   }
-  const holds = Object.values(runs).flatMap((run) => (run?.writes.transactionHolds ? [run.writes.transactionHolds] : []));
+  const holds = Object.values(runs).flatMap((run) =>
+    run?.writes.transactionHolds ? [run.writes.transactionHolds] : [],
+  );
   if (holds.length > 0) {
     const longest = holds.reduce((a, b) => (b.longestMs > a.longestMs ? b : a));
     const over: Record<string, number> = {};

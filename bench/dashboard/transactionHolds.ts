@@ -14,7 +14,13 @@ export interface TransactionHolds {
 /** Counts the store's write transactions from now until the answered function is called. */
 export function countTransactionHolds(store: Store): () => TransactionHolds | null {
   if (!store.onTransactionHeld) return () => null;
-  const holds: TransactionHolds = { transactions: 0, over20Ms: 0, longestMs: 0, longestCollection: null, over20MsBy: {} };
+  const holds: TransactionHolds = {
+    transactions: 0,
+    over20Ms: 0,
+    longestMs: 0,
+    longestCollection: null,
+    over20MsBy: {},
+  };
   const stop = store.onTransactionHeld((ms, collection) => {
     holds.transactions += 1;
     if (ms > holds.longestMs) {

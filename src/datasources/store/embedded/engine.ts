@@ -220,16 +220,6 @@ export class Engine {
   }
 
   /**
-   * Runs `action` inside LMDB's write transaction and resolves once that commit is on disk.
-   * LMDB's write lock is shared by every process on the data directory, so the action's reads
-   * and writes are atomic across processes. Write primitives check everything before they write,
-   * so an action that throws leaves no half-written document; `atomic` adds a rollback where
-   * that is not so.
-   *
-   * Write calls issued in the same event-loop turn always share one commit; how turns are
-   * batched into transactions: writeBatches.ts.
-   */
-  /**
    * Calls `listener` after each write transaction's work on the main thread, with the
    * milliseconds it held the thread and the collection its longest write call wrote (`other`
    * for calls not on one collection). Answers the function that stops it.
@@ -239,6 +229,16 @@ export class Engine {
     return () => this.holdListeners.delete(listener);
   }
 
+  /**
+   * Runs `action` inside LMDB's write transaction and resolves once that commit is on disk.
+   * LMDB's write lock is shared by every process on the data directory, so the action's reads
+   * and writes are atomic across processes. Write primitives check everything before they write,
+   * so an action that throws leaves no half-written document; `atomic` adds a rollback where
+   * that is not so.
+   *
+   * Write calls issued in the same event-loop turn always share one commit; how turns are
+   * batched into transactions: writeBatches.ts.
+   */
   async write<T>(action: () => T, label = 'other'): Promise<T> {
     if (this.closed) throw new Error('the store is closed');
     if (this.options.readOnly) {
