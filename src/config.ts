@@ -46,6 +46,8 @@ const schema = z.object({
   STORE_OPLOG_RETENTION_HOURS: int(1).default(24),
   STORE_OPLOG_MAX_ENTRIES: int(1000).default(2_000_000),
   STORE_WATCH_POLL_MS: int(5, 10_000).default(25),
+  /** Embedded store: write transactions on a thread of their own, never holding the event loop. */
+  STORE_WRITER_THREAD: bool.default(true),
   /** The CLI's API key while a service holds DATA_DIR: its writing commands go through the service's API. */
   CLI_API_KEY: z.string().min(1).optional(),
 

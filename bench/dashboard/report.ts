@@ -121,14 +121,17 @@ export function goalLines(runs: Runs): { lines: string[]; figures: Figures } {
     figures.writeTransactions = holds.reduce((sum, run) => sum + run.transactions, 0);
     figures.writeTransactionsOver20Ms = holds.reduce((sum, run) => sum + run.over20Ms, 0);
     figures.longestWriteTransactionMs = longest.longestMs;
+    figures.writerThreadTransactions = holds.reduce((sum, run) => sum + run.writerTransactions, 0);
+    figures.writerThreadLongestMs = Math.max(...holds.map((run) => run.writerLongestMs));
     const by = Object.entries(over)
       .sort((a, b) => b[1] - a[1])
       .map(([collection, count]) => `${collection} ${count}`)
       .join(', ');
     lines.push(
       `  write transactions: ${verdict(figures.writeTransactionsOver20Ms === 0)} none holds the event loop over ${GOALS.transactionMs} ms ` +
-        `(${figures.writeTransactionsOver20Ms} of ${figures.writeTransactions}, the longest ${longest.longestMs} ms: ${longest.longestCollection ?? '-'}` +
-        `${by ? `; over ${GOALS.transactionMs} ms by longest write: ${by}` : ''})`,
+        `(${figures.writeTransactionsOver20Ms} of ${figures.writeTransactions} on the event loop, the longest ${longest.longestMs} ms: ${longest.longestCollection ?? '-'}` +
+        `${by ? `; over ${GOALS.transactionMs} ms by longest write: ${by}` : ''}; ` +
+        `${figures.writerThreadTransactions} on the store's writer thread, the longest ${figures.writerThreadLongestMs} ms)`,
     );
   }
   return { lines, figures };

@@ -49,6 +49,7 @@ export async function composeApp(config: Config, options: ComposeOptions = {}): 
     oplogRetentionMs: config.STORE_OPLOG_RETENTION_HOURS * 3_600_000,
     oplogMaxEntries: config.STORE_OPLOG_MAX_ENTRIES,
     watchPollMs: config.STORE_WATCH_POLL_MS,
+    writerThread: config.STORE_WRITER_THREAD,
     onError: (error) => logger.warn({ err: error }, 'store maintenance failed'),
     // The service and the CLI are the writers: one process writes a data directory at a time.
     access: 'writer',

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { TransactionHoldListener } from '../store';
 
 /**
  * The service's Prometheus registry, served at /metrics. Every domain registers its own metrics
@@ -54,21 +55,22 @@ export function operationLabel(name: string | null | undefined): string {
 const HELD_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 /**
- * The embedded store's write transactions: how long each held the event loop (its work on the
- * main thread; the commit's sync runs on LMDB's write thread), by the collection of its longest
- * write call. Requests wait behind every one of them. MongoDB's writes hold no such time here.
+ * The embedded store's write transactions: how long each one's work held the thread that ran it
+ * (the commit's sync runs on LMDB's own thread), by the collection of its longest write call and
+ * by thread: `writer` (STORE_WRITER_THREAD, the default: requests never wait behind it) or `main`
+ * (the event loop: requests wait behind every one). MongoDB's writes hold no thread here.
  */
 export function registerStoreMetrics(
   registry: Registry,
-  store: { onTransactionHeld?(listener: (ms: number, collection: string) => void): () => void },
+  store: { onTransactionHeld?(listener: TransactionHoldListener): () => void },
 ): void {
   if (!store.onTransactionHeld) return;
   const held = new Histogram({
     name: 'store_write_transaction_held_seconds',
-    help: "Time each embedded store write transaction held the event loop, by its longest write call's collection",
-    labelNames: ['collection'],
+    help: "Time each embedded store write transaction held its thread (main: the event loop; writer: the store's writer thread), by its longest write call's collection",
+    labelNames: ['collection', 'thread'],
     buckets: HELD_BUCKETS,
     registers: [registry],
   });
-  store.onTransactionHeld((ms, collection) => held.observe({ collection }, ms / 1000));
+  store.onTransactionHeld((ms, collection, thread) => held.observe({ collection, thread }, ms / 1000));
 }

@@ -16,7 +16,7 @@ export type { ChangeClock } from './changeClock';
 export { foreignWriter, WriterLockHeldError, WRITER_LOCK_FILE, type WriterRecord } from './embedded/writerLock';
 export { installSnapshot, STORE_FILE } from './embedded/snapshot';
 export type { LedgerCounts, TableCounts } from './embedded/ledger';
-export type { TransactionHoldListener } from './embedded/engine';
+export type { TransactionHoldListener, TransactionThread } from './embedded/engine';
 
 /**
  * The document store: the store port (port.ts, a subset of the MongoDB driver's API), on
@@ -39,9 +39,10 @@ export interface Store {
   /** Embedded engine opened with `ledger: true`: its counts of puts, gets, commits and transaction time. */
   ledger?: StoreLedger;
   /**
-   * Embedded engine: calls `listener` after each write transaction's work on the main thread
-   * (how long it held the event loop, and the collection of its longest write call); answers
-   * the function that stops it. MongoDB's writes do not hold this process's event loop.
+   * Embedded engine: calls `listener` after each write transaction's work (how long it held the
+   * thread that ran it, the collection of its longest write call, and which thread: `main`, the
+   * event loop, or `writer`); answers the function that stops it. MongoDB's writes hold no
+   * thread of this process.
    */
   onTransactionHeld?(listener: TransactionHoldListener): () => void;
 }
@@ -61,6 +62,11 @@ export interface OpenStoreOptions {
   oplogMaxEntries?: number;
   /** Embedded engine: how often watchers look for other processes' writes (default STORE_WATCH_POLL_MS). */
   watchPollMs?: number;
+  /**
+   * Embedded engine: run write transactions on a thread of their own (default
+   * STORE_WRITER_THREAD); a store opened with `ledger` writes on this thread.
+   */
+  writerThread?: boolean;
   /** Where background maintenance errors go (TTL sweep, oplog trim). */
   onError?: (error: unknown) => void;
   /**
@@ -121,6 +127,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
       oplogRetentionMs: options.oplogRetentionMs ?? fromEnv().STORE_OPLOG_RETENTION_HOURS * 3_600_000,
       oplogMaxEntries: options.oplogMaxEntries ?? fromEnv().STORE_OPLOG_MAX_ENTRIES,
       watchPollMs: options.watchPollMs ?? fromEnv().STORE_WATCH_POLL_MS,
+      writerThread: !ledger && (options.writerThread ?? fromEnv().STORE_WRITER_THREAD),
       readOnly,
     });
   } catch (error) {

@@ -3,15 +3,19 @@ import { openStore, type Db, type Store } from '../../../src/datasources/store';
 import { openTestStore } from '../../support/store';
 
 /**
- * The engines the contract suite runs against: the embedded engine always, MongoDB too when
- * MONGODB_URI is set (each run in its own database, dropped afterwards).
+ * The engines the contract suite runs against: the embedded engine always, its writes both on
+ * the main thread and on its writer thread; MongoDB too when MONGODB_URI is set (each run in its
+ * own database, dropped afterwards).
  */
 export interface EngineUnderTest {
-  name: 'embedded' | 'mongodb';
+  name: 'embedded' | 'embedded, writer thread' | 'mongodb';
   open(): Promise<Store>;
 }
 
-const engines: EngineUnderTest[] = [{ name: 'embedded', open: () => openTestStore() }];
+const engines: EngineUnderTest[] = [
+  { name: 'embedded', open: () => openTestStore({ writerThread: false }) },
+  { name: 'embedded, writer thread', open: () => openTestStore({ writerThread: true }) },
+];
 
 const mongoUri = process.env.MONGODB_URI;
 if (mongoUri) {

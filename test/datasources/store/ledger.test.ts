@@ -49,7 +49,7 @@ describe("the embedded store's ledger", () => {
   });
 
   it('tells listeners how long each write transaction held the main thread, by its longest write', async () => {
-    store = await openStore({ dataDir: dir, dbName: 'ledger' });
+    store = await openStore({ dataDir: dir, dbName: 'ledger', writerThread: false });
     const held: { ms: number; collection: string }[] = [];
     const stop = store.onTransactionHeld!((ms, collection) => held.push({ ms, collection }));
     const events = store.db.collection<{ _id: number; text: string }>('events');

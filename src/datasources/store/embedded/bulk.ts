@@ -6,7 +6,6 @@ import { invalidArgument } from './errors';
 import { evaluationOf, withVariables, type Evaluation } from './evaluation';
 import { gateFor, type OptionGate } from './optionGate';
 import { checkReplacement, checkUpdate } from './update';
-import { refuseView } from './views';
 import { deleteMatches, insertOneInTxn, writeMany, writeOne } from './writeOps';
 import { withId } from './writes';
 import { BULK_MODEL_FIELDS } from '../optionSupport';
@@ -30,8 +29,17 @@ export type BulkOperation =
   | { deleteMany: { filter: Document; collation?: Document } };
 
 /** One failed operation of a bulk write, shaped like the driver's WriteError (not exported by it). */
+export interface WriteErrorDetails {
+  index: number;
+  code: number;
+  errmsg: string;
+  errInfo?: Document;
+  op: Document;
+}
+
+/** One failed operation of a bulk write, shaped like the driver's WriteError (not exported by it). */
 export class WriteError {
-  constructor(readonly err: { index: number; code: number; errmsg: string; errInfo?: Document; op: Document }) {}
+  constructor(readonly err: WriteErrorDetails) {}
   get code(): number {
     return this.err.code;
   }
@@ -185,10 +193,64 @@ function apply(
   }
 }
 
+/** A bulk write's outcome as plain data (counts, ids by operation index, failed operations). */
+export interface BulkOutcome {
+  insertedCount: number;
+  matchedCount: number;
+  modifiedCount: number;
+  deletedCount: number;
+  upsertedCount: number;
+  upsertedIds: { [index: number]: unknown };
+  insertedIds: { [index: number]: unknown };
+  writeErrors: WriteErrorDetails[];
+}
+
 /**
- * Runs the operations in one LMDB commit, each document change atomic on its own. Server errors
- * (duplicate keys, bad updates) become writeErrors: ordered stops at the first, unordered goes
- * on; then a MongoBulkWriteError carries them and the partial result, as the driver throws it.
+ * Inside the write transaction: runs the operations, each document change atomic on its own.
+ * Server errors (duplicate keys, bad updates) become write errors: ordered stops at the first,
+ * unordered goes on.
+ */
+export function applyBulk(
+  engine: Engine,
+  collectionName: string,
+  operations: ReadonlyArray<BulkOperation>,
+  ordered: boolean,
+  variables: Document | undefined,
+): BulkOutcome {
+  const evaluations = validate(operations, variables);
+  const outcome = new EmbeddedBulkWriteResult();
+  const writeErrors: WriteErrorDetails[] = [];
+  for (let index = 0; index < operations.length; index++) {
+    try {
+      apply(engine, collectionName, operations[index]!, index, outcome, evaluations[index]);
+    } catch (error) {
+      if (!(error instanceof MongoServerError)) throw error;
+      writeErrors.push({
+        index,
+        code: Number(error.code),
+        errmsg: error.message,
+        ...(error.errInfo ? { errInfo: error.errInfo } : {}),
+        op: operations[index] as Document,
+      });
+      if (ordered) break;
+    }
+  }
+  const { insertedCount, matchedCount, modifiedCount, deletedCount, upsertedCount, upsertedIds, insertedIds } = outcome;
+  return {
+    insertedCount,
+    matchedCount,
+    modifiedCount,
+    deletedCount,
+    upsertedCount,
+    upsertedIds,
+    insertedIds,
+    writeErrors,
+  };
+}
+
+/**
+ * Runs the operations in one LMDB commit (applyBulk); then a MongoBulkWriteError carries the
+ * write errors and the partial result, as the driver throws it.
  */
 export async function bulkWrite(
   engine: Engine,
@@ -197,33 +259,21 @@ export async function bulkWrite(
   ordered = true,
   variables?: Document,
 ): Promise<EmbeddedBulkWriteResult> {
-  const evaluations = validate(operations, variables);
+  validate(operations, variables);
   for (const operation of operations) {
     // The driver assigns missing _ids on the caller's documents before sending.
     if ('insertOne' in operation) operation.insertOne.document = withId(operation.insertOne.document);
   }
-  const result = await engine.write(() => {
-    refuseView(engine, collectionName);
-    const outcome = new EmbeddedBulkWriteResult();
-    for (let index = 0; index < operations.length; index++) {
-      try {
-        apply(engine, collectionName, operations[index]!, index, outcome, evaluations[index]);
-      } catch (error) {
-        if (!(error instanceof MongoServerError)) throw error;
-        outcome.writeErrors.push(
-          new WriteError({
-            index,
-            code: Number(error.code),
-            errmsg: error.message,
-            ...(error.errInfo ? { errInfo: error.errInfo } : {}),
-            op: operations[index] as Document,
-          }),
-        );
-        if (ordered) break;
-      }
-    }
-    return outcome;
-  }, collectionName);
+  const outcome = await engine.write({
+    kind: 'bulkWrite',
+    collection: collectionName,
+    operations: operations as BulkOperation[],
+    ordered,
+    ...(variables ? { variables } : {}),
+  });
+  const { writeErrors, ...counts } = outcome;
+  const result = Object.assign(new EmbeddedBulkWriteResult(), counts);
+  result.writeErrors.push(...writeErrors.map((details) => new WriteError(details)));
   if (result.writeErrors.length > 0) {
     const first = result.writeErrors[0]!;
     const details = { message: first.errmsg, code: first.code, writeErrors: result.writeErrors as never };

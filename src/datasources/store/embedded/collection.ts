@@ -14,8 +14,10 @@ import { findAndModifyResult, updateResult } from './collectionResults';
 import { project } from './projection';
 import { checkFilter } from './query';
 import { checkReplacement, checkUpdate } from './update';
-import { notOnView, refuseCollationOnView, refuseView, viewOf } from './views';
-import { deleteMatches, insertOneInTxn, writeMany, writeOne, type Change, type WriteOneOptions } from './writeOps';
+import { notOnView, refuseCollationOnView, viewOf } from './views';
+import type { EvaluationOptions, WriteCallOptions } from './writeCalls';
+import type { Change } from './writeOps';
+import { withId } from './writes';
 import type {
   AggregateOptions,
   AggregationCursor,
@@ -52,6 +54,24 @@ import type {
   WithoutId,
 } from '../port';
 
+/** The options a write call carries to the write transaction: those that change what it does. */
+function writeCallOptions(options: WriteCallOptions): WriteCallOptions {
+  const { upsert, sort, arrayFilters } = options;
+  return {
+    ...evaluationOptions(options),
+    ...(upsert !== undefined ? { upsert } : {}),
+    ...(sort !== undefined ? { sort } : {}),
+    ...(arrayFilters !== undefined ? { arrayFilters } : {}),
+  };
+}
+
+function evaluationOptions(options: EvaluationOptions): EvaluationOptions {
+  return {
+    ...(options.collation !== undefined ? { collation: options.collation } : {}),
+    ...(options.let !== undefined ? { let: options.let } : {}),
+  };
+}
+
 /** A write's filter, checked before any data is touched. */
 function checkMatch(filter: Document, evaluation: Evaluation | undefined): void {
   checkFilter(filter, evaluation);
@@ -79,14 +99,6 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     return `${this.dbName}.${this.collectionName}`;
   }
 
-  /** A write transaction on this collection, refused when the name is a view's. */
-  private write<T>(action: () => T): Promise<T> {
-    return this.engine.write(() => {
-      refuseView(this.engine, this.collectionName);
-      return action();
-    }, this.collectionName);
-  }
-
   /** The evaluation of a read's options; a collation is refused on a view, as MongoDB refuses it. */
   private readEvaluation(options: { collation?: unknown; let?: unknown }): Evaluation | undefined {
     const evaluation = evaluationOf(options);
@@ -99,8 +111,9 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
 
   async insertOne(document: OptionalUnlessRequiredId<TSchema>, options?: object): Promise<InsertOneResult<TSchema>> {
     gates.insertOne(options);
-    const stored = await this.write(() => insertOneInTxn(this.engine, this.collectionName, document));
-    return { acknowledged: true, insertedId: stored.document._id };
+    const stored = withId(document);
+    await this.engine.write({ kind: 'insertOne', collection: this.collectionName, document: stored });
+    return { acknowledged: true, insertedId: stored._id };
   }
 
   async insertMany(
@@ -175,19 +188,21 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     return distinctValues(this.engine, this.collectionName, key, filter, evaluation);
   }
 
-  private async writeSingle(
-    filter: Document,
-    change: Change,
-    options: WriteOneOptions & { collation?: unknown; let?: unknown },
-  ) {
+  private async writeSingle(filter: Document, change: Change, options: WriteCallOptions, documents = false) {
     const evaluation = evaluationOf(options);
     checkMatch(filter, evaluation);
     if (change.kind === 'update') {
       checkUpdate(change.update);
       if (evaluation?.collation) guardUpdate(change.update, options.arrayFilters);
     } else checkReplacement(change.replacement);
-    const writeOptions = evaluation ? { ...options, evaluation } : options;
-    return this.write(() => writeOne(this.engine, this.collectionName, filter, change, writeOptions));
+    return this.engine.write({
+      kind: 'writeOne',
+      collection: this.collectionName,
+      filter,
+      change,
+      options: writeCallOptions(options),
+      documents,
+    });
   }
 
   async updateOne(
@@ -218,9 +233,14 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     checkMatch(filter, evaluation);
     checkUpdate(update);
     if (evaluation?.collation) guardUpdate(update, options.arrayFilters);
-    const writeOptions = evaluation ? { ...options, evaluation } : options;
     return updateResult(
-      await this.write(() => writeMany(this.engine, this.collectionName, filter, update, writeOptions)),
+      await this.engine.write({
+        kind: 'writeMany',
+        collection: this.collectionName,
+        filter,
+        update,
+        options: writeCallOptions(options),
+      }),
     );
   }
 
@@ -237,9 +257,14 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
   private async deleteMatching(filter: Document, many: boolean, options: DeleteOptions): Promise<DeleteResult> {
     const evaluation = evaluationOf(options);
     checkMatch(filter, evaluation);
-    const { count } = await this.write(() =>
-      deleteMatches(this.engine, this.collectionName, filter, many, undefined, evaluation),
-    );
+    const { count } = await this.engine.write({
+      kind: 'delete',
+      collection: this.collectionName,
+      filter,
+      many,
+      options: evaluationOptions(options),
+      document: false,
+    });
     return { acknowledged: true, deletedCount: count };
   }
 
@@ -260,7 +285,7 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
   ) {
     gates.findOneAndUpdate(options);
     if (options.collation !== undefined) guardProjection(options.projection);
-    const outcome = await this.writeSingle(filter, { kind: 'update', update }, options);
+    const outcome = await this.writeSingle(filter, { kind: 'update', update }, options, true);
     return findAndModifyResult<TSchema>(outcome, options);
   }
 
@@ -281,7 +306,7 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
   ) {
     gates.findOneAndReplace(options);
     if (options.collation !== undefined) guardProjection(options.projection);
-    const outcome = await this.writeSingle(filter, { kind: 'replace', replacement }, options);
+    const outcome = await this.writeSingle(filter, { kind: 'replace', replacement }, options, true);
     return findAndModifyResult<TSchema>(outcome, options);
   }
 
@@ -295,9 +320,15 @@ export class EmbeddedCollection<TSchema extends Document = Document> implements 
     const evaluation = evaluationOf(options);
     checkMatch(filter, evaluation);
     if (evaluation?.collation) guardProjection(options.projection);
-    const { count, first } = await this.write(() =>
-      deleteMatches(this.engine, this.collectionName, filter, false, options.sort, evaluation),
-    );
+    const { count, first } = await this.engine.write({
+      kind: 'delete',
+      collection: this.collectionName,
+      filter,
+      many: false,
+      ...(options.sort !== undefined ? { sort: options.sort } : {}),
+      options: evaluationOptions(options),
+      document: true,
+    });
     const value = first ? project(first, options.projection) : null;
     return options.includeResultMetadata ? { value, ok: 1, lastErrorObject: { n: count } } : value;
   }

@@ -9,7 +9,6 @@ import { notSupported, serverError } from './errors';
 import { evaluationOf } from './evaluation';
 import { optionGate } from './optionGate';
 import { isPlainObject } from './values';
-import { createView } from './views';
 import type {
   AggregateOptions,
   AggregationCursor,
@@ -65,11 +64,10 @@ export class EmbeddedDb implements Db {
     if (options.pipeline !== undefined && options.viewOn === undefined) {
       throw serverError(9, 'FailedToParse', "'pipeline' requires 'viewOn' to also be specified");
     }
-    await this.engine.write(() => {
-      if (options.viewOn !== undefined) createView(this.engine, name, options.viewOn, options.pipeline);
-      else if (this.engine.catalog.views?.[name])
-        throw serverError(48, 'NamespaceExists', `Namespace already exists: ${this.databaseName}.${name}`);
-      else this.engine.ensureCollection(name);
+    await this.engine.write({
+      kind: 'createCollection',
+      collection: name,
+      ...(options.viewOn !== undefined ? { viewOn: options.viewOn, pipeline: options.pipeline } : {}),
     });
     return collection;
   }

@@ -9,7 +9,10 @@ import { LONG_KEYS_FORMAT, rekeyLongIds } from './longKeyUpgrade';
 import type { StoreLedger } from './ledger';
 import { ChangeCounts } from './changeCounts';
 import { OplogBatch } from './oplogBatch';
+import { readSeq, seqKey } from './oplogKeys';
 import { WriteBatches, type WriteOutcome } from './writeBatches';
+import { labelOf, runWriteCall, type WriteCall, type WriteCallResult } from './writeCalls';
+import { WriterThread, type SettledCall } from './writerThread';
 
 export interface EngineOptions {
   dataDir: string;
@@ -24,11 +27,19 @@ export interface EngineOptions {
   watchPollMs: number;
   /** Opened beside the writing process (backups, reports): nothing is written, writes are refused. */
   readOnly?: boolean;
-  /** Counts the engine's puts, gets, commits and transaction time (benchmarks). */
+  /** Counts the engine's puts, gets, commits and transaction time (benchmarks); writes stay on this thread. */
   ledger?: StoreLedger;
+  /**
+   * Runs write transactions on a thread of their own (writerThread.ts), so none holds this
+   * thread's event loop; otherwise they run on this thread, between its other callbacks.
+   */
+  writerThread?: boolean;
 }
 
-export type TransactionHoldListener = (ms: number, collection: string) => void;
+/** Which thread a write transaction's work held: the one that opened the store, or the writer thread. */
+export type TransactionThread = 'main' | 'writer';
+
+export type TransactionHoldListener = (ms: number, collection: string, thread: TransactionThread) => void;
 
 /**
  * LMDB's durability settings, as every environment is opened with them (and as benchmarks report
@@ -106,10 +117,10 @@ export class Engine {
       this.changeCounts.count(outcome.changed);
       if (failure === undefined && outcome.error === undefined) this.announceCommit();
     },
-    held: (ms, heaviest) => {
-      for (const listener of this.holdListeners) listener(ms, heaviest);
-    },
+    held: (ms, heaviest) => this.tellHeld(ms, heaviest, 'main'),
   });
+  /** With `writerThread`: the thread the write transactions run on. */
+  private readonly thread: WriterThread | undefined;
 
   constructor(readonly options: EngineOptions) {
     if (!options.readOnly) mkdirSync(options.dataDir, { recursive: true });
@@ -145,6 +156,16 @@ export class Engine {
     this.commits.setMaxListeners(0);
     this.refreshCatalog();
     this.upgradeFormat();
+    if (options.writerThread && !options.readOnly && !options.ledger) {
+      const { dataDir, dbName, ttlIntervalMs, oplogRetentionMs, oplogMaxEntries, watchPollMs } = options;
+      this.thread = new WriterThread(
+        { dataDir, dbName, ttlIntervalMs, oplogRetentionMs, oplogMaxEntries, watchPollMs },
+        {
+          settled: (calls) => this.threadSettled(calls),
+          held: (ms, heaviest) => this.tellHeld(ms, heaviest, 'writer'),
+        },
+      );
+    }
   }
 
   /** Rebuilds every index of a data directory written with an older table layout. */
@@ -220,31 +241,60 @@ export class Engine {
   }
 
   /**
-   * Calls `listener` after each write transaction's work on the main thread, with the
-   * milliseconds it held the thread and the collection its longest write call wrote (`other`
-   * for calls not on one collection). Answers the function that stops it.
+   * Calls `listener` after each write transaction's work, with the milliseconds it held the
+   * thread that ran it (this one, or the writer thread) and the collection its longest write
+   * call wrote (`other` for calls not on one collection). Answers the function that stops it.
    */
   onTransactionHeld(listener: TransactionHoldListener): () => void {
     this.holdListeners.add(listener);
     return () => this.holdListeners.delete(listener);
   }
 
+  private tellHeld(ms: number, heaviest: string, thread: TransactionThread): void {
+    for (const listener of this.holdListeners) listener(ms, heaviest, thread);
+  }
+
   /**
-   * Runs `action` inside LMDB's write transaction and resolves once that commit is on disk.
-   * LMDB's write lock is shared by every process on the data directory, so the action's reads
-   * and writes are atomic across processes. Write primitives check everything before they write,
-   * so an action that throws leaves no half-written document; `atomic` adds a rollback where
-   * that is not so.
+   * Runs a write call inside LMDB's write transaction and answers once that commit is on disk.
+   * LMDB's write lock is shared by every process on the data directory, so the call's reads and
+   * writes are atomic across processes. Write primitives check everything before they write,
+   * so a call that throws leaves no half-written document; `atomic` adds a rollback where that
+   * is not so.
    *
    * Write calls issued in the same event-loop turn always share one commit; how turns are
    * batched into transactions: writeBatches.ts.
    */
-  async write<T>(action: () => T, label = 'other'): Promise<T> {
+  async write<C extends WriteCall>(call: C): Promise<WriteCallResult<C['kind']>> {
+    this.refuseWrites();
+    if (this.thread) return (await this.thread.submit(call)) as WriteCallResult<C['kind']>;
+    const outcome = await this.writeOutcome(call);
+    if (outcome.error !== undefined) throw outcome.error;
+    return outcome.value as WriteCallResult<C['kind']>;
+  }
+
+  /** On this thread: runs a write call, answering what it did once durable (its error too). */
+  writeOutcome(call: WriteCall): Promise<WriteOutcome> {
+    this.refuseWrites();
+    return this.batches.submit(() => runWriteCall(this, call), labelOf(call));
+  }
+
+  private refuseWrites(): void {
     if (this.closed) throw new Error('the store is closed');
     if (this.options.readOnly) {
       throw serverError(10107, 'NotWritablePrimary', 'the store is open read-only: writes are refused');
     }
-    return this.batches.submit(action, label);
+  }
+
+  /** Calls the writer thread committed: reads see them from now on, then the change clock and watchers do. */
+  private threadSettled(calls: SettledCall[]): void {
+    this.env.resetReadTxn();
+    this.refreshCatalog();
+    let committed = false;
+    for (const call of calls) {
+      this.changeCounts.count(new Set(call.changed));
+      if (call.error === undefined) committed = true;
+    }
+    if (committed) this.announceCommit();
   }
 
   /** Inside the write transaction: one write call, its changes recorded in the oplog. */
@@ -369,6 +419,7 @@ export class Engine {
     this.poller = undefined;
     // Write calls accepted before the close are committed first.
     await this.batches.drain();
+    await this.thread?.close();
     this.commits.emit('close');
     this.commits.removeAllListeners();
     // lmdb-js renews its read transaction on a setTimeout(0) after reads: let that timer run
@@ -376,15 +427,4 @@ export class Engine {
     await new Promise((resolve) => setTimeout(resolve, 0));
     await this.env.close();
   }
-}
-
-/** Oplog keys: 8 big-endian bytes, so LMDB orders them by sequence number. */
-export function seqKey(seq: number): Buffer {
-  const buf = Buffer.allocUnsafe(8);
-  buf.writeBigUInt64BE(BigInt(seq));
-  return buf;
-}
-
-export function readSeq(bytes: Buffer): number {
-  return Number(bytes.readBigUInt64BE(0));
 }

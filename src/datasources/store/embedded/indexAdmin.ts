@@ -69,50 +69,60 @@ export function buildIndex(engine: Engine, collection: CollectionEntry, spec: In
   }
 }
 
+/** Inside the write transaction: creates the index if it does not exist; the same definition again is a no-op. */
+export function createIndexInTxn(
+  engine: Engine,
+  collectionName: string,
+  definition: Omit<IndexSpec, 'id' | 'multikey'>,
+): string {
+  return engine.atomic(() => {
+    refuseView(engine, collectionName, 'Cannot create indexes on a view');
+    const collection = engine.ensureCollection(collectionName);
+    const existing = collection.indexes.find((spec) => spec.name === definition.name);
+    if (existing) {
+      if (!sameIndexDefinition(existing, definition)) throw indexOptionsConflict(definition.name);
+      return existing.name;
+    }
+    const sameKey = collection.indexes.find((spec) => JSON.stringify(spec.key) === JSON.stringify(definition.key));
+    if (sameKey && !sameIndexDefinition(sameKey, { ...definition, name: sameKey.name })) {
+      throw serverError(
+        86,
+        'IndexKeySpecsConflict',
+        `An existing index has the same key pattern but different options: ${sameKey.name}`,
+      );
+    }
+    if (sameKey) return sameKey.name;
+    const spec: IndexSpec = { ...definition, id: engine.allocateId(), multikey: false };
+    buildIndex(engine, collection, spec);
+    collection.indexes.push(spec);
+    engine.saveCatalog();
+    return spec.name;
+  });
+}
+
 /** Creates the index if it does not exist; the same definition again is a no-op. */
-export async function createIndex(
+export function createIndex(
   engine: Engine,
   collectionName: string,
   definition: Omit<IndexSpec, 'id' | 'multikey'>,
 ): Promise<string> {
-  return engine.write(() =>
-    engine.atomic(() => {
-      refuseView(engine, collectionName, 'Cannot create indexes on a view');
-      const collection = engine.ensureCollection(collectionName);
-      const existing = collection.indexes.find((spec) => spec.name === definition.name);
-      if (existing) {
-        if (!sameIndexDefinition(existing, definition)) throw indexOptionsConflict(definition.name);
-        return existing.name;
-      }
-      const sameKey = collection.indexes.find((spec) => JSON.stringify(spec.key) === JSON.stringify(definition.key));
-      if (sameKey && !sameIndexDefinition(sameKey, { ...definition, name: sameKey.name })) {
-        throw serverError(
-          86,
-          'IndexKeySpecsConflict',
-          `An existing index has the same key pattern but different options: ${sameKey.name}`,
-        );
-      }
-      if (sameKey) return sameKey.name;
-      const spec: IndexSpec = { ...definition, id: engine.allocateId(), multikey: false };
-      buildIndex(engine, collection, spec);
-      collection.indexes.push(spec);
-      engine.saveCatalog();
-      return spec.name;
-    }),
-  );
+  return engine.write({ kind: 'createIndex', collection: collectionName, definition });
+}
+
+/** Inside the write transaction: removes an index and its entries. */
+export function dropIndexInTxn(engine: Engine, collectionName: string, name: string): void {
+  const collection = engine.collectionEntry(collectionName);
+  refuseView(engine, collectionName);
+  const spec = collection?.indexes.find((candidate) => candidate.name === name);
+  if (!collection || !spec) throw indexNotFound(name);
+  removeIndexEntries(engine, spec);
+  collection.indexes = collection.indexes.filter((candidate) => candidate !== spec);
+  engine.saveCatalog();
 }
 
 /** Removes an index and its entries. */
 export async function dropIndex(engine: Engine, collectionName: string, name: string): Promise<void> {
-  await engine.write(() => {
-    const collection = engine.collectionEntry(collectionName);
-    refuseView(engine, collectionName);
-    const spec = collection?.indexes.find((candidate) => candidate.name === name);
-    if (!collection || !spec) throw indexNotFound(name);
-    removeIndexEntries(engine, spec);
-    collection.indexes = collection.indexes.filter((candidate) => candidate !== spec);
-    engine.saveCatalog();
-  });
+  await engine.write({ kind: 'dropIndex', collection: collectionName, name });
 }
 
 export function removeIndexEntries(engine: Engine, spec: IndexSpec): void {

@@ -1,6 +1,5 @@
 import type { Engine } from './engine';
 import { trimOplog } from './oplog';
-import { deleteMatches } from './writeOps';
 
 /**
  * Deletes documents whose TTL index date is older than expireAfterSeconds, as MongoDB's TTL
@@ -15,9 +14,14 @@ export async function sweepExpired(engine: Engine, now = new Date()): Promise<nu
       if (spec.expireAfterSeconds === undefined) continue;
       const [field] = spec.key[0]!;
       const cutoff = new Date(now.getTime() - spec.expireAfterSeconds * 1000);
-      const { count } = await engine.write(() =>
-        deleteMatches(engine, collection.name, { [field]: { $lte: cutoff } }, true),
-      );
+      const { count } = await engine.write({
+        kind: 'delete',
+        collection: collection.name,
+        filter: { [field]: { $lte: cutoff } },
+        many: true,
+        options: {},
+        document: false,
+      });
       deleted += count;
     }
   }

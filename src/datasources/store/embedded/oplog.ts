@@ -1,5 +1,6 @@
 import { deserialize, serialize, type Document } from './bson';
-import { readSeq, seqKey, type Engine } from './engine';
+import type { Engine } from './engine';
+import { readSeq, seqKey } from './oplogKeys';
 
 /** What a change event says changed in an update, as MongoDB's change streams report it. */
 export interface UpdateDescription {
@@ -203,6 +204,24 @@ function trimRecord(engine: Engine, key: Buffer, keepFrom: number): void {
 }
 
 /**
+ * Inside the write transaction: removes up to `batch` records older than `cutoff` or beyond the
+ * newest `maxEntries` changes; `done` once nothing more is to go.
+ */
+export function trimOplogInTxn(
+  engine: Engine,
+  cutoff: number,
+  maxEntries: number,
+  batch: number,
+): { removed: number; done: boolean } {
+  const { expired, partial, keepFrom } = planTrim(engine, cutoff, maxEntries, batch);
+  for (const key of expired) engine.oplog.removeSync(key);
+  if (partial) trimRecord(engine, partial, keepFrom);
+  const removed = expired.length + (partial ? 1 : 0);
+  // The record cut last is the oldest one kept: nothing more to trim.
+  return { removed, done: removed === 0 || partial !== undefined || expired.length < batch };
+}
+
+/**
  * Removes changes older than the retention window or beyond the newest `maxEntries` (so a
  * burst of writes cannot fill the disk), in commits of 10,000 records; returns how many records
  * went or were cut.
@@ -215,18 +234,11 @@ export async function trimOplog(
 ): Promise<number> {
   const cutoff = now - retentionMs;
   let removed = 0;
-  for (;;) {
-    // Checked before reading: a read after close starts a read transaction that lmdb-js then
-    // fails to reset once the environment is gone.
-    if (engine.isClosed) return removed;
-    const { expired, partial, keepFrom } = planTrim(engine, cutoff, maxEntries, 10_000);
-    if (expired.length === 0 && !partial) return removed;
-    await engine.write(() => {
-      for (const key of expired) engine.oplog.removeSync(key);
-      if (partial) trimRecord(engine, partial, keepFrom);
-    });
-    removed += expired.length + (partial ? 1 : 0);
-    // The record cut last is the oldest one kept: nothing more to trim.
-    if (partial) return removed;
+  // Checked before each commit: a write after close is refused.
+  while (!engine.isClosed) {
+    const trimmed = await engine.write({ kind: 'trimOplog', cutoff, maxEntries, batch: 10_000 });
+    removed += trimmed.removed;
+    if (trimmed.done) break;
   }
+  return removed;
 }

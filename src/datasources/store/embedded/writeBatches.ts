@@ -1,6 +1,6 @@
 /**
- * A write transaction takes in more waiting turns of write calls only while it has held the main
- * thread less than this: with turns of at most this long, no transaction holds it over 20 ms.
+ * A write transaction takes in more waiting turns of write calls only while it has held its
+ * thread less than this, so one caller's burst does not hold back another's answer for long.
  */
 export const TRANSACTION_BUDGET_MS = 10;
 
@@ -14,7 +14,7 @@ export interface WriteOutcome {
 interface QueuedWrite {
   action: () => unknown;
   label: string;
-  resolve: (value: unknown) => void;
+  resolve: (outcome: WriteOutcome) => void;
   reject: (error: unknown) => void;
 }
 
@@ -26,7 +26,7 @@ export interface WriteBatchesDeps {
   /** After the commit, or its failure, for each write call it ran, before the call is answered. */
   settled(outcome: WriteOutcome, failure: unknown): void;
   /**
-   * Once the transaction's callback returns: how long it held the main thread, and the label
+   * Once the transaction's callback returns: how long it held its thread, and the label
    * of the write call that held it longest.
    */
   held?(ms: number, heaviest: string): void;
@@ -36,8 +36,8 @@ export interface WriteBatchesDeps {
  * The embedded store's write calls, batched into LMDB transactions one at a time. Write calls
  * issued in the same event-loop turn always share one commit (a caller's writes issued together
  * are all or nothing on a crash). The turns waiting for the writer are batched into one
- * transaction until it has held the main thread for TRANSACTION_BUDGET_MS; the rest wait for the
- * next one, so a burst of writers never holds the event loop much longer than its largest single
+ * transaction until it has held its thread for TRANSACTION_BUDGET_MS; the rest wait for the
+ * next one, so a burst of writers never holds its thread much longer than its largest single
  * turn of writes (docs/store.md).
  */
 export class WriteBatches {
@@ -52,10 +52,13 @@ export class WriteBatches {
 
   constructor(private readonly deps: WriteBatchesDeps) {}
 
-  /** Runs `action` in a write transaction; answers its value once the commit is durable. */
-  submit<T>(action: () => T, label: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.enqueue({ action, label, resolve: resolve as (value: unknown) => void, reject });
+  /**
+   * Runs `action` in a write transaction; answers what it did (its value or error, and what it
+   * changed) once the commit is durable, and fails if the commit does.
+   */
+  submit(action: () => unknown, label: string): Promise<WriteOutcome> {
+    return new Promise<WriteOutcome>((resolve, reject) => {
+      this.enqueue({ action, label, resolve, reject });
     });
   }
 
@@ -81,7 +84,7 @@ export class WriteBatches {
 
   /**
    * One LMDB transaction over the waiting groups, whole groups only, starting another while
-   * the transaction has held the main thread less than TRANSACTION_BUDGET_MS; then, once it is
+   * the transaction has held its thread less than TRANSACTION_BUDGET_MS; then, once it is
    * durable, the next transaction for what is left.
    */
   private start(): void {
@@ -116,8 +119,7 @@ export class WriteBatches {
     for (const { write, outcome } of ran) {
       this.deps.settled(outcome, failure);
       if (failure !== undefined) write.reject(failure);
-      else if (outcome.error !== undefined) write.reject(outcome.error);
-      else write.resolve(outcome.value);
+      else write.resolve(outcome);
     }
     this.start();
   }

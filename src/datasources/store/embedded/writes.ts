@@ -1,5 +1,5 @@
 import { ObjectId } from 'bson';
-import { serialize, type Document } from './bson';
+import { deserialize, serialize, type Document } from './bson';
 import { patchedBytes } from './bsonPatch';
 import { prefixOf, type CollectionEntry, type IndexSpec } from './catalog';
 import type { Engine } from './engine';
@@ -142,6 +142,26 @@ const generatedIds = new WeakSet<object>();
  * fail inside the transaction, where its error is that one operation's.
  */
 const encodedInserts = new WeakMap<Document, Buffer>();
+
+/**
+ * A document withId prepared, handed to the writer thread: its encoding, and whether its `_id`
+ * was generated for it (consumed here, so the same object inserted again is checked).
+ */
+export function preparedInsert(document: Document): { bytes: Buffer; generated: boolean } | undefined {
+  const bytes = encodedInserts.get(document);
+  if (!bytes) return undefined;
+  encodedInserts.delete(document);
+  const id: unknown = document._id;
+  return { bytes, generated: typeof id === 'object' && id !== null && generatedIds.delete(id) };
+}
+
+/** On the writer thread: a prepared insert decoded, and prepared again as withId left it. */
+export function decodedInsert(bytes: Buffer, generated: boolean): Document {
+  const document = deserialize(bytes);
+  if (generated) generatedIds.add(document._id);
+  encodedInserts.set(document, bytes);
+  return document;
+}
 
 /**
  * Gives the document an ObjectId `_id` when it has none and puts `_id` first, as the server
