@@ -109,9 +109,16 @@ class Footprint {
 }
 
 /**
+ * Subscribers whose stored places one query reads: a subscriber holds tens of events, so each
+ * query stays a few milliseconds of the event loop, which turns between them.
+ */
+export const PLACES_SUBSCRIBERS_PER_READ = 16;
+
+/**
  * The stored event keys of some subscribers, read from the (subscriber, day, send, url) index
  * alone, and what expiry kept of their expired ones (`history`, by its (subscriber, send, url)
- * index): the groups each has clicked in before a write.
+ * index): the groups each has clicked in before a write. Read PLACES_SUBSCRIBERS_PER_READ
+ * subscribers at a time, each subscriber's places in one query.
  */
 export async function storedPlaces(
   db: Db,
@@ -120,24 +127,25 @@ export async function storedPlaces(
   history?: string,
 ): Promise<Map<string, HeldPlace[]>> {
   const places = new Map<string, HeldPlace[]>();
-  if (subscribers.length === 0) return places;
-  const bySubscriber = { subscriber: { $in: subscribers } };
-  const [stored, expired] = await Promise.all([
-    db
-      .collection<Document>(events)
-      .find(bySubscriber, { projection: { _id: 0, subscriber: 1, day: 1, send: 1, url: 1 } })
-      .toArray(),
-    history
-      ? db
-          .collection<Document>(history)
-          .find(bySubscriber, { projection: { _id: 0, subscriber: 1, send: 1, url: 1 } })
-          .toArray()
-      : [],
-  ]);
-  for (const place of [...stored, ...expired] as unknown as HeldPlace[]) {
-    const list = places.get(place.subscriber);
-    if (list) list.push(place);
-    else places.set(place.subscriber, [place]);
+  for (let from = 0; from < subscribers.length; from += PLACES_SUBSCRIBERS_PER_READ) {
+    const bySubscriber = { subscriber: { $in: subscribers.slice(from, from + PLACES_SUBSCRIBERS_PER_READ) } };
+    const [stored, expired] = await Promise.all([
+      db
+        .collection<Document>(events)
+        .find(bySubscriber, { projection: { _id: 0, subscriber: 1, day: 1, send: 1, url: 1 } })
+        .toArray(),
+      history
+        ? db
+            .collection<Document>(history)
+            .find(bySubscriber, { projection: { _id: 0, subscriber: 1, send: 1, url: 1 } })
+            .toArray()
+        : [],
+    ]);
+    for (const place of [...stored, ...expired] as unknown as HeldPlace[]) {
+      const list = places.get(place.subscriber);
+      if (list) list.push(place);
+      else places.set(place.subscriber, [place]);
+    }
   }
   return places;
 }
