@@ -1,6 +1,8 @@
 import { Binary, Decimal128, ObjectId, UUID } from 'bson';
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Store, TransactionThread } from '../../../src/datasources/store';
+import { WRITER_NICE } from '../../../src/datasources/store/embedded/writerThread';
 import { openTestStore } from '../../support/store';
 
 interface Event {
@@ -72,6 +74,17 @@ describe("the embedded store's writer thread", () => {
     const { longestGapMs, heldMs, thread } = await tickThroughWrite(store);
     expect(thread).toBe('main');
     expect(longestGapMs).toBeGreaterThanOrEqual(heldMs);
+  });
+
+  it('runs at a lower priority than the thread that answers requests (Linux)', async () => {
+    store = await openTestStore({ writerThread: true });
+    await store.db.collection('notes').insertOne({ n: 1 });
+    const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    const threads = readdirSync('/proc/self/task').map((task) =>
+      niceOf(readFileSync(`/proc/self/task/${task}/stat`, 'utf8')),
+    );
+    expect(niceOf(readFileSync('/proc/thread-self/stat', 'utf8'))).toBe(0);
+    expect(threads).toContain(WRITER_NICE);
   });
 
   it('carries values of every BSON type both ways, and leaves unset options unset', async () => {

@@ -3,6 +3,13 @@ import { Worker } from 'node:worker_threads';
 import type { WriteCall } from './writeCalls';
 import { decodeError, decodeResult, encodeCall, type EncodedCall } from './writeTransport';
 
+/**
+ * The writer thread's nice value (Linux): when both want a core, the thread that answers
+ * requests gets it first, and writes (whose callers wait for a durable commit anyway) go on
+ * beside it.
+ */
+export const WRITER_NICE = 10;
+
 /** What the writer thread opens: the engine's options that are data. */
 export interface WriterThreadOptions {
   dataDir: string;
