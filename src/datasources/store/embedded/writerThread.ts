@@ -1,5 +1,6 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { EngineOptions } from './engine';
 import type { WriteCall } from './writeCalls';
 import { decodeError, decodeResult, encodeCall, type EncodedCall } from './writeTransport';
 
@@ -11,14 +12,10 @@ import { decodeError, decodeResult, encodeCall, type EncodedCall } from './write
 export const WRITER_NICE = 10;
 
 /** What the writer thread opens: the engine's options that are data. */
-export interface WriterThreadOptions {
-  dataDir: string;
-  dbName: string;
-  ttlIntervalMs: number;
-  oplogRetentionMs: number;
-  oplogMaxEntries: number;
-  watchPollMs: number;
-}
+export type WriterThreadOptions = Pick<
+  EngineOptions,
+  'dataDir' | 'dbName' | 'ttlIntervalMs' | 'oplogRetentionMs' | 'oplogMaxEntries' | 'watchPollMs'
+>;
 
 /** The service's thread to the writer thread: the write calls of one event turn, one commit. */
 export type ToWriter = { type: 'calls'; calls: { id: number; call: EncodedCall }[] } | { type: 'close' };
