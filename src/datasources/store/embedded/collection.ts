@@ -15,7 +15,7 @@ import { project } from './projection';
 import { checkFilter } from './query';
 import { checkReplacement, checkUpdate } from './update';
 import { notOnView, refuseCollationOnView, viewOf } from './views';
-import type { EvaluationOptions, WriteCallOptions } from './writeCalls';
+import { evaluationOptions, writeCallOptions, type WriteCallOptions } from './writeCalls';
 import type { Change } from './writeOps';
 import { withId } from './writes';
 import type {
@@ -53,24 +53,6 @@ import type {
   WithId,
   WithoutId,
 } from '../port';
-
-/** The options a write call carries to the write transaction: those that change what it does. */
-function writeCallOptions(options: WriteCallOptions): WriteCallOptions {
-  const { upsert, sort, arrayFilters } = options;
-  return {
-    ...evaluationOptions(options),
-    ...(upsert !== undefined ? { upsert } : {}),
-    ...(sort !== undefined ? { sort } : {}),
-    ...(arrayFilters !== undefined ? { arrayFilters } : {}),
-  };
-}
-
-function evaluationOptions(options: EvaluationOptions): EvaluationOptions {
-  return {
-    ...(options.collation !== undefined ? { collation: options.collation } : {}),
-    ...(options.let !== undefined ? { let: options.let } : {}),
-  };
-}
 
 /** A write's filter, checked before any data is touched. */
 function checkMatch(filter: Document, evaluation: Evaluation | undefined): void {

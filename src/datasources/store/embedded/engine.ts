@@ -4,8 +4,7 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import { deserialize, serialize } from './bson';
 import { emptyCatalog, type CatalogData, type CollectionEntry } from './catalog';
 import { serverError } from './errors';
-import { buildIndex, removeIndexEntries } from './indexAdmin';
-import { LONG_KEYS_FORMAT, rekeyLongIds } from './longKeyUpgrade';
+import { upgradeFormat } from './formatUpgrade';
 import type { StoreLedger } from './ledger';
 import { ChangeCounts } from './changeCounts';
 import { OplogBatch } from './oplogBatch';
@@ -65,12 +64,6 @@ const MAP_RESERVATION_BYTES = 2 ** 38;
 
 const CATALOG_KEY = 'catalog';
 const CATALOG_VERSION_KEY = 'catalogVersion';
-const FORMAT_KEY = 'format';
-/**
- * Layout version of the tables. A data directory written with another one has its indexes
- * rebuilt and its oplog emptied (older change events cannot be resumed from after an upgrade).
- */
-const FORMAT = 7;
 
 /**
  * The LMDB environment behind the embedded store: four tables in one memory-mapped file.
@@ -155,42 +148,13 @@ export class Engine {
     }
     this.commits.setMaxListeners(0);
     this.refreshCatalog();
-    this.upgradeFormat();
+    upgradeFormat(this);
     if (options.writerThread && !options.readOnly && !options.ledger) {
-      const { dataDir, dbName, ttlIntervalMs, oplogRetentionMs, oplogMaxEntries, watchPollMs } = options;
-      this.thread = new WriterThread(
-        { dataDir, dbName, ttlIntervalMs, oplogRetentionMs, oplogMaxEntries, watchPollMs },
-        {
-          settled: (calls) => this.threadSettled(calls),
-          held: (ms, heaviest) => this.tellHeld(ms, heaviest, 'writer'),
-        },
-      );
+      this.thread = new WriterThread(options, {
+        settled: (calls) => this.threadSettled(calls),
+        held: (ms, heaviest) => this.tellHeld(ms, heaviest, 'writer'),
+      });
     }
-  }
-
-  /** Rebuilds every index of a data directory written with an older table layout. */
-  private upgradeFormat(): void {
-    const stored = this.meta.get(FORMAT_KEY);
-    if (stored && stored.readUInt32BE(0) === FORMAT) return;
-    if (this.options.readOnly) {
-      void this.env.close();
-      throw new Error(`${this.options.dataDir} has an older layout: open it for writing once (start the service)`);
-    }
-    this.env.transactionSync(() => {
-      this.refreshCatalog();
-      if (!stored || stored.readUInt32BE(0) < LONG_KEYS_FORMAT) rekeyLongIds(this);
-      for (const collection of Object.values(this.catalogData.collections)) {
-        for (const spec of collection.indexes) {
-          removeIndexEntries(this, spec);
-          buildIndex(this, collection, spec);
-        }
-      }
-      const oplogKeys = [...this.oplog.getKeys({})];
-      for (const key of oplogKeys) this.oplog.removeSync(key as Buffer);
-      const version = Buffer.alloc(4);
-      version.writeUInt32BE(FORMAT);
-      this.meta.putSync(FORMAT_KEY, version);
-    });
   }
 
   get isClosed(): boolean {

@@ -24,6 +24,24 @@ export interface WriteCallOptions extends EvaluationOptions {
   arrayFilters?: Document[];
 }
 
+/** The options a write call carries to the write transaction: those of the caller's that change what it does. */
+export function writeCallOptions(options: WriteCallOptions): WriteCallOptions {
+  const { upsert, sort, arrayFilters } = options;
+  return {
+    ...evaluationOptions(options),
+    ...(upsert !== undefined ? { upsert } : {}),
+    ...(sort !== undefined ? { sort } : {}),
+    ...(arrayFilters !== undefined ? { arrayFilters } : {}),
+  };
+}
+
+export function evaluationOptions(options: EvaluationOptions): EvaluationOptions {
+  return {
+    ...(options.collation !== undefined ? { collation: options.collation } : {}),
+    ...(options.let !== undefined ? { let: options.let } : {}),
+  };
+}
+
 /**
  * The embedded store's write calls, as data: what each asks for, run inside the write
  * transaction by `runWriteCall`, on the main thread or on the writer thread (writerThread.ts),
