@@ -13,18 +13,16 @@ describe('storedPlaces', () => {
   it('reads every subscriber of a pass, a few subscribers per query', async () => {
     const subscribers = Array.from({ length: PLACES_SUBSCRIBERS_PER_READ * 2 + 5 }, (_, i) => `s${i}`);
     const day = new Date('2026-12-01T00:00:00Z');
-    await store.db
-      .collection('events')
-      .insertMany(
-        subscribers.flatMap((subscriber, i) =>
-          Array.from({ length: (i % 3) + 1 }, (_, n) => ({
-            subscriber,
-            day,
-            send: `send${n}`,
-            url: 'https://example.com/',
-          })),
-        ),
-      );
+    await store.db.collection('events').insertMany(
+      subscribers.flatMap((subscriber, i) =>
+        Array.from({ length: (i % 3) + 1 }, (_, n) => ({
+          subscriber,
+          day,
+          send: `send${n}`,
+          url: 'https://example.com/',
+        })),
+      ),
+    );
     await store.db.collection('history').insertOne({ subscriber: 's36', send: 'old', url: 'https://example.com/old' });
     const places = await storedPlaces(store.db, 'events', [...subscribers, 'nobody'], 'history');
     expect([...places.keys()].sort()).toEqual([...subscribers].sort());
