@@ -2,6 +2,7 @@ import type { Request, Response, Router } from 'express';
 import { holdsRole, Role, type Principal } from '../../auth/roles';
 import { AppError, badInput, forbidden, httpStatusOf, unauthenticated, type ErrorCode } from '../../errors';
 import type { Logger } from '../../logger';
+import { closeAfterAnswer } from '../closeAfterAnswer';
 import type { FanIngest } from '../../services/fans/ingest/fanIngest';
 import { ingestNdjson } from '../../services/fans/ingest/ingestNdjson';
 import { readNdjsonLines, tooLarge } from '../../services/fans/ingest/ndjsonLines';
@@ -44,12 +45,7 @@ function sendError(req: Request, res: Response, logger: Logger, error: unknown):
   if (!known) logger.error({ err: error }, 'fan ingestion failed');
   const code: ErrorCode = known?.code ?? 'INTERNAL_SERVER_ERROR';
   const message = known?.message ?? 'Internal server error';
-  if (!req.complete) {
-    // The client is still sending (a body over the limit, a refused key): answer now and drop
-    // the connection rather than read the rest.
-    const socket = req.socket;
-    res.setHeader('Connection', 'close');
-    res.once('finish', () => socket.destroy());
-  }
+  // The client may still be sending (a body over the limit, a refused key): answer now, then close.
+  closeAfterAnswer(req, res);
   res.status(httpStatusOf(code)).json({ errors: [{ message, extensions: { code } }] });
 }

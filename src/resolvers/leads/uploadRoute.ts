@@ -4,6 +4,7 @@ import type { Request, Response, Router } from 'express';
 import { holdsRole, Role, type Principal } from '../../auth/roles';
 import { AppError, badInput, forbidden, httpStatusOf, unauthenticated, type ErrorCode } from '../../errors';
 import type { Logger } from '../../logger';
+import { closeAfterAnswer } from '../closeAfterAnswer';
 import { LeadImport } from '../../schema/leads/leadImport.type';
 import type { LeadUploads } from '../../services/leads/leadUploads';
 import type { LeadImportDoc } from '../../services/leads/model';
@@ -68,11 +69,7 @@ function sendError(req: Request, res: Response, logger: Logger, error: unknown):
   if (!known) logger.error({ err: error }, 'lead upload failed');
   const code: ErrorCode = known?.code ?? 'INTERNAL_SERVER_ERROR';
   const message = known?.message ?? 'Internal server error';
-  if (!req.complete) {
-    // the client is still sending (an oversized file, a refused key): answer now and drop the
-    // connection rather than reading the rest of the body
-    res.setHeader('Connection', 'close');
-    res.once('finish', () => req.socket.destroy());
-  }
+  // The client may still be sending (an oversized file, a refused key): answer now, then close.
+  closeAfterAnswer(req, res);
   res.status(httpStatusOf(code)).json({ errors: [{ message, extensions: { code } }] });
 }
