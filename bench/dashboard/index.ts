@@ -67,7 +67,7 @@ function forkChild(script: string, args: string[], env: Record<string, string>, 
   const child = fork(join(__dirname, script), args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    execArgv: ['--max-semi-space-size=32', '-r', '@swc-node/register', ...execArgv],
+    execArgv: ['--max-semi-space-size=64', '-r', '@swc-node/register', ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return child;

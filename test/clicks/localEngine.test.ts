@@ -1,5 +1,7 @@
 import { loadConfig } from '../../src/config';
 import { createSfmcPort, type SfmcPort } from '../../src/datasources/sfmc';
+import { eventDateOf } from '../../src/datasources/sfmc/clickLogRow';
+import { READ_CHUNK_ROWS } from '../../src/datasources/sfmc/local/localClickLog';
 import { applyFeatureIndexes } from '../../src/features';
 import type { Store } from '../../src/datasources/store';
 import { openTestStore } from '../support/store';
@@ -63,6 +65,29 @@ describe('local Marketing Cloud engine', () => {
     expect(await sfmc.backlog(unit)).toBe(2);
     const rest = await sfmc.readClickLog(unit, { from: null, cursor: null, pageSize: 10 });
     expect(rest.rows.map((r) => r.values.EventID)).toEqual(['late', 'broken']);
+  });
+
+  it('reads a page of more rows than one query reads, in order, the next page after it', async () => {
+    const total = READ_CHUNK_ROWS * 2 + 7;
+    const rows = Array.from({ length: total }, (_, i) =>
+      clickRow({
+        EventID: `e${String(i).padStart(4, '0')}`,
+        EventDate: `3/7/2026 9:${String(i % 60).padStart(2, '0')}:00 AM`,
+      }),
+    );
+    await sfmc.appendRows!('North America', rows);
+    const unit = (await sfmc.businessUnit('North America'))!;
+    const pageSize = READ_CHUNK_ROWS * 2 + 1;
+    const first = await sfmc.readClickLog(unit, { from: null, cursor: null, pageSize });
+    const second = await sfmc.readClickLog(unit, { from: null, cursor: first.next, pageSize });
+    expect(first.rows).toHaveLength(pageSize);
+    expect(second.rows).toHaveLength(total - pageSize);
+    expect(second.next).toBeNull();
+    const read = [...first.rows, ...second.rows].map((r) => r.values);
+    const expected = [...rows].sort(
+      (a, b) => eventDateOf(a)!.getTime() - eventDateOf(b)!.getTime() || rows.indexOf(a) - rows.indexOf(b),
+    );
+    expect(read.map((row) => row.EventID)).toEqual(expected.map((row) => row.EventID));
   });
 
   it('refuses a malformed SFMC_BUSINESS_UNITS at start-up', () => {

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { RememberedFigures, type ChangePositions } from '../../rememberedFigures';
 import { ObjectId, type Db } from '../../store';
 import type { BusinessUnit } from '../businessUnits';
@@ -10,6 +11,11 @@ export const LOCAL_UNITS = 'sfmc_business_units';
 export const MARK_CHUNK_ROWS = 250;
 /** Rows appended per write, for the same reason. */
 const APPEND_CHUNK_ROWS = 250;
+/**
+ * Rows a page reads per query: the embedded store answers a query without leaving the event
+ * turn, so a page of thousands is read a few milliseconds at a time, requests answered between.
+ */
+export const READ_CHUNK_ROWS = 250;
 
 /** A row of the local data extension. */
 export interface ClickLogDocument {
@@ -56,12 +62,21 @@ export function createLocalSfmc(db: Db, configured: BusinessUnit[], changes?: Ch
   ];
 
   const readPage = async (bu: string, after: string, pageSize: number): Promise<ClickLogPage> => {
-    const rows = await log
-      .find(
-        { bu, processed: false, pos: { $gt: after } },
-        { sort: { pos: 1 }, limit: pageSize, projection: { values: 1, pos: 1 } },
-      )
-      .toArray();
+    const rows: Pick<ClickLogDocument, '_id' | 'values' | 'pos'>[] = [];
+    let from = after;
+    while (rows.length < pageSize) {
+      if (rows.length > 0) await setImmediate();
+      const limit = Math.min(READ_CHUNK_ROWS, pageSize - rows.length);
+      const chunk = await log
+        .find(
+          { bu, processed: false, pos: { $gt: from } },
+          { sort: { pos: 1 }, limit, projection: { values: 1, pos: 1 } },
+        )
+        .toArray();
+      rows.push(...chunk);
+      if (chunk.length < limit) break;
+      from = chunk.at(-1)!.pos;
+    }
     const last = rows.at(-1);
     return {
       rows: rows.map((row) => ({ key: row._id.toHexString(), values: row.values })),
