@@ -18,6 +18,10 @@ export interface LiveWriteRates {
 
 export interface LiveWriteCounts {
   clickRows: number;
+  /** Rows of the click log processed and acknowledged meanwhile: the click sync's pace under the load. */
+  clickRowsProcessed: number;
+  /** Rows still unprocessed when the writes stopped. */
+  clickBacklogAtStop: number;
   clickSyncsRequested: number;
   leadUploads: number;
   leadsUploaded: number;
@@ -46,6 +50,8 @@ export function startLiveWrites(service: Service, rates: LiveWriteRates, onError
   const next = seededRandom(Number(run) % 2 ** 31);
   const counts: LiveWriteCounts = {
     clickRows: 0,
+    clickRowsProcessed: 0,
+    clickBacklogAtStop: 0,
     clickSyncsRequested: 0,
     leadUploads: 0,
     leadsUploaded: 0,
@@ -57,6 +63,11 @@ export function startLiveWrites(service: Service, rates: LiveWriteRates, onError
     onError(error);
   };
   const leadsPerSecond = Math.max(1, (rates.leadEventsPerSecond - 1) / 2);
+  const backlog = async () => {
+    const unit = await clicks.pipeline.sfmc.businessUnit(BENCH_BU);
+    return unit ? ((await clicks.pipeline.sfmc.backlog(unit)) ?? 0) : 0;
+  };
+  const backlogAtStart = backlog();
   let stopped = false;
   const started = Date.now();
   const due = (perSecond: number, done: number) => Math.floor(((Date.now() - started) / 1000) * perSecond) - done;
@@ -143,6 +154,8 @@ export function startLiveWrites(service: Service, rates: LiveWriteRates, onError
       for (const agentId of agentIds)
         await leads.routing.setPresence(agentId, 'OFFLINE', 'bench:dashboard').catch(fail);
       unsubscribe();
+      counts.clickBacklogAtStop = await backlog();
+      counts.clickRowsProcessed = (await backlogAtStart) + counts.clickRows - counts.clickBacklogAtStop;
       return counts;
     },
   };

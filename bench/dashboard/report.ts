@@ -1,6 +1,7 @@
 import type { Figures } from '../support/runInfo';
 import type { Load } from './load';
 import type { DashboardPage } from './pages';
+import type { LiveWriteCounts } from './liveWrites';
 import type { TransactionHolds } from './transactionHolds';
 
 export interface PageResult {
@@ -108,6 +109,17 @@ export function goalLines(runs: Runs): { lines: string[]; figures: Figures } {
       );
     }
     figures.worstUncachedRatio = round(worst, 3);
+  }
+  for (const [cache, run] of Object.entries(runs)) {
+    const writes = run?.writes as Partial<LiveWriteCounts> | undefined;
+    if (writes?.clickRowsProcessed === undefined) continue;
+    const suffix = cache === 'on' ? '' : 'Uncached';
+    figures[`liveClickRows${suffix}`] = writes.clickRows ?? null;
+    figures[`liveClickRowsProcessed${suffix}`] = writes.clickRowsProcessed;
+    lines.push(
+      `  live writes, cache ${cache}: ${writes.clickRows} click rows appended, ${writes.clickRowsProcessed} processed meanwhile, ` +
+        `${writes.clickBacklogAtStop} waiting at the end; ${writes.leadsUploaded} leads uploaded, ${writes.leadsAnswered} answered`,
+    );
   }
   const holds = Object.values(runs).flatMap((run) =>
     run?.writes.transactionHolds ? [run.writes.transactionHolds] : [],
