@@ -14,7 +14,7 @@ import { goalLines, pageTable, type PageResult, type ServiceRun } from './report
 
 /**
  * npm run bench:dashboard [-- --seconds 5 --connections 50 --scale 1 --data-dir DIR --cpu-prof DIR
- *   --pages home,campaign --cache on,off --settle-seconds 60 --data-only]
+ *   --pages home,campaign --cache on,off --settle-seconds 60 --drain-seconds 900 --data-only]
  * What the web dashboard sends (web/src/generated/graphql.ts, its own variables) at 50 connections
  * against the service in a child process on production-scale data, while the service takes in
  * 1,000 click rows/s and 20 lead events/s, beside Apollo hello world measured in the same run;
@@ -30,6 +30,7 @@ interface Options {
   pages: string[] | null;
   cacheModes: ('on' | 'off')[];
   settleSeconds: number;
+  drainSeconds: number;
   dataOnly: boolean;
 }
 
@@ -59,6 +60,7 @@ function parseOptions(argv: string[]): Options {
     pages: text('pages')?.split(',') ?? null,
     cacheModes: modes as Options['cacheModes'],
     settleSeconds: number('settle-seconds', 60),
+    drainSeconds: number('drain-seconds', 900),
     dataOnly: argv.includes('--data-only'),
   };
 }
@@ -149,12 +151,14 @@ const QUIET_QUERY = '{ jobs(filter: { status: RUNNING }, first: 1) { totalCount 
 /**
  * Waits (at most `maxSeconds`) until the service has no job running and no click row waiting,
  * twice a second apart: a service started on a data directory first finishes what the last run
- * left (click syncs requested, rows loaded), and that must not be counted as a page's cost.
+ * left (click syncs requested, rows not yet processed), and that must not be counted as a page's
+ * cost. Returns the seconds waited, or null when the service was still busy at the limit.
  */
-async function quiet(url: string, key: string, maxSeconds: number): Promise<void> {
-  const deadline = Date.now() + maxSeconds * 1000;
+async function quiet(url: string, key: string, maxSeconds: number): Promise<number | null> {
+  const started = Date.now();
   let quietChecks = 0;
-  while (quietChecks < 2 && Date.now() < deadline) {
+  while (quietChecks < 2) {
+    if (Date.now() - started > maxSeconds * 1000) return null;
     const answer = await graphql(url, key, QUIET_QUERY);
     const data = answer.data as
       { jobs: { totalCount: number }; clickSyncStatus: { backlog: number | null }[] } | undefined;
@@ -162,6 +166,7 @@ async function quiet(url: string, key: string, maxSeconds: number): Promise<void
     quietChecks = busy ? 0 : quietChecks + 1;
     await new Promise((done) => setTimeout(done, 1000));
   }
+  return (Date.now() - started) / 1000;
 }
 
 /** One service process (cache on or off): hello world, then every page, while the data changes. */
@@ -188,7 +193,12 @@ async function serviceRun(
     const { url, key } = (await nextMessage(child, has('ready'))) as { url: string; key: string };
     const answer = await graphql(url, key, PAGE_IDS_QUERY);
     if (answer.errors) throw new Error(`finding the pages' records: ${answer.errors[0]!.message}`);
-    await quiet(url, key, options.settleSeconds);
+    const drained = await quiet(url, key, options.drainSeconds);
+    console.log(
+      drained === null
+        ? `  the service was still finishing the last run's work after ${options.drainSeconds} s: measured anyway`
+        : `  the service finished the last run's work in ${drained.toFixed(0)} s`,
+    );
     const probed = [];
     for (const page of pagesOf(pageIdsOf(answer.data as Parameters<typeof pageIdsOf>[0]))) {
       const probe = await alone(child, url, key, page);
