@@ -38,16 +38,19 @@ export type FromChild =
   | { writeError: string };
 
 const send = (message: FromChild) => process.send!(message);
+const DRAIN_SYNC_EVERY_MS = 5000;
 
 async function main(): Promise<void> {
   const limits = JSON.parse(process.argv[2]!) as ChildStart;
   const service = await createService(loadConfig());
   await service.start();
   // Rows the last run appended but never loaded wait for a click sync (schedules are off): one
-  // now, so that the benchmark's wait for a quiet service ends with them processed.
+  // every few seconds until the live writes start, so the benchmark's wait for a quiet service
+  // ends with them processed.
   const clicks = servicesOf(service, clicksFeature);
-  if (await clicks.pipeline.sfmc.businessUnit(BENCH_BU))
-    await clicks.requestSync(BENCH_BU, undefined, 'bench:dashboard');
+  const drain = setInterval(() => {
+    clicks.requestSync(BENCH_BU, undefined, 'bench:dashboard').catch(() => undefined);
+  }, DRAIN_SYNC_EVERY_MS);
   const { key } = await createApiKey(service.app.db, {
     role: Role.VIEWER,
     name: 'dashboards benchmark',
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
   let lastError = 0;
   process.on('message', (message: ToChild) => {
     if ('writes' in message) {
+      clearInterval(drain);
       loopDelay.enable();
       holds = countTransactionHolds(service.app.store);
       writes = startLiveWrites(service, message.writes, (error) => {
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
       return;
     }
     void (async () => {
+      clearInterval(drain);
       const written = writes ? await writes.stop() : null;
       loopDelay.disable();
       const transactionHolds = holds?.() ?? null;
