@@ -151,10 +151,10 @@ const QUIET_QUERY = '{ jobs(filter: { status: RUNNING }, first: 1) { totalCount 
 
 /**
  * Waits (at most `maxSeconds`) until the service has no job running and no click row of the
- * benchmark's business unit waiting,
- * twice a second apart: a service started on a data directory first finishes what the last run
- * left (click syncs requested, rows not yet processed), and that must not be counted as a page's
- * cost. Returns the seconds waited, or null when the service was still busy at the limit.
+ * benchmark's business unit waiting, twice a second apart: a service started on a data directory
+ * first finishes what the last run left (click syncs requested, rows not yet processed), and that
+ * must not be counted as a page's cost. Returns the seconds waited, or null when the service was
+ * still busy at the limit.
  */
 async function quiet(url: string, key: string, maxSeconds: number): Promise<number | null> {
   const started = Date.now();

@@ -49,7 +49,11 @@ async function main(): Promise<void> {
   // ends with them processed.
   const clicks = servicesOf(service, clicksFeature);
   const drain = setInterval(() => {
-    clicks.requestSync(BENCH_BU, undefined, 'bench:dashboard').catch(() => undefined);
+    clicks.requestSync(BENCH_BU, undefined, 'bench:dashboard').catch((error: unknown) => {
+      send({
+        writeError: `click sync before the live writes: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    });
   }, DRAIN_SYNC_EVERY_MS);
   const { key } = await createApiKey(service.app.db, {
     role: Role.VIEWER,
