@@ -8,6 +8,9 @@ import { finished, logLine, runTs, spawnTs } from './spawn';
 
 const root = resolve(__dirname, '../..');
 
+/** What runs a whole pipeline in the service (the demo, commands that sync): tens of seconds on a busy machine. */
+const PIPELINE_TEST_MS = 120_000;
+
 /**
  * One writing process per data directory: a second service is refused, and CLI commands run
  * beside the service go through its API (GraphQL, or its command route) instead of writing the store.
@@ -91,15 +94,19 @@ describe('the CLI beside a running service', () => {
     expect(demo.stderr).toMatch(/--key .*CLI_API_KEY/);
   });
 
-  it('runs demo in the service while it holds the data directory, its data visible through the API', async () => {
-    const result = await cli(['demo', '--key', adminKey]);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('demo: clicks...');
-    const demoKey = lastLine(result.stdout);
-    const { data } = await graphql(url, '{ me { role } campaigns(first: 1) { totalCount } }', {}, { key: demoKey });
-    expect(data).toMatchObject({ me: { role: 'ADMIN' } });
-    expect((data as { campaigns: { totalCount: number } }).campaigns.totalCount).toBeGreaterThan(0);
-  });
+  it(
+    'runs demo in the service while it holds the data directory, its data visible through the API',
+    async () => {
+      const result = await cli(['demo', '--key', adminKey]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('demo: clicks...');
+      const demoKey = lastLine(result.stdout);
+      const { data } = await graphql(url, '{ me { role } campaigns(first: 1) { totalCount } }', {}, { key: demoKey });
+      expect(data).toMatchObject({ me: { role: 'ADMIN' } });
+      expect((data as { campaigns: { totalCount: number } }).campaigns.totalCount).toBeGreaterThan(0);
+    },
+    PIPELINE_TEST_MS,
+  );
 
   it('imports clicks in the service from a file named relative to the CLI, then syncs them there', async () => {
     const csv = join(dataDir, 'beside.csv');
@@ -128,39 +135,43 @@ describe('the CLI beside a running service', () => {
     expect(wrong.stderr).toMatch(/--file is required\nUsage: npm run cli -- import-clicks/);
   });
 
-  it('runs commands in the service for ADMIN keys only, and names an unknown command', async () => {
-    const created = await cli(['create-api-key', '--role', 'operator', '--name', 'not admin', '--key', adminKey]);
-    const operatorKey = lastLine(created.stdout);
-    const refused = await cli(['job', '--id', 'nope', '--key', operatorKey]);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/FORBIDDEN/);
+  it(
+    'runs commands in the service for ADMIN keys only, and names an unknown command',
+    async () => {
+      const created = await cli(['create-api-key', '--role', 'operator', '--name', 'not admin', '--key', adminKey]);
+      const operatorKey = lastLine(created.stdout);
+      const refused = await cli(['job', '--id', 'nope', '--key', operatorKey]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/FORBIDDEN/);
 
-    const post = (name: string, key: string) =>
-      fetch(new URL(`/admin/commands/${name}`, url), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ flags: {}, positional: [] }),
+      const post = (name: string, key: string) =>
+        fetch(new URL(`/admin/commands/${name}`, url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify({ flags: {}, positional: [] }),
+        });
+      const forbidden = await post('demo', operatorKey);
+      expect(forbidden.status).toBe(403);
+      const unknown = await post('emit-schema', adminKey);
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
+      // One command at a time: while demo runs (seconds), other commands are refused.
+      let demoDone = false;
+      const demo = post('demo', adminKey).finally(() => {
+        demoDone = true;
       });
-    const forbidden = await post('demo', operatorKey);
-    expect(forbidden.status).toBe(403);
-    const unknown = await post('emit-schema', adminKey);
-    expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
-    // One command at a time: while demo runs (seconds), other commands are refused.
-    let demoDone = false;
-    const demo = post('demo', adminKey).finally(() => {
-      demoDone = true;
-    });
-    const during: number[] = [];
-    while (!demoDone) {
-      const other = await post('schedules', adminKey);
-      if (!demoDone) during.push(other.status);
-      await new Promise((wait) => setTimeout(wait, 50));
-    }
-    expect((await demo).status).toBe(200);
-    expect(during).toContain(409);
-    expect((await post('schedules', adminKey)).status).toBe(200);
-  });
+      const during: number[] = [];
+      while (!demoDone) {
+        const other = await post('schedules', adminKey);
+        if (!demoDone) during.push(other.status);
+        await new Promise((wait) => setTimeout(wait, 50));
+      }
+      expect((await demo).status).toBe(200);
+      expect(during).toContain(409);
+      expect((await post('schedules', adminKey)).status).toBe(200);
+    },
+    PIPELINE_TEST_MS,
+  );
 
   it('makes the keys of demo:agents through the service API', async () => {
     const noKey = await runTs('src/cli/demoAgents.ts', ['--agents', '1', '--url', url], env());
