@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import type { App } from '../app';
 import type { WiredFeature } from '../features';
@@ -12,7 +12,9 @@ import { Loaders, loadsRememberedBy } from '../services/loaders';
 import { processUploadRequest } from '../resolvers/uploadedFile';
 import { largestUploadBytes } from '../services/uploads/uploadKinds';
 import { AppError } from '../errors';
-import { admitHttpQueries } from './admitHttpQueries';
+import { admitHttpQueries, queryAdmission } from './admitHttpQueries';
+import { graphqlJsonRoute } from './graphqlJsonRoute';
+import { answerHttpError, jsonError, sendJson } from './httpErrors';
 import { clientAddressOf } from './clientAddress';
 import { mountCommandRoute } from './commandRoute';
 import { mountDashboard } from './dashboard';
@@ -24,29 +26,25 @@ import type { ApiRateLimits } from './rateLimits';
 /** Most files one multipart GraphQL request may carry. */
 const MAX_UPLOAD_FILES = 10;
 
-function jsonError(code: string, message: string) {
-  return { errors: [{ message, extensions: { code } }] };
-}
-
 /** A request id from a trusted proxy when it is sane, else a new one. */
-function requestIdOf(req: Request): string {
-  const header = req.get('x-request-id');
-  return header && /^[A-Za-z0-9._-]{1,128}$/.test(header) ? header : randomUUID();
+function requestIdOf(req: IncomingMessage): string {
+  const header = req.headers['x-request-id'];
+  return typeof header === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(header) ? header : randomUUID();
 }
 
 async function graphqlContext(
   app: App,
   resolvers: ResolverInstances,
   rateLimits: ApiRateLimits,
-  req: Request,
-  res: Response,
+  req: IncomingMessage,
+  res: ServerResponse,
 ): Promise<GraphQLContext> {
   // Echoed to the client so a support request can name the log lines of its call.
   const requestId = requestIdOf(req);
   res.setHeader('x-request-id', requestId);
   const clientAddress = clientAddressOf(req);
   try {
-    const principal = await resolvePrincipal(app.apiKeys, req.get('authorization'), {
+    const principal = await resolvePrincipal(app.apiKeys, req.headers.authorization, {
       allowAnonymousViewer: app.config.ALLOW_ANONYMOUS_VIEWER,
     });
     // on MongoDB the change streams of every collection loaded would cost more than the loads
@@ -60,42 +58,16 @@ async function graphqlContext(
   }
 }
 
-/**
- * Errors that reach Express (body parsing, uploads, feature routes) answer in the GraphQL error
- * shape with a code, never an HTML page or a stack.
- */
+/** Errors that reach Express (body parsing, uploads, feature routes): answerHttpError. */
 function errorHandler(app: App): ErrorRequestHandler {
-  return (error, req, res, _next) => {
-    const status = typeof error?.status === 'number' ? error.status : 500;
-    if (error?.type === 'entity.too.large') {
-      res
-        .status(413)
-        .json(
-          jsonError(
-            'PAYLOAD_TOO_LARGE',
-            `The request body is larger than the limit of ${app.config.BODY_LIMIT_BYTES} bytes`,
-          ),
-        );
-    } else if (status === 413) {
-      // A multipart request over the upload middleware's caps (files, fields) or a feature route's own limit.
-      res
-        .status(413)
-        .json(jsonError('PAYLOAD_TOO_LARGE', error?.expose ? String(error.message) : 'The request is too large'));
-    } else if (error?.type === 'entity.parse.failed') {
-      res.status(400).json(jsonError('BAD_USER_INPUT', 'The request body is not valid JSON'));
-    } else if (status >= 400 && status < 500 && error?.expose) {
-      res.status(status).json(jsonError('BAD_USER_INPUT', String(error.message)));
-    } else {
-      app.logger.error({ err: error, method: req.method, path: req.path }, 'unexpected error in an HTTP request');
-      res.status(500).json(jsonError('INTERNAL_SERVER_ERROR', 'Internal server error'));
-    }
-  };
+  return (error, req, res, _next) => answerHttpError(app, error, req, res);
 }
 
 /**
- * The HTTP surface: the features' fast routes on the raw request, then Express with health,
- * metrics, the explorer, the dashboard, GraphQL (JSON and multipart uploads), the CLI's command route and every
- * feature's plain routes, in that order.
+ * The HTTP surface: the features' fast routes and GraphQL's JSON POSTs on the raw request, then
+ * Express with health, metrics, the explorer, the dashboard, GraphQL (GET and multipart uploads,
+ * and whatever the raw route leaves), the CLI's command route and every feature's plain routes,
+ * in that order.
  */
 export function createHttpApp(options: {
   app: App;
@@ -108,14 +80,22 @@ export function createHttpApp(options: {
   const fastRoutes = options.features.flatMap(
     ({ feature, services }) => feature.fastRoutes?.(options.app, services) ?? [],
   );
-  const rest = expressApp(options);
+  const admission = queryAdmission(queryLimitsOf(options.app.config));
+  const context = (req: IncomingMessage, res: ServerResponse) =>
+    graphqlContext(options.app, options.resolvers, options.rateLimits, req, res);
+  fastRoutes.push(graphqlJsonRoute({ app: options.app, apollo: options.apollo, admission, context }));
+  const rest = expressApp(options, admission, context);
   return (req, res) => {
     for (const route of fastRoutes) if (route(req, res)) return;
     rest(req, res);
   };
 }
 
-function expressApp(options: Parameters<typeof createHttpApp>[0]): Express {
+function expressApp(
+  options: Parameters<typeof createHttpApp>[0],
+  admission: ReturnType<typeof queryAdmission>,
+  context: (req: IncomingMessage, res: ServerResponse) => Promise<GraphQLContext>,
+): Express {
   const { app, apollo, features } = options;
   const http = express();
   http.disable('x-powered-by');
@@ -139,17 +119,15 @@ function expressApp(options: Parameters<typeof createHttpApp>[0]): Express {
       maxFiles: MAX_UPLOAD_FILES,
     }),
     express.json({ limit: app.config.BODY_LIMIT_BYTES }),
-    admitHttpQueries(queryLimitsOf(app.config)),
-    expressMiddleware(apollo, {
-      context: ({ req, res }) => graphqlContext(app, options.resolvers, options.rateLimits, req, res),
-    }),
+    admitHttpQueries(admission),
+    expressMiddleware(apollo, { context: ({ req, res }) => context(req, res) }),
   );
   mountCommandRoute(http, app, features);
   const featureRouter = express.Router();
   for (const { feature, services } of features) feature.routes?.(featureRouter, app, services);
   http.use(featureRouter);
   http.use((req, res) => {
-    res.status(404).json(jsonError('NOT_FOUND', `No route for ${req.method} ${req.path}`));
+    sendJson(res, 404, jsonError('NOT_FOUND', `No route for ${req.method} ${req.path}`));
   });
   http.use(errorHandler(app));
   return http;

@@ -116,6 +116,30 @@ describe('HTTP surface', () => {
     expect((await graphql(server.url, HealthDocument)).data?.health.status).toBe('OK');
   });
 
+  it('takes JSON POSTs whatever the type parameters and query string, and answers a body-less one clearly', async () => {
+    const post = (url: string, contentType: string, body?: string) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
+    const query = JSON.stringify({ query: '{ health { status } }' });
+    for (const [url, type] of [
+      [server.url, 'application/json; charset=utf-8'],
+      [server.url, 'Application/JSON ;charset=UTF-8'],
+      [`${server.url}?via=dashboard`, 'application/json'],
+    ] as const) {
+      const response = await post(url, type, query);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      const text = await response.text();
+      expect(Number(response.headers.get('content-length'))).toBe(Buffer.byteLength(text));
+      expect(JSON.parse(text)).toEqual({ data: { health: { status: 'OK' } } });
+    }
+    const empty = await post(server.url, 'application/json');
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('POST body missing');
+    // Not JSON: Apollo's CSRF prevention refuses it, as before.
+    const text = await post(server.url, 'text/plain', query);
+    expect(text.status).toBe(400);
+  });
+
   it('answers an unknown operation name and an unknown field clearly', async () => {
     const unknownOperation = await graphql(server.url, HealthDocument, {}, { operationName: 'Nope' });
     expect(unknownOperation.errors?.[0]).toMatchObject({
