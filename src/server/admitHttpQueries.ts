@@ -7,7 +7,9 @@ import type { QueryLimits } from './limits';
 
 /** The query texts of a GraphQL request body: one operation or a batch of them. */
 export function queriesOfBody(body: unknown): unknown[] {
-  return (Array.isArray(body) ? body : [body]).map((operation) => (operation as { query?: unknown } | undefined)?.query);
+  return (Array.isArray(body) ? body : [body]).map(
+    (operation) => (operation as { query?: unknown } | undefined)?.query,
+  );
 }
 
 /** The query texts of a GraphQL request: GET `?query=`, a JSON or multipart body, or a batch of them. */

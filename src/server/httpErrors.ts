@@ -34,11 +34,18 @@ export function answerHttpError(
     sendJson(
       res,
       413,
-      jsonError('PAYLOAD_TOO_LARGE', `The request body is larger than the limit of ${app.config.BODY_LIMIT_BYTES} bytes`),
+      jsonError(
+        'PAYLOAD_TOO_LARGE',
+        `The request body is larger than the limit of ${app.config.BODY_LIMIT_BYTES} bytes`,
+      ),
     );
   } else if (status === 413) {
     // A multipart request over the upload middleware's caps (files, fields) or a feature route's own limit.
-    sendJson(res, 413, jsonError('PAYLOAD_TOO_LARGE', error?.expose ? String(error.message) : 'The request is too large'));
+    sendJson(
+      res,
+      413,
+      jsonError('PAYLOAD_TOO_LARGE', error?.expose ? String(error.message) : 'The request is too large'),
+    );
   } else if (error?.type === 'entity.parse.failed') {
     sendJson(res, 400, jsonError('BAD_USER_INPUT', 'The request body is not valid JSON'));
   } else if (status >= 400 && status < 500 && error?.expose) {
