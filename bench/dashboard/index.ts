@@ -173,12 +173,18 @@ async function quiet(url: string, key: string, maxSeconds: number): Promise<numb
   return (Date.now() - started) / 1000;
 }
 
+/** Where hello world answers: on Express (the reference) and on Apollo's standalone server. */
+interface HelloWorldUrls {
+  url: string;
+  standaloneUrl: string;
+}
+
 /** One service process (cache on or off): hello world, then every page, while the data changes. */
 async function serviceRun(
   options: Options,
   dataDir: string,
   cache: 'on' | 'off',
-  helloUrl: string,
+  hello: HelloWorldUrls,
   pagesOf: (ids: PageIds) => DashboardPage[],
 ): Promise<ServiceRun> {
   const cpuProf = options.cpuProfDir
@@ -216,18 +222,16 @@ async function serviceRun(
     const loadOf = (target: string, body: string, seconds: number, withKey: boolean) =>
       load(target, body, withKey ? headers : {}, { seconds, connections: options.connections });
     // Warm-up (not reported): a fresh process first measures the JIT, not the code.
-    await loadOf(helloUrl, JSON.stringify({ query: '{ health { status } }' }), 2, false);
+    const helloBody = JSON.stringify({ query: '{ health { status } }' });
+    await loadOf(hello.url, helloBody, 2, false);
     // The live writes' own CPU, for reading each page's CPU per request (which includes it).
     await new Promise((done) => setTimeout(done, 2000));
     const idleCpu = cpuSecondsOf(child) ?? 0;
     await new Promise((done) => setTimeout(done, 3000));
     const writesCpuPerSecond = Math.round((((cpuSecondsOf(child) ?? 0) - idleCpu) / 3) * 100) / 100;
-    const helloWorld = await loadOf(
-      helloUrl,
-      JSON.stringify({ query: '{ health { status } }' }),
-      options.seconds,
-      false,
-    );
+    const helloWorld = await loadOf(hello.url, helloBody, options.seconds, false);
+    await loadOf(hello.standaloneUrl, helloBody, 2, false);
+    const standaloneHelloWorld = await loadOf(hello.standaloneUrl, helloBody, options.seconds, false);
     const results: PageResult[] = [];
     for (const { page, probe } of probed) {
       // The slowest request alone is what a request costs when the data it reads just changed.
@@ -256,7 +260,12 @@ async function serviceRun(
     }
     child.send({ stop: true } satisfies ToChild);
     const stopped = (await nextMessage(child, has('stopped'))) as { counts: unknown };
-    return { helloWorld, pages: results, writes: { ...(stopped.counts as object), writesCpuPerSecond } };
+    return {
+      helloWorld,
+      standaloneHelloWorld,
+      pages: results,
+      writes: { ...(stopped.counts as object), writesCpuPerSecond },
+    };
   } finally {
     if (child.exitCode === null) await new Promise((done) => child.once('exit', done));
   }
@@ -278,13 +287,13 @@ async function main(): Promise<void> {
     const dataset = await ensureDataset(dataDir, sizes);
     console.log(`data set ${dataset} in ${dataDir} (${((Date.now() - prepared) / 1000).toFixed(0)} s)`);
     if (options.dataOnly) return;
-    const { url: helloUrl } = (await nextMessage(hello, has('url'))) as { url: string };
+    const helloUrls = (await nextMessage(hello, has('standaloneUrl'))) as unknown as HelloWorldUrls;
     const pagesOf = (ids: PageIds) =>
       dashboardPages(ids).filter((page) => !options.pages || options.pages.includes(page.name));
     const runs: Partial<Record<'on' | 'off', ServiceRun>> = {};
     for (const cache of options.cacheModes) {
       console.log(`response cache ${cache}: service in a child process, live writes ${JSON.stringify(LIVE_WRITES)}`);
-      runs[cache] = await serviceRun(options, dataDir, cache, helloUrl, pagesOf);
+      runs[cache] = await serviceRun(options, dataDir, cache, helloUrls, pagesOf);
       console.log(`  live writes done: ${JSON.stringify(runs[cache].writes)}`);
     }
     for (const line of pageTable(runs)) console.log(line);

@@ -18,6 +18,8 @@ export interface PageResult {
 /** One service process's measurements: hello world beside it, then every page. */
 export interface ServiceRun {
   helloWorld: Load;
+  /** Apollo's standalone server with the same schema: for reading the shares against Apollo at its leanest too. */
+  standaloneHelloWorld: Load;
   pages: PageResult[];
   /** What the live writes did meanwhile, with the store's write transactions of the run. */
   writes: Record<string, unknown> & { transactionHolds?: TransactionHolds | null };
@@ -42,6 +44,10 @@ export function pageTable(runs: Runs): string[] {
     if (!run) continue;
     lines.push(
       `${'hello world'.padEnd(14)} ${cache.padEnd(5)} ${pad(Math.round(run.helloWorld.rps), 8)} ${pad(run.helloWorld.p50Ms, 7)} ${pad(run.helloWorld.p99Ms, 7)} ${pad(run.helloWorld.errors, 7)} ${pad('100%', 9)}`,
+    );
+    const standalone = run.standaloneHelloWorld;
+    lines.push(
+      `${'  standalone'.padEnd(14)} ${cache.padEnd(5)} ${pad(Math.round(standalone.rps), 8)} ${pad(standalone.p50Ms, 7)} ${pad(standalone.p99Ms, 7)} ${pad(standalone.errors, 7)} ${pad(`${round((standalone.rps / run.helloWorld.rps) * 100, 1)}%`, 9)}`,
     );
   }
   const names = [...new Set(Object.values(runs).flatMap((run) => run?.pages.map((result) => result.page.name) ?? []))];
@@ -92,6 +98,8 @@ export function goalLines(runs: Runs): { lines: string[]; figures: Figures } {
       );
     }
     figures.worstRatio = round(worst, 3);
+    figures.standaloneHelloWorldRps = Math.round(cached.standaloneHelloWorld.rps);
+    figures.worstStandaloneRatio = round((worst * cached.helloWorld.rps) / cached.standaloneHelloWorld.rps, 3);
   }
   if (uncached) {
     figures.helloWorldUncachedRunRps = Math.round(uncached.helloWorld.rps);
@@ -109,6 +117,20 @@ export function goalLines(runs: Runs): { lines: string[]; figures: Figures } {
       );
     }
     figures.worstUncachedRatio = round(worst, 3);
+    figures.standaloneHelloWorldUncachedRunRps = Math.round(uncached.standaloneHelloWorld.rps);
+    figures.worstUncachedStandaloneRatio = round(
+      (worst * uncached.helloWorld.rps) / uncached.standaloneHelloWorld.rps,
+      3,
+    );
+  }
+  for (const [cache, key] of [
+    ['on', 'worstStandaloneRatio'],
+    ['off', 'worstUncachedStandaloneRatio'],
+  ] as const) {
+    if (figures[key] === undefined) continue;
+    lines.push(
+      `  against Apollo's standalone server instead (information, not a goal): the slowest page cache ${cache} at ${round(Number(figures[key]) * 100, 1)}% of it`,
+    );
   }
   for (const [cache, run] of Object.entries(runs)) {
     const writes = run?.writes as Partial<LiveWriteCounts> | undefined;
