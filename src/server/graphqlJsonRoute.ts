@@ -70,13 +70,8 @@ export function graphqlJsonRoute(options: {
   return (req, res) => {
     if (!isJsonGraphqlPost(req)) return false;
     parseJson(req as express.Request, res as express.Response, (error?: unknown) => {
-      if (error) {
-        answerHttpError(app, error as Parameters<typeof answerHttpError>[1], req, res);
-        return;
-      }
-      answer(req, res).catch((failure: unknown) =>
-        answerHttpError(app, failure as Parameters<typeof answerHttpError>[1], req, res),
-      );
+      if (error) answerHttpError(app, error, req, res);
+      else answer(req, res).catch((failure: unknown) => answerHttpError(app, failure, req, res));
     });
     return true;
   };

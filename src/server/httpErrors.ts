@@ -23,12 +23,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
  * An error met while reading or answering an HTTP request (body parsing, uploads, feature
  * routes), answered in the GraphQL error shape with a code, never an HTML page or a stack.
  */
-export function answerHttpError(
-  app: App,
-  error: { status?: unknown; type?: unknown; expose?: unknown; message?: unknown } | undefined,
-  req: IncomingMessage,
-  res: ServerResponse,
-): void {
+export function answerHttpError(app: App, failure: unknown, req: IncomingMessage, res: ServerResponse): void {
+  // body-parser's and graphql-upload's errors (http-errors) carry a status, a type and whether their message may be shown.
+  const error = failure as { status?: unknown; type?: unknown; expose?: unknown; message?: unknown } | undefined;
   const status = typeof error?.status === 'number' ? error.status : 500;
   if (error?.type === 'entity.too.large') {
     sendJson(
